@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import type { LogLevel } from '../core/logger.js';
+import { startTideway } from '../server/tideway.js';
+
+const HELP = `tideway — AWS messaging on your own machine
+
+Usage:
+  tideway start [options]     run the server (the default command)
+  tideway --help              this text
+
+Options (environment variable in brackets):
+  --port <n>          port to listen on, 0 for any free one     [TIDEWAY_PORT]      default 4566
+  --host <addr>       address to bind; anything but loopback
+                      exposes Tideway to your network           [TIDEWAY_HOST]      default 127.0.0.1
+  --data-dir <path>   persist to a SQLite journal in this folder [TIDEWAY_DATA_DIR] default: in memory
+  --region <name>     region for unsigned requests              [TIDEWAY_REGION]    default us-east-1
+  --log-level <lvl>   trace|debug|info|warn|error|silent        [TIDEWAY_LOG_LEVEL] default info
+
+Point an SDK at it:
+  AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 \\
+  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test your-program
+`;
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+function fail(message: string): never {
+  process.stderr.write(`tideway: ${message}\n\nRun 'tideway --help' for usage.\n`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        region: { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const command = positionals[0] ?? 'start';
+  if (command !== 'start') fail(`unknown command '${command}'`);
+  const env = process.env;
+  const portText = (values.port as string | undefined) ?? env.TIDEWAY_PORT ?? '4566';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, not '${portText}'`);
+  const logLevel = ((values['log-level'] as string | undefined) ??
+    env.TIDEWAY_LOG_LEVEL ??
+    'info') as LogLevel;
+  if (!LEVELS.includes(logLevel)) fail(`--log-level must be one of ${LEVELS.join(', ')}`);
+  const host = (values.host as string | undefined) ?? env.TIDEWAY_HOST ?? '127.0.0.1';
+  const dataDir = (values['data-dir'] as string | undefined) ?? env.TIDEWAY_DATA_DIR;
+  const region = (values.region as string | undefined) ?? env.TIDEWAY_REGION ?? 'us-east-1';
+  let running: Awaited<ReturnType<typeof startTideway>>;
+  try {
+    running = await startTideway({ port, host, dataDir, region, logLevel });
+  } catch (err) {
+    fail(`could not start on ${host}:${port}: ${(err as Error).message}`);
+  }
+  process.stdout.write(
+    `Tideway is listening on ${running.endpoint} (${dataDir ? `persisting to ${dataDir}` : 'in memory'}, region ${region})\n` +
+      `Point an SDK at it with AWS_ENDPOINT_URL=${running.endpoint}\n`,
+  );
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+    process.stderr.write(
+      `tideway: bound to ${host}: reachable from other machines, and nothing checks signatures.\n`,
+    );
+  }
+  const shutdown = () => {
+    running.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main(process.argv.slice(2));

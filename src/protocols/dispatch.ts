@@ -1,0 +1,99 @@
+import { CORAL, isServiceError, ServiceError as SE, type ServiceError } from './errors.js';
+import { decodeJson, encodeJson } from './json.js';
+import { decodeQuery, encodeXmlMembers, escapeXml, type QueryParams } from './query.js';
+import type { HttpReply, RequestContext, ServiceDefinition } from './service.js';
+
+/** Runs one operation for a request that arrived as awsJson. */
+export async function dispatchJson(
+  service: ServiceDefinition,
+  operationName: string,
+  body: Buffer,
+  ctx: RequestContext,
+): Promise<HttpReply> {
+  const json = service.json!;
+  try {
+    const operation = Object.hasOwn(service.operations, operationName)
+      ? service.operations[operationName]
+      : undefined;
+    if (!operation) throw service.unknownOperation('json', operationName);
+    const input = decodeJson(operation.input, body, service.validation);
+    service.inputFromPath?.(operationName, input, ctx);
+    const output = await operation.handle(input, ctx);
+    return {
+      status: 200,
+      headers: { 'content-type': json.contentType, 'x-amzn-requestid': ctx.requestId },
+      body: operation.output ? encodeJson(operation.output, output as Record<string, unknown>) : '{}',
+    };
+  } catch (err) {
+    return jsonError(service, toServiceError(err, ctx), ctx.requestId);
+  }
+}
+
+export function jsonError(service: ServiceDefinition, err: ServiceError, requestId: string): HttpReply {
+  const json = service.json!;
+  const headers: Record<string, string> = { 'content-type': json.contentType, 'x-amzn-requestid': requestId };
+  if (json.queryCompatible) headers['x-amzn-query-error'] = `${err.queryCode};${err.fault}`;
+  return {
+    status: err.status,
+    headers,
+    body: JSON.stringify({
+      __type: `${err.namespace ?? json.errorNamespace}${err.code}`,
+      message: err.message || undefined,
+    }),
+  };
+}
+
+/** Runs one operation for a request that arrived as awsQuery. */
+export async function dispatchQuery(
+  service: ServiceDefinition,
+  operationName: string,
+  params: QueryParams,
+  ctx: RequestContext,
+): Promise<HttpReply> {
+  const query = service.query!;
+  try {
+    const operation = Object.hasOwn(service.operations, operationName)
+      ? service.operations[operationName]
+      : undefined;
+    if (!operation) throw service.unknownOperation('query', operationName);
+    const input = decodeQuery(operation.input, params, service.validation);
+    service.inputFromPath?.(operationName, input, ctx);
+    const output = await operation.handle(input, ctx);
+    const result =
+      operation.output && output
+        ? `<${operationName}Result>${encodeXmlMembers(operation.output, output as Record<string, unknown>)}</${operationName}Result>`
+        : '';
+    const xml =
+      `<?xml version="1.0"?><${operationName}Response xmlns="${query.xmlNamespace}">${result}` +
+      `<ResponseMetadata><RequestId>${ctx.requestId}</RequestId></ResponseMetadata></${operationName}Response>`;
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': ctx.requestId },
+      body: xml,
+    };
+  } catch (err) {
+    return queryError(service, toServiceError(err, ctx), ctx.requestId);
+  }
+}
+
+export function queryError(service: ServiceDefinition, err: ServiceError, requestId: string): HttpReply {
+  const ns = service.query?.xmlNamespace ?? '';
+  const xml =
+    `<?xml version="1.0"?><ErrorResponse xmlns="${ns}"><Error><Type>${err.fault}</Type>` +
+    `<Code>${escapeXml(err.queryCode)}</Code><Message>${escapeXml(err.queryMessage)}</Message><Detail/></Error>` +
+    `<RequestId>${requestId}</RequestId></ErrorResponse>`;
+  return {
+    status: err.status,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+    body: xml,
+  };
+}
+
+function toServiceError(err: unknown, ctx: RequestContext): ServiceError {
+  if (isServiceError(err)) return err;
+  ctx.log.error({ err }, 'internal error');
+  return new SE('InternalFailure', 'The request processing has failed because of an unknown error.', {
+    status: 500,
+    namespace: CORAL,
+  });
+}

@@ -1,0 +1,52 @@
+import type { Caller } from '../core/accounts.js';
+import type { Logger } from '../core/logger.js';
+import type { ServiceError } from './errors.js';
+import type { StructureShape, ValidationErrors } from './shapes.js';
+
+export type WireProtocol = 'json' | 'query';
+
+/** What a handler knows about the request beyond its input. */
+export interface RequestContext {
+  requestId: string;
+  caller: Caller;
+  /** `<scheme>://<host>:<port>` as the client reached us, for URLs we hand back. */
+  baseUrl: string;
+  secure: boolean;
+  protocol: WireProtocol;
+  path: string;
+  log: Logger;
+  /** Aborted when the client goes away, so a waiting call can give up. */
+  signal?: AbortSignal;
+}
+
+export interface Operation {
+  input: StructureShape;
+  output?: StructureShape;
+  // Handlers receive input already validated against `input`; each one narrows it to its SDK type.
+  handle(input: any, ctx: RequestContext): Promise<object | undefined> | object | undefined;
+}
+
+export interface ServiceDefinition {
+  name: string;
+  /** SigV4 credential-scope service name. */
+  signingName: string;
+  json?: {
+    targetPrefix: string;
+    contentType: 'application/x-amz-json-1.0' | 'application/x-amz-json-1.1';
+    errorNamespace: string;
+    /** Query-compatible services also send the awsQuery code in `x-amzn-query-error`. */
+    queryCompatible: boolean;
+  };
+  query?: { version: string; xmlNamespace: string };
+  operations: Record<string, Operation>;
+  validation: ValidationErrors;
+  unknownOperation(protocol: WireProtocol, name: string): ServiceError;
+  /** Lets a service fill input members from the request path (SQS: QueueUrl). */
+  inputFromPath?(operation: string, input: Record<string, unknown>, ctx: RequestContext): void;
+}
+
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}

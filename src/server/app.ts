@@ -1,0 +1,184 @@
+import { accountForAccessKey } from '../core/accounts.js';
+import type { Clock } from '../core/clock.js';
+import { newRequestId } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import { dispatchJson, dispatchQuery } from '../protocols/dispatch.js';
+import { parseForm, type QueryParams } from '../protocols/query.js';
+import type { HttpReply, RequestContext, ServiceDefinition } from '../protocols/service.js';
+import { type AdminHost, handleAdmin } from './admin.js';
+import type { AnyRequest, AnyResponse } from './listener.js';
+import { credentialScope, route } from './routing.js';
+
+/** Far above any valid request (SQS batches stop at 1 MiB), low enough to refuse abuse early. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export interface AppOptions {
+  services: ServiceDefinition[];
+  clock: Clock;
+  log: Logger;
+  region: string;
+  admin: AdminHost;
+  /** Used when a request carries no Host header. */
+  fallbackHost: () => string;
+}
+
+/** Turns one HTTP request into a service call: read, route, dispatch, answer. */
+export function createRequestHandler(options: AppOptions) {
+  return (req: AnyRequest, res: AnyResponse): void => {
+    const started = process.hrtime.bigint();
+    const requestId = newRequestId();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      const controller = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) controller.abort();
+      });
+      handle(options, req, body, requestId, tooLarge, controller.signal)
+        .catch((err: unknown) => {
+          options.log.error({ err, requestId }, 'request failed');
+          return internalError(requestId);
+        })
+        .then(({ reply, service, operation }) => {
+          if (res.destroyed) return;
+          const headers = { ...reply.headers, 'x-amzn-requestid': requestId, 'x-amz-request-id': requestId };
+          res.writeHead(reply.status, headers);
+          res.end(reply.body);
+          if (options.log.isLevelEnabled('debug')) {
+            options.log.debug(
+              {
+                requestId,
+                method: req.method,
+                path: req.url,
+                service,
+                operation,
+                status: reply.status,
+                ms: Number(process.hrtime.bigint() - started) / 1e6,
+              },
+              'request',
+            );
+          }
+        });
+    });
+  };
+}
+
+interface Handled {
+  reply: HttpReply;
+  service?: string;
+  operation?: string;
+}
+
+function internalError(requestId: string): Handled {
+  return {
+    reply: {
+      status: 500,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ __type: 'InternalFailure', message: `Request ${requestId} failed.` }),
+    },
+  };
+}
+
+function routingError(status: number, code: string, message: string, requestId: string): HttpReply {
+  return {
+    status,
+    headers: { 'content-type': 'text/xml' },
+    body:
+      `<?xml version="1.0"?><ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code>` +
+      `<Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+  };
+}
+
+async function handle(
+  options: AppOptions,
+  req: AnyRequest,
+  body: Buffer,
+  requestId: string,
+  tooLarge: boolean,
+  signal: AbortSignal,
+): Promise<Handled> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  if (url.pathname.startsWith('/_tideway/')) {
+    return { reply: await handleAdmin(options.admin, method, url.pathname, body), service: 'admin' };
+  }
+  if (tooLarge) {
+    return {
+      reply: routingError(
+        413,
+        'RequestEntityTooLarge',
+        `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+        requestId,
+      ),
+    };
+  }
+  const headers = req.headers;
+  const target = header(headers['x-amz-target']);
+  const contentType = header(headers['content-type']) ?? '';
+  let params: QueryParams | undefined;
+  if (!target) {
+    params = new Map(url.searchParams);
+    if (contentType.startsWith('application/x-www-form-urlencoded') || (method === 'POST' && !contentType)) {
+      for (const [k, v] of parseForm(body.toString('utf8'))) params.set(k, v);
+    }
+  }
+  const scope = credentialScope(header(headers.authorization), url);
+  const found = route(options.services, {
+    scope,
+    target,
+    action: params?.get('Action'),
+    version: params?.get('Version'),
+    path: url.pathname,
+  });
+  if (!found) {
+    const action = params?.get('Action');
+    return {
+      reply: action
+        ? routingError(
+            400,
+            'InvalidAction',
+            `The action ${action} is not valid for this endpoint.`,
+            requestId,
+          )
+        : routingError(
+            400,
+            'MissingAction',
+            'The request names no AWS service operation Tideway knows.',
+            requestId,
+          ),
+    };
+  }
+  const host = header(headers[':authority']) ?? header(headers.host) ?? options.fallbackHost();
+  const secure = 'encrypted' in req.socket && Boolean((req.socket as { encrypted?: boolean }).encrypted);
+  const ctx: RequestContext = {
+    requestId,
+    caller: {
+      account: accountForAccessKey(scope?.accessKeyId),
+      region: scope?.region ?? options.region,
+      accessKeyId: scope?.accessKeyId,
+    },
+    baseUrl: `${secure ? 'https' : 'http'}://${host}`,
+    secure,
+    protocol: found.protocol,
+    path: url.pathname,
+    log: options.log,
+    signal,
+  };
+  const reply =
+    found.protocol === 'json'
+      ? await dispatchJson(found.service, found.operation, body, ctx)
+      : await dispatchQuery(found.service, found.operation, params!, ctx);
+  return { reply, service: found.service.name, operation: found.operation };
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

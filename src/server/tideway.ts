@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { Clock } from '../core/clock.js';
+import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
+import { Scheduler } from '../core/scheduler.js';
+import { createSqs } from '../services/sqs/index.js';
+import { EmbeddedEngine } from '../storage/embedded/engine.js';
+import { Journal } from '../storage/embedded/journal.js';
+import { createRequestHandler } from './app.js';
+import { Listener } from './listener.js';
+
+export interface TidewayOptions {
+  port?: number;
+  host?: string;
+  /** Persist to a SQLite journal in this folder; in memory only when absent. */
+  dataDir?: string;
+  region?: string;
+  logLevel?: LogLevel;
+  logger?: Logger;
+}
+
+export interface RunningTideway {
+  /** `http://<host>:<port>`, ready for an SDK's `endpoint`. */
+  endpoint: string;
+  host: string;
+  port: number;
+  /** The clock behind every timer; `clock.advance(ms)` moves it forward. */
+  clock: Clock;
+  stop(): Promise<void>;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    return String(pkg.version);
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Builds and starts the whole server: clock, storage, services, listener. */
+export async function startTideway(options: TidewayOptions = {}): Promise<RunningTideway> {
+  const host = options.host ?? '127.0.0.1';
+  const region = options.region ?? 'us-east-1';
+  const log = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const clock = new Clock();
+  const scheduler = new Scheduler(clock);
+  const journal = options.dataDir ? new Journal(options.dataDir) : undefined;
+  const storage = new EmbeddedEngine(clock, scheduler, log, journal);
+  const sqs = createSqs(storage, clock);
+  const services = [sqs];
+  let address = { port: options.port ?? 4566, host };
+  const listener = new Listener(
+    createRequestHandler({
+      services,
+      clock,
+      log,
+      region,
+      fallbackHost: () => `${address.host}:${address.port}`,
+      admin: {
+        clock,
+        version: packageVersion(),
+        services: services.map((s) => s.name),
+        persistent: journal !== undefined,
+        reset: async () => {
+          await storage.reset();
+          sqs.sqs.reset();
+        },
+      },
+    }),
+  );
+  let bound: { port: number };
+  try {
+    bound = await listener.listen(options.port ?? 4566, host);
+  } catch (err) {
+    scheduler.stop();
+    await storage.close();
+    throw err;
+  }
+  address = { port: bound.port, host };
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    endpoint: `http://${urlHost}:${bound.port}`,
+    host,
+    port: bound.port,
+    clock,
+    async stop() {
+      await listener.close();
+      scheduler.stop();
+      await storage.close();
+    },
+  };
+}

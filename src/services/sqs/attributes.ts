@@ -1,0 +1,196 @@
+import { parseArn } from '../../core/arn.js';
+import { PolicyError, parsePolicy } from '../../core/policy.js';
+import { sqsError } from './errors.js';
+
+/** Today's limits (SQS Developer Guide, "Amazon SQS message quotas"): 1 MiB since August 2025. */
+export const MAX_MESSAGE_SIZE = 1_048_576;
+export const MIN_MESSAGE_SIZE_SETTING = 1024;
+
+interface Range {
+  min: number;
+  max: number;
+}
+
+const RANGES: Record<string, Range> = {
+  DelaySeconds: { min: 0, max: 900 },
+  MaximumMessageSize: { min: MIN_MESSAGE_SIZE_SETTING, max: MAX_MESSAGE_SIZE },
+  MessageRetentionPeriod: { min: 60, max: 1_209_600 },
+  ReceiveMessageWaitTimeSeconds: { min: 0, max: 20 },
+  VisibilityTimeout: { min: 0, max: 43_200 },
+  KmsDataKeyReusePeriodSeconds: { min: 60, max: 86_400 },
+};
+
+export const STANDARD_DEFAULTS: Record<string, string> = {
+  VisibilityTimeout: '30',
+  MaximumMessageSize: String(MAX_MESSAGE_SIZE),
+  MessageRetentionPeriod: '345600',
+  DelaySeconds: '0',
+  ReceiveMessageWaitTimeSeconds: '0',
+  SqsManagedSseEnabled: 'true',
+};
+
+export const FIFO_DEFAULTS: Record<string, string> = {
+  FifoQueue: 'true',
+  ContentBasedDeduplication: 'false',
+  DeduplicationScope: 'queue',
+  FifoThroughputLimit: 'perQueue',
+};
+
+const SETTABLE = new Set([
+  ...Object.keys(RANGES),
+  'Policy',
+  'RedrivePolicy',
+  'RedriveAllowPolicy',
+  'KmsMasterKeyId',
+  'SqsManagedSseEnabled',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
+]);
+
+const FIFO_ONLY = new Set(['ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit']);
+
+export const READ_ONLY = [
+  'ApproximateNumberOfMessages',
+  'ApproximateNumberOfMessagesNotVisible',
+  'ApproximateNumberOfMessagesDelayed',
+  'CreatedTimestamp',
+  'LastModifiedTimestamp',
+  'QueueArn',
+];
+
+/** Every name GetQueueAttributes accepts; anything else (CloudWatch metric names included) is unknown. */
+export const READABLE = new Set(['All', ...READ_ONLY, ...SETTABLE]);
+
+function invalid(name: string) {
+  return sqsError.invalidAttributeValue(`Invalid value for the parameter ${name}.`);
+}
+
+export interface RedrivePolicy {
+  deadLetterTargetArn: string;
+  maxReceiveCount: number;
+}
+
+export interface RedriveAllowPolicy {
+  redrivePermission: 'allowAll' | 'denyAll' | 'byQueue';
+  sourceQueueArns?: string[];
+}
+
+export function parseRedrivePolicy(value: string): RedrivePolicy {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw sqsError.invalidAttributeValue(
+      `Invalid value for the parameter RedrivePolicy. Reason: Redrive policy is not a valid JSON map.`,
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object') throw invalid('RedrivePolicy');
+  const arn = parsed.deadLetterTargetArn;
+  const count = Number(parsed.maxReceiveCount);
+  if (typeof arn !== 'string' || !parseArn(arn)) {
+    throw sqsError.invalidAttributeValue(
+      'Value {"deadLetterTargetArn":' +
+        JSON.stringify(arn) +
+        '} for parameter RedrivePolicy is invalid. Reason: Invalid value for deadLetterTargetArn.',
+    );
+  }
+  if (!Number.isInteger(count) || count < 1 || count > 1000) {
+    throw sqsError.invalidAttributeValue(
+      `Value ${value} for parameter RedrivePolicy is invalid. Reason: Invalid value for maxReceiveCount: ${String(parsed.maxReceiveCount)}, valid values are from 1 to 1000 both inclusive.`,
+    );
+  }
+  return { deadLetterTargetArn: arn, maxReceiveCount: count };
+}
+
+export function parseRedriveAllowPolicy(value: string): RedriveAllowPolicy {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw invalid('RedriveAllowPolicy');
+  }
+  const permission = parsed?.redrivePermission;
+  if (permission !== 'allowAll' && permission !== 'denyAll' && permission !== 'byQueue') {
+    throw sqsError.invalidAttributeValue(
+      `Value ${value} for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive allow policy, as it's in an unsupported format.`,
+    );
+  }
+  const arns = parsed.sourceQueueArns;
+  if (permission === 'byQueue') {
+    if (
+      !Array.isArray(arns) ||
+      arns.length === 0 ||
+      arns.length > 10 ||
+      arns.some((a) => typeof a !== 'string')
+    ) {
+      throw sqsError.invalidAttributeValue(
+        `Value ${value} for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive allow policy. When you specify the byQueue permission type, you must also specify one or more sourceQueueArns values (up to 10).`,
+      );
+    }
+  } else if (arns !== undefined) {
+    throw sqsError.invalidAttributeValue(
+      `Value ${value} for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive allow policy. To specify one or more source queue ARNs, you must set redrivePermission to byQueue.`,
+    );
+  }
+  return { redrivePermission: permission, sourceQueueArns: arns as string[] | undefined };
+}
+
+/**
+ * Validates attributes for CreateQueue or SetQueueAttributes and returns them
+ * normalised as AWS stores them.
+ */
+export function validateAttributes(
+  input: Record<string, string>,
+  fifo: boolean,
+  creating: boolean,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(input)) {
+    if (!SETTABLE.has(name)) throw sqsError.invalidAttributeName(`Unknown Attribute ${name}.`);
+    const value = String(raw);
+    const range = RANGES[name];
+    if (range) {
+      if (!/^\d+$/.test(value.trim()) || Number(value) < range.min || Number(value) > range.max)
+        throw invalid(name);
+      out[name] = String(Number(value));
+      continue;
+    }
+    switch (name) {
+      case 'FifoQueue':
+        if (!creating) throw sqsError.invalidAttributeName(`Unknown Attribute ${name}.`);
+        if (value !== 'true' && value !== 'false') throw invalid(name);
+        break;
+      case 'ContentBasedDeduplication':
+      case 'SqsManagedSseEnabled':
+        if (value !== 'true' && value !== 'false') throw invalid(name);
+        break;
+      case 'DeduplicationScope':
+        if (value !== 'queue' && value !== 'messageGroup') throw invalid(name);
+        break;
+      case 'FifoThroughputLimit':
+        if (value !== 'perQueue' && value !== 'perMessageGroupId') throw invalid(name);
+        break;
+      case 'Policy':
+        if (value !== '') {
+          try {
+            parsePolicy(value);
+          } catch (err) {
+            const reason = err instanceof PolicyError ? err.message : 'Invalid policy document.';
+            throw sqsError.invalidAttributeValue(`Invalid value for the parameter Policy. Reason: ${reason}`);
+          }
+        }
+        break;
+      case 'RedrivePolicy':
+        if (value !== '') parseRedrivePolicy(value);
+        break;
+      case 'RedriveAllowPolicy':
+        if (value !== '') parseRedriveAllowPolicy(value);
+        break;
+    }
+    if (FIFO_ONLY.has(name) && !fifo) throw sqsError.invalidAttributeName(`Unknown Attribute ${name}.`);
+    out[name] = value;
+  }
+  return out;
+}

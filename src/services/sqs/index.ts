@@ -1,0 +1,76 @@
+import type { Clock } from '../../core/clock.js';
+import type { Operation, RequestContext, ServiceDefinition } from '../../protocols/service.js';
+import type { QueueStorage } from '../../storage/types.js';
+import { sqsError, sqsValidation } from './errors.js';
+import { SqsService } from './service.js';
+import { SQS_SHAPES, type SqsOperationName } from './shapes.js';
+
+export const SQS_QUERY_VERSION = '2012-11-05';
+
+/** Operations whose QueueUrl may come from the request path, as older query clients send it. */
+function fillQueueUrl(_operation: string, input: Record<string, unknown>, ctx: RequestContext): void {
+  if (input.QueueUrl === undefined && /^\/\d{12}\/[^/]+$/.test(ctx.path)) input.QueueUrl = ctx.path;
+}
+
+export interface SqsDefinition extends ServiceDefinition {
+  sqs: SqsService;
+}
+
+export function createSqs(storage: QueueStorage, clock: Clock): SqsDefinition {
+  const sqs = new SqsService(storage, clock);
+  type Handler = (input: any, ctx: RequestContext, signal?: AbortSignal) => Promise<unknown>;
+  const handlers: Record<SqsOperationName, Handler> = {
+    AddPermission: (i, c) => sqs.addPermission(i, c),
+    CancelMessageMoveTask: (i, c) => sqs.cancelMessageMoveTask(i, c),
+    ChangeMessageVisibility: (i, c) => sqs.changeMessageVisibility(i, c),
+    ChangeMessageVisibilityBatch: (i, c) => sqs.changeMessageVisibilityBatch(i, c),
+    CreateQueue: (i, c) => sqs.createQueue(i, c),
+    DeleteMessage: (i, c) => sqs.deleteMessage(i, c),
+    DeleteMessageBatch: (i, c) => sqs.deleteMessageBatch(i, c),
+    DeleteQueue: (i, c) => sqs.deleteQueue(i, c),
+    GetQueueAttributes: (i, c) => sqs.getQueueAttributes(i, c),
+    GetQueueUrl: (i, c) => sqs.getQueueUrl(i, c),
+    ListDeadLetterSourceQueues: (i, c) => sqs.listDeadLetterSourceQueues(i, c),
+    ListMessageMoveTasks: (i, c) => sqs.listMessageMoveTasks(i, c),
+    ListQueueTags: (i, c) => sqs.listQueueTags(i, c),
+    ListQueues: (i, c) => sqs.listQueues(i, c),
+    PurgeQueue: (i, c) => sqs.purgeQueue(i, c),
+    ReceiveMessage: (i, c) => sqs.receiveMessage(i, c, c.signal),
+    RemovePermission: (i, c) => sqs.removePermission(i, c),
+    SendMessage: (i, c) => sqs.sendMessage(i, c),
+    SendMessageBatch: (i, c) => sqs.sendMessageBatch(i, c),
+    SetQueueAttributes: (i, c) => sqs.setQueueAttributes(i, c),
+    StartMessageMoveTask: (i, c) => sqs.startMessageMoveTask(i, c),
+    TagQueue: (i, c) => sqs.tagQueue(i, c),
+    UntagQueue: (i, c) => sqs.untagQueue(i, c),
+  };
+  const operations: Record<string, Operation> = {};
+  for (const [name, shapes] of Object.entries(SQS_SHAPES)) {
+    const handler = handlers[name as SqsOperationName];
+    operations[name] = {
+      input: shapes.input,
+      output: 'output' in shapes ? shapes.output : undefined,
+      handle: async (input, ctx) => ((await handler(input, ctx)) as object | undefined) ?? undefined,
+    };
+  }
+  return {
+    name: 'sqs',
+    signingName: 'sqs',
+    json: {
+      targetPrefix: 'AmazonSQS',
+      contentType: 'application/x-amz-json-1.0',
+      errorNamespace: 'com.amazonaws.sqs#',
+      queryCompatible: true,
+    },
+    query: {
+      version: SQS_QUERY_VERSION,
+      xmlNamespace: `http://queue.amazonaws.com/doc/${SQS_QUERY_VERSION}/`,
+    },
+    operations,
+    validation: sqsValidation,
+    unknownOperation: (protocol, name) =>
+      protocol === 'query' ? sqsError.invalidAction(name) : sqsError.unknownOperation(),
+    inputFromPath: fillQueueUrl,
+    sqs,
+  };
+}

@@ -1,0 +1,37 @@
+import { isAccountId } from '../../core/accounts.js';
+
+export interface QueueAddress {
+  account: string;
+  name: string;
+  /** Set when the URL names a region in an AWS-style host (sqs.<region>.amazonaws.com). */
+  region?: string;
+}
+
+const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
+
+export function isValidQueueName(name: string, fifo: boolean): boolean {
+  return fifo ? FIFO_QUEUE_NAME.test(name) : QUEUE_NAME.test(name);
+}
+
+export function queueUrl(baseUrl: string, account: string, name: string): string {
+  return `${baseUrl}/${account}/${name}`;
+}
+
+/** Accepts our own URLs, AWS-style ones, and a bare `/<account>/<name>` path. */
+export function parseQueueUrl(value: string): QueueAddress | undefined {
+  let path = value;
+  let host = '';
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\/([^/]*)(\/.*)?$/i.exec(value);
+  if (scheme) {
+    host = scheme[1];
+    path = scheme[2] ?? '';
+  }
+  const parts = path
+    .split('?')[0]
+    .split('/')
+    .filter((p) => p.length > 0);
+  if (parts.length !== 2 || !isAccountId(parts[0])) return undefined;
+  const region = /^sqs\.([a-z0-9-]+)\./.exec(host)?.[1] ?? /^([a-z]{2}-[a-z]+-\d)\.queue\./.exec(host)?.[1];
+  return { account: parts[0], name: decodeURIComponent(parts[1]), region };
+}

@@ -1,0 +1,484 @@
+import type { Clock } from '../../core/clock.js';
+import { newMessageId, randomToken } from '../../core/ids.js';
+import type { Logger } from '../../core/logger.js';
+import type { Scheduler } from '../../core/scheduler.js';
+import type {
+  DeleteOutcome,
+  HandleCheck,
+  MoveTask,
+  NewMessage,
+  QueueCounts,
+  QueueRecord,
+  QueueStorage,
+  ReceivedMessage,
+  ReceiveRequest,
+  SendOutcome,
+  VisibilityOutcome,
+} from '../types.js';
+import type { Journal } from './journal.js';
+import { fromRow, StoredMessage } from './message.js';
+import { MoveTasks } from './move-tasks.js';
+import { configOf, QueueState, type Waiter } from './queue-state.js';
+
+const DEDUP_WINDOW_MS = 5 * 60_000;
+const MAX_VISIBILITY_MS = 12 * 3600_000;
+
+interface ParsedHandle {
+  queueId: string;
+  messageId: string;
+  token: string;
+}
+
+/**
+ * The embedded storage engine: all hot state in memory, every mutation
+ * journaled when a Journal is given, and every timed change driven by the
+ * shared scheduler.
+ */
+export class EmbeddedEngine implements QueueStorage {
+  private readonly queues = new Map<string, QueueState>();
+  private readonly byArn = new Map<string, QueueState>();
+  private readonly byId = new Map<string, QueueState>();
+  private ord = 0;
+  private readonly moves: MoveTasks;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly scheduler: Scheduler,
+    private readonly log: Logger,
+    private readonly journal?: Journal,
+  ) {
+    this.moves = new MoveTasks(clock, scheduler, {
+      movable: (q, max) => this.movable(q, max),
+      move: (from, m, to) => this.transfer(from, m, to, false),
+      commit: () => this.commit(),
+      queueByArn: (arn) => this.byArn.get(arn),
+    });
+    if (journal) this.restore(journal);
+  }
+
+  private restore(journal: Journal): void {
+    const now = this.clock.now();
+    this.ord = journal.maxOrd();
+    for (const q of journal.restore()) {
+      const state = this.register(q.record);
+      state.lastPurgeAt = q.lastPurgeAt;
+      for (const row of q.messages) {
+        const m = fromRow(row);
+        const late = m.enqueuedAt < m.sentAt;
+        state.insert(m, now, late);
+        if (m.sequenceNumber) state.lastSequence = BigInt(m.sequenceNumber);
+      }
+      this.armWake(state);
+    }
+  }
+
+  private key(account: string, region: string, name: string): string {
+    return `${account}/${region}/${name}`;
+  }
+
+  private register(record: QueueRecord): QueueState {
+    const state = new QueueState(record);
+    this.queues.set(this.key(record.account, record.region, record.name), state);
+    this.byArn.set(record.arn, state);
+    this.byId.set(record.id, state);
+    return state;
+  }
+
+  private state(record: QueueRecord): QueueState {
+    const state = this.byId.get(record.id);
+    if (!state) throw new Error(`queue ${record.arn} is not known to the engine`);
+    return state;
+  }
+
+  private commit(): Promise<void> {
+    return this.journal ? this.journal.commit() : Promise.resolve();
+  }
+
+  async createQueue(record: QueueRecord): Promise<void> {
+    this.register(record);
+    this.journal?.putQueue(record);
+    await this.commit();
+  }
+
+  async getQueue(account: string, region: string, name: string): Promise<QueueRecord | undefined> {
+    return this.queues.get(this.key(account, region, name))?.record;
+  }
+
+  async getQueueByArn(arn: string): Promise<QueueRecord | undefined> {
+    return this.byArn.get(arn)?.record;
+  }
+
+  async listQueues(account: string, region: string): Promise<QueueRecord[]> {
+    const out: QueueRecord[] = [];
+    for (const state of this.queues.values()) {
+      if (state.record.account === account && state.record.region === region) out.push(state.record);
+    }
+    return out;
+  }
+
+  async updateQueue(record: QueueRecord): Promise<void> {
+    const state = this.state(record);
+    const oldDelay = state.config.delayMs;
+    state.record = record;
+    state.config = configOf(record);
+    if (state.fifo && state.config.delayMs !== oldDelay) {
+      state.redelay(this.clock.now(), oldDelay);
+      for (const m of state.all.values()) this.journal?.putMessage(record.id, m);
+      this.settle(state);
+    }
+    this.journal?.putQueue(record, state.lastPurgeAt);
+    await this.commit();
+  }
+
+  async deleteQueue(record: QueueRecord): Promise<void> {
+    const state = this.state(record);
+    this.queues.delete(this.key(record.account, record.region, record.name));
+    this.byArn.delete(record.arn);
+    this.byId.delete(record.id);
+    this.scheduler.cancel(state.wake);
+    for (const w of state.waiters.splice(0)) this.finishWaiter(w, []);
+    state.clear();
+    this.journal?.dropQueue(record.id);
+    await this.commit();
+  }
+
+  async send(record: QueueRecord, messages: NewMessage[]): Promise<SendOutcome[]> {
+    const state = this.state(record);
+    const now = this.clock.now();
+    const outcomes = messages.map((input) => this.enqueue(state, input, now));
+    this.settle(state);
+    await this.commit();
+    return outcomes;
+  }
+
+  private enqueue(state: QueueState, input: NewMessage, now: number): SendOutcome {
+    let dedupKey: string | undefined;
+    if (state.fifo && input.deduplicationId !== undefined) {
+      this.sweepDeduplication(state, now);
+      dedupKey = state.config.deduplicationPerGroup
+        ? `${input.groupId}\u0000${input.deduplicationId}`
+        : input.deduplicationId;
+      const seen = state.deduplication.get(dedupKey);
+      if (seen) return { messageId: seen.messageId, sequenceNumber: seen.sequenceNumber };
+    }
+    const m = new StoredMessage(newMessageId());
+    m.ord = ++this.ord;
+    m.body = input.body;
+    m.md5OfBody = input.md5OfBody;
+    m.attributes = input.attributes;
+    m.md5OfAttributes = input.md5OfAttributes;
+    m.systemAttributes = input.systemAttributes;
+    m.md5OfSystemAttributes = input.md5OfSystemAttributes;
+    m.sentAt = now;
+    m.enqueuedAt = now;
+    m.senderId = input.senderId;
+    m.groupId = input.groupId;
+    const delayMs = input.delaySeconds !== undefined ? input.delaySeconds * 1000 : state.config.delayMs;
+    m.visibleAt = now + delayMs;
+    if (state.fifo) {
+      m.deduplicationId = input.deduplicationId;
+      m.sequenceNumber = this.nextSequence(state, now);
+    }
+    if (dedupKey !== undefined) {
+      state.deduplication.set(dedupKey, {
+        messageId: m.id,
+        sequenceNumber: m.sequenceNumber,
+        expiresAt: now + DEDUP_WINDOW_MS,
+      });
+    }
+    state.insert(m, now);
+    this.journal?.putMessage(state.record.id, m);
+    return { messageId: m.id, sequenceNumber: m.sequenceNumber };
+  }
+
+  // Time-based, so numbers keep increasing across restarts as well as within a run.
+  private nextSequence(state: QueueState, now: number): string {
+    const floor = BigInt(now) * 1_000_000n;
+    state.lastSequence = state.lastSequence >= floor ? state.lastSequence + 1n : floor;
+    return state.lastSequence.toString().padStart(20, '0');
+  }
+
+  private sweepDeduplication(state: QueueState, now: number): void {
+    for (const [key, entry] of state.deduplication) {
+      if (entry.expiresAt > now) break;
+      state.deduplication.delete(key);
+    }
+  }
+
+  receive(record: QueueRecord, request: ReceiveRequest): Promise<ReceivedMessage[]> {
+    const state = this.state(record);
+    const now = this.clock.now();
+    this.catchUp(state, now);
+    const got = this.receiveNow(state, request, now);
+    if (got.length > 0 || request.waitSeconds <= 0 || request.signal?.aborted) {
+      return this.commit().then(() => got);
+    }
+    return new Promise((resolve) => {
+      const waiter: Waiter = { request, resolve };
+      waiter.timer = this.scheduler.at(now + request.waitSeconds * 1000, () =>
+        this.expireWaiter(state, waiter),
+      );
+      if (request.signal) {
+        waiter.onAbort = () => this.expireWaiter(state, waiter);
+        request.signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      state.waiters.push(waiter);
+    });
+  }
+
+  private expireWaiter(state: QueueState, waiter: Waiter): void {
+    const i = state.waiters.indexOf(waiter);
+    if (i >= 0) state.waiters.splice(i, 1);
+    this.finishWaiter(waiter, []);
+  }
+
+  private finishWaiter(waiter: Waiter, messages: ReceivedMessage[]): void {
+    this.scheduler.cancel(waiter.timer);
+    if (waiter.onAbort) waiter.request.signal?.removeEventListener('abort', waiter.onAbort);
+    if (messages.length === 0) waiter.resolve(messages);
+    else this.commit().then(() => waiter.resolve(messages));
+  }
+
+  private receiveNow(state: QueueState, request: ReceiveRequest, now: number): ReceivedMessage[] {
+    if (request.attemptId !== undefined && state.fifo) {
+      const previous = this.replayAttempt(state, request.attemptId, now);
+      if (previous) return previous;
+    }
+    const visibilityMs = request.visibilityTimeoutSeconds * 1000;
+    const out: ReceivedMessage[] = [];
+    const redrive = state.config.redrive;
+    const dlq = redrive ? this.byArn.get(redrive.targetArn) : undefined;
+    for (;;) {
+      const picked = state.pick(now, request.max - out.length);
+      if (picked.length === 0) break;
+      let moved = false;
+      for (const m of picked) {
+        if (redrive && dlq && m.receiveCount >= redrive.maxReceiveCount) {
+          this.transfer(state, m, dlq, true);
+          moved = true;
+          continue;
+        }
+        const token = randomToken();
+        state.markReceived(m, now, visibilityMs, token);
+        this.journal?.putMessage(state.record.id, m);
+        out.push({ message: m, receiptHandle: encodeHandle(state.record.id, m.id, token) });
+      }
+      // A move frees the next message of a FIFO group, or leaves room: look again.
+      if (!moved || out.length >= request.max) break;
+    }
+    if (out.length > 0) this.armWake(state);
+    if (request.attemptId !== undefined && state.fifo && out.length > 0) {
+      state.attempts.set(request.attemptId, { messages: out, expiresAt: now + DEDUP_WINDOW_MS });
+    }
+    return out;
+  }
+
+  /** A retried FIFO receive with the same attempt id gets the same messages while they stay untouched. */
+  private replayAttempt(state: QueueState, attemptId: string, now: number): ReceivedMessage[] | undefined {
+    const attempt = state.attempts.get(attemptId);
+    if (!attempt) return undefined;
+    state.attempts.delete(attemptId);
+    if (attempt.expiresAt <= now) return undefined;
+    const intact = attempt.messages.every((r) => {
+      const m = state.all.get(r.message.id);
+      return m?.inflight && encodeHandle(state.record.id, m.id, m.receiptToken) === r.receiptHandle;
+    });
+    if (!intact) return undefined;
+    state.attempts.set(attemptId, attempt);
+    return attempt.messages;
+  }
+
+  /** Moves a message to another queue: redrive to a DLQ, or a move task back out of one. */
+  private transfer(from: QueueState, m: StoredMessage, to: QueueState, toDeadLetter: boolean): void {
+    const now = this.clock.now();
+    from.remove(m);
+    this.journal?.deleteMessage(from.record.id, m.id);
+    m.inflight = false;
+    m.receiptToken = '';
+    m.visibleAt = now;
+    m.ord = ++this.ord;
+    let late = false;
+    if (toDeadLetter) {
+      m.deadLetterSourceArn = from.record.arn;
+      // Standard queues keep the original enqueue time for retention; FIFO queues restart it.
+      if (to.fifo) m.enqueuedAt = now;
+      else late = m.enqueuedAt < now;
+    } else {
+      m.enqueuedAt = now;
+      m.deadLetterSourceArn = undefined;
+      if (to.fifo) m.sequenceNumber = this.nextSequence(to, now);
+    }
+    to.insert(m, now, late);
+    this.journal?.putMessage(to.record.id, m);
+    this.log.debug({ messageId: m.id, from: from.record.arn, to: to.record.arn }, 'message moved');
+    this.settle(to);
+  }
+
+  checkHandle(record: QueueRecord, receiptHandle: string): HandleCheck {
+    const parsed = decodeHandle(receiptHandle);
+    return parsed && parsed.queueId === record.id ? 'ok' : 'invalid';
+  }
+
+  async deleteMessage(record: QueueRecord, receiptHandle: string): Promise<DeleteOutcome> {
+    const state = this.state(record);
+    const handle = decodeHandle(receiptHandle);
+    if (!handle || handle.queueId !== record.id) return 'invalid';
+    const now = this.clock.now();
+    this.catchUp(state, now);
+    const m = state.all.get(handle.messageId);
+    if (!m) return 'ignored';
+    if (m.receiptToken !== handle.token) return state.fifo ? 'expired' : 'ignored';
+    if (state.fifo && !m.inflight) return 'expired';
+    state.remove(m);
+    this.journal?.deleteMessage(record.id, m.id);
+    this.settle(state);
+    await this.commit();
+    return 'deleted';
+  }
+
+  async changeVisibility(
+    record: QueueRecord,
+    receiptHandle: string,
+    timeoutSeconds: number,
+  ): Promise<VisibilityOutcome> {
+    const state = this.state(record);
+    const handle = decodeHandle(receiptHandle);
+    if (!handle || handle.queueId !== record.id) return 'invalid';
+    const now = this.clock.now();
+    this.catchUp(state, now);
+    const m = state.all.get(handle.messageId);
+    if (!m || m.receiptToken !== handle.token) return 'missing';
+    // AWS accepts a standard-queue handle whose timeout has lapsed (the message hides again); FIFO does not.
+    if (!m.inflight && state.fifo) return 'expired';
+    const timeoutMs = timeoutSeconds * 1000;
+    if (now + timeoutMs - m.receivedAt > MAX_VISIBILITY_MS) return 'tooLong';
+    state.setVisibility(m, now, timeoutMs);
+    this.journal?.putMessage(record.id, m);
+    this.settle(state);
+    await this.commit();
+    return 'ok';
+  }
+
+  async purge(record: QueueRecord): Promise<void> {
+    const state = this.state(record);
+    for (const m of [...state.all.values()]) {
+      state.remove(m);
+      this.journal?.deleteMessage(record.id, m.id);
+    }
+    state.lastPurgeAt = this.clock.now();
+    this.journal?.putQueue(record, state.lastPurgeAt);
+    this.settle(state);
+    await this.commit();
+  }
+
+  lastPurge(record: QueueRecord): number | undefined {
+    return this.byId.get(record.id)?.lastPurgeAt;
+  }
+
+  counts(record: QueueRecord): QueueCounts {
+    const state = this.state(record);
+    this.catchUp(state, this.clock.now());
+    return state.counts();
+  }
+
+  /** Whether a fair-queue message group is currently treated as noisy. */
+  isNoisyGroup(record: QueueRecord, group: string): boolean {
+    return this.state(record).isNoisy(group);
+  }
+
+  startMoveTask(
+    source: QueueRecord,
+    destination: QueueRecord | undefined,
+    maxPerSecond?: number,
+  ): Promise<MoveTask> {
+    return this.moves.start(this.state(source), destination && this.state(destination), maxPerSecond);
+  }
+
+  listMoveTasks(source: QueueRecord): MoveTask[] {
+    return this.moves.list(source.arn);
+  }
+
+  cancelMoveTask(taskHandle: string): Promise<MoveTask | undefined> {
+    return this.moves.cancel(taskHandle);
+  }
+
+  private movable(state: QueueState, max: number): StoredMessage[] {
+    this.catchUp(state, this.clock.now());
+    return state.pick(this.clock.now(), max);
+  }
+
+  async reset(): Promise<void> {
+    for (const state of this.queues.values()) {
+      this.scheduler.cancel(state.wake);
+      for (const w of state.waiters.splice(0)) this.finishWaiter(w, []);
+    }
+    this.queues.clear();
+    this.byArn.clear();
+    this.byId.clear();
+    this.moves.clear();
+    this.journal?.clear();
+    await this.commit();
+  }
+
+  async close(): Promise<void> {
+    for (const state of this.queues.values()) {
+      this.scheduler.cancel(state.wake);
+      for (const w of state.waiters.splice(0)) this.finishWaiter(w, []);
+    }
+    this.moves.clear();
+    this.journal?.close();
+  }
+
+  /** Applies everything the clock has made due on this queue. */
+  private catchUp(state: QueueState, now: number): boolean {
+    const changed = state.tick(now);
+    const expired = state.expired(now);
+    for (const m of expired) {
+      state.remove(m);
+      this.journal?.deleteMessage(state.record.id, m.id);
+    }
+    return changed || expired.length > 0;
+  }
+
+  /** After any change: hand newly receivable messages to waiting receives, and re-arm the queue's timer. */
+  private settle(state: QueueState): void {
+    const now = this.clock.now();
+    while (state.waiters.length > 0) {
+      const waiter = state.waiters[0];
+      const got = this.receiveNow(state, waiter.request, now);
+      if (got.length === 0) break;
+      state.waiters.shift();
+      this.finishWaiter(waiter, got);
+    }
+    this.armWake(state);
+  }
+
+  private armWake(state: QueueState): void {
+    const next = state.nextDeadline();
+    if (next === Number.POSITIVE_INFINITY) {
+      this.scheduler.cancel(state.wake);
+      return;
+    }
+    if (this.scheduler.isPending(state.wake) && state.wake!.at <= next) return;
+    if (state.wake) this.scheduler.reschedule(state.wake, next);
+    else state.wake = this.scheduler.at(next, () => this.onWake(state));
+  }
+
+  private onWake(state: QueueState): void {
+    if (!this.byId.has(state.record.id)) return;
+    this.catchUp(state, this.clock.now());
+    this.settle(state);
+    if (this.journal) void this.commit();
+  }
+}
+
+function encodeHandle(queueId: string, messageId: string, token: string): string {
+  return Buffer.from(`${queueId}:${messageId}:${token}`).toString('base64');
+}
+
+function decodeHandle(handle: string): ParsedHandle | undefined {
+  if (!/^[A-Za-z0-9+/=]+$/.test(handle)) return undefined;
+  const parts = Buffer.from(handle, 'base64').toString('utf8').split(':');
+  if (parts.length !== 3 || parts.some((p) => p.length === 0)) return undefined;
+  return { queueId: parts[0], messageId: parts[1], token: parts[2] };
+}

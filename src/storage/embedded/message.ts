@@ -1,0 +1,117 @@
+import type { HeapItem } from '../../core/heap.js';
+import type { MessageView, StoredAttributeValue } from '../types.js';
+
+/** A message as the embedded engine holds it. */
+export class StoredMessage implements HeapItem, MessageView {
+  heapIndex = -1;
+  /** Arrival order across restarts. */
+  ord = 0;
+  body = '';
+  md5OfBody = '';
+  attributes?: Record<string, StoredAttributeValue>;
+  md5OfAttributes?: string;
+  systemAttributes?: Record<string, StoredAttributeValue>;
+  md5OfSystemAttributes?: string;
+  sentAt = 0;
+  /** Counts towards retention; a standard-queue DLQ move keeps the original. */
+  enqueuedAt = 0;
+  senderId = '';
+  receiveCount = 0;
+  firstReceiveAt?: number;
+  groupId?: string;
+  deduplicationId?: string;
+  sequenceNumber?: string;
+  deadLetterSourceArn?: string;
+  /** When it next becomes receivable (end of delay or of visibility timeout). */
+  visibleAt = 0;
+  inflight = false;
+  /** Start of the current in-flight period: the 12-hour limit counts from it. */
+  receivedAt = 0;
+  /** Nonce of the newest receipt handle. */
+  receiptToken = '';
+
+  constructor(readonly id: string) {}
+}
+
+export interface MessageRow {
+  id: string;
+  body: string;
+  md5OfBody: string;
+  attributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+  md5OfAttributes?: string;
+  systemAttributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+  md5OfSystemAttributes?: string;
+  sentAt: number;
+  enqueuedAt: number;
+  senderId: string;
+  receiveCount: number;
+  firstReceiveAt?: number;
+  groupId?: string;
+  deduplicationId?: string;
+  sequenceNumber?: string;
+  deadLetterSourceArn?: string;
+  visibleAt: number;
+  inflight: boolean;
+  receivedAt: number;
+  receiptToken: string;
+}
+
+function attrsToRow(attrs: Record<string, StoredAttributeValue> | undefined) {
+  if (!attrs) return undefined;
+  const out: NonNullable<MessageRow['attributes']> = {};
+  for (const [k, v] of Object.entries(attrs)) {
+    out[k] = {
+      DataType: v.DataType,
+      StringValue: v.StringValue,
+      BinaryValue: v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : undefined,
+    };
+  }
+  return out;
+}
+
+function attrsFromRow(attrs: MessageRow['attributes']) {
+  if (!attrs) return undefined;
+  const out: Record<string, StoredAttributeValue> = {};
+  for (const [k, v] of Object.entries(attrs)) {
+    out[k] = {
+      DataType: v.DataType,
+      StringValue: v.StringValue,
+      BinaryValue: v.BinaryValue !== undefined ? Buffer.from(v.BinaryValue, 'base64') : undefined,
+    };
+  }
+  return out;
+}
+
+export function toRow(m: StoredMessage): MessageRow {
+  return {
+    id: m.id,
+    body: m.body,
+    md5OfBody: m.md5OfBody,
+    attributes: attrsToRow(m.attributes),
+    md5OfAttributes: m.md5OfAttributes,
+    systemAttributes: attrsToRow(m.systemAttributes),
+    md5OfSystemAttributes: m.md5OfSystemAttributes,
+    sentAt: m.sentAt,
+    enqueuedAt: m.enqueuedAt,
+    senderId: m.senderId,
+    receiveCount: m.receiveCount,
+    firstReceiveAt: m.firstReceiveAt,
+    groupId: m.groupId,
+    deduplicationId: m.deduplicationId,
+    sequenceNumber: m.sequenceNumber,
+    deadLetterSourceArn: m.deadLetterSourceArn,
+    visibleAt: m.visibleAt,
+    inflight: m.inflight,
+    receivedAt: m.receivedAt,
+    receiptToken: m.receiptToken,
+  };
+}
+
+export function fromRow(row: MessageRow): StoredMessage {
+  const m = new StoredMessage(row.id);
+  Object.assign(m, row, {
+    attributes: attrsFromRow(row.attributes),
+    systemAttributes: attrsFromRow(row.systemAttributes),
+  });
+  return m;
+}

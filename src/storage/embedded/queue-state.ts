@@ -1,0 +1,328 @@
+import { IndexedHeap } from '../../core/heap.js';
+import type { Timer } from '../../core/scheduler.js';
+import type { QueueCounts, QueueRecord, ReceivedMessage, ReceiveRequest } from '../types.js';
+import type { StoredMessage } from './message.js';
+
+/** The settings the engine acts on, read once from the queue's attribute strings. */
+export interface QueueConfig {
+  visibilityTimeoutMs: number;
+  delayMs: number;
+  retentionMs: number;
+  contentBasedDeduplication: boolean;
+  deduplicationPerGroup: boolean;
+  redrive?: { targetArn: string; maxReceiveCount: number };
+}
+
+export function configOf(record: QueueRecord): QueueConfig {
+  const a = record.attributes;
+  let redrive: QueueConfig['redrive'];
+  if (a.RedrivePolicy) {
+    try {
+      const p = JSON.parse(a.RedrivePolicy) as { deadLetterTargetArn?: string; maxReceiveCount?: unknown };
+      if (p.deadLetterTargetArn) {
+        redrive = { targetArn: p.deadLetterTargetArn, maxReceiveCount: Number(p.maxReceiveCount) };
+      }
+    } catch {
+      redrive = undefined;
+    }
+  }
+  return {
+    visibilityTimeoutMs: Number(a.VisibilityTimeout ?? 30) * 1000,
+    delayMs: Number(a.DelaySeconds ?? 0) * 1000,
+    retentionMs: Number(a.MessageRetentionPeriod ?? 345600) * 1000,
+    contentBasedDeduplication: a.ContentBasedDeduplication === 'true',
+    deduplicationPerGroup: a.DeduplicationScope === 'messageGroup',
+    redrive,
+  };
+}
+
+class FifoGroup {
+  readonly messages: StoredMessage[] = [];
+  inflight = 0;
+}
+
+export interface Waiter {
+  request: ReceiveRequest;
+  resolve: (messages: ReceivedMessage[]) => void;
+  timer?: Timer;
+  onAbort?: () => void;
+}
+
+// AWS's fair-queue thresholds: a group holding over 10% of the queue's
+// in-flight messages, and at least 30 of them, counts as noisy.
+const NOISY_SHARE = 0.1;
+const NOISY_MIN_INFLIGHT = 30;
+const NOISY_QUIET_MS = 5 * 60_000;
+
+/**
+ * Hot state of one queue: every live message, the visible ones in order
+ * (FIFO: per message group), and one heap of messages waiting on the clock
+ * (delayed or in flight).
+ */
+export class QueueState {
+  config: QueueConfig;
+  readonly all = new Map<string, StoredMessage>();
+  /** Standard queues: receivable messages in arrival order. */
+  readonly ready = new Map<string, StoredMessage>();
+  readonly timed = new IndexedHeap<StoredMessage>((m) => m.visibleAt);
+  /** FIFO queues: messages per group, in order. */
+  readonly groups = new Map<string, FifoGroup>();
+  /** Messages whose enqueue time is older than their arrival (standard DLQ moves), swept apart. */
+  readonly late = new Set<StoredMessage>();
+  inflightCount = 0;
+  delayedCount = 0;
+  readonly deduplication = new Map<
+    string,
+    { messageId: string; sequenceNumber?: string; expiresAt: number }
+  >();
+  readonly attempts = new Map<string, { messages: ReceivedMessage[]; expiresAt: number }>();
+  readonly waiters: Waiter[] = [];
+  wake?: Timer;
+  lastPurgeAt?: number;
+  lastSequence = 0n;
+  // Fair queues: per-group load of a standard queue.
+  private readonly groupInflight = new Map<string, number>();
+  private readonly groupBacklog = new Map<string, number>();
+  private readonly groupLastSend = new Map<string, number>();
+  private readonly noisy = new Set<string>();
+
+  constructor(public record: QueueRecord) {
+    this.config = configOf(record);
+  }
+
+  get fifo(): boolean {
+    return this.record.fifo;
+  }
+
+  counts(): QueueCounts {
+    return {
+      visible: this.all.size - this.inflightCount - this.delayedCount,
+      inflight: this.inflightCount,
+      delayed: this.delayedCount,
+    };
+  }
+
+  insert(m: StoredMessage, now: number, late = false): void {
+    this.all.set(m.id, m);
+    if (late) this.late.add(m);
+    if (m.groupId !== undefined) {
+      if (this.fifo) {
+        let group = this.groups.get(m.groupId);
+        if (!group) {
+          group = new FifoGroup();
+          this.groups.set(m.groupId, group);
+        }
+        group.messages.push(m);
+        if (m.inflight) group.inflight++;
+      } else {
+        this.bump(this.groupBacklog, m.groupId, 1);
+        this.groupLastSend.set(m.groupId, now);
+        if (m.inflight) this.bump(this.groupInflight, m.groupId, 1);
+      }
+    }
+    if (m.inflight) {
+      this.inflightCount++;
+      this.timed.push(m);
+    } else if (m.visibleAt > now) {
+      this.delayedCount++;
+      this.timed.push(m);
+    } else if (!this.fifo) {
+      this.ready.set(m.id, m);
+    }
+  }
+
+  remove(m: StoredMessage): void {
+    if (!this.all.delete(m.id)) return;
+    this.late.delete(m);
+    this.ready.delete(m.id);
+    if (this.timed.has(m)) {
+      this.timed.remove(m);
+      if (!m.inflight) this.delayedCount--;
+    }
+    if (m.inflight) this.inflightCount--;
+    if (m.groupId === undefined) return;
+    if (this.fifo) {
+      const group = this.groups.get(m.groupId);
+      if (!group) return;
+      const i = group.messages.indexOf(m);
+      if (i >= 0) group.messages.splice(i, 1);
+      if (m.inflight) group.inflight--;
+      if (group.messages.length === 0) this.groups.delete(m.groupId);
+    } else {
+      if (m.inflight) this.bump(this.groupInflight, m.groupId, -1);
+      if (this.bump(this.groupBacklog, m.groupId, -1) === 0) this.noisy.delete(m.groupId);
+    }
+  }
+
+  /** Moves messages whose delay or visibility timeout has ended into view; true when any did. */
+  tick(now: number): boolean {
+    let changed = false;
+    for (let m = this.timed.peek(); m && m.visibleAt <= now; m = this.timed.peek()) {
+      this.timed.pop();
+      changed = true;
+      if (m.inflight) this.endInflight(m);
+      else this.delayedCount--;
+      if (!this.fifo) this.ready.set(m.id, m);
+    }
+    return changed;
+  }
+
+  private endInflight(m: StoredMessage): void {
+    m.inflight = false;
+    this.inflightCount--;
+    if (m.groupId === undefined) return;
+    if (this.fifo) {
+      const group = this.groups.get(m.groupId);
+      if (group) group.inflight--;
+    } else {
+      this.bump(this.groupInflight, m.groupId, -1);
+    }
+  }
+
+  /** Messages that expired under the retention period. */
+  expired(now: number): StoredMessage[] {
+    const cutoff = now - this.config.retentionMs;
+    const out: StoredMessage[] = [];
+    for (const m of this.all.values()) {
+      if (m.enqueuedAt > cutoff) break;
+      out.push(m);
+    }
+    for (const m of this.late) if (m.enqueuedAt <= cutoff && !out.includes(m)) out.push(m);
+    return out;
+  }
+
+  /** The next instant something on this queue changes by itself. */
+  nextDeadline(): number {
+    let next = this.timed.peek()?.visibleAt ?? Number.POSITIVE_INFINITY;
+    const first = this.all.values().next().value as StoredMessage | undefined;
+    if (first) next = Math.min(next, first.enqueuedAt + this.config.retentionMs);
+    for (const m of this.late) next = Math.min(next, m.enqueuedAt + this.config.retentionMs);
+    return next;
+  }
+
+  /** Chooses up to `max` receivable messages without changing them. */
+  pick(now: number, max: number): StoredMessage[] {
+    return this.fifo ? this.pickFifo(now, max) : this.pickStandard(now, max);
+  }
+
+  private pickFifo(now: number, max: number): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    for (const group of this.groups.values()) {
+      if (group.inflight > 0) continue;
+      for (const m of group.messages) {
+        if (m.inflight || m.visibleAt > now || out.length >= max) break;
+        out.push(m);
+      }
+      if (out.length >= max) break;
+    }
+    return out;
+  }
+
+  private pickStandard(now: number, max: number): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    const noisy = this.noisyGroups(now);
+    for (const m of this.ready.values()) {
+      if (out.length >= max) return out;
+      if (noisy.size > 0 && m.groupId !== undefined && noisy.has(m.groupId)) continue;
+      out.push(m);
+    }
+    // Quiet tenants go first; a noisy group's backlog fills what is left.
+    if (noisy.size > 0) {
+      for (const m of this.ready.values()) {
+        if (out.length >= max) break;
+        if (m.groupId !== undefined && noisy.has(m.groupId)) out.push(m);
+      }
+    }
+    return out;
+  }
+
+  private noisyGroups(now: number): Set<string> {
+    if (this.groupBacklog.size === 0) return this.noisy;
+    for (const [group, inflight] of this.groupInflight) {
+      if (inflight >= NOISY_MIN_INFLIGHT && inflight > NOISY_SHARE * this.inflightCount)
+        this.noisy.add(group);
+    }
+    for (const group of this.noisy) {
+      const lastSend = this.groupLastSend.get(group) ?? 0;
+      if (!this.groupBacklog.get(group) || now - lastSend >= NOISY_QUIET_MS) this.noisy.delete(group);
+    }
+    return this.noisy;
+  }
+
+  isNoisy(group: string): boolean {
+    return this.noisy.has(group);
+  }
+
+  markReceived(m: StoredMessage, now: number, visibilityMs: number, token: string): void {
+    this.ready.delete(m.id);
+    if (!m.inflight) this.startInflight(m);
+    m.receiveCount++;
+    m.firstReceiveAt ??= now;
+    m.receivedAt = now;
+    m.visibleAt = now + visibilityMs;
+    m.receiptToken = token;
+    this.timed.update(m);
+  }
+
+  setVisibility(m: StoredMessage, now: number, timeoutMs: number): void {
+    if (!m.inflight) {
+      this.ready.delete(m.id);
+      this.startInflight(m);
+    }
+    m.visibleAt = now + timeoutMs;
+    this.timed.update(m);
+  }
+
+  private startInflight(m: StoredMessage): void {
+    m.inflight = true;
+    this.inflightCount++;
+    if (m.groupId === undefined) return;
+    if (this.fifo) {
+      const group = this.groups.get(m.groupId);
+      if (group) group.inflight++;
+    } else {
+      this.bump(this.groupInflight, m.groupId, 1);
+    }
+  }
+
+  /** Applies a changed queue delay to queued messages (AWS does this on FIFO queues only). */
+  redelay(now: number, oldDelayMs: number): void {
+    for (const m of this.all.values()) {
+      if (m.inflight || m.receiveCount > 0) continue;
+      const visibleAt = m.sentAt + this.config.delayMs;
+      const wasDelayed = this.timed.has(m);
+      if (visibleAt === m.visibleAt || (oldDelayMs === this.config.delayMs && wasDelayed)) continue;
+      m.visibleAt = visibleAt;
+      if (visibleAt > now) {
+        if (!wasDelayed) {
+          this.delayedCount++;
+          this.ready.delete(m.id);
+        }
+        this.timed.update(m);
+      } else if (wasDelayed) {
+        this.timed.remove(m);
+        this.delayedCount--;
+      }
+    }
+  }
+
+  clear(): void {
+    this.all.clear();
+    this.ready.clear();
+    this.timed.clear();
+    this.groups.clear();
+    this.late.clear();
+    this.groupInflight.clear();
+    this.groupBacklog.clear();
+    this.noisy.clear();
+    this.inflightCount = 0;
+    this.delayedCount = 0;
+  }
+
+  private bump(counter: Map<string, number>, key: string, by: number): number {
+    const next = (counter.get(key) ?? 0) + by;
+    if (next <= 0) counter.delete(key);
+    else counter.set(key, next);
+    return next;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The storage contract: service-level operations, not rows. The embedded
+ * engine answers them from memory (journaled to SQLite with --data-dir); a
+ * multi-node engine must be able to implement the same calls.
+ */
+
+export interface QueueRecord {
+  /** Unique per creation, so receipt handles never outlive a deleted queue. */
+  id: string;
+  account: string;
+  region: string;
+  name: string;
+  arn: string;
+  fifo: boolean;
+  /** Settable attributes with AWS defaults filled in, as strings (as the API carries them). */
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export interface StoredAttributeValue {
+  DataType: string;
+  StringValue?: string;
+  BinaryValue?: Uint8Array;
+}
+
+export interface NewMessage {
+  body: string;
+  md5OfBody: string;
+  attributes?: Record<string, StoredAttributeValue>;
+  md5OfAttributes?: string;
+  /** Only AWSTraceHeader exists today. */
+  systemAttributes?: Record<string, StoredAttributeValue>;
+  md5OfSystemAttributes?: string;
+  delaySeconds?: number;
+  groupId?: string;
+  deduplicationId?: string;
+  senderId: string;
+}
+
+export interface SendOutcome {
+  messageId: string;
+  sequenceNumber?: string;
+}
+
+/** A read-only view of a message as a receive hands it out. */
+export interface MessageView {
+  id: string;
+  body: string;
+  md5OfBody: string;
+  attributes?: Record<string, StoredAttributeValue>;
+  md5OfAttributes?: string;
+  systemAttributes?: Record<string, StoredAttributeValue>;
+  md5OfSystemAttributes?: string;
+  sentAt: number;
+  senderId: string;
+  receiveCount: number;
+  firstReceiveAt?: number;
+  groupId?: string;
+  deduplicationId?: string;
+  sequenceNumber?: string;
+  deadLetterSourceArn?: string;
+}
+
+export interface ReceivedMessage {
+  message: MessageView;
+  receiptHandle: string;
+}
+
+export interface ReceiveRequest {
+  max: number;
+  visibilityTimeoutSeconds: number;
+  /** How long a receive may wait for a message, in seconds (long polling). */
+  waitSeconds: number;
+  attemptId?: string;
+  /** Ends a waiting receive early when its client goes away, so no message goes to a closed connection. */
+  signal?: AbortSignal;
+}
+
+export type HandleCheck = 'ok' | 'invalid';
+
+export type DeleteOutcome = 'deleted' | 'ignored' | 'expired' | 'invalid';
+
+export type VisibilityOutcome = 'ok' | 'invalid' | 'missing' | 'expired' | 'tooLong';
+
+export interface QueueCounts {
+  visible: number;
+  inflight: number;
+  delayed: number;
+}
+
+export type MoveTaskStatus = 'RUNNING' | 'FAILED' | 'CANCELLING' | 'CANCELLED' | 'COMPLETED';
+
+export interface MoveTask {
+  taskHandle: string;
+  status: MoveTaskStatus;
+  sourceArn: string;
+  destinationArn?: string;
+  maxPerSecond?: number;
+  moved: number;
+  toMove: number;
+  failureReason?: string;
+  startedAt: number;
+}
+
+export interface QueueStorage {
+  createQueue(record: QueueRecord): Promise<void>;
+  getQueue(account: string, region: string, name: string): Promise<QueueRecord | undefined>;
+  getQueueByArn(arn: string): Promise<QueueRecord | undefined>;
+  listQueues(account: string, region: string): Promise<QueueRecord[]>;
+  /** Replaces attributes and tags; a changed queue DelaySeconds reaches queued messages on FIFO only. */
+  updateQueue(record: QueueRecord): Promise<void>;
+  deleteQueue(record: QueueRecord): Promise<void>;
+
+  send(queue: QueueRecord, messages: NewMessage[]): Promise<SendOutcome[]>;
+  /** Resolves as soon as messages are available or the wait ends (event-driven long polling). */
+  receive(queue: QueueRecord, request: ReceiveRequest): Promise<ReceivedMessage[]>;
+  checkHandle(queue: QueueRecord, receiptHandle: string): HandleCheck;
+  deleteMessage(queue: QueueRecord, receiptHandle: string): Promise<DeleteOutcome>;
+  changeVisibility(
+    queue: QueueRecord,
+    receiptHandle: string,
+    timeoutSeconds: number,
+  ): Promise<VisibilityOutcome>;
+  purge(queue: QueueRecord): Promise<void>;
+  /** When the queue was last purged, for PurgeQueue's 60-second rule. */
+  lastPurge(queue: QueueRecord): number | undefined;
+  counts(queue: QueueRecord): QueueCounts;
+
+  startMoveTask(
+    source: QueueRecord,
+    destination: QueueRecord | undefined,
+    maxPerSecond?: number,
+  ): Promise<MoveTask>;
+  listMoveTasks(source: QueueRecord): MoveTask[];
+  cancelMoveTask(taskHandle: string): Promise<MoveTask | undefined>;
+
+  /** Drops all state (admin reset). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
