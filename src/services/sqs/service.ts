@@ -32,6 +32,7 @@ import { isValidQueueName, parseQueueUrl, queueUrl } from './queue-url.js';
 const DELETED_RECENTLY_MS = 60_000;
 const PURGE_INTERVAL_MS = 60_000;
 const MAX_TAGS = 50;
+const MAX_INFLIGHT_STANDARD = 120_000;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
 // MessageGroupId and MessageDeduplicationId: 1..128 of alphanumerics and punctuation.
 const GROUP_OR_DEDUP_ID = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/;
@@ -105,7 +106,15 @@ export class SqsService {
           },
         })
       : 'ImplicitDeny';
-    if (decision !== 'Allow') throw sqsError.accessDenied();
+    if (decision !== 'Allow') {
+      ctx.log.warn(
+        { queue: queue.arn, callerAccount: ctx.caller.account, action: `sqs:${action}` },
+        policy
+          ? 'denied: the queue policy does not allow this account'
+          : 'denied: the queue belongs to another account and has no policy',
+      );
+      throw sqsError.accessDenied();
+    }
   }
 
   private urlOf(queue: QueueRecord, ctx: RequestContext): string {
@@ -407,6 +416,17 @@ export class SqsService {
     const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
     if (statements.some((s) => s.Sid === label))
       throw sqsError.invalidValue('Label', label, 'Already exists.');
+    // Queue policy quotas (SQS Developer Guide, "Amazon SQS policy quotas").
+    if (actions.length > 7) {
+      throw sqsError.overLimit(
+        `${actions.length} actions were found in a statement from the submitted policy, max allowed is 7`,
+      );
+    }
+    if (statements.length + 1 > 20) {
+      throw sqsError.overLimit(
+        `${statements.length + 1} statements were found in the submitted policy, max allowed is 20`,
+      );
+    }
     statements.push({
       Sid: label,
       Effect: 'Allow',
@@ -613,6 +633,12 @@ export class SqsService {
         'ReceiveRequestAttemptId',
         attemptId,
         'ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.',
+      );
+    }
+    // Standard queues answer OverLimit at 120,000 in-flight messages; FIFO queues just return nothing.
+    if (!queue.fifo && this.storage.counts(queue).inflight >= MAX_INFLIGHT_STANDARD) {
+      throw sqsError.overLimit(
+        `The maximum number of in flight messages (${MAX_INFLIGHT_STANDARD}) has been reached.`,
       );
     }
     const systemNames = [

@@ -39,6 +39,7 @@ export class EmbeddedEngine implements QueueStorage {
   private readonly byArn = new Map<string, QueueState>();
   private readonly byId = new Map<string, QueueState>();
   private ord = 0;
+  private readonly warnedMissingDlq = new Set<string>();
   private readonly moves: MoveTasks;
 
   constructor(
@@ -248,6 +249,13 @@ export class EmbeddedEngine implements QueueStorage {
     const out: ReceivedMessage[] = [];
     const redrive = state.config.redrive;
     const dlq = redrive ? this.byArn.get(redrive.targetArn) : undefined;
+    if (redrive && !dlq && !this.warnedMissingDlq.has(state.record.arn)) {
+      this.warnedMissingDlq.add(state.record.arn);
+      this.log.warn(
+        { queue: state.record.arn, deadLetterTargetArn: redrive.targetArn },
+        'the RedrivePolicy names a dead-letter queue that does not exist: messages past maxReceiveCount stay in the source queue',
+      );
+    }
     for (;;) {
       const picked = state.pick(now, request.max - out.length);
       if (picked.length === 0) break;

@@ -48,8 +48,9 @@ export interface Waiter {
   onAbort?: () => void;
 }
 
-// AWS's fair-queue thresholds: a group holding over 10% of the queue's
-// in-flight messages, and at least 30 of them, counts as noisy.
+// AWS's fair-queue thresholds ("How Amazon SQS fair queues work"): a group
+// holding over 10% of the queue's in-flight messages, and at least 30 of
+// them, counts as noisy until its backlog drains or it sends nothing for 5 minutes.
 const NOISY_SHARE = 0.1;
 const NOISY_MIN_INFLIGHT = 30;
 const NOISY_QUIET_MS = 5 * 60_000;
@@ -226,11 +227,16 @@ export class QueueState {
       if (noisy.size > 0 && m.groupId !== undefined && noisy.has(m.groupId)) continue;
       out.push(m);
     }
-    // Quiet tenants go first; a noisy group's backlog fills what is left.
-    if (noisy.size > 0) {
-      for (const m of this.ready.values()) {
-        if (out.length >= max) break;
-        if (m.groupId !== undefined && noisy.has(m.groupId)) out.push(m);
+    // Quiet tenants go first; noisy groups fill what is left, the one with fewest in flight first.
+    if (noisy.size > 0 && out.length < max) {
+      const byLoad = [...noisy].sort(
+        (a, b) => (this.groupInflight.get(a) ?? 0) - (this.groupInflight.get(b) ?? 0),
+      );
+      for (const group of byLoad) {
+        for (const m of this.ready.values()) {
+          if (out.length >= max) return out;
+          if (m.groupId === group) out.push(m);
+        }
       }
     }
     return out;
