@@ -38,11 +38,19 @@ export function createRequestHandler(options: AppOptions) {
     req.on('error', () => res.destroy());
     req.on('end', () => {
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      const controller = new AbortController();
-      res.on('close', () => {
-        if (!res.writableFinished) controller.abort();
-      });
-      handle(options, req, body, requestId, tooLarge, controller.signal)
+      // Only a call that waits (a long poll) asks for the signal; most requests never pay for it.
+      let controller: AbortController | undefined;
+      const signal = () => {
+        if (!controller) {
+          const c = new AbortController();
+          controller = c;
+          res.on('close', () => {
+            if (!res.writableFinished) c.abort();
+          });
+        }
+        return controller.signal;
+      };
+      handle(options, req, body, requestId, tooLarge, signal)
         .catch((err: unknown) => {
           options.log.error({ err, requestId }, 'request failed');
           return internalError(requestId);
@@ -103,7 +111,7 @@ async function handle(
   body: Buffer,
   requestId: string,
   tooLarge: boolean,
-  signal: AbortSignal,
+  signal: () => AbortSignal,
 ): Promise<Handled> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
@@ -170,7 +178,9 @@ async function handle(
     protocol: found.protocol,
     path: url.pathname,
     log: options.log,
-    signal,
+    get signal() {
+      return signal();
+    },
   };
   const reply =
     found.protocol === 'json'

@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import type { Http2Server, Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import net from 'node:net';
 
 export type AnyRequest = IncomingMessage | Http2ServerRequest;
@@ -17,12 +17,11 @@ const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 export class Listener {
   private readonly tcp: net.Server;
   private readonly h1: http.Server;
-  private readonly h2: http2.Http2Server;
+  private h2?: Promise<Http2Server>;
   private readonly sockets = new Set<net.Socket>();
 
-  constructor(handler: RequestHandler) {
+  constructor(private readonly handler: RequestHandler) {
     this.h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, handler);
-    this.h2 = http2.createServer({}, handler);
     this.tcp = net.createServer({ noDelay: true }, (socket) => this.route(socket));
   }
 
@@ -41,6 +40,12 @@ export class Listener {
     await new Promise<void>((resolve) => this.tcp.close(() => resolve()));
   }
 
+  // node:http2 is loaded on the first HTTP/2 connection, keeping it out of cold start.
+  private http2(): Promise<Http2Server> {
+    this.h2 ??= import('node:http2').then((http2) => http2.createServer({}, this.handler));
+    return this.h2;
+  }
+
   private route(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
@@ -54,8 +59,15 @@ export class Listener {
       socket.off('data', onData);
       socket.pause();
       socket.unshift(head);
-      (h2 ? this.h2 : this.h1).emit('connection', socket);
-      socket.resume();
+      if (!h2) {
+        this.h1.emit('connection', socket);
+        socket.resume();
+        return;
+      }
+      this.http2().then((server) => {
+        server.emit('connection', socket);
+        socket.resume();
+      });
     };
     socket.on('data', onData);
   }

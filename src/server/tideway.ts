@@ -4,7 +4,7 @@ import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { Scheduler } from '../core/scheduler.js';
 import { createSqs } from '../services/sqs/index.js';
 import { EmbeddedEngine } from '../storage/embedded/engine.js';
-import { Journal } from '../storage/embedded/journal.js';
+import type { Journal } from '../storage/embedded/journal.js';
 import { createRequestHandler } from './app.js';
 import { Listener } from './listener.js';
 
@@ -44,7 +44,12 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
   const log = options.logger ?? createLogger(options.logLevel ?? 'info');
   const clock = new Clock();
   const scheduler = new Scheduler(clock);
-  const journal = options.dataDir ? new Journal(options.dataDir) : undefined;
+  // SQLite is loaded only with --data-dir: the in-memory default never touches it.
+  let journal: Journal | undefined;
+  if (options.dataDir) {
+    const { Journal } = await import('../storage/embedded/journal.js');
+    journal = new Journal(options.dataDir);
+  }
   const storage = new EmbeddedEngine(clock, scheduler, log, journal);
   const sqs = createSqs(storage, clock);
   const services = [sqs];
