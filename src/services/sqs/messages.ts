@@ -2,7 +2,7 @@ import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { StoredAttributeValue } from '../../storage/types.js';
 import { sqsError } from './errors.js';
 
-const ALLOWED_CHARS = '#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF';
+const ALLOWED_CHARS = '#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]';
 
 /** SQS accepts only these XML characters in bodies and string attribute values. */
 export function findInvalidCharacter(text: string): number | undefined {
@@ -26,12 +26,13 @@ export function checkBody(body: string): void {
   const bad = findInvalidCharacter(body);
   if (bad !== undefined) {
     throw sqsError.invalidMessageContents(
-      `Invalid binary character '#x${bad.toString(16).toUpperCase()}' was found in the message body, the set of allowed characters is ${ALLOWED_CHARS}`,
+      `Invalid binary character '#x${bad.toString(16).toUpperCase()}' was found in the message body, the set of allowed characters is ${ALLOWED_CHARS}.`,
     );
   }
 }
 
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]+$/;
+// AWS accepts letters and digits of any script, as a name like 'öther_encodings' shows.
+const ATTRIBUTE_NAME = /^[\p{L}\p{N}_.-]+$/u;
 const DATA_TYPE = /^(String|Number|Binary)(\..+)?$/;
 const MAX_ATTRIBUTES = 10;
 
@@ -119,7 +120,7 @@ export function validateMessageAttributes(
       const bad = findInvalidCharacter(value);
       if (bad !== undefined) {
         throw sqsError.invalidMessageContents(
-          `Invalid binary character '#x${bad.toString(16).toUpperCase()}' was found in the message attribute '${name}', the set of allowed characters is ${ALLOWED_CHARS}`,
+          `Invalid binary character '#x${bad.toString(16).toUpperCase()}' was found in the message attribute '${name}', the set of allowed characters is ${ALLOWED_CHARS}.`,
         );
       }
       values[name] = { DataType: dataType, StringValue: value };

@@ -584,6 +584,16 @@ export class SqsService {
     const accepted: Array<{ id: string; message: NewMessage }> = [];
     for (const entry of entries) {
       try {
+        // In a batch AWS reports an empty body as EmptyValue on the entry.
+        if (!entry.MessageBody) {
+          failed.push({
+            Id: entry.Id!,
+            SenderFault: true,
+            Code: 'EmptyValue',
+            Message: 'The request must contain the parameter MessageBody.',
+          });
+          continue;
+        }
         accepted.push({ id: entry.Id!, message: this.toNewMessage(queue, entry, ctx) });
       } catch (err) {
         failed.push(failure(entry.Id!, err));
