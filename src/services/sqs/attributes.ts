@@ -82,22 +82,25 @@ export function parseRedrivePolicy(value: string): RedrivePolicy {
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw sqsError.invalidAttributeValue(
+    throw sqsError.invalidParameterValue(
       `Invalid value for the parameter RedrivePolicy. Reason: Redrive policy is not a valid JSON map.`,
     );
   }
-  if (parsed === null || typeof parsed !== 'object') throw invalid('RedrivePolicy');
+  if (parsed === null || typeof parsed !== 'object')
+    throw sqsError.invalidParameterValue(
+      `Value ${value} for parameter RedrivePolicy is invalid. Reason: Redrive policy is not a valid JSON map.`,
+    );
   const arn = parsed.deadLetterTargetArn;
   const count = Number(parsed.maxReceiveCount);
   if (typeof arn !== 'string' || !parseArn(arn)) {
-    throw sqsError.invalidAttributeValue(
+    throw sqsError.invalidParameterValue(
       'Value {"deadLetterTargetArn":' +
         JSON.stringify(arn) +
         '} for parameter RedrivePolicy is invalid. Reason: Invalid value for deadLetterTargetArn.',
     );
   }
   if (!Number.isInteger(count) || count < 1 || count > 1000) {
-    throw sqsError.invalidAttributeValue(
+    throw sqsError.invalidParameterValue(
       `Value ${value} for parameter RedrivePolicy is invalid. Reason: Invalid value for maxReceiveCount: ${String(parsed.maxReceiveCount)}, valid values are from 1 to 1000 both inclusive.`,
     );
   }
@@ -109,28 +112,30 @@ export function parseRedriveAllowPolicy(value: string): RedriveAllowPolicy {
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw invalid('RedriveAllowPolicy');
+    throw sqsError.invalidParameterValue(
+      "Invalid value for the parameter RedriveAllowPolicy. Reason: Amazon SQS can't create the redrive allow policy, as it\u2019s in an unsupported format.",
+    );
   }
   const permission = parsed?.redrivePermission;
   if (permission !== 'allowAll' && permission !== 'denyAll' && permission !== 'byQueue') {
-    throw sqsError.invalidAttributeValue(
-      `Value ${value} for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive allow policy, as it's in an unsupported format.`,
+    throw sqsError.invalidParameterValue(
+      "Invalid value for the parameter RedriveAllowPolicy. Reason: Amazon SQS can't create the redrive allow policy, as it\u2019s in an unsupported format.",
     );
   }
   const arns = parsed.sourceQueueArns;
   if (permission === 'byQueue') {
-    if (
-      !Array.isArray(arns) ||
-      arns.length === 0 ||
-      arns.length > 10 ||
-      arns.some((a) => typeof a !== 'string')
-    ) {
-      throw sqsError.invalidAttributeValue(
-        `Value ${value} for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive allow policy. When you specify the byQueue permission type, you must also specify one or more sourceQueueArns values (up to 10).`,
+    const reason = (text: string) =>
+      sqsError.invalidParameterValue(
+        `Value ${value} for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive allow policy. ${text}`,
+      );
+    if (!Array.isArray(arns) || arns.length === 0 || arns.some((a) => typeof a !== 'string')) {
+      throw reason(
+        'When you specify the byQueue permission type, you must also specify one or more sourceQueueArns values.',
       );
     }
+    if (arns.length > 10) throw reason('The maximum number of source queue ARNs you can specify is 10.');
   } else if (arns !== undefined) {
-    throw sqsError.invalidAttributeValue(
+    throw sqsError.invalidParameterValue(
       `Value ${value} for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive allow policy. To specify one or more source queue ARNs, you must set redrivePermission to byQueue.`,
     );
   }
@@ -177,8 +182,9 @@ export function validateAttributes(
           try {
             parsePolicy(value);
           } catch (err) {
-            const reason = err instanceof PolicyError ? err.message : 'Invalid policy document.';
-            throw sqsError.invalidAttributeValue(`Invalid value for the parameter Policy. Reason: ${reason}`);
+            // AWS gives no reason; the parser's detail is for our log only.
+            if (!(err instanceof PolicyError)) throw err;
+            throw invalid('Policy');
           }
         }
         break;
@@ -191,6 +197,11 @@ export function validateAttributes(
     }
     if (FIFO_ONLY.has(name) && !fifo) throw sqsError.invalidAttributeName(`Unknown Attribute ${name}.`);
     out[name] = value;
+  }
+  if (out.KmsMasterKeyId && out.SqsManagedSseEnabled === 'true') {
+    throw sqsError.invalidAttributeName(
+      'You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.',
+    );
   }
   return out;
 }

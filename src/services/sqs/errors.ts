@@ -92,8 +92,12 @@ export const sqsError = {
   overLimit: (message: string) => new ServiceError('OverLimit', message, q('OverLimit', 403)),
   resourceNotFound: (message: string) =>
     new ServiceError('ResourceNotFoundException', message, q('ResourceNotFoundException', 404)),
-  accessDenied: () =>
-    new ServiceError('AccessDenied', 'Access to the resource is denied.', { status: 403, namespace: CORAL }),
+  accessDenied: (principal: string, action: string, resource: string) =>
+    new ServiceError(
+      'AccessDenied',
+      `User: ${principal} is not authorized to perform: ${action.toLowerCase()} on resource: ${resource} because no resource-based policy allows the ${action.toLowerCase()} action`,
+      { status: 403, namespace: CORAL },
+    ),
   invalidAction: (action: string) =>
     new ServiceError('InvalidAction', `The action ${action} is not valid for this endpoint.`, {
       namespace: CORAL,

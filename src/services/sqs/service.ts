@@ -113,7 +113,7 @@ export class SqsService {
           ? 'denied: the queue policy does not allow this account'
           : 'denied: the queue belongs to another account and has no policy',
       );
-      throw sqsError.accessDenied();
+      throw sqsError.accessDenied(`arn:aws:iam::${ctx.caller.account}:root`, `sqs:${action}`, queue.arn);
     }
   }
 
@@ -129,7 +129,7 @@ export class SqsService {
     const fifo = requested.FifoQueue === 'true';
     if (!isValidQueueName(name, fifo)) {
       throw sqsError.invalidParameterValue(
-        fifo || name.endsWith('.fifo')
+        fifo
           ? 'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.'
           : 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
       );
@@ -213,13 +213,13 @@ export class SqsService {
     const policy = parseRedrivePolicy(value);
     const target = await this.storage.getQueueByArn(policy.deadLetterTargetArn);
     if (!target || target.account !== account || target.region !== region) {
-      throw sqsError.invalidAttributeValue(
+      throw sqsError.invalidParameterValue(
         `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`,
       );
     }
     if (target.fifo !== fifo) {
-      throw sqsError.invalidAttributeValue(
-        `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source.`,
+      throw sqsError.invalidParameterValue(
+        `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..`,
       );
     }
     const allow = target.attributes.RedriveAllowPolicy;
@@ -229,7 +229,7 @@ export class SqsService {
         rule.redrivePermission === 'allowAll' ||
         (rule.redrivePermission === 'byQueue' && (rule.sourceQueueArns ?? []).includes(sourceArn));
       if (!permitted) {
-        throw sqsError.invalidAttributeValue(
+        throw sqsError.invalidParameterValue(
           `Value ${value} for parameter RedrivePolicy is invalid. Reason: Queue ${sourceArn} is not allowed to use ${target.arn} as a dead-letter queue: its RedriveAllowPolicy does not permit it.`,
         );
       }
@@ -412,7 +412,7 @@ export class SqsService {
     }
     const policy = queue.attributes.Policy
       ? (JSON.parse(queue.attributes.Policy) as { Version: string; Id: string; Statement: any[] })
-      : { Version: '2012-10-17', Id: `${queue.arn}/SQSDefaultPolicy`, Statement: [] };
+      : { Version: '2008-10-17', Id: `${queue.arn}/SQSDefaultPolicy`, Statement: [] };
     const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
     if (statements.some((s) => s.Sid === label))
       throw sqsError.invalidValue('Label', label, 'Already exists.');
@@ -430,8 +430,9 @@ export class SqsService {
     statements.push({
       Sid: label,
       Effect: 'Allow',
-      Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
-      Action: actions.map((a) => `SQS:${a}`),
+      // AWS writes a single principal or action as a plain string, several as an array.
+      Principal: { AWS: oneOrMany(accounts.map((a) => `arn:aws:iam::${a}:root`)) },
+      Action: oneOrMany(actions.map((a) => `SQS:${a}`)),
       Resource: queue.arn,
     });
     policy.Statement = statements;
@@ -908,6 +909,10 @@ export class SqsService {
     }
     return { ApproximateNumberOfMessagesMoved: task.moved };
   }
+}
+
+function oneOrMany(values: string[]): string | string[] {
+  return values.length === 1 ? values[0] : values;
 }
 
 function toTaskEntry(task: MoveTask): Sqs.ListMessageMoveTasksResultEntry {
