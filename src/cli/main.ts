@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
   const env = process.env;
   const portText = (values.port as string | undefined) ?? env.TIDEWAY_PORT ?? '4566';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, not '${portText}'`);
+  if (!/^\d+$/.test(portText) || port > 65535) fail(`--port must be 0..65535, not '${portText}'`);
   const logLevel = ((values['log-level'] as string | undefined) ??
     env.TIDEWAY_LOG_LEVEL ??
     'info') as LogLevel;

@@ -17,7 +17,6 @@ export async function dispatchJson(
       : undefined;
     if (!operation) throw service.unknownOperation('json', operationName);
     const input = decodeJson(operation.input, body, service.validation);
-    service.inputFromPath?.(operationName, input, ctx);
     const output = await operation.handle(input, ctx);
     return {
       status: 200,
@@ -56,8 +55,8 @@ export async function dispatchQuery(
       ? service.operations[operationName]
       : undefined;
     if (!operation) throw service.unknownOperation('query', operationName);
+    service.queryParamsFromPath?.(params, ctx);
     const input = decodeQuery(operation.input, params, service.validation);
-    service.inputFromPath?.(operationName, input, ctx);
     const output = await operation.handle(input, ctx);
     const result =
       operation.output && output

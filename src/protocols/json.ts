@@ -29,7 +29,7 @@ function decodeValue(shape: Shape, value: unknown, path: string, errors: Validat
   switch (shape.type) {
     case 'structure': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw errors.invalidType(path, value, 'structure');
+        throw errors.invalidType(path, value, 'structure', 'json');
       }
       const input = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
@@ -44,12 +44,12 @@ function decodeValue(shape: Shape, value: unknown, path: string, errors: Validat
       return out;
     }
     case 'list': {
-      if (!Array.isArray(value)) throw errors.invalidType(path, value, 'list');
+      if (!Array.isArray(value)) throw errors.invalidType(path, value, 'list', 'json');
       return value.map((item, i) => decodeValue(shape.member, item, `${path}.${i + 1}`, errors));
     }
     case 'map': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw errors.invalidType(path, value, 'map');
+        throw errors.invalidType(path, value, 'map', 'json');
       }
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
@@ -59,24 +59,24 @@ function decodeValue(shape: Shape, value: unknown, path: string, errors: Validat
       return out;
     }
     case 'string':
-      if (typeof value !== 'string') throw errors.invalidType(path, value, shape.type);
+      if (typeof value !== 'string') throw errors.invalidType(path, value, shape.type, 'json');
       return value;
     case 'integer':
     case 'long':
       if (typeof value !== 'number' || !Number.isInteger(value))
-        throw errors.invalidType(path, value, shape.type);
+        throw errors.invalidType(path, value, shape.type, 'json');
       return value;
     case 'double':
-      if (typeof value !== 'number') throw errors.invalidType(path, value, shape.type);
+      if (typeof value !== 'number') throw errors.invalidType(path, value, shape.type, 'json');
       return value;
     case 'boolean':
-      if (typeof value !== 'boolean') throw errors.invalidType(path, value, shape.type);
+      if (typeof value !== 'boolean') throw errors.invalidType(path, value, shape.type, 'json');
       return value;
     case 'timestamp':
-      if (typeof value !== 'number') throw errors.invalidType(path, value, shape.type);
+      if (typeof value !== 'number') throw errors.invalidType(path, value, shape.type, 'json');
       return new Date(value * 1000);
     case 'blob':
-      if (typeof value !== 'string') throw errors.invalidType(path, value, shape.type);
+      if (typeof value !== 'string') throw errors.invalidType(path, value, shape.type, 'json');
       return Buffer.from(value, 'base64');
   }
 }

@@ -111,24 +111,24 @@ function decodeScalar(type: Shape['type'], raw: string, key: string, errors: Val
   switch (type) {
     case 'integer':
     case 'long': {
-      if (!/^[-+]?\d+$/.test(raw.trim())) throw errors.invalidType(key, raw, type);
+      if (!/^[-+]?\d+$/.test(raw.trim())) throw errors.invalidType(key, raw, type, 'query');
       return Number(raw);
     }
     case 'double': {
       const n = Number(raw);
-      if (raw.trim() === '' || Number.isNaN(n)) throw errors.invalidType(key, raw, type);
+      if (raw.trim() === '' || Number.isNaN(n)) throw errors.invalidType(key, raw, type, 'query');
       return n;
     }
     case 'boolean': {
       const lower = raw.toLowerCase();
-      if (lower !== 'true' && lower !== 'false') throw errors.invalidType(key, raw, type);
+      if (lower !== 'true' && lower !== 'false') throw errors.invalidType(key, raw, type, 'query');
       return lower === 'true';
     }
     case 'blob':
       return Buffer.from(raw, 'base64');
     case 'timestamp': {
       const date = /^\d+(\.\d+)?$/.test(raw) ? new Date(Number(raw) * 1000) : new Date(raw);
-      if (Number.isNaN(date.getTime())) throw errors.invalidType(key, raw, type);
+      if (Number.isNaN(date.getTime())) throw errors.invalidType(key, raw, type, 'query');
       return date;
     }
     default:

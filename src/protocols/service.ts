@@ -41,8 +41,8 @@ export interface ServiceDefinition {
   operations: Record<string, Operation>;
   validation: ValidationErrors;
   unknownOperation(protocol: WireProtocol, name: string): ServiceError;
-  /** Lets a service fill input members from the request path (SQS: QueueUrl). */
-  inputFromPath?(operation: string, input: Record<string, unknown>, ctx: RequestContext): void;
+  /** Lets a service fill query parameters from the request path (SQS: QueueUrl), before validation. */
+  queryParamsFromPath?(params: Map<string, string>, ctx: RequestContext): void;
 }
 
 export interface HttpReply {

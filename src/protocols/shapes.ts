@@ -84,6 +84,11 @@ export const EMPTY: StructureShape = structure({});
  */
 export interface ValidationErrors {
   missing(path: string): Error;
-  invalidType(path: string, value: unknown, expected: ScalarKind | 'list' | 'map' | 'structure'): Error;
+  invalidType(
+    path: string,
+    value: unknown,
+    expected: ScalarKind | 'list' | 'map' | 'structure',
+    protocol: 'json' | 'query',
+  ): Error;
   malformed(detail: string): Error;
 }

@@ -52,7 +52,8 @@ for (const protocol of ['json', 'query'] as const) {
     it('lists queues by prefix', async () => {
       const sqs = sqsClient(server.endpoint, protocol);
       const prefix = uniqueName('list');
-      for (const n of ['a', 'b', 'c']) await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-${n}` }));
+      for (const n of ['a', 'b', 'c'])
+        await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-${n}` }));
       const listed = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix }));
       assert.deepEqual(
         listed.QueueUrls,

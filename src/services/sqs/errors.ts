@@ -104,7 +104,7 @@ export const sqsError = {
     }),
   unknownOperation: () => new ServiceError('UnknownOperationException', '', { namespace: CORAL }),
   serialization: (message: string) =>
-    new ServiceError('SerializationException', message, { queryCode: 'MalformedInput', namespace: CORAL }),
+    new ServiceError('SerializationException', message, { namespace: CORAL }),
 };
 
 const TYPE_NAMES: Record<string, string> = {
@@ -120,13 +120,22 @@ const TYPE_NAMES: Record<string, string> = {
   structure: 'Structure',
 };
 
+// Jackson's token names, as AWS's JSON front end reports a value of the wrong type.
+function jsonToken(value: unknown): string {
+  if (typeof value === 'string') return 'STRING_VALUE';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'VALUE_NUMBER_INT' : 'VALUE_NUMBER_FLOAT';
+  if (typeof value === 'boolean') return value ? 'VALUE_TRUE' : 'VALUE_FALSE';
+  if (Array.isArray(value)) return 'START_ARRAY';
+  return 'START_OBJECT';
+}
+
 export const sqsValidation: ValidationErrors = {
   missing: (path) => sqsError.missingParameter(path),
-  invalidType: (path, value, expected: ScalarKind | 'list' | 'map' | 'structure') =>
-    typeof value === 'string'
-      ? sqsError.invalidValue(path, value, `must be of type ${TYPE_NAMES[expected]}.`)
-      : sqsError.serialization(
-          `${JSON.stringify(value)} can not be converted to ${TYPE_NAMES[expected]} at ${path}`,
-        ),
+  invalidType: (path, value, expected: ScalarKind | 'list' | 'map' | 'structure', protocol) => {
+    const type = TYPE_NAMES[expected];
+    if (protocol === 'query') return sqsError.invalidValue(path, value, `must be of type ${type}.`);
+    const article = /^[AEIOU]/.test(type) ? 'an' : 'a';
+    return sqsError.serialization(`${jsonToken(value)} can not be converted to ${article} ${type}`);
+  },
   malformed: (detail) => sqsError.serialization(detail),
 };

@@ -7,9 +7,9 @@ import { SQS_SHAPES, type SqsOperationName } from './shapes.js';
 
 export const SQS_QUERY_VERSION = '2012-11-05';
 
-/** Operations whose QueueUrl may come from the request path, as older query clients send it. */
-function fillQueueUrl(_operation: string, input: Record<string, unknown>, ctx: RequestContext): void {
-  if (input.QueueUrl === undefined && /^\/\d{12}\/[^/]+$/.test(ctx.path)) input.QueueUrl = ctx.path;
+/** Older query clients post to the queue URL and leave QueueUrl out (SQS guide: "Making query API requests"). */
+function fillQueueUrl(params: Map<string, string>, ctx: RequestContext): void {
+  if (!params.has('QueueUrl') && /^\/\d{12}\/[^/]+$/.test(ctx.path)) params.set('QueueUrl', ctx.path);
 }
 
 export interface SqsDefinition extends ServiceDefinition {
@@ -70,7 +70,7 @@ export function createSqs(storage: QueueStorage, clock: Clock): SqsDefinition {
     validation: sqsValidation,
     unknownOperation: (protocol, name) =>
       protocol === 'query' ? sqsError.invalidAction(name) : sqsError.unknownOperation(),
-    inputFromPath: fillQueueUrl,
+    queryParamsFromPath: fillQueueUrl,
     sqs,
   };
 }

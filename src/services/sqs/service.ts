@@ -923,7 +923,7 @@ function toTaskEntry(task: MoveTask): Sqs.ListMessageMoveTasksResultEntry {
     DestinationArn: task.destinationArn,
     MaxNumberOfMessagesPerSecond: task.maxPerSecond,
     ApproximateNumberOfMessagesMoved: task.moved,
-    ApproximateNumberOfMessagesToMove: task.status === 'RUNNING' ? task.toMove : undefined,
+    ApproximateNumberOfMessagesToMove: task.toMove,
     FailureReason: task.failureReason,
     StartedTimestamp: task.startedAt,
   };

@@ -241,11 +241,11 @@ export class EmbeddedEngine implements QueueStorage {
   }
 
   private receiveNow(state: QueueState, request: ReceiveRequest, now: number): ReceivedMessage[] {
+    const visibilityMs = request.visibilityTimeoutSeconds * 1000;
     if (request.attemptId !== undefined && state.fifo) {
-      const previous = this.replayAttempt(state, request.attemptId, now);
+      const previous = this.replayAttempt(state, request.attemptId, now, visibilityMs);
       if (previous) return previous;
     }
-    const visibilityMs = request.visibilityTimeoutSeconds * 1000;
     const out: ReceivedMessage[] = [];
     const redrive = state.config.redrive;
     const dlq = redrive ? this.byArn.get(redrive.targetArn) : undefined;
@@ -282,7 +282,12 @@ export class EmbeddedEngine implements QueueStorage {
   }
 
   /** A retried FIFO receive with the same attempt id gets the same messages while they stay untouched. */
-  private replayAttempt(state: QueueState, attemptId: string, now: number): ReceivedMessage[] | undefined {
+  private replayAttempt(
+    state: QueueState,
+    attemptId: string,
+    now: number,
+    visibilityMs: number,
+  ): ReceivedMessage[] | undefined {
     const attempt = state.attempts.get(attemptId);
     if (!attempt) return undefined;
     state.attempts.delete(attemptId);
@@ -293,6 +298,13 @@ export class EmbeddedEngine implements QueueStorage {
     });
     if (!intact) return undefined;
     state.attempts.set(attemptId, attempt);
+    // "If a retry occurs within the deduplication interval, it resets the visibility timeout."
+    for (const r of attempt.messages) {
+      const m = state.all.get(r.message.id)!;
+      state.setVisibility(m, now, Math.min(visibilityMs, m.receivedAt + MAX_VISIBILITY_MS - now));
+      this.journal?.putMessage(state.record.id, m);
+    }
+    this.armWake(state);
     return attempt.messages;
   }
 
@@ -312,7 +324,10 @@ export class EmbeddedEngine implements QueueStorage {
       if (to.fifo) m.enqueuedAt = now;
       else late = m.enqueuedAt < now;
     } else {
+      // Out of a dead-letter queue a message starts over, or it would bounce straight back.
       m.enqueuedAt = now;
+      m.receiveCount = 0;
+      m.firstReceiveAt = undefined;
       m.deadLetterSourceArn = undefined;
       if (to.fifo) m.sequenceNumber = this.nextSequence(to, now);
     }
