@@ -12,10 +12,9 @@ import { advance, type RunningTideway, sqsClient, startServer } from '../support
 // - "Whenever quiet tenant messages are available, consumer instances polling for messages receive
 //   messages from quiet tenants"; noisy messages are not dropped and are delivered when no quiet
 //   tenant message waits;
+// - or when its "recent share of total consumer processing time exceeds 10%";
 // - a tenant stops being noisy when "the tenant's backlog is fully drained" or it "has not sent
 //   any messages for 5 consecutive minutes".
-// Tideway models the concurrency-share measure only (docs/sqs.md, known differences); every
-// scenario below is driven by in-flight counts, which that measure alone decides.
 
 const HIDE = 900; // a visibility timeout long enough to keep received messages in flight throughout
 
@@ -141,6 +140,24 @@ for (const protocol of ['json', 'query'] as const) {
       await flood(q.url, 'noisy', 1, 60);
       await flood(q.url, 'quiet', 1, 1);
       assert.deepEqual(bodies(await next(q.url, 2)), ['noisy-60', 'quiet-1']);
+    });
+
+    // The processing-time measure: a tenant with few messages in flight but slow to process
+    // ("How Amazon SQS fair queues work": it "takes up a large amount of consumer time").
+    it('deprioritises a group that takes most of the consumer processing time', async () => {
+      const q = await makeQueue(sqs);
+      await flood(q.url, 'slow', 5);
+      const [first] = await hold(q.url, 1);
+      assert.equal(first.Body, 'slow-0');
+      await advance(server, 120); // the consumer spends two minutes on one message
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: q.url, ReceiptHandle: first.ReceiptHandle }));
+      await flood(q.url, 'quiet', 1);
+      assert.deepEqual(bodies(await next(q.url, 1)), ['quiet-0'], 'the quiet tenant goes first');
+      assert.deepEqual(
+        bodies(await next(q.url, 2)),
+        ['slow-1', 'slow-2'],
+        'the slow backlog is still served',
+      );
     });
 
     it('stops deprioritising a group that has sent nothing for 5 minutes', async () => {

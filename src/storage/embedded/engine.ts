@@ -352,7 +352,7 @@ export class EmbeddedEngine implements QueueStorage {
     if (!m) return 'ignored';
     if (m.receiptToken !== handle.token) return state.fifo ? 'expired' : 'ignored';
     if (state.fifo && !m.inflight) return 'expired';
-    state.remove(m);
+    state.remove(m, now);
     this.journal?.deleteMessage(record.id, m.id);
     this.settle(state);
     await this.commit();

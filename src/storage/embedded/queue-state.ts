@@ -49,11 +49,29 @@ export interface Waiter {
 }
 
 // AWS's fair-queue thresholds ("How Amazon SQS fair queues work"): a group
-// holding over 10% of the queue's in-flight messages, and at least 30 of
-// them, counts as noisy until its backlog drains or it sends nothing for 5 minutes.
+// holding over 10% of the queue's in-flight messages and at least 30 of them,
+// or over 10% of recent consumer processing time, counts as noisy until its
+// backlog drains or it sends nothing for 5 minutes.
 const NOISY_SHARE = 0.1;
 const NOISY_MIN_INFLIGHT = 30;
 const NOISY_QUIET_MS = 5 * 60_000;
+// "Recent" processing time: each second counts half as much a minute later.
+const PROCESSING_HALF_LIFE_MS = 60_000;
+
+/** A sum that fades exponentially with clock time. */
+class FadingSum {
+  private value = 0;
+  private at = 0;
+
+  add(amount: number, now: number): void {
+    this.value = this.valueAt(now) + amount;
+    this.at = now;
+  }
+
+  valueAt(now: number): number {
+    return this.value * 2 ** (-(now - this.at) / PROCESSING_HALF_LIFE_MS);
+  }
+}
 
 /**
  * Hot state of one queue: every live message, the visible ones in order
@@ -86,6 +104,8 @@ export class QueueState {
   private readonly groupBacklog = new Map<string, number>();
   private readonly groupLastSend = new Map<string, number>();
   private readonly noisy = new Set<string>();
+  private readonly groupProcessing = new Map<string, FadingSum>();
+  private readonly totalProcessing = new FadingSum();
 
   constructor(public record: QueueRecord) {
     this.config = configOf(record);
@@ -132,7 +152,7 @@ export class QueueState {
     }
   }
 
-  remove(m: StoredMessage): void {
+  remove(m: StoredMessage, now = m.receivedAt): void {
     if (!this.all.delete(m.id)) return;
     this.late.delete(m);
     this.ready.delete(m.id);
@@ -150,8 +170,15 @@ export class QueueState {
       if (m.inflight) group.inflight--;
       if (group.messages.length === 0) this.groups.delete(m.groupId);
     } else {
-      if (m.inflight) this.bump(this.groupInflight, m.groupId, -1);
-      if (this.bump(this.groupBacklog, m.groupId, -1) === 0) this.noisy.delete(m.groupId);
+      if (m.inflight) {
+        this.bump(this.groupInflight, m.groupId, -1);
+        this.recordProcessing(m.groupId, now - m.receivedAt, now);
+      }
+      // A drained group is a quiet tenant again, its history forgotten.
+      if (this.bump(this.groupBacklog, m.groupId, -1) === 0) {
+        this.noisy.delete(m.groupId);
+        this.groupProcessing.delete(m.groupId);
+      }
     }
   }
 
@@ -161,14 +188,14 @@ export class QueueState {
     for (let m = this.timed.peek(); m && m.visibleAt <= now; m = this.timed.peek()) {
       this.timed.pop();
       changed = true;
-      if (m.inflight) this.endInflight(m);
+      if (m.inflight) this.endInflight(m, now);
       else this.delayedCount--;
       if (!this.fifo) this.ready.set(m.id, m);
     }
     return changed;
   }
 
-  private endInflight(m: StoredMessage): void {
+  private endInflight(m: StoredMessage, now: number): void {
     m.inflight = false;
     this.inflightCount--;
     if (m.groupId === undefined) return;
@@ -177,7 +204,20 @@ export class QueueState {
       if (group) group.inflight--;
     } else {
       this.bump(this.groupInflight, m.groupId, -1);
+      this.recordProcessing(m.groupId, now - m.receivedAt, now);
     }
+  }
+
+  /** Consumer time spent on a fair-queue group: from a receive to the delete or the timeout. */
+  private recordProcessing(group: string, ms: number, now: number): void {
+    if (ms <= 0) return;
+    let sum = this.groupProcessing.get(group);
+    if (!sum) {
+      sum = new FadingSum();
+      this.groupProcessing.set(group, sum);
+    }
+    sum.add(ms, now);
+    this.totalProcessing.add(ms, now);
   }
 
   /** Messages that expired under the retention period. */
@@ -247,6 +287,13 @@ export class QueueState {
     for (const [group, inflight] of this.groupInflight) {
       if (inflight >= NOISY_MIN_INFLIGHT && inflight > NOISY_SHARE * this.inflightCount)
         this.noisy.add(group);
+    }
+    const total = this.totalProcessing.valueAt(now);
+    for (const [group, sum] of this.groupProcessing) {
+      const share = sum.valueAt(now);
+      // Faded below a millisecond: forget the group rather than keep its entry forever.
+      if (share < 1) this.groupProcessing.delete(group);
+      else if (share > NOISY_SHARE * total && this.groupBacklog.has(group)) this.noisy.add(group);
     }
     for (const group of this.noisy) {
       const lastSend = this.groupLastSend.get(group) ?? 0;
@@ -321,6 +368,7 @@ export class QueueState {
     this.groupInflight.clear();
     this.groupBacklog.clear();
     this.noisy.clear();
+    this.groupProcessing.clear();
     this.inflightCount = 0;
     this.delayedCount = 0;
   }
