@@ -21,7 +21,8 @@ export class Listener {
   private readonly sockets = new Set<net.Socket>();
 
   constructor(private readonly handler: RequestHandler) {
-    this.h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, handler);
+    // A client gets a minute to send its whole request; waiting for the answer (a long poll) is not limited here.
+    this.h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000 }, handler);
     this.tcp = net.createServer({ noDelay: true }, (socket) => this.route(socket));
   }
 
