@@ -1,15 +1,21 @@
 /**
- * A binary min-heap that records each item's position, so an item can be
- * removed or re-keyed in O(log n) instead of being left behind as a tombstone.
+ * A binary min-heap that records each item's position in a field of the item,
+ * so an item can be removed or re-keyed in O(log n) instead of being left
+ * behind as a tombstone. One item can sit in several heaps, each using its own field.
  */
+export type IndexSlot<T> = { [K in keyof T]: T[K] extends number ? K : never }[keyof T];
+
 export interface HeapItem {
   heapIndex: number;
 }
 
-export class IndexedHeap<T extends HeapItem> {
+export class IndexedHeap<T extends object> {
   private readonly items: T[] = [];
 
-  constructor(private readonly key: (item: T) => number) {}
+  constructor(
+    private readonly key: (item: T) => number,
+    private readonly slot: IndexSlot<T> = 'heapIndex' as IndexSlot<T>,
+  ) {}
 
   get size(): number {
     return this.items.length;
@@ -19,14 +25,23 @@ export class IndexedHeap<T extends HeapItem> {
     return this.items[0];
   }
 
+  private indexOf(item: T): number {
+    return item[this.slot] as number;
+  }
+
+  private place(item: T, index: number): void {
+    (item[this.slot] as number) = index;
+  }
+
   has(item: T): boolean {
-    return item.heapIndex >= 0 && this.items[item.heapIndex] === item;
+    const index = this.indexOf(item);
+    return index >= 0 && this.items[index] === item;
   }
 
   push(item: T): void {
-    item.heapIndex = this.items.length;
+    this.place(item, this.items.length);
     this.items.push(item);
-    this.up(item.heapIndex);
+    this.up(this.items.length - 1);
   }
 
   pop(): T | undefined {
@@ -37,14 +52,14 @@ export class IndexedHeap<T extends HeapItem> {
 
   remove(item: T): void {
     if (!this.has(item)) return;
-    const index = item.heapIndex;
+    const index = this.indexOf(item);
     const last = this.items.pop()!;
-    item.heapIndex = -1;
+    this.place(item, -1);
     if (last === item) return;
     this.items[index] = last;
-    last.heapIndex = index;
+    this.place(last, index);
     this.down(index);
-    this.up(last.heapIndex);
+    this.up(this.indexOf(last));
   }
 
   /** Re-positions an item whose key changed, inserting it if absent. */
@@ -53,12 +68,12 @@ export class IndexedHeap<T extends HeapItem> {
       this.push(item);
       return;
     }
-    this.down(item.heapIndex);
-    this.up(item.heapIndex);
+    this.down(this.indexOf(item));
+    this.up(this.indexOf(item));
   }
 
   clear(): void {
-    for (const item of this.items) item.heapIndex = -1;
+    for (const item of this.items) this.place(item, -1);
     this.items.length = 0;
   }
 
@@ -71,11 +86,11 @@ export class IndexedHeap<T extends HeapItem> {
       const parent = items[parentIndex];
       if (key(parent) <= k) break;
       items[index] = parent;
-      parent.heapIndex = index;
+      this.place(parent, index);
       index = parentIndex;
     }
     items[index] = item;
-    item.heapIndex = index;
+    this.place(item, index);
   }
 
   private down(index: number): void {
@@ -89,10 +104,10 @@ export class IndexedHeap<T extends HeapItem> {
       if (child + 1 < n && key(items[child + 1]) < key(items[child])) child++;
       if (key(items[child]) >= k) break;
       items[index] = items[child];
-      items[index].heapIndex = index;
+      this.place(items[index], index);
       index = child;
     }
     items[index] = item;
-    item.heapIndex = index;
+    this.place(item, index);
   }
 }

@@ -65,8 +65,7 @@ export class EmbeddedEngine implements QueueStorage {
       state.lastPurgeAt = q.lastPurgeAt;
       for (const row of q.messages) {
         const m = fromRow(row);
-        const late = m.enqueuedAt < m.sentAt;
-        state.insert(m, now, late);
+        state.insert(m, now);
         if (m.sequenceNumber) state.lastSequence = BigInt(m.sequenceNumber);
       }
       this.armWake(state);
@@ -317,12 +316,10 @@ export class EmbeddedEngine implements QueueStorage {
     m.receiptToken = '';
     m.visibleAt = now;
     m.ord = ++this.ord;
-    let late = false;
     if (toDeadLetter) {
       m.deadLetterSourceArn = from.record.arn;
       // Standard queues keep the original enqueue time for retention; FIFO queues restart it.
       if (to.fifo) m.enqueuedAt = now;
-      else late = m.enqueuedAt < now;
     } else {
       // Out of a dead-letter queue a message starts over, or it would bounce straight back.
       m.enqueuedAt = now;
@@ -331,7 +328,7 @@ export class EmbeddedEngine implements QueueStorage {
       m.deadLetterSourceArn = undefined;
       if (to.fifo) m.sequenceNumber = this.nextSequence(to, now);
     }
-    to.insert(m, now, late);
+    to.insert(m, now);
     this.journal?.putMessage(to.record.id, m);
     this.log.debug({ messageId: m.id, from: from.record.arn, to: to.record.arn }, 'message moved');
     this.settle(to);

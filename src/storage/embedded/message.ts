@@ -1,9 +1,11 @@
-import type { HeapItem } from '../../core/heap.js';
 import type { MessageView, StoredAttributeValue } from '../types.js';
 
 /** A message as the embedded engine holds it. */
-export class StoredMessage implements HeapItem, MessageView {
+export class StoredMessage implements MessageView {
   heapIndex = -1;
+  retentionIndex = -1;
+  /** Non-zero while the message waits in a standard queue's ready deque. */
+  readyStamp = 0;
   /** Arrival order across restarts. */
   ord = 0;
   body = '';

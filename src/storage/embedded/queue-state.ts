@@ -2,6 +2,7 @@ import { IndexedHeap } from '../../core/heap.js';
 import type { Timer } from '../../core/scheduler.js';
 import type { QueueCounts, QueueRecord, ReceivedMessage, ReceiveRequest } from '../types.js';
 import type { StoredMessage } from './message.js';
+import { ReadyQueue } from './ready-queue.js';
 
 /** The settings the engine acts on, read once from the queue's attribute strings. */
 export interface QueueConfig {
@@ -36,9 +37,37 @@ export function configOf(record: QueueRecord): QueueConfig {
   };
 }
 
+/** One FIFO message group: its messages in order, consumed mostly from the front. */
 class FifoGroup {
-  readonly messages: StoredMessage[] = [];
+  private items: StoredMessage[] = [];
+  private head = 0;
   inflight = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(m: StoredMessage): void {
+    this.items.push(m);
+  }
+
+  remove(m: StoredMessage): void {
+    if (this.items[this.head] === m) {
+      this.head++;
+      if (this.head > 64 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+      return;
+    }
+    const i = this.items.indexOf(m, this.head);
+    if (i >= 0) this.items.splice(i, 1);
+  }
+
+  /** Visits messages in order until `visit` returns false. */
+  scan(visit: (m: StoredMessage) => boolean): void {
+    for (let i = this.head; i < this.items.length; i++) if (!visit(this.items[i])) return;
+  }
 }
 
 export interface Waiter {
@@ -82,12 +111,12 @@ export class QueueState {
   config: QueueConfig;
   readonly all = new Map<string, StoredMessage>();
   /** Standard queues: receivable messages in arrival order. */
-  readonly ready = new Map<string, StoredMessage>();
+  readonly ready = new ReadyQueue();
   readonly timed = new IndexedHeap<StoredMessage>((m) => m.visibleAt);
+  /** Every message by the time it entered the queue, for retention (DLQ moves can be older than arrivals). */
+  private readonly retention = new IndexedHeap<StoredMessage>((m) => m.enqueuedAt, 'retentionIndex');
   /** FIFO queues: messages per group, in order. */
   readonly groups = new Map<string, FifoGroup>();
-  /** Messages whose enqueue time is older than their arrival (standard DLQ moves), swept apart. */
-  readonly late = new Set<StoredMessage>();
   inflightCount = 0;
   delayedCount = 0;
   readonly deduplication = new Map<
@@ -123,9 +152,9 @@ export class QueueState {
     };
   }
 
-  insert(m: StoredMessage, now: number, late = false): void {
+  insert(m: StoredMessage, now: number): void {
     this.all.set(m.id, m);
-    if (late) this.late.add(m);
+    this.retention.push(m);
     if (m.groupId !== undefined) {
       if (this.fifo) {
         let group = this.groups.get(m.groupId);
@@ -133,7 +162,7 @@ export class QueueState {
           group = new FifoGroup();
           this.groups.set(m.groupId, group);
         }
-        group.messages.push(m);
+        group.push(m);
         if (m.inflight) group.inflight++;
       } else {
         this.bump(this.groupBacklog, m.groupId, 1);
@@ -148,14 +177,14 @@ export class QueueState {
       this.delayedCount++;
       this.timed.push(m);
     } else if (!this.fifo) {
-      this.ready.set(m.id, m);
+      this.ready.push(m);
     }
   }
 
   remove(m: StoredMessage, now = m.receivedAt): void {
     if (!this.all.delete(m.id)) return;
-    this.late.delete(m);
-    this.ready.delete(m.id);
+    this.retention.remove(m);
+    this.ready.delete(m);
     if (this.timed.has(m)) {
       this.timed.remove(m);
       if (!m.inflight) this.delayedCount--;
@@ -165,10 +194,9 @@ export class QueueState {
     if (this.fifo) {
       const group = this.groups.get(m.groupId);
       if (!group) return;
-      const i = group.messages.indexOf(m);
-      if (i >= 0) group.messages.splice(i, 1);
+      group.remove(m);
       if (m.inflight) group.inflight--;
-      if (group.messages.length === 0) this.groups.delete(m.groupId);
+      if (group.size === 0) this.groups.delete(m.groupId);
     } else {
       if (m.inflight) {
         this.bump(this.groupInflight, m.groupId, -1);
@@ -190,7 +218,7 @@ export class QueueState {
       changed = true;
       if (m.inflight) this.endInflight(m, now);
       else this.delayedCount--;
-      if (!this.fifo) this.ready.set(m.id, m);
+      if (!this.fifo) this.ready.push(m);
     }
     return changed;
   }
@@ -224,21 +252,18 @@ export class QueueState {
   expired(now: number): StoredMessage[] {
     const cutoff = now - this.config.retentionMs;
     const out: StoredMessage[] = [];
-    for (const m of this.all.values()) {
-      if (m.enqueuedAt > cutoff) break;
+    for (let m = this.retention.peek(); m && m.enqueuedAt <= cutoff; m = this.retention.peek()) {
+      this.retention.pop();
       out.push(m);
     }
-    for (const m of this.late) if (m.enqueuedAt <= cutoff && !out.includes(m)) out.push(m);
     return out;
   }
 
   /** The next instant something on this queue changes by itself. */
   nextDeadline(): number {
-    let next = this.timed.peek()?.visibleAt ?? Number.POSITIVE_INFINITY;
-    const first = this.all.values().next().value as StoredMessage | undefined;
-    if (first) next = Math.min(next, first.enqueuedAt + this.config.retentionMs);
-    for (const m of this.late) next = Math.min(next, m.enqueuedAt + this.config.retentionMs);
-    return next;
+    const due = this.timed.peek()?.visibleAt ?? Number.POSITIVE_INFINITY;
+    const oldest = this.retention.peek();
+    return oldest ? Math.min(due, oldest.enqueuedAt + this.config.retentionMs) : due;
   }
 
   /** Chooses up to `max` receivable messages without changing them. */
@@ -250,10 +275,11 @@ export class QueueState {
     const out: StoredMessage[] = [];
     for (const group of this.groups.values()) {
       if (group.inflight > 0) continue;
-      for (const m of group.messages) {
-        if (m.inflight || m.visibleAt > now || out.length >= max) break;
+      group.scan((m) => {
+        if (m.inflight || m.visibleAt > now || out.length >= max) return false;
         out.push(m);
-      }
+        return true;
+      });
       if (out.length >= max) break;
     }
     return out;
@@ -262,22 +288,24 @@ export class QueueState {
   private pickStandard(now: number, max: number): StoredMessage[] {
     const out: StoredMessage[] = [];
     const noisy = this.noisyGroups(now);
-    for (const m of this.ready.values()) {
-      if (out.length >= max) return out;
-      if (noisy.size > 0 && m.groupId !== undefined && noisy.has(m.groupId)) continue;
-      out.push(m);
+    if (noisy.size === 0) {
+      this.ready.scan((m) => out.push(m) < max);
+      return out;
     }
+    this.ready.scan((m) => {
+      if (m.groupId === undefined || !noisy.has(m.groupId)) out.push(m);
+      return out.length < max;
+    });
     // Quiet tenants go first; noisy groups fill what is left, the one with fewest in flight first.
-    if (noisy.size > 0 && out.length < max) {
-      const byLoad = [...noisy].sort(
-        (a, b) => (this.groupInflight.get(a) ?? 0) - (this.groupInflight.get(b) ?? 0),
-      );
-      for (const group of byLoad) {
-        for (const m of this.ready.values()) {
-          if (out.length >= max) return out;
-          if (m.groupId === group) out.push(m);
-        }
-      }
+    const byLoad = [...noisy].sort(
+      (a, b) => (this.groupInflight.get(a) ?? 0) - (this.groupInflight.get(b) ?? 0),
+    );
+    for (const group of byLoad) {
+      if (out.length >= max) break;
+      this.ready.scan((m) => {
+        if (m.groupId === group) out.push(m);
+        return out.length < max;
+      });
     }
     return out;
   }
@@ -307,7 +335,7 @@ export class QueueState {
   }
 
   markReceived(m: StoredMessage, now: number, visibilityMs: number, token: string): void {
-    this.ready.delete(m.id);
+    this.ready.delete(m);
     if (!m.inflight) this.startInflight(m);
     m.receiveCount++;
     m.firstReceiveAt ??= now;
@@ -319,7 +347,7 @@ export class QueueState {
 
   setVisibility(m: StoredMessage, now: number, timeoutMs: number): void {
     if (!m.inflight) {
-      this.ready.delete(m.id);
+      this.ready.delete(m);
       this.startInflight(m);
     }
     m.visibleAt = now + timeoutMs;
@@ -349,7 +377,7 @@ export class QueueState {
       if (visibleAt > now) {
         if (!wasDelayed) {
           this.delayedCount++;
-          this.ready.delete(m.id);
+          this.ready.delete(m);
         }
         this.timed.update(m);
       } else if (wasDelayed) {
@@ -364,7 +392,7 @@ export class QueueState {
     this.ready.clear();
     this.timed.clear();
     this.groups.clear();
-    this.late.clear();
+    this.retention.clear();
     this.groupInflight.clear();
     this.groupBacklog.clear();
     this.noisy.clear();
