@@ -12,3 +12,14 @@ export function newMessageId(): string {
 export function randomToken(bytes = 12): string {
   return randomBytes(bytes).toString('base64url');
 }
+
+/**
+ * Unique within this process and unpredictable across runs: a random prefix and
+ * a counter, cheaper than fresh random bytes on every receive.
+ */
+export function uniqueToken(): string {
+  return `${TOKEN_PREFIX}${(++tokenCounter).toString(36)}`;
+}
+
+const TOKEN_PREFIX = randomBytes(6).toString('base64url');
+let tokenCounter = 0;

@@ -1,4 +1,4 @@
-import type { Shape, StructureShape, ValidationErrors } from './shapes.js';
+import { isJsonPlain, type Shape, type StructureShape, type ValidationErrors } from './shapes.js';
 
 /**
  * awsJson 1.0 / 1.1 body codec. Input is checked against the declared shape:
@@ -31,21 +31,31 @@ function decodeValue(shape: Shape, value: unknown, path: string, errors: Validat
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         throw errors.invalidType(path, value, 'structure', 'json');
       }
+      // Checked and converted in place: the parsed object is ours, and copying it costs every request.
       const input = value as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
-      for (const [name, member] of Object.entries(shape.members)) {
+      for (const [name, member] of shape.memberList) {
         const v = input[name];
-        if (v === undefined || v === null) continue;
-        out[name] = decodeValue(member.shape, v, path ? `${path}.${name}` : name, errors);
+        if (v === undefined) continue;
+        if (v === null) {
+          input[name] = undefined;
+          continue;
+        }
+        const decoded = decodeValue(member.shape, v, path ? `${path}.${name}` : name, errors);
+        if (decoded !== v) input[name] = decoded;
       }
       for (const name of shape.required) {
-        if (out[name] === undefined) throw errors.missing(path ? `${path}.${name}` : name);
+        if (input[name] === undefined) throw errors.missing(path ? `${path}.${name}` : name);
       }
-      return out;
+      return input;
     }
     case 'list': {
       if (!Array.isArray(value)) throw errors.invalidType(path, value, 'list', 'json');
-      return value.map((item, i) => decodeValue(shape.member, item, `${path}.${i + 1}`, errors));
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        const decoded = decodeValue(shape.member, item, `${path}.${i + 1}`, errors);
+        if (decoded !== item) value[i] = decoded;
+      }
+      return value;
     }
     case 'map': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -84,15 +94,16 @@ function decodeValue(shape: Shape, value: unknown, path: string, errors: Validat
 /** Serialises an output value; members absent from the shape are not sent. */
 export function encodeJson(shape: StructureShape, value: Record<string, unknown> | undefined): string {
   if (!value) return '{}';
-  return JSON.stringify(encodeValue(shape, value));
+  return JSON.stringify(isJsonPlain(shape) ? value : encodeValue(shape, value));
 }
 
 function encodeValue(shape: Shape, value: unknown): unknown {
+  if (isJsonPlain(shape)) return value;
   switch (shape.type) {
     case 'structure': {
       const input = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const [name, member] of Object.entries(shape.members)) {
+      for (const [name, member] of shape.memberList) {
         const v = input[name];
         if (v !== undefined && v !== null) out[name] = encodeValue(member.shape, v);
       }

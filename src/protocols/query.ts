@@ -33,7 +33,7 @@ function decodeStructure(
   errors: ValidationErrors,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(shape.members)) {
+  for (const [name, member] of shape.memberList) {
     const key = prefix + wireName(name, member);
     const value = decodeMember(member, params, key, errors);
     if (value !== undefined) out[name] = value;
@@ -159,7 +159,7 @@ export function escapeXml(text: string): string {
 
 export function encodeXmlMembers(shape: StructureShape, value: Record<string, unknown>): string {
   let xml = '';
-  for (const [name, member] of Object.entries(shape.members)) {
+  for (const [name, member] of shape.memberList) {
     const v = value[name];
     if (v === undefined || v === null) continue;
     xml += encodeXmlMember(wireName(name, member), member, v);

@@ -34,6 +34,8 @@ export interface Member {
 export interface StructureShape {
   type: 'structure';
   members: Record<string, Member>;
+  /** The members as a list, so codecs walk them without building one per request. */
+  memberList: ReadonlyArray<readonly [string, Member]>;
   required: readonly string[];
 }
 
@@ -68,7 +70,7 @@ export function structure(
   for (const [name, spec] of Object.entries(members)) {
     normalised[name] = isMember(spec) ? spec : { shape: spec };
   }
-  return { type: 'structure', members: normalised, required };
+  return { type: 'structure', members: normalised, memberList: Object.entries(normalised), required };
 }
 
 /** A member serialised as repeated elements named `xmlName` (Smithy's xmlFlattened). */
@@ -77,6 +79,30 @@ export function flat(shape: Shape, xmlName: string): Member {
 }
 
 export const EMPTY: StructureShape = structure({});
+
+const plainCache = new WeakMap<Shape, boolean>();
+
+/** True when a value of this shape serialises to JSON as it is (no blobs or timestamps inside). */
+export function isJsonPlain(shape: Shape): boolean {
+  let plain = plainCache.get(shape);
+  if (plain === undefined) {
+    switch (shape.type) {
+      case 'structure':
+        plain = shape.memberList.every(([, m]) => isJsonPlain(m.shape));
+        break;
+      case 'list':
+        plain = isJsonPlain(shape.member);
+        break;
+      case 'map':
+        plain = isJsonPlain(shape.value);
+        break;
+      default:
+        plain = shape.type !== 'blob' && shape.type !== 'timestamp';
+    }
+    plainCache.set(shape, plain);
+  }
+  return plain;
+}
 
 /**
  * The codec reports problems it finds against a shape through these, so each

@@ -9,6 +9,8 @@ import { type AdminHost, handleAdmin } from './admin.js';
 import type { AnyRequest, AnyResponse } from './listener.js';
 import { credentialScope, route } from './routing.js';
 
+const NO_QUERY: URLSearchParams = new URLSearchParams();
+
 /** Far above any valid request (SQS batches stop at 1 MiB), low enough to refuse abuse early. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -24,8 +26,9 @@ export interface AppOptions {
 
 /** Turns one HTTP request into a service call: read, route, dispatch, answer. */
 export function createRequestHandler(options: AppOptions) {
+  const debug = options.log.isLevelEnabled('debug');
   return (req: AnyRequest, res: AnyResponse): void => {
-    const started = process.hrtime.bigint();
+    const started = debug ? performance.now() : 0;
     const requestId = newRequestId();
     const chunks: Buffer[] = [];
     let size = 0;
@@ -57,20 +60,14 @@ export function createRequestHandler(options: AppOptions) {
         })
         .then(({ reply, service, operation }) => {
           if (res.destroyed) return;
-          const headers = { ...reply.headers, 'x-amzn-requestid': requestId, 'x-amz-request-id': requestId };
-          res.writeHead(reply.status, headers);
+          reply.headers['x-amzn-requestid'] = requestId;
+          res.writeHead(reply.status, reply.headers);
           res.end(reply.body);
-          if (options.log.isLevelEnabled('debug')) {
+          if (debug) {
+            const ms = Math.round((performance.now() - started) * 1000) / 1000;
+            const { method, url: path } = req;
             options.log.debug(
-              {
-                requestId,
-                method: req.method,
-                path: req.url,
-                service,
-                operation,
-                status: reply.status,
-                ms: Number(process.hrtime.bigint() - started) / 1e6,
-              },
+              { requestId, method, path, service, operation, status: reply.status, ms },
               'request',
             );
           }
@@ -113,10 +110,13 @@ async function handle(
   tooLarge: boolean,
   signal: () => AbortSignal,
 ): Promise<Handled> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const rawUrl = req.url ?? '/';
+  const mark = rawUrl.indexOf('?');
+  const pathname = mark < 0 ? rawUrl : rawUrl.slice(0, mark);
+  const search = mark < 0 ? NO_QUERY : new URLSearchParams(rawUrl.slice(mark + 1));
   const method = req.method ?? 'GET';
-  if (url.pathname.startsWith('/_tideway/')) {
-    return { reply: await handleAdmin(options.admin, method, url.pathname, body), service: 'admin' };
+  if (pathname.startsWith('/_tideway/')) {
+    return { reply: await handleAdmin(options.admin, method, pathname, body), service: 'admin' };
   }
   if (tooLarge) {
     return {
@@ -133,18 +133,18 @@ async function handle(
   const contentType = header(headers['content-type']) ?? '';
   let params: QueryParams | undefined;
   if (!target) {
-    params = new Map(url.searchParams);
+    params = new Map(search);
     if (contentType.startsWith('application/x-www-form-urlencoded') || (method === 'POST' && !contentType)) {
       for (const [k, v] of parseForm(body.toString('utf8'))) params.set(k, v);
     }
   }
-  const scope = credentialScope(header(headers.authorization), url);
+  const scope = credentialScope(header(headers.authorization), search);
   const found = route(options.services, {
     scope,
     target,
     action: params?.get('Action'),
     version: params?.get('Version'),
-    path: url.pathname,
+    path: pathname,
   });
   if (!found) {
     const action = params?.get('Action');
@@ -176,7 +176,7 @@ async function handle(
     baseUrl: `${secure ? 'https' : 'http'}://${host}`,
     secure,
     protocol: found.protocol,
-    path: url.pathname,
+    path: pathname,
     log: options.log,
     get signal() {
       return signal();

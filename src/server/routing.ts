@@ -6,16 +6,26 @@ export interface CredentialScope {
   service: string;
 }
 
-const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
-
-/** Reads the SigV4 credential scope from the Authorization header or a presigned URL. */
-export function credentialScope(authorization: string | undefined, url: URL): CredentialScope | undefined {
-  const fromHeader = authorization ? SCOPE.exec(authorization) : null;
-  if (fromHeader) return { accessKeyId: fromHeader[1], region: fromHeader[2], service: fromHeader[3] };
-  const credential = url.searchParams.get('X-Amz-Credential');
+/** Reads the SigV4 credential scope from the Authorization header or a presigned URL's query. */
+export function credentialScope(
+  authorization: string | undefined,
+  query: URLSearchParams,
+): CredentialScope | undefined {
+  let credential: string | null = null;
+  if (authorization) {
+    const at = authorization.indexOf('Credential=');
+    if (at >= 0) {
+      const start = at + 'Credential='.length;
+      let end = authorization.indexOf(',', start);
+      if (end < 0) end = authorization.length;
+      credential = authorization.slice(start, end).trim();
+    }
+  }
+  credential ??= query.get('X-Amz-Credential');
+  // <access key>/<yyyymmdd>/<region>/<service>/aws4_request
   const parts = credential?.split('/');
-  if (parts && parts.length === 5) return { accessKeyId: parts[0], region: parts[2], service: parts[3] };
-  return undefined;
+  if (parts?.length !== 5 || parts[4] !== 'aws4_request') return undefined;
+  return { accessKeyId: parts[0], region: parts[2], service: parts[3] };
 }
 
 export interface Route {

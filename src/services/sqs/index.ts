@@ -18,7 +18,7 @@ export interface SqsDefinition extends ServiceDefinition {
 
 export function createSqs(storage: QueueStorage, clock: Clock): SqsDefinition {
   const sqs = new SqsService(storage, clock);
-  type Handler = (input: any, ctx: RequestContext, signal?: AbortSignal) => Promise<unknown>;
+  type Handler = (input: any, ctx: RequestContext) => Promise<unknown>;
   const handlers: Record<SqsOperationName, Handler> = {
     AddPermission: (i, c) => sqs.addPermission(i, c),
     CancelMessageMoveTask: (i, c) => sqs.cancelMessageMoveTask(i, c),
@@ -35,7 +35,7 @@ export function createSqs(storage: QueueStorage, clock: Clock): SqsDefinition {
     ListQueueTags: (i, c) => sqs.listQueueTags(i, c),
     ListQueues: (i, c) => sqs.listQueues(i, c),
     PurgeQueue: (i, c) => sqs.purgeQueue(i, c),
-    ReceiveMessage: (i, c) => sqs.receiveMessage(i, c, c.signal),
+    ReceiveMessage: (i, c) => sqs.receiveMessage(i, c),
     RemovePermission: (i, c) => sqs.removePermission(i, c),
     SendMessage: (i, c) => sqs.sendMessage(i, c),
     SendMessageBatch: (i, c) => sqs.sendMessageBatch(i, c),
@@ -50,7 +50,7 @@ export function createSqs(storage: QueueStorage, clock: Clock): SqsDefinition {
     operations[name] = {
       input: shapes.input,
       output: 'output' in shapes ? shapes.output : undefined,
-      handle: async (input, ctx) => ((await handler(input, ctx)) as object | undefined) ?? undefined,
+      handle: handler as Operation['handle'],
     };
   }
   return {

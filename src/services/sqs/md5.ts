@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, type Hash, hash } from 'node:crypto';
 
 // Digests SQS returns as MD5OfMessageBody / MD5OfBody, MD5OfMessageAttributes and
 // MD5OfMessageSystemAttributes. SDKs recompute them client-side and reject the response on a
@@ -19,7 +19,8 @@ const STRING_TRANSPORT = Uint8Array.of(1);
 const BINARY_TRANSPORT = Uint8Array.of(2);
 
 export function md5OfBody(body: string): string {
-  return createHash('md5').update(body, 'utf8').digest('hex');
+  // One-shot hashing (Node >= 20.12): no Hash object per message.
+  return hash('md5', body, 'hex');
 }
 
 export function md5OfAttributes(attrs: Record<string, SqsAttributeValue>): string | undefined {

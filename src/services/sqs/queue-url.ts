@@ -18,8 +18,20 @@ export function queueUrl(baseUrl: string, account: string, name: string): string
   return `${baseUrl}/${account}/${name}`;
 }
 
+// Clients repeat the same few queue URLs on every call; parsing each once is enough.
+const parsed = new Map<string, QueueAddress | undefined>();
+const PARSED_LIMIT = 10_000;
+
 /** Accepts our own URLs, AWS-style ones, and a bare `/<account>/<name>` path. */
 export function parseQueueUrl(value: string): QueueAddress | undefined {
+  if (parsed.has(value)) return parsed.get(value);
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  const address = parseUncached(value);
+  parsed.set(value, address);
+  return address;
+}
+
+function parseUncached(value: string): QueueAddress | undefined {
   let path = value;
   let host = '';
   const scheme = /^[a-z][a-z0-9+.-]*:\/\/([^/]*)(\/.*)?$/i.exec(value);

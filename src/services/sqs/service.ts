@@ -462,7 +462,7 @@ export class SqsService {
 
   private toNewMessage(
     queue: QueueRecord,
-    entry: Sqs.SendMessageBatchRequestEntry,
+    entry: Sqs.SendMessageRequest | Sqs.SendMessageBatchRequestEntry,
     ctx: RequestContext,
   ): NewMessage {
     const body = entry.MessageBody ?? '';
@@ -542,7 +542,7 @@ export class SqsService {
 
   async sendMessage(input: Sqs.SendMessageRequest, ctx: RequestContext): Promise<Sqs.SendMessageResult> {
     const queue = await this.resolve(input.QueueUrl!, ctx, 'SendMessage');
-    const message = this.toNewMessage(queue, { Id: 'x', ...input }, ctx);
+    const message = this.toNewMessage(queue, input, ctx);
     const [sent] = await this.storage.send(queue, [message]);
     return {
       MD5OfMessageBody: message.md5OfBody,
@@ -623,7 +623,6 @@ export class SqsService {
   async receiveMessage(
     input: Sqs.ReceiveMessageRequest,
     ctx: RequestContext,
-    signal?: AbortSignal,
   ): Promise<Sqs.ReceiveMessageResult> {
     const queue = await this.resolve(input.QueueUrl!, ctx, 'ReceiveMessage');
     const max = input.MaxNumberOfMessages ?? 1;
@@ -662,7 +661,8 @@ export class SqsService {
       visibilityTimeoutSeconds: visibility,
       waitSeconds: wait,
       attemptId: queue.fifo ? attemptId : undefined,
-      signal,
+      // Only a receive that may wait needs to hear that its client went away.
+      signal: wait > 0 ? ctx.signal : undefined,
     });
     if (received.length === 0) return {};
     return { Messages: received.map((r) => this.toMessage(r, systemNames, selectUser)) };

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import { newMessageId, randomToken } from '../../core/ids.js';
+import { newMessageId, uniqueToken } from '../../core/ids.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
 import type {
@@ -25,7 +25,7 @@ const MAX_VISIBILITY_MS = 12 * 3600_000;
 
 interface ParsedHandle {
   queueId: string;
-  messageId: string;
+  ord: number;
   token: string;
 }
 
@@ -265,10 +265,10 @@ export class EmbeddedEngine implements QueueStorage {
           moved = true;
           continue;
         }
-        const token = randomToken();
+        const token = uniqueToken();
         state.markReceived(m, now, visibilityMs, token);
         this.journal?.putMessage(state.record.id, m);
-        out.push({ message: m, receiptHandle: encodeHandle(state.record.id, m.id, token) });
+        out.push({ message: m, receiptHandle: encodeHandle(state.record.id, m.ord, token) });
       }
       // A move frees the next message of a FIFO group, or leaves room: look again.
       if (!moved || out.length >= request.max) break;
@@ -292,14 +292,14 @@ export class EmbeddedEngine implements QueueStorage {
     state.attempts.delete(attemptId);
     if (attempt.expiresAt <= now) return undefined;
     const intact = attempt.messages.every((r) => {
-      const m = state.all.get(r.message.id);
-      return m?.inflight && encodeHandle(state.record.id, m.id, m.receiptToken) === r.receiptHandle;
+      const m = state.all.get((r.message as StoredMessage).ord);
+      return m?.inflight && encodeHandle(state.record.id, m.ord, m.receiptToken) === r.receiptHandle;
     });
     if (!intact) return undefined;
     state.attempts.set(attemptId, attempt);
     // "If a retry occurs within the deduplication interval, it resets the visibility timeout."
     for (const r of attempt.messages) {
-      const m = state.all.get(r.message.id)!;
+      const m = state.all.get((r.message as StoredMessage).ord)!;
       state.setVisibility(m, now, Math.min(visibilityMs, m.receivedAt + MAX_VISIBILITY_MS - now));
       this.journal?.putMessage(state.record.id, m);
     }
@@ -345,7 +345,7 @@ export class EmbeddedEngine implements QueueStorage {
     if (!handle || handle.queueId !== record.id) return 'invalid';
     const now = this.clock.now();
     this.catchUp(state, now);
-    const m = state.all.get(handle.messageId);
+    const m = state.all.get(handle.ord);
     if (!m) return 'ignored';
     if (m.receiptToken !== handle.token) return state.fifo ? 'expired' : 'ignored';
     if (state.fifo && !m.inflight) return 'expired';
@@ -366,7 +366,7 @@ export class EmbeddedEngine implements QueueStorage {
     if (!handle || handle.queueId !== record.id) return 'invalid';
     const now = this.clock.now();
     this.catchUp(state, now);
-    const m = state.all.get(handle.messageId);
+    const m = state.all.get(handle.ord);
     if (!m || m.receiptToken !== handle.token) return 'missing';
     // AWS accepts a standard-queue handle whose timeout has lapsed (the message hides again); FIFO does not.
     if (!m.inflight && state.fifo) return 'expired';
@@ -492,13 +492,24 @@ export class EmbeddedEngine implements QueueStorage {
   }
 }
 
-function encodeHandle(queueId: string, messageId: string, token: string): string {
-  return Buffer.from(`${queueId}:${messageId}:${token}`).toString('base64');
+// Receipt handles are opaque to clients; ours name the queue incarnation, the
+// message's arrival number and the receive's nonce, in plain text: cheap to
+// build and to parse on every receive and delete.
+function encodeHandle(queueId: string, ord: number, token: string): string {
+  return `${queueId}.${ord.toString(36)}.${token}`;
 }
 
 function decodeHandle(handle: string): ParsedHandle | undefined {
-  if (!/^[A-Za-z0-9+/=]+$/.test(handle)) return undefined;
-  const parts = Buffer.from(handle, 'base64').toString('utf8').split(':');
-  if (parts.length !== 3 || parts.some((p) => p.length === 0)) return undefined;
-  return { queueId: parts[0], messageId: parts[1], token: parts[2] };
+  const first = handle.indexOf('.');
+  const second = first < 0 ? -1 : handle.indexOf('.', first + 1);
+  if (first <= 0 || second < 0 || second === handle.length - 1 || handle.indexOf('.', second + 1) >= 0) {
+    return undefined;
+  }
+  const ordText = handle.slice(first + 1, second);
+  if (!/^[0-9a-z]{1,11}$/.test(ordText)) return undefined;
+  return {
+    queueId: handle.slice(0, first),
+    ord: Number.parseInt(ordText, 36),
+    token: handle.slice(second + 1),
+  };
 }

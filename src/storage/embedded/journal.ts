@@ -63,11 +63,14 @@ export class Journal {
       const parsed = JSON.parse(q.data) as { record: QueueRecord; lastPurgeAt?: number };
       byId.set(q.id, { record: parsed.record, lastPurgeAt: parsed.lastPurgeAt, messages: [] });
     }
-    const rows = this.db.prepare('SELECT queue_id, data FROM messages ORDER BY ord').iterate() as Iterable<{
+    const rows = this.db
+      .prepare('SELECT queue_id, ord, data FROM messages ORDER BY ord')
+      .iterate() as Iterable<{
       queue_id: string;
+      ord: number;
       data: string;
     }>;
-    for (const row of rows) byId.get(row.queue_id)?.messages.push(JSON.parse(row.data));
+    for (const row of rows) byId.get(row.queue_id)?.messages.push({ ...JSON.parse(row.data), ord: row.ord });
     return [...byId.values()];
   }
 

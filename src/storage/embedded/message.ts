@@ -3,9 +3,12 @@ import type { MessageView, StoredAttributeValue } from '../types.js';
 /** A message as the embedded engine holds it. */
 export class StoredMessage implements MessageView {
   heapIndex = -1;
+  /** Position in the heap of messages enqueued earlier than they arrived (standard DLQ moves). */
   retentionIndex = -1;
   /** Non-zero while the message waits in a standard queue's ready deque. */
   readyStamp = 0;
+  /** Non-zero while the message sits in its queue's retention deque. */
+  retentionStamp = 0;
   /** Arrival order across restarts. */
   ord = 0;
   body = '';
@@ -37,6 +40,8 @@ export class StoredMessage implements MessageView {
 
 export interface MessageRow {
   id: string;
+  /** Kept in its own column; present on rows read back. */
+  ord?: number;
   body: string;
   md5OfBody: string;
   attributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;

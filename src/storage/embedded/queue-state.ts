@@ -2,7 +2,7 @@ import { IndexedHeap } from '../../core/heap.js';
 import type { Timer } from '../../core/scheduler.js';
 import type { QueueCounts, QueueRecord, ReceivedMessage, ReceiveRequest } from '../types.js';
 import type { StoredMessage } from './message.js';
-import { ReadyQueue } from './ready-queue.js';
+import { StampedDeque } from './stamped-deque.js';
 
 /** The settings the engine acts on, read once from the queue's attribute strings. */
 export interface QueueConfig {
@@ -109,12 +109,15 @@ class FadingSum {
  */
 export class QueueState {
   config: QueueConfig;
-  readonly all = new Map<string, StoredMessage>();
+  /** Every live message by its arrival number (integer keys hash far cheaper than message ids). */
+  readonly all = new Map<number, StoredMessage>();
   /** Standard queues: receivable messages in arrival order. */
-  readonly ready = new ReadyQueue();
+  readonly ready = new StampedDeque('readyStamp');
   readonly timed = new IndexedHeap<StoredMessage>((m) => m.visibleAt);
-  /** Every message by the time it entered the queue, for retention (DLQ moves can be older than arrivals). */
-  private readonly retention = new IndexedHeap<StoredMessage>((m) => m.enqueuedAt, 'retentionIndex');
+  /** Messages in enqueue order, for retention; those enqueued before the newest (DLQ moves) go to `late`. */
+  private readonly retention = new StampedDeque('retentionStamp');
+  private readonly late = new IndexedHeap<StoredMessage>((m) => m.enqueuedAt, 'retentionIndex');
+  private newestEnqueue = 0;
   /** FIFO queues: messages per group, in order. */
   readonly groups = new Map<string, FifoGroup>();
   inflightCount = 0;
@@ -153,8 +156,13 @@ export class QueueState {
   }
 
   insert(m: StoredMessage, now: number): void {
-    this.all.set(m.id, m);
-    this.retention.push(m);
+    this.all.set(m.ord, m);
+    if (m.enqueuedAt >= this.newestEnqueue) {
+      this.newestEnqueue = m.enqueuedAt;
+      this.retention.push(m);
+    } else {
+      this.late.push(m);
+    }
     if (m.groupId !== undefined) {
       if (this.fifo) {
         let group = this.groups.get(m.groupId);
@@ -182,8 +190,9 @@ export class QueueState {
   }
 
   remove(m: StoredMessage, now = m.receivedAt): void {
-    if (!this.all.delete(m.id)) return;
-    this.retention.remove(m);
+    if (!this.all.delete(m.ord)) return;
+    this.retention.delete(m);
+    this.late.remove(m);
     this.ready.delete(m);
     if (this.timed.has(m)) {
       this.timed.remove(m);
@@ -252,8 +261,12 @@ export class QueueState {
   expired(now: number): StoredMessage[] {
     const cutoff = now - this.config.retentionMs;
     const out: StoredMessage[] = [];
-    for (let m = this.retention.peek(); m && m.enqueuedAt <= cutoff; m = this.retention.peek()) {
-      this.retention.pop();
+    for (let m = this.retention.first(); m && m.enqueuedAt <= cutoff; m = this.retention.first()) {
+      this.retention.delete(m);
+      out.push(m);
+    }
+    for (let m = this.late.peek(); m && m.enqueuedAt <= cutoff; m = this.late.peek()) {
+      this.late.pop();
       out.push(m);
     }
     return out;
@@ -261,9 +274,12 @@ export class QueueState {
 
   /** The next instant something on this queue changes by itself. */
   nextDeadline(): number {
-    const due = this.timed.peek()?.visibleAt ?? Number.POSITIVE_INFINITY;
-    const oldest = this.retention.peek();
-    return oldest ? Math.min(due, oldest.enqueuedAt + this.config.retentionMs) : due;
+    let next = this.timed.peek()?.visibleAt ?? Number.POSITIVE_INFINITY;
+    const oldest = this.retention.first();
+    if (oldest) next = Math.min(next, oldest.enqueuedAt + this.config.retentionMs);
+    const late = this.late.peek();
+    if (late) next = Math.min(next, late.enqueuedAt + this.config.retentionMs);
+    return next;
   }
 
   /** Chooses up to `max` receivable messages without changing them. */
@@ -393,6 +409,7 @@ export class QueueState {
     this.timed.clear();
     this.groups.clear();
     this.retention.clear();
+    this.late.clear();
     this.groupInflight.clear();
     this.groupBacklog.clear();
     this.noisy.clear();

@@ -1,37 +1,53 @@
 import type { StoredMessage } from './message.js';
 
+type StampSlot = 'readyStamp' | 'retentionStamp';
+
 /**
- * Receivable messages of a standard queue in arrival order. A JS Map would do
- * the bookkeeping, but iterating one from the front walks every slot deleted
- * there until V8 shrinks it, which makes a drain quadratic; this deque skips
- * left-behind entries at its head and compacts when they outnumber live ones.
+ * Messages in the order they joined, with O(1) removal from anywhere: a
+ * standard queue's receivable messages, or every message for retention. A JS
+ * Map would do the bookkeeping, but iterating one from the front walks every
+ * slot deleted there until V8 shrinks it, which makes a drain quadratic; this
+ * deque skips left-behind entries at its head and compacts when they outnumber
+ * live ones. A message's stamp in `slot` says whether (and where) it belongs.
  */
-export class ReadyQueue {
+export class StampedDeque {
   private items: Array<StoredMessage | undefined> = [];
   private stamps: number[] = [];
   private head = 0;
   private live = 0;
   private stamp = 0;
 
+  constructor(private readonly slot: StampSlot) {}
+
   get size(): number {
     return this.live;
   }
 
+  /** The oldest live message. */
+  first(): StoredMessage | undefined {
+    const { items, stamps, slot } = this;
+    for (let i = this.head; i < items.length; i++) {
+      const m = items[i];
+      if (m !== undefined && m[slot] === stamps[i]) return m;
+    }
+    return undefined;
+  }
+
   has(m: StoredMessage): boolean {
-    return m.readyStamp !== 0;
+    return m[this.slot] !== 0;
   }
 
   push(m: StoredMessage): void {
-    if (m.readyStamp !== 0) return;
-    m.readyStamp = ++this.stamp;
+    if (m[this.slot] !== 0) return;
+    m[this.slot] = ++this.stamp;
     this.items.push(m);
-    this.stamps.push(m.readyStamp);
+    this.stamps.push(m[this.slot]);
     this.live++;
   }
 
   delete(m: StoredMessage): void {
-    if (m.readyStamp === 0) return;
-    m.readyStamp = 0;
+    if (m[this.slot] === 0) return;
+    m[this.slot] = 0;
     this.live--;
     this.trim();
   }
@@ -41,13 +57,13 @@ export class ReadyQueue {
     const { items, stamps } = this;
     for (let i = this.head; i < items.length; i++) {
       const m = items[i];
-      if (m !== undefined && m.readyStamp === stamps[i] && !visit(m)) return;
+      if (m !== undefined && m[this.slot] === stamps[i] && !visit(m)) return;
     }
   }
 
   clear(): void {
     this.scan((m) => {
-      m.readyStamp = 0;
+      m[this.slot] = 0;
       return true;
     });
     this.items = [];
@@ -60,7 +76,7 @@ export class ReadyQueue {
     const { items, stamps } = this;
     while (this.head < items.length) {
       const m = items[this.head];
-      if (m !== undefined && m.readyStamp === stamps[this.head]) break;
+      if (m !== undefined && m[this.slot] === stamps[this.head]) break;
       items[this.head] = undefined;
       this.head++;
     }
@@ -74,7 +90,7 @@ export class ReadyQueue {
     const stamps: number[] = [];
     this.scan((m) => {
       items.push(m);
-      stamps.push(m.readyStamp);
+      stamps.push(m[this.slot]);
       return true;
     });
     this.items = items;
