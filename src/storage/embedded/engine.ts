@@ -16,7 +16,7 @@ import type {
   VisibilityOutcome,
 } from '../types.js';
 import type { Journal } from './journal.js';
-import { fromRow, StoredMessage } from './message.js';
+import { StoredMessage } from './message.js';
 import { MoveTasks } from './move-tasks.js';
 import { configOf, QueueState, type Waiter } from './queue-state.js';
 
@@ -63,8 +63,7 @@ export class EmbeddedEngine implements QueueStorage {
     for (const q of journal.restore()) {
       const state = this.register(q.record);
       state.lastPurgeAt = q.lastPurgeAt;
-      for (const row of q.messages) {
-        const m = fromRow(row);
+      for (const m of q.messages) {
         state.insert(m, now);
         if (m.sequenceNumber) state.lastSequence = BigInt(m.sequenceNumber);
       }
@@ -123,7 +122,7 @@ export class EmbeddedEngine implements QueueStorage {
     state.config = configOf(record);
     if (state.fifo && state.config.delayMs !== oldDelay) {
       state.redelay(this.clock.now(), oldDelay);
-      for (const m of state.all.values()) this.journal?.putMessage(record.id, m);
+      for (const m of state.all.values()) this.journal?.putState(m);
       this.settle(state);
     }
     this.journal?.putQueue(record, state.lastPurgeAt);
@@ -267,7 +266,7 @@ export class EmbeddedEngine implements QueueStorage {
         }
         const token = uniqueToken();
         state.markReceived(m, now, visibilityMs, token);
-        this.journal?.putMessage(state.record.id, m);
+        this.journal?.putState(m);
         out.push({ message: m, receiptHandle: encodeHandle(state.record.id, m.ord, token) });
       }
       // A move frees the next message of a FIFO group, or leaves room: look again.
@@ -301,7 +300,7 @@ export class EmbeddedEngine implements QueueStorage {
     for (const r of attempt.messages) {
       const m = state.all.get((r.message as StoredMessage).ord)!;
       state.setVisibility(m, now, Math.min(visibilityMs, m.receivedAt + MAX_VISIBILITY_MS - now));
-      this.journal?.putMessage(state.record.id, m);
+      this.journal?.putState(m);
     }
     this.armWake(state);
     return attempt.messages;
@@ -311,7 +310,7 @@ export class EmbeddedEngine implements QueueStorage {
   private transfer(from: QueueState, m: StoredMessage, to: QueueState, toDeadLetter: boolean): void {
     const now = this.clock.now();
     from.remove(m);
-    this.journal?.deleteMessage(from.record.id, m.id);
+    this.journal?.deleteMessage(m);
     m.inflight = false;
     m.receiptToken = '';
     m.visibleAt = now;
@@ -350,7 +349,7 @@ export class EmbeddedEngine implements QueueStorage {
     if (m.receiptToken !== handle.token) return state.fifo ? 'expired' : 'ignored';
     if (state.fifo && !m.inflight) return 'expired';
     state.remove(m, now);
-    this.journal?.deleteMessage(record.id, m.id);
+    this.journal?.deleteMessage(m);
     this.settle(state);
     await this.commit();
     return 'deleted';
@@ -373,7 +372,7 @@ export class EmbeddedEngine implements QueueStorage {
     const timeoutMs = timeoutSeconds * 1000;
     if (now + timeoutMs - m.receivedAt > MAX_VISIBILITY_MS) return 'tooLong';
     state.setVisibility(m, now, timeoutMs);
-    this.journal?.putMessage(record.id, m);
+    this.journal?.putState(m);
     this.settle(state);
     await this.commit();
     return 'ok';
@@ -383,7 +382,7 @@ export class EmbeddedEngine implements QueueStorage {
     const state = this.state(record);
     for (const m of [...state.all.values()]) {
       state.remove(m);
-      this.journal?.deleteMessage(record.id, m.id);
+      this.journal?.deleteMessage(m);
     }
     state.lastPurgeAt = this.clock.now();
     this.journal?.putQueue(record, state.lastPurgeAt);
@@ -455,7 +454,7 @@ export class EmbeddedEngine implements QueueStorage {
     const expired = state.expired(now);
     for (const m of expired) {
       state.remove(m);
-      this.journal?.deleteMessage(state.record.id, m.id);
+      this.journal?.deleteMessage(m);
     }
     return changed || expired.length > 0;
   }

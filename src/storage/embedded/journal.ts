@@ -2,19 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { QueueRecord } from '../types.js';
-import { type MessageRow, type StoredMessage, toRow } from './message.js';
+import { contentOf, restoreMessage, type StoredMessage, stateOf } from './message.js';
 
 type Op =
   | { kind: 'queue'; record: QueueRecord; lastPurgeAt?: number }
   | { kind: 'dropQueue'; queueId: string }
   | { kind: 'put'; queueId: string; message: StoredMessage }
-  | { kind: 'delete'; queueId: string; messageId: string }
+  | { kind: 'state'; message: StoredMessage }
+  | { kind: 'delete'; ord: number }
   | { kind: 'clear' };
 
 export interface RestoredQueue {
   record: QueueRecord;
   lastPurgeAt?: number;
-  messages: MessageRow[];
+  messages: StoredMessage[];
 }
 
 /**
@@ -37,19 +38,23 @@ export class Journal {
     // NORMAL in WAL mode writes each commit to the OS without fsync: durable
     // against a killed process, which is the promise made to users.
     this.db.pragma('synchronous = NORMAL');
+    // A message's arrival number is its row id: rows append at the end of the table, and a
+    // receive rewrites only the small `state` column.
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS queues (id TEXT PRIMARY KEY, data TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS messages (
-        queue_id TEXT NOT NULL, id TEXT NOT NULL, ord INTEGER NOT NULL, data TEXT NOT NULL,
-        PRIMARY KEY (queue_id, id)
-      ) WITHOUT ROWID;
+        ord INTEGER PRIMARY KEY, queue_id TEXT NOT NULL, content TEXT NOT NULL, state TEXT NOT NULL
+      );
     `);
     this.stmts = {
       putQueue: this.db.prepare('INSERT OR REPLACE INTO queues (id, data) VALUES (?, ?)'),
       dropQueue: this.db.prepare('DELETE FROM queues WHERE id = ?'),
       dropMessages: this.db.prepare('DELETE FROM messages WHERE queue_id = ?'),
-      put: this.db.prepare('INSERT OR REPLACE INTO messages (queue_id, id, ord, data) VALUES (?, ?, ?, ?)'),
-      delete: this.db.prepare('DELETE FROM messages WHERE queue_id = ? AND id = ?'),
+      put: this.db.prepare(
+        'INSERT OR REPLACE INTO messages (ord, queue_id, content, state) VALUES (?, ?, ?, ?)',
+      ),
+      state: this.db.prepare('UPDATE messages SET state = ? WHERE ord = ?'),
+      delete: this.db.prepare('DELETE FROM messages WHERE ord = ?'),
     };
   }
 
@@ -64,13 +69,12 @@ export class Journal {
       byId.set(q.id, { record: parsed.record, lastPurgeAt: parsed.lastPurgeAt, messages: [] });
     }
     const rows = this.db
-      .prepare('SELECT queue_id, ord, data FROM messages ORDER BY ord')
-      .iterate() as Iterable<{
-      queue_id: string;
-      ord: number;
-      data: string;
-    }>;
-    for (const row of rows) byId.get(row.queue_id)?.messages.push({ ...JSON.parse(row.data), ord: row.ord });
+      .prepare('SELECT ord, queue_id, content, state FROM messages ORDER BY ord')
+      .iterate() as Iterable<{ ord: number; queue_id: string; content: string; state: string }>;
+    for (const row of rows) {
+      const m = restoreMessage(row.ord, JSON.parse(row.content), JSON.parse(row.state));
+      byId.get(row.queue_id)?.messages.push(m);
+    }
     return [...byId.values()];
   }
 
@@ -92,8 +96,14 @@ export class Journal {
     this.pending.push({ kind: 'put', queueId, message });
   }
 
-  deleteMessage(queueId: string, messageId: string): void {
-    this.pending.push({ kind: 'delete', queueId, messageId });
+  /** After a receive or a visibility change: only the message's mutable state is rewritten. */
+  putState(message: StoredMessage): void {
+    this.pending.push({ kind: 'state', message });
+  }
+
+  /** Takes the arrival number now: a move gives the message a new one before the commit. */
+  deleteMessage(message: StoredMessage): void {
+    this.pending.push({ kind: 'delete', ord: message.ord });
   }
 
   clear(): void {
@@ -146,10 +156,18 @@ export class Journal {
         this.stmts.dropMessages.run(op.queueId);
         break;
       case 'put':
-        this.stmts.put.run(op.queueId, op.message.id, op.message.ord, JSON.stringify(toRow(op.message)));
+        this.stmts.put.run(
+          op.message.ord,
+          op.queueId,
+          JSON.stringify(contentOf(op.message)),
+          JSON.stringify(stateOf(op.message)),
+        );
+        break;
+      case 'state':
+        this.stmts.state.run(JSON.stringify(stateOf(op.message)), op.message.ord);
         break;
       case 'delete':
-        this.stmts.delete.run(op.queueId, op.messageId);
+        this.stmts.delete.run(op.ord);
         break;
       case 'clear':
         this.db.exec('DELETE FROM queues; DELETE FROM messages;');

@@ -38,23 +38,28 @@ export class StoredMessage implements MessageView {
   constructor(readonly id: string) {}
 }
 
-export interface MessageRow {
+type AttributeRow = Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+
+/** What never changes after a send: written once per message. */
+export interface MessageContent {
   id: string;
-  /** Kept in its own column; present on rows read back. */
-  ord?: number;
   body: string;
   md5OfBody: string;
-  attributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+  attributes?: AttributeRow;
   md5OfAttributes?: string;
-  systemAttributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+  systemAttributes?: AttributeRow;
   md5OfSystemAttributes?: string;
   sentAt: number;
-  enqueuedAt: number;
   senderId: string;
-  receiveCount: number;
-  firstReceiveAt?: number;
   groupId?: string;
   deduplicationId?: string;
+}
+
+/** What receives and moves change: small, rewritten on each of them. */
+export interface MessageState {
+  enqueuedAt: number;
+  receiveCount: number;
+  firstReceiveAt?: number;
   sequenceNumber?: string;
   deadLetterSourceArn?: string;
   visibleAt: number;
@@ -65,7 +70,7 @@ export interface MessageRow {
 
 function attrsToRow(attrs: Record<string, StoredAttributeValue> | undefined) {
   if (!attrs) return undefined;
-  const out: NonNullable<MessageRow['attributes']> = {};
+  const out: AttributeRow = {};
   for (const [k, v] of Object.entries(attrs)) {
     out[k] = {
       DataType: v.DataType,
@@ -76,7 +81,7 @@ function attrsToRow(attrs: Record<string, StoredAttributeValue> | undefined) {
   return out;
 }
 
-function attrsFromRow(attrs: MessageRow['attributes']) {
+function attrsFromRow(attrs: AttributeRow | undefined) {
   if (!attrs) return undefined;
   const out: Record<string, StoredAttributeValue> = {};
   for (const [k, v] of Object.entries(attrs)) {
@@ -89,7 +94,7 @@ function attrsFromRow(attrs: MessageRow['attributes']) {
   return out;
 }
 
-export function toRow(m: StoredMessage): MessageRow {
+export function contentOf(m: StoredMessage): MessageContent {
   return {
     id: m.id,
     body: m.body,
@@ -99,12 +104,17 @@ export function toRow(m: StoredMessage): MessageRow {
     systemAttributes: attrsToRow(m.systemAttributes),
     md5OfSystemAttributes: m.md5OfSystemAttributes,
     sentAt: m.sentAt,
-    enqueuedAt: m.enqueuedAt,
     senderId: m.senderId,
-    receiveCount: m.receiveCount,
-    firstReceiveAt: m.firstReceiveAt,
     groupId: m.groupId,
     deduplicationId: m.deduplicationId,
+  };
+}
+
+export function stateOf(m: StoredMessage): MessageState {
+  return {
+    enqueuedAt: m.enqueuedAt,
+    receiveCount: m.receiveCount,
+    firstReceiveAt: m.firstReceiveAt,
     sequenceNumber: m.sequenceNumber,
     deadLetterSourceArn: m.deadLetterSourceArn,
     visibleAt: m.visibleAt,
@@ -114,11 +124,12 @@ export function toRow(m: StoredMessage): MessageRow {
   };
 }
 
-export function fromRow(row: MessageRow): StoredMessage {
-  const m = new StoredMessage(row.id);
-  Object.assign(m, row, {
-    attributes: attrsFromRow(row.attributes),
-    systemAttributes: attrsFromRow(row.systemAttributes),
+export function restoreMessage(ord: number, content: MessageContent, state: MessageState): StoredMessage {
+  const m = new StoredMessage(content.id);
+  Object.assign(m, content, state, {
+    ord,
+    attributes: attrsFromRow(content.attributes),
+    systemAttributes: attrsFromRow(content.systemAttributes),
   });
   return m;
 }
