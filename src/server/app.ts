@@ -7,7 +7,7 @@ import { parseForm, type QueryParams } from '../protocols/query.js';
 import type { HttpReply, RequestContext, ServiceDefinition } from '../protocols/service.js';
 import { type AdminHost, handleAdmin } from './admin.js';
 import type { AnyRequest, AnyResponse } from './listener.js';
-import { credentialScope, route } from './routing.js';
+import { credentialScope, Router } from './routing.js';
 
 const NO_QUERY: URLSearchParams = new URLSearchParams();
 
@@ -27,6 +27,7 @@ export interface AppOptions {
 /** Turns one HTTP request into a service call: read, route, dispatch, answer. */
 export function createRequestHandler(options: AppOptions) {
   const debug = options.log.isLevelEnabled('debug');
+  const router = new Router(options.services);
   return (req: AnyRequest, res: AnyResponse): void => {
     const started = debug ? performance.now() : 0;
     const requestId = newRequestId();
@@ -53,7 +54,7 @@ export function createRequestHandler(options: AppOptions) {
         }
         return controller.signal;
       };
-      handle(options, req, body, requestId, tooLarge, signal)
+      handle(options, router, req, body, requestId, tooLarge, signal)
         .catch((err: unknown) => {
           options.log.error({ err, requestId }, 'request failed');
           return internalError(requestId);
@@ -104,6 +105,7 @@ function routingError(status: number, code: string, message: string, requestId: 
 
 async function handle(
   options: AppOptions,
+  router: Router,
   req: AnyRequest,
   body: Buffer,
   requestId: string,
@@ -139,7 +141,7 @@ async function handle(
     }
   }
   const scope = credentialScope(header(headers.authorization), search);
-  const found = route(options.services, {
+  const found = router.route({
     scope,
     target,
     action: params?.get('Action'),

@@ -47,36 +47,41 @@ export interface RouteInput {
  * X-Amz-Target, then Action with Version, then the path. Action alone is
  * ambiguous (SQS and SNS both have AddPermission), hence Version.
  */
-export function route(services: readonly ServiceDefinition[], input: RouteInput): Route | undefined {
-  const protocolOf = (): { protocol: WireProtocol; operation: string } | undefined => {
-    if (input.target) {
-      const dot = input.target.lastIndexOf('.');
-      return { protocol: 'json', operation: input.target.slice(dot + 1) };
+export class Router {
+  private readonly bySigningName = new Map<string, ServiceDefinition>();
+  private readonly byTargetPrefix = new Map<string, ServiceDefinition>();
+  private readonly byQueryVersion = new Map<string, ServiceDefinition>();
+  private readonly sqs?: ServiceDefinition;
+
+  constructor(services: readonly ServiceDefinition[]) {
+    for (const s of services) {
+      this.bySigningName.set(s.signingName, s);
+      if (s.json) this.byTargetPrefix.set(s.json.targetPrefix, s);
+      if (s.query) this.byQueryVersion.set(s.query.version, s);
     }
-    if (input.action) return { protocol: 'query', operation: input.action };
-    return undefined;
-  };
-  const how = protocolOf();
-  if (!how) return undefined;
-  const pick = (service: ServiceDefinition | undefined): Route | undefined => {
-    if (!service) return undefined;
-    if (how.protocol === 'json' && !service.json) return undefined;
-    if (how.protocol === 'query' && !service.query) return undefined;
-    return { service, ...how };
-  };
-  if (input.scope) {
-    const byScope = pick(services.find((s) => s.signingName === input.scope!.service));
-    if (byScope) return byScope;
+    this.sqs = services.find((s) => s.name === 'sqs');
   }
-  if (input.target) {
-    const prefix = input.target.slice(0, input.target.lastIndexOf('.'));
-    const byTarget = pick(services.find((s) => s.json?.targetPrefix === prefix));
-    if (byTarget) return byTarget;
+
+  route(input: RouteInput): Route | undefined {
+    const { target, action } = input;
+    let protocol: WireProtocol;
+    let operation: string;
+    if (target) {
+      protocol = 'json';
+      operation = target.slice(target.lastIndexOf('.') + 1);
+    } else if (action) {
+      protocol = 'query';
+      operation = action;
+    } else {
+      return undefined;
+    }
+    const speaks = (service: ServiceDefinition | undefined): service is ServiceDefinition =>
+      service !== undefined && (protocol === 'json' ? service.json : service.query) !== undefined;
+    let service: ServiceDefinition | undefined = input.scope && this.bySigningName.get(input.scope.service);
+    if (!speaks(service) && target)
+      service = this.byTargetPrefix.get(target.slice(0, target.lastIndexOf('.')));
+    if (!speaks(service) && action && input.version) service = this.byQueryVersion.get(input.version);
+    if (!speaks(service) && /^\/\d{12}\/[^/]+$/.test(input.path)) service = this.sqs;
+    return speaks(service) ? { service, protocol, operation } : undefined;
   }
-  if (input.action && input.version) {
-    const byVersion = pick(services.find((s) => s.query?.version === input.version));
-    if (byVersion) return byVersion;
-  }
-  if (/^\/\d{12}\/[^/]+$/.test(input.path)) return pick(services.find((s) => s.name === 'sqs'));
-  return undefined;
 }

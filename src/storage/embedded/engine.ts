@@ -35,7 +35,7 @@ interface ParsedHandle {
  * shared scheduler.
  */
 export class EmbeddedEngine implements QueueStorage {
-  private readonly queues = new Map<string, QueueState>();
+  private readonly queues = new Map<string, QueueState[]>();
   private readonly byArn = new Map<string, QueueState>();
   private readonly byId = new Map<string, QueueState>();
   private ord = 0;
@@ -71,13 +71,22 @@ export class EmbeddedEngine implements QueueStorage {
     }
   }
 
-  private key(account: string, region: string, name: string): string {
-    return `${account}/${region}/${name}`;
+  // By name first: the name string comes from the parsed-URL cache, so its hash is already
+  // computed, and one name rarely exists in more than one account or region.
+  private find(account: string, region: string, name: string): QueueState | undefined {
+    const named = this.queues.get(name);
+    if (!named) return undefined;
+    for (const state of named) {
+      if (state.record.account === account && state.record.region === region) return state;
+    }
+    return undefined;
   }
 
   private register(record: QueueRecord): QueueState {
     const state = new QueueState(record);
-    this.queues.set(this.key(record.account, record.region, record.name), state);
+    const named = this.queues.get(record.name);
+    if (named) named.push(state);
+    else this.queues.set(record.name, [state]);
     this.byArn.set(record.arn, state);
     this.byId.set(record.id, state);
     return state;
@@ -100,7 +109,7 @@ export class EmbeddedEngine implements QueueStorage {
   }
 
   async getQueue(account: string, region: string, name: string): Promise<QueueRecord | undefined> {
-    return this.queues.get(this.key(account, region, name))?.record;
+    return this.find(account, region, name)?.record;
   }
 
   async getQueueByArn(arn: string): Promise<QueueRecord | undefined> {
@@ -109,7 +118,7 @@ export class EmbeddedEngine implements QueueStorage {
 
   async listQueues(account: string, region: string): Promise<QueueRecord[]> {
     const out: QueueRecord[] = [];
-    for (const state of this.queues.values()) {
+    for (const state of this.byId.values()) {
       if (state.record.account === account && state.record.region === region) out.push(state.record);
     }
     return out;
@@ -131,7 +140,9 @@ export class EmbeddedEngine implements QueueStorage {
 
   async deleteQueue(record: QueueRecord): Promise<void> {
     const state = this.state(record);
-    this.queues.delete(this.key(record.account, record.region, record.name));
+    const named = this.queues.get(record.name)?.filter((q) => q !== state) ?? [];
+    if (named.length > 0) this.queues.set(record.name, named);
+    else this.queues.delete(record.name);
     this.byArn.delete(record.arn);
     this.byId.delete(record.id);
     this.scheduler.cancel(state.wake);
@@ -427,7 +438,7 @@ export class EmbeddedEngine implements QueueStorage {
   }
 
   async reset(): Promise<void> {
-    for (const state of this.queues.values()) {
+    for (const state of this.byId.values()) {
       this.scheduler.cancel(state.wake);
       for (const w of state.waiters.splice(0)) this.finishWaiter(w, []);
     }
@@ -440,7 +451,7 @@ export class EmbeddedEngine implements QueueStorage {
   }
 
   async close(): Promise<void> {
-    for (const state of this.queues.values()) {
+    for (const state of this.byId.values()) {
       this.scheduler.cancel(state.wake);
       for (const w of state.waiters.splice(0)) this.finishWaiter(w, []);
     }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { QueueRecord } from '../types.js';
-import { contentOf, restoreMessage, type StoredMessage, stateOf } from './message.js';
+import { contentOf, restoreMessage, type StoredMessage } from './message.js';
 
 type Op =
   | { kind: 'queue'; record: QueueRecord; lastPurgeAt?: number }
@@ -18,6 +18,24 @@ export interface RestoredQueue {
   messages: StoredMessage[];
 }
 
+interface MessageRowOut {
+  ord: number;
+  queue_id: string;
+  content: string;
+  enqueued_at: number;
+  visible_at: number;
+  receive_count: number;
+  first_receive_at: number | null;
+  received_at: number;
+  inflight: number;
+  receipt_token: string;
+  sequence_number: string | null;
+  dead_letter_source: string | null;
+}
+
+// Deletes in one flush go out as `DELETE … WHERE ord IN (…)` of up to this many.
+const DELETE_CHUNK = 50;
+
 /**
  * SQLite (WAL) as the durable journal of the embedded engine. Mutations made
  * while serving requests in the same turn of the event loop are written in
@@ -30,6 +48,8 @@ export class Journal {
   private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private scheduled = false;
   private readonly stmts;
+  private readonly deleteIn = new Map<number, Database.Statement>();
+  private readonly writeAll: (ops: Op[]) => void;
 
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -38,12 +58,23 @@ export class Journal {
     // NORMAL in WAL mode writes each commit to the OS without fsync: durable
     // against a killed process, which is the promise made to users.
     this.db.pragma('synchronous = NORMAL');
-    // A message's arrival number is its row id: rows append at the end of the table, and a
-    // receive rewrites only the small `state` column.
+    // A message's arrival number is its row id, so rows append at the end of the table. What a
+    // receive changes lives in plain columns, rewritten without touching the content.
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS queues (id TEXT PRIMARY KEY, data TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS messages (
-        ord INTEGER PRIMARY KEY, queue_id TEXT NOT NULL, content TEXT NOT NULL, state TEXT NOT NULL
+        ord INTEGER PRIMARY KEY,
+        queue_id TEXT NOT NULL,
+        content TEXT NOT NULL,
+        enqueued_at INTEGER NOT NULL,
+        visible_at INTEGER NOT NULL,
+        receive_count INTEGER NOT NULL,
+        first_receive_at INTEGER,
+        received_at INTEGER NOT NULL,
+        inflight INTEGER NOT NULL,
+        receipt_token TEXT NOT NULL,
+        sequence_number TEXT,
+        dead_letter_source TEXT
       );
     `);
     this.stmts = {
@@ -51,11 +82,17 @@ export class Journal {
       dropQueue: this.db.prepare('DELETE FROM queues WHERE id = ?'),
       dropMessages: this.db.prepare('DELETE FROM messages WHERE queue_id = ?'),
       put: this.db.prepare(
-        'INSERT OR REPLACE INTO messages (ord, queue_id, content, state) VALUES (?, ?, ?, ?)',
+        `INSERT OR REPLACE INTO messages (ord, queue_id, content, enqueued_at, visible_at, receive_count,
+           first_receive_at, received_at, inflight, receipt_token, sequence_number, dead_letter_source)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      state: this.db.prepare('UPDATE messages SET state = ? WHERE ord = ?'),
-      delete: this.db.prepare('DELETE FROM messages WHERE ord = ?'),
+      state: this.db.prepare(
+        `UPDATE messages SET visible_at = ?, receive_count = ?, first_receive_at = ?, received_at = ?,
+           inflight = ?, receipt_token = ? WHERE ord = ?`,
+      ),
     };
+    // Compiled once: better-sqlite3 builds a wrapper per db.transaction() call.
+    this.writeAll = this.db.transaction((ops: Op[]) => this.applyAll(ops));
   }
 
   restore(): RestoredQueue[] {
@@ -68,11 +105,19 @@ export class Journal {
       const parsed = JSON.parse(q.data) as { record: QueueRecord; lastPurgeAt?: number };
       byId.set(q.id, { record: parsed.record, lastPurgeAt: parsed.lastPurgeAt, messages: [] });
     }
-    const rows = this.db
-      .prepare('SELECT ord, queue_id, content, state FROM messages ORDER BY ord')
-      .iterate() as Iterable<{ ord: number; queue_id: string; content: string; state: string }>;
+    const rows = this.db.prepare('SELECT * FROM messages ORDER BY ord').iterate() as Iterable<MessageRowOut>;
     for (const row of rows) {
-      const m = restoreMessage(row.ord, JSON.parse(row.content), JSON.parse(row.state));
+      const m = restoreMessage(row.ord, JSON.parse(row.content), {
+        enqueuedAt: row.enqueued_at,
+        visibleAt: row.visible_at,
+        receiveCount: row.receive_count,
+        firstReceiveAt: row.first_receive_at ?? undefined,
+        receivedAt: row.received_at,
+        inflight: row.inflight === 1,
+        receiptToken: row.receipt_token,
+        sequenceNumber: row.sequence_number ?? undefined,
+        deadLetterSourceArn: row.dead_letter_source ?? undefined,
+      });
       byId.get(row.queue_id)?.messages.push(m);
     }
     return [...byId.values()];
@@ -129,9 +174,7 @@ export class Journal {
     this.pending = [];
     this.waiters = [];
     try {
-      this.db.transaction(() => {
-        for (const op of ops) this.apply(op);
-      })();
+      if (ops.length > 0) this.writeAll(ops);
       for (const w of waiters) w.resolve();
     } catch (err) {
       for (const w of waiters) w.reject(err);
@@ -143,7 +186,33 @@ export class Journal {
     this.db.close();
   }
 
-  private apply(op: Op): void {
+  private applyAll(ops: Op[]): void {
+    const deletes: number[] = [];
+    for (const op of ops) {
+      if (op.kind === 'delete') {
+        deletes.push(op.ord);
+        continue;
+      }
+      // Order matters between a delete and a later write of the same row.
+      if (deletes.length > 0) this.deleteRows(deletes.splice(0));
+      this.apply(op);
+    }
+    if (deletes.length > 0) this.deleteRows(deletes);
+  }
+
+  private deleteRows(ords: number[]): void {
+    for (let i = 0; i < ords.length; i += DELETE_CHUNK) {
+      const chunk = ords.slice(i, i + DELETE_CHUNK);
+      let stmt = this.deleteIn.get(chunk.length);
+      if (!stmt) {
+        stmt = this.db.prepare(`DELETE FROM messages WHERE ord IN (${chunk.map(() => '?').join(',')})`);
+        this.deleteIn.set(chunk.length, stmt);
+      }
+      stmt.run(...chunk);
+    }
+  }
+
+  private apply(op: Exclude<Op, { kind: 'delete' }>): void {
     switch (op.kind) {
       case 'queue':
         this.stmts.putQueue.run(
@@ -155,20 +224,37 @@ export class Journal {
         this.stmts.dropQueue.run(op.queueId);
         this.stmts.dropMessages.run(op.queueId);
         break;
-      case 'put':
+      case 'put': {
+        const m = op.message;
         this.stmts.put.run(
-          op.message.ord,
+          m.ord,
           op.queueId,
-          JSON.stringify(contentOf(op.message)),
-          JSON.stringify(stateOf(op.message)),
+          JSON.stringify(contentOf(m)),
+          m.enqueuedAt,
+          m.visibleAt,
+          m.receiveCount,
+          m.firstReceiveAt ?? null,
+          m.receivedAt,
+          m.inflight ? 1 : 0,
+          m.receiptToken,
+          m.sequenceNumber ?? null,
+          m.deadLetterSourceArn ?? null,
         );
         break;
-      case 'state':
-        this.stmts.state.run(JSON.stringify(stateOf(op.message)), op.message.ord);
+      }
+      case 'state': {
+        const m = op.message;
+        this.stmts.state.run(
+          m.visibleAt,
+          m.receiveCount,
+          m.firstReceiveAt ?? null,
+          m.receivedAt,
+          m.inflight ? 1 : 0,
+          m.receiptToken,
+          m.ord,
+        );
         break;
-      case 'delete':
-        this.stmts.delete.run(op.ord);
-        break;
+      }
       case 'clear':
         this.db.exec('DELETE FROM queues; DELETE FROM messages;');
         break;

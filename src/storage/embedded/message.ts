@@ -110,20 +110,6 @@ export function contentOf(m: StoredMessage): MessageContent {
   };
 }
 
-export function stateOf(m: StoredMessage): MessageState {
-  return {
-    enqueuedAt: m.enqueuedAt,
-    receiveCount: m.receiveCount,
-    firstReceiveAt: m.firstReceiveAt,
-    sequenceNumber: m.sequenceNumber,
-    deadLetterSourceArn: m.deadLetterSourceArn,
-    visibleAt: m.visibleAt,
-    inflight: m.inflight,
-    receivedAt: m.receivedAt,
-    receiptToken: m.receiptToken,
-  };
-}
-
 export function restoreMessage(ord: number, content: MessageContent, state: MessageState): StoredMessage {
   const m = new StoredMessage(content.id);
   Object.assign(m, content, state, {
