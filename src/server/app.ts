@@ -62,6 +62,11 @@ export function createRequestHandler(options: AppOptions) {
         .then(({ reply, service, operation }) => {
           if (res.destroyed) return;
           reply.headers['x-amzn-requestid'] = requestId;
+          // Without a length, a response whose head is written first goes out chunked: more bytes,
+          // and several writes where one will do.
+          reply.headers['content-length'] = String(
+            typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length,
+          );
           res.writeHead(reply.status, reply.headers);
           res.end(reply.body);
           if (debug) {
