@@ -78,8 +78,6 @@ export interface ReceiveRequest {
   signal?: AbortSignal;
 }
 
-export type HandleCheck = 'ok' | 'invalid';
-
 export type DeleteOutcome = 'deleted' | 'ignored' | 'expired' | 'invalid';
 
 export type VisibilityOutcome = 'ok' | 'invalid' | 'missing' | 'expired' | 'tooLong';
@@ -116,7 +114,6 @@ export interface QueueStorage {
   send(queue: QueueRecord, messages: NewMessage[]): Promise<SendOutcome[]>;
   /** Resolves as soon as messages are available or the wait ends (event-driven long polling). */
   receive(queue: QueueRecord, request: ReceiveRequest): Promise<ReceivedMessage[]>;
-  checkHandle(queue: QueueRecord, receiptHandle: string): HandleCheck;
   deleteMessage(queue: QueueRecord, receiptHandle: string): Promise<DeleteOutcome>;
   changeVisibility(
     queue: QueueRecord,
@@ -125,15 +122,15 @@ export interface QueueStorage {
   ): Promise<VisibilityOutcome>;
   purge(queue: QueueRecord): Promise<void>;
   /** When the queue was last purged, for PurgeQueue's 60-second rule. */
-  lastPurge(queue: QueueRecord): number | undefined;
-  counts(queue: QueueRecord): QueueCounts;
+  lastPurge(queue: QueueRecord): Promise<number | undefined>;
+  counts(queue: QueueRecord): Promise<QueueCounts>;
 
   startMoveTask(
     source: QueueRecord,
     destination: QueueRecord | undefined,
     maxPerSecond?: number,
   ): Promise<MoveTask>;
-  listMoveTasks(source: QueueRecord): MoveTask[];
+  listMoveTasks(source: QueueRecord): Promise<MoveTask[]>;
   cancelMoveTask(taskHandle: string): Promise<MoveTask | undefined>;
 
   /** Drops all state (admin reset). */

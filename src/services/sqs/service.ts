@@ -297,15 +297,15 @@ export class SqsService {
       if (!READABLE.has(name)) throw sqsError.invalidAttributeName(`Unknown Attribute ${name}.`);
     }
     if (names.length === 0) return {};
-    const all = this.allAttributes(queue);
+    const all = await this.allAttributes(queue);
     const wanted = names.includes('All') ? Object.keys(all) : names;
     const out: Record<string, string> = {};
     for (const name of wanted) if (all[name] !== undefined) out[name] = all[name];
     return Object.keys(out).length > 0 ? { Attributes: out } : {};
   }
 
-  private allAttributes(queue: QueueRecord): Record<string, string> {
-    const counts = this.storage.counts(queue);
+  private async allAttributes(queue: QueueRecord): Promise<Record<string, string>> {
+    const counts = await this.storage.counts(queue);
     return {
       QueueArn: queue.arn,
       ApproximateNumberOfMessages: String(counts.visible),
@@ -336,7 +336,7 @@ export class SqsService {
 
   async purgeQueue(input: Sqs.PurgeQueueRequest, ctx: RequestContext): Promise<void> {
     const queue = await this.resolve(input.QueueUrl!, ctx, 'PurgeQueue');
-    const last = this.storage.lastPurge(queue);
+    const last = await this.storage.lastPurge(queue);
     if (last !== undefined && this.clock.now() - last < PURGE_INTERVAL_MS) {
       throw sqsError.purgeQueueInProgress(queue.name);
     }
@@ -646,7 +646,7 @@ export class SqsService {
       );
     }
     // Standard queues answer OverLimit at 120,000 in-flight messages; FIFO queues just return nothing.
-    if (!queue.fifo && this.storage.counts(queue).inflight >= MAX_INFLIGHT_STANDARD) {
+    if (!queue.fifo && (await this.storage.counts(queue)).inflight >= MAX_INFLIGHT_STANDARD) {
       throw sqsError.overLimit(
         `The maximum number of in flight messages (${MAX_INFLIGHT_STANDARD}) has been reached.`,
       );
@@ -874,7 +874,7 @@ export class SqsService {
         'The source queue and destination queue must be of the same queue type.',
       );
     }
-    if (this.storage.listMoveTasks(source).some((t) => t.status === 'RUNNING')) {
+    if ((await this.storage.listMoveTasks(source)).some((t) => t.status === 'RUNNING')) {
       throw sqsError.invalidParameterValue(
         'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
       );
@@ -891,7 +891,7 @@ export class SqsService {
     const max = input.MaxResults ?? 1;
     if (max < 1 || max > 10)
       throw sqsError.invalidValue('MaxResults', max, 'Must be between 1 and 10, if provided.');
-    const tasks = this.storage.listMoveTasks(source).slice(0, max);
+    const tasks = (await this.storage.listMoveTasks(source)).slice(0, max);
     return { Results: tasks.map(toTaskEntry) };
   }
 

@@ -4,7 +4,6 @@ import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
 import type {
   DeleteOutcome,
-  HandleCheck,
   MoveTask,
   NewMessage,
   QueueCounts,
@@ -344,11 +343,6 @@ export class EmbeddedEngine implements QueueStorage {
     this.settle(to);
   }
 
-  checkHandle(record: QueueRecord, receiptHandle: string): HandleCheck {
-    const parsed = decodeHandle(receiptHandle);
-    return parsed && parsed.queueId === record.id ? 'ok' : 'invalid';
-  }
-
   async deleteMessage(record: QueueRecord, receiptHandle: string): Promise<DeleteOutcome> {
     const state = this.state(record);
     const handle = decodeHandle(receiptHandle);
@@ -401,11 +395,11 @@ export class EmbeddedEngine implements QueueStorage {
     await this.commit();
   }
 
-  lastPurge(record: QueueRecord): number | undefined {
+  async lastPurge(record: QueueRecord): Promise<number | undefined> {
     return this.byId.get(record.id)?.lastPurgeAt;
   }
 
-  counts(record: QueueRecord): QueueCounts {
+  async counts(record: QueueRecord): Promise<QueueCounts> {
     const state = this.state(record);
     this.catchUp(state, this.clock.now());
     return state.counts();
@@ -424,7 +418,7 @@ export class EmbeddedEngine implements QueueStorage {
     return this.moves.start(this.state(source), destination && this.state(destination), maxPerSecond);
   }
 
-  listMoveTasks(source: QueueRecord): MoveTask[] {
+  async listMoveTasks(source: QueueRecord): Promise<MoveTask[]> {
     return this.moves.list(source.arn);
   }
 
