@@ -1,0 +1,19 @@
+// `npm run bench -- <suite>`: compiles, then runs one benchmark suite by name.
+import { installCleanup } from './lib/children.js';
+import { runSqsBench } from './sqs.js';
+
+const SUITES: Record<string, () => Promise<void>> = { sqs: runSqsBench };
+
+const name = process.argv[2];
+const suite = name ? SUITES[name] : undefined;
+if (!suite) {
+  process.stderr.write(`usage: npm run bench -- <suite>   (suites: ${Object.keys(SUITES).join(', ')})\n`);
+  process.exit(2);
+}
+installCleanup();
+try {
+  await suite();
+} catch (err) {
+  process.stderr.write(`bench: ${(err as Error).stack ?? err}\n`);
+  process.exitCode = 1;
+}
