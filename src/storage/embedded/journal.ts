@@ -48,7 +48,7 @@ export class Journal {
   private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private scheduled = false;
   private readonly stmts;
-  private readonly deleteIn = new Map<number, Database.Statement>();
+  private readonly deleteIn = new Map<number, [Database.Statement, Database.Statement]>();
   private readonly writeAll: (ops: Op[]) => void;
 
   constructor(dataDir: string) {
@@ -59,7 +59,8 @@ export class Journal {
     // against a killed process, which is the promise made to users.
     this.db.pragma('synchronous = NORMAL');
     // A message's arrival number is its row id, so rows append at the end of the table. What a
-    // receive changes lives in plain columns, rewritten without touching the content.
+    // receive changes goes to a narrow side table: SQLite rewrites a whole row on UPDATE, and a
+    // message row carries its content.
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS queues (id TEXT PRIMARY KEY, data TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS messages (
@@ -76,10 +77,22 @@ export class Journal {
         sequence_number TEXT,
         dead_letter_source TEXT
       );
+      CREATE TABLE IF NOT EXISTS receives (
+        ord INTEGER PRIMARY KEY,
+        visible_at INTEGER NOT NULL,
+        receive_count INTEGER NOT NULL,
+        first_receive_at INTEGER,
+        received_at INTEGER NOT NULL,
+        inflight INTEGER NOT NULL,
+        receipt_token TEXT NOT NULL
+      );
     `);
     this.stmts = {
       putQueue: this.db.prepare('INSERT OR REPLACE INTO queues (id, data) VALUES (?, ?)'),
       dropQueue: this.db.prepare('DELETE FROM queues WHERE id = ?'),
+      dropReceives: this.db.prepare(
+        'DELETE FROM receives WHERE ord IN (SELECT ord FROM messages WHERE queue_id = ?)',
+      ),
       dropMessages: this.db.prepare('DELETE FROM messages WHERE queue_id = ?'),
       put: this.db.prepare(
         `INSERT OR REPLACE INTO messages (ord, queue_id, content, enqueued_at, visible_at, receive_count,
@@ -87,8 +100,8 @@ export class Journal {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       state: this.db.prepare(
-        `UPDATE messages SET visible_at = ?, receive_count = ?, first_receive_at = ?, received_at = ?,
-           inflight = ?, receipt_token = ? WHERE ord = ?`,
+        `INSERT OR REPLACE INTO receives (visible_at, receive_count, first_receive_at, received_at, inflight,
+           receipt_token, ord) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
     // Compiled once: better-sqlite3 builds a wrapper per db.transaction() call.
@@ -105,7 +118,19 @@ export class Journal {
       const parsed = JSON.parse(q.data) as { record: QueueRecord; lastPurgeAt?: number };
       byId.set(q.id, { record: parsed.record, lastPurgeAt: parsed.lastPurgeAt, messages: [] });
     }
-    const rows = this.db.prepare('SELECT * FROM messages ORDER BY ord').iterate() as Iterable<MessageRowOut>;
+    // A receive's state, where there is one, overrides the state the message was written with.
+    const rows = this.db
+      .prepare(
+        `SELECT m.ord, m.queue_id, m.content, m.enqueued_at, m.sequence_number, m.dead_letter_source,
+           coalesce(r.visible_at, m.visible_at) AS visible_at,
+           coalesce(r.receive_count, m.receive_count) AS receive_count,
+           CASE WHEN r.ord IS NULL THEN m.first_receive_at ELSE r.first_receive_at END AS first_receive_at,
+           coalesce(r.received_at, m.received_at) AS received_at,
+           coalesce(r.inflight, m.inflight) AS inflight,
+           coalesce(r.receipt_token, m.receipt_token) AS receipt_token
+         FROM messages m LEFT JOIN receives r ON r.ord = m.ord ORDER BY m.ord`,
+      )
+      .iterate() as Iterable<MessageRowOut>;
     for (const row of rows) {
       const m = restoreMessage(row.ord, JSON.parse(row.content), {
         enqueuedAt: row.enqueued_at,
@@ -203,12 +228,17 @@ export class Journal {
   private deleteRows(ords: number[]): void {
     for (let i = 0; i < ords.length; i += DELETE_CHUNK) {
       const chunk = ords.slice(i, i + DELETE_CHUNK);
-      let stmt = this.deleteIn.get(chunk.length);
-      if (!stmt) {
-        stmt = this.db.prepare(`DELETE FROM messages WHERE ord IN (${chunk.map(() => '?').join(',')})`);
-        this.deleteIn.set(chunk.length, stmt);
+      let stmts = this.deleteIn.get(chunk.length);
+      if (!stmts) {
+        const list = chunk.map(() => '?').join(',');
+        stmts = [
+          this.db.prepare(`DELETE FROM messages WHERE ord IN (${list})`),
+          this.db.prepare(`DELETE FROM receives WHERE ord IN (${list})`),
+        ];
+        this.deleteIn.set(chunk.length, stmts);
       }
-      stmt.run(...chunk);
+      stmts[0].run(...chunk);
+      stmts[1].run(...chunk);
     }
   }
 
@@ -222,6 +252,7 @@ export class Journal {
         break;
       case 'dropQueue':
         this.stmts.dropQueue.run(op.queueId);
+        this.stmts.dropReceives.run(op.queueId);
         this.stmts.dropMessages.run(op.queueId);
         break;
       case 'put': {
@@ -256,7 +287,7 @@ export class Journal {
         break;
       }
       case 'clear':
-        this.db.exec('DELETE FROM queues; DELETE FROM messages;');
+        this.db.exec('DELETE FROM queues; DELETE FROM messages; DELETE FROM receives;');
         break;
     }
   }
