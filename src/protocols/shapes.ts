@@ -80,11 +80,13 @@ export function flat(shape: Shape, xmlName: string): Member {
 
 export const EMPTY: StructureShape = structure({});
 
-const plainCache = new WeakMap<Shape, boolean>();
+const PLAIN = Symbol('jsonPlain');
 
 /** True when a value of this shape serialises to JSON as it is (no blobs or timestamps inside). */
 export function isJsonPlain(shape: Shape): boolean {
-  let plain = plainCache.get(shape);
+  // Memoised on the shape itself: asked on every response.
+  const memo = shape as Shape & { [PLAIN]?: boolean };
+  let plain = memo[PLAIN];
   if (plain === undefined) {
     switch (shape.type) {
       case 'structure':
@@ -99,7 +101,7 @@ export function isJsonPlain(shape: Shape): boolean {
       default:
         plain = shape.type !== 'blob' && shape.type !== 'timestamp';
     }
-    plainCache.set(shape, plain);
+    memo[PLAIN] = plain;
   }
   return plain;
 }

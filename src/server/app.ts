@@ -27,6 +27,7 @@ export interface AppOptions {
 /** Turns one HTTP request into a service call: read, route, dispatch, answer. */
 export function createRequestHandler(options: AppOptions) {
   const debug = options.log.isLevelEnabled('debug');
+  const anonymous: Caller = { account: accountForAccessKey(undefined), region: options.region };
   const router = new Router(options.services);
   return (req: AnyRequest, res: AnyResponse): void => {
     const started = debug ? performance.now() : 0;
@@ -54,7 +55,7 @@ export function createRequestHandler(options: AppOptions) {
         }
         return controller.signal;
       };
-      handle(options, router, req, body, requestId, tooLarge, signal)
+      handle(options, router, anonymous, req, body, requestId, tooLarge, signal)
         .catch((err: unknown) => {
           options.log.error({ err, requestId }, 'request failed');
           return internalError(requestId);
@@ -111,6 +112,7 @@ function routingError(status: number, code: string, message: string, requestId: 
 async function handle(
   options: AppOptions,
   router: Router,
+  anonymous: Caller,
   req: AnyRequest,
   body: Buffer,
   requestId: string,
@@ -175,12 +177,8 @@ async function handle(
   const secure = 'encrypted' in req.socket && Boolean((req.socket as { encrypted?: boolean }).encrypted);
   const ctx = new Context(
     requestId,
-    {
-      account: accountForAccessKey(scope?.accessKeyId),
-      region: scope?.region ?? options.region,
-      accessKeyId: scope?.accessKeyId,
-    },
-    `${secure ? 'https' : 'http'}://${host}`,
+    scope?.caller ?? anonymous,
+    secure ? `https://${host}` : `http://${host}`,
     secure,
     found.protocol,
     pathname,

@@ -1,10 +1,16 @@
+import { accountForAccessKey, type Caller } from '../core/accounts.js';
 import type { ServiceDefinition, WireProtocol } from '../protocols/service.js';
 
 export interface CredentialScope {
   accessKeyId: string;
   region: string;
   service: string;
+  /** Who calls, derived once per distinct credential: a client repeats the same one on every call. */
+  caller: Caller;
 }
+
+const scopes = new Map<string, CredentialScope | undefined>();
+const SCOPES_LIMIT = 10_000;
 
 /** Reads the SigV4 credential scope from the Authorization header or a presigned URL's query. */
 export function credentialScope(
@@ -22,10 +28,22 @@ export function credentialScope(
     }
   }
   credential ??= query.get('X-Amz-Credential');
+  if (!credential) return undefined;
+  if (scopes.has(credential)) return scopes.get(credential);
+  if (scopes.size >= SCOPES_LIMIT) scopes.clear();
   // <access key>/<yyyymmdd>/<region>/<service>/aws4_request
-  const parts = credential?.split('/');
-  if (parts?.length !== 5 || parts[4] !== 'aws4_request') return undefined;
-  return { accessKeyId: parts[0], region: parts[2], service: parts[3] };
+  const parts = credential.split('/');
+  const scope =
+    parts.length === 5 && parts[4] === 'aws4_request'
+      ? {
+          accessKeyId: parts[0],
+          region: parts[2],
+          service: parts[3],
+          caller: { account: accountForAccessKey(parts[0]), region: parts[2], accessKeyId: parts[0] },
+        }
+      : undefined;
+  scopes.set(credential, scope);
+  return scope;
 }
 
 export interface Route {
