@@ -35,6 +35,8 @@ interface MessageRowOut {
 
 // Deletes in one flush go out as `DELETE … WHERE ord IN (…)` of up to this many.
 const DELETE_CHUNK = 50;
+// Receive states in one flush go out as multi-row inserts of up to this many.
+const STATE_CHUNK = 20;
 
 /**
  * SQLite (WAL) as the durable journal of the embedded engine. Mutations made
@@ -49,6 +51,7 @@ export class Journal {
   private scheduled = false;
   private readonly stmts;
   private readonly deleteIn = new Map<number, [Database.Statement, Database.Statement]>();
+  private readonly stateIn = new Map<number, Database.Statement>();
   private readonly writeAll: (ops: Op[]) => void;
 
   constructor(dataDir: string) {
@@ -98,10 +101,6 @@ export class Journal {
         `INSERT OR REPLACE INTO messages (ord, queue_id, content, enqueued_at, visible_at, receive_count,
            first_receive_at, received_at, inflight, receipt_token, sequence_number, dead_letter_source)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      state: this.db.prepare(
-        `INSERT OR REPLACE INTO receives (visible_at, receive_count, first_receive_at, received_at, inflight,
-           receipt_token, ord) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
     // Compiled once: better-sqlite3 builds a wrapper per db.transaction() call.
@@ -212,17 +211,53 @@ export class Journal {
   }
 
   private applyAll(ops: Op[]): void {
+    // Runs of deletes and of receive states go out as multi-row statements; order between a
+    // run and the next different write of the same row is kept.
     const deletes: number[] = [];
+    const states: StoredMessage[] = [];
     for (const op of ops) {
       if (op.kind === 'delete') {
+        if (states.length > 0) this.stateRows(states.splice(0));
         deletes.push(op.ord);
-        continue;
+      } else if (op.kind === 'state') {
+        if (deletes.length > 0) this.deleteRows(deletes.splice(0));
+        states.push(op.message);
+      } else {
+        if (deletes.length > 0) this.deleteRows(deletes.splice(0));
+        if (states.length > 0) this.stateRows(states.splice(0));
+        this.apply(op);
       }
-      // Order matters between a delete and a later write of the same row.
-      if (deletes.length > 0) this.deleteRows(deletes.splice(0));
-      this.apply(op);
     }
     if (deletes.length > 0) this.deleteRows(deletes);
+    if (states.length > 0) this.stateRows(states);
+  }
+
+  private stateRows(messages: StoredMessage[]): void {
+    for (let i = 0; i < messages.length; i += STATE_CHUNK) {
+      const chunk = messages.slice(i, i + STATE_CHUNK);
+      let stmt = this.stateIn.get(chunk.length);
+      if (!stmt) {
+        const rows = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+        stmt = this.db.prepare(
+          `INSERT OR REPLACE INTO receives (ord, visible_at, receive_count, first_receive_at, received_at,
+             inflight, receipt_token) VALUES ${rows}`,
+        );
+        this.stateIn.set(chunk.length, stmt);
+      }
+      const values: Array<string | number | null> = [];
+      for (const m of chunk) {
+        values.push(
+          m.ord,
+          m.visibleAt,
+          m.receiveCount,
+          m.firstReceiveAt ?? null,
+          m.receivedAt,
+          m.inflight ? 1 : 0,
+          m.receiptToken,
+        );
+      }
+      stmt.run(...values);
+    }
   }
 
   private deleteRows(ords: number[]): void {
@@ -242,7 +277,7 @@ export class Journal {
     }
   }
 
-  private apply(op: Exclude<Op, { kind: 'delete' }>): void {
+  private apply(op: Exclude<Op, { kind: 'delete' | 'state' }>): void {
     switch (op.kind) {
       case 'queue':
         this.stmts.putQueue.run(
@@ -270,19 +305,6 @@ export class Journal {
           m.receiptToken,
           m.sequenceNumber ?? null,
           m.deadLetterSourceArn ?? null,
-        );
-        break;
-      }
-      case 'state': {
-        const m = op.message;
-        this.stmts.state.run(
-          m.visibleAt,
-          m.receiveCount,
-          m.firstReceiveAt ?? null,
-          m.receivedAt,
-          m.inflight ? 1 : 0,
-          m.receiptToken,
-          m.ord,
         );
         break;
       }
