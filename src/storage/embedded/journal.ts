@@ -11,6 +11,9 @@ type Op =
   | { kind: 'state'; message: StoredMessage }
   | { kind: 'delete'; ord: number }
   | { kind: 'clear' };
+type PutOp = Extract<Op, { kind: 'put' }>;
+type StateOp = Extract<Op, { kind: 'state' }>;
+type DeleteOp = Extract<Op, { kind: 'delete' }>;
 
 export interface RestoredQueue {
   record: QueueRecord;
@@ -35,6 +38,8 @@ interface MessageRowOut {
 
 // Deletes in one flush go out as `DELETE … WHERE ord IN (…)` of up to this many.
 const DELETE_CHUNK = 50;
+// Puts in one flush go out as multi-row inserts of up to this many (12 values each).
+const PUT_CHUNK = 10;
 // Receive states in one flush go out as multi-row inserts of up to this many.
 const STATE_CHUNK = 20;
 
@@ -52,6 +57,7 @@ export class Journal {
   private readonly stmts;
   private readonly deleteIn = new Map<number, [Database.Statement, Database.Statement]>();
   private readonly stateIn = new Map<number, Database.Statement>();
+  private readonly putIn = new Map<number, Database.Statement>();
   private readonly writeAll: (ops: Op[]) => void;
 
   constructor(dataDir: string) {
@@ -97,11 +103,6 @@ export class Journal {
         'DELETE FROM receives WHERE ord IN (SELECT ord FROM messages WHERE queue_id = ?)',
       ),
       dropMessages: this.db.prepare('DELETE FROM messages WHERE queue_id = ?'),
-      put: this.db.prepare(
-        `INSERT OR REPLACE INTO messages (ord, queue_id, content, enqueued_at, visible_at, receive_count,
-           first_receive_at, received_at, inflight, receipt_token, sequence_number, dead_letter_source)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
     };
     // Compiled once: better-sqlite3 builds a wrapper per db.transaction() call.
     this.writeAll = this.db.transaction((ops: Op[]) => this.applyAll(ops));
@@ -211,25 +212,58 @@ export class Journal {
   }
 
   private applyAll(ops: Op[]): void {
-    // Runs of deletes and of receive states go out as multi-row statements; order between a
-    // run and the next different write of the same row is kept.
-    const deletes: number[] = [];
-    const states: StoredMessage[] = [];
+    // Runs of puts, of receive states and of deletes go out as multi-row statements; a run is
+    // written before any other kind of write, so each row's writes keep their order.
+    let run: Op['kind'] | undefined;
+    let batch: Op[] = [];
+    const drain = () => {
+      if (batch.length === 0) return;
+      if (run === 'put') this.putRows(batch as PutOp[]);
+      else if (run === 'state') this.stateRows((batch as StateOp[]).map((op) => op.message));
+      else if (run === 'delete') this.deleteRows((batch as DeleteOp[]).map((op) => op.ord));
+      batch = [];
+    };
     for (const op of ops) {
-      if (op.kind === 'delete') {
-        if (states.length > 0) this.stateRows(states.splice(0));
-        deletes.push(op.ord);
-      } else if (op.kind === 'state') {
-        if (deletes.length > 0) this.deleteRows(deletes.splice(0));
-        states.push(op.message);
-      } else {
-        if (deletes.length > 0) this.deleteRows(deletes.splice(0));
-        if (states.length > 0) this.stateRows(states.splice(0));
-        this.apply(op);
-      }
+      if (op.kind !== run) drain();
+      run = op.kind;
+      if (op.kind === 'put' || op.kind === 'state' || op.kind === 'delete') batch.push(op);
+      else this.apply(op);
     }
-    if (deletes.length > 0) this.deleteRows(deletes);
-    if (states.length > 0) this.stateRows(states);
+    drain();
+  }
+
+  private putRows(ops: PutOp[]): void {
+    for (let i = 0; i < ops.length; i += PUT_CHUNK) {
+      const chunk = ops.slice(i, i + PUT_CHUNK);
+      let stmt = this.putIn.get(chunk.length);
+      if (!stmt) {
+        const rows = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+        stmt = this.db.prepare(
+          `INSERT OR REPLACE INTO messages (ord, queue_id, content, enqueued_at, visible_at, receive_count,
+             first_receive_at, received_at, inflight, receipt_token, sequence_number, dead_letter_source)
+           VALUES ${rows}`,
+        );
+        this.putIn.set(chunk.length, stmt);
+      }
+      const values: Array<string | number | null> = [];
+      for (const { queueId, message: m } of chunk) {
+        values.push(
+          m.ord,
+          queueId,
+          JSON.stringify(contentOf(m)),
+          m.enqueuedAt,
+          m.visibleAt,
+          m.receiveCount,
+          m.firstReceiveAt ?? null,
+          m.receivedAt,
+          m.inflight ? 1 : 0,
+          m.receiptToken,
+          m.sequenceNumber ?? null,
+          m.deadLetterSourceArn ?? null,
+        );
+      }
+      stmt.run(...values);
+    }
   }
 
   private stateRows(messages: StoredMessage[]): void {
@@ -277,7 +311,7 @@ export class Journal {
     }
   }
 
-  private apply(op: Exclude<Op, { kind: 'delete' | 'state' }>): void {
+  private apply(op: Exclude<Op, PutOp | StateOp | DeleteOp>): void {
     switch (op.kind) {
       case 'queue':
         this.stmts.putQueue.run(
@@ -290,24 +324,6 @@ export class Journal {
         this.stmts.dropReceives.run(op.queueId);
         this.stmts.dropMessages.run(op.queueId);
         break;
-      case 'put': {
-        const m = op.message;
-        this.stmts.put.run(
-          m.ord,
-          op.queueId,
-          JSON.stringify(contentOf(m)),
-          m.enqueuedAt,
-          m.visibleAt,
-          m.receiveCount,
-          m.firstReceiveAt ?? null,
-          m.receivedAt,
-          m.inflight ? 1 : 0,
-          m.receiptToken,
-          m.sequenceNumber ?? null,
-          m.deadLetterSourceArn ?? null,
-        );
-        break;
-      }
       case 'clear':
         this.db.exec('DELETE FROM queues; DELETE FROM messages; DELETE FROM receives;');
         break;
