@@ -1,7 +1,13 @@
 import { CORAL, isServiceError, ServiceError as SE, type ServiceError } from './errors.js';
 import { decodeJson, encodeJson } from './json.js';
 import { decodeQuery, encodeXmlMembers, escapeXml, type QueryParams } from './query.js';
-import type { HttpReply, RequestContext, ServiceDefinition } from './service.js';
+import type { HttpReply, Operation, RequestContext, ServiceDefinition, WireProtocol } from './service.js';
+
+function operationOf(service: ServiceDefinition, name: string, protocol: WireProtocol): Operation {
+  // Own properties only: an operation named like an Object.prototype member is unknown, not a crash.
+  if (!Object.hasOwn(service.operations, name)) throw service.unknownOperation(protocol, name);
+  return service.operations[name];
+}
 
 /** Runs one operation for a request that arrived as awsJson. */
 export async function dispatchJson(
@@ -12,10 +18,7 @@ export async function dispatchJson(
 ): Promise<HttpReply> {
   const json = service.json!;
   try {
-    const operation = Object.hasOwn(service.operations, operationName)
-      ? service.operations[operationName]
-      : undefined;
-    if (!operation) throw service.unknownOperation('json', operationName);
+    const operation = operationOf(service, operationName, 'json');
     const input = decodeJson(operation.input, body, service.validation);
     const output = await operation.handle(input, ctx);
     return {
@@ -51,10 +54,7 @@ export async function dispatchQuery(
 ): Promise<HttpReply> {
   const query = service.query!;
   try {
-    const operation = Object.hasOwn(service.operations, operationName)
-      ? service.operations[operationName]
-      : undefined;
-    if (!operation) throw service.unknownOperation('query', operationName);
+    const operation = operationOf(service, operationName, 'query');
     service.queryParamsFromPath?.(params, ctx);
     const input = decodeQuery(operation.input, params, service.validation);
     const output = await operation.handle(input, ctx);

@@ -343,13 +343,20 @@ export class EmbeddedEngine implements QueueStorage {
     this.settle(to);
   }
 
-  async deleteMessage(record: QueueRecord, receiptHandle: string): Promise<DeleteOutcome> {
+  /** The queue's state brought up to now, and the message a receipt handle names (if it still exists). */
+  private byHandle(record: QueueRecord, receiptHandle: string) {
     const state = this.state(record);
     const handle = decodeHandle(receiptHandle);
-    if (!handle || handle.queueId !== record.id) return 'invalid';
+    if (!handle || handle.queueId !== record.id) return undefined;
     const now = this.clock.now();
     this.catchUp(state, now);
-    const m = state.all.get(handle.ord);
+    return { state, now, handle, m: state.all.get(handle.ord) };
+  }
+
+  async deleteMessage(record: QueueRecord, receiptHandle: string): Promise<DeleteOutcome> {
+    const found = this.byHandle(record, receiptHandle);
+    if (!found) return 'invalid';
+    const { state, now, handle, m } = found;
     if (!m) return 'ignored';
     if (m.receiptToken !== handle.token) return state.fifo ? 'expired' : 'ignored';
     if (state.fifo && !m.inflight) return 'expired';
@@ -365,12 +372,9 @@ export class EmbeddedEngine implements QueueStorage {
     receiptHandle: string,
     timeoutSeconds: number,
   ): Promise<VisibilityOutcome> {
-    const state = this.state(record);
-    const handle = decodeHandle(receiptHandle);
-    if (!handle || handle.queueId !== record.id) return 'invalid';
-    const now = this.clock.now();
-    this.catchUp(state, now);
-    const m = state.all.get(handle.ord);
+    const found = this.byHandle(record, receiptHandle);
+    if (!found) return 'invalid';
+    const { state, now, handle, m } = found;
     if (!m || m.receiptToken !== handle.token) return 'missing';
     // AWS accepts a standard-queue handle whose timeout has lapsed (the message hides again); FIFO does not.
     if (!m.inflight && state.fifo) return 'expired';

@@ -55,9 +55,8 @@ export class Journal {
   private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private scheduled = false;
   private readonly stmts;
-  private readonly deleteIn = new Map<number, [Database.Statement, Database.Statement]>();
-  private readonly stateIn = new Map<number, Database.Statement>();
-  private readonly putIn = new Map<number, Database.Statement>();
+  /** Multi-row statements by kind and row count. */
+  private readonly prepared = new Map<string, Database.Statement[]>();
   private readonly writeAll: (ops: Op[]) => void;
 
   constructor(dataDir: string) {
@@ -219,8 +218,8 @@ export class Journal {
     const drain = () => {
       if (batch.length === 0) return;
       if (run === 'put') this.putRows(batch as PutOp[]);
-      else if (run === 'state') this.stateRows((batch as StateOp[]).map((op) => op.message));
-      else if (run === 'delete') this.deleteRows((batch as DeleteOp[]).map((op) => op.ord));
+      else if (run === 'state') this.stateRows(batch as StateOp[]);
+      else if (run === 'delete') this.deleteRows(batch as DeleteOp[]);
       batch = [];
     };
     for (const op of ops) {
@@ -233,81 +232,90 @@ export class Journal {
   }
 
   private putRows(ops: PutOp[]): void {
-    for (let i = 0; i < ops.length; i += PUT_CHUNK) {
-      const chunk = ops.slice(i, i + PUT_CHUNK);
-      let stmt = this.putIn.get(chunk.length);
-      if (!stmt) {
-        const rows = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-        stmt = this.db.prepare(
+    this.multiRow(
+      ops,
+      PUT_CHUNK,
+      'put',
+      (n) => {
+        const rows = Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+        return [
           `INSERT OR REPLACE INTO messages (ord, queue_id, content, enqueued_at, visible_at, receive_count,
-             first_receive_at, received_at, inflight, receipt_token, sequence_number, dead_letter_source)
-           VALUES ${rows}`,
-        );
-        this.putIn.set(chunk.length, stmt);
-      }
-      const values: Array<string | number | null> = [];
-      for (const { queueId, message: m } of chunk) {
-        values.push(
-          m.ord,
-          queueId,
-          JSON.stringify(contentOf(m)),
-          m.enqueuedAt,
-          m.visibleAt,
-          m.receiveCount,
-          m.firstReceiveAt ?? null,
-          m.receivedAt,
-          m.inflight ? 1 : 0,
-          m.receiptToken,
-          m.sequenceNumber ?? null,
-          m.deadLetterSourceArn ?? null,
-        );
-      }
-      stmt.run(...values);
-    }
-  }
-
-  private stateRows(messages: StoredMessage[]): void {
-    for (let i = 0; i < messages.length; i += STATE_CHUNK) {
-      const chunk = messages.slice(i, i + STATE_CHUNK);
-      let stmt = this.stateIn.get(chunk.length);
-      if (!stmt) {
-        const rows = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
-        stmt = this.db.prepare(
-          `INSERT OR REPLACE INTO receives (ord, visible_at, receive_count, first_receive_at, received_at,
-             inflight, receipt_token) VALUES ${rows}`,
-        );
-        this.stateIn.set(chunk.length, stmt);
-      }
-      const values: Array<string | number | null> = [];
-      for (const m of chunk) {
-        values.push(
-          m.ord,
-          m.visibleAt,
-          m.receiveCount,
-          m.firstReceiveAt ?? null,
-          m.receivedAt,
-          m.inflight ? 1 : 0,
-          m.receiptToken,
-        );
-      }
-      stmt.run(...values);
-    }
-  }
-
-  private deleteRows(ords: number[]): void {
-    for (let i = 0; i < ords.length; i += DELETE_CHUNK) {
-      const chunk = ords.slice(i, i + DELETE_CHUNK);
-      let stmts = this.deleteIn.get(chunk.length);
-      if (!stmts) {
-        const list = chunk.map(() => '?').join(',');
-        stmts = [
-          this.db.prepare(`DELETE FROM messages WHERE ord IN (${list})`),
-          this.db.prepare(`DELETE FROM receives WHERE ord IN (${list})`),
+           first_receive_at, received_at, inflight, receipt_token, sequence_number, dead_letter_source)
+         VALUES ${rows}`,
         ];
-        this.deleteIn.set(chunk.length, stmts);
+      },
+      ({ queueId, message: m }) => [
+        m.ord,
+        queueId,
+        JSON.stringify(contentOf(m)),
+        m.enqueuedAt,
+        m.visibleAt,
+        m.receiveCount,
+        m.firstReceiveAt ?? null,
+        m.receivedAt,
+        m.inflight ? 1 : 0,
+        m.receiptToken,
+        m.sequenceNumber ?? null,
+        m.deadLetterSourceArn ?? null,
+      ],
+    );
+  }
+
+  private stateRows(ops: StateOp[]): void {
+    this.multiRow(
+      ops,
+      STATE_CHUNK,
+      'state',
+      (n) => {
+        const rows = Array(n).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ');
+        return [
+          `INSERT OR REPLACE INTO receives (ord, visible_at, receive_count, first_receive_at, received_at,
+           inflight, receipt_token) VALUES ${rows}`,
+        ];
+      },
+      ({ message: m }) => [
+        m.ord,
+        m.visibleAt,
+        m.receiveCount,
+        m.firstReceiveAt ?? null,
+        m.receivedAt,
+        m.inflight ? 1 : 0,
+        m.receiptToken,
+      ],
+    );
+  }
+
+  private deleteRows(ops: DeleteOp[]): void {
+    this.multiRow(
+      ops,
+      DELETE_CHUNK,
+      'delete',
+      (n) => {
+        const list = Array(n).fill('?').join(',');
+        return [`DELETE FROM messages WHERE ord IN (${list})`, `DELETE FROM receives WHERE ord IN (${list})`];
+      },
+      (op) => [op.ord],
+    );
+  }
+
+  /** Writes `items` in chunks, each chunk through statements prepared once per chunk size. */
+  private multiRow<T>(
+    items: T[],
+    chunkSize: number,
+    kind: string,
+    sql: (rows: number) => string[],
+    values: (item: T) => Array<string | number | null>,
+  ): void {
+    for (let i = 0; i < items.length; i += chunkSize) {
+      const chunk = items.slice(i, i + chunkSize);
+      const key = `${kind}:${chunk.length}`;
+      let stmts = this.prepared.get(key);
+      if (!stmts) {
+        stmts = sql(chunk.length).map((text) => this.db.prepare(text));
+        this.prepared.set(key, stmts);
       }
-      stmts[0].run(...chunk);
-      stmts[1].run(...chunk);
+      const params = chunk.flatMap(values);
+      for (const stmt of stmts) stmt.run(...params);
     }
   }
 
