@@ -249,12 +249,7 @@ export class Journal {
         queueId,
         JSON.stringify(contentOf(m)),
         m.enqueuedAt,
-        m.visibleAt,
-        m.receiveCount,
-        m.firstReceiveAt ?? null,
-        m.receivedAt,
-        m.inflight ? 1 : 0,
-        m.receiptToken,
+        ...receiveValues(m),
         m.sequenceNumber ?? null,
         m.deadLetterSourceArn ?? null,
       ],
@@ -273,15 +268,7 @@ export class Journal {
            inflight, receipt_token) VALUES ${rows}`,
         ];
       },
-      ({ message: m }) => [
-        m.ord,
-        m.visibleAt,
-        m.receiveCount,
-        m.firstReceiveAt ?? null,
-        m.receivedAt,
-        m.inflight ? 1 : 0,
-        m.receiptToken,
-      ],
+      ({ message: m }) => [m.ord, ...receiveValues(m)],
     );
   }
 
@@ -337,4 +324,16 @@ export class Journal {
         break;
     }
   }
+}
+
+/** The columns a receive changes, in table order: visible_at … receipt_token. */
+function receiveValues(m: StoredMessage): Array<string | number | null> {
+  return [
+    m.visibleAt,
+    m.receiveCount,
+    m.firstReceiveAt ?? null,
+    m.receivedAt,
+    m.inflight ? 1 : 0,
+    m.receiptToken,
+  ];
 }
