@@ -62,39 +62,50 @@ export class Journal {
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
     this.db = new Database(path.join(dataDir, 'tideway.sqlite'));
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode writes each commit to the OS without fsync: durable
-    // against a killed process, which is the promise made to users.
-    this.db.pragma('synchronous = NORMAL');
-    // A message's arrival number is its row id, so rows append at the end of the table. What a
-    // receive changes goes to a narrow side table: SQLite rewrites a whole row on UPDATE, and a
-    // message row carries its content.
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS queues (id TEXT PRIMARY KEY, data TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS messages (
-        ord INTEGER PRIMARY KEY,
-        queue_id TEXT NOT NULL,
-        content TEXT NOT NULL,
-        enqueued_at INTEGER NOT NULL,
-        visible_at INTEGER NOT NULL,
-        receive_count INTEGER NOT NULL,
-        first_receive_at INTEGER,
-        received_at INTEGER NOT NULL,
-        inflight INTEGER NOT NULL,
-        receipt_token TEXT NOT NULL,
-        sequence_number TEXT,
-        dead_letter_source TEXT
-      );
-      CREATE TABLE IF NOT EXISTS receives (
-        ord INTEGER PRIMARY KEY,
-        visible_at INTEGER NOT NULL,
-        receive_count INTEGER NOT NULL,
-        first_receive_at INTEGER,
-        received_at INTEGER NOT NULL,
-        inflight INTEGER NOT NULL,
-        receipt_token TEXT NOT NULL
-      );
-    `);
+    // One Tideway owns a data folder: exclusive locking keeps a second one out, and spares every
+    // commit the shared-memory index and the lock calls WAL needs between processes.
+    try {
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode writes each commit to the OS without fsync: durable
+      // against a killed process, which is the promise made to users.
+      this.db.pragma('synchronous = NORMAL');
+      // A message's arrival number is its row id, so rows append at the end of the table. What a
+      // receive changes goes to a narrow side table: SQLite rewrites a whole row on UPDATE, and a
+      // message row carries its content.
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS queues (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS messages (
+          ord INTEGER PRIMARY KEY,
+          queue_id TEXT NOT NULL,
+          content TEXT NOT NULL,
+          enqueued_at INTEGER NOT NULL,
+          visible_at INTEGER NOT NULL,
+          receive_count INTEGER NOT NULL,
+          first_receive_at INTEGER,
+          received_at INTEGER NOT NULL,
+          inflight INTEGER NOT NULL,
+          receipt_token TEXT NOT NULL,
+          sequence_number TEXT,
+          dead_letter_source TEXT
+        );
+        CREATE TABLE IF NOT EXISTS receives (
+          ord INTEGER PRIMARY KEY,
+          visible_at INTEGER NOT NULL,
+          receive_count INTEGER NOT NULL,
+          first_receive_at INTEGER,
+          received_at INTEGER NOT NULL,
+          inflight INTEGER NOT NULL,
+          receipt_token TEXT NOT NULL
+        );
+      `);
+    } catch (err) {
+      this.db.close();
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new Error(`${dataDir} is in use by another Tideway: one server per data folder`);
+      }
+      throw err;
+    }
     this.stmts = {
       putQueue: this.db.prepare('INSERT OR REPLACE INTO queues (id, data) VALUES (?, ?)'),
       dropQueue: this.db.prepare('DELETE FROM queues WHERE id = ?'),
