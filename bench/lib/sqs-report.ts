@@ -112,7 +112,7 @@ export function renderReport(report: SqsReport): string {
   const { config, machine } = report;
   const mode = config.quick
     ? '**quick mode** (`BENCH_QUICK=1`: phases of a second or two, indicative only)'
-    : 'full mode';
+    : `full mode, ${config.rounds} interleaved passes over the servers, each phase's median pass shown`;
   const problemLines = problems(report);
   return [
     '## Results',
