@@ -164,7 +164,8 @@ export async function runSqsBench(): Promise<void> {
   }
   const servers = passes.map(medianResult);
   const durationS = (Date.now() - startedAt.getTime()) / 1000;
-  const report = renderReport({ config, machine, startedAt, durationS, coldStart, servers });
+  const byPass = Array.from({ length: config.rounds }, (_, r) => passes.map((p) => p[r]));
+  const report = renderReport({ config, machine, startedAt, durationS, coldStart, servers, passes: byPass });
   process.stdout.write(`${report}\n`);
   progress(`written to ${writePerformanceDoc(report)}`);
 }

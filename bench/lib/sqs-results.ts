@@ -27,6 +27,8 @@ export interface SqsReport {
   /** Spawn-to-first-answer samples (ms) per server, for those measured. */
   coldStart: Partial<Record<ServerKind, number[]>>;
   servers: ServerResult[];
+  /** Every pass's results, server by server, when the bench ran several. */
+  passes?: ServerResult[][];
 }
 
 // Rates and per-unit costs come out NaN, shown as a dash, when there is nothing to divide by.
