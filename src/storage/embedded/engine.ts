@@ -284,6 +284,11 @@ export class EmbeddedEngine implements QueueStorage {
     }
     if (out.length > 0) this.armWake(state);
     if (request.attemptId !== undefined && state.fifo && out.length > 0) {
+      // Oldest first in insertion order: drop what has expired, so ids used once don't pile up.
+      for (const [id, attempt] of state.attempts) {
+        if (attempt.expiresAt > now) break;
+        state.attempts.delete(id);
+      }
       state.attempts.set(request.attemptId, { messages: out, expiresAt: now + DEDUP_WINDOW_MS });
     }
     return out;
