@@ -5,13 +5,11 @@ import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   type Message,
-  ReceiveMessageCommand,
-  type ReceiveMessageCommandInput,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type RunningTideway, uniqueName } from './tideway.js';
+import { type RunningTideway, receive, uniqueName } from './tideway.js';
 
 // Helpers shared by test/sqs/fifo.test.ts, fair-queues.test.ts and dead-letter.test.ts.
 
@@ -47,16 +45,6 @@ export async function queueAttribute(sqs: SQSClient, url: string, name: string):
     new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [name as 'All'] }),
   );
   return (Attributes as Record<string, string> | undefined)?.[name];
-}
-
-/** One ReceiveMessage call; an empty answer comes back as []. */
-export async function receive(
-  sqs: SQSClient,
-  url: string,
-  input: Omit<ReceiveMessageCommandInput, 'QueueUrl'> = {},
-): Promise<Message[]> {
-  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ...input }));
-  return Messages ?? [];
 }
 
 export function bodies(messages: Message[]): string[] {
@@ -95,24 +83,6 @@ export async function sendAll(
   return ids;
 }
 
-export interface ExpectedError {
-  /** The awsQuery code; the SDK reports it as both `name` and `Code` over either protocol. */
-  code: string;
-  status: number;
-  /** Exact text, or a pattern where AWS's exact wording is not on record. */
-  message: string | RegExp;
-}
-
-/** Checks an SDK error against what AWS answers: code, HTTP status, fault and text. */
-export function assertAwsError(err: any, expected: ExpectedError): void {
-  assert.equal(err?.name, expected.code, `error name (message: ${err?.message})`);
-  assert.equal(err.Code, expected.code, 'awsQuery error code');
-  assert.equal(err.$metadata?.httpStatusCode, expected.status, 'HTTP status');
-  assert.equal(err.$fault, expected.status >= 500 ? 'server' : 'client', 'fault');
-  if (typeof expected.message === 'string') assert.equal(err.message, expected.message);
-  else assert.match(err.message, expected.message);
-}
-
 /** The server's clock in epoch milliseconds. */
 export async function serverNow(server: RunningTideway): Promise<number> {
   const res = await fetch(`${server.endpoint}/_tideway/clock`);
@@ -124,3 +94,5 @@ export async function serverNow(server: RunningTideway): Promise<number> {
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
+
+export { assertAwsError, type ExpectedError, receive } from './tideway.js';

@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type ReceiveMessageCommandInput,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { uniqueName } from './tideway.js';
 
 // Helpers shared by test/sqs/messages.test.ts, visibility.test.ts and batches.test.ts.
@@ -52,36 +45,6 @@ export async function counts(sqs: SQSClient, url: string): Promise<QueueCounts> 
     notVisible: Number(Attributes.ApproximateNumberOfMessagesNotVisible),
     delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed),
   };
-}
-
-/** One ReceiveMessage call; an empty answer comes back as []. */
-export async function receive(
-  sqs: SQSClient,
-  url: string,
-  input: Omit<ReceiveMessageCommandInput, 'QueueUrl'> = {},
-): Promise<Message[]> {
-  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ...input }));
-  return Messages ?? [];
-}
-
-export interface ExpectedError {
-  /** What the SDK reports as `err.name`. */
-  name: string;
-  /** The awsQuery error code (`x-amzn-query-error` over JSON, `<Code>` over query), as `err.Code`. */
-  code: string;
-  status: number;
-  /** Exact text, or a pattern where AWS's exact wording is not on record. */
-  message?: string | RegExp;
-}
-
-/** Checks an SDK error against what AWS answers: name, query code, HTTP status and text. */
-export function assertAwsError(err: any, expected: ExpectedError): void {
-  assert.equal(err?.name, expected.name, `error name (message: ${err?.message})`);
-  assert.equal(err.Code, expected.code, 'awsQuery error code');
-  assert.equal(err.$metadata?.httpStatusCode, expected.status, 'HTTP status');
-  assert.equal(err.$fault, expected.status >= 500 ? 'server' : 'client', 'fault');
-  if (typeof expected.message === 'string') assert.equal(err.message, expected.message);
-  else if (expected.message) assert.match(err.message, expected.message);
 }
 
 /** Tracks whether a promise has settled, without swallowing its outcome. */
@@ -148,3 +111,5 @@ export function guideDigest(attributes: GuideAttribute[]): string {
 export function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
+
+export { assertAwsError, type ExpectedError, receive } from './tideway.js';

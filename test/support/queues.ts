@@ -1,6 +1,5 @@
-import assert from 'node:assert/strict';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { type RunningTideway, type SqsProtocol, sqsClient } from './tideway.js';
+import { assertAwsError, type RunningTideway, type SqsProtocol, sqsClient } from './tideway.js';
 
 /** The default account: any access key id that is not itself a 12-digit account id maps here. */
 export const DEFAULT_ACCOUNT = '000000000000';
@@ -24,27 +23,6 @@ export function client(
   if (options.accessKeyId) extra.credentials = { accessKeyId: options.accessKeyId, secretAccessKey: 'test' };
   if (options.region) extra.region = options.region;
   return sqsClient(options.endpoint ?? server.endpoint, protocol, extra);
-}
-
-export interface ExpectedError {
-  /** The SDK's error name (the modeled shape name, else the query code). */
-  name: string;
-  /** The awsQuery code: `x-amzn-query-error` over JSON, `<Code>` over XML. */
-  code: string;
-  status?: number;
-  message?: string | RegExp;
-}
-
-/** Checks an SDK error against what AWS answers: name, query code, HTTP status and text. */
-export function assertAwsError(err: any, expected: ExpectedError): void {
-  assert.ok(err instanceof Error, `expected an Error, got ${String(err)}`);
-  const e: any = err;
-  const seen = `${e.name} / ${e.Code} / ${e.$metadata?.httpStatusCode}: ${e.message}`;
-  assert.equal(err.name, expected.name, `error name (${seen})`);
-  assert.equal(e.Code, expected.code, `query code (${seen})`);
-  assert.equal(e.$metadata?.httpStatusCode, expected.status ?? 400, `HTTP status (${seen})`);
-  if (typeof expected.message === 'string') assert.equal(err.message, expected.message);
-  else if (expected.message) assert.match(err.message, expected.message);
 }
 
 /**
@@ -73,3 +51,5 @@ export async function serverNowSeconds(server: RunningTideway): Promise<number> 
 export function queueArn(name: string, account = DEFAULT_ACCOUNT, region = 'us-east-1'): string {
   return `arn:aws:sqs:${region}:${account}:${name}`;
 }
+
+export { assertAwsError, type ExpectedError } from './tideway.js';

@@ -1,4 +1,11 @@
-import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import assert from 'node:assert/strict';
+import {
+  type Message,
+  ReceiveMessageCommand,
+  type ReceiveMessageCommandInput,
+  SQSClient,
+  type SQSClientConfig,
+} from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 import { start } from '../../src/index.js';
 import type { RunningTideway } from '../../src/server/tideway.js';
@@ -59,4 +66,39 @@ export async function errorOf(fn: () => Promise<unknown>): Promise<any> {
     return err;
   }
   throw new Error('expected the call to fail');
+}
+
+/** One ReceiveMessage call; an empty answer comes back as []. */
+export async function receive(
+  sqs: SQSClient,
+  url: string,
+  input: Omit<ReceiveMessageCommandInput, 'QueueUrl'> = {},
+): Promise<Message[]> {
+  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ...input }));
+  return Messages ?? [];
+}
+
+export interface ExpectedError {
+  /** What the SDK reports as `err.name`: the modeled shape name, else the awsQuery code. */
+  name?: string;
+  /** The awsQuery code (`x-amzn-query-error` over JSON, `<Code>` over query), as `err.Code`. */
+  code: string;
+  /** 400 unless given. */
+  status?: number;
+  /** Exact text, or a pattern where AWS's exact wording is not on record. */
+  message?: string | RegExp;
+}
+
+/** Checks an SDK error against what AWS answers: name, query code, HTTP status, fault and text. */
+export function assertAwsError(error: unknown, expected: ExpectedError): void {
+  assert.ok(error instanceof Error, `expected an Error, got ${String(error)}`);
+  const err = error as any;
+  const status = expected.status ?? 400;
+  const seen = `${err.name} / ${err.Code} / ${err.$metadata?.httpStatusCode}: ${err.message}`;
+  assert.equal(err.name, expected.name ?? expected.code, `error name (${seen})`);
+  assert.equal(err.Code, expected.code, `awsQuery error code (${seen})`);
+  assert.equal(err.$metadata?.httpStatusCode, status, `HTTP status (${seen})`);
+  assert.equal(err.$fault, status >= 500 ? 'server' : 'client', 'fault');
+  if (typeof expected.message === 'string') assert.equal(err.message, expected.message);
+  else if (expected.message) assert.match(err.message, expected.message);
 }
