@@ -114,7 +114,8 @@ export interface QueueStorage {
   send(queue: QueueRecord, messages: NewMessage[]): Promise<SendOutcome[]>;
   /** Resolves as soon as messages are available or the wait ends (event-driven long polling). */
   receive(queue: QueueRecord, request: ReceiveRequest): Promise<ReceivedMessage[]>;
-  deleteMessage(queue: QueueRecord, receiptHandle: string): Promise<DeleteOutcome>;
+  /** Deletes by receipt handle; one outcome per handle, all written in one commit. */
+  deleteMessages(queue: QueueRecord, receiptHandles: string[]): Promise<DeleteOutcome[]>;
   changeVisibility(
     queue: QueueRecord,
     receiptHandle: string,

@@ -7,6 +7,7 @@ import { evaluatePolicy } from '../../core/policy.js';
 import type { ServiceError } from '../../protocols/errors.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type {
+  DeleteOutcome,
   MoveTask,
   NewMessage,
   QueueRecord,
@@ -717,16 +718,18 @@ export class SqsService {
     return out;
   }
 
-  private async deleteOne(queue: QueueRecord, handle: string): Promise<void> {
-    const outcome = await this.storage.deleteMessage(queue, handle);
-    if (outcome === 'invalid') throw sqsError.receiptHandleIsInvalid(handle);
+  private deleteError(handle: string, outcome: DeleteOutcome): ServiceError | undefined {
+    if (outcome === 'invalid') return sqsError.receiptHandleIsInvalid(handle);
     if (outcome === 'expired')
-      throw sqsError.invalidValue('ReceiptHandle', handle, 'The receipt handle has expired.');
+      return sqsError.invalidValue('ReceiptHandle', handle, 'The receipt handle has expired.');
+    return undefined;
   }
 
   async deleteMessage(input: Sqs.DeleteMessageRequest, ctx: RequestContext): Promise<void> {
     const queue = await this.resolve(input.QueueUrl!, ctx, 'DeleteMessage');
-    await this.deleteOne(queue, input.ReceiptHandle!);
+    const [outcome] = await this.storage.deleteMessages(queue, [input.ReceiptHandle!]);
+    const err = this.deleteError(input.ReceiptHandle!, outcome);
+    if (err) throw err;
   }
 
   async deleteMessageBatch(
@@ -735,14 +738,14 @@ export class SqsService {
   ): Promise<Sqs.DeleteMessageBatchResult> {
     const queue = await this.resolve(input.QueueUrl!, ctx, 'DeleteMessage');
     const entries = this.checkBatch(input.Entries, 'DeleteMessageBatchRequestEntry');
-    const results = await Promise.all(
-      entries.map((e) =>
-        this.deleteOne(queue, e.ReceiptHandle!).then(
-          () => undefined,
-          (err: unknown) => failure(e.Id!, err),
-        ),
-      ),
+    const outcomes = await this.storage.deleteMessages(
+      queue,
+      entries.map((e) => e.ReceiptHandle!),
     );
+    const results = entries.map((e, i) => {
+      const err = this.deleteError(e.ReceiptHandle!, outcomes[i]);
+      return err && failure(e.Id!, err);
+    });
     return {
       Successful: entries.filter((_, i) => !results[i]).map((e) => ({ Id: e.Id! })),
       Failed: results.filter((r): r is BatchFailure => r !== undefined),

@@ -358,7 +358,16 @@ export class EmbeddedEngine implements QueueStorage {
     return { state, now, handle, m: state.all.get(handle.ord) };
   }
 
-  async deleteMessage(record: QueueRecord, receiptHandle: string): Promise<DeleteOutcome> {
+  async deleteMessages(record: QueueRecord, receiptHandles: string[]): Promise<DeleteOutcome[]> {
+    const outcomes = receiptHandles.map((h) => this.deleteOne(record, h));
+    if (outcomes.includes('deleted')) {
+      this.settle(this.state(record));
+      await this.commit();
+    }
+    return outcomes;
+  }
+
+  private deleteOne(record: QueueRecord, receiptHandle: string): DeleteOutcome {
     const found = this.byHandle(record, receiptHandle);
     if (!found) return 'invalid';
     const { state, now, handle, m } = found;
@@ -367,8 +376,6 @@ export class EmbeddedEngine implements QueueStorage {
     if (state.fifo && !m.inflight) return 'expired';
     state.remove(m, now);
     this.journal?.deleteMessage(m);
-    this.settle(state);
-    await this.commit();
     return 'deleted';
   }
 
