@@ -78,8 +78,6 @@ export function flat(shape: Shape, xmlName: string): Member {
   return { shape, xmlName, flattened: true };
 }
 
-export const EMPTY: StructureShape = structure({});
-
 const PLAIN = Symbol('jsonPlain');
 
 /** True when a value of this shape serialises to JSON as it is (no blobs or timestamps inside). */

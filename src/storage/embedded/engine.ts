@@ -421,11 +421,6 @@ export class EmbeddedEngine implements QueueStorage {
     return state.counts();
   }
 
-  /** Whether a fair-queue message group is currently treated as noisy. */
-  isNoisyGroup(record: QueueRecord, group: string): boolean {
-    return this.state(record).isNoisy(group);
-  }
-
   startMoveTask(
     source: QueueRecord,
     destination: QueueRecord | undefined,

@@ -39,12 +39,6 @@ export class MoveTasks {
     private readonly host: MoveHost,
   ) {}
 
-  running(sourceArn: string): boolean {
-    return (this.bySource.get(sourceArn) ?? []).some(
-      (t) => t.status === 'RUNNING' || t.status === 'CANCELLING',
-    );
-  }
-
   async start(
     source: QueueState,
     destination: QueueState | undefined,

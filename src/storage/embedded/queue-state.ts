@@ -346,10 +346,6 @@ export class QueueState {
     return this.noisy;
   }
 
-  isNoisy(group: string): boolean {
-    return this.noisy.has(group);
-  }
-
   markReceived(m: StoredMessage, now: number, visibilityMs: number, token: string): void {
     this.ready.delete(m);
     if (!m.inflight) this.startInflight(m);

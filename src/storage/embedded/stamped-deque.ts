@@ -19,10 +19,6 @@ export class StampedDeque {
 
   constructor(private readonly slot: StampSlot) {}
 
-  get size(): number {
-    return this.live;
-  }
-
   /** The oldest live message. */
   first(): StoredMessage | undefined {
     const { items, stamps, slot } = this;
@@ -31,10 +27,6 @@ export class StampedDeque {
       if (m !== undefined && m[slot] === stamps[i]) return m;
     }
     return undefined;
-  }
-
-  has(m: StoredMessage): boolean {
-    return m[this.slot] !== 0;
   }
 
   push(m: StoredMessage): void {
