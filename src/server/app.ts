@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { newRequestId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { dispatchJson, dispatchQuery } from '../protocols/dispatch.js';
-import { parseForm, type QueryParams } from '../protocols/query.js';
+import { escapeXml, parseForm, type QueryParams } from '../protocols/query.js';
 import type { HttpReply, RequestContext, ServiceDefinition, WireProtocol } from '../protocols/service.js';
 import { type AdminHost, handleAdmin } from './admin.js';
 import type { AnyRequest, AnyResponse } from './listener.js';
@@ -105,7 +105,7 @@ function routingError(status: number, code: string, message: string, requestId: 
     headers: { 'content-type': 'text/xml' },
     body:
       `<?xml version="1.0"?><ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code>` +
-      `<Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      `<Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
   };
 }
 

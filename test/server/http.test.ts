@@ -274,6 +274,20 @@ describe('routing', () => {
     assert.equal(xmlText(res.body, 'Type'), 'Sender');
   });
 
+  it('escapes an unknown Action name in the XML error, with or without a Version', async () => {
+    const requests: Array<Record<string, string>> = [
+      { Action: '<x>&', Version: SQS_VERSION },
+      { Action: '<x>&' },
+    ];
+    for (const params of requests) {
+      const res = await queryRequest(server.endpoint, params);
+      assert.equal(res.status, 400);
+      assert.equal(xmlText(res.body, 'Code'), 'InvalidAction');
+      assert.match(res.body, /The action &lt;x&gt;&amp; is not valid for this endpoint\./);
+      assert.doesNotMatch(res.body, /<x>/);
+    }
+  });
+
   it('answers an unknown X-Amz-Target operation with 400 UnknownOperationException', async () => {
     const res = await jsonRequest(server.endpoint, 'FlyToTheMoon', '{}');
     assert.equal(res.status, 400);
