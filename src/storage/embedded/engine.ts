@@ -163,7 +163,7 @@ export class EmbeddedEngine implements QueueStorage {
   private enqueue(state: QueueState, input: NewMessage, now: number): SendOutcome {
     let dedupKey: string | undefined;
     if (state.fifo && input.deduplicationId !== undefined) {
-      this.sweepDeduplication(state, now);
+      dropExpired(state.deduplication, now);
       dedupKey = state.config.deduplicationPerGroup
         ? `${input.groupId}\u0000${input.deduplicationId}`
         : input.deduplicationId;
@@ -205,13 +205,6 @@ export class EmbeddedEngine implements QueueStorage {
     const floor = BigInt(now) * 1_000_000n;
     state.lastSequence = state.lastSequence >= floor ? state.lastSequence + 1n : floor;
     return state.lastSequence.toString().padStart(20, '0');
-  }
-
-  private sweepDeduplication(state: QueueState, now: number): void {
-    for (const [key, entry] of state.deduplication) {
-      if (entry.expiresAt > now) break;
-      state.deduplication.delete(key);
-    }
   }
 
   receive(record: QueueRecord, request: ReceiveRequest): Promise<ReceivedMessage[]> {
@@ -284,11 +277,7 @@ export class EmbeddedEngine implements QueueStorage {
     }
     if (out.length > 0) this.armWake(state);
     if (request.attemptId !== undefined && state.fifo && out.length > 0) {
-      // Oldest first in insertion order: drop what has expired, so ids used once don't pile up.
-      for (const [id, attempt] of state.attempts) {
-        if (attempt.expiresAt > now) break;
-        state.attempts.delete(id);
-      }
+      dropExpired(state.attempts, now);
       state.attempts.set(request.attemptId, { messages: out, expiresAt: now + DEDUP_WINDOW_MS });
     }
     return out;
@@ -504,6 +493,17 @@ export class EmbeddedEngine implements QueueStorage {
     this.catchUp(state, this.clock.now());
     this.settle(state);
     if (this.journal) void this.commit();
+  }
+}
+
+/**
+ * Drops expired entries from a map filled in expiry order, oldest first, so ids used once
+ * (deduplication ids, receive attempts) don't pile up.
+ */
+function dropExpired(entries: Map<string, { expiresAt: number }>, now: number): void {
+  for (const [key, entry] of entries) {
+    if (entry.expiresAt > now) break;
+    entries.delete(key);
   }
 }
 
