@@ -58,8 +58,9 @@ export class EmbeddedEngine implements QueueStorage {
 
   private restore(journal: Journal): void {
     const now = this.clock.now();
-    this.ord = journal.maxOrd();
-    for (const q of journal.restore()) {
+    const { queues, maxOrd } = journal.restore();
+    this.ord = maxOrd;
+    for (const q of queues) {
       const state = this.register(q.record);
       state.lastPurgeAt = q.lastPurgeAt;
       for (const m of q.messages) {
@@ -146,8 +147,8 @@ export class EmbeddedEngine implements QueueStorage {
     this.byId.delete(record.id);
     this.scheduler.cancel(state.wake);
     for (const w of state.waiters.splice(0)) this.finishWaiter(w, []);
+    this.journal?.dropQueue(record.id, state.all.values());
     state.clear();
-    this.journal?.dropQueue(record.id);
     await this.commit();
   }
 

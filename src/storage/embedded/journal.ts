@@ -2,18 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { QueueRecord } from '../types.js';
-import { contentOf, restoreMessage, type StoredMessage } from './message.js';
+import { LogRow, RowLedger } from './log-rows.js';
+import { contentOf, type MessageContent, restoreMessage, type StoredMessage } from './message.js';
 
 type Op =
   | { kind: 'queue'; record: QueueRecord; lastPurgeAt?: number }
-  | { kind: 'dropQueue'; queueId: string }
+  | { kind: 'dropQueue'; queueId: string; messages: StoredMessage[] }
   | { kind: 'put'; queueId: string; message: StoredMessage }
   | { kind: 'state'; message: StoredMessage }
-  | { kind: 'delete'; ord: number }
+  | { kind: 'delete'; message: StoredMessage; ord: number }
   | { kind: 'clear' };
-type PutOp = Extract<Op, { kind: 'put' }>;
-type StateOp = Extract<Op, { kind: 'state' }>;
-type DeleteOp = Extract<Op, { kind: 'delete' }>;
 
 export interface RestoredQueue {
   record: QueueRecord;
@@ -21,33 +19,48 @@ export interface RestoredQueue {
   messages: StoredMessage[];
 }
 
-interface MessageRowOut {
-  ord: number;
-  queue_id: string;
-  content: string;
-  enqueued_at: number;
-  visible_at: number;
-  receive_count: number;
-  first_receive_at: number | null;
-  received_at: number;
-  inflight: number;
-  receipt_token: string;
-  sequence_number: string | null;
-  dead_letter_source: string | null;
-}
+// A log row is a JSON array of entries, each an array led by its kind.
+const RECORD = 0;
+const STATE = 1;
+const DELETE = 2;
+type RecordEntry = [
+  typeof RECORD,
+  ord: number,
+  queueId: string,
+  content: MessageContent,
+  enqueuedAt: number,
+  ...StateFields,
+  sequenceNumber: string | null,
+  deadLetterSource: string | null,
+];
+type StateEntry = [typeof STATE, ord: number, ...StateFields];
+type DeleteEntry = [typeof DELETE, ord: number];
+type Entry = RecordEntry | StateEntry | DeleteEntry;
+type StateFields = [
+  visibleAt: number,
+  receiveCount: number,
+  firstReceiveAt: number | null,
+  receivedAt: number,
+  inflight: 0 | 1,
+  receiptToken: string,
+];
 
-// Deletes in one flush go out as `DELETE … WHERE ord IN (…)` of up to this many.
+// Dead log rows go out as `DELETE … WHERE seq IN (…)` of up to this many.
 const DELETE_CHUNK = 50;
-// Puts in one flush go out as multi-row inserts of up to this many (12 values each).
-const PUT_CHUNK = 10;
-// Receive states in one flush go out as multi-row inserts of up to this many.
-const STATE_CHUNK = 20;
+// Bumped when the file layout changes; a file in another layout is refused, not misread.
+const LAYOUT_VERSION = 2;
 
 /**
- * SQLite (WAL) as the durable journal of the embedded engine. Mutations made
- * while serving requests in the same turn of the event loop are written in
- * one transaction before any of those requests is answered: acknowledged
- * means handed to the operating system, so it survives `kill -9`.
+ * SQLite (WAL) as the durable journal of the embedded engine. Mutations made while serving
+ * requests in the same turn of the event loop are written in one transaction before any of those
+ * requests is answered: acknowledged means handed to the operating system, so it survives
+ * `kill -9`.
+ *
+ * Messages live in an append-only log: each commit adds one row holding every message record,
+ * receive state and deletion it made. One insert per commit, whatever it holds, is what keeps the
+ * journal cheap next to the in-memory engine (a row per message costs SQLite microseconds each).
+ * Reference counts (log-rows.ts) delete a row once nothing in it matters any more; a restart
+ * replays the rows in order. Queues, written rarely, keep a row each.
  */
 export class Journal {
   private readonly db: Database.Database;
@@ -55,13 +68,17 @@ export class Journal {
   private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private scheduled = false;
   private readonly stmts;
-  /** Multi-row statements by kind and row count. */
-  private readonly prepared = new Map<string, Database.Statement[]>();
+  /** `DELETE … IN` statements by row count. */
+  private readonly deletes = new Map<number, Database.Statement>();
   private readonly writeAll: (ops: Op[]) => void;
+  private readonly ledger = new RowLedger(new LogRow(0));
+  private nextSeq = 1;
+  private highestOrd = 0;
 
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'tideway.sqlite'));
+    const file = path.join(dataDir, 'tideway.sqlite');
+    this.db = new Database(file);
     // One Tideway owns a data folder: exclusive locking keeps a second one out, and spares every
     // commit the shared-memory index and the lock calls WAL needs between processes.
     try {
@@ -70,35 +87,12 @@ export class Journal {
       // NORMAL in WAL mode writes each commit to the OS without fsync: durable
       // against a killed process, which is the promise made to users.
       this.db.pragma('synchronous = NORMAL');
-      // A message's arrival number is its row id, so rows append at the end of the table. What a
-      // receive changes goes to a narrow side table: SQLite rewrites a whole row on UPDATE, and a
-      // message row carries its content.
+      this.checkLayout(file);
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS queues (id TEXT PRIMARY KEY, data TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS messages (
-          ord INTEGER PRIMARY KEY,
-          queue_id TEXT NOT NULL,
-          content TEXT NOT NULL,
-          enqueued_at INTEGER NOT NULL,
-          visible_at INTEGER NOT NULL,
-          receive_count INTEGER NOT NULL,
-          first_receive_at INTEGER,
-          received_at INTEGER NOT NULL,
-          inflight INTEGER NOT NULL,
-          receipt_token TEXT NOT NULL,
-          sequence_number TEXT,
-          dead_letter_source TEXT
-        );
-        CREATE TABLE IF NOT EXISTS receives (
-          ord INTEGER PRIMARY KEY,
-          visible_at INTEGER NOT NULL,
-          receive_count INTEGER NOT NULL,
-          first_receive_at INTEGER,
-          received_at INTEGER NOT NULL,
-          inflight INTEGER NOT NULL,
-          receipt_token TEXT NOT NULL
-        );
+        CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, entries TEXT NOT NULL);
       `);
+      this.db.pragma(`user_version = ${LAYOUT_VERSION}`);
     } catch (err) {
       this.db.close();
       if ((err as { code?: string }).code === 'SQLITE_BUSY') {
@@ -109,81 +103,135 @@ export class Journal {
     this.stmts = {
       putQueue: this.db.prepare('INSERT OR REPLACE INTO queues (id, data) VALUES (?, ?)'),
       dropQueue: this.db.prepare('DELETE FROM queues WHERE id = ?'),
-      dropReceives: this.db.prepare(
-        'DELETE FROM receives WHERE ord IN (SELECT ord FROM messages WHERE queue_id = ?)',
-      ),
-      dropMessages: this.db.prepare('DELETE FROM messages WHERE queue_id = ?'),
+      append: this.db.prepare('INSERT INTO log (seq, entries) VALUES (?, ?)'),
     };
     // Compiled once: better-sqlite3 builds a wrapper per db.transaction() call.
     this.writeAll = this.db.transaction((ops: Op[]) => this.applyAll(ops));
   }
 
-  restore(): RestoredQueue[] {
-    const queues = this.db.prepare('SELECT id, data FROM queues').all() as Array<{
+  private checkLayout(file: string): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as {
+      n: number;
+    };
+    if (tables.n > 0 && version !== LAYOUT_VERSION) {
+      throw new Error(
+        `${file} was written by another version of Tideway (layout ${version}, this one reads ${LAYOUT_VERSION}): start with an empty --data-dir`,
+      );
+    }
+  }
+
+  /** Every queue with its messages, from the log replayed in order. Call once, before any change. */
+  restore(): { queues: RestoredQueue[]; maxOrd: number } {
+    const byId = new Map<string, RestoredQueue>();
+    for (const q of this.db.prepare('SELECT id, data FROM queues').all() as Array<{
       id: string;
       data: string;
-    }>;
-    const byId = new Map<string, RestoredQueue>();
-    for (const q of queues) {
+    }>) {
       const parsed = JSON.parse(q.data) as { record: QueueRecord; lastPurgeAt?: number };
       byId.set(q.id, { record: parsed.record, lastPurgeAt: parsed.lastPurgeAt, messages: [] });
     }
-    // A receive's state, where there is one, overrides the state the message was written with.
-    const rows = this.db
-      .prepare(
-        `SELECT m.ord, m.queue_id, m.content, m.enqueued_at, m.sequence_number, m.dead_letter_source,
-           coalesce(r.visible_at, m.visible_at) AS visible_at,
-           coalesce(r.receive_count, m.receive_count) AS receive_count,
-           CASE WHEN r.ord IS NULL THEN m.first_receive_at ELSE r.first_receive_at END AS first_receive_at,
-           coalesce(r.received_at, m.received_at) AS received_at,
-           coalesce(r.inflight, m.inflight) AS inflight,
-           coalesce(r.receipt_token, m.receipt_token) AS receipt_token
-         FROM messages m LEFT JOIN receives r ON r.ord = m.ord ORDER BY m.ord`,
-      )
-      .iterate() as Iterable<MessageRowOut>;
+    const live = new Map<number, { queueId: string; message: StoredMessage }>();
+    const dead: number[] = [];
+    const rows = this.db.prepare('SELECT seq, entries FROM log ORDER BY seq').iterate() as Iterable<{
+      seq: number;
+      entries: string;
+    }>;
     for (const row of rows) {
-      const m = restoreMessage(row.ord, JSON.parse(row.content), {
-        enqueuedAt: row.enqueued_at,
-        visibleAt: row.visible_at,
-        receiveCount: row.receive_count,
-        firstReceiveAt: row.first_receive_at ?? undefined,
-        receivedAt: row.received_at,
-        inflight: row.inflight === 1,
-        receiptToken: row.receipt_token,
-        sequenceNumber: row.sequence_number ?? undefined,
-        deadLetterSourceArn: row.dead_letter_source ?? undefined,
-      });
-      byId.get(row.queue_id)?.messages.push(m);
+      this.ledger.current = new LogRow(row.seq);
+      for (const entry of JSON.parse(row.entries) as Entry[]) this.replay(entry, live);
+      if (this.ledger.current.refs === 0) dead.push(row.seq);
+      this.nextSeq = row.seq + 1;
     }
-    return [...byId.values()];
+    for (const { queueId, message } of live.values()) {
+      const queue = byId.get(queueId);
+      if (queue) queue.messages.push(message);
+      else this.ledger.drop(message);
+    }
+    this.ledger.current = new LogRow(0);
+    for (const row of this.ledger.takeDead()) dead.push(row.seq);
+    if (dead.length > 0) this.db.transaction(() => this.deleteRows(dead))();
+    for (const queue of byId.values()) queue.messages.sort((a, b) => a.ord - b.ord);
+    return { queues: [...byId.values()], maxOrd: this.highestOrd };
   }
 
-  maxOrd(): number {
-    const row = this.db.prepare('SELECT MAX(ord) AS m FROM messages').get() as { m: number | null };
-    return row.m ?? 0;
+  private replay(entry: Entry, live: Map<number, { queueId: string; message: StoredMessage }>): void {
+    const ord = entry[1];
+    switch (entry[0]) {
+      case RECORD: {
+        const [, , queueId, content, enqueuedAt, visibleAt, receiveCount, firstReceiveAt, receivedAt] = entry;
+        const [inflight, receiptToken, sequenceNumber, deadLetterSource] = entry.slice(9) as [
+          0 | 1,
+          string,
+          string | null,
+          string | null,
+        ];
+        const previous = live.get(ord)?.message;
+        const message = restoreMessage(ord, content, {
+          enqueuedAt,
+          visibleAt,
+          receiveCount,
+          firstReceiveAt: firstReceiveAt ?? undefined,
+          receivedAt,
+          inflight: inflight === 1,
+          receiptToken,
+          sequenceNumber: sequenceNumber ?? undefined,
+          deadLetterSourceArn: deadLetterSource ?? undefined,
+        });
+        // A message written again (moved to another queue) takes over the older record's counts.
+        if (previous) {
+          message.logRecord = previous.logRecord;
+          message.logState = previous.logState;
+        }
+        this.ledger.record(message);
+        live.set(ord, { queueId, message });
+        if (ord > this.highestOrd) this.highestOrd = ord;
+        break;
+      }
+      case STATE: {
+        const found = live.get(ord)?.message;
+        if (!found || !this.ledger.state(found)) break;
+        const [, , visibleAt, receiveCount, firstReceiveAt, receivedAt, inflight, receiptToken] = entry;
+        found.visibleAt = visibleAt;
+        found.receiveCount = receiveCount;
+        found.firstReceiveAt = firstReceiveAt ?? undefined;
+        found.receivedAt = receivedAt;
+        found.inflight = inflight === 1;
+        found.receiptToken = receiptToken;
+        break;
+      }
+      case DELETE: {
+        const found = live.get(ord)?.message;
+        if (!found) break;
+        this.ledger.remove(found);
+        live.delete(ord);
+        break;
+      }
+    }
   }
 
   putQueue(record: QueueRecord, lastPurgeAt?: number): void {
     this.pending.push({ kind: 'queue', record: structuredClone(record), lastPurgeAt });
   }
 
-  dropQueue(queueId: string): void {
-    this.pending.push({ kind: 'dropQueue', queueId });
+  /** The queue's messages are let go without a word in the log: a replay skips queues that are gone. */
+  dropQueue(queueId: string, messages: Iterable<StoredMessage>): void {
+    this.pending.push({ kind: 'dropQueue', queueId, messages: [...messages] });
   }
 
-  /** The row is taken at commit, so several changes in one turn write the message once, as it ends up. */
+  /** The record is taken at commit, so several changes in one turn write the message once, as it ends up. */
   putMessage(queueId: string, message: StoredMessage): void {
     this.pending.push({ kind: 'put', queueId, message });
   }
 
-  /** After a receive or a visibility change: only the message's mutable state is rewritten. */
+  /** After a receive or a visibility change: only the message's receive state is written. */
   putState(message: StoredMessage): void {
     this.pending.push({ kind: 'state', message });
   }
 
   /** Takes the arrival number now: a move gives the message a new one before the commit. */
   deleteMessage(message: StoredMessage): void {
-    this.pending.push({ kind: 'delete', ord: message.ord });
+    this.pending.push({ kind: 'delete', message, ord: message.ord });
   }
 
   clear(): void {
@@ -222,123 +270,61 @@ export class Journal {
   }
 
   private applyAll(ops: Op[]): void {
-    // Runs of puts, of receive states and of deletes go out as multi-row statements; a run is
-    // written before any other kind of write, so each row's writes keep their order.
-    let run: Op['kind'] | undefined;
-    let batch: Op[] = [];
-    const drain = () => {
-      if (batch.length === 0) return;
-      if (run === 'put') this.putRows(batch as PutOp[]);
-      else if (run === 'state') this.stateRows(batch as StateOp[]);
-      else if (run === 'delete') this.deleteRows(batch as DeleteOp[]);
-      batch = [];
-    };
+    const row = new LogRow(this.nextSeq);
+    this.ledger.current = row;
+    let entries: Entry[] = [];
     for (const op of ops) {
-      if (op.kind !== run) drain();
-      run = op.kind;
-      if (op.kind === 'put' || op.kind === 'state' || op.kind === 'delete') batch.push(op);
-      else this.apply(op);
-    }
-    drain();
-  }
-
-  private putRows(ops: PutOp[]): void {
-    this.multiRow(
-      ops,
-      PUT_CHUNK,
-      'put',
-      (n) => {
-        const rows = Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-        return [
-          `INSERT OR REPLACE INTO messages (ord, queue_id, content, enqueued_at, visible_at, receive_count,
-           first_receive_at, received_at, inflight, receipt_token, sequence_number, dead_letter_source)
-         VALUES ${rows}`,
-        ];
-      },
-      ({ queueId, message: m }) => [
-        m.ord,
-        queueId,
-        JSON.stringify(contentOf(m)),
-        m.enqueuedAt,
-        ...receiveValues(m),
-        m.sequenceNumber ?? null,
-        m.deadLetterSourceArn ?? null,
-      ],
-    );
-  }
-
-  private stateRows(ops: StateOp[]): void {
-    this.multiRow(
-      ops,
-      STATE_CHUNK,
-      'state',
-      (n) => {
-        const rows = Array(n).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ');
-        return [
-          `INSERT OR REPLACE INTO receives (ord, visible_at, receive_count, first_receive_at, received_at,
-           inflight, receipt_token) VALUES ${rows}`,
-        ];
-      },
-      ({ message: m }) => [m.ord, ...receiveValues(m)],
-    );
-  }
-
-  private deleteRows(ops: DeleteOp[]): void {
-    this.multiRow(
-      ops,
-      DELETE_CHUNK,
-      'delete',
-      (n) => {
-        const list = Array(n).fill('?').join(',');
-        return [`DELETE FROM messages WHERE ord IN (${list})`, `DELETE FROM receives WHERE ord IN (${list})`];
-      },
-      (op) => [op.ord],
-    );
-  }
-
-  /** Writes `items` in chunks, each chunk through statements prepared once per chunk size. */
-  private multiRow<T>(
-    items: T[],
-    chunkSize: number,
-    kind: string,
-    sql: (rows: number) => string[],
-    values: (item: T) => Array<string | number | null>,
-  ): void {
-    for (let i = 0; i < items.length; i += chunkSize) {
-      const chunk = items.slice(i, i + chunkSize);
-      const key = `${kind}:${chunk.length}`;
-      let stmts = this.prepared.get(key);
-      if (!stmts) {
-        stmts = sql(chunk.length).map((text) => this.db.prepare(text));
-        this.prepared.set(key, stmts);
+      switch (op.kind) {
+        case 'put':
+          this.ledger.record(op.message);
+          entries.push(recordEntry(op.queueId, op.message));
+          break;
+        case 'state':
+          if (this.ledger.state(op.message)) entries.push(stateEntry(op.message));
+          break;
+        case 'delete':
+          if (this.ledger.remove(op.message)) entries.push([DELETE, op.ord]);
+          break;
+        case 'queue':
+          this.stmts.putQueue.run(
+            op.record.id,
+            JSON.stringify({ record: op.record, lastPurgeAt: op.lastPurgeAt }),
+          );
+          break;
+        case 'dropQueue':
+          for (const m of op.messages) this.ledger.drop(m);
+          this.stmts.dropQueue.run(op.queueId);
+          break;
+        case 'clear':
+          this.db.exec('DELETE FROM queues; DELETE FROM log;');
+          this.ledger.reset();
+          entries = [];
+          break;
       }
-      const params = chunk.flatMap(values);
-      for (const stmt of stmts) stmt.run(...params);
+    }
+    const dead = this.ledger.takeDead();
+    if (dead.length > 0) this.deleteRows(dead.map((r) => r.seq));
+    // A row whose every entry was overtaken within the commit is not worth writing.
+    if (row.refs > 0) {
+      this.stmts.append.run(row.seq, JSON.stringify(entries));
+      this.nextSeq++;
     }
   }
 
-  private apply(op: Exclude<Op, PutOp | StateOp | DeleteOp>): void {
-    switch (op.kind) {
-      case 'queue':
-        this.stmts.putQueue.run(
-          op.record.id,
-          JSON.stringify({ record: op.record, lastPurgeAt: op.lastPurgeAt }),
-        );
-        break;
-      case 'dropQueue':
-        this.stmts.dropQueue.run(op.queueId);
-        this.stmts.dropReceives.run(op.queueId);
-        this.stmts.dropMessages.run(op.queueId);
-        break;
-      case 'clear':
-        this.db.exec('DELETE FROM queues; DELETE FROM messages; DELETE FROM receives;');
-        break;
+  private deleteRows(seqs: number[]): void {
+    for (let i = 0; i < seqs.length; i += DELETE_CHUNK) {
+      const chunk = seqs.slice(i, i + DELETE_CHUNK);
+      let stmt = this.deletes.get(chunk.length);
+      if (!stmt) {
+        stmt = this.db.prepare(`DELETE FROM log WHERE seq IN (${Array(chunk.length).fill('?').join(',')})`);
+        this.deletes.set(chunk.length, stmt);
+      }
+      stmt.run(...chunk);
     }
   }
 }
 
-/** The columns a receive changes, in table order: visible_at … receipt_token. */
-function receiveValues(m: StoredMessage): Array<string | number | null> {
+function stateFields(m: StoredMessage): StateFields {
   return [
     m.visibleAt,
     m.receiveCount,
@@ -347,4 +333,21 @@ function receiveValues(m: StoredMessage): Array<string | number | null> {
     m.inflight ? 1 : 0,
     m.receiptToken,
   ];
+}
+
+function recordEntry(queueId: string, m: StoredMessage): RecordEntry {
+  return [
+    RECORD,
+    m.ord,
+    queueId,
+    contentOf(m),
+    m.enqueuedAt,
+    ...stateFields(m),
+    m.sequenceNumber ?? null,
+    m.deadLetterSourceArn ?? null,
+  ];
+}
+
+function stateEntry(m: StoredMessage): StateEntry {
+  return [STATE, m.ord, ...stateFields(m)];
 }

@@ -1,7 +1,8 @@
 import type { MessageView, StoredAttributeValue } from '../types.js';
+import type { Logged, LogRow } from './log-rows.js';
 
 /** A message as the embedded engine holds it. */
-export class StoredMessage implements MessageView {
+export class StoredMessage implements MessageView, Logged {
   heapIndex = -1;
   /** Position in the heap of messages enqueued earlier than they arrived (standard DLQ moves). */
   retentionIndex = -1;
@@ -34,6 +35,9 @@ export class StoredMessage implements MessageView {
   receivedAt = 0;
   /** Nonce of the newest receipt handle. */
   receiptToken = '';
+  /** Journal rows holding its record and its latest receive state (with --data-dir). */
+  logRecord: LogRow | undefined = undefined;
+  logState: LogRow | undefined = undefined;
 
   constructor(readonly id: string) {}
 }
