@@ -15,6 +15,8 @@ Options (environment variable in brackets):
   --data-dir <path>   persist to a SQLite journal in this folder [TIDEWAY_DATA_DIR] default: in memory
   --region <name>     region for unsigned requests              [TIDEWAY_REGION]    default us-east-1
   --log-level <lvl>   trace|debug|info|warn|error|silent        [TIDEWAY_LOG_LEVEL] default info
+  --lenient-policies  deliver SNS messages to queues whose policy  [TIDEWAY_LENIENT_POLICIES=1]
+                      does not allow sns.amazonaws.com (AWS drops them; Tideway still warns)
 
 Point an SDK at it:
   AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 \\
@@ -40,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
         'data-dir': { type: 'string' },
         region: { type: 'string' },
         'log-level': { type: 'string' },
+        'lenient-policies': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -64,9 +67,11 @@ async function main(argv: string[]): Promise<void> {
   const host = (values.host as string | undefined) ?? env.TIDEWAY_HOST ?? '127.0.0.1';
   const dataDir = (values['data-dir'] as string | undefined) ?? env.TIDEWAY_DATA_DIR;
   const region = (values.region as string | undefined) ?? env.TIDEWAY_REGION ?? 'us-east-1';
+  const lenientPolicies =
+    values['lenient-policies'] === true || ['1', 'true'].includes(env.TIDEWAY_LENIENT_POLICIES ?? '');
   let running: Awaited<ReturnType<typeof startTideway>>;
   try {
-    running = await startTideway({ port, host, dataDir, region, logLevel });
+    running = await startTideway({ port, host, dataDir, region, logLevel, lenientPolicies });
   } catch (err) {
     fail(`could not start on ${host}:${port}: ${(err as Error).message}`);
   }

@@ -104,7 +104,9 @@ function decodeMap(
     const value = decodeShape(shape.value, params, `${base}.${i}.${valueName}`, errors);
     if (value !== undefined) out[entryKey] = value;
   }
-  return found ? out : undefined;
+  // An explicitly empty map is sent as `Name=`, like an empty list.
+  if (!found) return params.has(key) ? out : undefined;
+  return out;
 }
 
 function decodeScalar(type: Shape['type'], raw: string, key: string, errors: ValidationErrors): unknown {

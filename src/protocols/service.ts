@@ -41,6 +41,8 @@ export interface ServiceDefinition {
   operations: Record<string, Operation>;
   validation: ValidationErrors;
   unknownOperation(protocol: WireProtocol, name: string): ServiceError;
+  /** Query actions routed without a Version: links the service hands out, followed unsigned. */
+  unversionedActions?: readonly string[];
   /** Lets a service fill query parameters from the request path (SQS: QueueUrl), before validation. */
   queryParamsFromPath?(params: Map<string, string>, ctx: RequestContext): void;
 }

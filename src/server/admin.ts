@@ -7,9 +7,11 @@ export interface AdminHost {
   services: string[];
   persistent: boolean;
   reset(): Promise<void>;
+  /** Services' own read-only endpoints, keyed by path under /_tideway/ (e.g. `sns/outbox`). */
+  views?: Record<string, (query: URLSearchParams) => HttpReply>;
 }
 
-function json(status: number, value: unknown): HttpReply {
+export function json(status: number, value: unknown): HttpReply {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
 }
 
@@ -19,8 +21,11 @@ export async function handleAdmin(
   method: string,
   path: string,
   body: Buffer,
+  query: URLSearchParams,
 ): Promise<HttpReply> {
   const name = path.slice('/_tideway/'.length).replace(/\/+$/, '');
+  const view = host.views && Object.hasOwn(host.views, name) ? host.views[name] : undefined;
+  if (view && (method === 'GET' || method === 'HEAD')) return view(query);
   if (name === 'health' && (method === 'GET' || method === 'HEAD')) {
     return json(200, {
       status: 'ok',

@@ -22,6 +22,8 @@ export interface AppOptions {
   admin: AdminHost;
   /** Used when a request carries no Host header. */
   fallbackHost: () => string;
+  /** Documents served by GET at a fixed path, as AWS serves them (the SNS signing certificate). */
+  documents?: Record<string, () => HttpReply>;
 }
 
 /** Turns one HTTP request into a service call: read, route, dispatch, answer. */
@@ -125,7 +127,10 @@ async function handle(
   const search = mark < 0 ? NO_QUERY : new URLSearchParams(rawUrl.slice(mark + 1));
   const method = req.method ?? 'GET';
   if (pathname.startsWith('/_tideway/')) {
-    return { reply: await handleAdmin(options.admin, method, pathname, body), service: 'admin' };
+    return { reply: await handleAdmin(options.admin, method, pathname, body, search), service: 'admin' };
+  }
+  if (method === 'GET' && options.documents && Object.hasOwn(options.documents, pathname)) {
+    return { reply: options.documents[pathname](), service: 'documents' };
   }
   if (tooLarge) {
     return {

@@ -69,6 +69,8 @@ export class Router {
   private readonly bySigningName = new Map<string, ServiceDefinition>();
   private readonly byTargetPrefix = new Map<string, ServiceDefinition>();
   private readonly byQueryVersion = new Map<string, ServiceDefinition>();
+  /** Actions a service answers without Version: the unsigned links it hands out (SNS SubscribeURL, UnsubscribeURL). */
+  private readonly byOwnAction = new Map<string, ServiceDefinition | null>();
   private readonly sqs?: ServiceDefinition;
 
   constructor(services: readonly ServiceDefinition[]) {
@@ -76,6 +78,8 @@ export class Router {
       this.bySigningName.set(s.signingName, s);
       if (s.json) this.byTargetPrefix.set(s.json.targetPrefix, s);
       if (s.query) this.byQueryVersion.set(s.query.version, s);
+      for (const name of s.unversionedActions ?? [])
+        this.byOwnAction.set(name, this.byOwnAction.has(name) ? null : s);
     }
     this.sqs = services.find((s) => s.name === 'sqs');
   }
@@ -100,6 +104,7 @@ export class Router {
       service = this.byTargetPrefix.get(target.slice(0, target.lastIndexOf('.')));
     if (!speaks(service) && action && input.version) service = this.byQueryVersion.get(input.version);
     if (!speaks(service) && /^\/\d{12}\/[^/]+$/.test(input.path)) service = this.sqs;
+    if (!speaks(service) && action && !input.scope) service = this.byOwnAction.get(action) ?? undefined;
     return speaks(service) ? { service, protocol, operation } : undefined;
   }
 }

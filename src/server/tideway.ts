@@ -2,9 +2,14 @@ import { readFileSync } from 'node:fs';
 import { Clock } from '../core/clock.js';
 import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { Scheduler } from '../core/scheduler.js';
+import { createSns } from '../services/sns/index.js';
+import { SIGNING_CERT_PATH } from '../services/sns/service.js';
 import { createSqs } from '../services/sqs/index.js';
 import { EmbeddedEngine } from '../storage/embedded/engine.js';
 import type { Journal } from '../storage/embedded/journal.js';
+import { EmbeddedRecords } from '../storage/embedded/records.js';
+import { EmbeddedTopics } from '../storage/embedded/topics.js';
+import { json } from './admin.js';
 import { createRequestHandler } from './app.js';
 import { Listener } from './listener.js';
 
@@ -16,6 +21,8 @@ export interface TidewayOptions {
   region?: string;
   logLevel?: LogLevel;
   logger?: Logger;
+  /** Deliver SNS messages to queues whose policy keeps SNS out (AWS drops them), still warning. */
+  lenientPolicies?: boolean;
 }
 
 export interface RunningTideway {
@@ -51,8 +58,22 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
     journal = new Journal(options.dataDir);
   }
   const storage = new EmbeddedEngine(clock, scheduler, log, journal);
+  const topics = new EmbeddedTopics(journal);
   const sqs = createSqs(storage, clock);
-  const services = [sqs];
+  const sns = createSns({
+    topics,
+    records: {
+      platformApplications: new EmbeddedRecords('platformApplications', journal, (a) => a.arn),
+      platformEndpoints: new EmbeddedRecords('platformEndpoints', journal, (e) => e.arn),
+      sms: new EmbeddedRecords('sms', journal, (a) => a.key),
+    },
+    queues: storage,
+    clock,
+    scheduler,
+    log,
+    lenientPolicies: options.lenientPolicies,
+  });
+  const services = [sqs, sns];
   let address = { port: options.port ?? 4566, host };
   const listener = new Listener(
     createRequestHandler({
@@ -61,6 +82,13 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
       log,
       region,
       fallbackHost: () => `${address.host}:${address.port}`,
+      documents: {
+        [SIGNING_CERT_PATH]: () => ({
+          status: 200,
+          headers: { 'content-type': 'application/x-pem-file' },
+          body: sns.certificate(),
+        }),
+      },
       admin: {
         clock,
         version: packageVersion(),
@@ -68,7 +96,19 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
         persistent: journal !== undefined,
         reset: async () => {
           await storage.reset();
+          await topics.reset();
           sqs.sqs.reset();
+          await sns.reset();
+        },
+        views: {
+          'sns/outbox': (query) =>
+            json(200, {
+              messages: sns.outbox.list({
+                topicArn: query.get('topicArn') ?? undefined,
+                protocol: query.get('protocol') ?? undefined,
+                endpoint: query.get('endpoint') ?? undefined,
+              }),
+            }),
         },
       },
     }),

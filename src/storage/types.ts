@@ -138,3 +138,58 @@ export interface QueueStorage {
   reset(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** An SNS topic as stored. */
+export interface TopicRecord {
+  arn: string;
+  account: string;
+  region: string;
+  name: string;
+  fifo: boolean;
+  /** Settable attributes as the API carries them (strings), AWS defaults included. */
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  /** PutDataProtectionPolicy's document, kept as given. */
+  dataProtectionPolicy?: string;
+  createdAt: number;
+}
+
+/** An SNS subscription as stored: confirmed ones have an ARN of their own, pending ones a token. */
+export interface SubscriptionRecord {
+  arn: string;
+  topicArn: string;
+  /** The subscriber's account (SubscriptionArn owner). */
+  owner: string;
+  protocol: string;
+  endpoint: string;
+  attributes: Record<string, string>;
+  confirmed: boolean;
+  /** Confirmation token and when it stops working (two days after it was sent). */
+  token?: string;
+  tokenExpiresAt?: number;
+  createdAt: number;
+}
+
+/** Topics and subscriptions: small records, read far more often than written. */
+export interface TopicStorage {
+  putTopic(topic: TopicRecord): Promise<void>;
+  getTopic(arn: string): TopicRecord | undefined;
+  listTopics(account: string, region: string): TopicRecord[];
+  /** Drops the topic and its subscriptions. */
+  deleteTopic(arn: string): Promise<void>;
+  putSubscription(subscription: SubscriptionRecord): Promise<void>;
+  getSubscription(arn: string): SubscriptionRecord | undefined;
+  subscriptionsOf(topicArn: string): SubscriptionRecord[];
+  listSubscriptions(account: string, region: string): SubscriptionRecord[];
+  deleteSubscription(arn: string): Promise<void>;
+  reset(): Promise<void>;
+}
+
+/** Small named records of one kind (platform applications, endpoints, SMS settings), written through. */
+export interface RecordStore<T> {
+  put(key: string, value: T): Promise<void>;
+  get(key: string): T | undefined;
+  delete(key: string): Promise<void>;
+  values(): T[];
+  clear(): Promise<void>;
+}

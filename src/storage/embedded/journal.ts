@@ -11,7 +11,11 @@ type Op =
   | { kind: 'put'; queueId: string; message: StoredMessage }
   | { kind: 'state'; message: StoredMessage }
   | { kind: 'delete'; message: StoredMessage; ord: number }
+  | { kind: 'resource'; table: ResourceTable; key: string; data: string | undefined }
   | { kind: 'clear' };
+
+/** Small records of other services (topics, subscriptions), one row each, keyed by ARN. */
+export type ResourceTable = 'topics' | 'subscriptions' | 'platformApplications' | 'platformEndpoints' | 'sms';
 
 export interface RestoredQueue {
   record: QueueRecord;
@@ -91,6 +95,8 @@ export class Journal {
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS queues (id TEXT PRIMARY KEY, data TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, entries TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS resources (tbl TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL,
+          PRIMARY KEY (tbl, key)) WITHOUT ROWID;
       `);
       this.db.pragma(`user_version = ${LAYOUT_VERSION}`);
     } catch (err) {
@@ -104,6 +110,8 @@ export class Journal {
       putQueue: this.db.prepare('INSERT OR REPLACE INTO queues (id, data) VALUES (?, ?)'),
       dropQueue: this.db.prepare('DELETE FROM queues WHERE id = ?'),
       append: this.db.prepare('INSERT INTO log (seq, entries) VALUES (?, ?)'),
+      putResource: this.db.prepare('INSERT OR REPLACE INTO resources (tbl, key, data) VALUES (?, ?, ?)'),
+      dropResource: this.db.prepare('DELETE FROM resources WHERE tbl = ? AND key = ?'),
     };
     // Compiled once: better-sqlite3 builds a wrapper per db.transaction() call.
     this.writeAll = this.db.transaction((ops: Op[]) => this.applyAll(ops));
@@ -238,6 +246,24 @@ export class Journal {
     this.pending.push({ kind: 'clear' });
   }
 
+  /** Writes (or, without data, deletes) one record of another service with the next commit. */
+  putResource(table: ResourceTable, key: string, data: object | undefined): void {
+    this.pending.push({ kind: 'resource', table, key, data: data && JSON.stringify(data) });
+  }
+
+  /** Every record of one kind, as written. */
+  resources<T>(table: ResourceTable): T[] {
+    const rows = this.db.prepare('SELECT data FROM resources WHERE tbl = ?').all(table) as Array<{
+      data: string;
+    }>;
+    return rows.map((r) => JSON.parse(r.data) as T);
+  }
+
+  /** Drops every record of one kind (a reset of that service). */
+  clearResources(table: ResourceTable): void {
+    this.pending.push({ kind: 'resource', table, key: '', data: undefined });
+  }
+
   /** Resolves once every mutation recorded so far is written. */
   commit(): Promise<void> {
     if (this.pending.length === 0 && this.waiters.length === 0) return Promise.resolve();
@@ -294,6 +320,11 @@ export class Journal {
         case 'dropQueue':
           for (const m of op.messages) this.ledger.drop(m);
           this.stmts.dropQueue.run(op.queueId);
+          break;
+        case 'resource':
+          if (op.data !== undefined) this.stmts.putResource.run(op.table, op.key, op.data);
+          else if (op.key === '') this.db.prepare('DELETE FROM resources WHERE tbl = ?').run(op.table);
+          else this.stmts.dropResource.run(op.table, op.key);
           break;
         case 'clear':
           this.db.exec('DELETE FROM queues; DELETE FROM log;');

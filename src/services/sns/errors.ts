@@ -1,0 +1,85 @@
+import { ServiceError } from '../../protocols/errors.js';
+import type { ScalarKind, ValidationErrors } from '../../protocols/shapes.js';
+
+// SNS speaks awsQuery only: `code` is the XML error Code, which the SDKs map to their exception
+// classes (NotFound → NotFoundException, InvalidParameter → InvalidParameterException, …).
+// Texts are the ones AWS answers with.
+
+export const snsError = {
+  /** "Invalid parameter: TopicArn", optionally followed by " Reason: …". */
+  invalidParameter: (parameter: string, reason?: string) =>
+    new ServiceError(
+      'InvalidParameter',
+      `Invalid parameter: ${parameter}${reason ? ` Reason: ${reason}` : ''}`,
+    ),
+  invalidParameterText: (message: string) => new ServiceError('InvalidParameter', message),
+  invalidParameterValue: (message: string) => new ServiceError('ParameterValueInvalid', message),
+  endpointDisabled: () => new ServiceError('EndpointDisabled', 'Endpoint is disabled'),
+  platformApplicationDisabled: () =>
+    new ServiceError('PlatformApplicationDisabled', 'Platform application is disabled'),
+  optedOut: () => new ServiceError('OptedOut', 'Phone number is opted out'),
+  verification: (message: string) => new ServiceError('VerificationException', message),
+  topicNotFound: () => new ServiceError('NotFound', 'Topic does not exist', { status: 404 }),
+  subscriptionNotFound: () => new ServiceError('NotFound', 'Subscription does not exist', { status: 404 }),
+  notFound: (message: string) => new ServiceError('NotFound', message, { status: 404 }),
+  resourceNotFound: () => new ServiceError('ResourceNotFound', 'Resource does not exist', { status: 404 }),
+  authorization: (principal: string, action: string, resource: string) =>
+    new ServiceError(
+      'AuthorizationError',
+      `User: ${principal} is not authorized to perform: ${action} on resource: ${resource}`,
+      { status: 403 },
+    ),
+  authorizationText: (message: string) => new ServiceError('AuthorizationError', message, { status: 403 }),
+  tagPolicy: (message: string) => new ServiceError('TagPolicy', message),
+  tagLimitExceeded: () =>
+    new ServiceError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded'),
+  concurrentAccess: (message: string) => new ServiceError('ConcurrentAccess', message),
+  emptyBatch: () => new ServiceError('EmptyBatchRequest', 'The batch request does not contain any entries.'),
+  tooManyEntries: () =>
+    new ServiceError(
+      'TooManyEntriesInBatchRequest',
+      'The batch request contains more entries than permissible.',
+    ),
+  batchIdsNotDistinct: () =>
+    new ServiceError(
+      'BatchEntryIdsNotDistinct',
+      'Two or more batch entries in the request have the same Id.',
+    ),
+  invalidBatchEntryId: () =>
+    new ServiceError(
+      'InvalidBatchEntryId',
+      'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+    ),
+  batchTooLong: () =>
+    new ServiceError(
+      'BatchRequestTooLong',
+      'The length of all the messages put together is more than the limit.',
+    ),
+  notSupported: (operation: string) =>
+    new ServiceError('InvalidAction', `The action ${operation} is not valid for this endpoint.`),
+  validation: (message: string) => new ServiceError('ValidationError', message),
+  validationException: (message: string) => new ServiceError('ValidationException', message),
+};
+
+function lowerFirst(path: string): string {
+  return path
+    .split('.')
+    .map((p) => p.charAt(0).toLowerCase() + p.slice(1))
+    .join('.');
+}
+
+/**
+ * What the codec reports, in the form SNS's front end uses: "1 validation error detected: Value
+ * null at 'name' failed to satisfy constraint: Member must not be null".
+ */
+export const snsValidation: ValidationErrors = {
+  missing: (path: string) =>
+    snsError.validation(
+      `1 validation error detected: Value null at '${lowerFirst(path)}' failed to satisfy constraint: Member must not be null`,
+    ),
+  invalidType: (path: string, value: unknown, expected: ScalarKind | 'list' | 'map' | 'structure') =>
+    snsError.validation(
+      `1 validation error detected: Value '${String(value)}' at '${lowerFirst(path)}' failed to satisfy constraint: Member must be of type ${expected}`,
+    ),
+  malformed: (detail: string) => snsError.validation(detail),
+};

@@ -1,0 +1,90 @@
+import type { MessageAttributeValue } from '@aws-sdk/client-sns';
+import type { StoredAttributeValue } from '../../storage/types.js';
+import { snsError } from './errors.js';
+
+const NAME = /^(?!\.)(?!.*\.\.)(?!.*\.$)[A-Za-z0-9_.-]{1,256}$/;
+const RESERVED_PREFIXES = ['aws.', 'amazon.'];
+
+function fail(reason: string): Error {
+  return snsError.invalidParameter(`MessageAttributes Reason: ${reason}`);
+}
+
+/** A validated attribute set, with the bytes it adds to the message size. */
+export interface CheckedAttributes {
+  values: Record<string, StoredAttributeValue>;
+  size: number;
+}
+
+/** Publish's message attributes, validated as SNS does (SNS guide, "Amazon SNS message attributes"). */
+export function checkMessageAttributes(
+  attributes: Record<string, MessageAttributeValue> | undefined,
+): CheckedAttributes | undefined {
+  if (!attributes || Object.keys(attributes).length === 0) return undefined;
+  const values: Record<string, StoredAttributeValue> = {};
+  let size = 0;
+  for (const [name, attr] of Object.entries(attributes)) {
+    if (!NAME.test(name) || RESERVED_PREFIXES.some((p) => name.toLowerCase().startsWith(p))) {
+      throw fail(`Message attribute name '${name}' is invalid`);
+    }
+    const type = attr.DataType ?? '';
+    const base = type.split('.')[0];
+    if (base !== 'String' && base !== 'Number' && base !== 'Binary') {
+      throw fail(
+        `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
+      );
+    }
+    if (base === 'Binary') {
+      if (!attr.BinaryValue || attr.BinaryValue.length === 0) {
+        throw fail(
+          `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`,
+        );
+      }
+      values[name] = { DataType: type, BinaryValue: attr.BinaryValue };
+      size += Buffer.byteLength(name) + Buffer.byteLength(type) + attr.BinaryValue.length;
+      continue;
+    }
+    const value = attr.StringValue;
+    if (value === undefined || value === '') {
+      throw fail(
+        `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`,
+      );
+    }
+    if (base === 'Number' && !isSnsNumber(value)) {
+      throw fail(`Could not cast message attribute '${name}' value to number.`);
+    }
+    if (type === 'String.Array' && !isStringArray(value)) {
+      throw fail(
+        `The message attribute '${name}' with type 'String.Array' has an invalid value: must be a JSON array of strings, numbers, true, false or null.`,
+      );
+    }
+    values[name] = { DataType: type, StringValue: value };
+    size += Buffer.byteLength(name) + Buffer.byteLength(type) + Buffer.byteLength(value);
+  }
+  return { values, size };
+}
+
+/** Numbers SNS accepts: finite, within ±10^9 with at most five decimals. */
+function isSnsNumber(value: string): boolean {
+  const n = Number(value);
+  return value.trim() !== '' && Number.isFinite(n) && Math.abs(n) <= 1e9 && !/\.\d{6,}$/.test(value.trim());
+}
+
+function isStringArray(value: string): boolean {
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    return (
+      Array.isArray(parsed) &&
+      parsed.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** How the JSON envelope writes an attribute: {"Type": …, "Value": …}, binaries in base64. */
+export function envelopeAttribute(value: StoredAttributeValue): { Type: string; Value: string } {
+  return {
+    Type: value.DataType,
+    Value: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : (value.StringValue ?? ''),
+  };
+}

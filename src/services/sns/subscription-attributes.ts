@@ -1,0 +1,129 @@
+import type { SubscriptionRecord, TopicRecord } from '../../storage/types.js';
+import { snsError } from './errors.js';
+
+/** What Subscribe's Attributes and SetSubscriptionAttributes may set. */
+const SETTABLE = new Set([
+  'DeliveryPolicy',
+  'FilterPolicy',
+  'FilterPolicyScope',
+  'RawMessageDelivery',
+  'RedrivePolicy',
+  'SubscriptionRoleArn',
+  'ReplayPolicy',
+]);
+
+/** Where raw delivery means something (SNS guide, "Amazon SNS raw message delivery"). */
+const RAW_PROTOCOLS = new Set(['sqs', 'http', 'https', 'firehose']);
+
+export const PROTOCOLS = new Set([
+  'http',
+  'https',
+  'email',
+  'email-json',
+  'sms',
+  'sqs',
+  'application',
+  'lambda',
+  'firehose',
+]);
+
+/** Checks a settable attribute; filter policies are checked by the caller, which compiles them. */
+export function checkSubscriptionAttribute(
+  name: string,
+  value: string,
+  protocol: string,
+  creating: boolean,
+): void {
+  if (!SETTABLE.has(name)) {
+    throw snsError.invalidParameter(
+      creating ? `Attributes Reason: Unknown attribute ${name}` : 'AttributeName',
+    );
+  }
+  switch (name) {
+    case 'RawMessageDelivery':
+      if (value !== 'true' && value !== 'false') throw snsError.invalidParameter('RawMessageDelivery');
+      if (value === 'true' && !RAW_PROTOCOLS.has(protocol)) {
+        throw snsError.invalidParameter(
+          `Attributes Reason: Delivery protocol [${protocol}] does not support raw message delivery.`,
+        );
+      }
+      break;
+    case 'FilterPolicyScope':
+      if (value !== 'MessageAttributes' && value !== 'MessageBody') {
+        throw snsError.invalidParameter(
+          'Attributes Reason: FilterPolicyScope: Invalid value [' +
+            value +
+            ']. Please use either MessageBody or MessageAttributes',
+        );
+      }
+      break;
+    case 'RedrivePolicy':
+      if (value !== '') checkRedrivePolicy(value);
+      break;
+    case 'DeliveryPolicy':
+      if (value !== '') {
+        try {
+          JSON.parse(value);
+        } catch {
+          throw snsError.invalidParameter(`Attributes Reason: ${name}: Invalid JSON`);
+        }
+      }
+      break;
+  }
+}
+
+function checkRedrivePolicy(value: string): void {
+  let target: unknown;
+  try {
+    target = (JSON.parse(value) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
+  } catch {
+    throw snsError.invalidParameter('RedrivePolicy: failed to parse JSON.');
+  }
+  if (typeof target !== 'string' || !/^arn:aws:sqs:[^:]+:\d{12}:[^:]+$/.test(target)) {
+    throw snsError.invalidParameter('RedrivePolicy: deadLetterTargetArn is an invalid arn');
+  }
+}
+
+/** GetSubscriptionAttributes: what is set plus what AWS derives. */
+export function subscriptionAttributes(
+  sub: SubscriptionRecord,
+  topic: TopicRecord | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {
+    Owner: sub.owner,
+    RawMessageDelivery: sub.attributes.RawMessageDelivery ?? 'false',
+    TopicArn: sub.topicArn,
+    Endpoint: sub.endpoint,
+    Protocol: sub.protocol,
+    PendingConfirmation: String(!sub.confirmed),
+    ConfirmationWasAuthenticated: String(
+      sub.confirmed && sub.protocol !== 'email' && sub.protocol !== 'email-json',
+    ),
+    SubscriptionArn: sub.arn,
+    SubscriptionPrincipal: `arn:aws:iam::${sub.owner}:root`,
+  };
+  if (sub.attributes.FilterPolicy)
+    out.FilterPolicyScope = sub.attributes.FilterPolicyScope ?? 'MessageAttributes';
+  if (sub.protocol === 'http' || sub.protocol === 'https') {
+    out.EffectiveDeliveryPolicy =
+      sub.attributes.DeliveryPolicy ?? topic?.attributes.DeliveryPolicy ?? DEFAULT_HTTP_DELIVERY_POLICY;
+  }
+  for (const [name, value] of Object.entries(sub.attributes)) if (value !== '') out[name] = value;
+  return out;
+}
+
+const DEFAULT_HTTP_DELIVERY_POLICY = JSON.stringify({
+  healthyRetryPolicy: {
+    minDelayTarget: 20,
+    maxDelayTarget: 20,
+    numRetries: 3,
+    numMaxDelayRetries: 0,
+    numNoDelayRetries: 0,
+    numMinDelayRetries: 0,
+    backoffFunction: 'linear',
+  },
+  sicklyRetryPolicy: null,
+  throttlePolicy: null,
+  requestPolicy: { headerContentType: 'text/plain; charset=UTF-8' },
+  guaranteed: false,
+});

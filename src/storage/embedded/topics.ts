@@ -1,0 +1,98 @@
+import type { SubscriptionRecord, TopicRecord, TopicStorage } from '../types.js';
+import type { Journal } from './journal.js';
+
+/**
+ * SNS topics and subscriptions in memory, written through to the journal's record table with
+ * --data-dir. Reads are synchronous: a Publish looks its topic and subscriptions up on every call.
+ */
+export class EmbeddedTopics implements TopicStorage {
+  private readonly topics = new Map<string, TopicRecord>();
+  private readonly subscriptions = new Map<string, SubscriptionRecord>();
+  /** Subscriptions by topic ARN, in subscription order. */
+  private readonly byTopic = new Map<string, Map<string, SubscriptionRecord>>();
+
+  constructor(private readonly journal?: Journal) {
+    if (!journal) return;
+    for (const topic of journal.resources<TopicRecord>('topics')) this.topics.set(topic.arn, topic);
+    const subscriptions = journal.resources<SubscriptionRecord>('subscriptions');
+    subscriptions.sort((a, b) => a.createdAt - b.createdAt);
+    for (const subscription of subscriptions) this.index(subscription);
+  }
+
+  private index(subscription: SubscriptionRecord): void {
+    this.subscriptions.set(subscription.arn, subscription);
+    let of = this.byTopic.get(subscription.topicArn);
+    if (!of) {
+      of = new Map();
+      this.byTopic.set(subscription.topicArn, of);
+    }
+    of.set(subscription.arn, subscription);
+  }
+
+  private commit(): Promise<void> {
+    return this.journal ? this.journal.commit() : Promise.resolve();
+  }
+
+  async putTopic(topic: TopicRecord): Promise<void> {
+    this.topics.set(topic.arn, topic);
+    this.journal?.putResource('topics', topic.arn, topic);
+    await this.commit();
+  }
+
+  getTopic(arn: string): TopicRecord | undefined {
+    return this.topics.get(arn);
+  }
+
+  listTopics(account: string, region: string): TopicRecord[] {
+    return [...this.topics.values()].filter((t) => t.account === account && t.region === region);
+  }
+
+  async deleteTopic(arn: string): Promise<void> {
+    this.topics.delete(arn);
+    this.journal?.putResource('topics', arn, undefined);
+    for (const subscription of this.byTopic.get(arn)?.values() ?? []) {
+      this.subscriptions.delete(subscription.arn);
+      this.journal?.putResource('subscriptions', subscription.arn, undefined);
+    }
+    this.byTopic.delete(arn);
+    await this.commit();
+  }
+
+  async putSubscription(subscription: SubscriptionRecord): Promise<void> {
+    this.index(subscription);
+    this.journal?.putResource('subscriptions', subscription.arn, subscription);
+    await this.commit();
+  }
+
+  getSubscription(arn: string): SubscriptionRecord | undefined {
+    return this.subscriptions.get(arn);
+  }
+
+  subscriptionsOf(topicArn: string): SubscriptionRecord[] {
+    const of = this.byTopic.get(topicArn);
+    return of ? [...of.values()] : [];
+  }
+
+  listSubscriptions(account: string, region: string): SubscriptionRecord[] {
+    const prefix = `arn:aws:sns:${region}:${account}:`;
+    return [...this.subscriptions.values()].filter((s) => s.topicArn.startsWith(prefix));
+  }
+
+  async deleteSubscription(arn: string): Promise<void> {
+    const subscription = this.subscriptions.get(arn);
+    if (!subscription) return;
+    this.subscriptions.delete(arn);
+    this.byTopic.get(subscription.topicArn)?.delete(arn);
+    this.journal?.putResource('subscriptions', arn, undefined);
+    await this.commit();
+  }
+
+  async reset(): Promise<void> {
+    this.topics.clear();
+    this.subscriptions.clear();
+    this.byTopic.clear();
+    this.journal?.clearResources('topics');
+    this.journal?.clearResources('subscriptions');
+    await this.commit();
+  }
+}

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  ConfirmSubscriptionCommand,
+  CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsCommand,
+  PublishCommand,
+  type SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
+import { snsClient, subscribableQueue } from '../support/sns.js';
+import {
+  advance,
+  errorOf,
+  type RunningTideway,
+  receive,
+  sqsClient,
+  startServer,
+  uniqueName,
+} from '../support/tideway.js';
+
+interface OutboxEntry {
+  type: string;
+  protocol: string;
+  endpoint: string;
+  message: string;
+  token?: string;
+  subscribeUrl?: string;
+  subject?: string;
+}
+
+describe('SNS subscriptions', () => {
+  let server: RunningTideway;
+  let sns: SNSClient;
+  before(async () => {
+    server = await startServer();
+    sns = snsClient(server.endpoint);
+  });
+  after(() => server.stop());
+
+  async function outbox(query: string): Promise<OutboxEntry[]> {
+    const res = await fetch(`${server.endpoint}/_tideway/sns/outbox?${query}`);
+    assert.equal(res.status, 200);
+    return ((await res.json()) as { messages: OutboxEntry[] }).messages;
+  }
+
+  // SNS guide, "Sending Amazon SNS messages to an Amazon SQS queue in a different account": the queue
+  // owner confirms by visiting SubscribeURL from the SubscriptionConfirmation message in the queue.
+  it('asks a queue in another account to confirm, through an unsigned SubscribeURL', async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('t') }))).TopicArn!;
+    const otherSqs = sqsClient(server.endpoint, 'json', {
+      credentials: { accessKeyId: '111122223333', secretAccessKey: 'test' },
+    });
+    const queue = await subscribableQueue(otherSqs, uniqueName('q'), topicArn);
+    const { SubscriptionArn } = await sns.send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn }),
+    );
+    assert.equal(SubscriptionArn, 'pending confirmation');
+    const [request] = await receive(otherSqs, queue.url);
+    const confirmation = JSON.parse(request.Body!);
+    assert.equal(confirmation.Type, 'SubscriptionConfirmation');
+    assert.equal(confirmation.TopicArn, topicArn);
+    assert.ok(confirmation.Token);
+    assert.ok(confirmation.Signature);
+    const pending = await sns.send(new ListSubscriptionsCommand({}));
+    assert.ok(
+      pending.Subscriptions?.some(
+        (s) => s.Endpoint === queue.arn && s.SubscriptionArn === 'PendingConfirmation',
+      ),
+    );
+
+    const visit = await fetch(confirmation.SubscribeURL);
+    assert.equal(visit.status, 200);
+    const xml = await visit.text();
+    const confirmedArn = /<SubscriptionArn>([^<]+)<\/SubscriptionArn>/.exec(xml)?.[1];
+    assert.match(confirmedArn ?? '', new RegExp(`^${topicArn}:`));
+
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'across accounts' }));
+    const [note] = await receive(otherSqs, queue.url);
+    const notification = JSON.parse(note.Body!);
+    assert.equal(notification.Message, 'across accounts');
+
+    // The UnsubscribeURL in every notification works without credentials.
+    const leave = await fetch(notification.UnsubscribeURL);
+    assert.equal(leave.status, 200);
+    const gone = await errorOf(() =>
+      sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: confirmedArn })),
+    );
+    assert.equal(gone.name, 'NotFoundException');
+  });
+
+  // SNS API Reference, ConfirmSubscription: tokens are valid for two days.
+  it('lets confirmation tokens expire after two days', async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('t') }))).TopicArn!;
+    const endpoint = `${uniqueName('late')}@example.com`;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'email', Endpoint: endpoint }));
+    const [request] = await outbox(`endpoint=${encodeURIComponent(endpoint)}`);
+    assert.equal(request.type, 'SubscriptionConfirmation');
+    await advance(server, 2 * 24 * 3600 + 1);
+    const err = await errorOf(() =>
+      sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: request.token })),
+    );
+    assert.equal(err.name, 'InvalidParameterException');
+  });
+
+  // Email, SMS and the other off-machine protocols land in the outbox (docs/sns.md, "Outbox").
+  it('records email confirmations and notifications in the outbox', async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('t') }))).TopicArn!;
+    const endpoint = `${uniqueName('user')}@example.com`;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'email', Endpoint: endpoint }));
+    const [request] = await outbox(`protocol=email&endpoint=${encodeURIComponent(endpoint)}`);
+    assert.equal(request.type, 'SubscriptionConfirmation');
+    assert.ok(request.subscribeUrl?.includes(`Token=${request.token}`));
+    // Nothing reaches a subscription that is not confirmed.
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'too early' }));
+    assert.equal((await outbox(`endpoint=${encodeURIComponent(endpoint)}`)).length, 1);
+    const { SubscriptionArn } = await sns.send(
+      new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: request.token }),
+    );
+    assert.match(SubscriptionArn!, new RegExp(`^${topicArn}:`));
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'welcome', Subject: 'Hi' }));
+    const entries = await outbox(`topicArn=${encodeURIComponent(topicArn)}&protocol=email`);
+    const note = entries.at(-1)!;
+    assert.equal(note.type, 'Notification');
+    assert.equal(note.message, 'welcome');
+    assert.equal(note.subject, 'Hi');
+  });
+
+  it('records SMS publishing to a phone number in the outbox', async () => {
+    const { MessageId } = await sns.send(
+      new PublishCommand({ PhoneNumber: '+15555550100', Message: 'code 1234' }),
+    );
+    assert.ok(MessageId);
+    const [sms] = await outbox('protocol=sms&endpoint=%2B15555550100');
+    assert.equal(sms.message, 'code 1234');
+  });
+
+  it('refuses unknown protocols and endpoints that do not fit the protocol', async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('t') }))).TopicArn!;
+    const protocol = await errorOf(() =>
+      sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'pigeon', Endpoint: 'x' })),
+    );
+    assert.equal(protocol.name, 'InvalidParameterException');
+    const endpoint = await errorOf(() =>
+      sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: 'not-an-arn' })),
+    );
+    assert.equal(endpoint.name, 'InvalidParameterException');
+  });
+});
