@@ -4,6 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
+  CreatePlatformApplicationCommand,
+  CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
+  GetTopicAttributesCommand,
+  ListPlatformApplicationsCommand,
+  ListTagsForResourceCommand,
+  PublishCommand,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
+import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -20,6 +30,7 @@ import {
 import Database from 'better-sqlite3';
 import { counts } from '../support/messages.js';
 import { queueArn } from '../support/queues.js';
+import { snsClient, subscribableQueue } from '../support/sns.js';
 import {
   advance,
   errorOf,
@@ -216,6 +227,58 @@ describe('persistence across restarts', () => {
       await server.stop();
     }
     assert.equal(logRows(), 0);
+  });
+
+  it('keeps SNS topics, subscriptions and platform endpoints', async () => {
+    let server = await startServer({ dataDir: dir });
+    try {
+      let sns = snsClient(server.endpoint);
+      let sqs = sqsClient(server.endpoint);
+      const { TopicArn } = await sns.send(
+        new CreateTopicCommand({
+          Name: 'kept',
+          Attributes: { DisplayName: 'Kept' },
+          Tags: [{ Key: 'k', Value: 'v' }],
+        }),
+      );
+      const queue = await subscribableQueue(sqs, 'kept-q', TopicArn);
+      const { SubscriptionArn } = await sns.send(
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: 'sqs',
+          Endpoint: queue.arn,
+          Attributes: { RawMessageDelivery: 'true' },
+        }),
+      );
+      const { PlatformApplicationArn } = await sns.send(
+        new CreatePlatformApplicationCommand({
+          Name: 'app',
+          Platform: 'GCM',
+          Attributes: { PlatformCredential: 'k' },
+        }),
+      );
+      await server.stop();
+      server = await startServer({ dataDir: dir });
+      sns = snsClient(server.endpoint);
+      sqs = sqsClient(server.endpoint);
+      const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn }));
+      assert.equal(Attributes?.DisplayName, 'Kept');
+      assert.equal(Attributes?.SubscriptionsConfirmed, '1');
+      const { Tags } = await sns.send(new ListTagsForResourceCommand({ ResourceArn: TopicArn }));
+      assert.deepEqual(Tags, [{ Key: 'k', Value: 'v' }]);
+      const sub = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }));
+      assert.equal(sub.Attributes?.RawMessageDelivery, 'true');
+      await sns.send(new PublishCommand({ TopicArn, Message: 'after restart' }));
+      const [m] = await receive(sqs, await urlOf(sqs, 'kept-q'));
+      assert.equal(m.Body, 'after restart');
+      const apps = await sns.send(new ListPlatformApplicationsCommand({}));
+      assert.deepEqual(
+        apps.PlatformApplications?.map((a) => a.PlatformApplicationArn),
+        [PlatformApplicationArn],
+      );
+    } finally {
+      await server.stop();
+    }
   });
 
   function logRows(): number {
