@@ -1,7 +1,7 @@
 import type { Caller } from '../core/accounts.js';
 import type { Logger } from '../core/logger.js';
 import type { ServiceError } from './errors.js';
-import type { StructureShape, ValidationErrors } from './shapes.js';
+import type { OperationShapes, StructureShape, ValidationErrors } from './shapes.js';
 
 export type WireProtocol = 'json' | 'query';
 
@@ -51,4 +51,21 @@ export interface HttpReply {
   status: number;
   headers: Record<string, string>;
   body: string | Buffer;
+}
+
+type Handler = (input: any, ctx: RequestContext) => unknown;
+
+/** Joins a service's declared shapes with its handlers; an operation without one gets `fallback`'s. */
+export function operationTable(
+  shapes: Record<string, OperationShapes>,
+  handlers: Record<string, Handler | undefined>,
+  fallback?: (name: string) => Handler,
+): Record<string, Operation> {
+  const operations: Record<string, Operation> = {};
+  for (const [name, shape] of Object.entries(shapes)) {
+    const handler = handlers[name] ?? fallback?.(name);
+    if (!handler) throw new Error(`no handler for ${name}`);
+    operations[name] = { input: shape.input, output: shape.output, handle: handler as Operation['handle'] };
+  }
+  return operations;
 }

@@ -118,3 +118,8 @@ export interface ValidationErrors {
   ): Error;
   malformed(detail: string): Error;
 }
+
+export interface OperationShapes {
+  input: StructureShape;
+  output?: StructureShape;
+}

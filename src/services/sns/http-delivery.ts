@@ -13,13 +13,14 @@ export interface RetryPolicy {
   backoffFunction: 'linear' | 'arithmetic' | 'geometric' | 'exponential';
 }
 
+// Keys in the order AWS writes them in EffectiveDeliveryPolicy.
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   minDelayTarget: 20,
   maxDelayTarget: 20,
   numRetries: 3,
+  numMaxDelayRetries: 0,
   numNoDelayRetries: 0,
   numMinDelayRetries: 0,
-  numMaxDelayRetries: 0,
   backoffFunction: 'linear',
 };
 

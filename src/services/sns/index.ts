@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
-import type { Operation, RequestContext, ServiceDefinition } from '../../protocols/service.js';
+import { operationTable, type RequestContext, type ServiceDefinition } from '../../protocols/service.js';
 import type { QueueStorage, RecordStore, TopicStorage } from '../../storage/types.js';
 import { snsError, snsValidation } from './errors.js';
 import { HttpDelivery } from './http-delivery.js';
@@ -127,15 +127,7 @@ export function createSns(options: SnsOptions): SnsDefinition {
     Unsubscribe: (i, c) => sns.unsubscribe(i, c),
     UntagResource: (i, c) => sns.untagResource(i, c),
   };
-  const operations: Record<string, Operation> = {};
-  for (const [name, shapes] of Object.entries(SNS_SHAPES)) {
-    const handler = handlers[name as SnsOperationName] ?? unsupported(name);
-    operations[name] = {
-      input: shapes.input,
-      output: 'output' in shapes ? shapes.output : undefined,
-      handle: handler as Operation['handle'],
-    };
-  }
+  const operations = operationTable(SNS_SHAPES, handlers, unsupported);
   return {
     name: 'sns',
     signingName: 'sns',

@@ -497,46 +497,34 @@ export class SnsService {
     return { SubscriptionArn: confirmed || input.ReturnSubscriptionArn ? sub.arn : 'pending confirmation' };
   }
 
-  private confirmationJson(
+  /** A signed SubscriptionConfirmation or UnsubscribeConfirmation document, as AWS lays it out. */
+  private confirmationDocument(
+    type: 'SubscriptionConfirmation' | 'UnsubscribeConfirmation',
     topic: TopicRecord,
-    sub: SubscriptionRecord,
+    token: string,
+    message: string,
     baseUrl: string,
-    messageId: string,
-    timestamp: string,
   ) {
-    const subscribeUrl = `${baseUrl}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topic.arn)}&Token=${sub.token}`;
-    const message = `You have chosen to subscribe to the topic ${topic.arn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`;
-    const signer = this.deps.signer();
+    const messageId = randomUUID();
+    const timestamp = snsTimestamp(this.clock.now());
+    const subscribeUrl = `${baseUrl}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topic.arn)}&Token=${token}`;
     const version = topic.attributes.SignatureVersion === '2' ? '2' : '1';
-    const signature = signer.sign(
-      {
-        Type: 'SubscriptionConfirmation',
-        MessageId: messageId,
-        Token: sub.token,
-        TopicArn: topic.arn,
-        Message: message,
-        SubscribeURL: subscribeUrl,
-        Timestamp: timestamp,
-      },
-      version,
-    );
-    const fields: Array<[string, string]> = [
-      ['Type', 'SubscriptionConfirmation'],
-      ['MessageId', messageId],
-      ['Token', sub.token ?? ''],
-      ['TopicArn', topic.arn],
-      ['Message', message],
-      ['SubscribeURL', subscribeUrl],
-      ['Timestamp', timestamp],
-      ['SignatureVersion', version],
-      ['Signature', signature],
-      ['SigningCertURL', `${baseUrl}${SIGNING_CERT_PATH}`],
-    ];
-    return {
-      json: documentJson(fields),
-      subscribeUrl,
-      message,
+    const signed = {
+      Type: type,
+      MessageId: messageId,
+      Token: token,
+      TopicArn: topic.arn,
+      Message: message,
+      SubscribeURL: subscribeUrl,
+      Timestamp: timestamp,
     };
+    const json = documentJson([
+      ...(Object.entries(signed) as Array<[string, string]>),
+      ['SignatureVersion', version],
+      ['Signature', this.deps.signer().sign(signed, version)],
+      ['SigningCertURL', `${baseUrl}${SIGNING_CERT_PATH}`],
+    ]);
+    return { json, messageId, timestamp, subscribeUrl };
   }
 
   /** The confirmation request AWS sends: into the queue for SQS, to the outbox for email. */
@@ -545,9 +533,14 @@ export class SnsService {
     sub: SubscriptionRecord,
     baseUrl: string,
   ): Promise<void> {
-    const messageId = randomUUID();
-    const timestamp = snsTimestamp(this.clock.now());
-    const { json, subscribeUrl, message } = this.confirmationJson(topic, sub, baseUrl, messageId, timestamp);
+    const message = `You have chosen to subscribe to the topic ${topic.arn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`;
+    const { json, messageId, timestamp, subscribeUrl } = this.confirmationDocument(
+      'SubscriptionConfirmation',
+      topic,
+      sub.token ?? '',
+      message,
+      baseUrl,
+    );
     if (sub.protocol === 'sqs') {
       await this.deps.queues.send(
         sub.endpoint,
@@ -1047,42 +1040,16 @@ export class SnsService {
   private sendUnsubscribed(sub: SubscriptionRecord, baseUrl: string): void {
     const topic = this.topics.getTopic(sub.topicArn);
     if (!topic) return;
-    const messageId = randomUUID();
-    const token = randomToken(48);
-    const timestamp = snsTimestamp(this.clock.now());
-    const subscribeUrl = `${baseUrl}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topic.arn)}&Token=${token}`;
     const message = `You have chosen to deactivate subscription ${sub.arn}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`;
-    const version = topic.attributes.SignatureVersion === '2' ? '2' : '1';
-    const signature = this.deps.signer().sign(
-      {
-        Type: 'UnsubscribeConfirmation',
-        MessageId: messageId,
-        Token: token,
-        TopicArn: topic.arn,
-        Message: message,
-        SubscribeURL: subscribeUrl,
-        Timestamp: timestamp,
-      },
-      version,
+    const { json, messageId } = this.confirmationDocument(
+      'UnsubscribeConfirmation',
+      topic,
+      randomToken(48),
+      message,
+      baseUrl,
     );
-    const body = documentJson([
-      ['Type', 'UnsubscribeConfirmation'],
-      ['MessageId', messageId],
-      ['Token', token],
-      ['TopicArn', topic.arn],
-      ['Message', message],
-      ['SubscribeURL', subscribeUrl],
-      ['Timestamp', timestamp],
-      ['SignatureVersion', version],
-      ['Signature', signature],
-      ['SigningCertURL', `${baseUrl}${SIGNING_CERT_PATH}`],
-    ]);
-    const post = {
-      url: sub.endpoint,
-      headers: httpHeaders('UnsubscribeConfirmation', messageId, topic.arn, sub.arn),
-      body,
-    };
-    void this.deps.http.post(post);
+    const headers = httpHeaders('UnsubscribeConfirmation', messageId, topic.arn, sub.arn);
+    void this.deps.http.post({ url: sub.endpoint, headers, body: json });
   }
 
   /** A delivery that failed for good: to the subscription's dead-letter queue if it has one and may. */

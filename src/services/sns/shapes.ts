@@ -4,12 +4,12 @@ import {
   integer,
   list,
   map,
+  type OperationShapes,
   type StructureShape,
   string,
   structure,
   timestamp,
 } from '../../protocols/shapes.js';
-import type { OperationShapes } from '../sqs/shapes.js';
 
 // Shapes of the Amazon SNS API (2010-03-31), after the Smithy model the
 // official SDKs are generated from. SNS speaks awsQuery only and flattens

@@ -1,5 +1,7 @@
 import type { SubscriptionRecord, TopicRecord } from '../../storage/types.js';
 import { snsError } from './errors.js';
+import { DEFAULT_RETRY_POLICY } from './http-delivery.js';
+import { checkJson } from './topic-attributes.js';
 
 /** What Subscribe's Attributes and SetSubscriptionAttributes may set. */
 const SETTABLE = new Set([
@@ -61,13 +63,7 @@ export function checkSubscriptionAttribute(
       if (value !== '') checkRedrivePolicy(value);
       break;
     case 'DeliveryPolicy':
-      if (value !== '') {
-        try {
-          JSON.parse(value);
-        } catch {
-          throw snsError.invalidParameter(`Attributes Reason: ${name}: Invalid JSON`);
-        }
-      }
+      if (value !== '') checkJson(name, value);
       break;
   }
 }
@@ -113,15 +109,7 @@ export function subscriptionAttributes(
 }
 
 const DEFAULT_HTTP_DELIVERY_POLICY = JSON.stringify({
-  healthyRetryPolicy: {
-    minDelayTarget: 20,
-    maxDelayTarget: 20,
-    numRetries: 3,
-    numMaxDelayRetries: 0,
-    numNoDelayRetries: 0,
-    numMinDelayRetries: 0,
-    backoffFunction: 'linear',
-  },
+  healthyRetryPolicy: DEFAULT_RETRY_POLICY,
   sicklyRetryPolicy: null,
   throttlePolicy: null,
   requestPolicy: { headerContentType: 'text/plain; charset=UTF-8' },

@@ -1,5 +1,6 @@
 import type { TopicRecord } from '../../storage/types.js';
 import { snsError } from './errors.js';
+import { DEFAULT_RETRY_POLICY } from './http-delivery.js';
 
 /** Default MaximumMessageSize: 256 KiB; a topic may raise it to 1 MiB (SNS guide, "Publishing large messages"). */
 export const DEFAULT_MAX_MESSAGE_SIZE = 262_144;
@@ -75,21 +76,14 @@ export function defaultTopicPolicy(arn: string, account: string): string {
 /** The delivery policy a topic without its own reports (SNS guide, "Amazon SNS message delivery retries"). */
 export const DEFAULT_EFFECTIVE_DELIVERY_POLICY = JSON.stringify({
   http: {
-    defaultHealthyRetryPolicy: {
-      minDelayTarget: 20,
-      maxDelayTarget: 20,
-      numRetries: 3,
-      numMaxDelayRetries: 0,
-      numNoDelayRetries: 0,
-      numMinDelayRetries: 0,
-      backoffFunction: 'linear',
-    },
+    defaultHealthyRetryPolicy: DEFAULT_RETRY_POLICY,
     disableSubscriptionOverrides: false,
     defaultRequestPolicy: { headerContentType: 'text/plain; charset=UTF-8' },
   },
 });
 
-function checkJson(name: string, value: string): void {
+/** Policies are JSON objects; anything else is refused as AWS words it. */
+export function checkJson(name: string, value: string): void {
   try {
     const parsed = JSON.parse(value);
     if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');

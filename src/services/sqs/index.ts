@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import type { Operation, RequestContext, ServiceDefinition } from '../../protocols/service.js';
+import { operationTable, type RequestContext, type ServiceDefinition } from '../../protocols/service.js';
 import type { QueueStorage } from '../../storage/types.js';
 import { sqsError, sqsValidation } from './errors.js';
 import { SqsService } from './service.js';
@@ -44,15 +44,7 @@ export function createSqs(storage: QueueStorage, clock: Clock): SqsDefinition {
     TagQueue: (i, c) => sqs.tagQueue(i, c),
     UntagQueue: (i, c) => sqs.untagQueue(i, c),
   };
-  const operations: Record<string, Operation> = {};
-  for (const [name, shapes] of Object.entries(SQS_SHAPES)) {
-    const handler = handlers[name as SqsOperationName];
-    operations[name] = {
-      input: shapes.input,
-      output: 'output' in shapes ? shapes.output : undefined,
-      handle: handler as Operation['handle'],
-    };
-  }
+  const operations = operationTable(SQS_SHAPES, handlers);
   return {
     name: 'sqs',
     signingName: 'sqs',

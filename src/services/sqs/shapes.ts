@@ -6,6 +6,7 @@ import {
   list,
   long,
   map,
+  type OperationShapes,
   type StructureShape,
   string,
   structure,
@@ -75,11 +76,6 @@ function batchResult(entry: StructureShape, entryName: string): StructureShape {
     Successful: flat(list(entry), entryName),
     Failed: flat(list(batchError), 'BatchResultErrorEntry'),
   });
-}
-
-export interface OperationShapes {
-  input: StructureShape;
-  output?: StructureShape;
 }
 
 export const SQS_SHAPES = {
