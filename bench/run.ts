@@ -1,8 +1,9 @@
 // `npm run bench -- <suite>`: compiles, then runs one benchmark suite by name.
 import { installCleanup } from './lib/children.js';
+import { runSnsBench } from './sns.js';
 import { runSqsBench } from './sqs.js';
 
-const SUITES: Record<string, () => Promise<void>> = { sqs: runSqsBench };
+const SUITES: Record<string, () => Promise<void>> = { sqs: runSqsBench, sns: runSnsBench };
 
 const name = process.argv[2];
 const suite = name ? SUITES[name] : undefined;

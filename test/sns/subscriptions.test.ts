@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  AddPermissionCommand,
   ConfirmSubscriptionCommand,
   CreateTopicCommand,
   GetSubscriptionAttributesCommand,
@@ -88,6 +89,32 @@ describe('SNS subscriptions', () => {
       sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: confirmedArn })),
     );
     assert.equal(gone.name, 'NotFoundException');
+  });
+
+  // The same guide: when the queue's owner subscribes it (the topic policy letting that account
+  // subscribe), no confirmation is needed.
+  it('needs no confirmation when the queue owner subscribes across accounts', async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('t') }))).TopicArn!;
+    await sns.send(
+      new AddPermissionCommand({
+        TopicArn: topicArn,
+        Label: 'subscribers',
+        AWSAccountId: ['111122223333'],
+        ActionName: ['Subscribe'],
+      }),
+    );
+    const otherSqs = sqsClient(server.endpoint, 'json', {
+      credentials: { accessKeyId: '111122223333', secretAccessKey: 'test' },
+    });
+    const queue = await subscribableQueue(otherSqs, uniqueName('q'), topicArn);
+    const otherSns = snsClient(server.endpoint, '111122223333');
+    const { SubscriptionArn } = await otherSns.send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn }),
+    );
+    assert.match(SubscriptionArn!, new RegExp(`^${topicArn}:`));
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'straight in' }));
+    const [m] = await receive(otherSqs, queue.url);
+    assert.equal(JSON.parse(m.Body!).Message, 'straight in');
   });
 
   // SNS API Reference, ConfirmSubscription: tokens are valid for two days.

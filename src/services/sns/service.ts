@@ -470,9 +470,12 @@ export class SnsService {
     }
     const endpointAccount =
       protocol === 'sqs' || protocol === 'lambda' ? parseArn(endpoint)?.account : undefined;
-    // Same-account queues and functions, phones and apps need no confirmation; others do.
+    // Queues and functions need no confirmation when the topic's owner or the endpoint's owner
+    // subscribes them (SNS guide, "Sending messages to an Amazon SQS queue in a different account");
+    // phones and apps never do.
     const confirmed =
-      ((protocol === 'sqs' || protocol === 'lambda') && endpointAccount === topic.account) ||
+      ((protocol === 'sqs' || protocol === 'lambda') &&
+        (endpointAccount === topic.account || endpointAccount === ctx.caller.account)) ||
       protocol === 'sms' ||
       protocol === 'application' ||
       protocol === 'firehose';
