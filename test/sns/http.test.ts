@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
   PublishCommand,
   type SNSClient,
   SubscribeCommand,
@@ -233,15 +234,30 @@ describe('SNS delivery to HTTP endpoints', () => {
     assert.equal(JSON.parse(m.Body!).Message, 'fast path');
   });
 
-  it('tells an HTTP endpoint when it is unsubscribed', async () => {
+  // SNS API Reference, Unsubscribe: an unsigned unsubscribe (the UnsubscribeURL of a message) ends
+  // with an UnsubscribeConfirmation to the endpoint, whose SubscribeURL restores the subscription.
+  it('tells an HTTP endpoint it was unsubscribed through its link, and lets it come back', async () => {
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('t') }));
     const subscriptionArn = await confirmedSubscription(TopicArn!, '/leaving');
+    const note = subscriber.next('/leaving');
+    await sns.send(new PublishCommand({ TopicArn, Message: 'hello' }));
+    const { UnsubscribeURL } = JSON.parse((await note).body);
     const goodbye = subscriber.next('/leaving');
-    await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+    assert.equal((await fetch(UnsubscribeURL)).status, 200);
     const post = await goodbye;
     assert.equal(post.headers['x-amz-sns-message-type'], 'UnsubscribeConfirmation');
     const doc = JSON.parse(post.body);
     assert.equal(doc.Type, 'UnsubscribeConfirmation');
     await validate(doc);
+    const { Subscriptions } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+    assert.deepEqual(Subscriptions, []);
+    assert.equal((await fetch(doc.SubscribeURL)).status, 200);
+    const back = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+    assert.equal(back.Subscriptions?.[0]?.SubscriptionArn, subscriptionArn);
+    // A signed Unsubscribe by the owner sends nothing.
+    const before = subscriber.countTo('/leaving');
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+    await sns.send(new PublishCommand({ TopicArn, Message: 'after' }));
+    assert.equal(subscriber.countTo('/leaving'), before);
   });
 });

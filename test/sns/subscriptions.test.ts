@@ -9,6 +9,7 @@ import {
   PublishCommand,
   type SNSClient,
   SubscribeCommand,
+  UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { snsClient, subscribableQueue } from '../support/sns.js';
 import {
@@ -82,13 +83,18 @@ describe('SNS subscriptions', () => {
     const notification = JSON.parse(note.Body!);
     assert.equal(notification.Message, 'across accounts');
 
-    // The UnsubscribeURL in every notification works without credentials.
+    // SNS API Reference, Unsubscribe: "Amazon SQS queue subscriptions require authentication for
+    // deletion", so the unsigned UnsubscribeURL is refused here; the owners' signed call works.
     const leave = await fetch(notification.UnsubscribeURL);
-    assert.equal(leave.status, 200);
+    assert.equal(leave.status, 403);
+    await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: confirmedArn }));
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: confirmedArn }));
     const gone = await errorOf(() =>
       sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: confirmedArn })),
     );
     assert.equal(gone.name, 'NotFoundException');
+    // Unsubscribing what is already gone is no error.
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: confirmedArn }));
   });
 
   // The same guide: when the queue's owner subscribes it (the topic policy letting that account

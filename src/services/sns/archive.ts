@@ -17,6 +17,9 @@ export function parseReplayPolicy(
   } catch {
     throw snsError.invalidParameter('ReplayPolicy', 'Invalid JSON');
   }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw snsError.invalidParameter('ReplayPolicy', 'The policy must be a JSON object');
+  }
   if (doc.PointType !== 'Timestamp')
     throw snsError.invalidParameter('ReplayPolicy', 'PointType must be Timestamp');
   const start = typeof doc.StartingPoint === 'string' ? Date.parse(doc.StartingPoint) : Number.NaN;

@@ -37,8 +37,9 @@ export function retryDelays(policy: RetryPolicy): number[] {
     policy.numRetries - policy.numNoDelayRetries - policy.numMinDelayRetries - policy.numMaxDelayRetries,
   );
   const span = policy.maxDelayTarget - policy.minDelayTarget;
+  // minDelayTarget is the first backoff retry's delay, maxDelayTarget the last's.
   for (let i = 1; i <= backoff; i++) {
-    const x = i / backoff;
+    const x = backoff === 1 ? 0 : (i - 1) / (backoff - 1);
     const curve =
       policy.backoffFunction === 'arithmetic'
         ? x * x
@@ -51,6 +52,56 @@ export function retryDelays(policy: RetryPolicy): number[] {
   }
   for (let i = 0; i < policy.numMaxDelayRetries; i++) delays.push(policy.maxDelayTarget);
   return delays.slice(0, policy.numRetries);
+}
+
+const RETRY_FIELDS = [
+  'minDelayTarget',
+  'maxDelayTarget',
+  'numRetries',
+  'numNoDelayRetries',
+  'numMinDelayRetries',
+  'numMaxDelayRetries',
+] as const;
+const BACKOFF = new Set(['linear', 'arithmetic', 'geometric', 'exponential']);
+
+/**
+ * Why a retry policy is refused, or undefined when AWS would take it (SNS guide, "Amazon SNS
+ * message delivery retries": delays 1..3600 s with min ≤ max, at most 100 retries, no more than
+ * 3600 s of retrying in all).
+ */
+export function retryPolicyProblem(policy: Partial<Record<string, unknown>>): string | undefined {
+  for (const field of RETRY_FIELDS) {
+    const value = policy[field];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) {
+      return `${field} must be a non-negative integer`;
+    }
+  }
+  if (policy.backoffFunction !== undefined && !BACKOFF.has(String(policy.backoffFunction))) {
+    return 'backoffFunction must be one of linear, arithmetic, geometric, exponential';
+  }
+  const full = { ...DEFAULT_RETRY_POLICY, ...policy } as RetryPolicy;
+  if (full.minDelayTarget < 1 || full.minDelayTarget > full.maxDelayTarget)
+    return 'minDelayTarget must be between 1 and maxDelayTarget';
+  if (full.maxDelayTarget > 3600) return 'maxDelayTarget must be at most 3600';
+  if (full.numRetries > 100) return 'numRetries must be at most 100';
+  if (full.numNoDelayRetries + full.numMinDelayRetries + full.numMaxDelayRetries > full.numRetries) {
+    return 'the retries of each phase must add up to no more than numRetries';
+  }
+  if (retryDelays(full).reduce((a, b) => a + b, 0) > 3600)
+    return 'the total retry time must be at most 3600 seconds';
+  return undefined;
+}
+
+/** Checks a DeliveryPolicy as a topic (`http.defaultHealthyRetryPolicy`) or a subscription (`healthyRetryPolicy`) sets it. */
+export function deliveryPolicyProblem(text: string, of: 'topic' | 'subscription'): string | undefined {
+  const doc = JSON.parse(text) as {
+    healthyRetryPolicy?: unknown;
+    http?: { defaultHealthyRetryPolicy?: unknown };
+  };
+  const retry = of === 'topic' ? doc.http?.defaultHealthyRetryPolicy : doc.healthyRetryPolicy;
+  if (retry === undefined || retry === null) return undefined;
+  if (typeof retry !== 'object' || Array.isArray(retry)) return 'the retry policy must be a JSON object';
+  return retryPolicyProblem(retry as Record<string, unknown>);
 }
 
 /** Reads the healthy retry policy out of a subscription's or topic's DeliveryPolicy JSON. */

@@ -2,11 +2,33 @@ import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import type { StoredAttributeValue } from '../../storage/types.js';
 import { snsError } from './errors.js';
 
-const NAME = /^(?!\.)(?!.*\.\.)(?!.*\.$)[A-Za-z0-9_.-]{1,256}$/;
+const NAME_CHARS = /^[A-Za-z0-9_.-]+$/;
+// AWS reserves these prefixes but documents names under them for SMS and mobile push
+// (SNS guide, "Amazon SNS message attributes", reserved attributes).
 const RESERVED_PREFIXES = ['aws.', 'amazon.'];
+const DOCUMENTED_RESERVED = ['AWS.SNS.SMS.', 'AWS.MM.SMS.', 'AWS.SNS.MOBILE.'];
 
+// Attribute problems are ParameterValueInvalid with AWS's bare texts.
 function fail(reason: string): Error {
-  return snsError.invalidParameter(`MessageAttributes Reason: ${reason}`);
+  return snsError.invalidParameterValue(reason);
+}
+
+function checkName(name: string): void {
+  if (name.startsWith('.'))
+    throw fail(`Invalid message attribute name starting with character '.' was found.`);
+  if (name.endsWith('.')) throw fail(`Invalid message attribute name ending with character '.' was found.`);
+  if (name.includes('..')) throw fail(`Message attribute name can not have successive '.' character.`);
+  if (Buffer.byteLength(name) > 256)
+    throw fail('Length of message attribute name must be less than 256 bytes.');
+  if (!NAME_CHARS.test(name))
+    throw fail(`Invalid non-alphanumeric character was found in the message attribute name '${name}'.`);
+  const lower = name.toLowerCase();
+  if (
+    RESERVED_PREFIXES.some((p) => lower.startsWith(p)) &&
+    !DOCUMENTED_RESERVED.some((p) => name.startsWith(p))
+  ) {
+    throw fail(`The message attribute name '${name}' uses a reserved prefix.`);
+  }
 }
 
 /** A validated attribute set, with the bytes it adds to the message size. */
@@ -23,9 +45,7 @@ export function checkMessageAttributes(
   const values: Record<string, StoredAttributeValue> = {};
   let size = 0;
   for (const [name, attr] of Object.entries(attributes)) {
-    if (!NAME.test(name) || RESERVED_PREFIXES.some((p) => name.toLowerCase().startsWith(p))) {
-      throw fail(`Message attribute name '${name}' is invalid`);
-    }
+    checkName(name);
     const type = attr.DataType ?? '';
     const base = type.split('.')[0];
     if (base !== 'String' && base !== 'Number' && base !== 'Binary') {

@@ -17,6 +17,7 @@ export interface QueueSender {
   topicArn: string;
   topicAccount: string;
   subscriptionArn: string;
+  fifoTopic: boolean;
 }
 
 export type QueueOutcome =
@@ -42,7 +43,10 @@ export class QueueDelivery {
     if (!queue) return { kind: 'missing' };
     const denial = this.denial(queue.attributes.Policy, queueArn, sender);
     if (denial && !this.lenient) return { kind: 'denied', reason: denial };
-    if (queue.fifo && message.groupId === undefined) {
+    // A FIFO topic's group goes to FIFO queues only; a standard topic's group reaches standard
+    // queues, where it drives fair queues (SNS guide, "Message grouping for FIFO topics"; Publish).
+    const groupId = !queue.fifo && sender.fifoTopic ? undefined : message.groupId;
+    if (queue.fifo && groupId === undefined) {
       return { kind: 'rejected', reason: 'a FIFO queue needs a MessageGroupId' };
     }
     let deduplicationId = message.deduplicationId;
@@ -59,7 +63,7 @@ export class QueueDelivery {
         md5OfBody: md5OfBody(message.body),
         attributes: message.attributes,
         md5OfAttributes: message.attributes && md5OfAttributes(message.attributes),
-        groupId: message.groupId,
+        groupId,
         deduplicationId: queue.fifo ? deduplicationId : undefined,
         senderId: 'AIDAIT2UOQQY3AUEKVGXU',
       },
@@ -73,8 +77,22 @@ export class QueueDelivery {
     return { kind: 'delivered', messageId: sent.messageId };
   }
 
-  /** Why the queue policy keeps SNS out, or undefined when it lets the topic in. */
+  // Decisions by queue and topic, kept while the queue's policy text stays the same: parsing and
+  // evaluating the policy on every copy of every message would cost more than the delivery.
+  private readonly decisions = new Map<string, { policy: string | undefined; denial: string | undefined }>();
+
   private denial(policy: string | undefined, queueArn: string, sender: QueueSender): string | undefined {
+    const key = `${queueArn} ${sender.topicArn}`;
+    const known = this.decisions.get(key);
+    if (known && known.policy === policy) return known.denial;
+    if (this.decisions.size >= 10_000) this.decisions.clear();
+    const denial = this.decide(policy, queueArn, sender);
+    this.decisions.set(key, { policy, denial });
+    return denial;
+  }
+
+  /** Why the queue policy keeps SNS out, or undefined when it lets the topic in. */
+  private decide(policy: string | undefined, queueArn: string, sender: QueueSender): string | undefined {
     const request: PolicyRequest = {
       principal: { kind: 'Service', id: 'sns.amazonaws.com' },
       action: 'sqs:SendMessage',

@@ -1,7 +1,7 @@
 import type { SubscriptionRecord, TopicRecord } from '../../storage/types.js';
 import { snsError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './http-delivery.js';
-import { checkJson } from './topic-attributes.js';
+import { checkDeliveryPolicy } from './topic-attributes.js';
 
 /** What Subscribe's Attributes and SetSubscriptionAttributes may set. */
 const SETTABLE = new Set([
@@ -63,7 +63,7 @@ export function checkSubscriptionAttribute(
       if (value !== '') checkRedrivePolicy(value);
       break;
     case 'DeliveryPolicy':
-      if (value !== '') checkJson(name, value);
+      if (value !== '') checkDeliveryPolicy(value, 'subscription');
       break;
   }
 }
@@ -102,10 +102,26 @@ export function subscriptionAttributes(
     out.FilterPolicyScope = sub.attributes.FilterPolicyScope ?? 'MessageAttributes';
   if (sub.protocol === 'http' || sub.protocol === 'https') {
     out.EffectiveDeliveryPolicy =
-      sub.attributes.DeliveryPolicy ?? topic?.attributes.DeliveryPolicy ?? DEFAULT_HTTP_DELIVERY_POLICY;
+      sub.attributes.DeliveryPolicy ?? effectiveFromTopic(topic?.attributes.DeliveryPolicy);
   }
   for (const [name, value] of Object.entries(sub.attributes)) if (value !== '') out[name] = value;
   return out;
+}
+
+/** A topic's http defaults, in the shape a subscription's policy has. */
+function effectiveFromTopic(topicPolicy: string | undefined): string {
+  if (!topicPolicy) return DEFAULT_HTTP_DELIVERY_POLICY;
+  const http = (
+    JSON.parse(topicPolicy) as {
+      http?: { defaultHealthyRetryPolicy?: object; defaultRequestPolicy?: object };
+    }
+  ).http;
+  const base = JSON.parse(DEFAULT_HTTP_DELIVERY_POLICY);
+  return JSON.stringify({
+    ...base,
+    healthyRetryPolicy: { ...base.healthyRetryPolicy, ...http?.defaultHealthyRetryPolicy },
+    requestPolicy: { ...base.requestPolicy, ...http?.defaultRequestPolicy },
+  });
 }
 
 const DEFAULT_HTTP_DELIVERY_POLICY = JSON.stringify({

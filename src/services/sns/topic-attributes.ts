@@ -1,6 +1,6 @@
 import type { TopicRecord } from '../../storage/types.js';
 import { snsError } from './errors.js';
-import { DEFAULT_RETRY_POLICY } from './http-delivery.js';
+import { DEFAULT_RETRY_POLICY, deliveryPolicyProblem } from './http-delivery.js';
 
 /** Default MaximumMessageSize: 256 KiB; a topic may raise it to 1 MiB (SNS guide, "Publishing large messages"). */
 export const DEFAULT_MAX_MESSAGE_SIZE = 262_144;
@@ -92,6 +92,13 @@ export function checkJson(name: string, value: string): void {
   }
 }
 
+/** A DeliveryPolicy must be JSON and its retry policy within AWS's bounds. */
+export function checkDeliveryPolicy(value: string, of: 'topic' | 'subscription'): void {
+  checkJson('DeliveryPolicy', value);
+  const problem = deliveryPolicyProblem(value, of);
+  if (problem) throw snsError.invalidParameter(`DeliveryPolicy: ${problem}`);
+}
+
 /** Validates one attribute as SetTopicAttributes or CreateTopic gives it. */
 export function checkTopicAttribute(name: string, value: string, fifo: boolean, creating: boolean): void {
   if (!SETTABLE.has(name) && !(creating && CREATE_ONLY.has(name))) {
@@ -144,9 +151,11 @@ export function checkTopicAttribute(name: string, value: string, fifo: boolean, 
       break;
     }
     case 'Policy':
-    case 'DeliveryPolicy':
     case 'DataProtectionPolicy':
       if (value !== '') checkJson(name, value);
+      break;
+    case 'DeliveryPolicy':
+      if (value !== '') checkDeliveryPolicy(value, 'topic');
       break;
   }
 }

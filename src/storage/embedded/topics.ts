@@ -73,9 +73,13 @@ export class EmbeddedTopics implements TopicStorage {
     return of ? [...of.values()] : [];
   }
 
+  /** The account's subscriptions in a region: those on its topics and those it made on others'. */
   listSubscriptions(account: string, region: string): SubscriptionRecord[] {
     const prefix = `arn:aws:sns:${region}:${account}:`;
-    return [...this.subscriptions.values()].filter((s) => s.topicArn.startsWith(prefix));
+    const regional = `arn:aws:sns:${region}:`;
+    return [...this.subscriptions.values()].filter(
+      (s) => s.topicArn.startsWith(prefix) || (s.owner === account && s.topicArn.startsWith(regional)),
+    );
   }
 
   async deleteSubscription(arn: string): Promise<void> {
