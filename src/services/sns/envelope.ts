@@ -23,8 +23,12 @@ export interface NotificationFields {
 /**
  * The JSON document SNS delivers to SQS and HTTP endpoints (SNS guide, "HTTP/HTTPS notification
  * JSON format"), laid out as AWS writes it: two-space indent and ` : ` between key and value.
+ * Returned as a template on the UnsubscribeURL, the one field that differs per subscription, so a
+ * publication with many subscribers builds (and signs) its document once.
  */
-export function notificationJson(n: NotificationFields): string {
+export function notificationTemplate(
+  n: Omit<NotificationFields, 'unsubscribeUrl'>,
+): (unsubscribeUrl: string) => string {
   const fields: Array<[string, string]> = [
     ['Type', 'Notification'],
     ['MessageId', n.messageId],
@@ -51,16 +55,23 @@ export function notificationJson(n: NotificationFields): string {
       ['SigningCertURL', n.signing.certUrl],
     );
   }
-  fields.push(['UnsubscribeURL', n.unsubscribeUrl]);
-  let json = `{\n${fields.map(([k, v]) => `  ${JSON.stringify(k)} : ${JSON.stringify(v)}`).join(',\n')}`;
+  const head = `${documentJson(fields, false)},\n  "UnsubscribeURL" : `;
+  let tail = '';
   const attributes = n.attributes ? Object.entries(n.attributes) : [];
   if (attributes.length > 0) {
     const lines = attributes.map(
       ([k, v]) => `    ${JSON.stringify(k)} : ${JSON.stringify(envelopeAttribute(v))}`,
     );
-    json += `,\n  "MessageAttributes" : {\n${lines.join(',\n')}\n  }`;
+    tail = `,\n  "MessageAttributes" : {\n${lines.join(',\n')}\n  }`;
   }
-  return `${json}\n}`;
+  tail += '\n}';
+  return (unsubscribeUrl) => head + JSON.stringify(unsubscribeUrl) + tail;
+}
+
+/** AWS's layout for the JSON documents it sends: two-space indent, ` : ` after each key. */
+export function documentJson(fields: Array<[string, string]>, closed = true): string {
+  const body = `{\n${fields.map(([k, v]) => `  ${JSON.stringify(k)} : ${JSON.stringify(v)}`).join(',\n')}`;
+  return closed ? `${body}\n}` : body;
 }
 
 /** SNS timestamps: ISO 8601 with milliseconds, UTC. */
