@@ -130,6 +130,7 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
     clock,
     async stop() {
       await listener.close();
+      sns.close();
       scheduler.stop();
       await storage.close();
     },

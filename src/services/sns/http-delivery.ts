@@ -136,6 +136,9 @@ const ANSWER_TIMEOUT_MS = 15_000;
  * here is awaited by Publish: a slow endpoint delays only its own deliveries.
  */
 export class HttpDelivery {
+  // Aborted when the server stops, so no post outlives it (or keeps the process alive).
+  private readonly stopping = new AbortController();
+
   constructor(
     private readonly scheduler: Scheduler,
     private readonly clock: Clock,
@@ -150,7 +153,7 @@ export class HttpDelivery {
         headers: post.headers,
         body: post.body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
+        signal: AbortSignal.any([AbortSignal.timeout(ANSWER_TIMEOUT_MS), this.stopping.signal]),
       });
       await res.arrayBuffer().catch(() => undefined);
       return res.status >= 200 && res.status < 300;
@@ -160,12 +163,16 @@ export class HttpDelivery {
     }
   }
 
+  close(): void {
+    this.stopping.abort();
+  }
+
   /** Delivers with retries; `gaveUp` runs once every attempt has failed. */
   deliver(post: HttpPost, policy: RetryPolicy, gaveUp: () => void): void {
     const delays = retryDelays(policy);
     const attempt = (n: number) => {
       void this.post(post).then((ok) => {
-        if (ok) return;
+        if (ok || this.stopping.signal.aborted) return;
         if (n >= delays.length) {
           gaveUp();
           return;

@@ -34,6 +34,8 @@ export interface SnsDefinition extends ServiceDefinition {
   sns: SnsService;
   /** Drops every SNS record and what the service keeps in memory. */
   reset(): Promise<void>;
+  /** Ends deliveries still in flight. */
+  close(): void;
   outbox: Outbox;
   /** The certificate behind every signature, in PEM; served at SIGNING_CERT_PATH. */
   certificate(): string;
@@ -59,6 +61,7 @@ export function createSns(options: SnsOptions): SnsDefinition {
     signer ??= SnsSigner.create();
     return signer;
   };
+  const http = new HttpDelivery(options.scheduler, options.clock, options.log);
   const platform = new PlatformService(
     options.records.platformApplications,
     options.records.platformEndpoints,
@@ -70,7 +73,7 @@ export function createSns(options: SnsOptions): SnsDefinition {
     topics: options.topics,
     clock: options.clock,
     queues: new QueueDelivery(options.queues, options.log, options.lenientPolicies === true),
-    http: new HttpDelivery(options.scheduler, options.clock, options.log),
+    http,
     outbox,
     signer: getSigner,
   });
@@ -138,6 +141,7 @@ export function createSns(options: SnsOptions): SnsDefinition {
     unknownOperation: (_protocol, name) => snsError.notSupported(name),
     sns,
     outbox,
+    close: () => http.close(),
     reset: async () => {
       sns.reset();
       await platform.reset();
