@@ -164,6 +164,10 @@ export interface SubscriptionRecord {
   endpoint: string;
   attributes: Record<string, string>;
   confirmed: boolean;
+  /** Whether the confirmation came signed (a SubscribeURL followed from an email does not). */
+  confirmationAuthenticated?: boolean;
+  /** Set by a signed ConfirmSubscription: only the owners may then unsubscribe. */
+  authenticateOnUnsubscribe?: boolean;
   /** Confirmation token and when it stops working (two days after it was sent). */
   token?: string;
   tokenExpiresAt?: number;

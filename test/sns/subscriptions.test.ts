@@ -152,12 +152,42 @@ describe('SNS subscriptions', () => {
       new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: request.token }),
     );
     assert.match(SubscriptionArn!, new RegExp(`^${topicArn}:`));
+    // Confirmed by a signed call: authenticated.
+    const confirmed = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }));
+    assert.equal(confirmed.Attributes?.ConfirmationWasAuthenticated, 'true');
     await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'welcome', Subject: 'Hi' }));
     const entries = await outbox(`topicArn=${encodeURIComponent(topicArn)}&protocol=email`);
     const note = entries.at(-1)!;
     assert.equal(note.type, 'Notification');
     assert.equal(note.message, 'welcome');
     assert.equal(note.subject, 'Hi');
+  });
+
+  // Lambda guide, "Using Lambda with Amazon SNS": the function gets the notification under
+  // Records[0].Sns. There is no function runtime here, so the event waits in the outbox.
+  it('records the event a Lambda function would get', async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('t') }))).TopicArn!;
+    const fn = `arn:aws:lambda:us-east-1:000000000000:function:${uniqueName('fn')}`;
+    const { SubscriptionArn } = await sns.send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'lambda', Endpoint: fn }),
+    );
+    await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: 'to the function',
+        MessageAttributes: { k: { DataType: 'String', StringValue: 'v' } },
+      }),
+    );
+    const [entry] = await outbox(`protocol=lambda&endpoint=${encodeURIComponent(fn)}`);
+    const event = JSON.parse(entry.message);
+    const [record] = event.Records;
+    assert.equal(record.EventSource, 'aws:sns');
+    assert.equal(record.EventVersion, '1.0');
+    assert.equal(record.EventSubscriptionArn, SubscriptionArn);
+    assert.equal(record.Sns.Message, 'to the function');
+    assert.equal(record.Sns.Subject, null);
+    assert.deepEqual(record.Sns.MessageAttributes, { k: { Type: 'String', Value: 'v' } });
+    assert.ok(record.Sns.SigningCertUrl && record.Sns.UnsubscribeUrl && record.Sns.Signature);
   });
 
   it('records SMS publishing to a phone number in the outbox', async () => {

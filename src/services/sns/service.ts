@@ -163,20 +163,17 @@ export class SnsService {
     const attributes = { ...(input.Attributes ?? {}) };
     const fifo = attributes.FifoTopic === 'true';
     checkTopicName(name, fifo || name.endsWith('.fifo'));
-    if (name.endsWith('.fifo') && !fifo) {
-      throw snsError.invalidParameter(
-        'Topic Name',
-        'Topic names ending with .fifo must set the FifoTopic attribute to true',
-      );
-    }
+    if (name.endsWith('.fifo') && !fifo) throw snsError.invalidParameter('Topic Name');
     for (const [key, value] of Object.entries(attributes)) checkTopicAttribute(key, value, fifo, true);
     const tags = this.checkTags(input.Tags ?? []);
     if (input.DataProtectionPolicy !== undefined) checkDataProtectionPolicy(input.DataProtectionPolicy);
     const arn = this.topicArn(ctx, name);
     const existing = this.topics.getTopic(arn);
     if (existing) {
+      // Naming a default explicitly is no difference.
+      const effective = topicAttributes(existing, { confirmed: 0, pending: 0, deleted: 0 });
       for (const [key, value] of Object.entries(attributes)) {
-        if (key !== 'FifoTopic' && (existing.attributes[key] ?? '') !== value) {
+        if (key !== 'FifoTopic' && (effective[key] ?? '') !== value) {
           throw snsError.invalidParameter('Attributes', 'Topic already exists with different attributes');
         }
       }
@@ -611,12 +608,14 @@ export class SnsService {
       throw snsError.invalidParameter('Token', 'Token has expired');
     if (restoring === sub) this.restorable.delete(input.Token!);
     if (!sub.confirmed || restoring === sub) {
-      const attributes = { ...sub.attributes };
-      // Signed confirmations may ask that only the owners can unsubscribe from then on.
-      if (input.AuthenticateOnUnsubscribe === 'true' && ctx.caller.accessKeyId !== undefined) {
-        attributes.AuthenticateOnUnsubscribe = 'true';
-      }
-      await this.topics.putSubscription({ ...sub, attributes, confirmed: true });
+      const signed = ctx.caller.accessKeyId !== undefined;
+      await this.topics.putSubscription({
+        ...sub,
+        confirmed: true,
+        confirmationAuthenticated: signed,
+        // Signed confirmations may ask that only the owners can unsubscribe from then on.
+        authenticateOnUnsubscribe: signed && input.AuthenticateOnUnsubscribe === 'true',
+      });
     }
     return { SubscriptionArn: sub.arn };
   }
@@ -651,7 +650,7 @@ export class SnsService {
     const sub = this.findSubscription(input.SubscriptionArn);
     if (!sub) return;
     const anonymous = ctx.caller.accessKeyId === undefined;
-    if (anonymous && (sub.protocol === 'sqs' || sub.attributes.AuthenticateOnUnsubscribe === 'true')) {
+    if (anonymous && (sub.protocol === 'sqs' || sub.authenticateOnUnsubscribe)) {
       throw snsError.authorizationText('Unsubscribing this subscription requires an AWS signature');
     }
     if (!anonymous) this.checkSubscriptionOwner(sub, ctx, 'Unsubscribe');
@@ -759,10 +758,12 @@ export class SnsService {
     const message = entry.Message ?? '';
     if (message === '') throw snsError.invalidParameter('Empty message');
     if (entry.Subject !== undefined) {
+      // "Subjects must be UTF-8 text with no line breaks or control characters, and less than 100
+      // characters long", starting with a letter, number or punctuation (SNS API Reference, Publish).
       if (
         entry.Subject === '' ||
-        entry.Subject.length > 100 ||
-        /[\r\n]/.test(entry.Subject) ||
+        entry.Subject.length >= 100 ||
+        /\p{Cc}/u.test(entry.Subject) ||
         /^\s/.test(entry.Subject)
       ) {
         throw snsError.invalidParameter('Subject');
@@ -1043,7 +1044,11 @@ export class SnsService {
           endpoint: sub.endpoint,
           subject: p.subject,
           message:
-            sub.protocol === 'email' || sub.protocol === 'sms' ? this.textFor(sub, p) : this.envelope(sub, p),
+            sub.protocol === 'email' || sub.protocol === 'sms'
+              ? this.textFor(sub, p)
+              : sub.protocol === 'lambda'
+                ? lambdaEvent(this.envelope(sub, p), sub.arn)
+                : this.envelope(sub, p),
           messageAttributes:
             p.attributes && !p.structured
               ? Object.fromEntries(Object.entries(p.attributes).map(([k, v]) => [k, envelopeAttribute(v)]))
@@ -1172,6 +1177,27 @@ export class SnsService {
     this.warned.add(key);
     ctx.log.warn(fields, text);
   }
+}
+
+/**
+ * The event a Lambda function gets (Lambda guide, "Using Lambda with Amazon SNS"): the notification
+ * under Records[0].Sns, with AWS's spellings SigningCertUrl and UnsubscribeUrl.
+ */
+function lambdaEvent(envelope: string, subscriptionArn: string): string {
+  const n = JSON.parse(envelope) as Record<string, unknown>;
+  const { SigningCertURL, UnsubscribeURL, ...rest } = n;
+  const sns = {
+    ...rest,
+    Subject: n.Subject ?? null,
+    MessageAttributes: n.MessageAttributes ?? {},
+    SigningCertUrl: SigningCertURL,
+    UnsubscribeUrl: UnsubscribeURL,
+  };
+  return JSON.stringify({
+    Records: [
+      { EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: subscriptionArn, Sns: sns },
+    ],
+  });
 }
 
 /** The headers AWS puts on every post to an HTTP/HTTPS subscriber. */

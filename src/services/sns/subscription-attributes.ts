@@ -92,9 +92,8 @@ export function subscriptionAttributes(
     Endpoint: sub.endpoint,
     Protocol: sub.protocol,
     PendingConfirmation: String(!sub.confirmed),
-    ConfirmationWasAuthenticated: String(
-      sub.confirmed && sub.protocol !== 'email' && sub.protocol !== 'email-json',
-    ),
+    ConfirmationWasAuthenticated: String(sub.confirmed && sub.confirmationAuthenticated !== false),
+
     SubscriptionArn: sub.arn,
     SubscriptionPrincipal: `arn:aws:iam::${sub.owner}:root`,
   };
