@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { Clock } from '../core/clock.js';
 import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { Scheduler } from '../core/scheduler.js';
+import { createKinesis } from '../services/kinesis/index.js';
 import { createSns } from '../services/sns/index.js';
 import { SIGNING_CERT_PATH } from '../services/sns/service.js';
 import { createSqs } from '../services/sqs/index.js';
 import { EmbeddedEngine } from '../storage/embedded/engine.js';
 import type { Journal } from '../storage/embedded/journal.js';
 import { EmbeddedRecords } from '../storage/embedded/records.js';
+import { EmbeddedStreams } from '../storage/embedded/streams.js';
 import { EmbeddedTopics } from '../storage/embedded/topics.js';
 import { json } from './admin.js';
 import { createRequestHandler } from './app.js';
@@ -73,7 +75,9 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
     log,
     lenientPolicies: options.lenientPolicies,
   });
-  const services = [sqs, sns];
+  const streams = new EmbeddedStreams(clock);
+  const kinesis = createKinesis(streams, clock);
+  const services = [sqs, sns, kinesis];
   let address = { port: options.port ?? 4566, host };
   const listener = new Listener(
     createRequestHandler({
@@ -97,6 +101,7 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
         reset: async () => {
           await storage.reset();
           await topics.reset();
+          await streams.reset();
           sqs.sqs.reset();
           await sns.reset();
         },

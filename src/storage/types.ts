@@ -197,3 +197,71 @@ export interface RecordStore<T> {
   values(): T[];
   clear(): Promise<void>;
 }
+
+/** A Kinesis data stream as stored. */
+export interface StreamRecord {
+  arn: string;
+  name: string;
+  account: string;
+  region: string;
+  mode: 'PROVISIONED' | 'ON_DEMAND';
+  retentionHours: number;
+  createdAt: number;
+  tags: Record<string, string>;
+  /** Largest record accepted, in KiB (1024 by default). */
+  maxRecordSizeKiB: number;
+}
+
+/** One shard: its hash-key range (decimal strings of 128-bit integers) and lineage. */
+export interface ShardInfo {
+  id: string;
+  parentShardId?: string;
+  adjacentParentShardId?: string;
+  startingHashKey: string;
+  endingHashKey: string;
+  startingSequenceNumber: string;
+  /** Set once the shard is closed by a reshard. */
+  endingSequenceNumber?: string;
+}
+
+export interface NewStreamRecord {
+  data: Uint8Array;
+  partitionKey: string;
+  /** 128-bit hash key (decimal) that picks the shard. */
+  hashKey: bigint;
+}
+
+export interface StoredStreamRecord {
+  sequenceNumber: string;
+  data: Uint8Array;
+  partitionKey: string;
+  arrivedAt: number;
+}
+
+/** Kinesis streams: records appended per shard under strictly increasing sequence numbers. */
+export interface StreamStorage {
+  createStream(stream: StreamRecord, shardCount: number): Promise<void>;
+  getStream(account: string, region: string, name: string): StreamRecord | undefined;
+  listStreams(account: string, region: string): StreamRecord[];
+  updateStream(stream: StreamRecord): Promise<void>;
+  deleteStream(arn: string): Promise<void>;
+  shards(arn: string): ShardInfo[];
+  /** Appends each record to the open shard whose range holds its hash key; answers in order. */
+  append(
+    arn: string,
+    records: NewStreamRecord[],
+  ): Promise<Array<{ shardId: string; sequenceNumber: string }>>;
+  /** Records of a shard after `afterSequence` (exclusive), oldest first, within retention. */
+  read(
+    arn: string,
+    shardId: string,
+    afterSequence: bigint,
+    limit: number,
+    maxBytes: number,
+  ): StoredStreamRecord[];
+  /** The newest record's sequence number in a shard, or undefined when it holds none. */
+  lastSequence(arn: string, shardId: string): bigint | undefined;
+  /** The last record that arrived before `time`, for AT_TIMESTAMP iterators. */
+  sequenceBefore(arn: string, shardId: string, time: number): bigint | undefined;
+  reset(): Promise<void>;
+}
