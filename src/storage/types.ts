@@ -210,6 +210,10 @@ export interface StreamRecord {
   tags: Record<string, string>;
   /** Largest record accepted, in KiB (1024 by default). */
   maxRecordSizeKiB: number;
+  /** Server-side encryption with a KMS key, when on. */
+  encryption?: { keyId: string };
+  /** Enhanced (shard-level) monitoring metrics turned on. */
+  shardLevelMetrics: string[];
 }
 
 /** One shard: its hash-key range (decimal strings of 128-bit integers) and lineage. */

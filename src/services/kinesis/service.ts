@@ -18,6 +18,25 @@ const MAX_PUT_RECORDS = 500;
 const MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024;
 const MAX_HASH_KEY = (1n << 128n) - 1n;
 const MAX_TAGS = 50;
+// Kinesis API Reference, IncreaseStreamRetentionPeriod: 24 hours to 365 days.
+const MIN_RETENTION_HOURS = 24;
+const MAX_RETENTION_HOURS = 8760;
+const SHARD_METRICS: string[] = [
+  'IncomingBytes',
+  'IncomingRecords',
+  'OutgoingBytes',
+  'OutgoingRecords',
+  'WriteProvisionedThroughputExceeded',
+  'ReadProvisionedThroughputExceeded',
+  'IteratorAgeMilliseconds',
+];
+// DescribeLimits: the default quotas of an account (Kinesis guide, "Quotas and limits").
+const SHARD_LIMIT = 500;
+const ON_DEMAND_STREAM_LIMIT = 50;
+
+function encryptionType(stream: StreamRecord): 'KMS' | 'NONE' {
+  return stream.encryption ? 'KMS' : 'NONE';
+}
 
 /** Kinesis Data Streams: streams, shards, and records read through stateless iterators. */
 export class KinesisService {
@@ -86,6 +105,7 @@ export class KinesisService {
         createdAt: this.clock.now(),
         tags: { ...(input.Tags ?? {}) },
         maxRecordSizeKiB: input.MaxRecordSizeInKiB ?? 1024,
+        shardLevelMetrics: [],
       },
       shardCount,
     );
@@ -130,8 +150,9 @@ export class KinesisService {
         HasMoreShards: from + limit < all.length,
         RetentionPeriodHours: stream.retentionHours,
         StreamCreationTimestamp: new Date(stream.createdAt),
-        EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
-        EncryptionType: 'NONE',
+        EnhancedMonitoring: [{ ShardLevelMetrics: [...stream.shardLevelMetrics] as K.MetricsName[] }],
+        EncryptionType: stream.encryption ? 'KMS' : 'NONE',
+        KeyId: stream.encryption?.keyId,
       },
     };
   }
@@ -149,8 +170,9 @@ export class KinesisService {
         StreamModeDetails: this.modeDetails(stream),
         RetentionPeriodHours: stream.retentionHours,
         StreamCreationTimestamp: new Date(stream.createdAt),
-        EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
-        EncryptionType: 'NONE',
+        EnhancedMonitoring: [{ ShardLevelMetrics: [...stream.shardLevelMetrics] as K.MetricsName[] }],
+        EncryptionType: stream.encryption ? 'KMS' : 'NONE',
+        KeyId: stream.encryption?.keyId,
         OpenShardCount: this.streams.shards(stream.arn).filter((s) => !s.endingSequenceNumber).length,
         ConsumerCount: 0,
       },
@@ -258,7 +280,11 @@ export class KinesisService {
         hashKey: this.hashKey(input.PartitionKey!, input.ExplicitHashKey),
       },
     ]);
-    return { ShardId: put.shardId, SequenceNumber: put.sequenceNumber, EncryptionType: 'NONE' };
+    return {
+      ShardId: put.shardId,
+      SequenceNumber: put.sequenceNumber,
+      EncryptionType: encryptionType(stream),
+    };
   }
 
   async putRecords(input: K.PutRecordsInput, ctx: RequestContext): Promise<K.PutRecordsOutput> {
@@ -288,7 +314,7 @@ export class KinesisService {
     return {
       FailedRecordCount: 0,
       Records: puts.map((p) => ({ ShardId: p.shardId, SequenceNumber: p.sequenceNumber })),
-      EncryptionType: 'NONE',
+      EncryptionType: encryptionType(stream),
     };
   }
 
@@ -366,6 +392,7 @@ export class KinesisService {
         ApproximateArrivalTimestamp: new Date(r.arrivedAt),
         Data: r.data,
         PartitionKey: r.partitionKey,
+        EncryptionType: stream.encryption ? 'KMS' : undefined,
       })),
       NextShardIterator: encodeIterator({ ...position, after: last, issuedAt: now }),
       // How far this answer is from the tip: nothing left to read is 0.
@@ -373,7 +400,156 @@ export class KinesisService {
     };
   }
 
+  // ---- stream settings -------------------------------------------------------
+
+  private checkRetention(hours: number | undefined): number {
+    if (hours === undefined || hours < MIN_RETENTION_HOURS) {
+      throw kinesisError.invalidArgument(
+        `Minimum allowed retention period is ${MIN_RETENTION_HOURS} hours. Requested retention period (${hours} hours) is too short.`,
+      );
+    }
+    if (hours > MAX_RETENTION_HOURS) {
+      throw kinesisError.invalidArgument(
+        `Maximum allowed retention period is ${MAX_RETENTION_HOURS} hours. Requested retention period (${hours} hours) is too long.`,
+      );
+    }
+    return hours;
+  }
+
+  async increaseStreamRetentionPeriod(
+    input: K.IncreaseStreamRetentionPeriodInput,
+    ctx: RequestContext,
+  ): Promise<void> {
+    const stream = this.stream(input, ctx);
+    const hours = this.checkRetention(input.RetentionPeriodHours);
+    if (hours < stream.retentionHours) {
+      throw kinesisError.invalidArgument(
+        `Requested retention period (${hours} hours) for stream ${stream.name} can not be shorter than existing retention period (${stream.retentionHours} hours). Use DecreaseRetentionPeriod API.`,
+      );
+    }
+    await this.streams.updateStream({ ...stream, retentionHours: hours });
+  }
+
+  async decreaseStreamRetentionPeriod(
+    input: K.DecreaseStreamRetentionPeriodInput,
+    ctx: RequestContext,
+  ): Promise<void> {
+    const stream = this.stream(input, ctx);
+    const hours = this.checkRetention(input.RetentionPeriodHours);
+    if (hours > stream.retentionHours) {
+      throw kinesisError.invalidArgument(
+        `Requested retention period (${hours} hours) for stream ${stream.name} can not be longer than existing retention period (${stream.retentionHours} hours). Use IncreaseRetentionPeriod API.`,
+      );
+    }
+    await this.streams.updateStream({ ...stream, retentionHours: hours });
+  }
+
+  async startStreamEncryption(input: K.StartStreamEncryptionInput, ctx: RequestContext): Promise<void> {
+    const stream = this.stream(input, ctx);
+    if (input.EncryptionType !== 'KMS') {
+      throw kinesisError.invalidArgument(
+        `Encryption type ${input.EncryptionType} is not supported: use KMS.`,
+      );
+    }
+    if (!input.KeyId) throw kinesisError.invalidArgument('KeyId is required.');
+    await this.streams.updateStream({ ...stream, encryption: { keyId: input.KeyId } });
+  }
+
+  async stopStreamEncryption(input: K.StopStreamEncryptionInput, ctx: RequestContext): Promise<void> {
+    const stream = this.stream(input, ctx);
+    if (input.EncryptionType !== 'KMS') {
+      throw kinesisError.invalidArgument(
+        `Encryption type ${input.EncryptionType} is not supported: use KMS.`,
+      );
+    }
+    await this.streams.updateStream({ ...stream, encryption: undefined });
+  }
+
+  private async monitoring(
+    input: K.EnableEnhancedMonitoringInput,
+    ctx: RequestContext,
+    enable: boolean,
+  ): Promise<K.EnhancedMonitoringOutput> {
+    const stream = this.stream(input, ctx);
+    const asked = input.ShardLevelMetrics ?? [];
+    if (asked.length === 0 || asked.some((m) => !SHARD_METRICS.includes(m) && m !== 'ALL')) {
+      throw kinesisError.invalidArgument(
+        `ShardLevelMetrics must be among ${SHARD_METRICS.join(', ')} or ALL.`,
+      );
+    }
+    const named = asked.includes('ALL') ? SHARD_METRICS : asked;
+    const current = [...stream.shardLevelMetrics];
+    const desired = enable
+      ? SHARD_METRICS.filter((m) => current.includes(m) || named.includes(m))
+      : current.filter((m) => !named.includes(m));
+    await this.streams.updateStream({ ...stream, shardLevelMetrics: desired });
+    return {
+      StreamName: stream.name,
+      StreamARN: stream.arn,
+      CurrentShardLevelMetrics: current as K.MetricsName[],
+      DesiredShardLevelMetrics: desired as K.MetricsName[],
+    };
+  }
+
+  enableEnhancedMonitoring(input: K.EnableEnhancedMonitoringInput, ctx: RequestContext) {
+    return this.monitoring(input, ctx, true);
+  }
+
+  disableEnhancedMonitoring(input: K.DisableEnhancedMonitoringInput, ctx: RequestContext) {
+    return this.monitoring(input, ctx, false);
+  }
+
+  describeLimits(_input: K.DescribeLimitsInput, ctx: RequestContext): K.DescribeLimitsOutput {
+    const mine = this.streams.listStreams(ctx.caller.account, ctx.caller.region);
+    return {
+      ShardLimit: SHARD_LIMIT,
+      OpenShardCount: mine.reduce(
+        (n, s) => n + this.streams.shards(s.arn).filter((x) => !x.endingSequenceNumber).length,
+        0,
+      ),
+      OnDemandStreamCount: mine.filter((s) => s.mode === 'ON_DEMAND').length,
+      OnDemandStreamCountLimit: ON_DEMAND_STREAM_LIMIT,
+    };
+  }
+
+  async updateMaxRecordSize(input: K.UpdateMaxRecordSizeInput, ctx: RequestContext): Promise<void> {
+    const stream = this.stream(input, ctx);
+    const size = input.MaxRecordSizeInKiB ?? 0;
+    if (size < 1024 || size > 10240) {
+      throw kinesisError.validation(
+        `1 validation error detected: Value '${size}' at 'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value between 1024 and 10240`,
+      );
+    }
+    await this.streams.updateStream({ ...stream, maxRecordSizeKiB: size });
+  }
+
   // ---- tags -----------------------------------------------------------------
+
+  /** TagResource and friends name the stream by ARN. */
+  private byResource(arn: string | undefined, ctx: RequestContext): StreamRecord {
+    if (!arn || !arn.startsWith('arn:aws:kinesis:'))
+      throw kinesisError.invalidArgument(`ResourceARN ${arn} is invalid.`);
+    return this.stream({ StreamARN: arn }, ctx);
+  }
+
+  async tagResource(input: K.TagResourceInput, ctx: RequestContext): Promise<void> {
+    await this.addTagsToStream(
+      { StreamARN: this.byResource(input.ResourceARN, ctx).arn, Tags: input.Tags },
+      ctx,
+    );
+  }
+
+  async untagResource(input: K.UntagResourceInput, ctx: RequestContext): Promise<void> {
+    await this.removeTagsFromStream(
+      { StreamARN: this.byResource(input.ResourceARN, ctx).arn, TagKeys: input.TagKeys },
+      ctx,
+    );
+  }
+
+  listTagsForResource(input: K.ListTagsForResourceInput, ctx: RequestContext): K.ListTagsForResourceOutput {
+    const stream = this.byResource(input.ResourceARN, ctx);
+    return { Tags: Object.entries(stream.tags).map(([Key, Value]) => ({ Key, Value })) };
+  }
 
   async addTagsToStream(input: K.AddTagsToStreamInput, ctx: RequestContext): Promise<void> {
     const stream = this.stream(input, ctx);
