@@ -265,6 +265,12 @@ export interface StreamStorage {
   ): StoredStreamRecord[];
   /** The newest record's sequence number in a shard, or undefined when it holds none. */
   lastSequence(arn: string, shardId: string): bigint | undefined;
+  /** Closes `parents` and opens one child per range; each child names its parent and adjacent parent. */
+  reshard(
+    arn: string,
+    parents: string[],
+    children: Array<{ start: bigint; end: bigint; parentShardId: string; adjacentParentShardId?: string }>,
+  ): Promise<ShardInfo[]>;
   /** The last record that arrived before `time`, for AT_TIMESTAMP iterators. */
   sequenceBefore(arn: string, shardId: string, time: number): bigint | undefined;
   reset(): Promise<void>;

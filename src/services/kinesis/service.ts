@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type * as K from '@aws-sdk/client-kinesis';
 import type { Clock } from '../../core/clock.js';
 import type { RequestContext } from '../../protocols/service.js';
-import type { ShardInfo, StreamRecord, StreamStorage } from '../../storage/types.js';
+import type { ShardInfo, StoredStreamRecord, StreamRecord, StreamStorage } from '../../storage/types.js';
 import { kinesisError } from './errors.js';
 import { decodeIterator, encodeIterator } from './iterators.js';
 
@@ -16,7 +16,8 @@ const MAX_GET_RECORDS = 10_000;
 const MAX_GET_BYTES = 10 * 1024 * 1024;
 const MAX_PUT_RECORDS = 500;
 const MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024;
-const MAX_HASH_KEY = (1n << 128n) - 1n;
+const HASH_SPACE = 1n << 128n;
+const MAX_HASH_KEY = HASH_SPACE - 1n;
 const MAX_TAGS = 50;
 // Kinesis API Reference, IncreaseStreamRetentionPeriod: 24 hours to 365 days.
 const MIN_RETENTION_HOURS = 24;
@@ -386,18 +387,157 @@ export class KinesisService {
     const last = records.length > 0 ? BigInt(records[records.length - 1].sequenceNumber) : position.after;
     const newest = this.streams.lastSequence(stream.arn, position.shardId);
     const next = this.streams.read(stream.arn, position.shardId, last, 1, MAX_GET_BYTES)[0];
+    // A closed shard read to its end names its children and hands out no further iterator.
+    const shard = this.streams.shards(stream.arn).find((s) => s.id === position.shardId);
+    if (shard?.endingSequenceNumber && !next) {
+      const children = this.streams
+        .shards(stream.arn)
+        .filter((s) => s.parentShardId === shard.id || s.adjacentParentShardId === shard.id);
+      return {
+        Records: records.map((r) => this.recordView(stream, r)),
+        MillisBehindLatest: 0,
+        ChildShards: children.map((c) => ({
+          ShardId: c.id,
+          ParentShards: [c.parentShardId, c.adjacentParentShardId].filter(
+            (p): p is string => p !== undefined,
+          ),
+          HashKeyRange: { StartingHashKey: c.startingHashKey, EndingHashKey: c.endingHashKey },
+        })),
+      };
+    }
     return {
-      Records: records.map((r) => ({
-        SequenceNumber: r.sequenceNumber,
-        ApproximateArrivalTimestamp: new Date(r.arrivedAt),
-        Data: r.data,
-        PartitionKey: r.partitionKey,
-        EncryptionType: stream.encryption ? 'KMS' : undefined,
-      })),
+      Records: records.map((r) => this.recordView(stream, r)),
       NextShardIterator: encodeIterator({ ...position, after: last, issuedAt: now }),
       // How far this answer is from the tip: nothing left to read is 0.
       MillisBehindLatest: newest === undefined || last >= newest || !next ? 0 : now - next.arrivedAt,
     };
+  }
+
+  // ---- resharding -------------------------------------------------------------
+
+  private openShard(stream: StreamRecord, id: string | undefined): ShardInfo {
+    const shard = this.streams.shards(stream.arn).find((s) => s.id === id);
+    if (!shard) {
+      throw kinesisError.notFoundText(
+        `Shard ${id} in stream ${stream.name} under account ${stream.account} does not exist`,
+      );
+    }
+    if (shard.endingSequenceNumber) {
+      throw kinesisError.invalidArgument(
+        `Shard ${id} in stream ${stream.name} under account ${stream.account} has already been merged or split, and thus is not eligible for merging or splitting.`,
+      );
+    }
+    return shard;
+  }
+
+  private checkProvisioned(stream: StreamRecord, operation: string): void {
+    if (stream.mode === 'ON_DEMAND') {
+      throw kinesisError.validation(`${operation} is not supported for streams in ON_DEMAND mode.`);
+    }
+  }
+
+  async splitShard(input: K.SplitShardInput, ctx: RequestContext): Promise<void> {
+    const stream = this.stream(input, ctx);
+    this.checkProvisioned(stream, 'SplitShard');
+    const shard = this.openShard(stream, input.ShardToSplit);
+    const start = BigInt(shard.startingHashKey);
+    const end = BigInt(shard.endingHashKey);
+    const at = /^\d{1,39}$/.test(input.NewStartingHashKey ?? '') ? BigInt(input.NewStartingHashKey!) : -1n;
+    if (at <= start || at > end) {
+      throw kinesisError.invalidArgument(
+        `NewStartingHashKey ${input.NewStartingHashKey} used in SplitShard() on shard ${shard.id} in stream ${stream.name} under account ${stream.account} is not both greater than one plus the shard's StartingHashKey ${start} and less than the shard's EndingHashKey ${end}.`,
+      );
+    }
+    await this.streams.reshard(
+      stream.arn,
+      [shard.id],
+      [
+        { start, end: at - 1n, parentShardId: shard.id },
+        { start: at, end, parentShardId: shard.id },
+      ],
+    );
+  }
+
+  async mergeShards(input: K.MergeShardsInput, ctx: RequestContext): Promise<void> {
+    const stream = this.stream(input, ctx);
+    this.checkProvisioned(stream, 'MergeShards');
+    const a = this.openShard(stream, input.ShardToMerge);
+    const b = this.openShard(stream, input.AdjacentShardToMerge);
+    const [low, high] = BigInt(a.startingHashKey) < BigInt(b.startingHashKey) ? [a, b] : [b, a];
+    if (BigInt(low.endingHashKey) + 1n !== BigInt(high.startingHashKey)) {
+      throw kinesisError.invalidArgument(
+        `Shards ${a.id} and ${b.id} in stream ${stream.name} under account ${stream.account} are not an adjacent pair of shards eligible for merging`,
+      );
+    }
+    await this.streams.reshard(
+      stream.arn,
+      [a.id, b.id],
+      [
+        {
+          start: BigInt(low.startingHashKey),
+          end: BigInt(high.endingHashKey),
+          parentShardId: a.id,
+          adjacentParentShardId: b.id,
+        },
+      ],
+    );
+  }
+
+  /**
+   * UNIFORM_SCALING: the open shards are replaced by `target` shards over equal ranges, each
+   * naming the old shards its range overlaps as parent and adjacent parent.
+   */
+  async updateShardCount(
+    input: K.UpdateShardCountInput,
+    ctx: RequestContext,
+  ): Promise<K.UpdateShardCountOutput> {
+    const stream = this.stream(input, ctx);
+    this.checkProvisioned(stream, 'UpdateShardCount');
+    if (input.ScalingType !== 'UNIFORM_SCALING') {
+      throw kinesisError.validation(
+        `1 validation error detected: Value '${input.ScalingType}' at 'scalingType' failed to satisfy constraint: Member must satisfy enum value set: [UNIFORM_SCALING]`,
+      );
+    }
+    const open = this.streams.shards(stream.arn).filter((s) => !s.endingSequenceNumber);
+    const current = open.length;
+    const target = input.TargetShardCount ?? 0;
+    if (target < 1 || target > current * 2 || target * 2 < current) {
+      throw kinesisError.invalidArgument(
+        `UpdateShardCount can scale a stream only between half and double its current open shard count (${current}); ${target} was asked for stream ${stream.name} under account ${stream.account}.`,
+      );
+    }
+    if (target > SHARD_LIMIT)
+      throw kinesisError.limitExceeded(
+        `The target shard count exceeds the account's shard limit (${SHARD_LIMIT}).`,
+      );
+    const children = Array.from({ length: target }, (_, i) => {
+      const start = (HASH_SPACE * BigInt(i)) / BigInt(target);
+      const end = (HASH_SPACE * BigInt(i + 1)) / BigInt(target) - 1n;
+      const overlapping = open.filter(
+        (s) => BigInt(s.startingHashKey) <= end && BigInt(s.endingHashKey) >= start,
+      );
+      return { start, end, parentShardId: overlapping[0].id, adjacentParentShardId: overlapping[1]?.id };
+    });
+    await this.streams.reshard(
+      stream.arn,
+      open.map((s) => s.id),
+      children,
+    );
+    return {
+      StreamName: stream.name,
+      StreamARN: stream.arn,
+      CurrentShardCount: current,
+      TargetShardCount: target,
+    };
+  }
+
+  async updateStreamMode(input: K.UpdateStreamModeInput, ctx: RequestContext): Promise<void> {
+    const stream = this.stream({ StreamARN: input.StreamARN }, ctx);
+    const mode = input.StreamModeDetails?.StreamMode;
+    if (mode !== 'PROVISIONED' && mode !== 'ON_DEMAND') {
+      throw kinesisError.validation(`StreamMode must be PROVISIONED or ON_DEMAND.`);
+    }
+    await this.streams.updateStream({ ...stream, mode });
   }
 
   // ---- stream settings -------------------------------------------------------
@@ -521,6 +661,16 @@ export class KinesisService {
       );
     }
     await this.streams.updateStream({ ...stream, maxRecordSizeKiB: size });
+  }
+
+  private recordView(stream: StreamRecord, r: StoredStreamRecord): K._Record {
+    return {
+      SequenceNumber: r.sequenceNumber,
+      ApproximateArrivalTimestamp: new Date(r.arrivedAt),
+      Data: r.data,
+      PartitionKey: r.partitionKey,
+      EncryptionType: stream.encryption ? 'KMS' : undefined,
+    };
   }
 
   // ---- tags -----------------------------------------------------------------

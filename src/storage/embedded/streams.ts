@@ -144,6 +144,42 @@ export class EmbeddedStreams implements StreamStorage {
     return out;
   }
 
+  async reshard(
+    arn: string,
+    parents: string[],
+    children: Array<{ start: bigint; end: bigint; parentShardId: string; adjacentParentShardId?: string }>,
+  ): Promise<ShardInfo[]> {
+    const s = this.state(arn);
+    // A parent's range of sequence numbers ends where the stream's counter stands: nothing more
+    // can arrive in it.
+    for (const id of parents) {
+      const parent = this.shard(s, id);
+      parent.info = {
+        ...parent.info,
+        endingSequenceNumber: (
+          SEQUENCE_BASE +
+          BigInt(s.shards.indexOf(parent)) * SHARD_FACTOR +
+          s.counter
+        ).toString(),
+      };
+    }
+    const made: ShardInfo[] = [];
+    for (const child of children) {
+      const index = s.shards.length;
+      const info: ShardInfo = {
+        id: shardId(index),
+        parentShardId: child.parentShardId,
+        adjacentParentShardId: child.adjacentParentShardId,
+        startingHashKey: child.start.toString(),
+        endingHashKey: child.end.toString(),
+        startingSequenceNumber: (SEQUENCE_BASE + BigInt(index) * SHARD_FACTOR + s.counter + 1n).toString(),
+      };
+      s.shards.push({ info, start: child.start, end: child.end, records: [] });
+      made.push(info);
+    }
+    return made;
+  }
+
   lastSequence(arn: string, id: string): bigint | undefined {
     const records = this.shard(this.state(arn), id).records;
     return records.length > 0 ? BigInt(records[records.length - 1].sequenceNumber) : undefined;

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListShardsCommand,
+  MergeShardsCommand,
+  PutRecordCommand,
+  SplitShardCommand,
+  UpdateShardCountCommand,
+} from '@aws-sdk/client-kinesis';
+import { credentials, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+
+// Kinesis guide, "Resharding a stream": a split or merge closes its parents; their records stay
+// readable, and a reader that reaches a parent's end is told its children (ChildShards).
+describe('Kinesis resharding', () => {
+  let server: RunningTideway;
+  let kinesis: KinesisClient;
+  before(async () => {
+    server = await startServer();
+    kinesis = new KinesisClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+    });
+  });
+  after(async () => {
+    kinesis.destroy();
+    await server.stop();
+  });
+
+  it('splits a shard, keeps the parent readable to its end, then points at its children', async () => {
+    const name = uniqueName('split');
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    await kinesis.send(
+      new PutRecordCommand({ StreamName: name, Data: new Uint8Array([1]), PartitionKey: 'before' }),
+    );
+    const middle = (1n << 127n).toString();
+    await kinesis.send(
+      new SplitShardCommand({
+        StreamName: name,
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: middle,
+      }),
+    );
+    const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: name }));
+    assert.deepEqual(
+      Shards?.map((s) => [
+        s.ShardId,
+        s.ParentShardId,
+        s.HashKeyRange?.StartingHashKey,
+        s.SequenceNumberRange?.EndingSequenceNumber !== undefined,
+      ]),
+      [
+        ['shardId-000000000000', undefined, '0', true],
+        ['shardId-000000000001', 'shardId-000000000000', '0', false],
+        ['shardId-000000000002', 'shardId-000000000000', middle, false],
+      ],
+    );
+    const after = await kinesis.send(
+      new PutRecordCommand({
+        StreamName: name,
+        Data: new Uint8Array([2]),
+        PartitionKey: 'k',
+        ExplicitHashKey: middle,
+      }),
+    );
+    assert.equal(after.ShardId, 'shardId-000000000002');
+    assert.ok(BigInt(after.SequenceNumber!) > BigInt(Shards![0].SequenceNumberRange!.EndingSequenceNumber!));
+    const { ShardIterator } = await kinesis.send(
+      new GetShardIteratorCommand({
+        StreamName: name,
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    const parent = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
+    assert.equal(parent.Records?.length, 1);
+    assert.equal(parent.NextShardIterator, undefined);
+    assert.deepEqual(
+      parent.ChildShards?.map((c) => [c.ShardId, c.ParentShards]),
+      [
+        ['shardId-000000000001', ['shardId-000000000000']],
+        ['shardId-000000000002', ['shardId-000000000000']],
+      ],
+    );
+    const again = await errorOf(() =>
+      kinesis.send(
+        new SplitShardCommand({
+          StreamName: name,
+          ShardToSplit: 'shardId-000000000000',
+          NewStartingHashKey: middle,
+        }),
+      ),
+    );
+    assert.equal(again.name, 'InvalidArgumentException');
+  });
+
+  it('merges adjacent shards only', async () => {
+    const name = uniqueName('merge');
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 3 }));
+    const apart = await errorOf(() =>
+      kinesis.send(
+        new MergeShardsCommand({
+          StreamName: name,
+          ShardToMerge: 'shardId-000000000000',
+          AdjacentShardToMerge: 'shardId-000000000002',
+        }),
+      ),
+    );
+    assert.equal(apart.name, 'InvalidArgumentException');
+    await kinesis.send(
+      new MergeShardsCommand({
+        StreamName: name,
+        ShardToMerge: 'shardId-000000000000',
+        AdjacentShardToMerge: 'shardId-000000000001',
+      }),
+    );
+    const { Shards } = await kinesis.send(
+      new ListShardsCommand({ StreamName: name, ShardFilter: { Type: 'AT_LATEST' } }),
+    );
+    const merged = Shards?.find((s) => s.ShardId === 'shardId-000000000003');
+    assert.equal(merged?.ParentShardId, 'shardId-000000000000');
+    assert.equal(merged?.AdjacentParentShardId, 'shardId-000000000001');
+    assert.equal(merged?.HashKeyRange?.StartingHashKey, '0');
+    assert.equal(Shards?.length, 2);
+  });
+
+  // Kinesis API Reference, UpdateShardCount: UNIFORM_SCALING, between half and double the open shards.
+  it('scales the shard count uniformly within half and double', async () => {
+    const name = uniqueName('scale');
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 2 }));
+    const out = await kinesis.send(
+      new UpdateShardCountCommand({ StreamName: name, TargetShardCount: 4, ScalingType: 'UNIFORM_SCALING' }),
+    );
+    assert.equal(out.CurrentShardCount, 2);
+    assert.equal(out.TargetShardCount, 4);
+    const { Shards } = await kinesis.send(
+      new ListShardsCommand({ StreamName: name, ShardFilter: { Type: 'AT_LATEST' } }),
+    );
+    assert.equal(Shards?.length, 4);
+    assert.ok(Shards?.every((s) => s.ParentShardId));
+    const tooFar = await errorOf(() =>
+      kinesis.send(
+        new UpdateShardCountCommand({
+          StreamName: name,
+          TargetShardCount: 9,
+          ScalingType: 'UNIFORM_SCALING',
+        }),
+      ),
+    );
+    assert.equal(tooFar.name, 'InvalidArgumentException');
+  });
+});
