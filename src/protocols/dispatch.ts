@@ -1,7 +1,9 @@
+import { CBOR_CONTENT_TYPE, decodeCbor, encodeCbor, encodeCborValue } from './cbor.js';
 import { CORAL, isServiceError, ServiceError as SE, type ServiceError } from './errors.js';
 import { decodeJson, encodeJson } from './json.js';
 import { decodeQuery, encodeXmlMembers, escapeXml, type QueryParams } from './query.js';
 import type { HttpReply, Operation, RequestContext, ServiceDefinition, WireProtocol } from './service.js';
+import type { StructureShape } from './shapes.js';
 
 function operationOf(service: ServiceDefinition, name: string, protocol: WireProtocol): Operation {
   // Own properties only: an operation named like an Object.prototype member is unknown, not a crash.
@@ -43,6 +45,45 @@ export function jsonError(service: ServiceDefinition, err: ServiceError, request
       message: err.message || undefined,
     }),
   };
+}
+
+/**
+ * Runs one operation for a request that arrived as awsJson over CBOR (`application/x-amz-cbor-1.1`,
+ * the Java SDKs' Kinesis wire format): the same operations and errors as awsJson, answered in CBOR.
+ */
+export async function dispatchCbor(
+  service: ServiceDefinition,
+  operationName: string,
+  body: Buffer,
+  ctx: RequestContext,
+): Promise<HttpReply> {
+  try {
+    const operation = operationOf(service, operationName, 'json');
+    const input = decodeCbor(operation.input, body, service.validation);
+    const output = await operation.handle(input, ctx);
+    return {
+      status: 200,
+      headers: { 'content-type': CBOR_CONTENT_TYPE, 'x-amzn-requestid': ctx.requestId },
+      body: encodeCbor(operation.output ?? EMPTY, output as Record<string, unknown> | undefined),
+    };
+  } catch (err) {
+    return cborError(service, toServiceError(err, ctx), ctx.requestId);
+  }
+}
+
+const EMPTY: StructureShape = { type: 'structure', members: {}, memberList: [], required: [] };
+
+/** An awsJson error in CBOR: a map of `__type` and `message`, with the status JSON would have. */
+export function cborError(service: ServiceDefinition, err: ServiceError, requestId: string): HttpReply {
+  const json = service.json!;
+  const headers: Record<string, string> = {
+    'content-type': CBOR_CONTENT_TYPE,
+    'x-amzn-requestid': requestId,
+  };
+  if (json.queryCompatible) headers['x-amzn-query-error'] = `${err.queryCode};${err.fault}`;
+  const payload: Record<string, string> = { __type: `${err.namespace ?? json.errorNamespace}${err.code}` };
+  if (err.message) payload.message = err.message;
+  return { status: err.status, headers, body: encodeCborValue(payload) };
 }
 
 /** Runs one operation for a request that arrived as awsQuery. */

@@ -36,6 +36,8 @@ export interface ServiceDefinition {
     errorNamespace: string;
     /** Query-compatible services also send the awsQuery code in `x-amzn-query-error`. */
     queryCompatible: boolean;
+    /** Also answers awsJson over CBOR (`application/x-amz-cbor-1.1`), as the Java SDKs send to Kinesis. */
+    cbor?: boolean;
   };
   query?: { version: string; xmlNamespace: string };
   operations: Record<string, Operation>;

@@ -2,7 +2,8 @@ import { accountForAccessKey, type Caller } from '../core/accounts.js';
 import type { Clock } from '../core/clock.js';
 import { newRequestId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
-import { dispatchJson, dispatchQuery } from '../protocols/dispatch.js';
+import { CBOR_CONTENT_TYPE } from '../protocols/cbor.js';
+import { dispatchCbor, dispatchJson, dispatchQuery } from '../protocols/dispatch.js';
 import { escapeXml, parseForm, type QueryParams } from '../protocols/query.js';
 import type { HttpReply, RequestContext, ServiceDefinition, WireProtocol } from '../protocols/service.js';
 import { type AdminHost, handleAdmin } from './admin.js';
@@ -192,7 +193,10 @@ async function handle(
   );
   const reply =
     found.protocol === 'json'
-      ? await dispatchJson(found.service, found.operation, body, ctx)
+      ? // One flag read for services without CBOR; the content type is looked at only for those with it.
+        found.service.json!.cbor && contentType.startsWith(CBOR_CONTENT_TYPE)
+        ? await dispatchCbor(found.service, found.operation, body, ctx)
+        : await dispatchJson(found.service, found.operation, body, ctx)
       : await dispatchQuery(found.service, found.operation, params!, ctx);
   return { reply, service: found.service.name, operation: found.operation };
 }

@@ -677,7 +677,7 @@ export class KinesisService {
 
   /** TagResource and friends name the stream by ARN. */
   private byResource(arn: string | undefined, ctx: RequestContext): StreamRecord {
-    if (!arn || !arn.startsWith('arn:aws:kinesis:'))
+    if (!arn?.startsWith('arn:aws:kinesis:'))
       throw kinesisError.invalidArgument(`ResourceARN ${arn} is invalid.`);
     return this.stream({ StreamARN: arn }, ctx);
   }
