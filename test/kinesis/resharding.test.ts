@@ -4,14 +4,15 @@ import {
   CreateStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  KinesisClient,
+  type KinesisClient,
   ListShardsCommand,
   MergeShardsCommand,
   PutRecordCommand,
   SplitShardCommand,
   UpdateShardCountCommand,
 } from '@aws-sdk/client-kinesis';
-import { credentials, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import { kinesisClient } from '../support/kinesis.js';
+import { errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
 // Kinesis guide, "Resharding a stream": a split or merge closes its parents; their records stay
 // readable, and a reader that reaches a parent's end is told its children (ChildShards).
@@ -20,12 +21,7 @@ describe('Kinesis resharding', () => {
   let kinesis: KinesisClient;
   before(async () => {
     server = await startServer();
-    kinesis = new KinesisClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials,
-      maxAttempts: 1,
-    });
+    kinesis = kinesisClient(server.endpoint);
   });
   after(async () => {
     kinesis.destroy();

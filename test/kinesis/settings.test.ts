@@ -10,7 +10,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   IncreaseStreamRetentionPeriodCommand,
-  KinesisClient,
+  type KinesisClient,
   ListTagsForResourceCommand,
   PutRecordCommand,
   StartStreamEncryptionCommand,
@@ -19,26 +19,15 @@ import {
   UntagResourceCommand,
   UpdateMaxRecordSizeCommand,
 } from '@aws-sdk/client-kinesis';
-import {
-  advance,
-  credentials,
-  errorOf,
-  type RunningTideway,
-  startServer,
-  uniqueName,
-} from '../support/tideway.js';
+import { kinesisClient } from '../support/kinesis.js';
+import { advance, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
 describe('Kinesis stream settings', () => {
   let server: RunningTideway;
   let kinesis: KinesisClient;
   before(async () => {
     server = await startServer();
-    kinesis = new KinesisClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials,
-      maxAttempts: 1,
-    });
+    kinesis = kinesisClient(server.endpoint);
   });
   after(async () => {
     kinesis.destroy();

@@ -8,7 +8,7 @@ import {
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  KinesisClient,
+  type KinesisClient,
   ListShardsCommand,
   ListStreamsCommand,
   ListTagsForStreamCommand,
@@ -17,14 +17,8 @@ import {
   RemoveTagsFromStreamCommand,
   waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
-import {
-  advance,
-  credentials,
-  errorOf,
-  type RunningTideway,
-  startServer,
-  uniqueName,
-} from '../support/tideway.js';
+import { kinesisClient } from '../support/kinesis.js';
+import { advance, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const decode = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
@@ -35,12 +29,7 @@ describe('Kinesis streams and records (default client, h2c)', () => {
   let kinesis: KinesisClient;
   before(async () => {
     server = await startServer();
-    kinesis = new KinesisClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials,
-      maxAttempts: 1,
-    });
+    kinesis = kinesisClient(server.endpoint);
   });
   after(async () => {
     kinesis.destroy();
