@@ -1,4 +1,5 @@
-import { Decoder, Encoder, Tag } from 'cbor-x';
+import { createRequire } from 'node:module';
+import type { Tag as CborTag, Decoder, Encoder } from 'cbor-x';
 import type { Shape, StructureShape, ValidationErrors } from './shapes.js';
 
 /**
@@ -17,15 +18,33 @@ export const CBOR_CONTENT_TYPE = 'application/x-amz-cbor-1.1';
 // 64-bit integer heads (Jackson writes epoch milliseconds with one) come back as numbers, as JSON's do.
 // (A documented option its type declarations lack, hence the variable.)
 const decoderOptions = { mapsAsObjects: true, useRecords: false, int64AsNumber: true };
-const decoder = new Decoder(decoderOptions);
 
-// Plain CBOR only: no record or typed-array extensions a Java client could not read.
-const encoder = new Encoder({
-  useRecords: false,
-  mapsAsObjects: true,
-  variableMapSize: true,
-  tagUint8Array: false,
-});
+interface Cbor {
+  decoder: Decoder;
+  encoder: Encoder;
+  Tag: typeof CborTag;
+}
+let loaded: Cbor | undefined;
+
+// cbor-x is loaded on the first CBOR request: only Java clients of Kinesis send one, and every
+// start would otherwise pay for it (cold start is measured against a bare Node server).
+function cbor(): Cbor {
+  if (!loaded) {
+    const lib = createRequire(import.meta.url)('cbor-x') as typeof import('cbor-x');
+    loaded = {
+      decoder: new lib.Decoder(decoderOptions),
+      // Plain CBOR only: no record or typed-array extensions a Java client could not read.
+      encoder: new lib.Encoder({
+        useRecords: false,
+        mapsAsObjects: true,
+        variableMapSize: true,
+        tagUint8Array: false,
+      }),
+      Tag: lib.Tag,
+    };
+  }
+  return loaded;
+}
 
 /** The tag RFC 8949 gives epoch-based date/time, over milliseconds as the Java SDK uses it. */
 const EPOCH_TAG = 1;
@@ -40,7 +59,7 @@ export function decodeCbor(
   if (body.length === 0) throw errors.malformed('');
   let parsed: unknown;
   try {
-    parsed = decoder.decode(body);
+    parsed = cbor().decoder.decode(body);
   } catch {
     throw errors.malformed('The request body is not well-formed CBOR.');
   }
@@ -159,7 +178,7 @@ export function encodeCbor(shape: StructureShape, value: Record<string, unknown>
 export function encodeCborValue(value: unknown): Buffer {
   // cbor-x hands back a view of its shared buffer that a later encode may overwrite: the reply
   // is written after other requests may have run, so it gets bytes of its own.
-  return Buffer.from(encoder.encode(value));
+  return Buffer.from(cbor().encoder.encode(value));
 }
 
 function encodeValue(shape: Shape, value: unknown): unknown {
@@ -186,7 +205,7 @@ function encodeValue(shape: Shape, value: unknown): unknown {
       return Buffer.isBuffer(value) ? value : toBuffer(value as Uint8Array);
     case 'timestamp': {
       const millis = value instanceof Date ? value.getTime() : Math.round((value as number) * 1000);
-      return new Tag(wholeNumber(millis), EPOCH_TAG);
+      return new (cbor().Tag)(wholeNumber(millis), EPOCH_TAG);
     }
     case 'integer':
     case 'long':
