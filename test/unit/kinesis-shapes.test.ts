@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import * as kinesisSdk from '@aws-sdk/client-kinesis';
@@ -16,29 +13,16 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-
 import { decodeJson, encodeJson } from '../../src/protocols/json.js';
-import type { Shape, StructureShape, ValidationErrors } from '../../src/protocols/shapes.js';
+import type { Shape, StructureShape } from '../../src/protocols/shapes.js';
 import {
   KINESIS_SHAPES,
   type KinesisOperationName,
   SUBSCRIBE_TO_SHARD_EVENT,
 } from '../../src/services/kinesis/shapes.js';
+import { plainErrors, sdkCommandNames } from '../support/sdk-schemas.js';
 
-const errors: ValidationErrors = {
-  missing: (path) => new Error(`missing ${path}`),
-  invalidType: (path, value, expected) => new Error(`${path}: ${String(value)} is not a ${expected}`),
-  malformed: (detail) => new Error(`malformed: ${detail}`),
-};
-
-const sdkRoot = dirname(createRequire(import.meta.url).resolve('@aws-sdk/client-kinesis'));
-
-function sdkCommandNames(): string[] {
-  return readdirSync(join(sdkRoot, '..', 'dist-types', 'commands'))
-    .filter((f) => f.endsWith('Command.d.ts'))
-    .map((f) => f.slice(0, -'Command.d.ts'.length))
-    .sort();
-}
+const errors = plainErrors;
 
 // ---------------------------------------------------------------------------
 // Structural comparison with the SDK's own schemas (generated from the Smithy
@@ -137,7 +121,7 @@ function membersOfKind(shape: Shape, kind: string, path: string, out: Set<string
 
 describe('KINESIS_SHAPES', () => {
   it('has exactly the operations of the SDK (one per command)', () => {
-    const names = sdkCommandNames();
+    const names = sdkCommandNames('@aws-sdk/client-kinesis');
     assert.equal(names.length, 45);
     assert.deepEqual(Object.keys(KINESIS_SHAPES).sort(), names);
   });

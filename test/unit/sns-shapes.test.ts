@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import * as snsSdk from '@aws-sdk/client-sns';
@@ -31,23 +28,11 @@ import {
 } from '@aws-sdk/client-sns';
 
 import { decodeQuery, encodeXmlMembers, parseForm, type QueryParams } from '../../src/protocols/query.js';
-import type { Shape, StructureShape, ValidationErrors } from '../../src/protocols/shapes.js';
+import type { Shape, StructureShape } from '../../src/protocols/shapes.js';
 import { SNS_SHAPES, type SnsOperationName } from '../../src/services/sns/shapes.js';
+import { plainErrors, sdkCommandNames } from '../support/sdk-schemas.js';
 
-const errors: ValidationErrors = {
-  missing: (path) => new Error(`missing ${path}`),
-  invalidType: (path, value, expected) => new Error(`${path}: ${String(value)} is not a ${expected}`),
-  malformed: (detail) => new Error(`malformed: ${detail}`),
-};
-
-const sdkRoot = dirname(createRequire(import.meta.url).resolve('@aws-sdk/client-sns'));
-
-function sdkCommandNames(): string[] {
-  return readdirSync(join(sdkRoot, '..', 'dist-types', 'commands'))
-    .filter((f) => f.endsWith('Command.d.ts'))
-    .map((f) => f.slice(0, -'Command.d.ts'.length))
-    .sort();
-}
+const errors = plainErrors;
 
 // ---------------------------------------------------------------------------
 // Structural comparison with the SDK's own schemas (generated from the Smithy
@@ -156,7 +141,7 @@ function memberOrder(schema: unknown): string[] {
 
 describe('SNS_SHAPES', () => {
   it('has exactly the operations of the SDK (one per command)', () => {
-    const names = sdkCommandNames();
+    const names = sdkCommandNames('@aws-sdk/client-sns');
     assert.equal(names.length, 42);
     assert.deepEqual(Object.keys(SNS_SHAPES).sort(), names);
   });
