@@ -226,6 +226,9 @@ export interface ShardInfo {
   startingSequenceNumber: string;
   /** Set once the shard is closed by a reshard. */
   endingSequenceNumber?: string;
+  /** When the shard opened and, once resharded away, closed (clock ms). */
+  openedAt: number;
+  closedAt?: number;
 }
 
 export interface NewStreamRecord {

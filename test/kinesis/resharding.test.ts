@@ -8,11 +8,12 @@ import {
   ListShardsCommand,
   MergeShardsCommand,
   PutRecordCommand,
+  type ShardFilter,
   SplitShardCommand,
   UpdateShardCountCommand,
 } from '@aws-sdk/client-kinesis';
 import { kinesisClient } from '../support/kinesis.js';
-import { errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import { advance, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
 // Kinesis guide, "Resharding a stream": a split or merge closes its parents; their records stay
 // readable, and a reader that reaches a parent's end is told its children (ChildShards).
@@ -93,6 +94,43 @@ describe('Kinesis resharding', () => {
       ),
     );
     assert.equal(again.name, 'InvalidArgumentException');
+  });
+
+  // Kinesis API Reference, ShardFilter: AT_ filters list the shards open at one moment, FROM_ filters
+  // every shard open at or after it.
+  it('filters ListShards by the moment shards were open', async () => {
+    const name = uniqueName('filter');
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    const created = server.clock.now();
+    await advance(server, 10);
+    await kinesis.send(
+      new SplitShardCommand({
+        StreamName: name,
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: '1000',
+      }),
+    );
+    const split = server.clock.now();
+    await advance(server, 10);
+    const ids = async (ShardFilter: ShardFilter) =>
+      (await kinesis.send(new ListShardsCommand({ StreamName: name, ShardFilter }))).Shards?.map(
+        (s) => s.ShardId,
+      );
+    const parent = ['shardId-000000000000'];
+    const children = ['shardId-000000000001', 'shardId-000000000002'];
+    assert.deepEqual(await ids({ Type: 'AT_TIMESTAMP', Timestamp: new Date(created + 5000) }), parent);
+    assert.deepEqual(await ids({ Type: 'AT_TIMESTAMP', Timestamp: new Date(split + 5000) }), children);
+    assert.deepEqual(await ids({ Type: 'FROM_TIMESTAMP', Timestamp: new Date(created + 5000) }), [
+      ...parent,
+      ...children,
+    ]);
+    assert.deepEqual(await ids({ Type: 'AT_TRIM_HORIZON' }), parent);
+    assert.deepEqual(await ids({ Type: 'FROM_TRIM_HORIZON' }), [...parent, ...children]);
+    assert.deepEqual(await ids({ Type: 'AT_LATEST' }), children);
+    // Once the parent's day of retention has passed, the trim horizon starts at the children.
+    await advance(server, 24 * 3600);
+    assert.deepEqual(await ids({ Type: 'AT_TRIM_HORIZON' }), children);
+    assert.deepEqual(await ids({ Type: 'FROM_TRIM_HORIZON' }), children);
   });
 
   it('merges adjacent shards only', async () => {

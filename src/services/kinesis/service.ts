@@ -228,7 +228,7 @@ export class KinesisService {
     const exclusiveStart =
       input.ShardFilter?.Type === 'AFTER_SHARD_ID' ? input.ShardFilter.ShardId : input.ExclusiveStartShardId;
     if (exclusiveStart !== undefined) shards = shards.filter((s) => s.id > exclusiveStart);
-    if (input.ShardFilter?.Type === 'AT_LATEST') shards = shards.filter((s) => !s.endingSequenceNumber);
+    shards = this.filterShards(shards, input.ShardFilter, stream);
     const limit = input.MaxResults ?? 1000;
     const page = shards.slice(from, from + limit);
     const more = from + limit < shards.length;
@@ -236,6 +236,35 @@ export class KinesisService {
       Shards: page.map((s) => this.shardView(s)),
       NextToken: more ? Buffer.from(`${stream.arn}\n${from + limit}`).toString('base64url') : undefined,
     };
+  }
+
+  /**
+   * ListShards' ShardFilter (Kinesis API Reference, ShardFilter): AT_ filters give the shards open
+   * at one moment, FROM_ filters every shard open at or after it; the trim horizon is the oldest
+   * moment the retention period still keeps.
+   */
+  private filterShards(shards: ShardInfo[], filter: K.ShardFilter | undefined, stream: StreamRecord): ShardInfo[] {
+    const openAt = (t: number) => (s: ShardInfo) => s.openedAt <= t && (s.closedAt === undefined || s.closedAt > t);
+    const openSince = (t: number) => (s: ShardInfo) => s.closedAt === undefined || s.closedAt > t;
+    const trimHorizon = this.clock.now() - stream.retentionHours * 3_600_000;
+    const at = () => {
+      if (!filter?.Timestamp) throw kinesisError.invalidArgument(`Timestamp is required for ShardFilter type ${filter?.Type}.`);
+      return filter.Timestamp.getTime();
+    };
+    switch (filter?.Type) {
+      case 'AT_LATEST':
+        return shards.filter((s) => s.closedAt === undefined);
+      case 'AT_TRIM_HORIZON':
+        return shards.filter(openAt(Math.max(trimHorizon, stream.createdAt)));
+      case 'FROM_TRIM_HORIZON':
+        return shards.filter(openSince(trimHorizon));
+      case 'AT_TIMESTAMP':
+        return shards.filter(openAt(at()));
+      case 'FROM_TIMESTAMP':
+        return shards.filter(openSince(at()));
+      default:
+        return shards;
+    }
   }
 
   // ---- records --------------------------------------------------------------

@@ -60,6 +60,7 @@ export class EmbeddedStreams implements StreamStorage {
           startingHashKey: start.toString(),
           endingHashKey: end.toString(),
           startingSequenceNumber: (SEQUENCE_BASE + BigInt(i) * SHARD_FACTOR).toString(),
+          openedAt: stream.createdAt,
         },
         start,
         end,
@@ -161,6 +162,7 @@ export class EmbeddedStreams implements StreamStorage {
           BigInt(s.shards.indexOf(parent)) * SHARD_FACTOR +
           s.counter
         ).toString(),
+        closedAt: this.clock.now(),
       };
     }
     const made: ShardInfo[] = [];
@@ -173,6 +175,7 @@ export class EmbeddedStreams implements StreamStorage {
         startingHashKey: child.start.toString(),
         endingHashKey: child.end.toString(),
         startingSequenceNumber: (SEQUENCE_BASE + BigInt(index) * SHARD_FACTOR + s.counter + 1n).toString(),
+        openedAt: this.clock.now(),
       };
       s.shards.push({ info, start: child.start, end: child.end, records: [] });
       made.push(info);
