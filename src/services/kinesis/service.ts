@@ -243,12 +243,18 @@ export class KinesisService {
    * at one moment, FROM_ filters every shard open at or after it; the trim horizon is the oldest
    * moment the retention period still keeps.
    */
-  private filterShards(shards: ShardInfo[], filter: K.ShardFilter | undefined, stream: StreamRecord): ShardInfo[] {
-    const openAt = (t: number) => (s: ShardInfo) => s.openedAt <= t && (s.closedAt === undefined || s.closedAt > t);
+  private filterShards(
+    shards: ShardInfo[],
+    filter: K.ShardFilter | undefined,
+    stream: StreamRecord,
+  ): ShardInfo[] {
+    const openAt = (t: number) => (s: ShardInfo) =>
+      s.openedAt <= t && (s.closedAt === undefined || s.closedAt > t);
     const openSince = (t: number) => (s: ShardInfo) => s.closedAt === undefined || s.closedAt > t;
     const trimHorizon = this.clock.now() - stream.retentionHours * 3_600_000;
     const at = () => {
-      if (!filter?.Timestamp) throw kinesisError.invalidArgument(`Timestamp is required for ShardFilter type ${filter?.Type}.`);
+      if (!filter?.Timestamp)
+        throw kinesisError.invalidArgument(`Timestamp is required for ShardFilter type ${filter?.Type}.`);
       return filter.Timestamp.getTime();
     };
     switch (filter?.Type) {
