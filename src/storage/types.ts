@@ -248,7 +248,7 @@ export interface StoredStreamRecord {
 /** Kinesis streams: records appended per shard under strictly increasing sequence numbers. */
 export interface StreamStorage {
   createStream(stream: StreamRecord, shardCount: number): Promise<void>;
-  getStream(account: string, region: string, name: string): StreamRecord | undefined;
+  getStream(arn: string): StreamRecord | undefined;
   listStreams(account: string, region: string): StreamRecord[];
   updateStream(stream: StreamRecord): Promise<void>;
   deleteStream(arn: string): Promise<void>;

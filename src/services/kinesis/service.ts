@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type * as K from '@aws-sdk/client-kinesis';
+import { formatArn } from '../../core/arn.js';
 import type { Clock } from '../../core/clock.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { ShardInfo, StoredStreamRecord, StreamRecord, StreamStorage } from '../../storage/types.js';
@@ -35,6 +36,10 @@ const SHARD_METRICS: string[] = [
 const SHARD_LIMIT = 500;
 const ON_DEMAND_STREAM_LIMIT = 50;
 
+function streamArn(region: string, account: string, name: string): string {
+  return formatArn('kinesis', region, account, `stream/${name}`);
+}
+
 function encryptionType(stream: StreamRecord): 'KMS' | 'NONE' {
   return stream.encryption ? 'KMS' : 'NONE';
 }
@@ -45,10 +50,6 @@ export class KinesisService {
     private readonly streams: StreamStorage,
     private readonly clock: Clock,
   ) {}
-
-  private arnOf(ctx: RequestContext, name: string): string {
-    return `arn:aws:kinesis:${ctx.caller.region}:${ctx.caller.account}:stream/${name}`;
-  }
 
   /** A stream named by StreamName or StreamARN (Kinesis accepts either wherever it takes a stream). */
   private stream(input: { StreamName?: string; StreamARN?: string }, ctx: RequestContext): StreamRecord {
@@ -66,7 +67,7 @@ export class KinesisService {
     }
     if (name === undefined)
       throw kinesisError.invalidArgument('Either StreamName or StreamARN must be provided.');
-    const stream = this.streams.getStream(account, region, name);
+    const stream = this.streams.getStream(streamArn(region, account, name));
     if (!stream || stream.account !== ctx.caller.account) throw kinesisError.notFound(name, account);
     return stream;
   }
@@ -92,12 +93,13 @@ export class KinesisService {
         `1 validation error detected: Value '${shardCount}' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1`,
       );
     }
-    if (this.streams.getStream(ctx.caller.account, ctx.caller.region, name)) {
+    const arn = streamArn(ctx.caller.region, ctx.caller.account, name);
+    if (this.streams.getStream(arn)) {
       throw kinesisError.inUse(`Stream ${name} under account ${ctx.caller.account} already exists.`);
     }
     await this.streams.createStream(
       {
-        arn: this.arnOf(ctx, name),
+        arn,
         name,
         account: ctx.caller.account,
         region: ctx.caller.region,

@@ -36,17 +36,15 @@ export function shardId(index: number): string {
  * search for its starting point and a slice.
  */
 export class EmbeddedStreams implements StreamStorage {
+  /** By stream ARN, which names account, region and stream: every record call looks one up. */
   private readonly streams = new Map<string, StreamState>();
 
   constructor(private readonly clock: Clock) {}
 
-  private key(account: string, region: string, name: string): string {
-    return `${account}/${region}/${name}`;
-  }
-
   private state(arn: string): StreamState {
-    for (const s of this.streams.values()) if (s.record.arn === arn) return s;
-    throw new Error(`stream ${arn} is not known to the engine`);
+    const s = this.streams.get(arn);
+    if (!s) throw new Error(`stream ${arn} is not known to the engine`);
+    return s;
   }
 
   async createStream(stream: StreamRecord, shardCount: number): Promise<void> {
@@ -67,15 +65,15 @@ export class EmbeddedStreams implements StreamStorage {
         records: [],
       });
     }
-    this.streams.set(this.key(stream.account, stream.region, stream.name), {
+    this.streams.set(stream.arn, {
       record: stream,
       shards,
       counter: 0n,
     });
   }
 
-  getStream(account: string, region: string, name: string): StreamRecord | undefined {
-    return this.streams.get(this.key(account, region, name))?.record;
+  getStream(arn: string): StreamRecord | undefined {
+    return this.streams.get(arn)?.record;
   }
 
   listStreams(account: string, region: string): StreamRecord[] {
@@ -89,8 +87,8 @@ export class EmbeddedStreams implements StreamStorage {
   }
 
   async deleteStream(arn: string): Promise<void> {
-    const s = this.state(arn);
-    this.streams.delete(this.key(s.record.account, s.record.region, s.record.name));
+    this.state(arn);
+    this.streams.delete(arn);
   }
 
   shards(arn: string): ShardInfo[] {
