@@ -1,9 +1,14 @@
 // `npm run bench -- <suite>`: compiles, then runs one benchmark suite by name.
+import { runKinesisBench } from './kinesis.js';
 import { installCleanup } from './lib/children.js';
 import { runSnsBench } from './sns.js';
 import { runSqsBench } from './sqs.js';
 
-const SUITES: Record<string, () => Promise<void>> = { sqs: runSqsBench, sns: runSnsBench };
+const SUITES: Record<string, () => Promise<void>> = {
+  sqs: runSqsBench,
+  sns: runSnsBench,
+  kinesis: runKinesisBench,
+};
 
 const name = process.argv[2];
 const suite = name ? SUITES[name] : undefined;

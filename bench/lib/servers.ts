@@ -3,7 +3,7 @@ import { type Child, spawnNode, tempDir } from './children.js';
 import { freePort, HOST, waitForAnswer } from './net.js';
 import { SERVERS_DIR } from './paths.js';
 
-export type ServerKind = 'tideway' | 'tideway-disk' | 'fauxqs' | 'bare';
+export type ServerKind = 'tideway' | 'tideway-disk' | 'fauxqs' | 'bare' | 'kinesalite' | 'kinesis-local';
 
 export interface ServerSpec {
   kind: ServerKind;
@@ -19,6 +19,13 @@ export const SERVERS: readonly ServerSpec[] = [
   { kind: 'tideway-disk', label: 'Tideway (--data-dir)', synthetic: false, sdk: false },
   { kind: 'fauxqs', label: 'fauxqs', synthetic: false, sdk: true },
   { kind: 'bare', label: 'bare node:http', synthetic: true, sdk: false },
+];
+
+/** The Kinesis bench's servers; Kinesis keeps its streams in memory even with --data-dir. */
+export const KINESIS_SERVERS: readonly ServerSpec[] = [
+  { kind: 'tideway', label: 'Tideway', synthetic: false, sdk: true },
+  { kind: 'kinesalite', label: 'kinesalite', synthetic: false, sdk: true },
+  { kind: 'kinesis-local', label: 'kinesis-local', synthetic: false, sdk: true },
 ];
 
 export interface RunningServer {
@@ -52,8 +59,21 @@ function runnerLaunch(kind: 'fauxqs' | 'bare', port: number): Launch {
     : { args: [join(SERVERS_DIR, 'bare.js'), '--port', String(port)], readyPath: '/', ready: anyAnswer };
 }
 
+/** The Kinesis peers, through runners that bind loopback (neither CLI can be told to). */
+function kinesisPeerLaunch(kind: 'kinesalite' | 'kinesis-local', port: number): Launch {
+  return kind === 'kinesalite'
+    ? // Answers any request (an error for a GET), so any answer means it listens.
+      { args: [join(SERVERS_DIR, 'kinesalite.js'), '--port', String(port)], readyPath: '/', ready: anyAnswer }
+    : {
+        args: [join(SERVERS_DIR, 'kinesis-local.js'), '--port', String(port)],
+        readyPath: '/healthcheck',
+        ready: ok,
+      };
+}
+
 function benchLaunch(kind: ServerKind, port: number, dataDir?: string): Launch {
   if (kind === 'fauxqs' || kind === 'bare') return runnerLaunch(kind, port);
+  if (kind === 'kinesalite' || kind === 'kinesis-local') return kinesisPeerLaunch(kind, port);
   // Silent: a log line per request would measure pino, and fauxqs runs with its logger off too.
   const args = ['dist/src/cli/main.js', '--port', String(port), '--host', HOST, '--log-level', 'silent'];
   if (dataDir) args.push('--data-dir', dataDir);

@@ -17,6 +17,12 @@ Options (environment variable in brackets):
   --log-level <lvl>   trace|debug|info|warn|error|silent        [TIDEWAY_LOG_LEVEL] default info
   --lenient-policies  deliver SNS messages to queues whose policy  [TIDEWAY_LENIENT_POLICIES=1]
                       does not allow sns.amazonaws.com (AWS drops them; Tideway still warns)
+  --kinesis-status-delay <ms>
+                      how long a Kinesis stream stays CREATING,  [TIDEWAY_KINESIS_STATUS_DELAY]
+                      UPDATING or DELETING (0: done when the call returns)      default 0
+  --kinesis-limits    enforce Kinesis per-shard throughput: 1 MiB  [TIDEWAY_KINESIS_LIMITS=1]
+                      and 1,000 records/s in, 2 MiB and 5 GetRecords calls/s out
+                      (ProvisionedThroughputExceededException)                  default off
 
 Point an SDK at it:
   AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 \\
@@ -43,6 +49,8 @@ async function main(argv: string[]): Promise<void> {
         region: { type: 'string' },
         'log-level': { type: 'string' },
         'lenient-policies': { type: 'boolean' },
+        'kinesis-status-delay': { type: 'string' },
+        'kinesis-limits': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -69,9 +77,26 @@ async function main(argv: string[]): Promise<void> {
   const region = (values.region as string | undefined) ?? env.TIDEWAY_REGION ?? 'us-east-1';
   const lenientPolicies =
     values['lenient-policies'] === true || ['1', 'true'].includes(env.TIDEWAY_LENIENT_POLICIES ?? '');
+  const delayText =
+    (values['kinesis-status-delay'] as string | undefined) ?? env.TIDEWAY_KINESIS_STATUS_DELAY ?? '0';
+  if (!/^\d{1,9}$/.test(delayText)) {
+    fail(`--kinesis-status-delay must be a whole number of milliseconds, not '${delayText}'`);
+  }
+  const kinesisStatusDelayMs = Number(delayText);
+  const kinesisLimits =
+    values['kinesis-limits'] === true || ['1', 'true'].includes(env.TIDEWAY_KINESIS_LIMITS ?? '');
   let running: Awaited<ReturnType<typeof startTideway>>;
   try {
-    running = await startTideway({ port, host, dataDir, region, logLevel, lenientPolicies });
+    running = await startTideway({
+      port,
+      host,
+      dataDir,
+      region,
+      logLevel,
+      lenientPolicies,
+      kinesisStatusDelayMs,
+      kinesisLimits,
+    });
   } catch (err) {
     fail(`could not start on ${host}:${port}: ${(err as Error).message}`);
   }

@@ -1,5 +1,11 @@
 import { CBOR_CONTENT_TYPE, decodeCbor, encodeCbor, encodeCborValue } from './cbor.js';
 import { CORAL, isServiceError, ServiceError as SE, type ServiceError } from './errors.js';
+import {
+  EVENT_STREAM_CONTENT_TYPE,
+  EventStreamOutput,
+  encodeEventStream,
+  type PayloadFormat,
+} from './event-stream.js';
 import { decodeJson, encodeJson } from './json.js';
 import { decodeQuery, encodeXmlMembers, escapeXml, type QueryParams } from './query.js';
 import type { HttpReply, Operation, RequestContext, ServiceDefinition, WireProtocol } from './service.js';
@@ -11,26 +17,76 @@ function operationOf(service: ServiceDefinition, name: string, protocol: WirePro
   return service.operations[name];
 }
 
+/** An answer, or a promise of one when the handler waits: see `run`. */
+export type Dispatched = HttpReply | Promise<HttpReply>;
+
+type Answer = (
+  service: ServiceDefinition,
+  operationName: string,
+  operation: Operation,
+  output: unknown,
+  ctx: RequestContext,
+) => HttpReply;
+type Failure = (service: ServiceDefinition, err: ServiceError, requestId: string) => HttpReply;
+
+/**
+ * Calls the handler and builds the answer, at once when the handler answered at once (an
+ * in-memory SendMessage), else when its promise settles. Not async on purpose: an async function
+ * costs every request promises, closures and microtask turns even when nothing waits. The caller
+ * turns what this throws synchronously into an error answer.
+ */
+function run(
+  service: ServiceDefinition,
+  operationName: string,
+  operation: Operation,
+  input: unknown,
+  ctx: RequestContext,
+  answer: Answer,
+  fail: Failure,
+): Dispatched {
+  const output = operation.handle(input, ctx);
+  if (!(output instanceof Promise)) return answer(service, operationName, operation, output, ctx);
+  return output.then(
+    (value) => {
+      try {
+        return answer(service, operationName, operation, value, ctx);
+      } catch (err) {
+        return fail(service, toServiceError(err, ctx), ctx.requestId);
+      }
+    },
+    (err) => fail(service, toServiceError(err, ctx), ctx.requestId),
+  );
+}
+
 /** Runs one operation for a request that arrived as awsJson. */
-export async function dispatchJson(
+export function dispatchJson(
   service: ServiceDefinition,
   operationName: string,
   body: Buffer,
   ctx: RequestContext,
-): Promise<HttpReply> {
-  const json = service.json!;
+): Dispatched {
   try {
     const operation = operationOf(service, operationName, 'json');
     const input = decodeJson(operation.input, body, service.validation);
-    const output = await operation.handle(input, ctx);
-    return {
-      status: 200,
-      headers: { 'content-type': json.contentType, 'x-amzn-requestid': ctx.requestId },
-      body: operation.output ? encodeJson(operation.output, output as Record<string, unknown>) : '{}',
-    };
+    return run(service, operationName, operation, input, ctx, jsonAnswer, jsonError);
   } catch (err) {
     return jsonError(service, toServiceError(err, ctx), ctx.requestId);
   }
+}
+
+function jsonAnswer(
+  service: ServiceDefinition,
+  _name: string,
+  operation: Operation,
+  output: unknown,
+  ctx: RequestContext,
+): HttpReply {
+  if (output instanceof EventStreamOutput) return eventStreamReply(operation, output, 'json', ctx);
+  return {
+    status: 200,
+    headers: { 'content-type': service.json!.contentType, 'x-amzn-requestid': ctx.requestId },
+    body: operation.output ? encodeJson(operation.output, output as Record<string, unknown>) : '{}',
+  };
 }
 
 export function jsonError(service: ServiceDefinition, err: ServiceError, requestId: string): HttpReply {
@@ -51,24 +107,34 @@ export function jsonError(service: ServiceDefinition, err: ServiceError, request
  * Runs one operation for a request that arrived as awsJson over CBOR (`application/x-amz-cbor-1.1`,
  * the Java SDKs' Kinesis wire format): the same operations and errors as awsJson, answered in CBOR.
  */
-export async function dispatchCbor(
+export function dispatchCbor(
   service: ServiceDefinition,
   operationName: string,
   body: Buffer,
   ctx: RequestContext,
-): Promise<HttpReply> {
+): Dispatched {
   try {
     const operation = operationOf(service, operationName, 'json');
     const input = decodeCbor(operation.input, body, service.validation);
-    const output = await operation.handle(input, ctx);
-    return {
-      status: 200,
-      headers: { 'content-type': CBOR_CONTENT_TYPE, 'x-amzn-requestid': ctx.requestId },
-      body: encodeCbor(operation.output ?? EMPTY, output as Record<string, unknown> | undefined),
-    };
+    return run(service, operationName, operation, input, ctx, cborAnswer, cborError);
   } catch (err) {
     return cborError(service, toServiceError(err, ctx), ctx.requestId);
   }
+}
+
+function cborAnswer(
+  _service: ServiceDefinition,
+  _name: string,
+  operation: Operation,
+  output: unknown,
+  ctx: RequestContext,
+): HttpReply {
+  if (output instanceof EventStreamOutput) return eventStreamReply(operation, output, 'cbor', ctx);
+  return {
+    status: 200,
+    headers: { 'content-type': CBOR_CONTENT_TYPE, 'x-amzn-requestid': ctx.requestId },
+    body: encodeCbor(operation.output ?? EMPTY, output as Record<string, unknown> | undefined),
+  };
 }
 
 const EMPTY: StructureShape = { type: 'structure', members: {}, memberList: [], required: [] };
@@ -87,33 +153,41 @@ export function cborError(service: ServiceDefinition, err: ServiceError, request
 }
 
 /** Runs one operation for a request that arrived as awsQuery. */
-export async function dispatchQuery(
+export function dispatchQuery(
   service: ServiceDefinition,
   operationName: string,
   params: QueryParams,
   ctx: RequestContext,
-): Promise<HttpReply> {
-  const query = service.query!;
+): Dispatched {
   try {
     const operation = operationOf(service, operationName, 'query');
     service.queryParamsFromPath?.(params, ctx);
     const input = decodeQuery(operation.input, params, service.validation);
-    const output = await operation.handle(input, ctx);
-    const result =
-      operation.output && output
-        ? `<${operationName}Result>${encodeXmlMembers(operation.output, output as Record<string, unknown>)}</${operationName}Result>`
-        : '';
-    const xml =
-      `<?xml version="1.0"?><${operationName}Response xmlns="${query.xmlNamespace}">${result}` +
-      `<ResponseMetadata><RequestId>${ctx.requestId}</RequestId></ResponseMetadata></${operationName}Response>`;
-    return {
-      status: 200,
-      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': ctx.requestId },
-      body: xml,
-    };
+    return run(service, operationName, operation, input, ctx, queryAnswer, queryError);
   } catch (err) {
     return queryError(service, toServiceError(err, ctx), ctx.requestId);
   }
+}
+
+function queryAnswer(
+  service: ServiceDefinition,
+  operationName: string,
+  operation: Operation,
+  output: unknown,
+  ctx: RequestContext,
+): HttpReply {
+  const result =
+    operation.output && output
+      ? `<${operationName}Result>${encodeXmlMembers(operation.output, output as Record<string, unknown>)}</${operationName}Result>`
+      : '';
+  const xml =
+    `<?xml version="1.0"?><${operationName}Response xmlns="${service.query!.xmlNamespace}">${result}` +
+    `<ResponseMetadata><RequestId>${ctx.requestId}</RequestId></ResponseMetadata></${operationName}Response>`;
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': ctx.requestId },
+    body: xml,
+  };
 }
 
 export function queryError(service: ServiceDefinition, err: ServiceError, requestId: string): HttpReply {
@@ -126,6 +200,21 @@ export function queryError(service: ServiceDefinition, err: ServiceError, reques
     status: err.status,
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
     body: xml,
+  };
+}
+
+/** An event-stream answer: headers now, then each event as the handler produces it. */
+function eventStreamReply(
+  operation: Operation,
+  output: EventStreamOutput,
+  format: PayloadFormat,
+  ctx: RequestContext,
+): HttpReply {
+  return {
+    status: 200,
+    headers: { 'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-requestid': ctx.requestId },
+    body: '',
+    stream: encodeEventStream(output, operation.eventStream ?? {}, format, (err) => toServiceError(err, ctx)),
   };
 }
 

@@ -13,6 +13,8 @@ export interface RequestContext {
   baseUrl: string;
   secure: boolean;
   protocol: WireProtocol;
+  /** The operation the request runs (resource policies decide per operation). */
+  operation: string;
   path: string;
   log: Logger;
   /** Aborted when the client goes away, so a waiting call can give up. */
@@ -22,6 +24,8 @@ export interface RequestContext {
 export interface Operation {
   input: StructureShape;
   output?: StructureShape;
+  /** Event types of an event-stream output (the handler then answers an EventStreamOutput). */
+  eventStream?: Record<string, StructureShape>;
   // Handlers receive input already validated against `input`; each one narrows it to its SDK type.
   handle(input: any, ctx: RequestContext): Promise<object | undefined> | object | undefined;
 }
@@ -53,6 +57,8 @@ export interface HttpReply {
   status: number;
   headers: Record<string, string>;
   body: string | Buffer;
+  /** An answer sent piece by piece as it is produced (an event stream); `body` is then empty. */
+  stream?: AsyncIterable<Uint8Array>;
 }
 
 type Handler = (input: any, ctx: RequestContext) => unknown;
@@ -67,7 +73,12 @@ export function operationTable(
   for (const [name, shape] of Object.entries(shapes)) {
     const handler = handlers[name] ?? fallback?.(name);
     if (!handler) throw new Error(`no handler for ${name}`);
-    operations[name] = { input: shape.input, output: shape.output, handle: handler as Operation['handle'] };
+    operations[name] = {
+      input: shape.input,
+      output: shape.output,
+      eventStream: shape.eventStream,
+      handle: handler as Operation['handle'],
+    };
   }
   return operations;
 }

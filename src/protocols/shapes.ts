@@ -122,4 +122,6 @@ export interface ValidationErrors {
 export interface OperationShapes {
   input: StructureShape;
   output?: StructureShape;
+  /** For an output that is an event stream: the structure of each event type, by name. */
+  eventStream?: Record<string, StructureShape>;
 }

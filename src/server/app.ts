@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { accountForAccessKey, type Caller } from '../core/accounts.js';
 import type { Clock } from '../core/clock.js';
 import { newRequestId } from '../core/ids.js';
@@ -11,6 +12,7 @@ import type { AnyRequest, AnyResponse } from './listener.js';
 import { credentialScope, Router } from './routing.js';
 
 const NO_QUERY: URLSearchParams = new URLSearchParams();
+const NO_BODY: Buffer = Buffer.alloc(0);
 
 /** Far above any valid request (SQS batches stop at 1 MiB), low enough to refuse abuse early. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -35,55 +37,93 @@ export function createRequestHandler(options: AppOptions) {
   return (req: AnyRequest, res: AnyResponse): void => {
     const started = debug ? performance.now() : 0;
     const requestId = newRequestId();
-    const chunks: Buffer[] = [];
+    // Nearly every body comes in one chunk: no array unless a second one does.
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
     let size = 0;
     let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
+      else if (first === undefined) first = chunk;
+      else if (more === undefined) more = [first, chunk];
+      else more.push(chunk);
     });
     req.on('error', () => res.destroy());
     req.on('end', () => {
-      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      // Only a call that waits (a long poll) asks for the signal; most requests never pay for it.
-      let controller: AbortController | undefined;
-      const signal = () => {
-        if (!controller) {
-          const c = new AbortController();
-          controller = c;
-          res.on('close', () => {
-            if (!res.writableFinished) c.abort();
-          });
-        }
-        return controller.signal;
-      };
-      handle(options, router, anonymous, req, body, requestId, tooLarge, signal)
-        .catch((err: unknown) => {
-          options.log.error({ err, requestId }, 'request failed');
-          return internalError(requestId);
-        })
-        .then(({ reply, service, operation }) => {
-          if (res.destroyed) return;
-          reply.headers['x-amzn-requestid'] = requestId;
-          // Without a length, a response whose head is written first goes out chunked: more bytes,
-          // and several writes where one will do.
-          reply.headers['content-length'] = String(
-            typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length,
-          );
-          res.writeHead(reply.status, reply.headers);
-          res.end(reply.body);
-          if (debug) {
-            const ms = Math.round((performance.now() - started) * 1000) / 1000;
-            const { method, url: path } = req;
-            options.log.debug(
-              { requestId, method, path, service, operation, status: reply.status, ms },
-              'request',
-            );
-          }
-        });
+      const body = more ? Buffer.concat(more) : (first ?? NO_BODY);
+      let handled: Handled | Promise<Handled>;
+      try {
+        handled = handle(options, router, anonymous, req, res, body, requestId, tooLarge);
+      } catch (err) {
+        handled = failed(options.log, err, requestId);
+      }
+      // A call that had nothing to wait for (an in-memory SendMessage) is answered right here.
+      if (handled instanceof Promise) {
+        handled.then(
+          (h) => respond(options.log, debug, req, res, requestId, started, h),
+          (err: unknown) =>
+            respond(options.log, debug, req, res, requestId, started, failed(options.log, err, requestId)),
+        );
+      } else {
+        respond(options.log, debug, req, res, requestId, started, handled);
+      }
     });
   };
+}
+
+function respond(
+  log: Logger,
+  debug: boolean,
+  req: AnyRequest,
+  res: AnyResponse,
+  requestId: string,
+  started: number,
+  { reply, service, operation }: Handled,
+): void {
+  if (res.destroyed) return;
+  reply.headers['x-amzn-requestid'] = requestId;
+  if (reply.stream) {
+    res.writeHead(reply.status, reply.headers);
+    pump(reply.stream, res, log, requestId);
+    return;
+  }
+  // Without a length, a response whose head is written first goes out chunked: more bytes,
+  // and several writes where one will do.
+  reply.headers['content-length'] = String(
+    typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length,
+  );
+  res.writeHead(reply.status, reply.headers);
+  res.end(reply.body);
+  if (debug) {
+    const ms = Math.round((performance.now() - started) * 1000) / 1000;
+    const { method, url: path } = req;
+    log.debug({ requestId, method, path, service, operation, status: reply.status, ms }, 'request');
+  }
+}
+
+/**
+ * Writes a streamed answer piece by piece, waiting when the client reads slowly, and stops
+ * producing when the client goes away.
+ */
+async function pump(stream: AsyncIterable<Uint8Array>, res: AnyResponse, log: Logger, requestId: string) {
+  const iterator = stream[Symbol.asyncIterator]();
+  const gone = new Promise<void>((resolve) => res.once('close', () => resolve()));
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), gone.then(() => undefined)]);
+      if (!next || next.done || res.destroyed) break;
+      // Each event goes out at once: a consumer waits on it.
+      if (!(res as ServerResponse).write(next.value)) {
+        await Promise.race([new Promise((resolve) => res.once('drain', resolve)), gone]);
+      }
+    }
+  } catch (err) {
+    log.error({ err, requestId }, 'streamed answer failed');
+  } finally {
+    iterator.return?.();
+    if (!res.destroyed) res.end();
+  }
 }
 
 interface Handled {
@@ -92,7 +132,8 @@ interface Handled {
   operation?: string;
 }
 
-function internalError(requestId: string): Handled {
+function failed(log: Logger, err: unknown, requestId: string): Handled {
+  log.error({ err, requestId }, 'request failed');
   return {
     reply: {
       status: 500,
@@ -112,23 +153,27 @@ function routingError(status: number, code: string, message: string, requestId: 
   };
 }
 
-async function handle(
+/** Not async: see dispatch.ts's `run`. What it throws, the caller answers as an internal error. */
+function handle(
   options: AppOptions,
   router: Router,
   anonymous: Caller,
   req: AnyRequest,
+  res: AnyResponse,
   body: Buffer,
   requestId: string,
   tooLarge: boolean,
-  signal: () => AbortSignal,
-): Promise<Handled> {
+): Handled | Promise<Handled> {
   const rawUrl = req.url ?? '/';
   const mark = rawUrl.indexOf('?');
   const pathname = mark < 0 ? rawUrl : rawUrl.slice(0, mark);
   const search = mark < 0 ? NO_QUERY : new URLSearchParams(rawUrl.slice(mark + 1));
   const method = req.method ?? 'GET';
   if (pathname.startsWith('/_tideway/')) {
-    return { reply: await handleAdmin(options.admin, method, pathname, body, search), service: 'admin' };
+    return handleAdmin(options.admin, method, pathname, body, search).then((reply) => ({
+      reply,
+      service: 'admin',
+    }));
   }
   if (method === 'GET' && options.documents && Object.hasOwn(options.documents, pathname)) {
     return { reply: options.documents[pathname](), service: 'documents' };
@@ -184,21 +229,25 @@ async function handle(
   const ctx = new Context(
     requestId,
     scope?.caller ?? anonymous,
-    secure ? `https://${host}` : `http://${host}`,
+    host,
     secure,
     found.protocol,
     pathname,
     options.log,
-    signal,
+    res,
+    found.operation,
   );
   const reply =
     found.protocol === 'json'
       ? // One flag read for services without CBOR; the content type is looked at only for those with it.
         found.service.json!.cbor && contentType.startsWith(CBOR_CONTENT_TYPE)
-        ? await dispatchCbor(found.service, found.operation, body, ctx)
-        : await dispatchJson(found.service, found.operation, body, ctx)
-      : await dispatchQuery(found.service, found.operation, params!, ctx);
-  return { reply, service: found.service.name, operation: found.operation };
+        ? dispatchCbor(found.service, found.operation, body, ctx)
+        : dispatchJson(found.service, found.operation, body, ctx)
+      : dispatchQuery(found.service, found.operation, params!, ctx);
+  const service = found.service.name;
+  const operation = found.operation;
+  if (reply instanceof Promise) return reply.then((r) => ({ reply: r, service, operation }));
+  return { reply, service, operation };
 }
 
 /**
@@ -209,16 +258,33 @@ class Context implements RequestContext {
   constructor(
     readonly requestId: string,
     readonly caller: Caller,
-    readonly baseUrl: string,
+    private readonly host: string,
     readonly secure: boolean,
     readonly protocol: WireProtocol,
     readonly path: string,
     readonly log: Logger,
-    private readonly abortSignal: () => AbortSignal,
+    private readonly res: AnyResponse,
+    readonly operation: string,
   ) {}
 
+  private controller: AbortController | undefined = undefined;
+
+  // Built when asked: few calls hand back a URL.
+  get baseUrl(): string {
+    return this.secure ? `https://${this.host}` : `http://${this.host}`;
+  }
+
+  // Only a call that waits (a long poll) asks for the signal; most requests never pay for it.
   get signal(): AbortSignal {
-    return this.abortSignal();
+    if (!this.controller) {
+      const controller = new AbortController();
+      const res = this.res;
+      res.on('close', () => {
+        if (!res.writableFinished) controller.abort();
+      });
+      this.controller = controller;
+    }
+    return this.controller.signal;
   }
 }
 

@@ -25,6 +25,14 @@ export interface TidewayOptions {
   logger?: Logger;
   /** Deliver SNS messages to queues whose policy keeps SNS out (AWS drops them), still warning. */
   lenientPolicies?: boolean;
+  /**
+   * How long a Kinesis stream stays CREATING, UPDATING or DELETING, in clock milliseconds. With
+   * the default 0 each change completes before its call returns, so SDK waiters succeed on their
+   * first poll.
+   */
+  kinesisStatusDelayMs?: number;
+  /** Enforce Kinesis per-shard throughput quotas (ProvisionedThroughputExceededException); off by default. */
+  kinesisLimits?: boolean;
 }
 
 export interface RunningTideway {
@@ -48,6 +56,10 @@ function packageVersion(): string {
 
 /** Builds and starts the whole server: clock, storage, services, listener. */
 export async function startTideway(options: TidewayOptions = {}): Promise<RunningTideway> {
+  const statusDelay = options.kinesisStatusDelayMs ?? 0;
+  if (!Number.isFinite(statusDelay) || statusDelay < 0) {
+    throw new RangeError(`kinesisStatusDelayMs must be 0 or more milliseconds, not ${statusDelay}`);
+  }
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? 'us-east-1';
   const log = options.logger ?? createLogger(options.logLevel ?? 'info');
@@ -75,8 +87,13 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
     log,
     lenientPolicies: options.lenientPolicies,
   });
-  const streams = new EmbeddedStreams(clock);
-  const kinesis = createKinesis(streams, clock);
+  const streams = new EmbeddedStreams(clock, scheduler, log, journal);
+  const kinesis = createKinesis(streams, clock, {
+    scheduler,
+    log,
+    statusDelayMs: statusDelay,
+    limits: options.kinesisLimits,
+  });
   const services = [sqs, sns, kinesis];
   let address = { port: options.port ?? 4566, host };
   const listener = new Listener(
@@ -102,6 +119,7 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
           await storage.reset();
           await topics.reset();
           await streams.reset();
+          kinesis.reset();
           sqs.sqs.reset();
           await sns.reset();
         },

@@ -214,6 +214,28 @@ export interface StreamRecord {
   encryption?: { keyId: string };
   /** Enhanced (shard-level) monitoring metrics turned on. */
   shardLevelMetrics: string[];
+  /** Enhanced fan-out consumers registered on the stream, in registration order. */
+  consumers?: StreamConsumer[];
+  /** PutResourcePolicy's document for the stream, kept as given. */
+  resourcePolicy?: string;
+  /** PutResourcePolicy's documents for the stream's consumers, by consumer ARN. */
+  consumerPolicies?: Record<string, string>;
+  /** UpdateStreamWarmThroughput's target in MiB/s (on-demand streams; absent or 0 when none). */
+  warmThroughputMiBps?: number;
+  /** How records find their shard; absent means USER_PARTITION_KEY. */
+  recordDistribution?: 'AUTO' | 'USER_PARTITION_KEY';
+}
+
+/** An enhanced fan-out consumer of a stream. */
+export interface StreamConsumer {
+  name: string;
+  arn: string;
+  createdAt: number;
+  /** CREATING until then (clock ms), ACTIVE after. */
+  activeAt: number;
+  /** Set by deregistration: DELETING until then, gone after. */
+  goneAt?: number;
+  tags: Record<string, string>;
 }
 
 /** One shard: its hash-key range (decimal strings of 128-bit integers) and lineage. */
@@ -247,6 +269,11 @@ export interface StoredStreamRecord {
 
 /** Kinesis streams: records appended per shard under strictly increasing sequence numbers. */
 export interface StreamStorage {
+  /**
+   * The key shard iterators are signed with: kept with the data (--data-dir) so that iterators
+   * handed out before a restart still read after it, random per process otherwise.
+   */
+  readonly iteratorKey: Uint8Array;
   createStream(stream: StreamRecord, shardCount: number): Promise<void>;
   getStream(arn: string): StreamRecord | undefined;
   listStreams(account: string, region: string): StreamRecord[];
@@ -274,6 +301,11 @@ export interface StreamStorage {
     parents: string[],
     children: Array<{ start: bigint; end: bigint; parentShardId: string; adjacentParentShardId?: string }>,
   ): Promise<ShardInfo[]>;
+  /**
+   * Calls `listener` after any change to the stream (records appended, shards resharded, the
+   * stream updated or deleted) until the returned function is called.
+   */
+  watch(arn: string, listener: () => void): () => void;
   /** The last record that arrived before `time`, for AT_TIMESTAMP iterators. */
   sequenceBefore(arn: string, shardId: string, time: number): bigint | undefined;
   reset(): Promise<void>;

@@ -10,7 +10,14 @@ export const kinesisError = {
   invalidArgument: (message: string) => new ServiceError('InvalidArgumentException', message),
   limitExceeded: (message: string) => new ServiceError('LimitExceededException', message),
   expiredIterator: (message: string) => new ServiceError('ExpiredIteratorException', message),
+  throughputExceeded: (message: string) =>
+    new ServiceError('ProvisionedThroughputExceededException', message),
   validation: (message: string) => new ServiceError('ValidationException', message),
+  dryRun: () =>
+    new ServiceError(
+      'DryRunOperationException',
+      'The request would have succeeded, but the DryRun flag is set.',
+    ),
   notSupported: (operation: string) =>
     new ServiceError(
       'UnsupportedOperationException',

@@ -1,16 +1,42 @@
 import type { Clock } from '../../core/clock.js';
 import { operationTable, type RequestContext, type ServiceDefinition } from '../../protocols/service.js';
 import type { StreamStorage } from '../../storage/types.js';
+import { AccountSettings } from './account-settings.js';
+import { isConsumerArn, StreamConsumers } from './consumers.js';
 import { kinesisError, kinesisValidation } from './errors.js';
-import { KinesisService } from './service.js';
+import { ResourcePolicies } from './resource-policies.js';
+import { KinesisService, type KinesisStreamOptions } from './service.js';
 import { KINESIS_SHAPES } from './shapes.js';
+import { StreamSettings } from './stream-settings.js';
+import { ShardSubscriptions } from './subscriptions.js';
 
 export interface KinesisDefinition extends ServiceDefinition {
   kinesis: KinesisService;
+  /** Forgets what lives outside the streams: statuses in passing, quotas, account settings (admin reset). */
+  reset(): void;
 }
 
-export function createKinesis(streams: StreamStorage, clock: Clock): KinesisDefinition {
-  const kinesis = new KinesisService(streams, clock);
+export type KinesisOptions = KinesisStreamOptions;
+
+export function createKinesis(
+  streams: StreamStorage,
+  clock: Clock,
+  options: KinesisOptions,
+): KinesisDefinition {
+  const kinesis = new KinesisService(streams, clock, options);
+  const accountSettings = new AccountSettings(streams, clock);
+  const consumers = new StreamConsumers(
+    streams,
+    clock,
+    (input, ctx) => kinesis.stream(input, ctx),
+    () => kinesis.statusDelayMs,
+    (stream) => accountSettings.committed(stream.account, stream.region),
+  );
+  const subscriptions = new ShardSubscriptions(streams, consumers, clock, options.scheduler);
+  const streamSettings = new StreamSettings(streams, accountSettings, (input, ctx) =>
+    kinesis.stream(input, ctx),
+  );
+  const policies = new ResourcePolicies(streams, clock, (input, ctx) => kinesis.stream(input, ctx));
   type Handler = (input: any, ctx: RequestContext) => unknown;
   const handlers: Record<string, Handler> = {
     AddTagsToStream: (i, c) => kinesis.addTagsToStream(i, c),
@@ -21,11 +47,18 @@ export function createKinesis(streams: StreamStorage, clock: Clock): KinesisDefi
     DisableEnhancedMonitoring: (i, c) => kinesis.disableEnhancedMonitoring(i, c),
     EnableEnhancedMonitoring: (i, c) => kinesis.enableEnhancedMonitoring(i, c),
     IncreaseStreamRetentionPeriod: (i, c) => kinesis.increaseStreamRetentionPeriod(i, c),
-    ListTagsForResource: (i, c) => kinesis.listTagsForResource(i, c),
+    ListTagsForResource: (i, c) =>
+      isConsumerArn(i.ResourceARN) ? consumers.tags(i.ResourceARN, c) : kinesis.listTagsForResource(i, c),
     StartStreamEncryption: (i, c) => kinesis.startStreamEncryption(i, c),
     StopStreamEncryption: (i, c) => kinesis.stopStreamEncryption(i, c),
-    TagResource: (i, c) => kinesis.tagResource(i, c),
-    UntagResource: (i, c) => kinesis.untagResource(i, c),
+    TagResource: (i, c) =>
+      isConsumerArn(i.ResourceARN)
+        ? consumers.tag(i.ResourceARN, i.Tags ?? {}, c)
+        : kinesis.tagResource(i, c),
+    UntagResource: (i, c) =>
+      isConsumerArn(i.ResourceARN)
+        ? consumers.untag(i.ResourceARN, i.TagKeys ?? [], c)
+        : kinesis.untagResource(i, c),
     UpdateMaxRecordSize: (i, c) => kinesis.updateMaxRecordSize(i, c),
     MergeShards: (i, c) => kinesis.mergeShards(i, c),
     SplitShard: (i, c) => kinesis.splitShard(i, c),
@@ -41,7 +74,25 @@ export function createKinesis(streams: StreamStorage, clock: Clock): KinesisDefi
     PutRecord: (i, c) => kinesis.putRecord(i, c),
     PutRecords: (i, c) => kinesis.putRecords(i, c),
     RemoveTagsFromStream: (i, c) => kinesis.removeTagsFromStream(i, c),
+    RegisterStreamConsumer: (i, c) => consumers.register(i, c),
+    DescribeStreamConsumer: (i, c) => consumers.describe(i, c),
+    ListStreamConsumers: (i, c) => consumers.list(i, c),
+    DeregisterStreamConsumer: (i, c) => consumers.deregister(i, c),
+    SubscribeToShard: (i, c) => subscriptions.subscribe(i, c),
+    PutResourcePolicy: (i, c) => policies.put(i, c),
+    GetResourcePolicy: (i, c) => policies.get(i, c),
+    DeleteResourcePolicy: (i, c) => policies.delete(i, c),
+    DescribeAccountSettings: (i, c) => accountSettings.describe(i, c),
+    UpdateAccountSettings: (i, c) => accountSettings.update(i, c),
+    UpdateStreamWarmThroughput: (i, c) => streamSettings.updateWarmThroughput(i, c),
+    UpdateStreamRecordDistributionStrategy: (i, c) => streamSettings.updateDistribution(i, c),
   };
+  // Warm throughput and record distribution also show in these operations (stream-settings.ts).
+  handlers.CreateStream = streamSettings.creating(handlers.CreateStream);
+  handlers.UpdateStreamMode = streamSettings.switchingMode(handlers.UpdateStreamMode);
+  handlers.DescribeStreamSummary = streamSettings.describing(handlers.DescribeStreamSummary);
+  handlers.PutRecord = streamSettings.placing(handlers.PutRecord);
+  handlers.PutRecords = streamSettings.placingAll(handlers.PutRecords);
   const unsupported =
     (name: string): Handler =>
     () => {
@@ -61,5 +112,10 @@ export function createKinesis(streams: StreamStorage, clock: Clock): KinesisDefi
     validation: kinesisValidation,
     unknownOperation: () => kinesisError.unknownOperation(),
     kinesis,
+    reset: () => {
+      kinesis.reset();
+      accountSettings.reset();
+      streamSettings.reset();
+    },
   };
 }

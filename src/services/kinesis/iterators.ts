@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Where a shard iterator points: after this sequence number, in this shard of this stream. */
 export interface IteratorPosition {
@@ -8,28 +8,32 @@ export interface IteratorPosition {
   issuedAt: number;
 }
 
-// Iterators carry their whole position (reading twice with one gives the same records) and an
-// HMAC under a per-process key, so a forged or mangled one is refused rather than misread.
-const KEY = randomBytes(32);
+/**
+ * Iterators carry their whole position (reading twice with one gives the same records) and an
+ * HMAC under the storage's key, so a forged or mangled one is refused rather than misread.
+ */
+export class IteratorCodec {
+  constructor(private readonly key: Uint8Array) {}
 
-function mac(payload: string): Buffer {
-  return createHmac('sha256', KEY).update(payload).digest().subarray(0, 16);
-}
+  private mac(payload: string): Buffer {
+    return createHmac('sha256', this.key).update(payload).digest().subarray(0, 16);
+  }
 
-export function encodeIterator(p: IteratorPosition): string {
-  const payload = [p.streamArn, p.shardId, p.after.toString(), String(p.issuedAt)].join('\n');
-  return `${Buffer.from(payload).toString('base64url')}.${mac(payload).toString('base64url')}`;
-}
+  encode(p: IteratorPosition): string {
+    const payload = [p.streamArn, p.shardId, p.after.toString(), String(p.issuedAt)].join('\n');
+    return `${Buffer.from(payload).toString('base64url')}.${this.mac(payload).toString('base64url')}`;
+  }
 
-/** The position an iterator names, or undefined when it is not one Tideway issued. */
-export function decodeIterator(iterator: string): IteratorPosition | undefined {
-  const [body, tag] = iterator.split('.');
-  if (!body || !tag) return undefined;
-  const payload = Buffer.from(body, 'base64url').toString();
-  const given = Buffer.from(tag, 'base64url');
-  const expected = mac(payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  const [streamArn, shardId, after, issuedAt] = payload.split('\n');
-  if (!/^\d+$/.test(after ?? '') || !/^\d+$/.test(issuedAt ?? '')) return undefined;
-  return { streamArn, shardId, after: BigInt(after), issuedAt: Number(issuedAt) };
+  /** The position an iterator names, or undefined when it is not one Tideway issued. */
+  decode(iterator: string): IteratorPosition | undefined {
+    const [body, tag] = iterator.split('.');
+    if (!body || !tag) return undefined;
+    const payload = Buffer.from(body, 'base64url').toString();
+    const given = Buffer.from(tag, 'base64url');
+    const expected = this.mac(payload);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const [streamArn, shardId, after, issuedAt] = payload.split('\n');
+    if (!/^\d+$/.test(after ?? '') || !/^\d+$/.test(issuedAt ?? '')) return undefined;
+    return { streamArn, shardId, after: BigInt(after), issuedAt: Number(issuedAt) };
+  }
 }

@@ -2,10 +2,17 @@ import { createHash } from 'node:crypto';
 import type * as K from '@aws-sdk/client-kinesis';
 import { formatArn } from '../../core/arn.js';
 import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import type { Scheduler } from '../../core/scheduler.js';
 import type { RequestContext } from '../../protocols/service.js';
-import type { ShardInfo, StoredStreamRecord, StreamRecord, StreamStorage } from '../../storage/types.js';
+import type { NewStreamRecord, ShardInfo, StreamRecord, StreamStorage } from '../../storage/types.js';
+import { liveConsumers } from './consumers.js';
 import { kinesisError } from './errors.js';
-import { decodeIterator, encodeIterator } from './iterators.js';
+import { IteratorCodec } from './iterators.js';
+import { authorizeStreamAccess } from './resource-policies.js';
+import { readBatch, startAfter } from './shard-reader.js';
+import { type StatusNeed, StreamStatuses } from './status.js';
+import { ShardThroughput } from './throughput.js';
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
 // On-demand streams start with four shards (Kinesis guide, "On-demand mode").
@@ -44,15 +51,84 @@ function encryptionType(stream: StreamRecord): 'KMS' | 'NONE' {
   return stream.encryption ? 'KMS' : 'NONE';
 }
 
+/** What a record weighs against the size and throughput limits: its data and partition key. */
+function recordBytes(data: Uint8Array, partitionKey: string): number {
+  return data.length + Buffer.byteLength(partitionKey);
+}
+
+export interface KinesisStreamOptions {
+  /** How long CREATING, UPDATING and DELETING last, in clock ms; with 0 a change completes in its call. */
+  statusDelayMs?: number;
+  /** Enforce the per-shard throughput quotas (ProvisionedThroughputExceededException). */
+  limits?: boolean;
+  /** Completes status changes on time when no request comes to look. */
+  scheduler: Scheduler;
+  log?: Logger;
+}
+
 /** Kinesis Data Streams: streams, shards, and records read through stateless iterators. */
 export class KinesisService {
+  private readonly statuses: StreamStatuses;
+  /** Present only with --kinesis-limits: no quota bookkeeping otherwise. */
+  private readonly throughput: ShardThroughput | undefined;
+  /** Signed with the storage's key, so iterators outlive a restart with --data-dir as AWS's do. */
+  private readonly iterators: IteratorCodec;
+
   constructor(
     private readonly streams: StreamStorage,
     private readonly clock: Clock,
-  ) {}
+    options: KinesisStreamOptions,
+  ) {
+    this.statuses = new StreamStatuses(clock, options.statusDelayMs ?? 0, options.scheduler, (err) =>
+      options.log?.error({ err }, 'a Kinesis stream status change failed'),
+    );
+    this.throughput = options.limits ? new ShardThroughput() : undefined;
+    this.iterators = new IteratorCodec(streams.iteratorKey);
+  }
+
+  /** How long CREATING, UPDATING and DELETING last (consumers pass through theirs as long). */
+  get statusDelayMs(): number {
+    return this.statuses.delayMs;
+  }
+
+  /** Forgets status changes under way and throughput counters, with the streams (admin reset). */
+  reset(): void {
+    this.statuses.reset();
+    this.throughput?.reset();
+  }
+
+  /**
+   * The stream, once every status change that has fallen due has completed, checked against what
+   * the operation needs of its status.
+   */
+  async current(
+    input: { StreamName?: string; StreamARN?: string },
+    ctx: RequestContext,
+    need?: StatusNeed,
+  ): Promise<StreamRecord> {
+    await this.statuses.settle();
+    const stream = this.stream(input, ctx);
+    if (need) this.statuses.require(stream, need);
+    return stream;
+  }
+
+  /** Puts the stream in UPDATING; the change lands when it is ACTIVE again, as on AWS. */
+  private updating(
+    stream: StreamRecord,
+    change: Partial<StreamRecord> | (() => Promise<unknown>),
+  ): Promise<void> {
+    const arn = stream.arn;
+    return this.statuses.begin(arn, 'UPDATING', async () => {
+      // Read again at the end: tags and other settings may have changed in the meantime.
+      const latest = this.streams.getStream(arn);
+      if (!latest) return;
+      if (typeof change === 'function') await change();
+      else await this.streams.updateStream({ ...latest, ...change });
+    });
+  }
 
   /** A stream named by StreamName or StreamARN (Kinesis accepts either wherever it takes a stream). */
-  private stream(input: { StreamName?: string; StreamARN?: string }, ctx: RequestContext): StreamRecord {
+  stream(input: { StreamName?: string; StreamARN?: string }, ctx: RequestContext): StreamRecord {
     let account = ctx.caller.account;
     let region = ctx.caller.region;
     let name = input.StreamName;
@@ -68,11 +144,14 @@ export class KinesisService {
     if (name === undefined)
       throw kinesisError.invalidArgument('Either StreamName or StreamARN must be provided.');
     const stream = this.streams.getStream(streamArn(region, account, name));
-    if (!stream || stream.account !== ctx.caller.account) throw kinesisError.notFound(name, account);
+    if (!stream) throw kinesisError.notFound(name, account);
+    // Another account's stream (named by ARN) is reached only where its resource policy allows it.
+    authorizeStreamAccess(stream, ctx);
     return stream;
   }
 
   async createStream(input: K.CreateStreamInput, ctx: RequestContext): Promise<void> {
+    await this.statuses.settle();
     const name = input.StreamName ?? '';
     if (!STREAM_NAME.test(name)) {
       throw kinesisError.validation(
@@ -112,10 +191,22 @@ export class KinesisService {
       },
       shardCount,
     );
+    await this.statuses.begin(arn, 'CREATING');
   }
 
   async deleteStream(input: K.DeleteStreamInput, ctx: RequestContext): Promise<void> {
-    await this.streams.deleteStream(this.stream(input, ctx).arn);
+    const stream = await this.current(input, ctx, 'delete');
+    const arn = stream.arn;
+    // DeleteStream: a stream with registered consumers goes only with EnforceConsumerDeletion.
+    if (!input.EnforceConsumerDeletion && liveConsumers(stream, this.clock.now()).length > 0) {
+      throw kinesisError.inUse(
+        `Stream ${stream.name} under account ${stream.account} has registered consumers. Deregister them or set EnforceConsumerDeletion.`,
+      );
+    }
+    await this.statuses.begin(arn, 'DELETING', async () => {
+      this.throughput?.forget(arn);
+      if (this.streams.getStream(arn)) await this.streams.deleteStream(arn);
+    });
   }
 
   private modeDetails(stream: StreamRecord): K.StreamModeDetails {
@@ -135,9 +226,10 @@ export class KinesisService {
     };
   }
 
-  describeStream(input: K.DescribeStreamInput, ctx: RequestContext): K.DescribeStreamOutput {
-    const stream = this.stream(input, ctx);
-    const all = this.streams.shards(stream.arn);
+  async describeStream(input: K.DescribeStreamInput, ctx: RequestContext): Promise<K.DescribeStreamOutput> {
+    const stream = await this.current(input, ctx);
+    // A stream being created shows no shards yet (Shards [] and HasMoreShards false on AWS).
+    const all = this.statuses.hasShards(stream.arn) ? this.streams.shards(stream.arn) : [];
     const from = input.ExclusiveStartShardId
       ? all.findIndex((s) => s.id === input.ExclusiveStartShardId) + 1
       : 0;
@@ -147,7 +239,7 @@ export class KinesisService {
       StreamDescription: {
         StreamName: stream.name,
         StreamARN: stream.arn,
-        StreamStatus: 'ACTIVE',
+        StreamStatus: this.statuses.status(stream.arn),
         StreamModeDetails: this.modeDetails(stream),
         Shards: page.map((s) => this.shardView(s)),
         HasMoreShards: from + limit < all.length,
@@ -160,29 +252,31 @@ export class KinesisService {
     };
   }
 
-  describeStreamSummary(
+  async describeStreamSummary(
     input: K.DescribeStreamSummaryInput,
     ctx: RequestContext,
-  ): K.DescribeStreamSummaryOutput {
-    const stream = this.stream(input, ctx);
+  ): Promise<K.DescribeStreamSummaryOutput> {
+    const stream = await this.current(input, ctx);
+    const shards = this.statuses.hasShards(stream.arn) ? this.streams.shards(stream.arn) : [];
     return {
       StreamDescriptionSummary: {
         StreamName: stream.name,
         StreamARN: stream.arn,
-        StreamStatus: 'ACTIVE',
+        StreamStatus: this.statuses.status(stream.arn),
         StreamModeDetails: this.modeDetails(stream),
         RetentionPeriodHours: stream.retentionHours,
         StreamCreationTimestamp: new Date(stream.createdAt),
         EnhancedMonitoring: [{ ShardLevelMetrics: [...stream.shardLevelMetrics] as K.MetricsName[] }],
         EncryptionType: stream.encryption ? 'KMS' : 'NONE',
         KeyId: stream.encryption?.keyId,
-        OpenShardCount: this.streams.shards(stream.arn).filter((s) => !s.endingSequenceNumber).length,
-        ConsumerCount: 0,
+        OpenShardCount: shards.filter((s) => !s.endingSequenceNumber).length,
+        ConsumerCount: liveConsumers(stream, this.clock.now()).length,
       },
     };
   }
 
-  listStreams(input: K.ListStreamsInput, ctx: RequestContext): K.ListStreamsOutput {
+  async listStreams(input: K.ListStreamsInput, ctx: RequestContext): Promise<K.ListStreamsOutput> {
+    await this.statuses.settle();
     const all = this.streams
       .listStreams(ctx.caller.account, ctx.caller.region)
       .sort((a, b) => a.name.localeCompare(b.name));
@@ -204,14 +298,15 @@ export class KinesisService {
       StreamSummaries: page.map((s) => ({
         StreamName: s.name,
         StreamARN: s.arn,
-        StreamStatus: 'ACTIVE',
+        StreamStatus: this.statuses.status(s.arn),
         StreamModeDetails: this.modeDetails(s),
         StreamCreationTimestamp: new Date(s.createdAt),
       })),
     };
   }
 
-  listShards(input: K.ListShardsInput, ctx: RequestContext): K.ListShardsOutput {
+  async listShards(input: K.ListShardsInput, ctx: RequestContext): Promise<K.ListShardsOutput> {
+    await this.statuses.settle();
     let from = 0;
     let stream: StreamRecord;
     if (input.NextToken !== undefined) {
@@ -226,6 +321,7 @@ export class KinesisService {
     } else {
       stream = this.stream(input, ctx);
     }
+    this.statuses.require(stream, 'shards');
     let shards = this.streams.shards(stream.arn);
     const exclusiveStart =
       input.ShardFilter?.Type === 'AFTER_SHARD_ID' ? input.ShardFilter.ShardId : input.ExclusiveStartShardId;
@@ -309,15 +405,22 @@ export class KinesisService {
   }
 
   async putRecord(input: K.PutRecordInput, ctx: RequestContext): Promise<K.PutRecordOutput> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'records');
     this.checkRecord(stream, input.Data, input.PartitionKey);
-    const [put] = await this.streams.append(stream.arn, [
-      {
-        data: input.Data ?? new Uint8Array(),
-        partitionKey: input.PartitionKey!,
-        hashKey: this.hashKey(input.PartitionKey!, input.ExplicitHashKey),
-      },
-    ]);
+    if (input.DryRun) throw kinesisError.dryRun();
+    const record: NewStreamRecord = {
+      data: input.Data ?? new Uint8Array(),
+      partitionKey: input.PartitionKey!,
+      hashKey: this.hashKey(input.PartitionKey!, input.ExplicitHashKey),
+    };
+    if (this.throughput) {
+      const shardId = this.shardFor(this.openShards(stream), record.hashKey);
+      const bytes = recordBytes(record.data, record.partitionKey);
+      if (!this.throughput.write(stream.arn, shardId, bytes, this.clock.now())) {
+        throw kinesisError.throughputExceeded(this.writeRateText(stream, shardId));
+      }
+    }
+    const [put] = await this.streams.append(stream.arn, [record]);
     return {
       ShardId: put.shardId,
       SequenceNumber: put.sequenceNumber,
@@ -326,7 +429,7 @@ export class KinesisService {
   }
 
   async putRecords(input: K.PutRecordsInput, ctx: RequestContext): Promise<K.PutRecordsOutput> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'records');
     const entries = input.Records ?? [];
     if (entries.length < 1 || entries.length > MAX_PUT_RECORDS) {
       throw kinesisError.validation(
@@ -341,14 +444,14 @@ export class KinesisService {
     if (total > MAX_PUT_RECORDS_BYTES) {
       throw kinesisError.invalidArgument(`Records size exceeds 5 MB limit: ${total} bytes.`);
     }
-    const puts = await this.streams.append(
-      stream.arn,
-      entries.map((e) => ({
-        data: e.Data ?? new Uint8Array(),
-        partitionKey: e.PartitionKey!,
-        hashKey: this.hashKey(e.PartitionKey!, e.ExplicitHashKey),
-      })),
-    );
+    const records: NewStreamRecord[] = entries.map((e) => ({
+      data: e.Data ?? new Uint8Array(),
+      partitionKey: e.PartitionKey!,
+      hashKey: this.hashKey(e.PartitionKey!, e.ExplicitHashKey),
+    }));
+    if (input.DryRun) throw kinesisError.dryRun();
+    if (this.throughput) return this.putWithinLimits(stream, records, this.throughput);
+    const puts = await this.streams.append(stream.arn, records);
     return {
       FailedRecordCount: 0,
       Records: puts.map((p) => ({ ShardId: p.shardId, SequenceNumber: p.sequenceNumber })),
@@ -356,54 +459,100 @@ export class KinesisService {
     };
   }
 
-  getShardIterator(input: K.GetShardIteratorInput, ctx: RequestContext): K.GetShardIteratorOutput {
-    const stream = this.stream(input, ctx);
+  /**
+   * PutRecords under the throughput limits: a record over its shard's quota fails on its own with
+   * ProvisionedThroughputExceededException, and the rest go in, in order (PutRecordsResultEntry).
+   */
+  private async putWithinLimits(
+    stream: StreamRecord,
+    records: NewStreamRecord[],
+    throughput: ShardThroughput,
+  ): Promise<K.PutRecordsOutput> {
+    const now = this.clock.now();
+    const open = this.openShards(stream);
+    const results: K.PutRecordsResultEntry[] = new Array(records.length);
+    const admitted: NewStreamRecord[] = [];
+    const slots: number[] = [];
+    records.forEach((r, i) => {
+      const shardId = this.shardFor(open, r.hashKey);
+      if (throughput.write(stream.arn, shardId, recordBytes(r.data, r.partitionKey), now)) {
+        admitted.push(r);
+        slots.push(i);
+      } else {
+        results[i] = {
+          ErrorCode: 'ProvisionedThroughputExceededException',
+          ErrorMessage: this.writeRateText(stream, shardId),
+        };
+      }
+    });
+    const puts = admitted.length > 0 ? await this.streams.append(stream.arn, admitted) : [];
+    puts.forEach((p, k) => {
+      results[slots[k]] = { ShardId: p.shardId, SequenceNumber: p.sequenceNumber };
+    });
+    return {
+      FailedRecordCount: records.length - admitted.length,
+      Records: results,
+      EncryptionType: encryptionType(stream),
+    };
+  }
+
+  /** The open shards with their hash-key ranges, to tell which one a record will land in. */
+  private openShards(stream: StreamRecord): Array<{ id: string; start: bigint; end: bigint }> {
+    return this.streams
+      .shards(stream.arn)
+      .filter((s) => !s.endingSequenceNumber)
+      .map((s) => ({ id: s.id, start: BigInt(s.startingHashKey), end: BigInt(s.endingHashKey) }));
+  }
+
+  private shardFor(open: Array<{ id: string; start: bigint; end: bigint }>, hashKey: bigint): string {
+    return open.find((s) => hashKey >= s.start && hashKey <= s.end)?.id ?? '';
+  }
+
+  // The texts AWS answers (PutRecordsResultEntry: the message names account, stream and shard).
+  private writeRateText(stream: StreamRecord, shardId: string): string {
+    return `Rate exceeded for shard ${shardId} in stream ${stream.name} under account ${stream.account}.`;
+  }
+
+  async getShardIterator(
+    input: K.GetShardIteratorInput,
+    ctx: RequestContext,
+  ): Promise<K.GetShardIteratorOutput> {
+    const stream = await this.current(input, ctx);
     const shardId = input.ShardId!;
-    if (!this.streams.shards(stream.arn).some((s) => s.id === shardId)) {
+    // While the stream is being created its shards do not exist yet, and AWS says so.
+    if (
+      !this.statuses.hasShards(stream.arn) ||
+      !this.streams.shards(stream.arn).some((s) => s.id === shardId)
+    ) {
       throw kinesisError.notFoundText(
         `Shard ${shardId} in stream ${stream.name} under account ${stream.account} does not exist`,
       );
     }
-    const needsSequence = (type: string) => {
-      const seq = input.StartingSequenceNumber;
-      if (seq === undefined || !/^\d{1,128}$/.test(seq)) {
-        throw kinesisError.invalidArgument(
-          `StartingSequenceNumber is required and must be a number for ${type}.`,
-        );
-      }
-      return BigInt(seq);
-    };
-    let after: bigint;
-    switch (input.ShardIteratorType) {
-      case 'TRIM_HORIZON':
-        after = 0n;
-        break;
-      case 'LATEST':
-        after = this.streams.lastSequence(stream.arn, shardId) ?? 0n;
-        break;
-      case 'AT_SEQUENCE_NUMBER':
-        after = needsSequence('AT_SEQUENCE_NUMBER') - 1n;
-        break;
-      case 'AFTER_SEQUENCE_NUMBER':
-        after = needsSequence('AFTER_SEQUENCE_NUMBER');
-        break;
-      case 'AT_TIMESTAMP': {
-        if (!input.Timestamp) throw kinesisError.invalidArgument('Timestamp is required for AT_TIMESTAMP.');
-        after = this.streams.sequenceBefore(stream.arn, shardId, input.Timestamp.getTime()) ?? 0n;
-        break;
-      }
-      default:
-        throw kinesisError.validation(
-          `1 validation error detected: Value '${input.ShardIteratorType}' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]`,
-        );
-    }
+    const after = startAfter(
+      this.streams,
+      stream,
+      shardId,
+      {
+        type: input.ShardIteratorType,
+        sequenceNumber: input.StartingSequenceNumber,
+        timestamp: input.Timestamp,
+      },
+      'shardIteratorType',
+    );
+    if (input.DryRun) throw kinesisError.dryRun();
     return {
-      ShardIterator: encodeIterator({ streamArn: stream.arn, shardId, after, issuedAt: this.clock.now() }),
+      ShardIterator: this.iterators.encode({
+        streamArn: stream.arn,
+        shardId,
+        after,
+        issuedAt: this.clock.now(),
+      }),
     };
   }
 
-  getRecords(input: K.GetRecordsInput, ctx: RequestContext): K.GetRecordsOutput {
-    const position = decodeIterator(input.ShardIterator ?? '');
+  async getRecords(input: K.GetRecordsInput, ctx: RequestContext): Promise<K.GetRecordsOutput> {
+    await this.statuses.settle();
+    const position = this.iterators.decode(input.ShardIterator ?? '');
     if (!position) throw kinesisError.invalidArgument('Invalid ShardIterator.');
     const now = this.clock.now();
     if (now - position.issuedAt > ITERATOR_LIFETIME_MS) {
@@ -414,39 +563,40 @@ export class KinesisService {
     const name = /stream\/(.+)$/.exec(position.streamArn)?.[1] ?? '';
     const stream = this.stream({ StreamARN: position.streamArn }, ctx);
     if (stream.name !== name) throw kinesisError.invalidArgument('Invalid ShardIterator.');
+    this.statuses.require(stream, 'records');
     const limit = input.Limit ?? MAX_GET_RECORDS;
     if (limit < 1 || limit > MAX_GET_RECORDS) {
       throw kinesisError.validation(
         `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value between 1 and 10000`,
       );
     }
-    const records = this.streams.read(stream.arn, position.shardId, position.after, limit, MAX_GET_BYTES);
-    const last = records.length > 0 ? BigInt(records[records.length - 1].sequenceNumber) : position.after;
-    const newest = this.streams.lastSequence(stream.arn, position.shardId);
-    const next = this.streams.read(stream.arn, position.shardId, last, 1, MAX_GET_BYTES)[0];
+    if (this.throughput && !this.throughput.read(stream.arn, position.shardId, now)) {
+      throw kinesisError.throughputExceeded(
+        `Rate exceeded for Shard - ${stream.account}/${stream.name}/${position.shardId}`,
+      );
+    }
+    if (input.DryRun) throw kinesisError.dryRun();
+    const batch = readBatch(
+      this.streams,
+      stream,
+      position.shardId,
+      position.after,
+      limit,
+      MAX_GET_BYTES,
+      now,
+    );
+    if (this.throughput) {
+      const bytes = batch.records.reduce((n, r) => n + recordBytes(r.Data!, r.PartitionKey!), 0);
+      this.throughput.charge(stream.arn, position.shardId, bytes, now);
+    }
     // A closed shard read to its end names its children and hands out no further iterator.
-    const shard = this.streams.shards(stream.arn).find((s) => s.id === position.shardId);
-    if (shard?.endingSequenceNumber && !next) {
-      const children = this.streams
-        .shards(stream.arn)
-        .filter((s) => s.parentShardId === shard.id || s.adjacentParentShardId === shard.id);
-      return {
-        Records: records.map((r) => this.recordView(stream, r)),
-        MillisBehindLatest: 0,
-        ChildShards: children.map((c) => ({
-          ShardId: c.id,
-          ParentShards: [c.parentShardId, c.adjacentParentShardId].filter(
-            (p): p is string => p !== undefined,
-          ),
-          HashKeyRange: { StartingHashKey: c.startingHashKey, EndingHashKey: c.endingHashKey },
-        })),
-      };
+    if (batch.childShards) {
+      return { Records: batch.records, MillisBehindLatest: 0, ChildShards: batch.childShards };
     }
     return {
-      Records: records.map((r) => this.recordView(stream, r)),
-      NextShardIterator: encodeIterator({ ...position, after: last, issuedAt: now }),
-      // How far this answer is from the tip: nothing left to read is 0.
-      MillisBehindLatest: newest === undefined || last >= newest || !next ? 0 : now - next.arrivedAt,
+      Records: batch.records,
+      NextShardIterator: this.iterators.encode({ ...position, after: batch.last, issuedAt: now }),
+      MillisBehindLatest: batch.millisBehindLatest,
     };
   }
 
@@ -474,7 +624,7 @@ export class KinesisService {
   }
 
   async splitShard(input: K.SplitShardInput, ctx: RequestContext): Promise<void> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'change');
     this.checkProvisioned(stream, 'SplitShard');
     const shard = this.openShard(stream, input.ShardToSplit);
     const start = BigInt(shard.startingHashKey);
@@ -485,18 +635,20 @@ export class KinesisService {
         `NewStartingHashKey ${input.NewStartingHashKey} used in SplitShard() on shard ${shard.id} in stream ${stream.name} under account ${stream.account} is not both greater than one plus the shard's StartingHashKey ${start} and less than the shard's EndingHashKey ${end}.`,
       );
     }
-    await this.streams.reshard(
-      stream.arn,
-      [shard.id],
-      [
-        { start, end: at - 1n, parentShardId: shard.id },
-        { start: at, end, parentShardId: shard.id },
-      ],
+    await this.updating(stream, () =>
+      this.streams.reshard(
+        stream.arn,
+        [shard.id],
+        [
+          { start, end: at - 1n, parentShardId: shard.id },
+          { start: at, end, parentShardId: shard.id },
+        ],
+      ),
     );
   }
 
   async mergeShards(input: K.MergeShardsInput, ctx: RequestContext): Promise<void> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'change');
     this.checkProvisioned(stream, 'MergeShards');
     const a = this.openShard(stream, input.ShardToMerge);
     const b = this.openShard(stream, input.AdjacentShardToMerge);
@@ -506,17 +658,19 @@ export class KinesisService {
         `Shards ${a.id} and ${b.id} in stream ${stream.name} under account ${stream.account} are not an adjacent pair of shards eligible for merging`,
       );
     }
-    await this.streams.reshard(
-      stream.arn,
-      [a.id, b.id],
-      [
-        {
-          start: BigInt(low.startingHashKey),
-          end: BigInt(high.endingHashKey),
-          parentShardId: a.id,
-          adjacentParentShardId: b.id,
-        },
-      ],
+    await this.updating(stream, () =>
+      this.streams.reshard(
+        stream.arn,
+        [a.id, b.id],
+        [
+          {
+            start: BigInt(low.startingHashKey),
+            end: BigInt(high.endingHashKey),
+            parentShardId: a.id,
+            adjacentParentShardId: b.id,
+          },
+        ],
+      ),
     );
   }
 
@@ -528,7 +682,7 @@ export class KinesisService {
     input: K.UpdateShardCountInput,
     ctx: RequestContext,
   ): Promise<K.UpdateShardCountOutput> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'change');
     this.checkProvisioned(stream, 'UpdateShardCount');
     if (input.ScalingType !== 'UNIFORM_SCALING') {
       throw kinesisError.validation(
@@ -555,10 +709,12 @@ export class KinesisService {
       );
       return { start, end, parentShardId: overlapping[0].id, adjacentParentShardId: overlapping[1]?.id };
     });
-    await this.streams.reshard(
-      stream.arn,
-      open.map((s) => s.id),
-      children,
+    await this.updating(stream, () =>
+      this.streams.reshard(
+        stream.arn,
+        open.map((s) => s.id),
+        children,
+      ),
     );
     return {
       StreamName: stream.name,
@@ -569,12 +725,12 @@ export class KinesisService {
   }
 
   async updateStreamMode(input: K.UpdateStreamModeInput, ctx: RequestContext): Promise<void> {
-    const stream = this.stream({ StreamARN: input.StreamARN }, ctx);
+    const stream = await this.current({ StreamARN: input.StreamARN }, ctx, 'change');
     const mode = input.StreamModeDetails?.StreamMode;
     if (mode !== 'PROVISIONED' && mode !== 'ON_DEMAND') {
       throw kinesisError.validation(`StreamMode must be PROVISIONED or ON_DEMAND.`);
     }
-    await this.streams.updateStream({ ...stream, mode });
+    await this.updating(stream, { mode });
   }
 
   // ---- stream settings -------------------------------------------------------
@@ -597,49 +753,50 @@ export class KinesisService {
     input: K.IncreaseStreamRetentionPeriodInput,
     ctx: RequestContext,
   ): Promise<void> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'change');
     const hours = this.checkRetention(input.RetentionPeriodHours);
     if (hours < stream.retentionHours) {
       throw kinesisError.invalidArgument(
         `Requested retention period (${hours} hours) for stream ${stream.name} can not be shorter than existing retention period (${stream.retentionHours} hours). Use DecreaseRetentionPeriod API.`,
       );
     }
-    await this.streams.updateStream({ ...stream, retentionHours: hours });
+    await this.updating(stream, { retentionHours: hours });
   }
 
   async decreaseStreamRetentionPeriod(
     input: K.DecreaseStreamRetentionPeriodInput,
     ctx: RequestContext,
   ): Promise<void> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'change');
     const hours = this.checkRetention(input.RetentionPeriodHours);
     if (hours > stream.retentionHours) {
       throw kinesisError.invalidArgument(
         `Requested retention period (${hours} hours) for stream ${stream.name} can not be longer than existing retention period (${stream.retentionHours} hours). Use IncreaseRetentionPeriod API.`,
       );
     }
-    await this.streams.updateStream({ ...stream, retentionHours: hours });
+    await this.updating(stream, { retentionHours: hours });
   }
 
   async startStreamEncryption(input: K.StartStreamEncryptionInput, ctx: RequestContext): Promise<void> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'change');
     if (input.EncryptionType !== 'KMS') {
       throw kinesisError.invalidArgument(
         `Encryption type ${input.EncryptionType} is not supported: use KMS.`,
       );
     }
     if (!input.KeyId) throw kinesisError.invalidArgument('KeyId is required.');
-    await this.streams.updateStream({ ...stream, encryption: { keyId: input.KeyId } });
+    // "Once the status of the stream is ACTIVE, encryption begins for records written" (StartStreamEncryption).
+    await this.updating(stream, { encryption: { keyId: input.KeyId } });
   }
 
   async stopStreamEncryption(input: K.StopStreamEncryptionInput, ctx: RequestContext): Promise<void> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'change');
     if (input.EncryptionType !== 'KMS') {
       throw kinesisError.invalidArgument(
         `Encryption type ${input.EncryptionType} is not supported: use KMS.`,
       );
     }
-    await this.streams.updateStream({ ...stream, encryption: undefined });
+    await this.updating(stream, { encryption: undefined });
   }
 
   private async monitoring(
@@ -647,7 +804,7 @@ export class KinesisService {
     ctx: RequestContext,
     enable: boolean,
   ): Promise<K.EnhancedMonitoringOutput> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'settings');
     const asked = input.ShardLevelMetrics ?? [];
     if (asked.length === 0 || asked.some((m) => !SHARD_METRICS.includes(m) && m !== 'ALL')) {
       throw kinesisError.invalidArgument(
@@ -676,7 +833,8 @@ export class KinesisService {
     return this.monitoring(input, ctx, false);
   }
 
-  describeLimits(_input: K.DescribeLimitsInput, ctx: RequestContext): K.DescribeLimitsOutput {
+  async describeLimits(_input: K.DescribeLimitsInput, ctx: RequestContext): Promise<K.DescribeLimitsOutput> {
+    await this.statuses.settle();
     const mine = this.streams.listStreams(ctx.caller.account, ctx.caller.region);
     return {
       ShardLimit: SHARD_LIMIT,
@@ -690,7 +848,7 @@ export class KinesisService {
   }
 
   async updateMaxRecordSize(input: K.UpdateMaxRecordSizeInput, ctx: RequestContext): Promise<void> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'settings');
     const size = input.MaxRecordSizeInKiB ?? 0;
     if (size < 1024 || size > 10240) {
       throw kinesisError.validation(
@@ -698,16 +856,6 @@ export class KinesisService {
       );
     }
     await this.streams.updateStream({ ...stream, maxRecordSizeKiB: size });
-  }
-
-  private recordView(stream: StreamRecord, r: StoredStreamRecord): K._Record {
-    return {
-      SequenceNumber: r.sequenceNumber,
-      ApproximateArrivalTimestamp: new Date(r.arrivedAt),
-      Data: r.data,
-      PartitionKey: r.partitionKey,
-      EncryptionType: stream.encryption ? 'KMS' : undefined,
-    };
   }
 
   // ---- tags -----------------------------------------------------------------
@@ -733,13 +881,17 @@ export class KinesisService {
     );
   }
 
-  listTagsForResource(input: K.ListTagsForResourceInput, ctx: RequestContext): K.ListTagsForResourceOutput {
+  async listTagsForResource(
+    input: K.ListTagsForResourceInput,
+    ctx: RequestContext,
+  ): Promise<K.ListTagsForResourceOutput> {
+    await this.statuses.settle();
     const stream = this.byResource(input.ResourceARN, ctx);
     return { Tags: Object.entries(stream.tags).map(([Key, Value]) => ({ Key, Value })) };
   }
 
   async addTagsToStream(input: K.AddTagsToStreamInput, ctx: RequestContext): Promise<void> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'settings');
     const tags = { ...stream.tags, ...(input.Tags ?? {}) };
     if (Object.keys(tags).length > MAX_TAGS) {
       throw kinesisError.invalidArgument(
@@ -749,8 +901,11 @@ export class KinesisService {
     await this.streams.updateStream({ ...stream, tags });
   }
 
-  listTagsForStream(input: K.ListTagsForStreamInput, ctx: RequestContext): K.ListTagsForStreamOutput {
-    const stream = this.stream(input, ctx);
+  async listTagsForStream(
+    input: K.ListTagsForStreamInput,
+    ctx: RequestContext,
+  ): Promise<K.ListTagsForStreamOutput> {
+    const stream = await this.current(input, ctx);
     let keys = Object.keys(stream.tags).sort();
     if (input.ExclusiveStartTagKey !== undefined) keys = keys.filter((k) => k > input.ExclusiveStartTagKey!);
     const limit = input.Limit ?? 10;
@@ -761,7 +916,7 @@ export class KinesisService {
   }
 
   async removeTagsFromStream(input: K.RemoveTagsFromStreamInput, ctx: RequestContext): Promise<void> {
-    const stream = this.stream(input, ctx);
+    const stream = await this.current(input, ctx, 'settings');
     const tags = { ...stream.tags };
     for (const key of input.TagKeys ?? []) delete tags[key];
     await this.streams.updateStream({ ...stream, tags });

@@ -620,7 +620,8 @@ export const KINESIS_SHAPES = {
       },
       ['ConsumerARN', 'ShardId', 'StartingPosition'],
     ),
-    // The output (EventStream: SubscribeToShardEventStream) is an event-stream union: see SUBSCRIBE_TO_SHARD_EVENT.
+    // The output's one member, EventStream, is an event stream of SubscribeToShardEvent.
+    eventStream: { SubscribeToShardEvent: SUBSCRIBE_TO_SHARD_EVENT },
   },
   TagResource: {
     input: structure({ Tags: tagMap, ResourceARN: string, StreamId: string }, ['Tags', 'ResourceARN']),

@@ -18,7 +18,7 @@ export interface SqsDefinition extends ServiceDefinition {
 
 export function createSqs(storage: QueueStorage, clock: Clock): SqsDefinition {
   const sqs = new SqsService(storage, clock);
-  type Handler = (input: any, ctx: RequestContext) => Promise<unknown>;
+  type Handler = (input: any, ctx: RequestContext) => unknown;
   const handlers: Record<SqsOperationName, Handler> = {
     AddPermission: (i, c) => sqs.addPermission(i, c),
     CancelMessageMoveTask: (i, c) => sqs.cancelMessageMoveTask(i, c),

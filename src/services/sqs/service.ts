@@ -13,6 +13,7 @@ import type {
   QueueRecord,
   QueueStorage,
   ReceivedMessage,
+  SendOutcome,
   StoredAttributeValue,
 } from '../../storage/types.js';
 import {
@@ -61,10 +62,31 @@ interface BatchFailure {
   Message: string;
 }
 
+function sendResult(message: NewMessage, sent: SendOutcome): Sqs.SendMessageResult {
+  return {
+    MD5OfMessageBody: message.md5OfBody,
+    MD5OfMessageAttributes: message.md5OfAttributes,
+    MD5OfMessageSystemAttributes: message.md5OfSystemAttributes,
+    MessageId: sent.messageId,
+    SequenceNumber: sent.sequenceNumber,
+  };
+}
+
 function failure(id: string, err: unknown): BatchFailure {
   const e = err as ServiceError;
   if (!e.queryCode) throw err;
   return { Id: id, SenderFault: e.fault === 'Sender', Code: e.queryCode, Message: e.message };
+}
+
+/**
+ * What an engine that holds its queues in this process can also do: answer a lookup, or a send
+ * that has nothing to wait for, at once. SendMessage then runs start to end without a promise (each
+ * await costs a request allocations and a microtask turn). Optional, so any QueueStorage still fits.
+ */
+export interface ImmediateQueueStorage {
+  getQueueNow?(account: string, region: string, name: string): QueueRecord | undefined;
+  /** Present only while a send is done once it returns (no journal commit to wait for). */
+  readonly sendNow?: (queue: QueueRecord, messages: NewMessage[]) => SendOutcome[];
 }
 
 /** Amazon SQS: the semantics of every operation, over whatever protocol carried it. */
@@ -72,7 +94,7 @@ export class SqsService {
   private readonly deletedRecently = new Map<string, number>();
 
   constructor(
-    private readonly storage: QueueStorage,
+    private readonly storage: QueueStorage & ImmediateQueueStorage,
     private readonly clock: Clock,
   ) {}
 
@@ -82,11 +104,20 @@ export class SqsService {
 
   // ---- queue lookup -------------------------------------------------------
 
-  private async resolve(url: string, ctx: RequestContext, action: string): Promise<QueueRecord> {
+  /** The queue a URL names, once the caller may use it; at once when the storage can say at once. */
+  private resolve(url: string, ctx: RequestContext, action: string): QueueRecord | Promise<QueueRecord> {
     const address = parseQueueUrl(url);
     if (!address) throw sqsError.queueDoesNotExist();
     const region = address.region ?? ctx.caller.region;
-    const queue = await this.storage.getQueue(address.account, region, address.name);
+    if (this.storage.getQueueNow) {
+      return this.admit(this.storage.getQueueNow(address.account, region, address.name), ctx, action);
+    }
+    return this.storage
+      .getQueue(address.account, region, address.name)
+      .then((queue) => this.admit(queue, ctx, action));
+  }
+
+  private admit(queue: QueueRecord | undefined, ctx: RequestContext, action: string): QueueRecord {
     if (!queue) throw sqsError.queueDoesNotExist();
     if (queue.account !== ctx.caller.account) this.authorizeForeign(queue, ctx, action);
     return queue;
@@ -541,17 +572,25 @@ export class SqsService {
     };
   }
 
-  async sendMessage(input: Sqs.SendMessageRequest, ctx: RequestContext): Promise<Sqs.SendMessageResult> {
-    const queue = await this.resolve(input.QueueUrl!, ctx, 'SendMessage');
+  // Not async: with an in-memory engine the answer is ready before this returns (see ImmediateQueueStorage).
+  sendMessage(
+    input: Sqs.SendMessageRequest,
+    ctx: RequestContext,
+  ): Sqs.SendMessageResult | Promise<Sqs.SendMessageResult> {
+    const queue = this.resolve(input.QueueUrl!, ctx, 'SendMessage');
+    if (queue instanceof Promise) return queue.then((q) => this.sendOne(q, input, ctx));
+    return this.sendOne(queue, input, ctx);
+  }
+
+  private sendOne(
+    queue: QueueRecord,
+    input: Sqs.SendMessageRequest,
+    ctx: RequestContext,
+  ): Sqs.SendMessageResult | Promise<Sqs.SendMessageResult> {
     const message = this.toNewMessage(queue, input, ctx);
-    const [sent] = await this.storage.send(queue, [message]);
-    return {
-      MD5OfMessageBody: message.md5OfBody,
-      MD5OfMessageAttributes: message.md5OfAttributes,
-      MD5OfMessageSystemAttributes: message.md5OfSystemAttributes,
-      MessageId: sent.messageId,
-      SequenceNumber: sent.sequenceNumber,
-    };
+    const batch = [message];
+    if (this.storage.sendNow) return sendResult(message, this.storage.sendNow(queue, batch)[0]);
+    return this.storage.send(queue, batch).then((sent) => sendResult(message, sent[0]));
   }
 
   private checkBatch<T extends { Id?: string }>(entries: T[] | undefined, entryName: string): T[] {
@@ -567,11 +606,20 @@ export class SqsService {
     return entries;
   }
 
-  async sendMessageBatch(
+  sendMessageBatch(
     input: Sqs.SendMessageBatchRequest,
     ctx: RequestContext,
-  ): Promise<Sqs.SendMessageBatchResult> {
-    const queue = await this.resolve(input.QueueUrl!, ctx, 'SendMessage');
+  ): Sqs.SendMessageBatchResult | Promise<Sqs.SendMessageBatchResult> {
+    const queue = this.resolve(input.QueueUrl!, ctx, 'SendMessage');
+    if (queue instanceof Promise) return queue.then((q) => this.sendBatch(q, input, ctx));
+    return this.sendBatch(queue, input, ctx);
+  }
+
+  private sendBatch(
+    queue: QueueRecord,
+    input: Sqs.SendMessageBatchRequest,
+    ctx: RequestContext,
+  ): Sqs.SendMessageBatchResult | Promise<Sqs.SendMessageBatchResult> {
     const entries = this.checkBatch(input.Entries, 'SendMessageBatchRequestEntry');
     let total = 0;
     for (const e of entries) {
@@ -601,14 +649,7 @@ export class SqsService {
         failed.push(failure(entry.Id!, err));
       }
     }
-    const sent =
-      accepted.length > 0
-        ? await this.storage.send(
-            queue,
-            accepted.map((a) => a.message),
-          )
-        : [];
-    return {
+    const result = (sent: SendOutcome[]): Sqs.SendMessageBatchResult => ({
       Successful: accepted.map((a, i) => ({
         Id: a.id,
         MessageId: sent[i].messageId,
@@ -618,7 +659,11 @@ export class SqsService {
         SequenceNumber: sent[i].sequenceNumber,
       })),
       Failed: failed,
-    };
+    });
+    if (accepted.length === 0) return result([]);
+    const messages = accepted.map((a) => a.message);
+    if (this.storage.sendNow) return result(this.storage.sendNow(queue, messages));
+    return this.storage.send(queue, messages).then(result);
   }
 
   async receiveMessage(

@@ -40,6 +40,11 @@ export class EmbeddedEngine implements QueueStorage {
   private ord = 0;
   private readonly warnedMissingDlq = new Set<string>();
   private readonly moves: MoveTasks;
+  /**
+   * Without a journal a send is done when it returns, and callers may take the outcome at once
+   * instead of through send()'s promise (SendMessage then allocates no promise at all).
+   */
+  readonly sendNow?: (record: QueueRecord, messages: NewMessage[]) => SendOutcome[];
 
   constructor(
     private readonly clock: Clock,
@@ -54,6 +59,7 @@ export class EmbeddedEngine implements QueueStorage {
       queueByArn: (arn) => this.byArn.get(arn),
     });
     if (journal) this.restore(journal);
+    else this.sendNow = (record, messages) => this.enqueueAll(record, messages);
   }
 
   private restore(journal: Journal): void {
@@ -112,6 +118,11 @@ export class EmbeddedEngine implements QueueStorage {
     return this.find(account, region, name)?.record;
   }
 
+  /** getQueue without the promise: queues are in memory, with or without a journal. */
+  getQueueNow(account: string, region: string, name: string): QueueRecord | undefined {
+    return this.find(account, region, name)?.record;
+  }
+
   async getQueueByArn(arn: string): Promise<QueueRecord | undefined> {
     return this.byArn.get(arn)?.record;
   }
@@ -153,11 +164,17 @@ export class EmbeddedEngine implements QueueStorage {
   }
 
   async send(record: QueueRecord, messages: NewMessage[]): Promise<SendOutcome[]> {
+    const outcomes = this.enqueueAll(record, messages);
+    await this.commit();
+    return outcomes;
+  }
+
+  private enqueueAll(record: QueueRecord, messages: NewMessage[]): SendOutcome[] {
     const state = this.state(record);
     const now = this.clock.now();
-    const outcomes = messages.map((input) => this.enqueue(state, input, now));
-    this.settle(state);
-    await this.commit();
+    const outcomes: SendOutcome[] = [];
+    for (const input of messages) outcomes.push(this.enqueue(state, input, now));
+    this.settle(state, now);
     return outcomes;
   }
 
@@ -466,8 +483,7 @@ export class EmbeddedEngine implements QueueStorage {
   }
 
   /** After any change: hand newly receivable messages to waiting receives, and re-arm the queue's timer. */
-  private settle(state: QueueState): void {
-    const now = this.clock.now();
+  private settle(state: QueueState, now = this.clock.now()): void {
     while (state.waiters.length > 0) {
       const waiter = state.waiters[0];
       const got = this.receiveNow(state, waiter.request, now);

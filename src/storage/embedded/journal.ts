@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { QueueRecord } from '../types.js';
 import { LogRow, RowLedger } from './log-rows.js';
 import { contentOf, type MessageContent, restoreMessage, type StoredMessage } from './message.js';
+import { type ChunkEntry, type ChunkRecords, decodeChunk, encodeChunk } from './stream-chunks.js';
 
 type Op =
   | { kind: 'queue'; record: QueueRecord; lastPurgeAt?: number }
@@ -12,10 +13,41 @@ type Op =
   | { kind: 'state'; message: StoredMessage }
   | { kind: 'delete'; message: StoredMessage; ord: number }
   | { kind: 'resource'; table: ResourceTable; key: string; data: string | undefined }
-  | { kind: 'clear' };
+  | { kind: 'clear' }
+  | { kind: 'stream'; id: number; data: string }
+  | { kind: 'dropStream'; id: number }
+  | { kind: 'streamRecords'; id: number; chunk: ChunkRecords }
+  | { kind: 'trimStream'; id: number; before: number }
+  | { kind: 'clearStreams' };
 
 /** Small records of other services (topics, subscriptions), one row each, keyed by ARN. */
-export type ResourceTable = 'topics' | 'subscriptions' | 'platformApplications' | 'platformEndpoints' | 'sms';
+export type ResourceTable =
+  | 'topics'
+  | 'subscriptions'
+  | 'platformApplications'
+  | 'platformEndpoints'
+  | 'sms'
+  | 'kinesis';
+
+/** A Kinesis stream's row: its incarnation number and whatever the stream engine saved of it. */
+export interface StreamRow {
+  id: number;
+  data: string;
+}
+
+/** A row of records one stream took in one commit. */
+interface ChunkRow {
+  stream: number;
+  records: Buffer;
+}
+
+/** Records of one stream written in one commit, in the order they were appended. */
+interface PendingChunk {
+  first: number;
+  next: number;
+  newest: number;
+  parts: ChunkRecords[];
+}
 
 export interface RestoredQueue {
   record: QueueRecord;
@@ -52,7 +84,10 @@ type StateFields = [
 // Dead log rows go out as `DELETE … WHERE seq IN (…)` of up to this many.
 const DELETE_CHUNK = 50;
 // Bumped when the file layout changes; a file in another layout is refused, not misread.
-const LAYOUT_VERSION = 2;
+const LAYOUT_VERSION = 3;
+// Older layouts this one opens and brings up to date: each lacks only tables this one creates
+// (layout 3 added the Kinesis tables).
+const UPGRADABLE_LAYOUTS = [2];
 
 /**
  * SQLite (WAL) as the durable journal of the embedded engine. Mutations made while serving
@@ -65,6 +100,9 @@ const LAYOUT_VERSION = 2;
  * journal cheap next to the in-memory engine (a row per message costs SQLite microseconds each).
  * Reference counts (log-rows.ts) delete a row once nothing in it matters any more; a restart
  * replays the rows in order. Queues, written rarely, keep a row each.
+ *
+ * Kinesis streams keep a row each too; their records go in the same commits, as one row per stream
+ * per commit (stream-chunks.ts), deleted whole once their newest record is past retention.
  */
 export class Journal {
   private readonly db: Database.Database;
@@ -97,6 +135,10 @@ export class Journal {
         CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, entries TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS resources (tbl TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL,
           PRIMARY KEY (tbl, key)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS streams (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS stream_chunks (seq INTEGER PRIMARY KEY, stream INTEGER NOT NULL,
+          newest INTEGER NOT NULL, records BLOB NOT NULL);
+        CREATE INDEX IF NOT EXISTS stream_chunks_by_age ON stream_chunks (stream, newest);
       `);
       this.db.pragma(`user_version = ${LAYOUT_VERSION}`);
     } catch (err) {
@@ -112,6 +154,11 @@ export class Journal {
       append: this.db.prepare('INSERT INTO log (seq, entries) VALUES (?, ?)'),
       putResource: this.db.prepare('INSERT OR REPLACE INTO resources (tbl, key, data) VALUES (?, ?, ?)'),
       dropResource: this.db.prepare('DELETE FROM resources WHERE tbl = ? AND key = ?'),
+      putStream: this.db.prepare('INSERT OR REPLACE INTO streams (id, data) VALUES (?, ?)'),
+      dropStream: this.db.prepare('DELETE FROM streams WHERE id = ?'),
+      dropChunks: this.db.prepare('DELETE FROM stream_chunks WHERE stream = ?'),
+      appendChunk: this.db.prepare('INSERT INTO stream_chunks (stream, newest, records) VALUES (?, ?, ?)'),
+      trimChunks: this.db.prepare('DELETE FROM stream_chunks WHERE stream = ? AND newest < ?'),
     };
     // Compiled once: better-sqlite3 builds a wrapper per db.transaction() call.
     this.writeAll = this.db.transaction((ops: Op[]) => this.applyAll(ops));
@@ -122,7 +169,7 @@ export class Journal {
     const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as {
       n: number;
     };
-    if (tables.n > 0 && version !== LAYOUT_VERSION) {
+    if (tables.n > 0 && version !== LAYOUT_VERSION && !UPGRADABLE_LAYOUTS.includes(version)) {
       throw new Error(
         `${file} was written by another version of Tideway (layout ${version}, this one reads ${LAYOUT_VERSION}): start with an empty --data-dir`,
       );
@@ -264,6 +311,46 @@ export class Journal {
     this.pending.push({ kind: 'resource', table, key: '', data: undefined });
   }
 
+  /** Writes (or replaces) a Kinesis stream's row with the next commit. */
+  putStream(id: number, data: object): void {
+    this.pending.push({ kind: 'stream', id, data: JSON.stringify(data) });
+  }
+
+  /** Drops a stream's row and every record chunk of it. */
+  dropStream(id: number): void {
+    this.pending.push({ kind: 'dropStream', id });
+  }
+
+  /**
+   * Records appended to a stream, taken as they are: they are written at commit, one chunk row per
+   * stream for everything the stream took in that commit.
+   */
+  appendStreamRecords(id: number, chunk: ChunkRecords): void {
+    this.pending.push({ kind: 'streamRecords', id, chunk });
+  }
+
+  /** Deletes a stream's chunks whose newest record arrived before `before` (past retention). */
+  trimStream(id: number, before: number): void {
+    this.pending.push({ kind: 'trimStream', id, before });
+  }
+
+  /** Drops every stream and record (a reset of Kinesis). */
+  clearStreams(): void {
+    this.pending.push({ kind: 'clearStreams' });
+  }
+
+  /** Every Kinesis stream row, in creation order. */
+  savedStreams(): StreamRow[] {
+    return this.db.prepare('SELECT id, data FROM streams ORDER BY id').all() as StreamRow[];
+  }
+
+  /** Every record chunk, oldest first, with the stream it belongs to. */
+  *savedStreamRecords(): Iterable<{ stream: number; entries: ChunkEntry[] }> {
+    const query = this.db.prepare('SELECT stream, records FROM stream_chunks ORDER BY seq');
+    const rows = query.iterate() as Iterable<ChunkRow>;
+    for (const row of rows) yield { stream: row.stream, entries: decodeChunk(row.records) };
+  }
+
   /** Resolves once every mutation recorded so far is written. */
   commit(): Promise<void> {
     if (this.pending.length === 0 && this.waiters.length === 0) return Promise.resolve();
@@ -299,6 +386,7 @@ export class Journal {
     const row = new LogRow(this.nextSeq);
     this.ledger.current = row;
     let entries: Entry[] = [];
+    const chunks = new Map<number, PendingChunk>();
     for (const op of ops) {
       switch (op.kind) {
         case 'put':
@@ -331,8 +419,31 @@ export class Journal {
           this.ledger.reset();
           entries = [];
           break;
+        case 'stream':
+          this.stmts.putStream.run(op.id, op.data);
+          break;
+        case 'streamRecords':
+          this.addToChunk(chunks, op.id, op.chunk);
+          break;
+        case 'dropStream':
+          chunks.delete(op.id);
+          this.stmts.dropStream.run(op.id);
+          this.stmts.dropChunks.run(op.id);
+          break;
+        case 'trimStream': {
+          const chunk = chunks.get(op.id);
+          if (chunk) this.writeChunk(op.id, chunk);
+          chunks.delete(op.id);
+          this.stmts.trimChunks.run(op.id, op.before);
+          break;
+        }
+        case 'clearStreams':
+          chunks.clear();
+          this.db.exec('DELETE FROM streams; DELETE FROM stream_chunks;');
+          break;
       }
     }
+    for (const [id, chunk] of chunks) this.writeChunk(id, chunk);
     const dead = this.ledger.takeDead();
     if (dead.length > 0) this.deleteRows(dead.map((r) => r.seq));
     // A row whose every entry was overtaken within the commit is not worth writing.
@@ -340,6 +451,27 @@ export class Journal {
       this.stmts.append.run(row.seq, JSON.stringify(entries));
       this.nextSeq++;
     }
+  }
+
+  private addToChunk(chunks: Map<number, PendingChunk>, id: number, part: ChunkRecords): void {
+    let chunk = chunks.get(id);
+    // A chunk stores only its first counter: a gap in the numbering starts another one.
+    if (chunk && chunk.next !== part.first) {
+      this.writeChunk(id, chunk);
+      chunk = undefined;
+    }
+    if (!chunk) {
+      chunk = { first: part.first, next: part.first, newest: 0, parts: [] };
+      chunks.set(id, chunk);
+    }
+    chunk.parts.push(part);
+    chunk.next += part.records.length;
+    for (const r of part.records) if (r.arrivedAt > chunk.newest) chunk.newest = r.arrivedAt;
+  }
+
+  private writeChunk(id: number, chunk: PendingChunk): void {
+    if (chunk.next === chunk.first) return;
+    this.stmts.appendChunk.run(id, chunk.newest, encodeChunk(chunk.first, chunk.parts));
   }
 
   private deleteRows(seqs: number[]): void {

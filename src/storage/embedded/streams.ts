@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import type { Scheduler, Timer } from '../../core/scheduler.js';
 import type {
   NewStreamRecord,
   ShardInfo,
@@ -6,13 +9,15 @@ import type {
   StreamRecord,
   StreamStorage,
 } from '../types.js';
+import { Watchers } from '../watchers.js';
+import type { Journal } from './journal.js';
 
 /** The whole 128-bit hash-key space, split evenly across a new stream's shards as AWS splits it. */
 const HASH_SPACE = 1n << 128n;
-// Sequence numbers are 56 digits, as AWS's are (clients parse them as big integers): a fixed
-// leading 49, the shard's index, then a counter shared by the stream so they only ever rise.
-const SEQUENCE_BASE = 49n * 10n ** 54n;
-const SHARD_FACTOR = 10n ** 40n;
+const HOUR_MS = 3_600_000;
+// Records past retention are already skipped by reads; dropping them from memory and disk waits
+// up to this long so that a busy stream is swept once a minute, not once per record.
+const TRIM_SLACK_MS = 60_000;
 
 interface ShardState {
   info: ShardInfo;
@@ -22,9 +27,20 @@ interface ShardState {
 }
 
 interface StreamState {
+  /** Incarnation number in the journal: a stream deleted and created again under one ARN is another. */
+  id: number;
   record: StreamRecord;
   shards: ShardState[];
-  counter: bigint;
+  /** Shared by the stream's shards, so sequence numbers only ever rise. */
+  counter: number;
+  trim?: Timer;
+}
+
+/** What the journal keeps of a stream besides its records. */
+interface SavedStream {
+  record: StreamRecord;
+  shards: ShardInfo[];
+  counter: number;
 }
 
 export function shardId(index: number): string {
@@ -32,19 +48,99 @@ export function shardId(index: number): string {
 }
 
 /**
+ * Sequence numbers are 56 digits, as AWS's are (clients parse them as big integers): a fixed
+ * leading 49, the shard's index in 14 digits, then the stream's counter in 40.
+ */
+export function sequenceNumber(shardIndex: number, counter: number): string {
+  return `49${String(shardIndex).padStart(14, '0')}${String(counter).padStart(40, '0')}`;
+}
+
+/**
  * Kinesis streams in memory. Records are kept per shard in arrival order, so a read is a binary
- * search for its starting point and a slice.
+ * search for its starting point and a slice. With a journal, every change is written through
+ * before it is acknowledged, and the journal is read back at start.
  */
 export class EmbeddedStreams implements StreamStorage {
   /** By stream ARN, which names account, region and stream: every record call looks one up. */
   private readonly streams = new Map<string, StreamState>();
+  private nextId = 1;
+  private readonly watchers = new Watchers();
+  readonly iteratorKey: Uint8Array;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly scheduler: Scheduler,
+    private readonly log: Logger,
+    private readonly journal?: Journal,
+  ) {
+    this.iteratorKey = journal ? this.savedKey(journal) : randomBytes(32);
+    if (journal) this.restore(journal);
+  }
+
+  /** The key iterators are signed with, kept in the journal so iterators outlive a restart as AWS's do. */
+  private savedKey(journal: Journal): Uint8Array {
+    const saved = journal
+      .resources<{ name: string; key: string }>('kinesis')
+      .find((r) => r.name === 'iteratorKey');
+    if (saved) return Buffer.from(saved.key, 'base64');
+    const key = randomBytes(32);
+    journal.putResource('kinesis', 'iteratorKey', { name: 'iteratorKey', key: key.toString('base64') });
+    // Written before any iterator can be handed out: GetShardIterator itself writes nothing.
+    journal.flush();
+    return key;
+  }
+
+  private restore(journal: Journal): void {
+    const byId = new Map<number, StreamState>();
+    for (const row of journal.savedStreams()) {
+      const saved = JSON.parse(row.data) as SavedStream;
+      const state: StreamState = {
+        id: row.id,
+        record: saved.record,
+        shards: saved.shards.map((info) => ({
+          info,
+          start: BigInt(info.startingHashKey),
+          end: BigInt(info.endingHashKey),
+          records: [],
+        })),
+        counter: saved.counter,
+      };
+      byId.set(row.id, state);
+      this.streams.set(state.record.arn, state);
+      this.nextId = row.id + 1;
+    }
+    for (const chunk of journal.savedStreamRecords()) {
+      const state = byId.get(chunk.stream);
+      if (!state) continue;
+      for (const e of chunk.entries) {
+        state.shards[e.shard]?.records.push({
+          sequenceNumber: sequenceNumber(e.shard, e.counter),
+          data: e.data,
+          partitionKey: e.partitionKey,
+          arrivedAt: e.arrivedAt,
+        });
+        // The saved counter is as of the stream's last change; records appended since carry on from it.
+        if (e.counter > state.counter) state.counter = e.counter;
+      }
+    }
+    for (const state of this.streams.values()) this.sweep(state);
+    journal.flush();
+  }
 
   private state(arn: string): StreamState {
     const s = this.streams.get(arn);
     if (!s) throw new Error(`stream ${arn} is not known to the engine`);
     return s;
+  }
+
+  private commit(): Promise<void> {
+    return this.journal ? this.journal.commit() : Promise.resolve();
+  }
+
+  /** Writes the stream (all but its records) with the next commit. */
+  private save(s: StreamState): void {
+    const saved: SavedStream = { record: s.record, shards: s.shards.map((x) => x.info), counter: s.counter };
+    this.journal?.putStream(s.id, saved);
   }
 
   async createStream(stream: StreamRecord, shardCount: number): Promise<void> {
@@ -57,7 +153,7 @@ export class EmbeddedStreams implements StreamStorage {
           id: shardId(i),
           startingHashKey: start.toString(),
           endingHashKey: end.toString(),
-          startingSequenceNumber: (SEQUENCE_BASE + BigInt(i) * SHARD_FACTOR).toString(),
+          startingSequenceNumber: sequenceNumber(i, 0),
           openedAt: stream.createdAt,
         },
         start,
@@ -65,11 +161,10 @@ export class EmbeddedStreams implements StreamStorage {
         records: [],
       });
     }
-    this.streams.set(stream.arn, {
-      record: stream,
-      shards,
-      counter: 0n,
-    });
+    const state: StreamState = { id: this.nextId++, record: stream, shards, counter: 0 };
+    this.streams.set(stream.arn, state);
+    this.save(state);
+    await this.commit();
   }
 
   getStream(arn: string): StreamRecord | undefined {
@@ -83,12 +178,25 @@ export class EmbeddedStreams implements StreamStorage {
   }
 
   async updateStream(stream: StreamRecord): Promise<void> {
-    this.state(stream.arn).record = stream;
+    const s = this.state(stream.arn);
+    const retentionChanged = s.record.retentionHours !== stream.retentionHours;
+    s.record = stream;
+    this.save(s);
+    if (retentionChanged) {
+      this.scheduler.cancel(s.trim);
+      this.armTrim(s);
+    }
+    await this.commit();
+    this.watchers.notify(stream.arn);
   }
 
   async deleteStream(arn: string): Promise<void> {
-    this.state(arn);
+    const s = this.state(arn);
+    this.scheduler.cancel(s.trim);
     this.streams.delete(arn);
+    this.journal?.dropStream(s.id);
+    await this.commit();
+    this.watchers.notify(arn);
   }
 
   shards(arn: string): ShardInfo[] {
@@ -107,16 +215,34 @@ export class EmbeddedStreams implements StreamStorage {
   ): Promise<Array<{ shardId: string; sequenceNumber: string }>> {
     const s = this.state(arn);
     const now = this.clock.now();
-    return records.map((r) => {
+    const first = s.counter + 1;
+    const shardIndexes: number[] = [];
+    const stored: StoredStreamRecord[] = [];
+    const out = records.map((r) => {
       const index = s.shards.findIndex(
         (x) => !x.info.endingSequenceNumber && r.hashKey >= x.start && r.hashKey <= x.end,
       );
       const shard = s.shards[index];
       s.counter++;
-      const sequenceNumber = (SEQUENCE_BASE + BigInt(index) * SHARD_FACTOR + s.counter).toString();
-      shard.records.push({ sequenceNumber, data: r.data, partitionKey: r.partitionKey, arrivedAt: now });
-      return { shardId: shard.info.id, sequenceNumber };
+      const record = {
+        sequenceNumber: sequenceNumber(index, s.counter),
+        data: r.data,
+        partitionKey: r.partitionKey,
+        arrivedAt: now,
+      };
+      shard.records.push(record);
+      shardIndexes.push(index);
+      stored.push(record);
+      return { shardId: shard.info.id, sequenceNumber: record.sequenceNumber };
     });
+    if (!this.scheduler.isPending(s.trim)) this.armTrim(s);
+    if (this.journal) {
+      this.journal.appendStreamRecords(s.id, { first, shards: shardIndexes, records: stored });
+      await this.journal.commit();
+    }
+    // Watchers hear of records once they are durable, as the writer does.
+    this.watchers.notify(arn);
+    return out;
   }
 
   read(
@@ -128,7 +254,7 @@ export class EmbeddedStreams implements StreamStorage {
   ): StoredStreamRecord[] {
     const s = this.state(arn);
     const shard = this.shard(s, id);
-    const oldest = this.clock.now() - s.record.retentionHours * 3_600_000;
+    const oldest = this.clock.now() - s.record.retentionHours * HOUR_MS;
     let i = firstAfter(shard.records, afterSequence);
     const out: StoredStreamRecord[] = [];
     let bytes = 0;
@@ -155,11 +281,7 @@ export class EmbeddedStreams implements StreamStorage {
       const parent = this.shard(s, id);
       parent.info = {
         ...parent.info,
-        endingSequenceNumber: (
-          SEQUENCE_BASE +
-          BigInt(s.shards.indexOf(parent)) * SHARD_FACTOR +
-          s.counter
-        ).toString(),
+        endingSequenceNumber: sequenceNumber(s.shards.indexOf(parent), s.counter),
         closedAt: this.clock.now(),
       };
     }
@@ -172,12 +294,15 @@ export class EmbeddedStreams implements StreamStorage {
         adjacentParentShardId: child.adjacentParentShardId,
         startingHashKey: child.start.toString(),
         endingHashKey: child.end.toString(),
-        startingSequenceNumber: (SEQUENCE_BASE + BigInt(index) * SHARD_FACTOR + s.counter + 1n).toString(),
+        startingSequenceNumber: sequenceNumber(index, s.counter + 1),
         openedAt: this.clock.now(),
       };
       s.shards.push({ info, start: child.start, end: child.end, records: [] });
       made.push(info);
     }
+    this.save(s);
+    await this.commit();
+    this.watchers.notify(arn);
     return made;
   }
 
@@ -196,7 +321,61 @@ export class EmbeddedStreams implements StreamStorage {
   }
 
   async reset(): Promise<void> {
+    for (const s of this.streams.values()) this.scheduler.cancel(s.trim);
     this.streams.clear();
+    this.journal?.clearStreams();
+    await this.commit();
+    this.watchers.notifyAll();
+  }
+
+  watch(arn: string, listener: () => void): () => void {
+    return this.watchers.watch(arn, listener);
+  }
+
+  /** Wakes the stream once its oldest record has been past retention for a while. */
+  private armTrim(s: StreamState): void {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const shard of s.shards) {
+      if (shard.records.length > 0 && shard.records[0].arrivedAt < oldest)
+        oldest = shard.records[0].arrivedAt;
+    }
+    if (oldest === Number.POSITIVE_INFINITY) return;
+    const at = oldest + s.record.retentionHours * HOUR_MS + TRIM_SLACK_MS;
+    if (s.trim) this.scheduler.reschedule(s.trim, at);
+    else s.trim = this.scheduler.at(at, () => this.onTrim(s));
+  }
+
+  private onTrim(s: StreamState): void {
+    if (this.streams.get(s.record.arn) !== s) return;
+    this.sweep(s);
+    if (this.journal) {
+      this.commit().catch((err: unknown) =>
+        this.log.error(
+          { err, stream: s.record.arn },
+          'could not drop expired Kinesis records from the journal',
+        ),
+      );
+    }
+  }
+
+  /** Drops records past retention from memory and the journal, then waits for the next to expire. */
+  private sweep(s: StreamState): void {
+    const before = this.clock.now() - s.record.retentionHours * HOUR_MS;
+    let dropped = false;
+    for (const shard of s.shards) {
+      let n = 0;
+      while (n < shard.records.length && shard.records[n].arrivedAt < before) n++;
+      if (n > 0) {
+        shard.records.splice(0, n);
+        dropped = true;
+      }
+    }
+    if (dropped && this.journal) {
+      // The row keeps the counter, which the dropped records may have been the last to show.
+      this.save(s);
+      this.journal.trimStream(s.id, before);
+    }
+    this.armTrim(s);
   }
 }
 
