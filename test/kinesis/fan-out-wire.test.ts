@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -12,9 +12,9 @@ import {
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/core/serde';
 import { Decoder, Encoder } from 'cbor-x';
-import { kinesisClient } from '../support/kinesis.js';
+import { withKinesisServer } from '../support/kinesis.js';
 import { sigv4 } from '../support/server.js';
-import { type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import { type RunningTideway, uniqueName } from '../support/tideway.js';
 
 // SubscribeToShard on the wire: an application/vnd.amazon.eventstream body of binary messages
 // (AWS event stream encoding: prelude, headers, payload, CRCs). The first message is the
@@ -80,13 +80,9 @@ function post(
 describe('SubscribeToShard on the wire', () => {
   let server: RunningTideway;
   let kinesis: KinesisClient;
-  before(async () => {
-    server = await startServer();
-    kinesis = kinesisClient(server.endpoint);
-  });
-  after(async () => {
-    kinesis.destroy();
-    await server.stop();
+  withKinesisServer((s, k) => {
+    server = s;
+    kinesis = k;
   });
 
   /** A one-shard stream holding one record, split so that its only shard is closed. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateStreamCommand,
+  DeleteStreamCommand,
   DeregisterStreamConsumerCommand,
   DescribeStreamConsumerCommand,
   DescribeStreamSummaryCommand,
@@ -16,8 +17,8 @@ import {
   type SubscribeToShardEvent,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
-import { assertKinesisError, kinesisClient } from '../support/kinesis.js';
-import { advance, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import { assertKinesisError, withKinesisServer } from '../support/kinesis.js';
+import { advance, errorOf, type RunningTideway, uniqueName } from '../support/tideway.js';
 
 // Enhanced fan-out, after the Kinesis Data Streams API reference (RegisterStreamConsumer,
 // DescribeStreamConsumer, ListStreamConsumers, DeregisterStreamConsumer, SubscribeToShard,
@@ -51,13 +52,9 @@ const text = (data: Uint8Array | undefined) => Buffer.from(data ?? []).toString(
 describe('Kinesis enhanced fan-out', () => {
   let server: RunningTideway;
   let kinesis: KinesisClient;
-  before(async () => {
-    server = await startServer();
-    kinesis = kinesisClient(server.endpoint);
-  });
-  after(async () => {
-    kinesis.destroy();
-    await server.stop();
+  withKinesisServer((s, k) => {
+    server = s;
+    kinesis = k;
   });
 
   async function streamWithConsumer(
@@ -312,5 +309,92 @@ describe('Kinesis enhanced fan-out', () => {
     await kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: consumerArn }));
     await kinesis.send(new PutRecordCommand({ StreamName: name, Data: Buffer.from('x'), PartitionKey: 'k' }));
     assert.equal((await events.next()).done, true);
+  });
+});
+
+// RegisterStreamConsumer: "You can't have more than 5 consumers in a CREATING status at the same
+// time"; SubscribeToShard needs the consumer ACTIVE. Both show only with a status delay.
+describe('Kinesis consumers with a status delay', () => {
+  let server: RunningTideway;
+  let kinesis: KinesisClient;
+  withKinesisServer(
+    (s, k) => {
+      server = s;
+      kinesis = k;
+    },
+    { kinesisStatusDelayMs: 10_000 },
+  );
+
+  it('keeps consumers CREATING, then ACTIVE; DELETING, then gone', async () => {
+    const name = uniqueName('efo-delay');
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    await advance(server, 10);
+    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+    const streamArn = summary.StreamDescriptionSummary!.StreamARN!;
+    const registered: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { Consumer } = await kinesis.send(
+        new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: `c${i}` }),
+      );
+      assert.equal(Consumer?.ConsumerStatus, 'CREATING');
+      registered.push(Consumer!.ConsumerARN!);
+    }
+    assertKinesisError(
+      await errorOf(() =>
+        kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'sixth' })),
+      ),
+      'LimitExceededException',
+    );
+    assertKinesisError(
+      await errorOf(() =>
+        kinesis.send(
+          new SubscribeToShardCommand({
+            ConsumerARN: registered[0],
+            ShardId: 'shardId-000000000000',
+            StartingPosition: { Type: 'LATEST' },
+          }),
+        ),
+      ),
+      'ResourceInUseException',
+      /is not in ACTIVE status\.$/,
+    );
+    await advance(server, 10);
+    const { ConsumerDescription } = await kinesis.send(
+      new DescribeStreamConsumerCommand({ ConsumerARN: registered[0] }),
+    );
+    assert.equal(ConsumerDescription?.ConsumerStatus, 'ACTIVE');
+    await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'sixth' }));
+
+    await kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: registered[0] }));
+    const deleting = await kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: registered[0] }));
+    assert.equal(deleting.ConsumerDescription?.ConsumerStatus, 'DELETING');
+    await advance(server, 10);
+    assertKinesisError(
+      await errorOf(() => kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: registered[0] }))),
+      'ResourceNotFoundException',
+    );
+  });
+
+  it('refuses to delete a stream with consumers unless told to', async () => {
+    const name = uniqueName('efo-delete');
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    await advance(server, 10);
+    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+    await kinesis.send(
+      new RegisterStreamConsumerCommand({
+        StreamARN: summary.StreamDescriptionSummary!.StreamARN!,
+        ConsumerName: 'keeps-it',
+      }),
+    );
+    assertKinesisError(
+      await errorOf(() => kinesis.send(new DeleteStreamCommand({ StreamName: name }))),
+      'ResourceInUseException',
+    );
+    await kinesis.send(new DeleteStreamCommand({ StreamName: name, EnforceConsumerDeletion: true }));
+    await advance(server, 10);
+    assertKinesisError(
+      await errorOf(() => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }))),
+      'ResourceNotFoundException',
+    );
   });
 });

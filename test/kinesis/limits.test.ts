@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   GetRecordsCommand,
@@ -10,9 +10,9 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { Decoder, Encoder } from 'cbor-x';
-import { kinesisClient } from '../support/kinesis.js';
+import { withKinesisServer } from '../support/kinesis.js';
 import { sigv4, startCli, stopCli } from '../support/server.js';
-import { credentials, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import { credentials, errorOf, type RunningTideway, uniqueName } from '../support/tideway.js';
 
 // Kinesis guide, "Quotas and limits", and API Reference, PutRecords / GetRecords: each shard takes
 // writes of up to 1 MiB per second (partition keys included) and 1,000 records per second, and
@@ -48,14 +48,13 @@ async function iterator(kinesis: KinesisClient, name: string, shard = 'shardId-0
 describe('Kinesis throughput limits (--kinesis-limits)', () => {
   let server: RunningTideway;
   let kinesis: KinesisClient;
-  before(async () => {
-    server = await startServer({ kinesisLimits: true });
-    kinesis = kinesisClient(server.endpoint);
-  });
-  after(async () => {
-    kinesis.destroy();
-    await server.stop();
-  });
+  withKinesisServer(
+    (s, k) => {
+      server = s;
+      kinesis = k;
+    },
+    { kinesisLimits: true },
+  );
 
   async function stream(shards = 1): Promise<string> {
     const name = uniqueName('l');
@@ -240,15 +239,11 @@ describe('Kinesis throughput limits (--kinesis-limits)', () => {
 });
 
 describe('Kinesis throughput limits are off by default', () => {
-  let server: RunningTideway;
+  let _server: RunningTideway;
   let kinesis: KinesisClient;
-  before(async () => {
-    server = await startServer();
-    kinesis = kinesisClient(server.endpoint);
-  });
-  after(async () => {
-    kinesis.destroy();
-    await server.stop();
+  withKinesisServer((s, k) => {
+    _server = s;
+    kinesis = k;
   });
 
   it('takes any rate of writes and reads', async () => {

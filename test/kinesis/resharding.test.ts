@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   GetRecordsCommand,
@@ -12,21 +12,17 @@ import {
   SplitShardCommand,
   UpdateShardCountCommand,
 } from '@aws-sdk/client-kinesis';
-import { kinesisClient } from '../support/kinesis.js';
-import { advance, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import { withKinesisServer } from '../support/kinesis.js';
+import { advance, errorOf, type RunningTideway, uniqueName } from '../support/tideway.js';
 
 // Kinesis guide, "Resharding a stream": a split or merge closes its parents; their records stay
 // readable, and a reader that reaches a parent's end is told its children (ChildShards).
 describe('Kinesis resharding', () => {
   let server: RunningTideway;
   let kinesis: KinesisClient;
-  before(async () => {
-    server = await startServer();
-    kinesis = kinesisClient(server.endpoint);
-  });
-  after(async () => {
-    kinesis.destroy();
-    await server.stop();
+  withKinesisServer((s, k) => {
+    server = s;
+    kinesis = k;
   });
 
   it('splits a shard, keeps the parent readable to its end, then points at its children', async () => {

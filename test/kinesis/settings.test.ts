@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   DecreaseStreamRetentionPeriodCommand,
@@ -19,19 +19,15 @@ import {
   UntagResourceCommand,
   UpdateMaxRecordSizeCommand,
 } from '@aws-sdk/client-kinesis';
-import { kinesisClient } from '../support/kinesis.js';
-import { advance, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import { withKinesisServer } from '../support/kinesis.js';
+import { advance, errorOf, type RunningTideway, uniqueName } from '../support/tideway.js';
 
 describe('Kinesis stream settings', () => {
   let server: RunningTideway;
   let kinesis: KinesisClient;
-  before(async () => {
-    server = await startServer();
-    kinesis = kinesisClient(server.endpoint);
-  });
-  after(async () => {
-    kinesis.destroy();
-    await server.stop();
+  withKinesisServer((s, k) => {
+    server = s;
+    kinesis = k;
   });
 
   async function stream(shards = 1): Promise<string> {

@@ -22,7 +22,7 @@ import {
   waitUntilStreamExists,
   waitUntilStreamNotExists,
 } from '@aws-sdk/client-kinesis';
-import { kinesisClient } from '../support/kinesis.js';
+import { kinesisClient, withKinesisServer } from '../support/kinesis.js';
 import { runCli, startCli, stopCli } from '../support/server.js';
 import { credentials, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
@@ -50,15 +50,11 @@ const notActive = (name: string, state: string) =>
   `Stream ${name} under account ${ACCOUNT} not ACTIVE, instead in state ${state}`;
 
 describe('Kinesis stream status with the default delay (0)', () => {
-  let server: RunningTideway;
+  let _server: RunningTideway;
   let kinesis: KinesisClient;
-  before(async () => {
-    server = await startServer();
-    kinesis = kinesisClient(server.endpoint);
-  });
-  after(async () => {
-    kinesis.destroy();
-    await server.stop();
+  withKinesisServer((s, k) => {
+    _server = s;
+    kinesis = k;
   });
 
   // The SDK waiters poll DescribeStream at once, then sleep minDelay (10 s by default) between

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   AddTagsToStreamCommand,
   CreateStreamCommand,
@@ -17,8 +17,8 @@ import {
   RemoveTagsFromStreamCommand,
   waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
-import { kinesisClient } from '../support/kinesis.js';
-import { advance, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import { withKinesisServer } from '../support/kinesis.js';
+import { advance, errorOf, type RunningTideway, uniqueName } from '../support/tideway.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const decode = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
@@ -27,13 +27,9 @@ const decode = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 describe('Kinesis streams and records (default client, h2c)', () => {
   let server: RunningTideway;
   let kinesis: KinesisClient;
-  before(async () => {
-    server = await startServer();
-    kinesis = kinesisClient(server.endpoint);
-  });
-  after(async () => {
-    kinesis.destroy();
-    await server.stop();
+  withKinesisServer((s, k) => {
+    server = s;
+    kinesis = k;
   });
 
   // Kinesis API Reference, CreateStream / DescribeStream: shards split the 128-bit hash-key space evenly.
