@@ -6,7 +6,7 @@ export interface ChunkRecords {
   first: number;
   /** Index of the shard each record went to. */
   shards: number[];
-  records: StoredStreamRecord[];
+  records: Array<Pick<StoredStreamRecord, 'data' | 'partitionKey' | 'arrivedAt'>>;
 }
 
 /** One record as read back: the sequence number is rebuilt from shard index and counter. */

@@ -11,6 +11,7 @@ import type {
 } from '../types.js';
 import { Watchers } from '../watchers.js';
 import type { Journal } from './journal.js';
+import { ShardLog, sequenceNumber } from './shard-log.js';
 
 /** The whole 128-bit hash-key space, split evenly across a new stream's shards as AWS splits it. */
 const HASH_SPACE = 1n << 128n;
@@ -23,7 +24,7 @@ interface ShardState {
   info: ShardInfo;
   start: bigint;
   end: bigint;
-  records: StoredStreamRecord[];
+  records: ShardLog;
 }
 
 interface StreamState {
@@ -45,14 +46,6 @@ interface SavedStream {
 
 export function shardId(index: number): string {
   return `shardId-${String(index).padStart(12, '0')}`;
-}
-
-/**
- * Sequence numbers are 56 digits, as AWS's are (clients parse them as big integers): a fixed
- * leading 49, the shard's index in 14 digits, then the stream's counter in 40.
- */
-export function sequenceNumber(shardIndex: number, counter: number): string {
-  return `49${String(shardIndex).padStart(14, '0')}${String(counter).padStart(40, '0')}`;
 }
 
 /**
@@ -97,11 +90,11 @@ export class EmbeddedStreams implements StreamStorage {
       const state: StreamState = {
         id: row.id,
         record: saved.record,
-        shards: saved.shards.map((info) => ({
+        shards: saved.shards.map((info, index) => ({
           info,
           start: BigInt(info.startingHashKey),
           end: BigInt(info.endingHashKey),
-          records: [],
+          records: new ShardLog(index),
         })),
         counter: saved.counter,
       };
@@ -113,12 +106,7 @@ export class EmbeddedStreams implements StreamStorage {
       const state = byId.get(chunk.stream);
       if (!state) continue;
       for (const e of chunk.entries) {
-        state.shards[e.shard]?.records.push({
-          sequenceNumber: sequenceNumber(e.shard, e.counter),
-          data: e.data,
-          partitionKey: e.partitionKey,
-          arrivedAt: e.arrivedAt,
-        });
+        state.shards[e.shard]?.records.append(e.counter, e.arrivedAt, e.partitionKey, e.data);
         // The saved counter is as of the stream's last change; records appended since carry on from it.
         if (e.counter > state.counter) state.counter = e.counter;
       }
@@ -158,7 +146,7 @@ export class EmbeddedStreams implements StreamStorage {
         },
         start,
         end,
-        records: [],
+        records: new ShardLog(i),
       });
     }
     const state: StreamState = { id: this.nextId++, record: stream, shards, counter: 0 };
@@ -217,26 +205,19 @@ export class EmbeddedStreams implements StreamStorage {
     const now = this.clock.now();
     const first = s.counter + 1;
     const shardIndexes: number[] = [];
-    const stored: StoredStreamRecord[] = [];
     const out = records.map((r) => {
       const index = s.shards.findIndex(
         (x) => !x.info.endingSequenceNumber && r.hashKey >= x.start && r.hashKey <= x.end,
       );
       const shard = s.shards[index];
       s.counter++;
-      const record = {
-        sequenceNumber: sequenceNumber(index, s.counter),
-        data: r.data,
-        partitionKey: r.partitionKey,
-        arrivedAt: now,
-      };
-      shard.records.push(record);
+      shard.records.append(s.counter, now, r.partitionKey, r.data);
       shardIndexes.push(index);
-      stored.push(record);
-      return { shardId: shard.info.id, sequenceNumber: record.sequenceNumber };
+      return { shardId: shard.info.id, sequenceNumber: sequenceNumber(index, s.counter) };
     });
     if (!this.scheduler.isPending(s.trim)) this.armTrim(s);
     if (this.journal) {
+      const stored = records.map((r) => ({ data: r.data, partitionKey: r.partitionKey, arrivedAt: now }));
       this.journal.appendStreamRecords(s.id, { first, shards: shardIndexes, records: stored });
       await this.journal.commit();
     }
@@ -253,20 +234,8 @@ export class EmbeddedStreams implements StreamStorage {
     maxBytes: number,
   ): StoredStreamRecord[] {
     const s = this.state(arn);
-    const shard = this.shard(s, id);
     const oldest = this.clock.now() - s.record.retentionHours * HOUR_MS;
-    let i = firstAfter(shard.records, afterSequence);
-    const out: StoredStreamRecord[] = [];
-    let bytes = 0;
-    for (; i < shard.records.length && out.length < limit; i++) {
-      const r = shard.records[i];
-      if (r.arrivedAt < oldest) continue;
-      bytes += r.data.length + Buffer.byteLength(r.partitionKey);
-      // The first record always goes out, whatever its size, or a reader could never pass it.
-      if (bytes > maxBytes && out.length > 0) break;
-      out.push(r);
-    }
-    return out;
+    return this.shard(s, id).records.read(afterSequence, limit, maxBytes, oldest);
   }
 
   async reshard(
@@ -297,7 +266,7 @@ export class EmbeddedStreams implements StreamStorage {
         startingSequenceNumber: sequenceNumber(index, s.counter + 1),
         openedAt: this.clock.now(),
       };
-      s.shards.push({ info, start: child.start, end: child.end, records: [] });
+      s.shards.push({ info, start: child.start, end: child.end, records: new ShardLog(index) });
       made.push(info);
     }
     this.save(s);
@@ -307,17 +276,11 @@ export class EmbeddedStreams implements StreamStorage {
   }
 
   lastSequence(arn: string, id: string): bigint | undefined {
-    const records = this.shard(this.state(arn), id).records;
-    return records.length > 0 ? BigInt(records[records.length - 1].sequenceNumber) : undefined;
+    return this.shard(this.state(arn), id).records.last();
   }
 
   sequenceBefore(arn: string, id: string, time: number): bigint | undefined {
-    let found: bigint | undefined;
-    for (const r of this.shard(this.state(arn), id).records) {
-      if (r.arrivedAt >= time) break;
-      found = BigInt(r.sequenceNumber);
-    }
-    return found;
+    return this.shard(this.state(arn), id).records.lastBefore(time);
   }
 
   async reset(): Promise<void> {
@@ -336,8 +299,8 @@ export class EmbeddedStreams implements StreamStorage {
   private armTrim(s: StreamState): void {
     let oldest = Number.POSITIVE_INFINITY;
     for (const shard of s.shards) {
-      if (shard.records.length > 0 && shard.records[0].arrivedAt < oldest)
-        oldest = shard.records[0].arrivedAt;
+      const end = shard.records.oldestSegmentEnd();
+      if (end !== undefined && end < oldest) oldest = end;
     }
     if (oldest === Number.POSITIVE_INFINITY) return;
     const at = oldest + s.record.retentionHours * HOUR_MS + TRIM_SLACK_MS;
@@ -363,12 +326,7 @@ export class EmbeddedStreams implements StreamStorage {
     const before = this.clock.now() - s.record.retentionHours * HOUR_MS;
     let dropped = false;
     for (const shard of s.shards) {
-      let n = 0;
-      while (n < shard.records.length && shard.records[n].arrivedAt < before) n++;
-      if (n > 0) {
-        shard.records.splice(0, n);
-        dropped = true;
-      }
+      if (shard.records.dropBefore(before)) dropped = true;
     }
     if (dropped && this.journal) {
       // The row keeps the counter, which the dropped records may have been the last to show.
@@ -377,16 +335,4 @@ export class EmbeddedStreams implements StreamStorage {
     }
     this.armTrim(s);
   }
-}
-
-/** Index of the first record whose sequence number is above `after` (records are in order). */
-function firstAfter(records: StoredStreamRecord[], after: bigint): number {
-  let lo = 0;
-  let hi = records.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (BigInt(records[mid].sequenceNumber) <= after) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
