@@ -29,7 +29,8 @@ export function credentialScope(
   }
   credential ??= query.get('X-Amz-Credential');
   if (!credential) return undefined;
-  if (scopes.has(credential)) return scopes.get(credential);
+  const known = scopes.get(credential);
+  if (known !== undefined || scopes.has(credential)) return known;
   if (scopes.size >= SCOPES_LIMIT) scopes.clear();
   // <access key>/<yyyymmdd>/<region>/<service>/aws4_request
   const parts = credential.split('/');
@@ -88,9 +89,11 @@ export class Router {
     const { target, action } = input;
     let protocol: WireProtocol;
     let operation: string;
+    // Targets hold one dot: <prefix>.<operation>.
+    const dot = target ? target.indexOf('.') : -1;
     if (target) {
       protocol = 'json';
-      operation = target.slice(target.lastIndexOf('.') + 1);
+      operation = target.slice(dot + 1);
     } else if (action) {
       protocol = 'query';
       operation = action;
@@ -100,8 +103,7 @@ export class Router {
     const speaks = (service: ServiceDefinition | undefined): service is ServiceDefinition =>
       service !== undefined && (protocol === 'json' ? service.json : service.query) !== undefined;
     let service: ServiceDefinition | undefined = input.scope && this.bySigningName.get(input.scope.service);
-    if (!speaks(service) && target)
-      service = this.byTargetPrefix.get(target.slice(0, target.lastIndexOf('.')));
+    if (!speaks(service) && target) service = this.byTargetPrefix.get(target.slice(0, dot));
     if (!speaks(service) && action && input.version) service = this.byQueryVersion.get(input.version);
     if (!speaks(service) && /^\/\d{12}\/[^/]+$/.test(input.path)) service = this.sqs;
     if (!speaks(service) && action && !input.scope) service = this.byOwnAction.get(action) ?? undefined;

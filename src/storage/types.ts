@@ -103,6 +103,14 @@ export interface MoveTask {
 }
 
 export interface QueueStorage {
+  /**
+   * What an engine that holds its queues in this process can also do: answer a lookup, or a send
+   * that has nothing to wait for, at once. SendMessage then runs start to end without a promise
+   * (each await costs the request allocations and a microtask turn). Optional for other engines.
+   */
+  getQueueNow?(account: string, region: string, name: string): QueueRecord | undefined;
+  /** Present only while a send is done once it returns (no journal commit to wait for). */
+  readonly sendNow?: (queue: QueueRecord, messages: NewMessage[]) => SendOutcome[];
   createQueue(record: QueueRecord): Promise<void>;
   getQueue(account: string, region: string, name: string): Promise<QueueRecord | undefined>;
   getQueueByArn(arn: string): Promise<QueueRecord | undefined>;

@@ -21,13 +21,24 @@ export function queueUrl(baseUrl: string, account: string, name: string): string
 // Clients repeat the same few queue URLs on every call; parsing each once is enough.
 const parsed = new Map<string, QueueAddress | undefined>();
 const PARSED_LIMIT = 10_000;
+// Each request brings its URL as a new string, which a map lookup must hash first; comparing it
+// with the URL of the call before is cheaper, and a client working one queue repeats that one.
+let lastUrl = '';
+let lastAddress: QueueAddress | undefined;
 
 /** Accepts our own URLs, AWS-style ones, and a bare `/<account>/<name>` path. */
 export function parseQueueUrl(value: string): QueueAddress | undefined {
-  if (parsed.has(value)) return parsed.get(value);
-  if (parsed.size >= PARSED_LIMIT) parsed.clear();
-  const address = parseUncached(value);
-  parsed.set(value, address);
+  if (value === lastUrl) return lastAddress;
+  let address: QueueAddress | undefined;
+  if (parsed.has(value)) {
+    address = parsed.get(value);
+  } else {
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    address = parseUncached(value);
+    parsed.set(value, address);
+  }
+  lastUrl = value;
+  lastAddress = address;
   return address;
 }
 

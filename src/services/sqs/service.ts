@@ -78,23 +78,12 @@ function failure(id: string, err: unknown): BatchFailure {
   return { Id: id, SenderFault: e.fault === 'Sender', Code: e.queryCode, Message: e.message };
 }
 
-/**
- * What an engine that holds its queues in this process can also do: answer a lookup, or a send
- * that has nothing to wait for, at once. SendMessage then runs start to end without a promise (each
- * await costs a request allocations and a microtask turn). Optional, so any QueueStorage still fits.
- */
-export interface ImmediateQueueStorage {
-  getQueueNow?(account: string, region: string, name: string): QueueRecord | undefined;
-  /** Present only while a send is done once it returns (no journal commit to wait for). */
-  readonly sendNow?: (queue: QueueRecord, messages: NewMessage[]) => SendOutcome[];
-}
-
 /** Amazon SQS: the semantics of every operation, over whatever protocol carried it. */
 export class SqsService {
   private readonly deletedRecently = new Map<string, number>();
 
   constructor(
-    private readonly storage: QueueStorage & ImmediateQueueStorage,
+    private readonly storage: QueueStorage,
     private readonly clock: Clock,
   ) {}
 
@@ -572,7 +561,7 @@ export class SqsService {
     };
   }
 
-  // Not async: with an in-memory engine the answer is ready before this returns (see ImmediateQueueStorage).
+  // Not async: with an in-memory engine the answer is ready before this returns (see QueueStorage.sendNow).
   sendMessage(
     input: Sqs.SendMessageRequest,
     ctx: RequestContext,
