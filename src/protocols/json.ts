@@ -9,6 +9,18 @@ export function decodeJson(
   body: Buffer,
   errors: ValidationErrors,
 ): Record<string, unknown> {
+  const parsed = parseBody(body, errors);
+  try {
+    return decodeValue(shape, parsed, undefined, errors) as Record<string, unknown>;
+  } catch (err) {
+    if (err !== RETRY_WITH_PATHS) throw err;
+    // The first pass names no member (a path string per member and list item was most of what a
+    // 500-record PutRecords allocated); a bad input is decoded again to say where it is wrong.
+    return decodeValue(shape, parseBody(body, errors), '', errors) as Record<string, unknown>;
+  }
+}
+
+function parseBody(body: Buffer, errors: ValidationErrors): object {
   let parsed: unknown;
   if (body.length === 0) {
     parsed = {};
@@ -22,72 +34,104 @@ export function decodeJson(
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw errors.malformed('Start of structure or map found where not expected.');
   }
-  return decodeValue(shape, parsed, '', errors) as Record<string, unknown>;
+  return parsed;
 }
 
-function decodeValue(shape: Shape, value: unknown, path: string, errors: ValidationErrors): unknown {
+const RETRY_WITH_PATHS = Symbol('decode again, naming members');
+
+// These take what they need as arguments rather than closing over it: a closure would make every
+// decodeValue call allocate a context for the variables it captures, error or not.
+
+/** On the first pass (no paths) asks for a second; on the second, throws the codec's error. */
+function wrongType(
+  path: string | undefined,
+  errors: ValidationErrors,
+  value: unknown,
+  expected: Parameters<ValidationErrors['invalidType']>[2],
+): never {
+  if (path === undefined) throw RETRY_WITH_PATHS;
+  throw errors.invalidType(path, value, expected, 'json');
+}
+
+function missingMember(path: string | undefined, errors: ValidationErrors): never {
+  if (path === undefined) throw RETRY_WITH_PATHS;
+  throw errors.missing(path);
+}
+
+function member(path: string | undefined, name: string): string | undefined {
+  if (path === undefined) return undefined;
+  return path ? `${path}.${name}` : name;
+}
+
+function item(path: string | undefined, index: number | string): string | undefined {
+  return path === undefined ? undefined : `${path}.${index}`;
+}
+
+function decodeValue(
+  shape: Shape,
+  value: unknown,
+  path: string | undefined,
+  errors: ValidationErrors,
+): unknown {
   switch (shape.type) {
     case 'structure': {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw errors.invalidType(path, value, 'structure', 'json');
-      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        wrongType(path, errors, value, 'structure');
       // Checked and converted in place: the parsed object is ours, and copying it costs every request.
       const input = value as Record<string, unknown>;
-      for (const [name, member] of shape.memberList) {
+      for (const [name, m] of shape.memberList) {
         const v = input[name];
         if (v === undefined) continue;
         if (v === null) {
           input[name] = undefined;
           continue;
         }
-        const decoded = decodeValue(member.shape, v, path ? `${path}.${name}` : name, errors);
+        const decoded = decodeValue(m.shape, v, member(path, name), errors);
         if (decoded !== v) input[name] = decoded;
       }
       for (const name of shape.required) {
-        if (input[name] === undefined) throw errors.missing(path ? `${path}.${name}` : name);
+        if (input[name] === undefined) missingMember(member(path, name), errors);
       }
       return input;
     }
     case 'list': {
-      if (!Array.isArray(value)) throw errors.invalidType(path, value, 'list', 'json');
+      if (!Array.isArray(value)) return wrongType(path, errors, value, 'list');
       for (let i = 0; i < value.length; i++) {
-        const item = value[i];
-        const decoded = decodeValue(shape.member, item, `${path}.${i + 1}`, errors);
-        if (decoded !== item) value[i] = decoded;
+        const v = value[i];
+        const decoded = decodeValue(shape.member, v, item(path, i + 1), errors);
+        if (decoded !== v) value[i] = decoded;
       }
       return value;
     }
     case 'map': {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw errors.invalidType(path, value, 'map', 'json');
-      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        wrongType(path, errors, value, 'map');
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         if (v === null) continue;
-        out[k] = decodeValue(shape.value, v, `${path}.${k}`, errors);
+        out[k] = decodeValue(shape.value, v, item(path, k), errors);
       }
       return out;
     }
     case 'string':
-      if (typeof value !== 'string') throw errors.invalidType(path, value, shape.type, 'json');
+      if (typeof value !== 'string') wrongType(path, errors, value, shape.type);
       return value;
     case 'integer':
     case 'long':
-      if (typeof value !== 'number' || !Number.isInteger(value))
-        throw errors.invalidType(path, value, shape.type, 'json');
+      if (typeof value !== 'number' || !Number.isInteger(value)) wrongType(path, errors, value, shape.type);
       return value;
     case 'double':
-      if (typeof value !== 'number') throw errors.invalidType(path, value, shape.type, 'json');
+      if (typeof value !== 'number') wrongType(path, errors, value, shape.type);
       return value;
     case 'boolean':
-      if (typeof value !== 'boolean') throw errors.invalidType(path, value, shape.type, 'json');
+      if (typeof value !== 'boolean') wrongType(path, errors, value, shape.type);
       return value;
     case 'timestamp':
-      if (typeof value !== 'number') throw errors.invalidType(path, value, shape.type, 'json');
-      return new Date(value * 1000);
+      if (typeof value !== 'number') wrongType(path, errors, value, shape.type);
+      return new Date((value as number) * 1000);
     case 'blob':
-      if (typeof value !== 'string') throw errors.invalidType(path, value, shape.type, 'json');
-      return Buffer.from(value, 'base64');
+      if (typeof value !== 'string') wrongType(path, errors, value, shape.type);
+      return Buffer.from(value as string, 'base64');
   }
 }
 
