@@ -279,8 +279,10 @@ class Context implements RequestContext {
     if (!this.controller) {
       const controller = new AbortController();
       const res = this.res;
+      // Closed before we ended the answer: the client went away. (Not writableFinished: an HTTP/2
+      // stream the client reset reports itself finished.)
       res.on('close', () => {
-        if (!res.writableFinished) controller.abort();
+        if (!res.writableEnded) controller.abort();
       });
       this.controller = controller;
     }

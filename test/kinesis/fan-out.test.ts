@@ -49,6 +49,14 @@ async function collect(events: Events, count: number): Promise<SubscribeToShardE
 
 const text = (data: Uint8Array | undefined) => Buffer.from(data ?? []).toString();
 
+/** Reads on until the stream ends, failing rather than hanging if it goes on (heartbeats due first). */
+async function endOf(events: Events, most = 100): Promise<void> {
+  for (let i = 0; i < most; i++) {
+    if ((await events.next()).done) return;
+  }
+  assert.fail(`the event stream was still going after ${most} events`);
+}
+
 describe('Kinesis enhanced fan-out', () => {
   let server: RunningTideway;
   let kinesis: KinesisClient;
@@ -217,10 +225,7 @@ describe('Kinesis enhanced fan-out', () => {
     assert.equal(idle.MillisBehindLatest, 0);
     await advance(server, 300);
     // Whatever heartbeats were due come first; then the stream ends.
-    for (;;) {
-      const { done } = await events.next();
-      if (done) break;
-    }
+    await endOf(events);
   });
 
   it('refuses a second subscription for 5 seconds, then lets it take over', async () => {
@@ -235,11 +240,36 @@ describe('Kinesis enhanced fan-out', () => {
     const second = await subscribe(consumerArn, shard, { Type: 'LATEST' });
     await nextEvent(second);
     // The first subscription ends once the second takes over (after any heartbeat it had due).
-    for (;;) {
-      const { done } = await first.next();
-      if (done) break;
-    }
+    await endOf(first);
     await second.return?.();
+  });
+
+  it('lets a consumer subscribe again at once after its connection closed', async () => {
+    const { consumerArn } = await streamWithConsumer();
+    const shard = 'shardId-000000000000';
+    const hangUp = new AbortController();
+    const { EventStream } = await kinesis.send(
+      new SubscribeToShardCommand({
+        ConsumerARN: consumerArn,
+        ShardId: shard,
+        StartingPosition: { Type: 'LATEST' },
+      }),
+      { abortSignal: hangUp.signal },
+    );
+    await nextEvent(EventStream![Symbol.asyncIterator]());
+    hangUp.abort();
+    // The 5-second refusal guards a subscription still open, not one whose client went away.
+    for (let attempt = 0; ; attempt++) {
+      const again = await subscribe(consumerArn, shard, { Type: 'LATEST' }).catch((err) => err);
+      if (!(again instanceof Error)) {
+        await nextEvent(again);
+        break;
+      }
+      // The hang-up reaches the server a moment after abort() returns on the client.
+      assertKinesisError(again, 'ResourceInUseException');
+      assert.ok(attempt < 50, 'the closed subscription was never released');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   });
 
   it('ends a closed shard with its children, then reads on from a child', async () => {

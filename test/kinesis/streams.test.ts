@@ -213,6 +213,25 @@ describe('Kinesis streams and records (default client, h2c)', () => {
     assert.equal(noShard.name, 'ResourceNotFoundException');
   });
 
+  // An iterator names one stream: one deleted and created again under its name is another.
+  it('refuses an iterator of a stream since deleted and created again', async () => {
+    const name = uniqueName('again');
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 3 }));
+    const { ShardIterator } = await kinesis.send(
+      new GetShardIteratorCommand({
+        StreamName: name,
+        ShardId: 'shardId-000000000002',
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    await kinesis.send(new DeleteStreamCommand({ StreamName: name }));
+    await advance(server, 1);
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    const stale = await errorOf(() => kinesis.send(new GetRecordsCommand({ ShardIterator })));
+    assert.equal(stale.name, 'InvalidArgumentException');
+    assert.equal(stale.$metadata.httpStatusCode, 400);
+  });
+
   it('tags streams', async () => {
     const name = uniqueName('t');
     await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1, Tags: { team: 'a' } }));

@@ -3,6 +3,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** Where a shard iterator points: after this sequence number, in this shard of this stream. */
 export interface IteratorPosition {
   streamArn: string;
+  /** Tells the stream from one created later under the same name. */
+  streamCreatedAt: number;
   shardId: string;
   after: bigint;
   issuedAt: number;
@@ -20,7 +22,7 @@ export class IteratorCodec {
   }
 
   encode(p: IteratorPosition): string {
-    const payload = [p.streamArn, p.shardId, p.after.toString(), String(p.issuedAt)].join('\n');
+    const payload = [p.streamArn, p.streamCreatedAt, p.shardId, p.after.toString(), p.issuedAt].join('\n');
     return `${Buffer.from(payload).toString('base64url')}.${this.mac(payload).toString('base64url')}`;
   }
 
@@ -32,8 +34,14 @@ export class IteratorCodec {
     const given = Buffer.from(tag, 'base64url');
     const expected = this.mac(payload);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    const [streamArn, shardId, after, issuedAt] = payload.split('\n');
-    if (!/^\d+$/.test(after ?? '') || !/^\d+$/.test(issuedAt ?? '')) return undefined;
-    return { streamArn, shardId, after: BigInt(after), issuedAt: Number(issuedAt) };
+    const [streamArn, created, shardId, after, issuedAt] = payload.split('\n');
+    if (![created, after, issuedAt].every((n) => /^\d+$/.test(n ?? ''))) return undefined;
+    return {
+      streamArn,
+      streamCreatedAt: Number(created),
+      shardId,
+      after: BigInt(after),
+      issuedAt: Number(issuedAt),
+    };
   }
 }

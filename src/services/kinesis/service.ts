@@ -543,6 +543,7 @@ export class KinesisService {
     return {
       ShardIterator: this.iterators.encode({
         streamArn: stream.arn,
+        streamCreatedAt: stream.createdAt,
         shardId,
         after,
         issuedAt: this.clock.now(),
@@ -560,9 +561,11 @@ export class KinesisService {
         `Iterator expired. The iterator was created at time ${new Date(position.issuedAt).toUTCString()} while right now it is ${new Date(now).toUTCString()} which is further in the future than the tolerated delay of ${ITERATOR_LIFETIME_MS} milliseconds.`,
       );
     }
-    const name = /stream\/(.+)$/.exec(position.streamArn)?.[1] ?? '';
     const stream = this.stream({ StreamARN: position.streamArn }, ctx);
-    if (stream.name !== name) throw kinesisError.invalidArgument('Invalid ShardIterator.');
+    // An iterator of a stream since deleted and created again under its name is not this stream's.
+    if (stream.createdAt !== position.streamCreatedAt) {
+      throw kinesisError.invalidArgument('Invalid ShardIterator.');
+    }
     this.statuses.require(stream, 'records');
     const limit = input.Limit ?? MAX_GET_RECORDS;
     if (limit < 1 || limit > MAX_GET_RECORDS) {
@@ -570,12 +573,12 @@ export class KinesisService {
         `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value between 1 and 10000`,
       );
     }
+    if (input.DryRun) throw kinesisError.dryRun();
     if (this.throughput && !this.throughput.read(stream.arn, position.shardId, now)) {
       throw kinesisError.throughputExceeded(
         `Rate exceeded for Shard - ${stream.account}/${stream.name}/${position.shardId}`,
       );
     }
-    if (input.DryRun) throw kinesisError.dryRun();
     const batch = readBatch(
       this.streams,
       stream,

@@ -91,6 +91,8 @@ export class ShardSubscriptions {
     const release = () => {
       if (this.active.get(key) === subscription) this.active.delete(key);
     };
+    // A client gone before the first event is pulled never runs the generator's cleanup.
+    signal?.addEventListener('abort', release, { once: true });
     const startingSequence = BigInt(shard.startingSequenceNumber);
     const arn = stream.arn;
     const consumerArn = consumer.arn;
@@ -149,6 +151,7 @@ export class ShardSubscriptions {
       } finally {
         unwatch();
         signal?.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', release);
         scheduler.cancel(endTimer);
         scheduler.cancel(heartbeat);
         release();

@@ -141,8 +141,17 @@ export class ShardLog {
     return Number(offset);
   }
 
-  /** Records after `afterSequence`, oldest first, skipping those that arrived before `oldest`. */
-  read(afterSequence: bigint, limit: number, maxBytes: number, oldest: number): StoredStreamRecord[] {
+  /**
+   * Records after `afterSequence` up to counter `upTo`, oldest first, skipping those that arrived
+   * before `oldest`.
+   */
+  read(
+    afterSequence: bigint,
+    limit: number,
+    maxBytes: number,
+    oldest: number,
+    upTo = Number.MAX_SAFE_INTEGER,
+  ): StoredStreamRecord[] {
     const after = this.counterOf(afterSequence);
     const out: StoredStreamRecord[] = [];
     let bytes = 0;
@@ -152,7 +161,7 @@ export class ShardLog {
     for (; s < this.segments.length; s++, i = 0) {
       const seg = this.segments[s];
       for (; i < seg.size; i++) {
-        if (out.length >= limit) return out;
+        if (out.length >= limit || seg.counters[i] > upTo) return out;
         if (seg.arrivals[i] < oldest) continue;
         bytes += seg.weight(i);
         // The first record always goes out, whatever its size, or a reader could never pass it.
@@ -176,19 +185,24 @@ export class ShardLog {
     return lo < this.segments.length ? lo : -1;
   }
 
-  /** The newest record's sequence number, if any. */
-  last(): bigint | undefined {
-    const seg = this.segments[this.segments.length - 1];
-    if (!seg) return undefined;
-    return BigInt(sequenceNumber(this.shardIndex, seg.counters[seg.size - 1]));
+  /** The newest record's sequence number up to counter `upTo`, if any. */
+  last(upTo = Number.MAX_SAFE_INTEGER): bigint | undefined {
+    for (let s = this.segments.length - 1; s >= 0; s--) {
+      const seg = this.segments[s];
+      const i = seg.firstAfter(upTo) - 1;
+      if (i >= 0) return BigInt(sequenceNumber(this.shardIndex, seg.counters[i]));
+    }
+    return undefined;
   }
 
-  /** The last record that arrived before `time`, if any. */
-  lastBefore(time: number): bigint | undefined {
+  /** The last record up to counter `upTo` that arrived before `time`, if any. */
+  lastBefore(time: number, upTo = Number.MAX_SAFE_INTEGER): bigint | undefined {
     let found: number | undefined;
     for (const seg of this.segments) {
-      if (seg.arrivals[0] >= time) break;
-      for (let i = 0; i < seg.size && seg.arrivals[i] < time; i++) found = seg.counters[i];
+      if (seg.arrivals[0] >= time || seg.counters[0] > upTo) break;
+      for (let i = 0; i < seg.size && seg.arrivals[i] < time && seg.counters[i] <= upTo; i++) {
+        found = seg.counters[i];
+      }
     }
     return found === undefined ? undefined : BigInt(sequenceNumber(this.shardIndex, found));
   }

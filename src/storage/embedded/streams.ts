@@ -34,6 +34,11 @@ interface StreamState {
   shards: ShardState[];
   /** Shared by the stream's shards, so sequence numbers only ever rise. */
   counter: number;
+  /**
+   * The counter up to which records are in the journal. Readers see no further: a record a
+   * consumer has seen must not come back under another sequence number after a kill -9.
+   */
+  durable: number;
   trim?: Timer;
 }
 
@@ -97,6 +102,7 @@ export class EmbeddedStreams implements StreamStorage {
           records: new ShardLog(index),
         })),
         counter: saved.counter,
+        durable: 0,
       };
       byId.set(row.id, state);
       this.streams.set(state.record.arn, state);
@@ -111,7 +117,10 @@ export class EmbeddedStreams implements StreamStorage {
         if (e.counter > state.counter) state.counter = e.counter;
       }
     }
-    for (const state of this.streams.values()) this.sweep(state);
+    for (const state of this.streams.values()) {
+      state.durable = state.counter;
+      this.sweep(state);
+    }
     journal.flush();
   }
 
@@ -149,7 +158,7 @@ export class EmbeddedStreams implements StreamStorage {
         records: new ShardLog(i),
       });
     }
-    const state: StreamState = { id: this.nextId++, record: stream, shards, counter: 0 };
+    const state: StreamState = { id: this.nextId++, record: stream, shards, counter: 0, durable: 0 };
     this.streams.set(stream.arn, state);
     this.save(state);
     await this.commit();
@@ -220,6 +229,10 @@ export class EmbeddedStreams implements StreamStorage {
       const stored = records.map((r) => ({ data: r.data, partitionKey: r.partitionKey, arrivedAt: now }));
       this.journal.appendStreamRecords(s.id, { first, shards: shardIndexes, records: stored });
       await this.journal.commit();
+      // Appends of one turn share a commit and may resume in any order: the furthest one counts.
+      s.durable = Math.max(s.durable, first + records.length - 1);
+    } else {
+      s.durable = s.counter;
     }
     // Watchers hear of records once they are durable, as the writer does.
     this.watchers.notify(arn);
@@ -235,7 +248,7 @@ export class EmbeddedStreams implements StreamStorage {
   ): StoredStreamRecord[] {
     const s = this.state(arn);
     const oldest = this.clock.now() - s.record.retentionHours * HOUR_MS;
-    return this.shard(s, id).records.read(afterSequence, limit, maxBytes, oldest);
+    return this.shard(s, id).records.read(afterSequence, limit, maxBytes, oldest, s.durable);
   }
 
   async reshard(
@@ -276,11 +289,13 @@ export class EmbeddedStreams implements StreamStorage {
   }
 
   lastSequence(arn: string, id: string): bigint | undefined {
-    return this.shard(this.state(arn), id).records.last();
+    const s = this.state(arn);
+    return this.shard(s, id).records.last(s.durable);
   }
 
   sequenceBefore(arn: string, id: string, time: number): bigint | undefined {
-    return this.shard(this.state(arn), id).records.lastBefore(time);
+    const s = this.state(arn);
+    return this.shard(s, id).records.lastBefore(time, s.durable);
   }
 
   async reset(): Promise<void> {
