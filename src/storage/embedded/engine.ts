@@ -115,7 +115,7 @@ export class EmbeddedEngine implements QueueStorage {
   }
 
   async getQueue(account: string, region: string, name: string): Promise<QueueRecord | undefined> {
-    return this.find(account, region, name)?.record;
+    return this.getQueueNow(account, region, name);
   }
 
   /** getQueue without the promise: queues are in memory, with or without a journal. */
@@ -163,10 +163,9 @@ export class EmbeddedEngine implements QueueStorage {
     await this.commit();
   }
 
-  async send(record: QueueRecord, messages: NewMessage[]): Promise<SendOutcome[]> {
+  send(record: QueueRecord, messages: NewMessage[]): Promise<SendOutcome[]> {
     const outcomes = this.enqueueAll(record, messages);
-    await this.commit();
-    return outcomes;
+    return this.commit().then(() => outcomes);
   }
 
   private enqueueAll(record: QueueRecord, messages: NewMessage[]): SendOutcome[] {
