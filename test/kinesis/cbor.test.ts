@@ -225,6 +225,65 @@ describe('Kinesis over CBOR (application/x-amz-cbor-1.1, as the Java SDK sends i
     assert.equal(records.body.Records.length, 1);
   });
 
+  // The Java KCL's path over CBOR: resharding, ListShards with a filter, reading a parent to its
+  // end (ChildShards), enhanced fan-out registration, and the same records on both sides.
+  it('reshards, lists shards with a filter, and ends a parent with its children', async () => {
+    const name = uniqueName('cbor-split');
+    const call = async (operation: string, body: Item) => {
+      const res = await send(server.endpoint, operation, jackson(body));
+      assert.equal(res.status, 200, `${operation}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.contentType, CBOR);
+      return res.body;
+    };
+    await call('CreateStream', { StreamName: name, ShardCount: 1 });
+    const low = await call('PutRecord', {
+      StreamName: name,
+      Data: new Uint8Array([1]),
+      PartitionKey: 'k',
+      ExplicitHashKey: '5',
+    });
+    assert.equal(low.ShardId, 'shardId-000000000000');
+    const iterator = await call('GetShardIterator', {
+      StreamName: name,
+      ShardId: 'shardId-000000000000',
+      ShardIteratorType: 'TRIM_HORIZON',
+    });
+    await call('SplitShard', {
+      StreamName: name,
+      ShardToSplit: 'shardId-000000000000',
+      NewStartingHashKey: (1n << 127n).toString(),
+    });
+    const open = await call('ListShards', { StreamName: name, ShardFilter: { Type: 'AT_LATEST' } });
+    assert.deepEqual(
+      open.Shards.map((s: { ShardId: string; ParentShardId: string }) => [s.ShardId, s.ParentShardId]),
+      [
+        ['shardId-000000000001', 'shardId-000000000000'],
+        ['shardId-000000000002', 'shardId-000000000000'],
+      ],
+    );
+    const parent = await call('GetRecords', { ShardIterator: iterator.ShardIterator });
+    assert.deepEqual(
+      parent.Records.map((r: { SequenceNumber: string }) => r.SequenceNumber),
+      [low.SequenceNumber],
+    );
+    assert.equal(parent.NextShardIterator, undefined);
+    assert.deepEqual(
+      parent.ChildShards.map((c: { ShardId: string; ParentShards: string[] }) => [c.ShardId, c.ParentShards]),
+      [
+        ['shardId-000000000001', ['shardId-000000000000']],
+        ['shardId-000000000002', ['shardId-000000000000']],
+      ],
+    );
+    const summary = await call('DescribeStreamSummary', { StreamName: name });
+    assert.equal(summary.StreamDescriptionSummary.OpenShardCount, 2);
+    const { Consumer } = await call('RegisterStreamConsumer', {
+      StreamARN: summary.StreamDescriptionSummary.StreamARN,
+      ConsumerName: 'java',
+    });
+    assert.match(Consumer.ConsumerARN, /\/consumer\/java:\d+$/);
+    assert.ok(Consumer.ConsumerCreationTimestamp instanceof Date);
+  });
+
   it('answers a modeled error as a CBOR map with __type and message, status 400', async () => {
     const name = uniqueName('missing');
     const res = await send(server.endpoint, 'DescribeStreamSummary', jackson({ StreamName: name }));
