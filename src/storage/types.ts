@@ -288,6 +288,10 @@ export interface StreamStorage {
   updateStream(stream: StreamRecord): Promise<void>;
   deleteStream(arn: string): Promise<void>;
   shards(arn: string): ShardInfo[];
+  /** The open shard whose hash-key range holds `hashKey`: the one `append` puts such a record in. */
+  openShardFor(arn: string, hashKey: bigint): string;
+  /** The lowest hash key of each open shard, in hash-key order (one per open shard). */
+  openShardStarts(arn: string): bigint[];
   /** Appends each record to the open shard whose range holds its hash key; answers in order. */
   append(
     arn: string,

@@ -27,7 +27,7 @@ import {
   UpdateStreamRecordDistributionStrategyCommand,
   UpdateStreamWarmThroughputCommand,
 } from '@aws-sdk/client-kinesis';
-import { errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import { advance, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -271,5 +271,70 @@ describe('Kinesis on-demand stream settings', () => {
       ),
     );
     assert.equal(atCreation.name, 'InvalidArgumentException');
+  });
+});
+
+// UpdateStreamMode puts the stream in UPDATING; the switch, and what it does to the on-demand
+// settings, lands when it is ACTIVE again.
+describe('Kinesis on-demand settings across a delayed mode switch', () => {
+  let server: RunningTideway;
+  let client: KinesisClient;
+  before(async () => {
+    server = await startServer({ kinesisStatusDelayMs: 10_000 });
+    client = new KinesisClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: '333399999999', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    await client.send(
+      new UpdateAccountSettingsCommand({ MinimumThroughputBillingCommitment: { Status: 'ENABLED' } }),
+    );
+  });
+  after(async () => {
+    client.destroy();
+    await server.stop();
+  });
+
+  it('keeps warm throughput and AUTO while UPDATING, and drops them once PROVISIONED', async () => {
+    const name = uniqueName('switch');
+    await client.send(
+      new CreateStreamCommand({
+        StreamName: name,
+        WarmThroughputMiBps: 20,
+        RecordDistributionStrategy: 'AUTO',
+      }),
+    );
+    await advance(server, 10);
+    const { StreamDescriptionSummary: before } = await client.send(
+      new DescribeStreamSummaryCommand({ StreamName: name }),
+    );
+    assert.equal(before?.RecordDistributionStrategy, 'AUTO');
+    await client.send(
+      new UpdateStreamModeCommand({
+        StreamARN: before!.StreamARN,
+        StreamModeDetails: { StreamMode: 'PROVISIONED' },
+      }),
+    );
+    const during = (await client.send(new DescribeStreamSummaryCommand({ StreamName: name })))
+      .StreamDescriptionSummary!;
+    assert.equal(during.StreamStatus, 'UPDATING');
+    assert.equal(during.RecordDistributionStrategy, 'AUTO');
+    assert.deepEqual(during.WarmThroughput, { TargetMiBps: 20, CurrentMiBps: 20 });
+    // Records still go round the shards while the switch is under way.
+    const { Records } = await client.send(
+      new PutRecordsCommand({
+        StreamName: name,
+        Records: Array.from({ length: 4 }, () => ({ Data: text('x'), PartitionKey: 'same' })),
+      }),
+    );
+    assert.equal(new Set(Records?.map((r) => r.ShardId)).size, 4);
+    await advance(server, 10);
+    const afterSwitch = (await client.send(new DescribeStreamSummaryCommand({ StreamName: name })))
+      .StreamDescriptionSummary!;
+    assert.equal(afterSwitch.StreamStatus, 'ACTIVE');
+    assert.equal(afterSwitch.StreamModeDetails?.StreamMode, 'PROVISIONED');
+    assert.equal(afterSwitch.RecordDistributionStrategy, undefined);
+    assert.equal(afterSwitch.WarmThroughput, undefined);
   });
 });

@@ -2,6 +2,7 @@ import type * as K from '@aws-sdk/client-kinesis';
 import type { Clock } from '../../core/clock.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { StreamConsumer, StreamRecord, StreamStorage } from '../../storage/types.js';
+import { CONSUMER_ARN, consumerArn } from './arns.js';
 import { kinesisError } from './errors.js';
 import { authorizeConsumerAccess } from './resource-policies.js';
 
@@ -19,13 +20,9 @@ const MAX_CONSUMERS_COMMITTED = 50;
 const MAX_CREATING = 5;
 const MAX_TAGS = 50;
 const CONSUMER_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
-const CONSUMER_ARN =
-  /^(arn:aws:kinesis:[a-z0-9-]+:\d{12}:stream\/[a-zA-Z0-9_.-]{1,128})\/consumer\/([a-zA-Z0-9_.-]{1,128}):(\d{1,20})$/;
+/** Consumer operations take a ConsumerARN whose creation time has at most this many digits. */
+const MAX_CREATION_DIGITS = 20;
 const DEFAULT_PAGE = 100;
-
-export function isConsumerArn(arn: string | undefined): arn is string {
-  return arn?.includes('/consumer/') === true;
-}
 
 export type ConsumerStatus = 'CREATING' | 'ACTIVE' | 'DELETING';
 
@@ -93,8 +90,7 @@ export class StreamConsumers {
     }
     const consumer: StreamConsumer = {
       name,
-      // The creation time in seconds tells apart consumers registered under one name over time.
-      arn: `${stream.arn}/consumer/${name}:${Math.floor(now / 1000)}`,
+      arn: consumerArn(stream.arn, name, now),
       createdAt: now,
       activeAt: now + this.transitionMs(),
       tags: { ...tags },
@@ -186,9 +182,11 @@ export class StreamConsumers {
     let name = input.ConsumerName;
     if (input.ConsumerARN !== undefined) {
       const m = CONSUMER_ARN.exec(input.ConsumerARN);
-      if (!m) throw kinesisError.invalidArgument(`ConsumerARN ${input.ConsumerARN} is invalid.`);
+      if (!m || m[6].length > MAX_CREATION_DIGITS) {
+        throw kinesisError.invalidArgument(`ConsumerARN ${input.ConsumerARN} is invalid.`);
+      }
       streamArn = m[1];
-      name = m[2];
+      name = m[5];
     } else if (streamArn === undefined || name === undefined) {
       throw kinesisError.invalidArgument(
         'Either ConsumerARN or both ConsumerName and StreamARN must be provided.',

@@ -2,7 +2,8 @@ import type { Clock } from '../../core/clock.js';
 import { operationTable, type RequestContext, type ServiceDefinition } from '../../protocols/service.js';
 import type { StreamStorage } from '../../storage/types.js';
 import { AccountSettings } from './account-settings.js';
-import { isConsumerArn, StreamConsumers } from './consumers.js';
+import { isConsumerArn } from './arns.js';
+import { StreamConsumers } from './consumers.js';
 import { kinesisError, kinesisValidation } from './errors.js';
 import { ResourcePolicies } from './resource-policies.js';
 import { KinesisService, type KinesisStreamOptions } from './service.js';
@@ -12,7 +13,10 @@ import { ShardSubscriptions } from './subscriptions.js';
 
 export interface KinesisDefinition extends ServiceDefinition {
   kinesis: KinesisService;
-  /** Forgets what lives outside the streams: statuses in passing, quotas, account settings (admin reset). */
+  /**
+   * Forgets what lives outside the streams: statuses in passing, quotas, AUTO placement turns,
+   * account settings (admin reset).
+   */
   reset(): void;
 }
 
@@ -23,8 +27,8 @@ export function createKinesis(
   clock: Clock,
   options: KinesisOptions,
 ): KinesisDefinition {
-  const kinesis = new KinesisService(streams, clock, options);
   const accountSettings = new AccountSettings(streams, clock);
+  const kinesis = new KinesisService(streams, clock, { ...options, accounts: accountSettings });
   const consumers = new StreamConsumers(
     streams,
     clock,
@@ -87,12 +91,6 @@ export function createKinesis(
     UpdateStreamWarmThroughput: (i, c) => streamSettings.updateWarmThroughput(i, c),
     UpdateStreamRecordDistributionStrategy: (i, c) => streamSettings.updateDistribution(i, c),
   };
-  // Warm throughput and record distribution also show in these operations (stream-settings.ts).
-  handlers.CreateStream = streamSettings.creating(handlers.CreateStream);
-  handlers.UpdateStreamMode = streamSettings.switchingMode(handlers.UpdateStreamMode);
-  handlers.DescribeStreamSummary = streamSettings.describing(handlers.DescribeStreamSummary);
-  handlers.PutRecord = streamSettings.placing(handlers.PutRecord);
-  handlers.PutRecords = streamSettings.placingAll(handlers.PutRecords);
   const unsupported =
     (name: string): Handler =>
     () => {
@@ -115,7 +113,6 @@ export function createKinesis(
     reset: () => {
       kinesis.reset();
       accountSettings.reset();
-      streamSettings.reset();
     },
   };
 }

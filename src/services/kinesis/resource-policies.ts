@@ -10,6 +10,7 @@ import {
 import { ServiceError } from '../../protocols/errors.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { StreamRecord, StreamStorage } from '../../storage/types.js';
+import { CONSUMER_ARN, ISSUED_STREAM_ARN, RESOURCE_ARN, RESOURCE_ARN_PATTERN } from './arns.js';
 import { liveConsumers } from './consumers.js';
 import { kinesisError } from './errors.js';
 
@@ -34,12 +35,6 @@ const CONSUMER_ACTIONS = new Set(['DescribeStreamConsumer', 'SubscribeToShard'])
 /** Guide, "Policy limits": a policy is at most 20 KB. */
 const MAX_POLICY_BYTES = 20 * 1024;
 const MAX_ARN_LENGTH = 2048;
-/** The ResourceARN pattern of the API model, quoted as AWS quotes it in validation errors. */
-const RESOURCE_ARN_PATTERN = 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+';
-const RESOURCE_ARN = /^arn:aws.*:kinesis:.*:\d{12}:.*stream\/\S+$/;
-const STREAM_ARN = /^arn:aws:kinesis:([a-z0-9-]+):(\d{12}):stream\/([a-zA-Z0-9_.-]{1,128})$/;
-const CONSUMER_ARN =
-  /^(arn:aws:kinesis:([a-z0-9-]+):(\d{12}):stream\/([a-zA-Z0-9_.-]{1,128}))\/consumer\/[a-zA-Z0-9_.-]{1,128}:\d+$/;
 /** Accounts, and IAM users, roles and role sessions of an account; never a wildcard. */
 const AWS_PRINCIPAL = /^(\d{12}|arn:aws:(iam|sts)::\d{12}:[^*?]+)$/;
 /** GetResourcePolicy's answer for a resource without a policy. */
@@ -156,8 +151,6 @@ function denied(
   return accessDenied(ctx, `kinesis:${operation}`, resource);
 }
 
-/** The ARN of the live consumer a consumer operation names, by ConsumerARN or by ConsumerName. */
-
 // ---- validation ------------------------------------------------------------------------------------
 
 type ResourceKind = 'stream' | 'consumer';
@@ -247,7 +240,7 @@ function parseTarget(arn: string | undefined): Target {
       `1 validation error detected: Value '${value}' at 'resourceARN' failed to satisfy constraint: Member must satisfy regular expression pattern: ${RESOURCE_ARN_PATTERN}`,
     );
   }
-  const stream = STREAM_ARN.exec(value);
+  const stream = ISSUED_STREAM_ARN.exec(value);
   if (stream) return { kind: 'stream', arn: value, streamArn: value, account: stream[2] };
   const consumer = CONSUMER_ARN.exec(value);
   if (consumer) return { kind: 'consumer', arn: value, streamArn: consumer[1], account: consumer[3] };

@@ -1,17 +1,24 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type * as K from '@aws-sdk/client-kinesis';
-import { formatArn } from '../../core/arn.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { NewStreamRecord, ShardInfo, StreamRecord, StreamStorage } from '../../storage/types.js';
+import type { AccountSettings } from './account-settings.js';
+import { STREAM_ARN, streamArn } from './arns.js';
 import { liveConsumers } from './consumers.js';
 import { kinesisError } from './errors.js';
 import { IteratorCodec } from './iterators.js';
 import { authorizeStreamAccess } from './resource-policies.js';
 import { readBatch, startAfter } from './shard-reader.js';
 import { type StatusNeed, StreamStatuses } from './status.js';
+import {
+  checkDistribution,
+  checkSwitchWarmThroughput,
+  checkWarmThroughput,
+  distributesRecords,
+} from './stream-settings.js';
 import { ShardThroughput } from './throughput.js';
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -43,12 +50,15 @@ const SHARD_METRICS: string[] = [
 const SHARD_LIMIT = 500;
 const ON_DEMAND_STREAM_LIMIT = 50;
 
-function streamArn(region: string, account: string, name: string): string {
-  return formatArn('kinesis', region, account, `stream/${name}`);
-}
-
 function encryptionType(stream: StreamRecord): 'KMS' | 'NONE' {
   return stream.encryption ? 'KMS' : 'NONE';
+}
+
+type OnDemandSummary = Pick<K.StreamDescriptionSummary, 'RecordDistributionStrategy' | 'WarmThroughput'>;
+
+/** An AUTO stream takes records without a partition key (PutRecord) and gives them one. */
+function keyFor(partitionKey: string | undefined): string {
+  return partitionKey || randomUUID();
 }
 
 /** What a record weighs against the size and throughput limits: its data and partition key. */
@@ -66,6 +76,11 @@ export interface KinesisStreamOptions {
   log?: Logger;
 }
 
+interface KinesisServiceOptions extends KinesisStreamOptions {
+  /** The accounts' throughput commitments, which warm throughput requires. */
+  accounts: AccountSettings;
+}
+
 /** Kinesis Data Streams: streams, shards, and records read through stateless iterators. */
 export class KinesisService {
   private readonly statuses: StreamStatuses;
@@ -73,17 +88,21 @@ export class KinesisService {
   private readonly throughput: ShardThroughput | undefined;
   /** Signed with the storage's key, so iterators outlive a restart with --data-dir as AWS's do. */
   private readonly iterators: IteratorCodec;
+  private readonly accounts: AccountSettings;
+  /** Where each AUTO stream's next record goes, counting over its open shards. */
+  private readonly turns = new Map<string, number>();
 
   constructor(
     private readonly streams: StreamStorage,
     private readonly clock: Clock,
-    options: KinesisStreamOptions,
+    options: KinesisServiceOptions,
   ) {
     this.statuses = new StreamStatuses(clock, options.statusDelayMs ?? 0, options.scheduler, (err) =>
       options.log?.error({ err }, 'a Kinesis stream status change failed'),
     );
     this.throughput = options.limits ? new ShardThroughput() : undefined;
     this.iterators = new IteratorCodec(streams.iteratorKey);
+    this.accounts = options.accounts;
   }
 
   /** How long CREATING, UPDATING and DELETING last (consumers pass through theirs as long). */
@@ -91,10 +110,11 @@ export class KinesisService {
     return this.statuses.delayMs;
   }
 
-  /** Forgets status changes under way and throughput counters, with the streams (admin reset). */
+  /** Forgets status changes under way, throughput counters and AUTO turns, with the streams (admin reset). */
   reset(): void {
     this.statuses.reset();
     this.throughput?.reset();
+    this.turns.clear();
   }
 
   /**
@@ -107,6 +127,26 @@ export class KinesisService {
     need?: StatusNeed,
   ): Promise<StreamRecord> {
     await this.statuses.settle();
+    return this.checked(input, ctx, need);
+  }
+
+  /**
+   * `current` for the record path: with no status change under way there is nothing to settle, so
+   * the stream is found without waiting for a turn of the event loop.
+   */
+  private currentNow(
+    input: { StreamName?: string; StreamARN?: string },
+    ctx: RequestContext,
+    need?: StatusNeed,
+  ): StreamRecord | Promise<StreamRecord> {
+    return this.statuses.idle ? this.checked(input, ctx, need) : this.current(input, ctx, need);
+  }
+
+  private checked(
+    input: { StreamName?: string; StreamARN?: string },
+    ctx: RequestContext,
+    need: StatusNeed | undefined,
+  ): StreamRecord {
     const stream = this.stream(input, ctx);
     if (need) this.statuses.require(stream, need);
     return stream;
@@ -133,7 +173,7 @@ export class KinesisService {
     let region = ctx.caller.region;
     let name = input.StreamName;
     if (input.StreamARN !== undefined) {
-      const m = /^arn:aws:kinesis:([^:]+):(\d{12}):stream\/([a-zA-Z0-9_.-]+)$/.exec(input.StreamARN);
+      const m = STREAM_ARN.exec(input.StreamARN);
       if (!m) throw kinesisError.invalidArgument(`StreamARN ${input.StreamARN} is invalid.`);
       [, region, account] = m;
       if (name !== undefined && name !== m[3]) {
@@ -151,6 +191,20 @@ export class KinesisService {
   }
 
   async createStream(input: K.CreateStreamInput, ctx: RequestContext): Promise<void> {
+    const mode =
+      input.StreamModeDetails?.StreamMode ?? (input.ShardCount === undefined ? 'ON_DEMAND' : 'PROVISIONED');
+    const recordDistribution =
+      input.RecordDistributionStrategy === undefined
+        ? undefined
+        : checkDistribution(input.RecordDistributionStrategy, mode);
+    const warmThroughputMiBps =
+      input.WarmThroughputMiBps === undefined
+        ? undefined
+        : checkWarmThroughput(
+            input.WarmThroughputMiBps,
+            mode,
+            this.accounts.committed(ctx.caller.account, ctx.caller.region),
+          );
     await this.statuses.settle();
     const name = input.StreamName ?? '';
     if (!STREAM_NAME.test(name)) {
@@ -158,8 +212,6 @@ export class KinesisService {
         `1 validation error detected: Value '${name}' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+`,
       );
     }
-    const mode =
-      input.StreamModeDetails?.StreamMode ?? (input.ShardCount === undefined ? 'ON_DEMAND' : 'PROVISIONED');
     if (mode === 'PROVISIONED' && input.ShardCount === undefined) {
       throw kinesisError.invalidArgument('ShardCount is required for streams in PROVISIONED mode.');
     }
@@ -188,6 +240,8 @@ export class KinesisService {
         tags: { ...(input.Tags ?? {}) },
         maxRecordSizeKiB: input.MaxRecordSizeInKiB ?? 1024,
         shardLevelMetrics: [],
+        warmThroughputMiBps,
+        recordDistribution,
       },
       shardCount,
     );
@@ -271,8 +325,27 @@ export class KinesisService {
         KeyId: stream.encryption?.keyId,
         OpenShardCount: shards.filter((s) => !s.endingSequenceNumber).length,
         ConsumerCount: liveConsumers(stream, this.clock.now()).length,
+        MaxRecordSizeInKiB: stream.maxRecordSizeKiB,
+        ...this.onDemandSettings(stream),
       },
     };
+  }
+
+  /**
+   * StreamDescriptionSummary's RecordDistributionStrategy, "only present for streams that use the
+   * on-demand capacity mode", and WarmThroughput, only for on-demand streams of accounts under the
+   * commitment (API Reference, WarmThroughputObject).
+   */
+  private onDemandSettings(stream: StreamRecord): OnDemandSummary {
+    if (stream.mode !== 'ON_DEMAND') return {};
+    const settings: OnDemandSummary = {
+      RecordDistributionStrategy: stream.recordDistribution ?? 'USER_PARTITION_KEY',
+    };
+    if (this.accounts.committed(stream.account, stream.region)) {
+      const mibps = stream.warmThroughputMiBps ?? 0;
+      settings.WarmThroughput = { TargetMiBps: mibps, CurrentMiBps: mibps };
+    }
+    return settings;
   }
 
   async listStreams(input: K.ListStreamsInput, ctx: RequestContext): Promise<K.ListStreamsOutput> {
@@ -314,8 +387,9 @@ export class KinesisService {
         throw kinesisError.invalidArgument('NextToken and StreamName cannot be provided together.');
       }
       const [arn, index] = Buffer.from(input.NextToken, 'base64url').toString().split('\n');
-      const m = /^arn:aws:kinesis:[^:]+:\d{12}:stream\/(.+)$/.exec(arn ?? '');
-      if (!m || !/^\d+$/.test(index ?? '')) throw kinesisError.invalidArgument('NextToken is invalid.');
+      if (!STREAM_ARN.test(arn ?? '') || !/^\d+$/.test(index ?? '')) {
+        throw kinesisError.invalidArgument('NextToken is invalid.');
+      }
       stream = this.stream({ StreamARN: arn }, ctx);
       from = Number(index);
     } else {
@@ -405,16 +479,19 @@ export class KinesisService {
   }
 
   async putRecord(input: K.PutRecordInput, ctx: RequestContext): Promise<K.PutRecordOutput> {
-    const stream = await this.current(input, ctx, 'records');
-    this.checkRecord(stream, input.Data, input.PartitionKey);
+    const stream = await this.currentNow(input, ctx, 'records');
+    const auto = distributesRecords(stream);
+    const partitionKey = auto ? keyFor(input.PartitionKey) : input.PartitionKey;
+    this.checkRecord(stream, input.Data, partitionKey);
     if (input.DryRun) throw kinesisError.dryRun();
     const record: NewStreamRecord = {
       data: input.Data ?? new Uint8Array(),
-      partitionKey: input.PartitionKey!,
-      hashKey: this.hashKey(input.PartitionKey!, input.ExplicitHashKey),
+      partitionKey: partitionKey!,
+      hashKey: auto ? 0n : this.hashKey(partitionKey!, input.ExplicitHashKey),
     };
+    if (auto) this.place(stream, [record]);
     if (this.throughput) {
-      const shardId = this.shardFor(this.openShards(stream), record.hashKey);
+      const shardId = this.streams.openShardFor(stream.arn, record.hashKey);
       const bytes = recordBytes(record.data, record.partitionKey);
       if (!this.throughput.write(stream.arn, shardId, bytes, this.clock.now())) {
         throw kinesisError.throughputExceeded(this.writeRateText(stream, shardId));
@@ -429,27 +506,30 @@ export class KinesisService {
   }
 
   async putRecords(input: K.PutRecordsInput, ctx: RequestContext): Promise<K.PutRecordsOutput> {
-    const stream = await this.current(input, ctx, 'records');
+    const stream = await this.currentNow(input, ctx, 'records');
     const entries = input.Records ?? [];
     if (entries.length < 1 || entries.length > MAX_PUT_RECORDS) {
       throw kinesisError.validation(
         `1 validation error detected: Value '[…]' at 'records' failed to satisfy constraint: Member must have length ${entries.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 500'}`,
       );
     }
+    const auto = distributesRecords(stream);
+    const keys = entries.map((e) => (auto ? keyFor(e.PartitionKey) : e.PartitionKey));
     let total = 0;
-    for (const e of entries) {
-      this.checkRecord(stream, e.Data, e.PartitionKey);
-      total += (e.Data?.length ?? 0) + Buffer.byteLength(e.PartitionKey ?? '');
-    }
+    entries.forEach((e, i) => {
+      this.checkRecord(stream, e.Data, keys[i]);
+      total += (e.Data?.length ?? 0) + Buffer.byteLength(keys[i] ?? '');
+    });
     if (total > MAX_PUT_RECORDS_BYTES) {
       throw kinesisError.invalidArgument(`Records size exceeds 5 MB limit: ${total} bytes.`);
     }
-    const records: NewStreamRecord[] = entries.map((e) => ({
+    const records: NewStreamRecord[] = entries.map((e, i) => ({
       data: e.Data ?? new Uint8Array(),
-      partitionKey: e.PartitionKey!,
-      hashKey: this.hashKey(e.PartitionKey!, e.ExplicitHashKey),
+      partitionKey: keys[i]!,
+      hashKey: auto ? 0n : this.hashKey(keys[i]!, e.ExplicitHashKey),
     }));
     if (input.DryRun) throw kinesisError.dryRun();
+    if (auto) this.place(stream, records);
     if (this.throughput) return this.putWithinLimits(stream, records, this.throughput);
     const puts = await this.streams.append(stream.arn, records);
     return {
@@ -469,12 +549,11 @@ export class KinesisService {
     throughput: ShardThroughput,
   ): Promise<K.PutRecordsOutput> {
     const now = this.clock.now();
-    const open = this.openShards(stream);
     const results: K.PutRecordsResultEntry[] = new Array(records.length);
     const admitted: NewStreamRecord[] = [];
     const slots: number[] = [];
     records.forEach((r, i) => {
-      const shardId = this.shardFor(open, r.hashKey);
+      const shardId = this.streams.openShardFor(stream.arn, r.hashKey);
       if (throughput.write(stream.arn, shardId, recordBytes(r.data, r.partitionKey), now)) {
         admitted.push(r);
         slots.push(i);
@@ -496,16 +575,19 @@ export class KinesisService {
     };
   }
 
-  /** The open shards with their hash-key ranges, to tell which one a record will land in. */
-  private openShards(stream: StreamRecord): Array<{ id: string; start: bigint; end: bigint }> {
-    return this.streams
-      .shards(stream.arn)
-      .filter((s) => !s.endingSequenceNumber)
-      .map((s) => ({ id: s.id, start: BigInt(s.startingHashKey), end: BigInt(s.endingHashKey) }));
-  }
-
-  private shardFor(open: Array<{ id: string; start: bigint; end: bigint }>, hashKey: bigint): string {
-    return open.find((s) => hashKey >= s.start && hashKey <= s.end)?.id ?? '';
+  /**
+   * Records of an AUTO stream go to its open shards in turn, whatever their partition keys and
+   * ExplicitHashKeys (API Reference, UpdateStreamRecordDistributionStrategy: AUTO "distributes
+   * records evenly across shards"). Sets each record's hash key to its shard's lowest, once the put
+   * is sure to go ahead.
+   */
+  private place(stream: StreamRecord, records: NewStreamRecord[]): void {
+    const starts = this.streams.openShardStarts(stream.arn);
+    const turn = this.turns.get(stream.arn) ?? 0;
+    this.turns.set(stream.arn, turn + records.length);
+    records.forEach((r, i) => {
+      r.hashKey = starts[(turn + i) % starts.length];
+    });
   }
 
   // The texts AWS answers (PutRecordsResultEntry: the message names account, stream and shard).
@@ -517,7 +599,7 @@ export class KinesisService {
     input: K.GetShardIteratorInput,
     ctx: RequestContext,
   ): Promise<K.GetShardIteratorOutput> {
-    const stream = await this.current(input, ctx);
+    const stream = await this.currentNow(input, ctx);
     const shardId = input.ShardId!;
     // While the stream is being created its shards do not exist yet, and AWS says so.
     if (
@@ -552,7 +634,7 @@ export class KinesisService {
   }
 
   async getRecords(input: K.GetRecordsInput, ctx: RequestContext): Promise<K.GetRecordsOutput> {
-    await this.statuses.settle();
+    if (!this.statuses.idle) await this.statuses.settle();
     const position = this.iterators.decode(input.ShardIterator ?? '');
     if (!position) throw kinesisError.invalidArgument('Invalid ShardIterator.');
     const now = this.clock.now();
@@ -728,12 +810,25 @@ export class KinesisService {
   }
 
   async updateStreamMode(input: K.UpdateStreamModeInput, ctx: RequestContext): Promise<void> {
+    const warm = checkSwitchWarmThroughput(
+      input.WarmThroughputMiBps,
+      input.StreamModeDetails?.StreamMode,
+      this.accounts.committed(ctx.caller.account, ctx.caller.region),
+    );
     const stream = await this.current({ StreamARN: input.StreamARN }, ctx, 'change');
     const mode = input.StreamModeDetails?.StreamMode;
     if (mode !== 'PROVISIONED' && mode !== 'ON_DEMAND') {
       throw kinesisError.validation(`StreamMode must be PROVISIONED or ON_DEMAND.`);
     }
-    await this.updating(stream, { mode });
+    // Warm throughput and AUTO distribution are on-demand settings: a provisioned stream keeps
+    // neither. Like the mode, they change when the stream is ACTIVE again.
+    const change: Partial<StreamRecord> =
+      mode === 'PROVISIONED'
+        ? { mode, warmThroughputMiBps: undefined, recordDistribution: undefined }
+        : warm === undefined
+          ? { mode }
+          : { mode, warmThroughputMiBps: warm };
+    await this.updating(stream, change);
   }
 
   // ---- stream settings -------------------------------------------------------

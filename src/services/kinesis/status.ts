@@ -50,6 +50,11 @@ export class StreamStatuses {
     private readonly onError: (err: unknown) => void = () => {},
   ) {}
 
+  /** Whether no stream is in passing, so there is nothing to settle (always, with no delay). */
+  get idle(): boolean {
+    return this.pending.size === 0;
+  }
+
   status(arn: string): K.StreamStatus {
     return this.pending.get(arn)?.status ?? 'ACTIVE';
   }

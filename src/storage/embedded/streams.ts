@@ -206,6 +206,27 @@ export class EmbeddedStreams implements StreamStorage {
     return shard;
   }
 
+  /** The index of the open shard whose range holds `hashKey`; open shards cover the whole key space. */
+  private openShardIndex(s: StreamState, hashKey: bigint): number {
+    const shards = s.shards;
+    for (let i = 0; i < shards.length; i++) {
+      const x = shards[i];
+      if (!x.info.endingSequenceNumber && hashKey >= x.start && hashKey <= x.end) return i;
+    }
+    throw new Error(`no open shard of ${s.record.arn} holds hash key ${hashKey}`);
+  }
+
+  openShardFor(arn: string, hashKey: bigint): string {
+    const s = this.state(arn);
+    return s.shards[this.openShardIndex(s, hashKey)].info.id;
+  }
+
+  openShardStarts(arn: string): bigint[] {
+    const starts: bigint[] = [];
+    for (const x of this.state(arn).shards) if (!x.info.endingSequenceNumber) starts.push(x.start);
+    return starts.sort((a, b) => (a < b ? -1 : 1));
+  }
+
   async append(
     arn: string,
     records: NewStreamRecord[],
@@ -215,9 +236,7 @@ export class EmbeddedStreams implements StreamStorage {
     const first = s.counter + 1;
     const shardIndexes: number[] = [];
     const out = records.map((r) => {
-      const index = s.shards.findIndex(
-        (x) => !x.info.endingSequenceNumber && r.hashKey >= x.start && r.hashKey <= x.end,
-      );
+      const index = this.openShardIndex(s, r.hashKey);
       const shard = s.shards[index];
       s.counter++;
       shard.records.append(s.counter, now, r.partitionKey, r.data);
