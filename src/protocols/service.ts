@@ -49,6 +49,8 @@ export interface ServiceDefinition {
   unknownOperation(protocol: WireProtocol, name: string): ServiceError;
   /** Query actions routed without a Version: links the service hands out, followed unsigned. */
   unversionedActions?: readonly string[];
+  /** Present until the service's code is loaded: its first request waits for this. */
+  load?: () => Promise<void>;
   /** Lets a service fill query parameters from the request path (SQS: QueueUrl), before validation. */
   queryParamsFromPath?(params: Map<string, string>, ctx: RequestContext): void;
 }

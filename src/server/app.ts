@@ -9,7 +9,7 @@ import { escapeXml, parseForm, type QueryParams } from '../protocols/query.js';
 import type { HttpReply, RequestContext, ServiceDefinition, WireProtocol } from '../protocols/service.js';
 import { type AdminHost, handleAdmin } from './admin.js';
 import type { AnyRequest, AnyResponse } from './listener.js';
-import { credentialScope, Router } from './routing.js';
+import { credentialScope, type Route, Router } from './routing.js';
 
 const NO_QUERY: URLSearchParams = new URLSearchParams();
 const NO_BODY: Buffer = Buffer.alloc(0);
@@ -237,17 +237,35 @@ function handle(
     res,
     found.operation,
   );
-  const reply =
-    found.protocol === 'json'
-      ? // One flag read for services without CBOR; the content type is looked at only for those with it.
-        found.service.json!.cbor && contentType.startsWith(CBOR_CONTENT_TYPE)
-        ? dispatchCbor(found.service, found.operation, body, ctx)
-        : dispatchJson(found.service, found.operation, body, ctx)
-      : dispatchQuery(found.service, found.operation, params!, ctx);
   const service = found.service.name;
   const operation = found.operation;
+  const load = found.service.load;
+  if (load) {
+    return load().then(() =>
+      Promise.resolve(dispatch(found, contentType, body, params, ctx)).then((reply) => ({
+        reply,
+        service,
+        operation,
+      })),
+    );
+  }
+  const reply = dispatch(found, contentType, body, params, ctx);
   if (reply instanceof Promise) return reply.then((r) => ({ reply: r, service, operation }));
   return { reply, service, operation };
+}
+
+function dispatch(
+  found: Route,
+  contentType: string,
+  body: Buffer,
+  params: QueryParams | undefined,
+  ctx: Context,
+): HttpReply | Promise<HttpReply> {
+  if (found.protocol === 'query') return dispatchQuery(found.service, found.operation, params!, ctx);
+  // One flag read for services without CBOR; the content type is looked at only for those with it.
+  return found.service.json!.cbor && contentType.startsWith(CBOR_CONTENT_TYPE)
+    ? dispatchCbor(found.service, found.operation, body, ctx)
+    : dispatchJson(found.service, found.operation, body, ctx);
 }
 
 /**

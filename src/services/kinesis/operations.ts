@@ -1,0 +1,97 @@
+import type { Clock } from '../../core/clock.js';
+import { type Operation, operationTable, type RequestContext } from '../../protocols/service.js';
+import type { StreamStorage } from '../../storage/types.js';
+import { AccountSettings } from './account-settings.js';
+import { isConsumerArn } from './arns.js';
+import { StreamConsumers } from './consumers.js';
+import { kinesisError } from './errors.js';
+import { ResourcePolicies } from './resource-policies.js';
+import { KinesisService, type KinesisStreamOptions } from './service.js';
+import { KINESIS_SHAPES } from './shapes.js';
+import { StreamSettings } from './stream-settings.js';
+import { ShardSubscriptions } from './subscriptions.js';
+
+/** The operations of Kinesis, built on its first request (see index.ts), and what a reset forgets. */
+export function kinesisOperations(
+  streams: StreamStorage,
+  clock: Clock,
+  options: KinesisStreamOptions,
+): { operations: Record<string, Operation>; reset(): void } {
+  const accountSettings = new AccountSettings(streams, clock);
+  const kinesis = new KinesisService(streams, clock, { ...options, accounts: accountSettings });
+  const consumers = new StreamConsumers(
+    streams,
+    clock,
+    (input, ctx) => kinesis.stream(input, ctx),
+    () => kinesis.statusDelayMs,
+    (stream) => accountSettings.committed(stream.account, stream.region),
+  );
+  const subscriptions = new ShardSubscriptions(streams, consumers, clock, options.scheduler);
+  const streamSettings = new StreamSettings(streams, accountSettings, (input, ctx) =>
+    kinesis.stream(input, ctx),
+  );
+  const policies = new ResourcePolicies(streams, clock, (input, ctx) => kinesis.stream(input, ctx));
+  type Handler = (input: any, ctx: RequestContext) => unknown;
+  const handlers: Record<string, Handler> = {
+    AddTagsToStream: (i, c) => kinesis.addTagsToStream(i, c),
+    CreateStream: (i, c) => kinesis.createStream(i, c),
+    DecreaseStreamRetentionPeriod: (i, c) => kinesis.decreaseStreamRetentionPeriod(i, c),
+    DeleteStream: (i, c) => kinesis.deleteStream(i, c),
+    DescribeLimits: (i, c) => kinesis.describeLimits(i, c),
+    DisableEnhancedMonitoring: (i, c) => kinesis.disableEnhancedMonitoring(i, c),
+    EnableEnhancedMonitoring: (i, c) => kinesis.enableEnhancedMonitoring(i, c),
+    IncreaseStreamRetentionPeriod: (i, c) => kinesis.increaseStreamRetentionPeriod(i, c),
+    ListTagsForResource: (i, c) =>
+      isConsumerArn(i.ResourceARN) ? consumers.tags(i.ResourceARN, c) : kinesis.listTagsForResource(i, c),
+    StartStreamEncryption: (i, c) => kinesis.startStreamEncryption(i, c),
+    StopStreamEncryption: (i, c) => kinesis.stopStreamEncryption(i, c),
+    TagResource: (i, c) =>
+      isConsumerArn(i.ResourceARN)
+        ? consumers.tag(i.ResourceARN, i.Tags ?? {}, c)
+        : kinesis.tagResource(i, c),
+    UntagResource: (i, c) =>
+      isConsumerArn(i.ResourceARN)
+        ? consumers.untag(i.ResourceARN, i.TagKeys ?? [], c)
+        : kinesis.untagResource(i, c),
+    UpdateMaxRecordSize: (i, c) => kinesis.updateMaxRecordSize(i, c),
+    MergeShards: (i, c) => kinesis.mergeShards(i, c),
+    SplitShard: (i, c) => kinesis.splitShard(i, c),
+    UpdateShardCount: (i, c) => kinesis.updateShardCount(i, c),
+    UpdateStreamMode: (i, c) => kinesis.updateStreamMode(i, c),
+    DescribeStream: (i, c) => kinesis.describeStream(i, c),
+    DescribeStreamSummary: (i, c) => kinesis.describeStreamSummary(i, c),
+    GetRecords: (i, c) => kinesis.getRecords(i, c),
+    GetShardIterator: (i, c) => kinesis.getShardIterator(i, c),
+    ListShards: (i, c) => kinesis.listShards(i, c),
+    ListStreams: (i, c) => kinesis.listStreams(i, c),
+    ListTagsForStream: (i, c) => kinesis.listTagsForStream(i, c),
+    PutRecord: (i, c) => kinesis.putRecord(i, c),
+    PutRecords: (i, c) => kinesis.putRecords(i, c),
+    RemoveTagsFromStream: (i, c) => kinesis.removeTagsFromStream(i, c),
+    RegisterStreamConsumer: (i, c) => consumers.register(i, c),
+    DescribeStreamConsumer: (i, c) => consumers.describe(i, c),
+    ListStreamConsumers: (i, c) => consumers.list(i, c),
+    DeregisterStreamConsumer: (i, c) => consumers.deregister(i, c),
+    SubscribeToShard: (i, c) => subscriptions.subscribe(i, c),
+    PutResourcePolicy: (i, c) => policies.put(i, c),
+    GetResourcePolicy: (i, c) => policies.get(i, c),
+    DeleteResourcePolicy: (i, c) => policies.delete(i, c),
+    DescribeAccountSettings: (i, c) => accountSettings.describe(i, c),
+    UpdateAccountSettings: (i, c) => accountSettings.update(i, c),
+    UpdateStreamWarmThroughput: (i, c) => streamSettings.updateWarmThroughput(i, c),
+    UpdateStreamRecordDistributionStrategy: (i, c) => streamSettings.updateDistribution(i, c),
+  };
+  const unsupported =
+    (name: string): Handler =>
+    () => {
+      throw kinesisError.notSupported(name);
+    };
+  return {
+    operations: operationTable(KINESIS_SHAPES, handlers, unsupported),
+    // What lives outside the streams: statuses in passing, quotas, AUTO placement turns, account settings.
+    reset: () => {
+      kinesis.reset();
+      accountSettings.reset();
+    },
+  };
+}
