@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KinesisCallError, type KinesisWire } from './kinesis-wire.js';
+import { AwsCallError } from './json-wire.js';
+import type { KinesisWire } from './kinesis-wire.js';
 
 /** One server as the Kinesis phases see it: the wire, and the pid whose CPU they read. */
 export interface KinesisTarget {
@@ -44,7 +45,7 @@ const POLL_MS = 20;
 const STATUS_TIMEOUT_MS = 10_000;
 
 const notFound = (err: unknown) =>
-  err instanceof KinesisCallError && err.body.includes('ResourceNotFoundException');
+  err instanceof AwsCallError && err.body.includes('ResourceNotFoundException');
 
 /**
  * CreateStream, then DescribeStreamSummary until ACTIVE: AWS (and kinesis-local) answer
