@@ -89,6 +89,7 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
   });
   const streams = new EmbeddedStreams(clock, scheduler, log, journal);
   const kinesis = createKinesis(streams, clock, {
+    commitments: new EmbeddedRecords('kinesisAccounts', journal, (c) => c.key),
     scheduler,
     log,
     statusDelayMs: statusDelay,
@@ -119,7 +120,7 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
           await storage.reset();
           await topics.reset();
           await streams.reset();
-          kinesis.reset();
+          await kinesis.reset();
           sqs.sqs.reset();
           await sns.reset();
         },

@@ -8,6 +8,7 @@ import {
   AddTagsToStreamCommand,
   CreateStreamCommand,
   DeleteStreamCommand,
+  DescribeAccountSettingsCommand,
   DescribeStreamCommand,
   DescribeStreamSummaryCommand,
   EnableEnhancedMonitoringCommand,
@@ -24,6 +25,7 @@ import {
   type _Record as Record_,
   SplitShardCommand,
   StartStreamEncryptionCommand,
+  UpdateAccountSettingsCommand,
   UpdateMaxRecordSizeCommand,
 } from '@aws-sdk/client-kinesis';
 import Database from 'better-sqlite3';
@@ -356,6 +358,25 @@ describe('Kinesis persistence across restarts', () => {
         new PutRecordCommand({ StreamName: 'short', Data: Buffer.from('d'), PartitionKey: 'd' }),
       );
       assert.ok(BigInt(put.SequenceNumber!) > BigInt(last!), 'numbering carries on after trimmed records');
+    } finally {
+      running.kinesis.destroy();
+      await running.server.stop();
+    }
+  });
+
+  // UpdateAccountSettings: the commitment lasts at least 24 hours, whatever happens to the server.
+  it("keeps an account's throughput commitment, which warm throughput rests on", async () => {
+    let running = await start();
+    try {
+      await running.kinesis.send(
+        new UpdateAccountSettingsCommand({ MinimumThroughputBillingCommitment: { Status: 'ENABLED' } }),
+      );
+      running = await restart(running);
+      const { MinimumThroughputBillingCommitment: kept } = await running.kinesis.send(
+        new DescribeAccountSettingsCommand({}),
+      );
+      assert.equal(kept?.Status, 'ENABLED');
+      assert.ok(kept?.EarliestAllowedEndAt instanceof Date);
     } finally {
       running.kinesis.destroy();
       await running.server.stop();

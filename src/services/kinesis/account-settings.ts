@@ -1,7 +1,7 @@
 import type * as K from '@aws-sdk/client-kinesis';
 import type { Clock } from '../../core/clock.js';
 import type { RequestContext } from '../../protocols/service.js';
-import type { StreamStorage } from '../../storage/types.js';
+import type { RecordStore, StreamStorage } from '../../storage/types.js';
 import { kinesisError } from './errors.js';
 
 // Account settings: the minimum throughput billing commitment ("On-demand Advantage"), one per
@@ -12,6 +12,12 @@ import { kinesisError } from './errors.js';
 
 const MINIMUM_COMMITMENT_MS = 24 * 3_600_000;
 const STATUSES = ['ENABLED', 'DISABLED'];
+
+/** One account's commitment in one Region, as stored. */
+export interface AccountCommitment extends Commitment {
+  /** `${account}:${region}` */
+  key: string;
+}
 
 interface Commitment {
   startedAt?: number;
@@ -24,19 +30,21 @@ interface Commitment {
 }
 
 export class AccountSettings {
-  /** In memory, by `${account}:${region}`. */
-  private readonly commitments = new Map<string, Commitment>();
-
   constructor(
     private readonly streams: StreamStorage,
     private readonly clock: Clock,
+    /** By `${account}:${region}`; kept in the journal with --data-dir, as the streams they govern are. */
+    private readonly commitments: RecordStore<AccountCommitment>,
   ) {}
 
   describe(_input: K.DescribeAccountSettingsInput, ctx: RequestContext): K.DescribeAccountSettingsOutput {
     return { MinimumThroughputBillingCommitment: view(this.current(ctx.caller.account, ctx.caller.region)) };
   }
 
-  update(input: K.UpdateAccountSettingsInput, ctx: RequestContext): K.UpdateAccountSettingsOutput {
+  async update(
+    input: K.UpdateAccountSettingsInput,
+    ctx: RequestContext,
+  ): Promise<K.UpdateAccountSettingsOutput> {
     const status = input.MinimumThroughputBillingCommitment?.Status ?? '';
     if (!STATUSES.includes(status)) {
       throw kinesisError.validation(
@@ -73,7 +81,8 @@ export class AccountSettings {
           ? { enabled: false, endsAtEarliest: false, startedAt: was.startedAt, endedAt: now }
           : { ...was, endsAtEarliest: true };
     }
-    this.commitments.set(`${account}:${region}`, next);
+    const key = `${account}:${region}`;
+    await this.commitments.put(key, { ...next, key });
     return { MinimumThroughputBillingCommitment: view(next) };
   }
 
@@ -82,8 +91,8 @@ export class AccountSettings {
     return this.current(account, region).enabled;
   }
 
-  reset(): void {
-    this.commitments.clear();
+  reset(): Promise<void> {
+    return this.commitments.clear();
   }
 
   /** The commitment as of now: a scheduled disable has happened once its moment has passed. */

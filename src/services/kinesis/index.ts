@@ -6,7 +6,7 @@ import type { KinesisStreamOptions } from './service.js';
 
 export interface KinesisDefinition extends ServiceDefinition {
   /** Forgets what lives outside the streams (admin reset); nothing before the first request. */
-  reset(): void;
+  reset(): Promise<void>;
 }
 
 export type KinesisOptions = KinesisStreamOptions;
@@ -21,7 +21,7 @@ export function createKinesis(
   clock: Clock,
   options: KinesisOptions,
 ): KinesisDefinition {
-  let reset = () => {};
+  let reset: () => Promise<void> = options.commitments.clear.bind(options.commitments);
   let loading: Promise<void> | undefined;
   const definition: KinesisDefinition = {
     name: 'kinesis',

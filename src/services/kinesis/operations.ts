@@ -16,8 +16,8 @@ export function kinesisOperations(
   streams: StreamStorage,
   clock: Clock,
   options: KinesisStreamOptions,
-): { operations: Record<string, Operation>; reset(): void } {
-  const accountSettings = new AccountSettings(streams, clock);
+): { operations: Record<string, Operation>; reset(): Promise<void> } {
+  const accountSettings = new AccountSettings(streams, clock, options.commitments);
   const kinesis = new KinesisService(streams, clock, { ...options, accounts: accountSettings });
   const consumers = new StreamConsumers(
     streams,
@@ -91,7 +91,7 @@ export function kinesisOperations(
     // What lives outside the streams: statuses in passing, quotas, AUTO placement turns, account settings.
     reset: () => {
       kinesis.reset();
-      accountSettings.reset();
+      return accountSettings.reset();
     },
   };
 }

@@ -4,8 +4,14 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
 import type { RequestContext } from '../../protocols/service.js';
-import type { NewStreamRecord, ShardInfo, StreamRecord, StreamStorage } from '../../storage/types.js';
-import type { AccountSettings } from './account-settings.js';
+import type {
+  NewStreamRecord,
+  RecordStore,
+  ShardInfo,
+  StreamRecord,
+  StreamStorage,
+} from '../../storage/types.js';
+import type { AccountCommitment, AccountSettings } from './account-settings.js';
 import { STREAM_ARN, streamArn } from './arns.js';
 import { liveConsumers } from './consumers.js';
 import { kinesisError } from './errors.js';
@@ -74,6 +80,8 @@ export interface KinesisStreamOptions {
   /** Completes status changes on time when no request comes to look. */
   scheduler: Scheduler;
   log?: Logger;
+  /** Where the accounts' throughput commitments are kept. */
+  commitments: RecordStore<AccountCommitment>;
 }
 
 interface KinesisServiceOptions extends KinesisStreamOptions {

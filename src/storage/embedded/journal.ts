@@ -27,7 +27,8 @@ export type ResourceTable =
   | 'platformApplications'
   | 'platformEndpoints'
   | 'sms'
-  | 'kinesis';
+  | 'kinesis'
+  | 'kinesisAccounts';
 
 /** A Kinesis stream's row: its incarnation number and whatever the stream engine saved of it. */
 export interface StreamRow {
