@@ -8,7 +8,7 @@ export interface AdminHost {
   persistent: boolean;
   reset(): Promise<void>;
   /** Services' own read-only endpoints, keyed by path under /_tideway/ (e.g. `sns/outbox`). */
-  views?: Record<string, (query: URLSearchParams) => HttpReply>;
+  views?: Record<string, (query: URLSearchParams) => HttpReply | Promise<HttpReply>>;
 }
 
 export function json(status: number, value: unknown): HttpReply {

@@ -26,7 +26,7 @@ export interface AppOptions {
   /** Used when a request carries no Host header. */
   fallbackHost: () => string;
   /** Documents served by GET at a fixed path, as AWS serves them (the SNS signing certificate). */
-  documents?: Record<string, () => HttpReply>;
+  documents?: Record<string, () => HttpReply | Promise<HttpReply>>;
 }
 
 /** Turns one HTTP request into a service call: read, route, dispatch, answer. */
@@ -176,7 +176,9 @@ function handle(
     }));
   }
   if (method === 'GET' && options.documents && Object.hasOwn(options.documents, pathname)) {
-    return { reply: options.documents[pathname](), service: 'documents' };
+    const reply = options.documents[pathname]();
+    if (reply instanceof Promise) return reply.then((r) => ({ reply: r, service: 'documents' }));
+    return { reply, service: 'documents' };
   }
   if (tooLarge) {
     return {

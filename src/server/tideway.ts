@@ -3,8 +3,7 @@ import { Clock } from '../core/clock.js';
 import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { Scheduler } from '../core/scheduler.js';
 import { createKinesis } from '../services/kinesis/index.js';
-import { createSns } from '../services/sns/index.js';
-import { SIGNING_CERT_PATH } from '../services/sns/service.js';
+import { createSns, SIGNING_CERT_PATH } from '../services/sns/index.js';
 import { createSqs } from '../services/sqs/index.js';
 import { EmbeddedEngine } from '../storage/embedded/engine.js';
 import type { Journal } from '../storage/embedded/journal.js';
@@ -105,11 +104,7 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
       region,
       fallbackHost: () => `${address.host}:${address.port}`,
       documents: {
-        [SIGNING_CERT_PATH]: () => ({
-          status: 200,
-          headers: { 'content-type': 'application/x-pem-file' },
-          body: sns.certificate(),
-        }),
+        [SIGNING_CERT_PATH]: () => sns.certificate(),
       },
       admin: {
         clock,
@@ -125,9 +120,9 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
           await sns.reset();
         },
         views: {
-          'sns/outbox': (query) =>
+          'sns/outbox': async (query) =>
             json(200, {
-              messages: sns.outbox.list({
+              messages: await sns.outbox({
                 topicArn: query.get('topicArn') ?? undefined,
                 protocol: query.get('protocol') ?? undefined,
                 endpoint: query.get('endpoint') ?? undefined,

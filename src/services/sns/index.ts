@@ -1,19 +1,16 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
-import { operationTable, type RequestContext, type ServiceDefinition } from '../../protocols/service.js';
+import type { HttpReply, ServiceDefinition } from '../../protocols/service.js';
 import type { QueueStorage, RecordStore, TopicStorage } from '../../storage/types.js';
 import { snsError, snsValidation } from './errors.js';
-import { HttpDelivery } from './http-delivery.js';
-import { Outbox } from './outbox.js';
-import { type PlatformApplication, type PlatformEndpoint, PlatformService } from './platform.js';
-import { QueueDelivery } from './queue-delivery.js';
-import { SnsService } from './service.js';
-import { SNS_SHAPES, type SnsOperationName } from './shapes.js';
-import { SnsSigner } from './signing.js';
-import { type SmsAccount, SmsService } from './sms.js';
+import type { SnsParts } from './operations.js';
+import type { PlatformApplication, PlatformEndpoint } from './platform.js';
+import type { SmsAccount } from './sms.js';
 
 export const SNS_QUERY_VERSION = '2010-03-31';
+/** Where AWS serves the certificate that signs SNS messages, on the SNS endpoint. */
+export const SIGNING_CERT_PATH = '/SimpleNotificationService-7469646577617900000000000000000a.pem';
 
 export interface SnsOptions {
   topics: TopicStorage;
@@ -31,122 +28,61 @@ export interface SnsOptions {
 }
 
 export interface SnsDefinition extends ServiceDefinition {
-  sns: SnsService;
   /** Drops every SNS record and what the service keeps in memory. */
   reset(): Promise<void>;
   /** Ends deliveries still in flight. */
   close(): void;
-  outbox: Outbox;
-  /** The certificate behind every signature, in PEM; served at SIGNING_CERT_PATH. */
-  certificate(): string;
+  /** What SNS would have sent off the machine (the admin view), as filtered. */
+  outbox(filter: { topicArn?: string; protocol?: string; endpoint?: string }): Promise<unknown[]>;
+  /** The certificate behind every signature, in PEM, as served at SIGNING_CERT_PATH. */
+  certificate(): Promise<HttpReply>;
 }
 
+/**
+ * Amazon SNS. Its code (shapes, operations, deliveries, signing) loads on the first request that
+ * needs it: a run that only uses SQS does not pay for it at start-up. Its records are in storage
+ * from the start, so nothing waits on the load but SNS's own calls.
+ */
 export function createSns(options: SnsOptions): SnsDefinition {
-  const outbox = new Outbox();
-  // RSA key generation takes a few hundred milliseconds: not at start-up, which must stay fast.
-  // The first topic starts it on the thread pool; a signature needed before that makes it at once.
-  let signer: SnsSigner | undefined;
-  let warming = false;
-  const warmSigner = () => {
-    if (warming) return;
-    warming = true;
-    void SnsSigner.createAsync().then(
-      (made) => {
-        signer ??= made;
-      },
-      (err: unknown) => options.log.warn({ err }, 'could not prepare the SNS signing key'),
-    );
+  let parts: SnsParts | undefined;
+  let loading: Promise<SnsParts> | undefined;
+  const load = (): Promise<SnsParts> => {
+    loading ??= import('./operations.js').then(({ snsOperations }) => {
+      parts = snsOperations(options);
+      definition.operations = parts.operations;
+      definition.load = undefined;
+      return parts;
+    });
+    return loading;
   };
-  const getSigner = () => {
-    signer ??= SnsSigner.create();
-    return signer;
-  };
-  const http = new HttpDelivery(options.scheduler, options.clock, options.log);
-  const platform = new PlatformService(
-    options.records.platformApplications,
-    options.records.platformEndpoints,
-  );
-  const sms = new SmsService(options.records.sms, outbox, options.clock);
-  const sns = new SnsService({
-    platform,
-    sms,
-    topics: options.topics,
-    clock: options.clock,
-    queues: new QueueDelivery(options.queues, options.log, options.lenientPolicies === true),
-    http,
-    outbox,
-    signer: getSigner,
-  });
-  type Handler = (input: any, ctx: RequestContext) => unknown;
-  const unsupported =
-    (name: string): Handler =>
-    () => {
-      throw snsError.notSupported(name);
-    };
-  const handlers: Partial<Record<SnsOperationName, Handler>> = {
-    AddPermission: (i, c) => sns.addPermission(i, c),
-    CheckIfPhoneNumberIsOptedOut: (i, c) => sms.checkIfPhoneNumberIsOptedOut(i, c),
-    CreatePlatformApplication: (i, c) => platform.createPlatformApplication(i, c),
-    CreatePlatformEndpoint: (i, c) => platform.createPlatformEndpoint(i, c),
-    CreateSMSSandboxPhoneNumber: (i, c) => sms.createSMSSandboxPhoneNumber(i, c),
-    DeleteEndpoint: (i, c) => platform.deleteEndpoint(i, c),
-    DeletePlatformApplication: (i, c) => platform.deletePlatformApplication(i, c),
-    DeleteSMSSandboxPhoneNumber: (i, c) => sms.deleteSMSSandboxPhoneNumber(i, c),
-    GetEndpointAttributes: (i, c) => platform.getEndpointAttributes(i, c),
-    GetPlatformApplicationAttributes: (i, c) => platform.getPlatformApplicationAttributes(i, c),
-    GetSMSAttributes: (i, c) => sms.getSMSAttributes(i, c),
-    GetSMSSandboxAccountStatus: () => sms.getSMSSandboxAccountStatus(),
-    ListEndpointsByPlatformApplication: (i, c) => platform.listEndpointsByPlatformApplication(i, c),
-    ListOriginationNumbers: (i) => sms.listOriginationNumbers(i),
-    ListPhoneNumbersOptedOut: (i, c) => sms.listPhoneNumbersOptedOut(i, c),
-    ListPlatformApplications: (i, c) => platform.listPlatformApplications(i, c),
-    ListSMSSandboxPhoneNumbers: (i, c) => sms.listSMSSandboxPhoneNumbers(i, c),
-    OptInPhoneNumber: (i, c) => sms.optInPhoneNumber(i, c),
-    SetEndpointAttributes: (i, c) => platform.setEndpointAttributes(i, c),
-    SetPlatformApplicationAttributes: (i, c) => platform.setPlatformApplicationAttributes(i, c),
-    SetSMSAttributes: (i, c) => sms.setSMSAttributes(i, c),
-    VerifySMSSandboxPhoneNumber: (i, c) => sms.verifySMSSandboxPhoneNumber(i, c),
-    ConfirmSubscription: (i, c) => sns.confirmSubscription(i, c),
-    CreateTopic: (i, c) => {
-      warmSigner();
-      return sns.createTopic(i, c);
-    },
-    DeleteTopic: (i, c) => sns.deleteTopic(i, c),
-    GetDataProtectionPolicy: (i, c) => sns.getDataProtectionPolicy(i, c),
-    GetSubscriptionAttributes: (i, c) => sns.getSubscriptionAttributes(i, c),
-    GetTopicAttributes: (i, c) => sns.getTopicAttributes(i, c),
-    ListSubscriptions: (i, c) => sns.listSubscriptions(i, c),
-    ListSubscriptionsByTopic: (i, c) => sns.listSubscriptionsByTopic(i, c),
-    ListTagsForResource: (i, c) => sns.listTagsForResource(i, c),
-    ListTopics: (i, c) => sns.listTopics(i, c),
-    Publish: (i, c) => sns.publish(i, c),
-    PublishBatch: (i, c) => sns.publishBatch(i, c),
-    PutDataProtectionPolicy: (i, c) => sns.putDataProtectionPolicy(i, c),
-    RemovePermission: (i, c) => sns.removePermission(i, c),
-    SetSubscriptionAttributes: (i, c) => sns.setSubscriptionAttributes(i, c),
-    SetTopicAttributes: (i, c) => sns.setTopicAttributes(i, c),
-    Subscribe: (i, c) => sns.subscribe(i, c),
-    TagResource: (i, c) => sns.tagResource(i, c),
-    Unsubscribe: (i, c) => sns.unsubscribe(i, c),
-    UntagResource: (i, c) => sns.untagResource(i, c),
-  };
-  const operations = operationTable(SNS_SHAPES, handlers, unsupported);
-  return {
+  const definition: SnsDefinition = {
     name: 'sns',
     signingName: 'sns',
     query: { version: SNS_QUERY_VERSION, xmlNamespace: `http://sns.amazonaws.com/doc/${SNS_QUERY_VERSION}/` },
-    operations,
+    operations: {},
     validation: snsValidation,
     unversionedActions: ['ConfirmSubscription', 'Unsubscribe'],
     unknownOperation: (_protocol, name) => snsError.notSupported(name),
-    sns,
-    outbox,
-    close: () => http.close(),
-    reset: async () => {
-      sns.reset();
-      await platform.reset();
-      await sms.reset();
+    load: async () => {
+      await load();
     },
-    certificate: () => getSigner().certificatePem,
+    close: () => parts?.close(),
+    reset: async () => {
+      if (parts) return parts.reset();
+      // Nothing of SNS is in memory yet: its stored records are all there is to drop.
+      const { records } = options;
+      await Promise.all([
+        records.platformApplications.clear(),
+        records.platformEndpoints.clear(),
+        records.sms.clear(),
+      ]);
+    },
+    outbox: async (filter) => (parts ? parts.outbox.list(filter) : []),
+    certificate: async () => ({
+      status: 200,
+      headers: { 'content-type': 'application/x-pem-file' },
+      body: (await load()).certificate(),
+    }),
   };
+  return definition;
 }

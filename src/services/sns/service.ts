@@ -23,6 +23,7 @@ import { archiveDays, parseReplayPolicy, TopicArchive } from './archive.js';
 import { documentJson, type NotificationSigner, notificationTemplate, snsTimestamp } from './envelope.js';
 import { snsError } from './errors.js';
 import { type HttpDelivery, retryPolicyOf } from './http-delivery.js';
+import { SIGNING_CERT_PATH } from './index.js';
 import { checkMessageAttributes, envelopeAttribute } from './message-attributes.js';
 import type { Outbox } from './outbox.js';
 import { paginate } from './paging.js';
@@ -1239,7 +1240,6 @@ function requestContentType(...policies: Array<string | undefined>): string | un
 /** Where Tideway serves the certificate that verifies its signatures: where AWS serves its own. */
 // Named as AWS names its certificates (SimpleNotificationService-<32 letters or digits>.pem), which
 // some validator libraries check.
-export const SIGNING_CERT_PATH = '/SimpleNotificationService-7469646577617900000000000000000a.pem';
 
 function describeSubscription(s: SubscriptionRecord): Sns.Subscription {
   return {
