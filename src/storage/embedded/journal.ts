@@ -467,7 +467,7 @@ export class Journal {
     }
     chunk.parts.push(part);
     chunk.next += part.records.length;
-    for (const r of part.records) if (r.arrivedAt > chunk.newest) chunk.newest = r.arrivedAt;
+    if (part.arrivedAt > chunk.newest) chunk.newest = part.arrivedAt;
   }
 
   private writeChunk(id: number, chunk: PendingChunk): void {

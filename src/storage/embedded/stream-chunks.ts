@@ -6,7 +6,9 @@ export interface ChunkRecords {
   first: number;
   /** Index of the shard each record went to. */
   shards: number[];
-  records: Array<Pick<StoredStreamRecord, 'data' | 'partitionKey' | 'arrivedAt'>>;
+  /** When they arrived: one append takes its records at one moment. */
+  arrivedAt: number;
+  records: Array<Pick<StoredStreamRecord, 'data' | 'partitionKey'>>;
 }
 
 /** One record as read back: the sequence number is rebuilt from shard index and counter. */
@@ -34,7 +36,7 @@ export function encodeChunk(first: number, parts: ChunkRecords[]): Uint8Array {
   for (const part of parts) {
     for (let i = 0; i < part.records.length; i++) {
       const r = part.records[i];
-      flat.push(part.shards[i], r.arrivedAt, r.partitionKey, r.data);
+      flat.push(part.shards[i], part.arrivedAt, r.partitionKey, r.data);
     }
   }
   return encoder.encode(flat);

@@ -245,8 +245,7 @@ export class EmbeddedStreams implements StreamStorage {
     });
     if (!this.scheduler.isPending(s.trim)) this.armTrim(s);
     if (this.journal) {
-      const stored = records.map((r) => ({ data: r.data, partitionKey: r.partitionKey, arrivedAt: now }));
-      this.journal.appendStreamRecords(s.id, { first, shards: shardIndexes, records: stored });
+      this.journal.appendStreamRecords(s.id, { first, shards: shardIndexes, arrivedAt: now, records });
       await this.journal.commit();
       // Appends of one turn share a commit and may resume in any order: the furthest one counts.
       s.durable = Math.max(s.durable, first + records.length - 1);
