@@ -14,10 +14,11 @@ import { after, before, describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   DescribeAccountSettingsCommand,
-  KinesisClient,
+  type KinesisClient,
   UpdateAccountSettingsCommand,
   UpdateStreamWarmThroughputCommand,
 } from '@aws-sdk/client-kinesis';
+import { kinesisClient } from '../support/kinesis.js';
 import { advance, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
 const DAY_MS = 24 * 3_600_000;
@@ -37,12 +38,7 @@ describe('Kinesis account settings', () => {
   /** A client for an account of its own, so that each test starts from the default settings. */
   function freshAccount(): KinesisClient {
     accounts++;
-    const client = new KinesisClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: String(222200000000 + accounts), secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
+    const client = kinesisClient(server.endpoint, String(222200000000 + accounts));
     clients.push(client);
     return client;
   }

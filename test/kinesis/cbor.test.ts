@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Decoder } from 'cbor-x';
-import { sigv4 } from '../support/server.js';
+import { postKinesis } from '../support/kinesis.js';
 import { type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
 // The AWS Java SDKs (v1 and v2) speak to Kinesis in CBOR: Content-Type application/x-amz-cbor-1.1,
@@ -83,43 +82,9 @@ interface CborResponse {
 const decoderOptions = { mapsAsObjects: true, useRecords: false, int64AsNumber: true };
 const decoder = new Decoder(decoderOptions);
 
-function send(endpoint: string, operation: string, body: Buffer): Promise<CborResponse> {
-  const url = new URL(endpoint);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: '/',
-        agent: false,
-        headers: {
-          'content-type': CBOR,
-          accept: CBOR,
-          'x-amz-target': `Kinesis_20131202.${operation}`,
-          'x-amz-date': '20260101T000000Z',
-          authorization: sigv4('kinesis'),
-          'content-length': body.length,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks);
-          resolve({
-            status: res.statusCode ?? 0,
-            contentType: res.headers['content-type'],
-            raw,
-            body: raw.length ? decoder.decode(raw) : undefined,
-          });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+async function send(endpoint: string, operation: string, body: Buffer): Promise<CborResponse> {
+  const answer = await postKinesis(endpoint, operation, CBOR, body);
+  return { ...answer, body: answer.raw.length ? decoder.decode(answer.raw) : undefined };
 }
 
 /** The bytes of tag 1 over a 64-bit unsigned count, as a CBOR writer puts epoch milliseconds. */

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { describe, it } from 'node:test';
 import {
   CreateStreamCommand,
@@ -12,8 +11,7 @@ import {
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/core/serde';
 import { Decoder, Encoder } from 'cbor-x';
-import { withKinesisServer } from '../support/kinesis.js';
-import { sigv4 } from '../support/server.js';
+import { postKinesis, withKinesisServer } from '../support/kinesis.js';
 import { type RunningTideway, uniqueName } from '../support/tideway.js';
 
 // SubscribeToShard on the wire: an application/vnd.amazon.eventstream body of binary messages
@@ -29,52 +27,28 @@ interface WireMessage {
   body: Uint8Array;
 }
 
-function post(
+async function post(
   endpoint: string,
   contentType: string,
   body: Buffer,
 ): Promise<{ status: number; type?: string; messages: WireMessage[] }> {
-  const url = new URL(endpoint);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: '/',
-        agent: false,
-        headers: {
-          'content-type': contentType,
-          'x-amz-target': 'Kinesis_20131202.SubscribeToShard',
-          'x-amz-date': '20260101T000000Z',
-          authorization: sigv4('kinesis'),
-          'content-length': body.length,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks);
-          const messages: WireMessage[] = [];
-          // Each message starts with its total length; the codec decodes one whole message at a time.
-          for (let at = 0; res.statusCode === 200 && at < raw.length; ) {
-            const length = raw.readUInt32BE(at);
-            const m = codec.decode(raw.subarray(at, at + length));
-            messages.push({
-              headers: Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, v.value])),
-              body: m.body,
-            });
-            at += length;
-          }
-          resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], messages });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  const {
+    status,
+    contentType: type,
+    raw,
+  } = await postKinesis(endpoint, 'SubscribeToShard', contentType, body);
+  const messages: WireMessage[] = [];
+  // Each message starts with its total length; the codec decodes one whole message at a time.
+  for (let at = 0; status === 200 && at < raw.length; ) {
+    const length = raw.readUInt32BE(at);
+    const m = codec.decode(raw.subarray(at, at + length));
+    messages.push({
+      headers: Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, v.value])),
+      body: m.body,
+    });
+    at += length;
+  }
+  return { status, type, messages };
 }
 
 describe('SubscribeToShard on the wire', () => {

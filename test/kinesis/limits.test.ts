@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  KinesisClient,
+  type KinesisClient,
   PutRecordCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { Decoder, Encoder } from 'cbor-x';
-import { withKinesisServer } from '../support/kinesis.js';
-import { sigv4, startCli, stopCli } from '../support/server.js';
-import { credentials, errorOf, type RunningTideway, uniqueName } from '../support/tideway.js';
+import { kinesisClient, postKinesis, withKinesisServer } from '../support/kinesis.js';
+import { startCli, stopCli } from '../support/server.js';
+import { errorOf, type RunningTideway, uniqueName } from '../support/tideway.js';
 
 // Kinesis guide, "Quotas and limits", and API Reference, PutRecords / GetRecords: each shard takes
 // writes of up to 1 MiB per second (partition keys included) and 1,000 records per second, and
@@ -196,36 +195,11 @@ describe('Kinesis throughput limits (--kinesis-limits)', () => {
     const name = await stream();
     const encoder = new Encoder({ useRecords: false });
     const decoder = new Decoder({ mapsAsObjects: true, useRecords: false });
-    const putRecord = () =>
-      new Promise<{ status: number; body: any }>((resolve, reject) => {
-        const body = encoder.encode({ StreamName: name, PartitionKey: 'k', Data: Buffer.alloc(600 * KIB) });
-        const url = new URL(server.endpoint);
-        const req = http.request(
-          {
-            host: url.hostname,
-            port: url.port,
-            method: 'POST',
-            path: '/',
-            agent: false,
-            headers: {
-              'content-type': 'application/x-amz-cbor-1.1',
-              'x-amz-target': 'Kinesis_20131202.PutRecord',
-              authorization: sigv4('kinesis'),
-              'content-length': body.length,
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, body: decoder.decode(Buffer.concat(chunks)) }),
-            );
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
+    const putRecord = async () => {
+      const body = encoder.encode({ StreamName: name, PartitionKey: 'k', Data: Buffer.alloc(600 * KIB) });
+      const answer = await postKinesis(server.endpoint, 'PutRecord', 'application/x-amz-cbor-1.1', body);
+      return { status: answer.status, body: decoder.decode(answer.raw) };
+    };
     const first = await putRecord();
     assert.equal(first.status, 200);
     assert.equal(first.body.ShardId, 'shardId-000000000000');
@@ -271,12 +245,7 @@ describe('--kinesis-limits', () => {
       [[], { TIDEWAY_KINESIS_LIMITS: '1' }],
     ] as const) {
       const cli = await startCli(['--port', '0', '--log-level', 'warn', ...args], { env });
-      const client = new KinesisClient({
-        endpoint: cli.endpoint,
-        region: 'us-east-1',
-        credentials,
-        maxAttempts: 1,
-      });
+      const client = kinesisClient(cli.endpoint);
       try {
         const name = uniqueName('cli');
         await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));

@@ -19,7 +19,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
-  KinesisClient,
+  type KinesisClient,
   PutRecordCommand,
   PutRecordsCommand,
   UpdateAccountSettingsCommand,
@@ -27,6 +27,7 @@ import {
   UpdateStreamRecordDistributionStrategyCommand,
   UpdateStreamWarmThroughputCommand,
 } from '@aws-sdk/client-kinesis';
+import { kinesisClient } from '../support/kinesis.js';
 import { advance, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -46,12 +47,7 @@ describe('Kinesis on-demand stream settings', () => {
   /** A client for an account of its own, optionally under the throughput commitment. */
   async function account(committed: boolean): Promise<KinesisClient> {
     accounts++;
-    const client = new KinesisClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: String(333300000000 + accounts), secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
+    const client = kinesisClient(server.endpoint, String(333300000000 + accounts));
     clients.push(client);
     if (committed) {
       await client.send(
@@ -281,12 +277,7 @@ describe('Kinesis on-demand settings across a delayed mode switch', () => {
   let client: KinesisClient;
   before(async () => {
     server = await startServer({ kinesisStatusDelayMs: 10_000 });
-    client = new KinesisClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: '333399999999', secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
+    client = kinesisClient(server.endpoint, '333399999999');
     await client.send(
       new UpdateAccountSettingsCommand({ MinimumThroughputBillingCommitment: { Status: 'ENABLED' } }),
     );

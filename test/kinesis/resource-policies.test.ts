@@ -27,7 +27,7 @@ import {
   GetRecordsCommand,
   GetResourcePolicyCommand,
   GetShardIteratorCommand,
-  KinesisClient,
+  type KinesisClient,
   ListShardsCommand,
   PutRecordCommand,
   PutRecordsCommand,
@@ -77,12 +77,7 @@ describe('Kinesis resource policies', () => {
   before(async () => {
     server = await startServer();
     owner = kinesisClient(server.endpoint);
-    other = new KinesisClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: OTHER, secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
+    other = kinesisClient(server.endpoint, OTHER);
   });
   after(async () => {
     owner.destroy();

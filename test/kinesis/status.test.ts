@@ -9,7 +9,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   IncreaseStreamRetentionPeriodCommand,
-  KinesisClient,
+  type KinesisClient,
   ListShardsCommand,
   ListStreamsCommand,
   ListTagsForStreamCommand,
@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { kinesisClient, withKinesisServer } from '../support/kinesis.js';
 import { runCli, startCli, stopCli } from '../support/server.js';
-import { credentials, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import { errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
 // Kinesis API Reference, StreamDescription: StreamStatus is CREATING ("Kinesis Data Streams
 // immediately returns and sets StreamStatus to CREATING"), DELETING (until the deletion completes),
@@ -451,12 +451,7 @@ describe('--kinesis-status-delay', () => {
       [[], { TIDEWAY_KINESIS_STATUS_DELAY: '60000' }],
     ] as const) {
       const cli = await startCli(['--port', '0', '--log-level', 'warn', ...args], { env });
-      const client = new KinesisClient({
-        endpoint: cli.endpoint,
-        region: 'us-east-1',
-        credentials,
-        maxAttempts: 1,
-      });
+      const client = kinesisClient(cli.endpoint);
       try {
         const name = uniqueName('cli');
         await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));

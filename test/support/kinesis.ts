@@ -1,11 +1,21 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before } from 'node:test';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { sigv4 } from './server.js';
 import { credentials, type RunningTideway, startServer } from './tideway.js';
 
-/** The default Kinesis client (HTTP/2, cleartext on http://), as users construct it. */
-export function kinesisClient(endpoint: string): KinesisClient {
-  return new KinesisClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+/**
+ * The default Kinesis client (HTTP/2, cleartext on http://), as users construct it; a 12-digit
+ * access key id makes its calls those of that account.
+ */
+export function kinesisClient(endpoint: string, accessKeyId = credentials.accessKeyId): KinesisClient {
+  return new KinesisClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { ...credentials, accessKeyId },
+    maxAttempts: 1,
+  });
 }
 
 /** Checks an SDK error against what Kinesis answers: the error name, HTTP 400, and the text when given. */
@@ -37,5 +47,57 @@ export function withKinesisServer(
   after(async () => {
     kinesis.destroy();
     await server.stop();
+  });
+}
+
+export interface RawKinesisAnswer {
+  status: number;
+  contentType: string | undefined;
+  raw: Buffer;
+}
+
+/**
+ * One Kinesis call on the wire, as a Java SDK or a hand-made client sends it: the body in the
+ * given content type (JSON or CBOR), signed for kinesis, answered as raw bytes.
+ */
+export function postKinesis(
+  endpoint: string,
+  operation: string,
+  contentType: string,
+  body: Buffer,
+): Promise<RawKinesisAnswer> {
+  const url = new URL(endpoint);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/',
+        agent: false,
+        headers: {
+          'content-type': contentType,
+          accept: contentType,
+          'x-amz-target': `Kinesis_20131202.${operation}`,
+          'x-amz-date': '20260101T000000Z',
+          authorization: sigv4('kinesis'),
+          'content-length': body.length,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: res.headers['content-type'],
+            raw: Buffer.concat(chunks),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
 }
