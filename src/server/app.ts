@@ -16,6 +16,8 @@ const NO_BODY: Buffer = Buffer.alloc(0);
 
 /** Far above any valid request (SQS batches stop at 1 MiB), low enough to refuse abuse early. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Text answers longer than this are turned into bytes before writing (see respond). */
+const LARGE_TEXT_BODY = 16 * 1024;
 
 export interface AppOptions {
   services: ServiceDefinition[];
@@ -88,13 +90,17 @@ function respond(
     pump(reply.stream, res, log, requestId);
     return;
   }
+  // A large answer goes out as bytes: Node would otherwise join the head and the text into one
+  // more string (a copy of the whole answer on the heap) before writing them.
+  const body =
+    typeof reply.body === 'string' && reply.body.length > LARGE_TEXT_BODY
+      ? Buffer.from(reply.body)
+      : reply.body;
   // Without a length, a response whose head is written first goes out chunked: more bytes,
   // and several writes where one will do.
-  reply.headers['content-length'] = String(
-    typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length,
-  );
+  reply.headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   res.writeHead(reply.status, reply.headers);
-  res.end(reply.body);
+  res.end(body);
   if (debug) {
     const ms = Math.round((performance.now() - started) * 1000) / 1000;
     const { method, url: path } = req;

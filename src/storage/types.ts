@@ -4,6 +4,8 @@
  * multi-node engine must be able to implement the same calls.
  */
 
+import type { HashKey } from '../core/hash-keys.js';
+
 export interface QueueRecord {
   /** Unique per creation, so receipt handles never outlive a deleted queue. */
   id: string;
@@ -264,12 +266,13 @@ export interface ShardInfo {
 export interface NewStreamRecord {
   data: Uint8Array;
   partitionKey: string;
-  /** 128-bit hash key (decimal) that picks the shard. */
-  hashKey: bigint;
+  /** The 128-bit hash key that picks the shard. */
+  hashKey: HashKey;
 }
 
 export interface StoredStreamRecord {
   sequenceNumber: string;
+  /** May be a view into the engine's memory: use or copy it before yielding to the event loop. */
   data: Uint8Array;
   partitionKey: string;
   arrivedAt: number;
@@ -289,9 +292,9 @@ export interface StreamStorage {
   deleteStream(arn: string): Promise<void>;
   shards(arn: string): ShardInfo[];
   /** The open shard whose hash-key range holds `hashKey`: the one `append` puts such a record in. */
-  openShardFor(arn: string, hashKey: bigint): string;
+  openShardFor(arn: string, hashKey: HashKey): string;
   /** The lowest hash key of each open shard, in hash-key order (one per open shard). */
-  openShardStarts(arn: string): bigint[];
+  openShardStarts(arn: string): HashKey[];
   /** Appends each record to the open shard whose range holds its hash key; answers in order. */
   append(
     arn: string,

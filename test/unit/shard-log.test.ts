@@ -71,4 +71,82 @@ describe('ShardLog', () => {
     assert.equal(r.partitionKey, 'clé-ünïcødé-🔑');
     assert.equal(r.data.toString(), 'x');
   });
+
+  it('keeps every byte as segments grow in place, records larger than a segment included', () => {
+    const log = new ShardLog(1);
+    const sizes = [10, 5000, 300 * 1024, 1, 200 * 1024, 3 * 1024 * 1024, 70_000];
+    sizes.forEach((size, i) => {
+      log.append(i + 1, 0, `k${i}`, Buffer.alloc(size, i + 1));
+    });
+    const all = log.read(0n, 100, Number.POSITIVE_INFINITY, 0);
+    assert.deepEqual(
+      all.map((r) => [r.partitionKey, r.data.length]),
+      sizes.map((size, i) => [`k${i}`, size]),
+    );
+    all.forEach((r, i) => {
+      assert.ok(
+        r.data.every((b) => b === i + 1),
+        `record ${i} kept its bytes`,
+      );
+    });
+  });
+
+  it('keeps counters and arrival times exact however far apart they are', () => {
+    const log = new ShardLog(0);
+    // Counters beyond 2^32 apart (other shards took the ones between), arrivals a fraction of a
+    // millisecond apart (a test clock advanced by 0.5 ms) or years apart.
+    const records: Array<[number, number]> = [
+      [1, 1_000],
+      [2, 1_000],
+      [5_000_000_001, 1_000.5],
+      [5_000_000_002, 1_001.5],
+      [5_000_000_003, 1_001.75],
+      [9_007_199_254_740_000, 1_000 + 6 * 365 * 86_400_000],
+      [9_007_199_254_740_001, 1_000 + 6 * 365 * 86_400_000],
+    ];
+    for (const [counter, at] of records) log.append(counter, at, `k${counter}`, Buffer.from('x'));
+    const all = log.read(0n, 100, Number.POSITIVE_INFINITY, 0);
+    assert.deepEqual(
+      all.map((r) => [r.sequenceNumber, r.arrivedAt]),
+      records.map(([counter, at]) => [sequenceNumber(0, counter), at]),
+    );
+    assert.equal(log.last(), seq(0, 9_007_199_254_740_001));
+    assert.equal(log.lastBefore(1_001.6), seq(0, 5_000_000_002));
+    assert.deepEqual(
+      log.read(seq(0, 2), 2, Number.POSITIVE_INFINITY, 0).map((r) => r.partitionKey),
+      ['k5000000001', 'k5000000002'],
+    );
+  });
+
+  it('gives a dropped segment back only after the current turn, so views read just now stay whole', async () => {
+    const log = filled(10_000, 100);
+    const read = log.read(0n, 1, 1024, 0);
+    log.release();
+    assert.equal(log.empty, true);
+    // Still the record's bytes until the event loop turns.
+    assert.equal(read[0].data.length, 100);
+    assert.equal(read[0].data[0], 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(read[0].data.length, 0, 'the memory went back once the turn ended');
+  });
+});
+
+describe('sequenceNumber', () => {
+  it('is 56 digits: 49, the shard index in 14, the counter in 40, whatever counters came before', () => {
+    const padded = (shard: number, counter: number) =>
+      `49${String(shard).padStart(14, '0')}${String(counter).padStart(40, '0')}`;
+    const cases: Array<[number, number]> = [
+      [0, 0],
+      [3, 9_999],
+      [3, 10_000],
+      [3, 10_001],
+      [4, 123_456_789],
+      [4, 7],
+      [12, Number.MAX_SAFE_INTEGER],
+      [99_999_999, 1],
+    ];
+    for (const [shard, counter] of cases) {
+      assert.equal(sequenceNumber(shard, counter), padded(shard, counter));
+    }
+  });
 });

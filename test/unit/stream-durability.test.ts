@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Clock } from '../../src/core/clock.js';
+import { hashKeyOf } from '../../src/core/hash-keys.js';
 import { createLogger } from '../../src/core/logger.js';
 import { Scheduler } from '../../src/core/scheduler.js';
 import { Journal } from '../../src/storage/embedded/journal.js';
@@ -41,7 +42,7 @@ describe('Kinesis records with a journal', () => {
       1,
     );
     const shard = 'shardId-000000000000';
-    const put = streams.append(arn, [{ data: Buffer.from('x'), partitionKey: 'k', hashKey: 1n }]);
+    const put = streams.append(arn, [{ data: Buffer.from('x'), partitionKey: 'k', hashKey: hashKeyOf(1n) }]);
     assert.deepEqual(streams.read(arn, shard, 0n, 10, 1 << 20), []);
     assert.equal(streams.lastSequence(arn, shard), undefined);
     const [written] = await put;

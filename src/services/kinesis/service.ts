@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type * as K from '@aws-sdk/client-kinesis';
 import type { Clock } from '../../core/clock.js';
+import { type HashKey, hashKeyOf } from '../../core/hash-keys.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
 import type { RequestContext } from '../../protocols/service.js';
@@ -455,17 +456,18 @@ export class KinesisService {
 
   // ---- records --------------------------------------------------------------
 
-  private hashKey(partitionKey: string, explicit: string | undefined): bigint {
+  private hashKey(partitionKey: string, explicit: string | undefined): HashKey {
     if (explicit !== undefined) {
       if (!/^\d{1,39}$/.test(explicit) || BigInt(explicit) > MAX_HASH_KEY) {
         throw kinesisError.invalidArgument(
           `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${explicit}`,
         );
       }
-      return BigInt(explicit);
+      return hashKeyOf(BigInt(explicit));
     }
     // Partition keys are hashed with MD5 into the 128-bit key space (Kinesis guide, "Terminology").
-    return BigInt(`0x${createHash('md5').update(partitionKey, 'utf8').digest('hex')}`);
+    // One-shot hashing: a Hash object per record holds native memory until a full collection.
+    return hash('md5', partitionKey, 'hex');
   }
 
   private checkRecord(
@@ -495,7 +497,7 @@ export class KinesisService {
     const record: NewStreamRecord = {
       data: input.Data ?? new Uint8Array(),
       partitionKey: partitionKey!,
-      hashKey: auto ? 0n : this.hashKey(partitionKey!, input.ExplicitHashKey),
+      hashKey: auto ? '' : this.hashKey(partitionKey!, input.ExplicitHashKey),
     };
     if (auto) this.place(stream, [record]);
     if (this.throughput) {
@@ -534,7 +536,7 @@ export class KinesisService {
     const records: NewStreamRecord[] = entries.map((e, i) => ({
       data: e.Data ?? new Uint8Array(),
       partitionKey: keys[i]!,
-      hashKey: auto ? 0n : this.hashKey(keys[i]!, e.ExplicitHashKey),
+      hashKey: auto ? '' : this.hashKey(keys[i]!, e.ExplicitHashKey),
     }));
     if (input.DryRun) throw kinesisError.dryRun();
     if (auto) this.place(stream, records);

@@ -5,14 +5,36 @@ import type { StoredStreamRecord } from '../types.js';
  * leading 49, the shard's index in 14 digits, then the stream's counter in 40.
  */
 export function sequenceNumber(shardIndex: number, counter: number): string {
-  return `49${String(shardIndex).padStart(14, '0')}${String(counter).padStart(40, '0')}`;
+  // Every record put or read gets one, so it is built from cached pieces: the shard's number up to
+  // the last four digits, and those four from a table. String(counter) for each would put every
+  // result in V8's number-to-string cache, which keeps each one alive through the next young
+  // collection: that alone was most of what PutRecords left surviving, and what grows the young
+  // generation under load.
+  const high = Math.floor(counter / LOW_RANGE);
+  let head = HEADS[shardIndex];
+  if (head?.high !== high) {
+    const digits = String(high);
+    const zero = `49${String(shardIndex).padStart(14, '0')}${'0'.repeat(COUNTER_DIGITS)}`;
+    head = { high, text: `${zero.slice(0, SEQUENCE_DIGITS - LOW_DIGITS - digits.length)}${digits}` };
+    HEADS[shardIndex] = head;
+  }
+  return head.text + LOW_PARTS[counter - high * LOW_RANGE];
 }
+
+const SEQUENCE_DIGITS = 56;
+const COUNTER_DIGITS = 40;
+const LOW_DIGITS = 4;
+const LOW_RANGE = 10 ** LOW_DIGITS;
+const LOW_PARTS = Array.from({ length: LOW_RANGE }, (_, i) => String(i).padStart(LOW_DIGITS, '0'));
+/** Per shard index, the sequence number's leading 52 digits for the counters last asked for. */
+const HEADS: Array<{ high: number; text: string } | undefined> = [];
 
 const SEQUENCE_BASE = 49n * 10n ** 54n;
 const SHARD_FACTOR = 10n ** 40n;
 
-// A segment's buffers start small and double up to these limits; a larger record gets a segment
-// of its own size.
+// A segment's bytes start small and grow in place up to SEGMENT_BYTES; a larger record gets a
+// segment of its own size. Its typed arrays start at FIRST_RECORDS (or at what the shard's last
+// segment held) and double up to SEGMENT_RECORDS.
 const FIRST_BYTES = 4 * 1024;
 const SEGMENT_BYTES = 256 * 1024;
 const FIRST_RECORDS = 64;
@@ -24,40 +46,75 @@ const SEGMENT_RECORDS = 4096;
  * a million records then holds a few hundred objects, not several million, which keeps both the
  * heap and the garbage collector's work small (every stored record would otherwise survive each
  * collection, and the young generation grows with what survives).
+ *
+ * The bytes live in a resizable ArrayBuffer: it reserves the segment's full size but takes memory
+ * page by page as records arrive, grows without copying, and gives its pages back the moment a
+ * dropped segment is released, rather than at some later full collection.
  */
 class Segment {
   size = 0;
-  counters = new Float64Array(FIRST_RECORDS);
-  arrivals = new Float64Array(FIRST_RECORDS);
+  // Counters and arrival times are kept as offsets from the segment's first record's: half the
+  // bytes of whole numbers. A record whose offset would not fit starts a new segment.
+  private baseCounter = 0;
+  private baseArrival = 0;
+  private counters: Uint32Array;
+  private arrivals: Uint32Array;
   /** Where record i starts in `bytes` (its UTF-8 partition key, then its data); entry size is the end. */
-  offsets = new Uint32Array(FIRST_RECORDS + 1);
-  keyLengths = new Uint16Array(FIRST_RECORDS);
+  offsets: Uint32Array;
+  keyLengths: Uint16Array;
+  private readonly store: ArrayBuffer;
   bytes: Buffer;
 
-  constructor(capacity: number) {
-    this.bytes = Buffer.allocUnsafe(capacity);
+  constructor(firstLength: number, records: number) {
+    const capacity = Math.max(FIRST_BYTES, firstLength);
+    this.store = new ArrayBuffer(capacity, { maxByteLength: Math.max(SEGMENT_BYTES, firstLength) });
+    this.bytes = Buffer.from(this.store, 0, capacity);
+    this.counters = new Uint32Array(records);
+    this.arrivals = new Uint32Array(records);
+    this.offsets = new Uint32Array(records + 1);
+    this.keyLengths = new Uint16Array(records);
+  }
+
+  /**
+   * Gives the bytes' memory back. Reads hand out views into it, which their callers consume before
+   * yielding to the event loop, so the shard log calls this only from a later turn of it.
+   */
+  release(): void {
+    this.store.resize(0);
   }
 
   get used(): number {
     return this.offsets[this.size];
   }
 
+  counterAt(i: number): number {
+    return this.baseCounter + this.counters[i];
+  }
+
+  arrivalAt(i: number): number {
+    return this.baseArrival + this.arrivals[i];
+  }
+
   /** Whether a record of `length` bytes fits, growing the buffers up to the segment's limits. */
-  fits(length: number): boolean {
+  fits(length: number, counter: number, arrivedAt: number): boolean {
     if (this.size >= SEGMENT_RECORDS) return false;
+    if (this.size > 0 && !(isOffset(counter - this.baseCounter) && isOffset(arrivedAt - this.baseArrival))) {
+      return false;
+    }
     const needed = this.used + length;
     if (needed > this.bytes.length) {
-      if (needed > SEGMENT_BYTES) return false;
+      const limit = this.store.maxByteLength;
+      if (needed > limit) return false;
       let capacity = this.bytes.length * 2;
       while (capacity < needed) capacity *= 2;
-      const grown = Buffer.allocUnsafe(Math.min(capacity, SEGMENT_BYTES));
-      this.bytes.copy(grown, 0, 0, this.used);
-      this.bytes = grown;
+      capacity = Math.min(capacity, limit);
+      this.store.resize(capacity);
+      this.bytes = Buffer.from(this.store, 0, capacity);
     }
     if (this.size === this.counters.length) {
       const n = this.size * 2;
-      this.counters = grow(this.counters, new Float64Array(n));
-      this.arrivals = grow(this.arrivals, new Float64Array(n));
+      this.counters = grow(this.counters, new Uint32Array(n));
+      this.arrivals = grow(this.arrivals, new Uint32Array(n));
       this.offsets = grow(this.offsets, new Uint32Array(n + 1));
       this.keyLengths = grow(this.keyLengths, new Uint16Array(n));
     }
@@ -68,8 +125,12 @@ class Segment {
     const at = this.used;
     this.bytes.write(key, at, keyLength, 'utf8');
     this.bytes.set(data, at + keyLength);
-    this.counters[this.size] = counter;
-    this.arrivals[this.size] = arrivedAt;
+    if (this.size === 0) {
+      this.baseCounter = counter;
+      this.baseArrival = arrivedAt;
+    }
+    this.counters[this.size] = counter - this.baseCounter;
+    this.arrivals[this.size] = arrivedAt - this.baseArrival;
     this.keyLengths[this.size] = keyLength;
     this.size++;
     this.offsets[this.size] = at + keyLength + data.length;
@@ -84,10 +145,10 @@ class Segment {
     const start = this.offsets[i];
     const dataStart = start + this.keyLengths[i];
     return {
-      sequenceNumber: sequenceNumber(shardIndex, this.counters[i]),
+      sequenceNumber: sequenceNumber(shardIndex, this.counterAt(i)),
       data: this.bytes.subarray(dataStart, this.offsets[i + 1]),
       partitionKey: this.bytes.toString('utf8', start, dataStart),
-      arrivedAt: this.arrivals[i],
+      arrivedAt: this.arrivalAt(i),
     };
   }
 
@@ -97,14 +158,21 @@ class Segment {
     let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.counters[mid] <= after) lo = mid + 1;
+      if (this.counterAt(mid) <= after) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 }
 
-function grow<T extends Float64Array | Uint32Array | Uint16Array>(from: T, to: T): T {
+const MAX_OFFSET = 0xffff_ffff;
+
+/** Whether `n` can be stored as an offset: a whole number (a clock advanced by a fraction of a millisecond gives others) in range. */
+function isOffset(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= MAX_OFFSET;
+}
+
+function grow<T extends Uint32Array | Uint16Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }
@@ -123,8 +191,9 @@ export class ShardLog {
     const keyLength = Buffer.byteLength(partitionKey, 'utf8');
     const length = keyLength + data.length;
     let tail = this.segments[this.segments.length - 1];
-    if (!tail?.fits(length)) {
-      tail = new Segment(Math.max(FIRST_BYTES, length));
+    if (!tail?.fits(length, counter, arrivedAt)) {
+      // A busy shard's next segment has room for as many records as its last one held.
+      tail = new Segment(length, Math.max(FIRST_RECORDS, tail?.size ?? 0));
       this.segments.push(tail);
     }
     tail.push(counter, arrivedAt, partitionKey, keyLength, data);
@@ -161,8 +230,8 @@ export class ShardLog {
     for (; s < this.segments.length; s++, i = 0) {
       const seg = this.segments[s];
       for (; i < seg.size; i++) {
-        if (out.length >= limit || seg.counters[i] > upTo) return out;
-        if (seg.arrivals[i] < oldest) continue;
+        if (out.length >= limit || seg.counterAt(i) > upTo) return out;
+        if (seg.arrivalAt(i) < oldest) continue;
         bytes += seg.weight(i);
         // The first record always goes out, whatever its size, or a reader could never pass it.
         if (bytes > maxBytes && out.length > 0) return out;
@@ -179,7 +248,7 @@ export class ShardLog {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const seg = this.segments[mid];
-      if (seg.counters[seg.size - 1] <= after) lo = mid + 1;
+      if (seg.counterAt(seg.size - 1) <= after) lo = mid + 1;
       else hi = mid;
     }
     return lo < this.segments.length ? lo : -1;
@@ -190,7 +259,7 @@ export class ShardLog {
     for (let s = this.segments.length - 1; s >= 0; s--) {
       const seg = this.segments[s];
       const i = seg.firstAfter(upTo) - 1;
-      if (i >= 0) return BigInt(sequenceNumber(this.shardIndex, seg.counters[i]));
+      if (i >= 0) return BigInt(sequenceNumber(this.shardIndex, seg.counterAt(i)));
     }
     return undefined;
   }
@@ -199,9 +268,9 @@ export class ShardLog {
   lastBefore(time: number, upTo = Number.MAX_SAFE_INTEGER): bigint | undefined {
     let found: number | undefined;
     for (const seg of this.segments) {
-      if (seg.arrivals[0] >= time || seg.counters[0] > upTo) break;
-      for (let i = 0; i < seg.size && seg.arrivals[i] < time && seg.counters[i] <= upTo; i++) {
-        found = seg.counters[i];
+      if (seg.arrivalAt(0) >= time || seg.counterAt(0) > upTo) break;
+      for (let i = 0; i < seg.size && seg.arrivalAt(i) < time && seg.counterAt(i) <= upTo; i++) {
+        found = seg.counterAt(i);
       }
     }
     return found === undefined ? undefined : BigInt(sequenceNumber(this.shardIndex, found));
@@ -210,7 +279,7 @@ export class ShardLog {
   /** When the oldest segment's newest record arrived: once that expires, dropBefore frees it. */
   oldestSegmentEnd(): number | undefined {
     const seg = this.segments[0];
-    return seg?.arrivals[seg.size - 1];
+    return seg?.arrivalAt(seg.size - 1);
   }
 
   /**
@@ -221,10 +290,24 @@ export class ShardLog {
     let n = 0;
     while (n < this.segments.length) {
       const seg = this.segments[n];
-      if (seg.arrivals[seg.size - 1] >= time) break;
+      if (seg.arrivalAt(seg.size - 1) >= time) break;
       n++;
     }
-    if (n > 0) this.segments = this.segments.slice(n);
-    return n > 0;
+    if (n === 0) return false;
+    releaseLater(this.segments.slice(0, n));
+    this.segments = this.segments.slice(n);
+    return true;
   }
+
+  /** Gives back every segment's memory: the shard is gone (its stream deleted). */
+  release(): void {
+    releaseLater(this.segments);
+    this.segments = [];
+  }
+}
+
+function releaseLater(segments: Segment[]): void {
+  setImmediate(() => {
+    for (const seg of segments) seg.release();
+  });
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
+import { type HashKey, hashKeyOf } from '../../core/hash-keys.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler, Timer } from '../../core/scheduler.js';
 import type {
@@ -22,8 +23,8 @@ const TRIM_SLACK_MS = 60_000;
 
 interface ShardState {
   info: ShardInfo;
-  start: bigint;
-  end: bigint;
+  start: HashKey;
+  end: HashKey;
   records: ShardLog;
 }
 
@@ -97,8 +98,8 @@ export class EmbeddedStreams implements StreamStorage {
         record: saved.record,
         shards: saved.shards.map((info, index) => ({
           info,
-          start: BigInt(info.startingHashKey),
-          end: BigInt(info.endingHashKey),
+          start: hashKeyOf(BigInt(info.startingHashKey)),
+          end: hashKeyOf(BigInt(info.endingHashKey)),
           records: new ShardLog(index),
         })),
         counter: saved.counter,
@@ -153,8 +154,8 @@ export class EmbeddedStreams implements StreamStorage {
           startingSequenceNumber: sequenceNumber(i, 0),
           openedAt: stream.createdAt,
         },
-        start,
-        end,
+        start: hashKeyOf(start),
+        end: hashKeyOf(end),
         records: new ShardLog(i),
       });
     }
@@ -191,6 +192,7 @@ export class EmbeddedStreams implements StreamStorage {
     const s = this.state(arn);
     this.scheduler.cancel(s.trim);
     this.streams.delete(arn);
+    for (const shard of s.shards) shard.records.release();
     this.journal?.dropStream(s.id);
     await this.commit();
     this.watchers.notify(arn);
@@ -207,7 +209,7 @@ export class EmbeddedStreams implements StreamStorage {
   }
 
   /** The index of the open shard whose range holds `hashKey`; open shards cover the whole key space. */
-  private openShardIndex(s: StreamState, hashKey: bigint): number {
+  private openShardIndex(s: StreamState, hashKey: HashKey): number {
     const shards = s.shards;
     for (let i = 0; i < shards.length; i++) {
       const x = shards[i];
@@ -216,13 +218,13 @@ export class EmbeddedStreams implements StreamStorage {
     throw new Error(`no open shard of ${s.record.arn} holds hash key ${hashKey}`);
   }
 
-  openShardFor(arn: string, hashKey: bigint): string {
+  openShardFor(arn: string, hashKey: HashKey): string {
     const s = this.state(arn);
     return s.shards[this.openShardIndex(s, hashKey)].info.id;
   }
 
-  openShardStarts(arn: string): bigint[] {
-    const starts: bigint[] = [];
+  openShardStarts(arn: string): HashKey[] {
+    const starts: HashKey[] = [];
     for (const x of this.state(arn).shards) if (!x.info.endingSequenceNumber) starts.push(x.start);
     return starts.sort((a, b) => (a < b ? -1 : 1));
   }
@@ -297,7 +299,12 @@ export class EmbeddedStreams implements StreamStorage {
         startingSequenceNumber: sequenceNumber(index, s.counter + 1),
         openedAt: this.clock.now(),
       };
-      s.shards.push({ info, start: child.start, end: child.end, records: new ShardLog(index) });
+      s.shards.push({
+        info,
+        start: hashKeyOf(child.start),
+        end: hashKeyOf(child.end),
+        records: new ShardLog(index),
+      });
       made.push(info);
     }
     this.save(s);
