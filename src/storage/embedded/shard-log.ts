@@ -11,12 +11,17 @@ export function sequenceNumber(shardIndex: number, counter: number): string {
   // collection: that alone was most of what PutRecords left surviving, and what grows the young
   // generation under load.
   const high = Math.floor(counter / LOW_RANGE);
-  let head = HEADS[shardIndex];
-  if (head?.high !== high) {
+  const slot = (shardIndex * 7919 + high) % HEAD_SLOTS;
+  let head = HEADS[slot];
+  if (head?.shardIndex !== shardIndex || head.high !== high) {
     const digits = String(high);
     const zero = `49${String(shardIndex).padStart(14, '0')}${'0'.repeat(COUNTER_DIGITS)}`;
-    head = { high, text: `${zero.slice(0, SEQUENCE_DIGITS - LOW_DIGITS - digits.length)}${digits}` };
-    HEADS[shardIndex] = head;
+    head = {
+      shardIndex,
+      high,
+      text: `${zero.slice(0, SEQUENCE_DIGITS - LOW_DIGITS - digits.length)}${digits}`,
+    };
+    HEADS[slot] = head;
   }
   return head.text + LOW_PARTS[counter - high * LOW_RANGE];
 }
@@ -26,8 +31,12 @@ const COUNTER_DIGITS = 40;
 const LOW_DIGITS = 4;
 const LOW_RANGE = 10 ** LOW_DIGITS;
 const LOW_PARTS = Array.from({ length: LOW_RANGE }, (_, i) => String(i).padStart(LOW_DIGITS, '0'));
-/** Per shard index, the sequence number's leading 52 digits for the counters last asked for. */
-const HEADS: Array<{ high: number; text: string } | undefined> = [];
+/**
+ * Sequence numbers' leading 52 digits by shard index and counter / 10,000: a small cache, so that
+ * streams written side by side (their shards share indexes) do not take each other's places.
+ */
+const HEAD_SLOTS = 1024;
+const HEADS: Array<{ shardIndex: number; high: number; text: string } | undefined> = new Array(HEAD_SLOTS);
 
 const SEQUENCE_BASE = 49n * 10n ** 54n;
 const SHARD_FACTOR = 10n ** 40n;
