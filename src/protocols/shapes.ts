@@ -6,19 +6,42 @@
  */
 export type ScalarKind = 'string' | 'integer' | 'long' | 'boolean' | 'blob' | 'timestamp' | 'double';
 
-export interface ScalarShape {
-  type: ScalarKind;
+/**
+ * Constraints from the service model (botocore's min, max, pattern and enum), checked before the
+ * handler runs. `min`/`max` bound the length of strings, blobs, lists and maps, and the value of
+ * numbers. Absent on the shared scalars below, which hand-declared shapes use.
+ */
+export interface Constraints {
+  min?: number;
+  max?: number;
+  pattern?: string;
+  enum?: readonly string[];
 }
 
-export interface ListShape {
+export type TimestampFormat = 'iso8601' | 'unixTimestamp' | 'rfc822';
+
+export interface ScalarShape extends Constraints {
+  type: ScalarKind;
+  /** The model's shape name, where validation or documentation needs it. */
+  name?: string;
+  timestampFormat?: TimestampFormat;
+  /** A blob payload that reaches the handler as a stream (restXml/restJson1 uploads). */
+  streaming?: boolean;
+}
+
+export interface ListShape extends Constraints {
   type: 'list';
+  name?: string;
   member: Shape;
   /** XML / query name of each item when the list is not flattened. */
   memberName?: string;
 }
 
-export interface MapShape {
+export interface MapShape extends Constraints {
   type: 'map';
+  name?: string;
+  /** The key's own constraints, where the model has any; keys are strings. */
+  key?: ScalarShape;
   value: Shape;
   keyName?: string;
   valueName?: string;
@@ -29,6 +52,25 @@ export interface Member {
   /** Wire name on XML and query protocols when it differs from the member name. */
   xmlName?: string;
   flattened?: boolean;
+  /** Where a REST protocol carries the member; absent: in the body (or the query form). */
+  location?: 'uri' | 'querystring' | 'header' | 'headers' | 'statusCode';
+  /** The label, query key or header name (the prefix, for `headers`) of a located member. */
+  locationName?: string;
+  xmlAttribute?: boolean;
+  xmlNamespace?: { uri: string; prefix?: string };
+  /** The awsJson/restJson1 key when it differs from the member name. */
+  jsonName?: string;
+  idempotencyToken?: boolean;
+  /** The member's own timestamp format, overriding the shape's and the protocol's default. */
+  timestampFormat?: TimestampFormat;
+}
+
+/** An error shape's wire identity, from the model's `error` and `exception` traits. */
+export interface ErrorTrait {
+  /** The query/XML code (the shape name unless the model names another, as SQS's query codes do). */
+  code: string;
+  status: number;
+  senderFault: boolean;
 }
 
 export interface StructureShape {
@@ -37,6 +79,16 @@ export interface StructureShape {
   /** The members as a list, so codecs walk them without building one per request. */
   memberList: ReadonlyArray<readonly [string, Member]>;
   required: readonly string[];
+  name?: string;
+  /** The member sent as the whole HTTP body on REST protocols. */
+  payload?: string;
+  xmlName?: string;
+  xmlNamespace?: { uri: string; prefix?: string };
+  /** Present on error shapes. */
+  error?: ErrorTrait;
+  union?: boolean;
+  /** An event stream (a union of event structures). */
+  eventStream?: boolean;
 }
 
 export type Shape = ScalarShape | ListShape | MapShape | StructureShape;
@@ -119,9 +171,34 @@ export interface ValidationErrors {
   malformed(detail: string): Error;
 }
 
+/** An operation's HTTP binding, for the REST protocols (RPC protocols post to `/`). */
+export interface HttpBinding {
+  method: string;
+  /** The URI template: `/{Bucket}/{Key+}?uploads`, labels in braces, `+` for a greedy one. */
+  requestUri: string;
+  responseCode?: number;
+}
+
 export interface OperationShapes {
+  http?: HttpBinding;
+  /** The error shapes the model declares for the operation. */
+  errors?: readonly StructureShape[];
   input: StructureShape;
   output?: StructureShape;
   /** For an output that is an event stream: the structure of each event type, by name. */
   eventStream?: Record<string, StructureShape>;
+}
+
+/** A service's metadata as its model gives it. */
+export interface ServiceMetadata {
+  apiVersion: string;
+  protocol: 'json' | 'query' | 'rest-json' | 'rest-xml' | 'ec2';
+  signingName: string;
+  endpointPrefix: string;
+  serviceId: string;
+  jsonVersion?: string;
+  targetPrefix?: string;
+  xmlNamespace?: string;
+  /** awsJson services that also answer their old query codes (`x-amzn-query-error`). */
+  awsQueryCompatible?: boolean;
 }
