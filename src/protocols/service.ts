@@ -65,14 +65,17 @@ export interface HttpReply {
 
 type Handler = (input: any, ctx: RequestContext) => unknown;
 
-/** Joins a service's declared shapes with its handlers; an operation without one gets `fallback`'s. */
-export function operationTable(
-  shapes: Record<string, OperationShapes>,
-  handlers: Record<string, Handler | undefined>,
+/**
+ * Joins a service's model with its handlers; an operation without one gets `fallback`'s. Handlers
+ * are keyed by the model's operation names, so a misspelt one does not compile.
+ */
+export function operationTable<Name extends string>(
+  shapes: Record<Name, OperationShapes>,
+  handlers: Partial<Record<Name, Handler>>,
   fallback?: (name: string) => Handler,
 ): Record<string, Operation> {
   const operations: Record<string, Operation> = {};
-  for (const [name, shape] of Object.entries(shapes)) {
+  for (const [name, shape] of Object.entries(shapes) as [Name, OperationShapes][]) {
     const handler = handlers[name] ?? fallback?.(name);
     if (!handler) throw new Error(`no handler for ${name}`);
     operations[name] = {

@@ -14,15 +14,12 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { decodeJson, encodeJson } from '../../src/protocols/json.js';
+import { KINESIS_OPERATIONS, type KinesisOperationName } from '../../src/protocols/models/kinesis.js';
 import type { Shape, StructureShape } from '../../src/protocols/shapes.js';
-import {
-  KINESIS_SHAPES,
-  type KinesisOperationName,
-  SUBSCRIBE_TO_SHARD_EVENT,
-} from '../../src/services/kinesis/shapes.js';
 import { plainErrors, sdkCommandNames } from '../support/sdk-schemas.js';
 
 const errors = plainErrors;
+const SUBSCRIBE_TO_SHARD_EVENT = KINESIS_OPERATIONS.SubscribeToShard.eventStream!.SubscribeToShardEvent;
 
 // ---------------------------------------------------------------------------
 // Structural comparison with the SDK's own schemas (generated from the Smithy
@@ -119,19 +116,19 @@ function membersOfKind(shape: Shape, kind: string, path: string, out: Set<string
   return out;
 }
 
-describe('KINESIS_SHAPES', () => {
+describe('KINESIS_OPERATIONS', () => {
   it('has exactly the operations of the SDK (one per command)', () => {
     const names = sdkCommandNames('@aws-sdk/client-kinesis');
     assert.equal(names.length, 45);
-    assert.deepEqual(Object.keys(KINESIS_SHAPES).sort(), names);
+    assert.deepEqual(Object.keys(KINESIS_OPERATIONS).sort(), names);
   });
 
   it("matches the SDK's schemas for every input and output, in the model's member order", () => {
     const sdk = kinesisSdk as unknown as Record<string, unknown>;
-    for (const name of Object.keys(KINESIS_SHAPES) as KinesisOperationName[]) {
+    for (const name of Object.keys(KINESIS_OPERATIONS) as KinesisOperationName[]) {
       const op = sdk[`${name}$`] as unknown[] | undefined;
       assert.ok(Array.isArray(op) && op[0] === 9, `${name}: no operation schema in the SDK`);
-      const shapes: { input: StructureShape; output?: StructureShape } = KINESIS_SHAPES[name];
+      const shapes: { input: StructureShape; output?: StructureShape } = KINESIS_OPERATIONS[name];
       assert.deepEqual(describeMine(shapes.input), describeSdk(op[4]), `${name} input`);
       assertMemberOrder(shapes.input, op[4], `${name} input`);
       const output = (op[5] as () => unknown)();
@@ -165,7 +162,7 @@ describe('KINESIS_SHAPES', () => {
   it('uses Long only for MillisBehindLatest and never double', () => {
     const longs = new Set<string>();
     const doubles = new Set<string>();
-    for (const [name, shapes] of Object.entries(KINESIS_SHAPES) as [
+    for (const [name, shapes] of Object.entries(KINESIS_OPERATIONS) as [
       string,
       { input: StructureShape; output?: StructureShape },
     ][]) {
@@ -204,7 +201,7 @@ before(async () => {
       captured = { headers: req.headers, body: Buffer.concat(chunks) };
       const target = String(req.headers['x-amz-target'] ?? '');
       const name = target.slice(target.indexOf('.') + 1) as KinesisOperationName;
-      const shapes: { input: StructureShape; output?: StructureShape } = KINESIS_SHAPES[name];
+      const shapes: { input: StructureShape; output?: StructureShape } = KINESIS_OPERATIONS[name];
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r-1' });
       res.end(shapes.output ? encodeJson(shapes.output, reply) : '{}');
     });
@@ -243,7 +240,7 @@ async function roundTrip(
   assert.equal(request.headers['x-amz-target'], `Kinesis_20131202.${name}`);
   assert.equal(request.headers['content-type'], 'application/x-amz-json-1.1');
   // Every member the SDK sent is one the shape knows.
-  const shape = KINESIS_SHAPES[name].input;
+  const shape = KINESIS_OPERATIONS[name].input;
   const known = new Set(shape.memberList.map(([n]) => n));
   for (const key of Object.keys(JSON.parse(request.body.toString('utf8')) as object)) {
     assert.ok(known.has(key), `${name}: unknown member ${key}`);
@@ -294,13 +291,13 @@ describe('Kinesis shapes against the SDK serializer', () => {
     assert.deepEqual(decoded, input);
     assert.deepEqual(result, {});
     assert.throws(
-      () => decodeJson(KINESIS_SHAPES.CreateStream.input, Buffer.from('{"ShardCount":1}'), errors),
+      () => decodeJson(KINESIS_OPERATIONS.CreateStream.input, Buffer.from('{"ShardCount":1}'), errors),
       /missing StreamName/,
     );
     assert.throws(
       () =>
         decodeJson(
-          KINESIS_SHAPES.CreateStream.input,
+          KINESIS_OPERATIONS.CreateStream.input,
           Buffer.from('{"StreamName":"s","ShardCount":"1"}'),
           errors,
         ),

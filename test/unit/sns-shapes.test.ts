@@ -26,10 +26,9 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-sns';
-
+import { SNS_OPERATIONS, type SnsOperationName } from '../../src/protocols/models/sns.js';
 import { decodeQuery, encodeXmlMembers, parseForm, type QueryParams } from '../../src/protocols/query.js';
 import type { Shape, StructureShape } from '../../src/protocols/shapes.js';
-import { SNS_SHAPES, type SnsOperationName } from '../../src/services/sns/shapes.js';
 import { plainErrors, sdkCommandNames } from '../support/sdk-schemas.js';
 
 const errors = plainErrors;
@@ -139,19 +138,19 @@ function memberOrder(schema: unknown): string[] {
   return [...((resolved as unknown[])[4] as string[])];
 }
 
-describe('SNS_SHAPES', () => {
+describe('SNS_OPERATIONS', () => {
   it('has exactly the operations of the SDK (one per command)', () => {
     const names = sdkCommandNames('@aws-sdk/client-sns');
     assert.equal(names.length, 42);
-    assert.deepEqual(Object.keys(SNS_SHAPES).sort(), names);
+    assert.deepEqual(Object.keys(SNS_OPERATIONS).sort(), names);
   });
 
   it("matches the SDK's schemas for every input and output", () => {
     const sdk = snsSdk as unknown as Record<string, unknown>;
-    for (const name of Object.keys(SNS_SHAPES) as SnsOperationName[]) {
+    for (const name of Object.keys(SNS_OPERATIONS) as SnsOperationName[]) {
       const op = sdk[`${name}$`] as unknown[] | undefined;
       assert.ok(Array.isArray(op) && op[0] === 9, `${name}: no operation schema in the SDK`);
-      const shapes: { input: StructureShape; output?: StructureShape } = SNS_SHAPES[name];
+      const shapes: { input: StructureShape; output?: StructureShape } = SNS_OPERATIONS[name];
       assert.deepEqual(describeMine(shapes.input), describeSdk(op[4]), `${name} input`);
       const output = (op[5] as () => unknown)();
       if (output === 'unit') {
@@ -227,7 +226,7 @@ before(async () => {
     req.on('end', () => {
       captured = parseForm(body);
       const action = captured.get('Action') as SnsOperationName;
-      const shapes: { input: StructureShape; output?: StructureShape } = SNS_SHAPES[action];
+      const shapes: { input: StructureShape; output?: StructureShape } = SNS_OPERATIONS[action];
       const result = shapes.output
         ? `<${action}Result>${encodeXmlMembers(shapes.output, reply ?? {})}</${action}Result>`
         : '';
@@ -269,7 +268,7 @@ async function roundTrip(
   assert.ok(form, 'the SDK sent a request');
   assert.equal(form.get('Action'), name);
   assert.equal(form.get('Version'), '2010-03-31');
-  const shape = SNS_SHAPES[name].input;
+  const shape = SNS_OPERATIONS[name].input;
   const decoded = decodeQuery(shape, form, errors);
   // Every parameter the SDK sent is one the shape knows, under the same name.
   const params = new Map(form);
@@ -312,7 +311,7 @@ describe('SNS shapes against the SDK serializer', () => {
     const { decoded } = await roundTrip('Publish', new PublishCommand(input), {});
     assert.deepEqual(decoded, input);
     assert.throws(
-      () => decodeQuery(SNS_SHAPES.Publish.input, parseForm('Action=Publish&TopicArn=x'), errors),
+      () => decodeQuery(SNS_OPERATIONS.Publish.input, parseForm('Action=Publish&TopicArn=x'), errors),
       /missing Message/,
     );
   });

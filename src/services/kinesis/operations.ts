@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js';
+import { KINESIS_OPERATIONS, type KinesisOperationName } from '../../protocols/models/kinesis.js';
 import { type Operation, operationTable, type RequestContext } from '../../protocols/service.js';
 import type { StreamStorage } from '../../storage/types.js';
 import { AccountSettings } from './account-settings.js';
@@ -7,7 +8,6 @@ import { StreamConsumers } from './consumers.js';
 import { kinesisError } from './errors.js';
 import { ResourcePolicies } from './resource-policies.js';
 import { KinesisService, type KinesisStreamOptions } from './service.js';
-import { KINESIS_SHAPES } from './shapes.js';
 import { StreamSettings } from './stream-settings.js';
 import { ShardSubscriptions } from './subscriptions.js';
 
@@ -32,7 +32,7 @@ export function kinesisOperations(
   );
   const policies = new ResourcePolicies(streams, clock, (input, ctx) => kinesis.stream(input, ctx));
   type Handler = (input: any, ctx: RequestContext) => unknown;
-  const handlers: Record<string, Handler> = {
+  const handlers: Partial<Record<KinesisOperationName, Handler>> = {
     AddTagsToStream: (i, c) => kinesis.addTagsToStream(i, c),
     CreateStream: (i, c) => kinesis.createStream(i, c),
     DecreaseStreamRetentionPeriod: (i, c) => kinesis.decreaseStreamRetentionPeriod(i, c),
@@ -87,7 +87,7 @@ export function kinesisOperations(
       throw kinesisError.notSupported(name);
     };
   return {
-    operations: operationTable(KINESIS_SHAPES, handlers, unsupported),
+    operations: operationTable(KINESIS_OPERATIONS, handlers, unsupported),
     // What lives outside the streams: statuses in passing, quotas, AUTO placement turns, account settings.
     reset: () => {
       kinesis.reset();

@@ -1,3 +1,4 @@
+import { SNS_OPERATIONS, type SnsOperationName } from '../../protocols/models/sns.js';
 import { type Operation, operationTable, type RequestContext } from '../../protocols/service.js';
 import { snsError } from './errors.js';
 import { HttpDelivery } from './http-delivery.js';
@@ -6,7 +7,6 @@ import { Outbox } from './outbox.js';
 import { PlatformService } from './platform.js';
 import { QueueDelivery } from './queue-delivery.js';
 import { SnsService } from './service.js';
-import { SNS_SHAPES, type SnsOperationName } from './shapes.js';
 import { SnsSigner } from './signing.js';
 import { SmsService } from './sms.js';
 
@@ -108,7 +108,7 @@ export function snsOperations(options: SnsOptions): SnsParts {
     Unsubscribe: (i, c) => sns.unsubscribe(i, c),
     UntagResource: (i, c) => sns.untagResource(i, c),
   };
-  const operations = operationTable(SNS_SHAPES, handlers, unsupported);
+  const operations = operationTable(SNS_OPERATIONS, handlers, unsupported);
   return {
     operations,
     outbox,

@@ -1,9 +1,9 @@
 import type { Clock } from '../../core/clock.js';
+import { SQS_OPERATIONS, type SqsOperationName } from '../../protocols/models/sqs.js';
 import { operationTable, type RequestContext, type ServiceDefinition } from '../../protocols/service.js';
 import type { QueueStorage } from '../../storage/types.js';
 import { sqsError, sqsValidation } from './errors.js';
 import { SqsService } from './service.js';
-import { SQS_SHAPES, type SqsOperationName } from './shapes.js';
 
 export const SQS_QUERY_VERSION = '2012-11-05';
 
@@ -44,7 +44,7 @@ export function createSqs(storage: QueueStorage, clock: Clock): SqsDefinition {
     TagQueue: (i, c) => sqs.tagQueue(i, c),
     UntagQueue: (i, c) => sqs.untagQueue(i, c),
   };
-  const operations = operationTable(SQS_SHAPES, handlers);
+  const operations = operationTable(SQS_OPERATIONS, handlers);
   return {
     name: 'sqs',
     signingName: 'sqs',
