@@ -5,6 +5,8 @@ import { AccountSettings } from './account-settings.js';
 import { isConsumerArn } from './arns.js';
 import { StreamConsumers } from './consumers.js';
 import { kinesisError } from './errors.js';
+import { KINESIS_INPUT_CONSTRAINTS } from './input-constraints.js';
+import { withInputConstraints } from './model-constraints.js';
 import { ResourcePolicies } from './resource-policies.js';
 import { KinesisService, type KinesisStreamOptions } from './service.js';
 import { KINESIS_SHAPES } from './shapes.js';
@@ -87,7 +89,11 @@ export function kinesisOperations(
       throw kinesisError.notSupported(name);
     };
   return {
-    operations: operationTable(KINESIS_SHAPES, handlers, unsupported),
+    operations: operationTable(
+      withInputConstraints(KINESIS_SHAPES, KINESIS_INPUT_CONSTRAINTS),
+      handlers,
+      unsupported,
+    ),
     // What lives outside the streams: statuses in passing, quotas, AUTO placement turns, account settings.
     reset: () => {
       kinesis.reset();
