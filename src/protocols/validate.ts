@@ -131,7 +131,7 @@ function checkStructure(
   prefix: string,
   found: Violation[],
 ) {
-  for (const [name, member] of shape.memberList) {
+  for (const [name, member] of reportOrder(shape)) {
     const path = prefix ? `${prefix}.${lowerFirst(name)}` : lowerFirst(name);
     const value = input[name];
     if (value === undefined || value === null) {
@@ -141,6 +141,43 @@ function checkStructure(
     }
     if (needsCheck(member.shape)) checkValue(member.shape, value, path, found);
   }
+}
+
+const REPORT_ORDER = Symbol('reportOrder');
+type MemberEntry = StructureShape['memberList'][number];
+
+/**
+ * The members in the order AWS reports them: neither the model's order nor alphabetical, but the
+ * iteration order of a Java HashMap keyed by the lowerCamel member names, filled in model order.
+ * Recorded answers fit it: kinesalite's multi-error PutRecord answers (with the hashing of the
+ * Java 7 HashMap of their time), and EventBridge's and Lambda's recent ones in LocalStack's
+ * snapshots (with today's Java 8 hashing, used here).
+ */
+function reportOrder(shape: StructureShape): readonly MemberEntry[] {
+  const memo = shape as StructureShape & { [REPORT_ORDER]?: readonly MemberEntry[] };
+  let order = memo[REPORT_ORDER];
+  if (order === undefined) {
+    // A HashMap starts with 16 buckets and doubles when more than three quarters are used.
+    let buckets = 16;
+    while (shape.memberList.length > buckets * 0.75) buckets *= 2;
+    const bucketOf = (name: string) => {
+      const h = javaHash(lowerFirst(name));
+      return (h ^ (h >>> 16)) & (buckets - 1);
+    };
+    order = shape.memberList
+      .map((entry, index) => ({ entry, index, bucket: bucketOf(entry[0]) }))
+      .sort((a, b) => a.bucket - b.bucket || a.index - b.index)
+      .map(({ entry }) => entry);
+    memo[REPORT_ORDER] = order;
+  }
+  return order;
+}
+
+/** Java's String.hashCode. */
+function javaHash(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0;
+  return h;
 }
 
 function checkValue(shape: Shape, value: unknown, path: string, found: Violation[]): void {
@@ -306,26 +343,30 @@ function compile(pattern: string): RegExp | null {
 
 // ----- how AWS prints a value -----
 
-/** A member holding binary data is reported without its value. */
-function hasBlob(shape: Shape, seen = new Set<Shape>()): boolean {
-  if (seen.has(shape)) return false;
-  seen.add(shape);
+/**
+ * A value that holds binary data is reported without it (`Value at 'data'`); an empty list of
+ * records still prints as `'[]'` (both as recorded from Kinesis).
+ */
+function holdsBinary(shape: Shape, value: unknown): boolean {
+  if (value === null || value === undefined) return false;
   switch (shape.type) {
     case 'blob':
       return true;
-    case 'structure':
-      return shape.memberList.some(([, m]) => hasBlob(m.shape, seen));
+    case 'structure': {
+      const input = value as Record<string, unknown>;
+      return shape.memberList.some(([name, m]) => holdsBinary(m.shape, input[name]));
+    }
     case 'list':
-      return hasBlob(shape.member, seen);
+      return (value as unknown[]).some((item) => holdsBinary(shape.member, item));
     case 'map':
-      return hasBlob(shape.value, seen);
+      return Object.values(value as Record<string, unknown>).some((v) => holdsBinary(shape.value, v));
     default:
       return false;
   }
 }
 
 function printed(shape: Shape, value: unknown): string {
-  if (hasBlob(shape)) return '';
+  if (holdsBinary(shape, value)) return '';
   return `'${javaString(shape, value)}'`;
 }
 
