@@ -85,8 +85,11 @@ function decodeValue(shape: Shape, value: unknown, path: string, errors: Validat
         if (v === undefined || v === null) continue;
         out[name] = decodeValue(member.shape, v, path ? `${path}.${name}` : name, errors);
       }
-      for (const name of shape.required) {
-        if (out[name] === undefined) throw errors.missing(path ? `${path}.${name}` : name);
+      // A service that checks constraints reports missing members itself, with the other failures.
+      if (!errors.constraints) {
+        for (const name of shape.required) {
+          if (out[name] === undefined) throw errors.missing(path ? `${path}.${name}` : name);
+        }
       }
       return out;
     }

@@ -10,11 +10,25 @@ import { decodeJson, encodeJson } from './json.js';
 import { decodeQuery, encodeXmlMembers, escapeXml, type QueryParams } from './query.js';
 import type { HttpReply, Operation, RequestContext, ServiceDefinition, WireProtocol } from './service.js';
 import type { StructureShape } from './shapes.js';
+import { findViolations } from './validate.js';
 
 function operationOf(service: ServiceDefinition, name: string, protocol: WireProtocol): Operation {
   // Own properties only: an operation named like an Object.prototype member is unknown, not a crash.
   if (!Object.hasOwn(service.operations, name)) throw service.unknownOperation(protocol, name);
   return service.operations[name];
+}
+
+/**
+ * The decoded input once it meets its model's constraints: AWS checks the body's types first (the
+ * codecs), then every constraint over the whole input (here), then the handler its own rules.
+ */
+function validated(service: ServiceDefinition, operation: Operation, input: Record<string, unknown>) {
+  const report = service.validation.constraints;
+  if (report) {
+    const violations = findViolations(operation.input, input);
+    if (violations.length > 0) throw report(violations);
+  }
+  return input;
 }
 
 /** An answer, or a promise of one when the handler waits: see `run`. */
@@ -67,7 +81,7 @@ export function dispatchJson(
 ): Dispatched {
   try {
     const operation = operationOf(service, operationName, 'json');
-    const input = decodeJson(operation.input, body, service.validation);
+    const input = validated(service, operation, decodeJson(operation.input, body, service.validation));
     return run(service, operationName, operation, input, ctx, jsonAnswer, jsonError);
   } catch (err) {
     return jsonError(service, toServiceError(err, ctx), ctx.requestId);
@@ -115,7 +129,7 @@ export function dispatchCbor(
 ): Dispatched {
   try {
     const operation = operationOf(service, operationName, 'json');
-    const input = decodeCbor(operation.input, body, service.validation);
+    const input = validated(service, operation, decodeCbor(operation.input, body, service.validation));
     return run(service, operationName, operation, input, ctx, cborAnswer, cborError);
   } catch (err) {
     return cborError(service, toServiceError(err, ctx), ctx.requestId);
@@ -162,7 +176,7 @@ export function dispatchQuery(
   try {
     const operation = operationOf(service, operationName, 'query');
     service.queryParamsFromPath?.(params, ctx);
-    const input = decodeQuery(operation.input, params, service.validation);
+    const input = validated(service, operation, decodeQuery(operation.input, params, service.validation));
     return run(service, operationName, operation, input, ctx, queryAnswer, queryError);
   } catch (err) {
     return queryError(service, toServiceError(err, ctx), ctx.requestId);

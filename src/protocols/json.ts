@@ -89,8 +89,11 @@ function decodeValue(
         const decoded = decodeValue(m.shape, v, member(path, name), errors);
         if (decoded !== v) input[name] = decoded;
       }
-      for (const name of shape.required) {
-        if (input[name] === undefined) missingMember(member(path, name), errors);
+      // A service that checks constraints reports missing members itself, with the other failures.
+      if (!errors.constraints) {
+        for (const name of shape.required) {
+          if (input[name] === undefined) missingMember(member(path, name), errors);
+        }
       }
       return input;
     }

@@ -38,8 +38,11 @@ function decodeStructure(
     const value = decodeMember(member, params, key, errors);
     if (value !== undefined) out[name] = value;
   }
-  for (const name of shape.required) {
-    if (out[name] === undefined) throw errors.missing(prefix + wireName(name, shape.members[name]));
+  // A service that checks constraints reports missing members itself, with the other failures.
+  if (!errors.constraints) {
+    for (const name of shape.required) {
+      if (out[name] === undefined) throw errors.missing(prefix + wireName(name, shape.members[name]));
+    }
   }
   return out;
 }

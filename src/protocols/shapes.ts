@@ -4,6 +4,8 @@
  * reads to parse, validate and serialise. Names follow the Smithy models the
  * official SDKs are generated from, including their xmlName/xmlFlattened traits.
  */
+import type { Violation } from './validate.js';
+
 export type ScalarKind = 'string' | 'integer' | 'long' | 'boolean' | 'blob' | 'timestamp' | 'double';
 
 /**
@@ -169,6 +171,12 @@ export interface ValidationErrors {
     protocol: 'json' | 'query',
   ): Error;
   malformed(detail: string): Error;
+  /**
+   * Where the service checks the model's constraints: the error for what `findViolations` found
+   * (validate.ts), after the body decoded and before the handler runs. The codecs then leave
+   * required members to it too, so a missing one is reported with the others, as AWS does.
+   */
+  constraints?(violations: readonly Violation[]): Error;
 }
 
 /** An operation's HTTP binding, for the REST protocols (RPC protocols post to `/`). */

@@ -292,6 +292,19 @@ describe('Kinesis over CBOR (application/x-amz-cbor-1.1, as the Java SDK sends i
     );
     assert.equal(res.status, 400);
     assert.equal(res.body.__type, 'SerializationException');
+    assert.equal(res.body.message, 'NUMBER_VALUE can not be converted to a String');
+  });
+
+  it("answers broken constraints in CBOR with the model's ValidationException, before the stream is looked up", async () => {
+    const long = 'a'.repeat(200);
+    const res = await send(server.endpoint, 'DescribeStreamSummary', jackson({ StreamName: long }));
+    assert.equal(res.status, 400);
+    assert.equal(res.contentType, CBOR);
+    assert.equal(res.body.__type, 'ValidationException');
+    assert.equal(
+      res.body.message,
+      `1 validation error detected: Value '${long}' at 'streamName' failed to satisfy constraint: Member must have length less than or equal to 128`,
+    );
   });
 
   it('answers an unknown operation in CBOR', async () => {

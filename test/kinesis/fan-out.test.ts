@@ -326,9 +326,11 @@ describe('Kinesis enhanced fan-out', () => {
       await errorOf(() => subscribe(consumerArn, 'shardId-000000000000', { Type: 'AT_SEQUENCE_NUMBER' })),
       'InvalidArgumentException',
     );
+    // The ARN fails the model's pattern, which AWS checks before it looks for the consumer.
     assertKinesisError(
       await errorOf(() => subscribe('not-an-arn', 'shardId-000000000000', { Type: 'LATEST' })),
-      'InvalidArgumentException',
+      'ValidationException',
+      "1 validation error detected: Value 'not-an-arn' at 'consumerARN' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+",
     );
   });
 

@@ -33,10 +33,6 @@ export const ISSUED_STREAM_ARN = /^arn:aws:kinesis:([a-z0-9-]+):(\d{12}):stream\
 export const CONSUMER_ARN =
   /^(arn:aws:kinesis:([a-z0-9-]+):(\d{12}):stream\/([a-zA-Z0-9_.-]{1,128}))\/consumer\/([a-zA-Z0-9_.-]{1,128}):(\d+)$/;
 
-/** The ResourceARN pattern of the API model (resource policies), quoted as AWS quotes it in errors. */
-export const RESOURCE_ARN_PATTERN = 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+';
-export const RESOURCE_ARN = /^arn:aws.*:kinesis:.*:\d{12}:.*stream\/\S+$/;
-
 /** Whether a ResourceARN (TagResource and friends) names a consumer rather than a stream. */
 export function isConsumerArn(arn: string | undefined): arn is string {
   return arn?.includes('/consumer/') === true;

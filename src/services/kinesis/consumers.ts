@@ -19,7 +19,6 @@ const MAX_CONSUMERS = 20;
 const MAX_CONSUMERS_COMMITTED = 50;
 const MAX_CREATING = 5;
 const MAX_TAGS = 50;
-const CONSUMER_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
 /** Consumer operations take a ConsumerARN whose creation time has at most this many digits. */
 const MAX_CREATION_DIGITS = 20;
 const DEFAULT_PAGE = 100;
@@ -58,14 +57,8 @@ export class StreamConsumers {
     ctx: RequestContext,
   ): Promise<K.RegisterStreamConsumerOutput> {
     const stream = this.lookup({ StreamARN: input.StreamARN }, ctx);
-    const name = input.ConsumerName ?? '';
-    if (!CONSUMER_NAME.test(name)) {
-      throw kinesisError.validation(
-        name.length > 128
-          ? `1 validation error detected: Value '${name}' at 'consumerName' failed to satisfy constraint: Member must have length less than or equal to 128`
-          : `1 validation error detected: Value '${name}' at 'consumerName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+`,
-      );
-    }
+    // The model's constraints (length, pattern) were checked before the stream was looked up.
+    const name = input.ConsumerName!;
     const tags = input.Tags ?? {};
     if (Object.keys(tags).length > MAX_TAGS) {
       throw kinesisError.invalidArgument(`A resource cannot have more than ${MAX_TAGS} tags.`);
@@ -113,11 +106,6 @@ export class StreamConsumers {
       throw kinesisError.notFound(stream.name, stream.account);
     }
     const max = input.MaxResults ?? DEFAULT_PAGE;
-    if (max < 1 || max > 10000) {
-      throw kinesisError.validation(
-        `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 10000`,
-      );
-    }
     let from = 0;
     if (input.NextToken !== undefined) {
       const token = decodeToken(input.NextToken);

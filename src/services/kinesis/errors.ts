@@ -1,5 +1,6 @@
 import { ServiceError } from '../../protocols/errors.js';
 import type { ScalarKind, ValidationErrors } from '../../protocols/shapes.js';
+import { serializationMessage, validationMessage } from '../../protocols/validate.js';
 
 // Kinesis speaks awsJson 1.1: `__type` is the bare error name. Texts are AWS's.
 export const kinesisError = {
@@ -33,12 +34,18 @@ function lowerFirst(path: string): string {
     .join('.');
 }
 
+/**
+ * Kinesis answers with AWS's JSON front-end texts: a value of the wrong JSON type is a
+ * SerializationException, and every broken constraint of the input is listed in one
+ * ValidationException before the stream is looked up.
+ */
 export const kinesisValidation: ValidationErrors = {
   missing: (path: string) =>
     kinesisError.validation(
-      `1 validation error detected: Value null at '${lowerFirst(path)}' failed to satisfy constraint: Member must not be null`,
+      validationMessage([{ path: lowerFirst(path), value: 'null', constraint: 'Member must not be null' }]),
     ),
-  invalidType: (path: string, _value: unknown, expected: ScalarKind | 'list' | 'map' | 'structure') =>
-    new ServiceError('SerializationException', `Value at '${lowerFirst(path)}' is not a ${expected}`),
+  invalidType: (_path: string, value: unknown, expected: ScalarKind | 'list' | 'map' | 'structure') =>
+    new ServiceError('SerializationException', serializationMessage(value, expected)),
   malformed: (detail: string) => new ServiceError('SerializationException', detail),
+  constraints: (violations) => kinesisError.validation(validationMessage(violations)),
 };

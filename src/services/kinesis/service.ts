@@ -5,6 +5,7 @@ import { type HashKey, hashKeyOf } from '../../core/hash-keys.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
 import type { RequestContext } from '../../protocols/service.js';
+import { validationMessage } from '../../protocols/validate.js';
 import type {
   NewStreamRecord,
   RecordStore,
@@ -28,7 +29,6 @@ import {
 } from './stream-settings.js';
 import { ShardThroughput } from './throughput.js';
 
-const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
 // On-demand streams start with four shards (Kinesis guide, "On-demand mode").
 const ON_DEMAND_SHARDS = 4;
 const DEFAULT_RETENTION_HOURS = 24;
@@ -36,7 +36,6 @@ const DEFAULT_RETENTION_HOURS = 24;
 const ITERATOR_LIFETIME_MS = 300_000;
 const MAX_GET_RECORDS = 10_000;
 const MAX_GET_BYTES = 10 * 1024 * 1024;
-const MAX_PUT_RECORDS = 500;
 const MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024;
 const HASH_SPACE = 1n << 128n;
 const MAX_HASH_KEY = HASH_SPACE - 1n;
@@ -215,12 +214,7 @@ export class KinesisService {
             this.accounts.committed(ctx.caller.account, ctx.caller.region),
           );
     await this.statuses.settle();
-    const name = input.StreamName ?? '';
-    if (!STREAM_NAME.test(name)) {
-      throw kinesisError.validation(
-        `1 validation error detected: Value '${name}' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+`,
-      );
-    }
+    const name = input.StreamName!;
     if (mode === 'PROVISIONED' && input.ShardCount === undefined) {
       throw kinesisError.invalidArgument('ShardCount is required for streams in PROVISIONED mode.');
     }
@@ -228,11 +222,6 @@ export class KinesisService {
       throw kinesisError.invalidArgument('ShardCount must not be given for streams in ON_DEMAND mode.');
     }
     const shardCount = input.ShardCount ?? ON_DEMAND_SHARDS;
-    if (shardCount < 1) {
-      throw kinesisError.validation(
-        `1 validation error detected: Value '${shardCount}' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1`,
-      );
-    }
     const arn = streamArn(ctx.caller.region, ctx.caller.account, name);
     if (this.streams.getStream(arn)) {
       throw kinesisError.inUse(`Stream ${name} under account ${ctx.caller.account} already exists.`);
@@ -474,10 +463,12 @@ export class KinesisService {
     stream: StreamRecord,
     data: Uint8Array | undefined,
     partitionKey: string | undefined,
+    keyPath: string,
   ): void {
-    if (!partitionKey || partitionKey.length > 256) {
+    // The model lets the key out (AUTO streams place records themselves) and checked its length.
+    if (partitionKey === undefined) {
       throw kinesisError.validation(
-        `1 validation error detected: Value '${partitionKey ?? ''}' at 'partitionKey' failed to satisfy constraint: Member must have length between 1 and 256`,
+        validationMessage([{ path: keyPath, value: 'null', constraint: 'Member must not be null' }]),
       );
     }
     const limit = stream.maxRecordSizeKiB * 1024;
@@ -492,7 +483,7 @@ export class KinesisService {
     const stream = await this.currentNow(input, ctx, 'records');
     const auto = distributesRecords(stream);
     const partitionKey = auto ? keyFor(input.PartitionKey) : input.PartitionKey;
-    this.checkRecord(stream, input.Data, partitionKey);
+    this.checkRecord(stream, input.Data, partitionKey, 'partitionKey');
     if (input.DryRun) throw kinesisError.dryRun();
     const record: NewStreamRecord = {
       data: input.Data ?? new Uint8Array(),
@@ -517,17 +508,12 @@ export class KinesisService {
 
   async putRecords(input: K.PutRecordsInput, ctx: RequestContext): Promise<K.PutRecordsOutput> {
     const stream = await this.currentNow(input, ctx, 'records');
-    const entries = input.Records ?? [];
-    if (entries.length < 1 || entries.length > MAX_PUT_RECORDS) {
-      throw kinesisError.validation(
-        `1 validation error detected: Value '[…]' at 'records' failed to satisfy constraint: Member must have length ${entries.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 500'}`,
-      );
-    }
+    const entries = input.Records!;
     const auto = distributesRecords(stream);
     const keys = entries.map((e) => (auto ? keyFor(e.PartitionKey) : e.PartitionKey));
     let total = 0;
     entries.forEach((e, i) => {
-      this.checkRecord(stream, e.Data, keys[i]);
+      this.checkRecord(stream, e.Data, keys[i], `records.${i + 1}.member.partitionKey`);
       total += (e.Data?.length ?? 0) + Buffer.byteLength(keys[i] ?? '');
     });
     if (total > MAX_PUT_RECORDS_BYTES) {
@@ -660,11 +646,6 @@ export class KinesisService {
     }
     this.statuses.require(stream, 'records');
     const limit = input.Limit ?? MAX_GET_RECORDS;
-    if (limit < 1 || limit > MAX_GET_RECORDS) {
-      throw kinesisError.validation(
-        `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value between 1 and 10000`,
-      );
-    }
     if (input.DryRun) throw kinesisError.dryRun();
     if (this.throughput && !this.throughput.read(stream.arn, position.shardId, now)) {
       throw kinesisError.throughputExceeded(
@@ -779,11 +760,6 @@ export class KinesisService {
   ): Promise<K.UpdateShardCountOutput> {
     const stream = await this.current(input, ctx, 'change');
     this.checkProvisioned(stream, 'UpdateShardCount');
-    if (input.ScalingType !== 'UNIFORM_SCALING') {
-      throw kinesisError.validation(
-        `1 validation error detected: Value '${input.ScalingType}' at 'scalingType' failed to satisfy constraint: Member must satisfy enum value set: [UNIFORM_SCALING]`,
-      );
-    }
     const open = this.streams.shards(stream.arn).filter((s) => !s.endingSequenceNumber);
     const current = open.length;
     const target = input.TargetShardCount ?? 0;
@@ -957,12 +933,7 @@ export class KinesisService {
 
   async updateMaxRecordSize(input: K.UpdateMaxRecordSizeInput, ctx: RequestContext): Promise<void> {
     const stream = await this.current(input, ctx, 'settings');
-    const size = input.MaxRecordSizeInKiB ?? 0;
-    if (size < 1024 || size > 10240) {
-      throw kinesisError.validation(
-        `1 validation error detected: Value '${size}' at 'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value between 1024 and 10240`,
-      );
-    }
+    const size = input.MaxRecordSizeInKiB!;
     await this.streams.updateStream({ ...stream, maxRecordSizeKiB: size });
   }
 

@@ -19,11 +19,6 @@ export type RecordDistribution = 'AUTO' | 'USER_PARTITION_KEY';
 /** A warm throughput target for a stream in `mode` of an account `committed` or not, in MiB/s. */
 export function checkWarmThroughput(value: number | undefined, mode: string, committed: boolean): number {
   const mibps = value ?? 0;
-  if (mibps < 0) {
-    throw kinesisError.validation(
-      `1 validation error detected: Value '${mibps}' at 'warmThroughputMiBps' failed to satisfy constraint: Member must have value greater than or equal to 0`,
-    );
-  }
   if (mode !== 'ON_DEMAND') {
     throw kinesisError.invalidArgument(
       'Warm throughput is only supported for streams in ON_DEMAND mode; provisioned streams do not support it.',

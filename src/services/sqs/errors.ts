@@ -1,5 +1,6 @@
 import { CORAL, ServiceError } from '../../protocols/errors.js';
 import type { ScalarKind, ValidationErrors } from '../../protocols/shapes.js';
+import { serializationMessage } from '../../protocols/validate.js';
 
 // Codes as the SQS model declares them (JSON `__type`) with the awsQuery code
 // AWS sends in `x-amzn-query-error` and in XML error documents. Texts are the
@@ -107,6 +108,7 @@ export const sqsError = {
     new ServiceError('SerializationException', message, { namespace: CORAL }),
 };
 
+// The query protocol names the type in its own words.
 const TYPE_NAMES: Record<string, string> = {
   integer: 'Integer',
   long: 'Long',
@@ -120,22 +122,13 @@ const TYPE_NAMES: Record<string, string> = {
   structure: 'Structure',
 };
 
-// Jackson's token names, as AWS's JSON front end reports a value of the wrong type.
-function jsonToken(value: unknown): string {
-  if (typeof value === 'string') return 'STRING_VALUE';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'VALUE_NUMBER_INT' : 'VALUE_NUMBER_FLOAT';
-  if (typeof value === 'boolean') return value ? 'VALUE_TRUE' : 'VALUE_FALSE';
-  if (Array.isArray(value)) return 'START_ARRAY';
-  return 'START_OBJECT';
-}
-
 export const sqsValidation: ValidationErrors = {
   missing: (path) => sqsError.missingParameter(path),
   invalidType: (path, value, expected: ScalarKind | 'list' | 'map' | 'structure', protocol) => {
-    const type = TYPE_NAMES[expected];
-    if (protocol === 'query') return sqsError.invalidValue(path, value, `must be of type ${type}.`);
-    const article = /^[AEIOU]/.test(type) ? 'an' : 'a';
-    return sqsError.serialization(`${jsonToken(value)} can not be converted to ${article} ${type}`);
+    if (protocol === 'query') {
+      return sqsError.invalidValue(path, value, `must be of type ${TYPE_NAMES[expected]}.`);
+    }
+    return sqsError.serialization(serializationMessage(value, expected));
   },
   malformed: (detail) => sqsError.serialization(detail),
 };

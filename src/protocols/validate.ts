@@ -1,0 +1,395 @@
+import type {
+  Constraints,
+  ListShape,
+  MapShape,
+  ScalarKind,
+  ScalarShape,
+  Shape,
+  StructureShape,
+} from './shapes.js';
+
+/**
+ * Checks a decoded input against its model's constraints (required members, lengths, ranges,
+ * patterns, enums) the way AWS's front end ("coral") does, before any handler runs: every member
+ * of the whole input is checked and every failure collected, so the answer names them all.
+ * The texts are AWS's, as recorded from real answers (LocalStack's AWS-validated snapshots of
+ * Lambda, EventBridge, KMS, CloudWatch Logs, API Gateway; Kinesis answers recorded by moto and
+ * kinesalite):
+ *
+ *   2 validation errors detected: Value '' at 'streamName' failed to satisfy constraint: Member
+ *   must have length greater than or equal to 1; Value null at 'records.1.member.partitionKey'
+ *   failed to satisfy constraint: Member must not be null
+ */
+export interface Violation {
+  /** The member path as AWS prints it: lowerCamel names, `.N.member` for list items, `.key.member` in maps. */
+  path: string;
+  /** How AWS prints the value: `'abc'`, `'[a, b]'`, `null`, or empty where it prints none (binary data). */
+  value: string;
+  /** `Member must have length less than or equal to 128` and the like. */
+  constraint: string;
+}
+
+/** AWS reports at most this many failures in one answer (as recorded by kinesalite). */
+const MAX_REPORTED = 10;
+
+/** Every constraint the input breaks, in the order AWS reports them (the model's member order). */
+export function findViolations(shape: StructureShape, input: Record<string, unknown>): Violation[] {
+  const found: Violation[] = [];
+  if (needsCheck(shape)) checkStructure(shape, input, '', found);
+  return found.length > MAX_REPORTED ? found.slice(0, MAX_REPORTED) : found;
+}
+
+/** `1 validation error detected: …` / `N validation errors detected: …; …`. */
+export function validationMessage(violations: readonly Violation[]): string {
+  const n = violations.length;
+  const parts = violations.map(
+    (v) =>
+      `Value ${v.value ? `${v.value} ` : ''}at '${v.path}' failed to satisfy constraint: ${v.constraint}`,
+  );
+  return `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`;
+}
+
+const TYPE_NAMES: Record<ScalarKind, string> = {
+  integer: 'an Integer',
+  long: 'a Long',
+  boolean: 'a Boolean',
+  string: 'a String',
+  blob: 'a Blob',
+  timestamp: 'milliseconds since epoch',
+  double: 'a Double',
+};
+
+/**
+ * The SerializationException text AWS's JSON front end gives a value of the wrong JSON type:
+ * `NUMBER_VALUE can not be converted to a String`, `Start of list found where not expected`,
+ * `Expected null` for a scalar where a structure belongs. (Recorded answers of SQS, Kinesis,
+ * Athena, SESv2 and X-Ray; kinesalite's for the list and map forms.)
+ */
+export function serializationMessage(
+  value: unknown,
+  expected: ScalarKind | 'list' | 'map' | 'structure',
+): string {
+  if (Array.isArray(value)) return 'Start of list found where not expected';
+  if (value !== null && typeof value === 'object')
+    return 'Start of structure or map found where not expected.';
+  if (expected === 'structure') return 'Expected null';
+  if (expected === 'list') return 'Expected list or null';
+  if (expected === 'map') return 'Expected map or null';
+  return `${jsonToken(value)} can not be converted to ${TYPE_NAMES[expected]}`;
+}
+
+function jsonToken(value: unknown): string {
+  if (typeof value === 'string') return 'STRING_VALUE';
+  if (typeof value === 'number' || typeof value === 'bigint') return 'NUMBER_VALUE';
+  if (value === true) return 'TRUE_VALUE';
+  if (value === false) return 'FALSE_VALUE';
+  return 'NULL_VALUE';
+}
+
+// ----- the walk -----
+
+const NEEDS_CHECK = Symbol('needsCheck');
+
+function hasConstraints(c: Constraints): boolean {
+  return c.min !== undefined || c.max !== undefined || c.pattern !== undefined || c.enum !== undefined;
+}
+
+/** True when something in the shape can fail a check: memoised on the shape, asked on every request. */
+function needsCheck(shape: Shape): boolean {
+  const memo = shape as Shape & { [NEEDS_CHECK]?: boolean };
+  let needed = memo[NEEDS_CHECK];
+  if (needed === undefined) {
+    memo[NEEDS_CHECK] = false; // a recursive shape reaching itself adds nothing new
+    switch (shape.type) {
+      case 'structure':
+        needed = shape.required.length > 0 || shape.memberList.some(([, m]) => needsCheck(m.shape));
+        break;
+      case 'list':
+        needed = hasConstraints(shape) || needsCheck(shape.member);
+        break;
+      case 'map':
+        needed =
+          hasConstraints(shape) ||
+          (shape.key !== undefined && hasConstraints(shape.key)) ||
+          needsCheck(shape.value);
+        break;
+      default:
+        needed = hasConstraints(shape);
+    }
+    memo[NEEDS_CHECK] = needed;
+  }
+  return needed;
+}
+
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+function checkStructure(
+  shape: StructureShape,
+  input: Record<string, unknown>,
+  prefix: string,
+  found: Violation[],
+) {
+  for (const [name, member] of reportOrder(shape)) {
+    const path = prefix ? `${prefix}.${lowerFirst(name)}` : lowerFirst(name);
+    const value = input[name];
+    if (value === undefined || value === null) {
+      if (shape.required.includes(name))
+        found.push({ path, value: 'null', constraint: 'Member must not be null' });
+      continue;
+    }
+    if (needsCheck(member.shape)) checkValue(member.shape, value, path, found);
+  }
+}
+
+const REPORT_ORDER = Symbol('reportOrder');
+type MemberEntry = StructureShape['memberList'][number];
+
+/**
+ * The members in the order AWS reports them: neither the model's order nor alphabetical, but the
+ * iteration order of a Java HashMap keyed by the lowerCamel member names, filled in model order.
+ * Recorded answers fit it: kinesalite's multi-error PutRecord answers (with the hashing of the
+ * Java 7 HashMap of their time), and EventBridge's and Lambda's recent ones in LocalStack's
+ * snapshots (with today's Java 8 hashing, used here).
+ */
+function reportOrder(shape: StructureShape): readonly MemberEntry[] {
+  const memo = shape as StructureShape & { [REPORT_ORDER]?: readonly MemberEntry[] };
+  let order = memo[REPORT_ORDER];
+  if (order === undefined) {
+    // A HashMap starts with 16 buckets and doubles when more than three quarters are used.
+    let buckets = 16;
+    while (shape.memberList.length > buckets * 0.75) buckets *= 2;
+    const bucketOf = (name: string) => {
+      const h = javaHash(lowerFirst(name));
+      return (h ^ (h >>> 16)) & (buckets - 1);
+    };
+    order = shape.memberList
+      .map((entry, index) => ({ entry, index, bucket: bucketOf(entry[0]) }))
+      .sort((a, b) => a.bucket - b.bucket || a.index - b.index)
+      .map(({ entry }) => entry);
+    memo[REPORT_ORDER] = order;
+  }
+  return order;
+}
+
+/** Java's String.hashCode. */
+function javaHash(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+function checkValue(shape: Shape, value: unknown, path: string, found: Violation[]): void {
+  switch (shape.type) {
+    case 'structure':
+      checkStructure(shape, value as Record<string, unknown>, path, found);
+      return;
+    case 'list':
+      checkList(shape, value as unknown[], path, found);
+      return;
+    case 'map':
+      checkMap(shape, value as Record<string, unknown>, path, found);
+      return;
+    default:
+      for (const constraint of brokenConstraints(shape, value)) {
+        found.push({ path, value: printed(shape, value), constraint });
+      }
+  }
+}
+
+function checkList(shape: ListShape, items: unknown[], path: string, found: Violation[]): void {
+  for (const constraint of lengthViolations(shape, items.length)) {
+    found.push({ path, value: printed(shape, items), constraint });
+  }
+  const member = shape.member;
+  if (!needsCheck(member)) return;
+  if (isScalar(member)) {
+    // A list of constrained scalars is reported once, at the list, with all of its member's constraints.
+    if (items.some((item) => item === null || brokenConstraints(member, item).length > 0)) {
+      found.push({
+        path,
+        value: printed(shape, items),
+        constraint: `Member must satisfy constraint: [${allConstraints(member).join(', ')}]`,
+      });
+    }
+    return;
+  }
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item !== null && item !== undefined) checkValue(member, item, `${path}.${i + 1}.member`, found);
+  }
+}
+
+function checkMap(shape: MapShape, entries: Record<string, unknown>, path: string, found: Violation[]): void {
+  const keys = Object.keys(entries);
+  for (const constraint of lengthViolations(shape, keys.length)) {
+    found.push({ path, value: printed(shape, entries), constraint });
+  }
+  const key = shape.key;
+  if (key && hasConstraints(key) && keys.some((k) => brokenConstraints(key, k).length > 0)) {
+    found.push({
+      path,
+      value: printed(shape, entries),
+      constraint: `Map keys must satisfy constraint: [${allConstraints(key).join(', ')}]`,
+    });
+  }
+  const value = shape.value;
+  if (!needsCheck(value)) return;
+  if (isScalar(value)) {
+    if (keys.some((k) => entries[k] !== null && brokenConstraints(value, entries[k]).length > 0)) {
+      found.push({
+        path,
+        value: printed(shape, entries),
+        constraint: `Map value must satisfy constraint: [${allConstraints(value).join(', ')}]`,
+      });
+    }
+    return;
+  }
+  for (const k of keys) {
+    const v = entries[k];
+    if (v !== null && v !== undefined) checkValue(value, v, `${path}.${k}.member`, found);
+  }
+}
+
+function isScalar(shape: Shape): shape is ScalarShape {
+  return shape.type !== 'structure' && shape.type !== 'list' && shape.type !== 'map';
+}
+
+function isNumeric(shape: ScalarShape): boolean {
+  return shape.type === 'integer' || shape.type === 'long' || shape.type === 'double';
+}
+
+/** The constraints a scalar value breaks, in AWS's order: enum, pattern, then the bounds. */
+function brokenConstraints(shape: ScalarShape, value: unknown): string[] {
+  const broken: string[] = [];
+  if (isNumeric(shape)) {
+    const n = value as number;
+    if (shape.min !== undefined && n < shape.min) broken.push(valueBound('greater', shape.min));
+    if (shape.max !== undefined && n > shape.max) broken.push(valueBound('less', shape.max));
+    return broken;
+  }
+  if (shape.type === 'string') {
+    const s = value as string;
+    if (shape.enum && !shape.enum.includes(s)) broken.push(enumText(shape.enum));
+    if (shape.pattern !== undefined && !matches(shape, s)) broken.push(patternText(shape.pattern));
+  }
+  if (shape.type === 'string' || shape.type === 'blob') {
+    broken.push(...lengthViolations(shape, (value as { length: number }).length));
+  }
+  return broken;
+}
+
+function lengthViolations(c: Constraints, length: number): string[] {
+  const broken: string[] = [];
+  if (c.min !== undefined && length < c.min)
+    broken.push(`Member must have length greater than or equal to ${c.min}`);
+  if (c.max !== undefined && length > c.max)
+    broken.push(`Member must have length less than or equal to ${c.max}`);
+  return broken;
+}
+
+function valueBound(side: 'greater' | 'less', bound: number): string {
+  return `Member must have value ${side} than or equal to ${bound}`;
+}
+
+function enumText(values: readonly string[]): string {
+  return `Member must satisfy enum value set: [${values.join(', ')}]`;
+}
+
+function patternText(pattern: string): string {
+  return `Member must satisfy regular expression pattern: ${pattern}`;
+}
+
+/** All of a list member's or map key's constraints, in the order AWS lists them: bounds (max first), pattern, enum. */
+function allConstraints(shape: ScalarShape): string[] {
+  const all: string[] = [];
+  const kind = isNumeric(shape) ? 'value' : 'length';
+  if (shape.max !== undefined) all.push(`Member must have ${kind} less than or equal to ${shape.max}`);
+  if (shape.min !== undefined) all.push(`Member must have ${kind} greater than or equal to ${shape.min}`);
+  if (shape.pattern !== undefined) all.push(patternText(shape.pattern));
+  if (shape.enum) all.push(enumText(shape.enum));
+  return all;
+}
+
+// ----- patterns -----
+
+const COMPILED = new WeakMap<ScalarShape, RegExp | null>();
+
+/**
+ * The model's patterns are Java regular expressions that must match the whole value. The ones AWS
+ * models use are also valid JavaScript; one that is not (a Java-only construct) is not enforced
+ * rather than refusing good input.
+ */
+function matches(shape: ScalarShape, value: string): boolean {
+  let re = COMPILED.get(shape);
+  if (re === undefined) {
+    re = compile(shape.pattern!);
+    COMPILED.set(shape, re);
+  }
+  return re === null || re.test(value);
+}
+
+function compile(pattern: string): RegExp | null {
+  for (const flags of ['u', '']) {
+    try {
+      return new RegExp(`^(?:${pattern})$`, flags);
+    } catch {
+      // try the next reading
+    }
+  }
+  return null;
+}
+
+// ----- how AWS prints a value -----
+
+/**
+ * A value that holds binary data is reported without it (`Value at 'data'`); an empty list of
+ * records still prints as `'[]'` (both as recorded from Kinesis).
+ */
+function holdsBinary(shape: Shape, value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  switch (shape.type) {
+    case 'blob':
+      return true;
+    case 'structure': {
+      const input = value as Record<string, unknown>;
+      return shape.memberList.some(([name, m]) => holdsBinary(m.shape, input[name]));
+    }
+    case 'list':
+      return (value as unknown[]).some((item) => holdsBinary(shape.member, item));
+    case 'map':
+      return Object.values(value as Record<string, unknown>).some((v) => holdsBinary(shape.value, v));
+    default:
+      return false;
+  }
+}
+
+function printed(shape: Shape, value: unknown): string {
+  if (holdsBinary(shape, value)) return '';
+  return `'${javaString(shape, value)}'`;
+}
+
+/** The value as the Java object AWS decoded it into would print itself. */
+function javaString(shape: Shape, value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  switch (shape.type) {
+    case 'list':
+      return `[${(value as unknown[]).map((item) => javaString(shape.member, item)).join(', ')}]`;
+    case 'map':
+      return `{${Object.entries(value as Record<string, unknown>)
+        .map(([k, v]) => `${k}=${javaString(shape.value, v)}`)
+        .join(', ')}}`;
+    case 'structure': {
+      const input = value as Record<string, unknown>;
+      const members = shape.memberList.map(
+        ([name, m]) => `${lowerFirst(name)}=${javaString(m.shape, input[name])}`,
+      );
+      return `${shape.name ?? ''}(${members.join(', ')})`;
+    }
+    case 'timestamp':
+      return value instanceof Date ? value.toISOString() : String(value);
+    default:
+      return String(value);
+  }
+}
