@@ -3,6 +3,13 @@ import type { Clock } from '../../core/clock.js';
 import { type HashKey, hashKeyOf } from '../../core/hash-keys.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler, Timer } from '../../core/scheduler.js';
+import { evenRange } from '../../services/kinesis/rules/hash-ranges.js';
+import {
+  endingSequenceNumber,
+  sequenceNumber,
+  startingSequenceNumber,
+} from '../../services/kinesis/rules/sequence-numbers.js';
+import { shardId } from '../../services/kinesis/rules/shard-ids.js';
 import type {
   NewStreamRecord,
   ShardInfo,
@@ -12,10 +19,8 @@ import type {
 } from '../types.js';
 import { Watchers } from '../watchers.js';
 import type { Journal } from './journal.js';
-import { ShardLog, sequenceNumber } from './shard-log.js';
+import { ShardLog } from './shard-log.js';
 
-/** The whole 128-bit hash-key space, split evenly across a new stream's shards as AWS splits it. */
-const HASH_SPACE = 1n << 128n;
 const HOUR_MS = 3_600_000;
 // Records past retention are already skipped by reads; dropping them from memory and disk waits
 // up to this long so that a busy stream is swept once a minute, not once per record.
@@ -48,10 +53,6 @@ interface SavedStream {
   record: StreamRecord;
   shards: ShardInfo[];
   counter: number;
-}
-
-export function shardId(index: number): string {
-  return `shardId-${String(index).padStart(12, '0')}`;
 }
 
 /**
@@ -144,14 +145,13 @@ export class EmbeddedStreams implements StreamStorage {
   async createStream(stream: StreamRecord, shardCount: number): Promise<void> {
     const shards: ShardState[] = [];
     for (let i = 0; i < shardCount; i++) {
-      const start = (HASH_SPACE * BigInt(i)) / BigInt(shardCount);
-      const end = (HASH_SPACE * BigInt(i + 1)) / BigInt(shardCount) - 1n;
+      const { start, end } = evenRange(i, shardCount);
       shards.push({
         info: {
           id: shardId(i),
           startingHashKey: start.toString(),
           endingHashKey: end.toString(),
-          startingSequenceNumber: sequenceNumber(i, 0),
+          startingSequenceNumber: startingSequenceNumber(i, -1),
           openedAt: stream.createdAt,
         },
         start: hashKeyOf(start),
@@ -277,13 +277,11 @@ export class EmbeddedStreams implements StreamStorage {
     children: Array<{ start: bigint; end: bigint; parentShardId: string; adjacentParentShardId?: string }>,
   ): Promise<ShardInfo[]> {
     const s = this.state(arn);
-    // A parent's range of sequence numbers ends where the stream's counter stands: nothing more
-    // can arrive in it.
     for (const id of parents) {
       const parent = this.shard(s, id);
       parent.info = {
         ...parent.info,
-        endingSequenceNumber: sequenceNumber(s.shards.indexOf(parent), s.counter),
+        endingSequenceNumber: endingSequenceNumber(s.shards.indexOf(parent), s.counter),
         closedAt: this.clock.now(),
       };
     }
@@ -296,7 +294,7 @@ export class EmbeddedStreams implements StreamStorage {
         adjacentParentShardId: child.adjacentParentShardId,
         startingHashKey: child.start.toString(),
         endingHashKey: child.end.toString(),
-        startingSequenceNumber: sequenceNumber(index, s.counter + 1),
+        startingSequenceNumber: startingSequenceNumber(index, s.counter),
         openedAt: this.clock.now(),
       };
       s.shards.push({
