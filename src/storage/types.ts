@@ -119,7 +119,14 @@ export interface QueueStorage {
   listQueues(account: string, region: string): Promise<QueueRecord[]>;
   /** Replaces attributes and tags; a changed queue DelaySeconds reaches queued messages on FIFO only. */
   updateQueue(record: QueueRecord): Promise<void>;
+  /** Drops the queue and its messages, and remembers when its name was deleted (see deletedAt). */
   deleteQueue(record: QueueRecord): Promise<void>;
+  /**
+   * When a queue of this name was last deleted (clock ms), for CreateQueue's 60-second rule
+   * (rules/queue-names.ts). Shared by every node: a name deleted through one may not be created
+   * again through another. Need not outlive a restart (the embedded engine keeps it in memory).
+   */
+  deletedAt(account: string, region: string, name: string): Promise<number | undefined>;
 
   send(queue: QueueRecord, messages: NewMessage[]): Promise<SendOutcome[]>;
   /** Resolves as soon as messages are available or the wait ends (event-driven long polling). */
@@ -196,7 +203,28 @@ export interface TopicStorage {
   subscriptionsOf(topicArn: string): SubscriptionRecord[];
   listSubscriptions(account: string, region: string): SubscriptionRecord[];
   deleteSubscription(arn: string): Promise<void>;
+  /**
+   * FIFO topics' deduplication and numbering, as one atomic step shared by every node: within
+   * `windowMs` of the first publication under `key` (the deduplication id, scoped as the topic
+   * says), answers that publication's message id and sequence with `duplicate: true`; otherwise
+   * takes the topic's next sequence (1, 2, …, never reused while the topic lives) and remembers
+   * `key` with `messageId`. Deleting the topic forgets both. Need not outlive a restart.
+   */
+  sequencePublication(
+    topicArn: string,
+    key: string,
+    messageId: string,
+    now: number,
+    windowMs: number,
+  ): Promise<SequencedPublication>;
   reset(): Promise<void>;
+}
+
+export interface SequencedPublication {
+  duplicate: boolean;
+  /** The first publication's, when a duplicate. */
+  messageId: string;
+  sequence: bigint;
 }
 
 /** Small named records of one kind (platform applications, endpoints, SMS settings), written through. */
@@ -323,5 +351,26 @@ export interface StreamStorage {
   watch(arn: string, listener: () => void): () => void;
   /** The last record that arrived before `time`, for AT_TIMESTAMP iterators. */
   sequenceBefore(arn: string, shardId: string, time: number): bigint | undefined;
+  /**
+   * Streams in a passing status (CREATING, UPDATING, DELETING), shared by every node so that all
+   * answer the same status; a stream with none is ACTIVE. Read on every record call, so reads are
+   * synchronous (as getStream's are). Need not outlive a restart. What completes a passage stays
+   * with the node that began it (src/services/kinesis/status.ts).
+   */
+  passage(arn: string): StreamPassage | undefined;
+  setPassage(arn: string, passage: StreamPassage | undefined): void;
+  /** Every stream in passing, with its passage. */
+  passages(): Array<[arn: string, passage: StreamPassage]>;
+  /** Whether any stream is in passing: false means every stream is ACTIVE, nothing to settle. */
+  readonly anyInPassing: boolean;
+  /** Drops every stream and every passage (admin reset). */
   reset(): Promise<void>;
+}
+
+/** A stream's status in passing, until `due` (clock ms). */
+export interface StreamPassage {
+  status: 'CREATING' | 'UPDATING' | 'DELETING';
+  due: number;
+  /** Deleted before it was ever ACTIVE: it never had shards to show. */
+  neverActive: boolean;
 }

@@ -111,7 +111,7 @@ export class KinesisService {
     private readonly clock: Clock,
     options: KinesisServiceOptions,
   ) {
-    this.statuses = new StreamStatuses(clock, options.statusDelayMs ?? 0, options.scheduler, (err) =>
+    this.statuses = new StreamStatuses(streams, clock, options.statusDelayMs ?? 0, options.scheduler, (err) =>
       options.log?.error({ err }, 'a Kinesis stream status change failed'),
     );
     this.throughput = options.limits ? new ShardThroughput() : undefined;

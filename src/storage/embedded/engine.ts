@@ -55,6 +55,8 @@ export class EmbeddedEngine implements QueueStorage {
   private readonly byId = new Map<string, QueueState>();
   private ord = 0;
   private readonly warnedMissingDlq = new Set<string>();
+  /** When each name was last deleted, by account/region/name: kept in memory only (see deletedAt). */
+  private readonly deletedNames = new Map<string, number>();
   private readonly moves: MoveTasks;
   /**
    * Without a journal a send is done when it returns, and callers may take the outcome at once
@@ -176,7 +178,12 @@ export class EmbeddedEngine implements QueueStorage {
     for (const w of state.waiters.splice(0)) this.finishWaiter(w, []);
     this.journal?.dropQueue(record.id, state.all.values());
     state.clear();
+    this.deletedNames.set(nameKey(record.account, record.region, record.name), this.clock.now());
     await this.commit();
+  }
+
+  async deletedAt(account: string, region: string, name: string): Promise<number | undefined> {
+    return this.deletedNames.get(nameKey(account, region, name));
   }
 
   send(record: QueueRecord, messages: NewMessage[]): Promise<SendOutcome[]> {
@@ -458,6 +465,7 @@ export class EmbeddedEngine implements QueueStorage {
     this.queues.clear();
     this.byArn.clear();
     this.byId.clear();
+    this.deletedNames.clear();
     this.moves.clear();
     this.journal?.clear();
     await this.commit();
@@ -512,6 +520,10 @@ export class EmbeddedEngine implements QueueStorage {
     this.settle(state);
     if (this.journal) void this.commit();
   }
+}
+
+function nameKey(account: string, region: string, name: string): string {
+  return `${account}/${region}/${name}`;
 }
 
 function handleTarget(state: QueueState, m: StoredMessage | undefined, token: string): HandleTarget {

@@ -14,6 +14,7 @@ import type {
   NewStreamRecord,
   ShardInfo,
   StoredStreamRecord,
+  StreamPassage,
   StreamRecord,
   StreamStorage,
 } from '../types.js';
@@ -65,6 +66,8 @@ export class EmbeddedStreams implements StreamStorage {
   private readonly streams = new Map<string, StreamState>();
   private nextId = 1;
   private readonly watchers = new Watchers();
+  /** Statuses in passing, by stream ARN: in memory only, as a restart ends every passage. */
+  private readonly passing = new Map<string, StreamPassage>();
   readonly iteratorKey: Uint8Array;
 
   constructor(
@@ -321,8 +324,26 @@ export class EmbeddedStreams implements StreamStorage {
     return this.shard(s, id).records.lastBefore(time, s.durable);
   }
 
+  passage(arn: string): StreamPassage | undefined {
+    return this.passing.get(arn);
+  }
+
+  setPassage(arn: string, passage: StreamPassage | undefined): void {
+    if (passage) this.passing.set(arn, passage);
+    else this.passing.delete(arn);
+  }
+
+  passages(): Array<[arn: string, passage: StreamPassage]> {
+    return [...this.passing];
+  }
+
+  get anyInPassing(): boolean {
+    return this.passing.size > 0;
+  }
+
   async reset(): Promise<void> {
     for (const s of this.streams.values()) this.scheduler.cancel(s.trim);
+    this.passing.clear();
     this.streams.clear();
     this.journal?.clearStreams();
     await this.commit();
