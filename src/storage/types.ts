@@ -2,6 +2,16 @@
  * The storage contract: service-level operations, not rows. The embedded
  * engine answers them from memory (journaled to SQLite with --data-dir); a
  * multi-node engine must be able to implement the same calls.
+ *
+ * Who decides what: the services' pure rule modules (src/services/sqs/rules/,
+ * src/services/kinesis/rules/) hold AWS's semantics as parameters and decisions
+ * — window lengths, keys, thresholds, what a stale receipt handle means, where a
+ * message goes after maxReceiveCount receives, how numbers and ids are written.
+ * Engines import them and execute: they keep what must be durable or shared
+ * between nodes, and make each operation atomic. An engine never reads queue
+ * attributes or writes a formula of its own; one that runs in SQL computes the
+ * same parameters with the same functions and puts them in its statements (see
+ * each operation below), so SQS and Kinesis are written once.
  */
 
 import type { HashKey } from '../core/hash-keys.js';
@@ -104,6 +114,12 @@ export interface MoveTask {
   startedAt: number;
 }
 
+/**
+ * SQS queues and their messages. Each operation is atomic per queue: two nodes receiving from one
+ * queue never hand out one message twice, and a send's deduplication check and insert are one step.
+ * Engines read a queue's parameters with `queueSettingsOf(record.attributes)`
+ * (rules/queue-settings.ts) once per change of the record, never per message.
+ */
 export interface QueueStorage {
   /**
    * What an engine that holds its queues in this process can also do: answer a lookup, or a send
@@ -128,11 +144,36 @@ export interface QueueStorage {
    */
   deletedAt(account: string, region: string, name: string): Promise<number | undefined>;
 
+  /**
+   * Enqueues each message, visible at `visibleAfterSend(...)`. On FIFO queues, first
+   * deduplicates: a message whose `deduplicationKey(settings.deduplicationPerGroup, groupId,
+   * deduplicationId)` was sent within DEDUPLICATION_WINDOW_MS (rules/deduplication.ts) is not
+   * enqueued and gets the first send's outcome (in SQL: a key table with its first-seen time,
+   * `INSERT … ON CONFLICT` in the send's transaction); every enqueued message gets the next
+   * `nextSequenceNumber` (rules/sequence-numbers.ts). The window outlives the message: a deleted
+   * message's id still deduplicates.
+   */
   send(queue: QueueRecord, messages: NewMessage[]): Promise<SendOutcome[]>;
-  /** Resolves as soon as messages are available or the wait ends (event-driven long polling). */
+  /**
+   * Takes up to `max` receivable messages in flight for `visibilityTimeoutSeconds`, atomically.
+   * Receivable: not delayed, not in flight, not expired under retention (`expiredUnderRetention`);
+   * standard queues hand out oldest first, fair-queue groups noisy by rules/fair-queues.ts after
+   * the others; FIFO queues hand out in order per message group, and nothing of a group that has
+   * a message in flight. A message for which `goesToDeadLetterQueue(receiveCount, settings.redrive)`
+   * holds moves to the dead-letter queue instead, arriving as `arrivalInDeadLetterQueue` says, if
+   * that queue exists (rules/redrive.ts). A FIFO receive with an attemptId seen within
+   * RECEIVE_ATTEMPT_WINDOW_MS gets the same messages while they are untouched, their timeout
+   * reset (`retriedVisibilityMs`). Resolves as soon as messages are available or the wait ends
+   * (event-driven long polling: a waiting receive is woken by a send, never by polling).
+   */
   receive(queue: QueueRecord, request: ReceiveRequest): Promise<ReceivedMessage[]>;
-  /** Deletes by receipt handle; one outcome per handle, all written in one commit. */
+  /**
+   * Deletes by receipt handle; one outcome per handle, all written in one commit. The outcome for
+   * a well-formed handle of the queue is `deleteDecision(...)` (rules/visibility.ts) on the state
+   * of the message it names; 'invalid' is for a handle the engine cannot read or of another queue.
+   */
   deleteMessages(queue: QueueRecord, receiptHandles: string[]): Promise<DeleteOutcome[]>;
+  /** The outcome is `visibilityDecision(...)` (rules/visibility.ts); 'invalid' as for deletes. */
   changeVisibility(
     queue: QueueRecord,
     receiptHandle: string,
@@ -143,6 +184,11 @@ export interface QueueStorage {
   lastPurge(queue: QueueRecord): Promise<number | undefined>;
   counts(queue: QueueRecord): Promise<QueueCounts>;
 
+  /**
+   * Starts moving the source's messages at `maxPerSecond` (MAX_MOVE_RATE when absent) on the
+   * clock, to `destination` or back to each message's dead-letter source, arriving as
+   * `arrivalFromMoveTask` says; credit, budget and completion follow rules/move-tasks.ts.
+   */
   startMoveTask(
     source: QueueRecord,
     destination: QueueRecord | undefined,
@@ -306,7 +352,14 @@ export interface StoredStreamRecord {
   arrivedAt: number;
 }
 
-/** Kinesis streams: records appended per shard under strictly increasing sequence numbers. */
+/**
+ * Kinesis streams: records appended per shard under strictly increasing sequence numbers. Shard
+ * ids, sequence numbers and hash ranges are written by rules/shard-ids.ts, rules/sequence-numbers.ts
+ * and rules/hash-ranges.ts (src/services/kinesis/); the service computes a reshard's child ranges
+ * and the engine applies them, closing the parents and numbering the children atomically. One
+ * counter per stream orders every record across its shards: an engine for several nodes takes it
+ * from one sequence (or row lock) per stream.
+ */
 export interface StreamStorage {
   /**
    * The key shard iterators are signed with: kept with the data (--data-dir) so that iterators
