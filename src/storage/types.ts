@@ -2,6 +2,16 @@
  * The storage contract: service-level operations, not rows. The embedded
  * engine answers them from memory (journaled to SQLite with --data-dir); a
  * multi-node engine must be able to implement the same calls.
+ *
+ * Who decides what: the services' pure rule modules (src/services/sqs/rules/,
+ * src/services/kinesis/rules/) hold AWS's semantics as parameters and decisions
+ * — window lengths, keys, thresholds, what a stale receipt handle means, where a
+ * message goes after maxReceiveCount receives, how numbers and ids are written.
+ * Engines import them and execute: they keep what must be durable or shared
+ * between nodes, and make each operation atomic. An engine never reads queue
+ * attributes or writes a formula of its own; one that runs in SQL computes the
+ * same parameters with the same functions and puts them in its statements (see
+ * each operation below), so SQS and Kinesis are written once.
  */
 
 import type { HashKey } from '../core/hash-keys.js';
@@ -104,6 +114,12 @@ export interface MoveTask {
   startedAt: number;
 }
 
+/**
+ * SQS queues and their messages. Each operation is atomic per queue: two nodes receiving from one
+ * queue never hand out one message twice, and a send's deduplication check and insert are one step.
+ * Engines read a queue's parameters with `queueSettingsOf(record.attributes)`
+ * (rules/queue-settings.ts) once per change of the record, never per message.
+ */
 export interface QueueStorage {
   /**
    * What an engine that holds its queues in this process can also do: answer a lookup, or a send
@@ -119,13 +135,45 @@ export interface QueueStorage {
   listQueues(account: string, region: string): Promise<QueueRecord[]>;
   /** Replaces attributes and tags; a changed queue DelaySeconds reaches queued messages on FIFO only. */
   updateQueue(record: QueueRecord): Promise<void>;
+  /** Drops the queue and its messages, and remembers when its name was deleted (see deletedAt). */
   deleteQueue(record: QueueRecord): Promise<void>;
+  /**
+   * When a queue of this name was last deleted (clock ms), for CreateQueue's 60-second rule
+   * (rules/queue-names.ts). Shared by every node: a name deleted through one may not be created
+   * again through another. Need not outlive a restart (the embedded engine keeps it in memory).
+   */
+  deletedAt(account: string, region: string, name: string): Promise<number | undefined>;
 
+  /**
+   * Enqueues each message, visible at `visibleAfterSend(...)`. On FIFO queues, first
+   * deduplicates: a message whose `deduplicationKey(settings.deduplicationPerGroup, groupId,
+   * deduplicationId)` was sent within DEDUPLICATION_WINDOW_MS (rules/deduplication.ts) is not
+   * enqueued and gets the first send's outcome (in SQL: a key table with its first-seen time,
+   * `INSERT … ON CONFLICT` in the send's transaction); every enqueued message gets the next
+   * `nextSequenceNumber` (rules/sequence-numbers.ts). The window outlives the message: a deleted
+   * message's id still deduplicates.
+   */
   send(queue: QueueRecord, messages: NewMessage[]): Promise<SendOutcome[]>;
-  /** Resolves as soon as messages are available or the wait ends (event-driven long polling). */
+  /**
+   * Takes up to `max` receivable messages in flight for `visibilityTimeoutSeconds`, atomically.
+   * Receivable: not delayed, not in flight, not expired under retention (`expiredUnderRetention`);
+   * standard queues hand out oldest first, fair-queue groups noisy by rules/fair-queues.ts after
+   * the others; FIFO queues hand out in order per message group, and nothing of a group that has
+   * a message in flight. A message for which `goesToDeadLetterQueue(receiveCount, settings.redrive)`
+   * holds moves to the dead-letter queue instead, arriving as `arrivalInDeadLetterQueue` says, if
+   * that queue exists (rules/redrive.ts). A FIFO receive with an attemptId seen within
+   * RECEIVE_ATTEMPT_WINDOW_MS gets the same messages while they are untouched, their timeout
+   * reset (`retriedVisibilityMs`). Resolves as soon as messages are available or the wait ends
+   * (event-driven long polling: a waiting receive is woken by a send, never by polling).
+   */
   receive(queue: QueueRecord, request: ReceiveRequest): Promise<ReceivedMessage[]>;
-  /** Deletes by receipt handle; one outcome per handle, all written in one commit. */
+  /**
+   * Deletes by receipt handle; one outcome per handle, all written in one commit. The outcome for
+   * a well-formed handle of the queue is `deleteDecision(...)` (rules/visibility.ts) on the state
+   * of the message it names; 'invalid' is for a handle the engine cannot read or of another queue.
+   */
   deleteMessages(queue: QueueRecord, receiptHandles: string[]): Promise<DeleteOutcome[]>;
+  /** The outcome is `visibilityDecision(...)` (rules/visibility.ts); 'invalid' as for deletes. */
   changeVisibility(
     queue: QueueRecord,
     receiptHandle: string,
@@ -136,6 +184,11 @@ export interface QueueStorage {
   lastPurge(queue: QueueRecord): Promise<number | undefined>;
   counts(queue: QueueRecord): Promise<QueueCounts>;
 
+  /**
+   * Starts moving the source's messages at `maxPerSecond` (MAX_MOVE_RATE when absent) on the
+   * clock, to `destination` or back to each message's dead-letter source, arriving as
+   * `arrivalFromMoveTask` says; credit, budget and completion follow rules/move-tasks.ts.
+   */
   startMoveTask(
     source: QueueRecord,
     destination: QueueRecord | undefined,
@@ -196,7 +249,28 @@ export interface TopicStorage {
   subscriptionsOf(topicArn: string): SubscriptionRecord[];
   listSubscriptions(account: string, region: string): SubscriptionRecord[];
   deleteSubscription(arn: string): Promise<void>;
+  /**
+   * FIFO topics' deduplication and numbering, as one atomic step shared by every node: within
+   * `windowMs` of the first publication under `key` (the deduplication id, scoped as the topic
+   * says), answers that publication's message id and sequence with `duplicate: true`; otherwise
+   * takes the topic's next sequence (1, 2, …, never reused while the topic lives) and remembers
+   * `key` with `messageId`. Deleting the topic forgets both. Need not outlive a restart.
+   */
+  sequencePublication(
+    topicArn: string,
+    key: string,
+    messageId: string,
+    now: number,
+    windowMs: number,
+  ): Promise<SequencedPublication>;
   reset(): Promise<void>;
+}
+
+export interface SequencedPublication {
+  duplicate: boolean;
+  /** The first publication's, when a duplicate. */
+  messageId: string;
+  sequence: bigint;
 }
 
 /** Small named records of one kind (platform applications, endpoints, SMS settings), written through. */
@@ -278,7 +352,14 @@ export interface StoredStreamRecord {
   arrivedAt: number;
 }
 
-/** Kinesis streams: records appended per shard under strictly increasing sequence numbers. */
+/**
+ * Kinesis streams: records appended per shard under strictly increasing sequence numbers. Shard
+ * ids, sequence numbers and hash ranges are written by rules/shard-ids.ts, rules/sequence-numbers.ts
+ * and rules/hash-ranges.ts (src/services/kinesis/); the service computes a reshard's child ranges
+ * and the engine applies them, closing the parents and numbering the children atomically. One
+ * counter per stream orders every record across its shards: an engine for several nodes takes it
+ * from one sequence (or row lock) per stream.
+ */
 export interface StreamStorage {
   /**
    * The key shard iterators are signed with: kept with the data (--data-dir) so that iterators
@@ -323,5 +404,26 @@ export interface StreamStorage {
   watch(arn: string, listener: () => void): () => void;
   /** The last record that arrived before `time`, for AT_TIMESTAMP iterators. */
   sequenceBefore(arn: string, shardId: string, time: number): bigint | undefined;
+  /**
+   * Streams in a passing status (CREATING, UPDATING, DELETING), shared by every node so that all
+   * answer the same status; a stream with none is ACTIVE. Read on every record call, so reads are
+   * synchronous (as getStream's are). Need not outlive a restart. What completes a passage stays
+   * with the node that began it (src/services/kinesis/status.ts).
+   */
+  passage(arn: string): StreamPassage | undefined;
+  setPassage(arn: string, passage: StreamPassage | undefined): void;
+  /** Every stream in passing, with its passage. */
+  passages(): Array<[arn: string, passage: StreamPassage]>;
+  /** Whether any stream is in passing: false means every stream is ACTIVE, nothing to settle. */
+  readonly anyInPassing: boolean;
+  /** Drops every stream and every passage (admin reset). */
   reset(): Promise<void>;
+}
+
+/** A stream's status in passing, until `due` (clock ms). */
+export interface StreamPassage {
+  status: 'CREATING' | 'UPDATING' | 'DELETING';
+  due: number;
+  /** Deleted before it was ever ACTIVE: it never had shards to show. */
+  neverActive: boolean;
 }

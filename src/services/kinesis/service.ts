@@ -19,6 +19,13 @@ import { liveConsumers } from './consumers.js';
 import { kinesisError } from './errors.js';
 import { IteratorCodec } from './iterators.js';
 import { authorizeStreamAccess } from './resource-policies.js';
+import {
+  MAX_HASH_KEY,
+  mergeRanges,
+  splitRange,
+  uniformScaling,
+  uniformScalingAllowed,
+} from './rules/hash-ranges.js';
 import { readBatch, startAfter } from './shard-reader.js';
 import { type StatusNeed, StreamStatuses } from './status.js';
 import {
@@ -37,8 +44,6 @@ const ITERATOR_LIFETIME_MS = 300_000;
 const MAX_GET_RECORDS = 10_000;
 const MAX_GET_BYTES = 10 * 1024 * 1024;
 const MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024;
-const HASH_SPACE = 1n << 128n;
-const MAX_HASH_KEY = HASH_SPACE - 1n;
 const MAX_TAGS = 50;
 // Kinesis API Reference, IncreaseStreamRetentionPeriod: 24 hours to 365 days.
 const MIN_RETENTION_HOURS = 24;
@@ -105,7 +110,7 @@ export class KinesisService {
     private readonly clock: Clock,
     options: KinesisServiceOptions,
   ) {
-    this.statuses = new StreamStatuses(clock, options.statusDelayMs ?? 0, options.scheduler, (err) =>
+    this.statuses = new StreamStatuses(streams, clock, options.statusDelayMs ?? 0, options.scheduler, (err) =>
       options.log?.error({ err }, 'a Kinesis stream status change failed'),
     );
     this.throughput = options.limits ? new ShardThroughput() : undefined;
@@ -706,21 +711,13 @@ export class KinesisService {
     const start = BigInt(shard.startingHashKey);
     const end = BigInt(shard.endingHashKey);
     const at = /^\d{1,39}$/.test(input.NewStartingHashKey ?? '') ? BigInt(input.NewStartingHashKey!) : -1n;
-    if (at <= start || at > end) {
+    const children = splitRange({ id: shard.id, start, end }, at);
+    if (!children) {
       throw kinesisError.invalidArgument(
         `NewStartingHashKey ${input.NewStartingHashKey} used in SplitShard() on shard ${shard.id} in stream ${stream.name} under account ${stream.account} is not both greater than one plus the shard's StartingHashKey ${start} and less than the shard's EndingHashKey ${end}.`,
       );
     }
-    await this.updating(stream, () =>
-      this.streams.reshard(
-        stream.arn,
-        [shard.id],
-        [
-          { start, end: at - 1n, parentShardId: shard.id },
-          { start: at, end, parentShardId: shard.id },
-        ],
-      ),
-    );
+    await this.updating(stream, () => this.streams.reshard(stream.arn, [shard.id], children));
   }
 
   async mergeShards(input: K.MergeShardsInput, ctx: RequestContext): Promise<void> {
@@ -728,26 +725,13 @@ export class KinesisService {
     this.checkProvisioned(stream, 'MergeShards');
     const a = this.openShard(stream, input.ShardToMerge);
     const b = this.openShard(stream, input.AdjacentShardToMerge);
-    const [low, high] = BigInt(a.startingHashKey) < BigInt(b.startingHashKey) ? [a, b] : [b, a];
-    if (BigInt(low.endingHashKey) + 1n !== BigInt(high.startingHashKey)) {
+    const merged = mergeRanges(rangeOf(a), rangeOf(b));
+    if (!merged) {
       throw kinesisError.invalidArgument(
         `Shards ${a.id} and ${b.id} in stream ${stream.name} under account ${stream.account} are not an adjacent pair of shards eligible for merging`,
       );
     }
-    await this.updating(stream, () =>
-      this.streams.reshard(
-        stream.arn,
-        [a.id, b.id],
-        [
-          {
-            start: BigInt(low.startingHashKey),
-            end: BigInt(high.endingHashKey),
-            parentShardId: a.id,
-            adjacentParentShardId: b.id,
-          },
-        ],
-      ),
-    );
+    await this.updating(stream, () => this.streams.reshard(stream.arn, [a.id, b.id], [merged]));
   }
 
   /**
@@ -763,7 +747,7 @@ export class KinesisService {
     const open = this.streams.shards(stream.arn).filter((s) => !s.endingSequenceNumber);
     const current = open.length;
     const target = input.TargetShardCount ?? 0;
-    if (target < 1 || target > current * 2 || target * 2 < current) {
+    if (!uniformScalingAllowed(current, target)) {
       throw kinesisError.invalidArgument(
         `UpdateShardCount can scale a stream only between half and double its current open shard count (${current}); ${target} was asked for stream ${stream.name} under account ${stream.account}.`,
       );
@@ -772,14 +756,7 @@ export class KinesisService {
       throw kinesisError.limitExceeded(
         `The target shard count exceeds the account's shard limit (${SHARD_LIMIT}).`,
       );
-    const children = Array.from({ length: target }, (_, i) => {
-      const start = (HASH_SPACE * BigInt(i)) / BigInt(target);
-      const end = (HASH_SPACE * BigInt(i + 1)) / BigInt(target) - 1n;
-      const overlapping = open.filter(
-        (s) => BigInt(s.startingHashKey) <= end && BigInt(s.endingHashKey) >= start,
-      );
-      return { start, end, parentShardId: overlapping[0].id, adjacentParentShardId: overlapping[1]?.id };
-    });
+    const children = uniformScaling(open.map(rangeOf), target);
     await this.updating(stream, () =>
       this.streams.reshard(
         stream.arn,
@@ -1000,4 +977,8 @@ export class KinesisService {
     for (const key of input.TagKeys ?? []) delete tags[key];
     await this.streams.updateStream({ ...stream, tags });
   }
+}
+
+function rangeOf(shard: ShardInfo): { id: string; start: bigint; end: bigint } {
+  return { id: shard.id, start: BigInt(shard.startingHashKey), end: BigInt(shard.endingHashKey) };
 }

@@ -1,7 +1,7 @@
 import type * as K from '@aws-sdk/client-kinesis';
 import type { Clock } from '../../core/clock.js';
 import type { Scheduler, Timer } from '../../core/scheduler.js';
-import type { StreamRecord } from '../../storage/types.js';
+import type { StreamPassage, StreamRecord, StreamStorage } from '../../storage/types.js';
 import { kinesisError } from './errors.js';
 
 /**
@@ -17,33 +17,31 @@ import { kinesisError } from './errors.js';
  */
 export type StatusNeed = 'change' | 'settings' | 'shards' | 'records' | 'delete';
 
-type Passing = 'CREATING' | 'UPDATING' | 'DELETING';
+type Passing = StreamPassage['status'];
 
-interface Transition {
-  status: Passing;
-  /** Clock time at which the stream leaves this status. */
-  due: number;
-  /** What happens when it does: the reshard or setting takes effect, or the stream goes. */
+/** What completes a passage: kept by the node that began it, as it holds code, not data. */
+interface Completion {
   complete: () => Promise<void> | void;
   timer?: Timer;
-  /** Deleted before it was ever ACTIVE: it never had shards to show. */
-  neverActive: boolean;
 }
 
 const SETTLED = Promise.resolve();
 
 /**
- * Stream statuses in passing. A stream with no transition here is ACTIVE. With the default delay
- * of 0 nothing is ever in passing: each change completes before its request is answered, so the
- * SDK waiters (which sleep 10 s after a poll that does not satisfy them) succeed on their first
- * poll. With a delay, a transition ends `delayMs` after it began on the injectable clock: every
- * Kinesis request first completes the ones that have fallen due, so `clock.advance` moves them on
- * deterministically, and the scheduler completes them on time when nothing asks.
+ * Stream statuses in passing. A stream with no passage is ACTIVE. The passages themselves (status,
+ * due time) live in the stream storage, shared by every node; what completes each one stays here.
+ * With the default delay of 0 nothing is ever in passing: each change completes before its request
+ * is answered, so the SDK waiters (which sleep 10 s after a poll that does not satisfy them)
+ * succeed on their first poll. With a delay, a passage ends `delayMs` after it began on the
+ * injectable clock: every Kinesis request first completes the ones that have fallen due, so
+ * `clock.advance` moves them on deterministically, and the scheduler completes them on time when
+ * nothing asks.
  */
 export class StreamStatuses {
-  private readonly pending = new Map<string, Transition>();
+  private readonly completions = new Map<string, Completion>();
 
   constructor(
+    private readonly streams: StreamStorage,
     private readonly clock: Clock,
     readonly delayMs = 0,
     private readonly scheduler?: Scheduler,
@@ -52,17 +50,17 @@ export class StreamStatuses {
 
   /** Whether no stream is in passing, so there is nothing to settle (always, with no delay). */
   get idle(): boolean {
-    return this.pending.size === 0;
+    return !this.streams.anyInPassing;
   }
 
   status(arn: string): K.StreamStatus {
-    return this.pending.get(arn)?.status ?? 'ACTIVE';
+    return this.streams.passage(arn)?.status ?? 'ACTIVE';
   }
 
   /** Whether the stream shows its shards: not while it is being created, nor if it never was. */
   hasShards(arn: string): boolean {
-    const t = this.pending.get(arn);
-    return !t || (t.status !== 'CREATING' && !t.neverActive);
+    const p = this.streams.passage(arn);
+    return !p || (p.status !== 'CREATING' && !p.neverActive);
   }
 
   /**
@@ -74,37 +72,44 @@ export class StreamStatuses {
       await complete();
       return;
     }
-    const previous = this.pending.get(arn);
+    const previous = this.streams.passage(arn);
     // A delete replaces whatever was under way: the reshard or setting never lands.
-    if (previous) this.scheduler?.cancel(previous.timer);
+    this.scheduler?.cancel(this.completions.get(arn)?.timer);
     const due = this.clock.now() + this.delayMs;
-    const transition: Transition = {
-      status,
-      due,
-      complete,
-      neverActive: previous?.status === 'CREATING' || previous?.neverActive === true,
-    };
+    const completion: Completion = { complete };
     if (this.scheduler) {
-      transition.timer = this.scheduler.at(due, () => {
+      completion.timer = this.scheduler.at(due, () => {
         this.settle().catch(this.onError);
       });
     }
-    this.pending.set(arn, transition);
+    this.completions.set(arn, completion);
+    this.streams.setPassage(arn, {
+      status,
+      due,
+      neverActive: previous?.status === 'CREATING' || previous?.neverActive === true,
+    });
   }
 
-  /** Completes every transition whose time has come, in the order they fall due. */
+  /** Completes every passage whose time has come, in the order they fall due. */
   settle(): Promise<void> {
-    if (this.pending.size === 0) return SETTLED;
+    if (!this.streams.anyInPassing) return SETTLED;
     const now = this.clock.now();
-    const due = [...this.pending].filter(([, t]) => t.due <= now).sort(([, a], [, b]) => a.due - b.due);
+    const due = this.streams
+      .passages()
+      .filter(([, p]) => p.due <= now)
+      .sort(([, a], [, b]) => a.due - b.due);
     if (due.length === 0) return SETTLED;
     const completions: Array<Promise<void>> = [];
-    for (const [arn, t] of due) {
-      this.pending.delete(arn);
-      this.scheduler?.cancel(t.timer);
+    for (const [arn] of due) {
+      this.streams.setPassage(arn, undefined);
+      const completion = this.completions.get(arn);
+      this.completions.delete(arn);
+      // A passage with nothing here to complete it (begun by a node that is gone) just ends.
+      if (!completion) continue;
+      this.scheduler?.cancel(completion.timer);
       // Run now (an async function runs up to its first await), so the change is in place for
       // whoever looks next; a failure is the server's to log, not the request's that happened by.
-      const run = async () => t.complete();
+      const run = async () => completion.complete();
       completions.push(run().catch(this.onError));
     }
     return Promise.all(completions).then(() => undefined);
@@ -136,8 +141,9 @@ export class StreamStatuses {
     }
   }
 
+  /** Forgets the passages' completions; the storage's own reset drops the passages. */
   reset(): void {
-    for (const t of this.pending.values()) this.scheduler?.cancel(t.timer);
-    this.pending.clear();
+    for (const c of this.completions.values()) this.scheduler?.cancel(c.timer);
+    this.completions.clear();
   }
 }

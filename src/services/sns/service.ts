@@ -41,6 +41,7 @@ import {
 const MAX_TAGS = 50;
 // FIFO topics remember deduplication ids for five minutes (SNS guide, "Message deduplication for FIFO topics").
 const DEDUP_WINDOW_MS = 5 * 60_000;
+const FIRST_SEQUENCE = 10_000_000_000_000_000_000n;
 // Confirmation tokens of cross-account subscriptions stop working after two days.
 const TOKEN_LIFETIME_MS = 2 * 24 * 3600_000;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
@@ -66,12 +67,6 @@ interface Publication {
   envelopes?: Map<string, (unsubscribeUrl: string) => string>;
 }
 
-interface FifoState {
-  sequence: bigint;
-  /** Deduplication id → the answer first given for it, with when it was published. */
-  seen: Map<string, { messageId: string; sequenceNumber: string; at: number }>;
-}
-
 export interface SnsDependencies {
   topics: TopicStorage;
   clock: Clock;
@@ -87,7 +82,6 @@ export interface SnsDependencies {
 export class SnsService {
   private readonly topics: TopicStorage;
   private readonly clock: Clock;
-  private readonly fifo = new Map<string, FifoState>();
   private readonly filters = new Map<string, { source: string; policy: FilterPolicy }>();
   private readonly warned = new Set<string>();
   private deletedSubscriptions = new Map<string, number>();
@@ -101,7 +95,6 @@ export class SnsService {
   }
 
   reset(): void {
-    this.fifo.clear();
     this.filters.clear();
     this.warned.clear();
     this.deletedSubscriptions.clear();
@@ -216,7 +209,6 @@ export class SnsService {
     }
     const topic = this.topic(arn, ctx, 'DeleteTopic');
     for (const sub of this.topics.subscriptionsOf(topic.arn)) this.filters.delete(sub.arn);
-    this.fifo.delete(topic.arn);
     this.archive.drop(topic.arn);
     await this.topics.deleteTopic(topic.arn);
   }
@@ -733,15 +725,6 @@ export class SnsService {
 
   // ---- publishing -----------------------------------------------------------
 
-  private fifoState(topic: TopicRecord): FifoState {
-    let state = this.fifo.get(topic.arn);
-    if (!state) {
-      state = { sequence: 10_000_000_000_000_000_000n, seen: new Map() };
-      this.fifo.set(topic.arn, state);
-    }
-    return state;
-  }
-
   /** Validates one message (Publish or a batch entry) into what fan-out needs. */
   private prepare(
     topic: TopicRecord,
@@ -836,30 +819,27 @@ export class SnsService {
     }
   }
 
-  /** FIFO deduplication: a repeat within five minutes gets the first answer and is not delivered again. */
-  private sequence(p: Publication): { duplicate: boolean } {
+  /**
+   * FIFO deduplication: a repeat within five minutes gets the first answer and is not delivered
+   * again. The storage decides and numbers atomically; numbers are 20 digits from 10^19 up.
+   */
+  private async sequence(p: Publication): Promise<{ duplicate: boolean }> {
     if (!p.topic.fifo) return { duplicate: false };
-    const state = this.fifoState(p.topic);
-    const now = this.clock.now();
     // The scope is the topic, or the message group with FifoThroughputScope=MessageGroup.
     const key =
       p.topic.attributes.FifoThroughputScope === 'MessageGroup'
         ? `${p.groupId}\u0000${p.deduplicationId}`
         : p.deduplicationId!;
-    const seen = state.seen.get(key);
-    if (seen && now - seen.at < DEDUP_WINDOW_MS) {
-      p.messageId = seen.messageId;
-      p.sequenceNumber = seen.sequenceNumber;
-      return { duplicate: true };
-    }
-    for (const [k, v] of state.seen) {
-      if (now - v.at < DEDUP_WINDOW_MS) break;
-      state.seen.delete(k);
-    }
-    state.sequence += 1n;
-    p.sequenceNumber = state.sequence.toString();
-    state.seen.set(key, { messageId: p.messageId, sequenceNumber: p.sequenceNumber, at: now });
-    return { duplicate: false };
+    const got = await this.topics.sequencePublication(
+      p.topic.arn,
+      key,
+      p.messageId,
+      this.clock.now(),
+      DEDUP_WINDOW_MS,
+    );
+    p.messageId = got.messageId;
+    p.sequenceNumber = (FIRST_SEQUENCE + got.sequence).toString();
+    return { duplicate: got.duplicate };
   }
 
   async publish(input: Sns.PublishInput, ctx: RequestContext): Promise<Sns.PublishResponse> {
@@ -880,7 +860,7 @@ export class SnsService {
     }
     const topic = this.topic(arn, ctx, 'Publish', input.TopicArn !== undefined ? 'TopicArn' : 'TargetArn');
     const publication = this.prepare(topic, input, ctx.baseUrl);
-    if (!this.sequence(publication).duplicate) await this.fanOut(publication, ctx);
+    if (!(await this.sequence(publication)).duplicate) await this.fanOut(publication, ctx);
     return { MessageId: publication.messageId, SequenceNumber: publication.sequenceNumber };
   }
 
@@ -953,7 +933,7 @@ export class SnsService {
     for (const entry of entries) {
       try {
         const publication = this.prepare(topic, entry, ctx.baseUrl);
-        if (!this.sequence(publication).duplicate) deliveries.push(this.fanOut(publication, ctx));
+        if (!(await this.sequence(publication)).duplicate) deliveries.push(this.fanOut(publication, ctx));
         Successful.push({
           Id: entry.Id,
           MessageId: publication.messageId,

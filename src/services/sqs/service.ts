@@ -30,8 +30,8 @@ import { sqsError } from './errors.js';
 import { md5OfAttributes, md5OfBody } from './md5.js';
 import { attributeSelector, checkBody, validateMessageAttributes } from './messages.js';
 import { isValidQueueName, parseQueueUrl, queueUrl } from './queue-url.js';
+import { deletedTooRecently } from './rules/queue-names.js';
 
-const DELETED_RECENTLY_MS = 60_000;
 const PURGE_INTERVAL_MS = 60_000;
 const MAX_TAGS = 50;
 const MAX_INFLIGHT_STANDARD = 120_000;
@@ -80,16 +80,13 @@ function failure(id: string, err: unknown): BatchFailure {
 
 /** Amazon SQS: the semantics of every operation, over whatever protocol carried it. */
 export class SqsService {
-  private readonly deletedRecently = new Map<string, number>();
-
   constructor(
     private readonly storage: QueueStorage,
     private readonly clock: Clock,
   ) {}
 
-  reset(): void {
-    this.deletedRecently.clear();
-  }
+  /** Nothing to forget here: what SQS remembers (deleted names included) lives in its storage. */
+  reset(): void {}
 
   // ---- queue lookup -------------------------------------------------------
 
@@ -165,8 +162,7 @@ export class SqsService {
       }
       return { QueueUrl: this.urlOf(existing, ctx) };
     }
-    const deletedAt = this.deletedRecently.get(`${account}/${region}/${name}`);
-    if (deletedAt !== undefined && this.clock.now() - deletedAt < DELETED_RECENTLY_MS) {
+    if (deletedTooRecently(await this.storage.deletedAt(account, region, name), this.clock.now())) {
       throw sqsError.queueDeletedRecently();
     }
     const tags = input.tags ?? {};
@@ -305,7 +301,6 @@ export class SqsService {
   async deleteQueue(input: Sqs.DeleteQueueRequest, ctx: RequestContext): Promise<void> {
     const queue = await this.resolve(input.QueueUrl!, ctx, 'DeleteQueue');
     await this.storage.deleteQueue(queue);
-    this.deletedRecently.set(`${queue.account}/${queue.region}/${queue.name}`, this.clock.now());
   }
 
   async getQueueAttributes(

@@ -2,6 +2,25 @@ import type { Clock } from '../../core/clock.js';
 import { newMessageId, uniqueToken } from '../../core/ids.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
+import { deduplicationKey } from '../../services/sqs/rules/deduplication.js';
+import {
+  queueDelayReachesQueued,
+  queueSettingsOf,
+  visibleAfterSend,
+} from '../../services/sqs/rules/queue-settings.js';
+import {
+  type Arrival,
+  arrivalFromMoveTask,
+  arrivalInDeadLetterQueue,
+  goesToDeadLetterQueue,
+} from '../../services/sqs/rules/redrive.js';
+import { formatSequenceNumber, nextSequenceNumber } from '../../services/sqs/rules/sequence-numbers.js';
+import {
+  deleteDecision,
+  type HandleTarget,
+  retriedVisibilityMs,
+  visibilityDecision,
+} from '../../services/sqs/rules/visibility.js';
 import type {
   DeleteOutcome,
   MoveTask,
@@ -17,10 +36,7 @@ import type {
 import type { Journal } from './journal.js';
 import { StoredMessage } from './message.js';
 import { MoveTasks } from './move-tasks.js';
-import { configOf, QueueState, type Waiter } from './queue-state.js';
-
-const DEDUP_WINDOW_MS = 5 * 60_000;
-const MAX_VISIBILITY_MS = 12 * 3600_000;
+import { QueueState, type Waiter } from './queue-state.js';
 
 interface ParsedHandle {
   queueId: string;
@@ -39,6 +55,8 @@ export class EmbeddedEngine implements QueueStorage {
   private readonly byId = new Map<string, QueueState>();
   private ord = 0;
   private readonly warnedMissingDlq = new Set<string>();
+  /** When each name was last deleted, by account/region/name: kept in memory only (see deletedAt). */
+  private readonly deletedNames = new Map<string, number>();
   private readonly moves: MoveTasks;
   /**
    * Without a journal a send is done when it returns, and callers may take the outcome at once
@@ -139,8 +157,8 @@ export class EmbeddedEngine implements QueueStorage {
     const state = this.state(record);
     const oldDelay = state.config.delayMs;
     state.record = record;
-    state.config = configOf(record);
-    if (state.fifo && state.config.delayMs !== oldDelay) {
+    state.config = queueSettingsOf(record.attributes);
+    if (queueDelayReachesQueued(state.fifo) && state.config.delayMs !== oldDelay) {
       state.redelay(this.clock.now(), oldDelay);
       for (const m of state.all.values()) this.journal?.putState(m);
       this.settle(state);
@@ -160,7 +178,12 @@ export class EmbeddedEngine implements QueueStorage {
     for (const w of state.waiters.splice(0)) this.finishWaiter(w, []);
     this.journal?.dropQueue(record.id, state.all.values());
     state.clear();
+    this.deletedNames.set(nameKey(record.account, record.region, record.name), this.clock.now());
     await this.commit();
+  }
+
+  async deletedAt(account: string, region: string, name: string): Promise<number | undefined> {
+    return this.deletedNames.get(nameKey(account, region, name));
   }
 
   send(record: QueueRecord, messages: NewMessage[]): Promise<SendOutcome[]> {
@@ -180,11 +203,8 @@ export class EmbeddedEngine implements QueueStorage {
   private enqueue(state: QueueState, input: NewMessage, now: number): SendOutcome {
     let dedupKey: string | undefined;
     if (state.fifo && input.deduplicationId !== undefined) {
-      dropExpired(state.deduplication, now);
-      dedupKey = state.config.deduplicationPerGroup
-        ? `${input.groupId}\u0000${input.deduplicationId}`
-        : input.deduplicationId;
-      const seen = state.deduplication.get(dedupKey);
+      dedupKey = deduplicationKey(state.config.deduplicationPerGroup, input.groupId, input.deduplicationId);
+      const seen = state.deduplication.get(dedupKey, now);
       if (seen) return { messageId: seen.messageId, sequenceNumber: seen.sequenceNumber };
     }
     const m = new StoredMessage(newMessageId());
@@ -199,29 +219,22 @@ export class EmbeddedEngine implements QueueStorage {
     m.enqueuedAt = now;
     m.senderId = input.senderId;
     m.groupId = input.groupId;
-    const delayMs = input.delaySeconds !== undefined ? input.delaySeconds * 1000 : state.config.delayMs;
-    m.visibleAt = now + delayMs;
+    m.visibleAt = visibleAfterSend(now, input.delaySeconds, state.config);
     if (state.fifo) {
       m.deduplicationId = input.deduplicationId;
       m.sequenceNumber = this.nextSequence(state, now);
     }
     if (dedupKey !== undefined) {
-      state.deduplication.set(dedupKey, {
-        messageId: m.id,
-        sequenceNumber: m.sequenceNumber,
-        expiresAt: now + DEDUP_WINDOW_MS,
-      });
+      state.deduplication.remember(dedupKey, { messageId: m.id, sequenceNumber: m.sequenceNumber }, now);
     }
     state.insert(m, now);
     this.journal?.putMessage(state.record.id, m);
     return { messageId: m.id, sequenceNumber: m.sequenceNumber };
   }
 
-  // Time-based, so numbers keep increasing across restarts as well as within a run.
   private nextSequence(state: QueueState, now: number): string {
-    const floor = BigInt(now) * 1_000_000n;
-    state.lastSequence = state.lastSequence >= floor ? state.lastSequence + 1n : floor;
-    return state.lastSequence.toString().padStart(20, '0');
+    state.lastSequence = nextSequenceNumber(state.lastSequence, now);
+    return formatSequenceNumber(state.lastSequence);
   }
 
   receive(record: QueueRecord, request: ReceiveRequest): Promise<ReceivedMessage[]> {
@@ -266,11 +279,11 @@ export class EmbeddedEngine implements QueueStorage {
     }
     const out: ReceivedMessage[] = [];
     const redrive = state.config.redrive;
-    const dlq = redrive ? this.byArn.get(redrive.targetArn) : undefined;
+    const dlq = redrive ? this.byArn.get(redrive.deadLetterTargetArn) : undefined;
     if (redrive && !dlq && !this.warnedMissingDlq.has(state.record.arn)) {
       this.warnedMissingDlq.add(state.record.arn);
       this.log.warn(
-        { queue: state.record.arn, deadLetterTargetArn: redrive.targetArn },
+        { queue: state.record.arn, deadLetterTargetArn: redrive.deadLetterTargetArn },
         'the RedrivePolicy names a dead-letter queue that does not exist: messages past maxReceiveCount stay in the source queue',
       );
     }
@@ -279,7 +292,7 @@ export class EmbeddedEngine implements QueueStorage {
       if (picked.length === 0) break;
       let moved = false;
       for (const m of picked) {
-        if (redrive && dlq && m.receiveCount >= redrive.maxReceiveCount) {
+        if (dlq && goesToDeadLetterQueue(m.receiveCount, redrive)) {
           this.transfer(state, m, dlq, true);
           moved = true;
           continue;
@@ -294,8 +307,7 @@ export class EmbeddedEngine implements QueueStorage {
     }
     if (out.length > 0) this.armWake(state);
     if (request.attemptId !== undefined && state.fifo && out.length > 0) {
-      dropExpired(state.attempts, now);
-      state.attempts.set(request.attemptId, { messages: out, expiresAt: now + DEDUP_WINDOW_MS });
+      state.attempts.remember(request.attemptId, out, now);
     }
     return out;
   }
@@ -307,24 +319,23 @@ export class EmbeddedEngine implements QueueStorage {
     now: number,
     visibilityMs: number,
   ): ReceivedMessage[] | undefined {
-    const attempt = state.attempts.get(attemptId);
-    if (!attempt) return undefined;
-    state.attempts.delete(attemptId);
-    if (attempt.expiresAt <= now) return undefined;
-    const intact = attempt.messages.every((r) => {
+    const messages = state.attempts.get(attemptId, now);
+    if (!messages) return undefined;
+    const intact = messages.every((r) => {
       const m = state.all.get((r.message as StoredMessage).ord);
       return m?.inflight && encodeHandle(state.record.id, m.ord, m.receiptToken) === r.receiptHandle;
     });
-    if (!intact) return undefined;
-    state.attempts.set(attemptId, attempt);
-    // "If a retry occurs within the deduplication interval, it resets the visibility timeout."
-    for (const r of attempt.messages) {
+    if (!intact) {
+      state.attempts.forget(attemptId);
+      return undefined;
+    }
+    for (const r of messages) {
       const m = state.all.get((r.message as StoredMessage).ord)!;
-      state.setVisibility(m, now, Math.min(visibilityMs, m.receivedAt + MAX_VISIBILITY_MS - now));
+      state.setVisibility(m, now, retriedVisibilityMs(m.receivedAt, now, visibilityMs));
       this.journal?.putState(m);
     }
     this.armWake(state);
-    return attempt.messages;
+    return messages;
   }
 
   /** Moves a message to another queue: redrive to a DLQ, or a move task back out of one. */
@@ -336,18 +347,14 @@ export class EmbeddedEngine implements QueueStorage {
     m.receiptToken = '';
     m.visibleAt = now;
     m.ord = ++this.ord;
-    if (toDeadLetter) {
-      m.deadLetterSourceArn = from.record.arn;
-      // Standard queues keep the original enqueue time for retention; FIFO queues restart it.
-      if (to.fifo) m.enqueuedAt = now;
-    } else {
-      // Out of a dead-letter queue a message starts over, or it would bounce straight back.
-      m.enqueuedAt = now;
-      m.receiveCount = 0;
-      m.firstReceiveAt = undefined;
-      m.deadLetterSourceArn = undefined;
-      if (to.fifo) m.sequenceNumber = this.nextSequence(to, now);
-    }
+    const arrival: Arrival = toDeadLetter
+      ? arrivalInDeadLetterQueue(m, from.record.arn, to.fifo, now)
+      : arrivalFromMoveTask(to.fifo, now);
+    m.enqueuedAt = arrival.enqueuedAt;
+    m.receiveCount = arrival.receiveCount;
+    m.firstReceiveAt = arrival.firstReceiveAt;
+    m.deadLetterSourceArn = arrival.deadLetterSourceArn;
+    if (arrival.newSequenceNumber) m.sequenceNumber = this.nextSequence(to, now);
     to.insert(m, now);
     this.journal?.putMessage(to.record.id, m);
     this.log.debug({ messageId: m.id, from: from.record.arn, to: to.record.arn }, 'message moved');
@@ -377,9 +384,8 @@ export class EmbeddedEngine implements QueueStorage {
     const found = this.byHandle(record, receiptHandle);
     if (!found) return 'invalid';
     const { state, now, handle, m } = found;
-    if (!m) return 'ignored';
-    if (m.receiptToken !== handle.token) return state.fifo ? 'expired' : 'ignored';
-    if (state.fifo && !m.inflight) return 'expired';
+    const outcome = deleteDecision(handleTarget(state, m, handle.token));
+    if (outcome !== 'deleted' || !m) return outcome;
     state.remove(m, now);
     this.journal?.deleteMessage(m);
     return 'deleted';
@@ -393,11 +399,14 @@ export class EmbeddedEngine implements QueueStorage {
     const found = this.byHandle(record, receiptHandle);
     if (!found) return 'invalid';
     const { state, now, handle, m } = found;
-    if (!m || m.receiptToken !== handle.token) return 'missing';
-    // AWS accepts a standard-queue handle whose timeout has lapsed (the message hides again); FIFO does not.
-    if (!m.inflight && state.fifo) return 'expired';
     const timeoutMs = timeoutSeconds * 1000;
-    if (now + timeoutMs - m.receivedAt > MAX_VISIBILITY_MS) return 'tooLong';
+    const outcome = visibilityDecision(
+      handleTarget(state, m, handle.token),
+      m?.receivedAt ?? 0,
+      now,
+      timeoutMs,
+    );
+    if (outcome !== 'ok' || !m) return outcome;
     state.setVisibility(m, now, timeoutMs);
     this.journal?.putState(m);
     this.settle(state);
@@ -456,6 +465,7 @@ export class EmbeddedEngine implements QueueStorage {
     this.queues.clear();
     this.byArn.clear();
     this.byId.clear();
+    this.deletedNames.clear();
     this.moves.clear();
     this.journal?.clear();
     await this.commit();
@@ -512,15 +522,17 @@ export class EmbeddedEngine implements QueueStorage {
   }
 }
 
-/**
- * Drops expired entries from a map filled in expiry order, oldest first, so ids used once
- * (deduplication ids, receive attempts) don't pile up.
- */
-function dropExpired(entries: Map<string, { expiresAt: number }>, now: number): void {
-  for (const [key, entry] of entries) {
-    if (entry.expiresAt > now) break;
-    entries.delete(key);
-  }
+function nameKey(account: string, region: string, name: string): string {
+  return `${account}/${region}/${name}`;
+}
+
+function handleTarget(state: QueueState, m: StoredMessage | undefined, token: string): HandleTarget {
+  return {
+    exists: m !== undefined,
+    latest: m !== undefined && m.receiptToken === token,
+    inflight: m?.inflight ?? false,
+    fifo: state.fifo,
+  };
 }
 
 // Receipt handles are opaque to clients; ours name the queue incarnation, the

@@ -1,13 +1,17 @@
 import type { Clock } from '../../core/clock.js';
 import { randomToken } from '../../core/ids.js';
 import type { Scheduler, Timer } from '../../core/scheduler.js';
+import {
+  DESTINATION_GONE,
+  LISTED_MOVE_TASKS,
+  MAX_MOVE_RATE,
+  moveBudget,
+  moveCredit,
+  moveTaskDone,
+} from '../../services/sqs/rules/move-tasks.js';
 import type { MoveTask } from '../types.js';
 import type { StoredMessage } from './message.js';
 import type { QueueState } from './queue-state.js';
-
-/** AWS's ceiling, and what a task without MaxNumberOfMessagesPerSecond gets. */
-export const MAX_MOVE_RATE = 500;
-const KEEP_FINISHED = 10;
 
 interface TaskState extends MoveTask {
   source: QueueState;
@@ -62,7 +66,7 @@ export class MoveTasks {
     };
     const tasks = this.bySource.get(task.sourceArn) ?? [];
     tasks.unshift(task);
-    if (tasks.length > KEEP_FINISHED) tasks.length = KEEP_FINISHED;
+    if (tasks.length > LISTED_MOVE_TASKS) tasks.length = LISTED_MOVE_TASKS;
     this.bySource.set(task.sourceArn, tasks);
     this.byHandle.set(task.taskHandle, task);
     this.step(task);
@@ -94,16 +98,15 @@ export class MoveTasks {
     if (task.status !== 'RUNNING') return;
     const now = this.clock.now();
     const rate = task.maxPerSecond ?? MAX_MOVE_RATE;
-    // The first step moves a second's worth at once, as AWS starts promptly.
-    task.credit += task.moved === 0 && task.credit === 0 ? rate : (rate * (now - task.lastRunAt)) / 1000;
+    task.credit = moveCredit(task.credit, task.moved, rate, now - task.lastRunAt);
     task.lastRunAt = now;
-    const budget = Math.min(Math.floor(task.credit), task.toMove - task.moved);
+    const budget = moveBudget(task.credit, task.moved, task.toMove);
     const batch = budget > 0 ? this.host.movable(task.source, budget) : [];
     for (const m of batch) {
       const to = task.destination ?? (m.deadLetterSourceArn && this.host.queueByArn(m.deadLetterSourceArn));
       if (!to) {
         task.status = 'FAILED';
-        task.failureReason = 'AWS.SimpleQueueService.NonExistentQueue';
+        task.failureReason = DESTINATION_GONE;
         return;
       }
       this.host.move(task.source, m, to);
@@ -111,10 +114,7 @@ export class MoveTasks {
       task.credit--;
     }
     if (batch.length > 0) void this.host.commit();
-    if (
-      task.moved >= task.toMove ||
-      (budget > 0 && batch.length === 0 && task.source.counts().inflight === 0)
-    ) {
+    if (moveTaskDone(task.moved, task.toMove, budget, batch.length, task.source.counts().inflight)) {
       task.status = 'COMPLETED';
       return;
     }

@@ -1,41 +1,19 @@
 import { IndexedHeap } from '../../core/heap.js';
 import type { Timer } from '../../core/scheduler.js';
+import {
+  DEDUPLICATION_WINDOW_MS,
+  DeduplicationWindow,
+  RECEIVE_ATTEMPT_WINDOW_MS,
+} from '../../services/sqs/rules/deduplication.js';
+import { FairQueueLoad } from '../../services/sqs/rules/fair-queues.js';
+import {
+  expiredUnderRetention,
+  type QueueSettings,
+  queueSettingsOf,
+} from '../../services/sqs/rules/queue-settings.js';
 import type { QueueCounts, QueueRecord, ReceivedMessage, ReceiveRequest } from '../types.js';
 import type { StoredMessage } from './message.js';
 import { StampedDeque } from './stamped-deque.js';
-
-/** The settings the engine acts on, read once from the queue's attribute strings. */
-export interface QueueConfig {
-  visibilityTimeoutMs: number;
-  delayMs: number;
-  retentionMs: number;
-  contentBasedDeduplication: boolean;
-  deduplicationPerGroup: boolean;
-  redrive?: { targetArn: string; maxReceiveCount: number };
-}
-
-export function configOf(record: QueueRecord): QueueConfig {
-  const a = record.attributes;
-  let redrive: QueueConfig['redrive'];
-  if (a.RedrivePolicy) {
-    try {
-      const p = JSON.parse(a.RedrivePolicy) as { deadLetterTargetArn?: string; maxReceiveCount?: unknown };
-      if (p.deadLetterTargetArn) {
-        redrive = { targetArn: p.deadLetterTargetArn, maxReceiveCount: Number(p.maxReceiveCount) };
-      }
-    } catch {
-      redrive = undefined;
-    }
-  }
-  return {
-    visibilityTimeoutMs: Number(a.VisibilityTimeout ?? 30) * 1000,
-    delayMs: Number(a.DelaySeconds ?? 0) * 1000,
-    retentionMs: Number(a.MessageRetentionPeriod ?? 345600) * 1000,
-    contentBasedDeduplication: a.ContentBasedDeduplication === 'true',
-    deduplicationPerGroup: a.DeduplicationScope === 'messageGroup',
-    redrive,
-  };
-}
 
 /** One FIFO message group: its messages in order, consumed mostly from the front. */
 class FifoGroup {
@@ -77,38 +55,13 @@ export interface Waiter {
   onAbort?: () => void;
 }
 
-// AWS's fair-queue thresholds ("How Amazon SQS fair queues work"): a group
-// holding over 10% of the queue's in-flight messages and at least 30 of them,
-// or over 10% of recent consumer processing time, counts as noisy until its
-// backlog drains or it sends nothing for 5 minutes.
-const NOISY_SHARE = 0.1;
-const NOISY_MIN_INFLIGHT = 30;
-const NOISY_QUIET_MS = 5 * 60_000;
-// "Recent" processing time: each second counts half as much a minute later.
-const PROCESSING_HALF_LIFE_MS = 60_000;
-
-/** A sum that fades exponentially with clock time. */
-class FadingSum {
-  private value = 0;
-  private at = 0;
-
-  add(amount: number, now: number): void {
-    this.value = this.valueAt(now) + amount;
-    this.at = now;
-  }
-
-  valueAt(now: number): number {
-    return this.value * 2 ** (-(now - this.at) / PROCESSING_HALF_LIFE_MS);
-  }
-}
-
 /**
  * Hot state of one queue: every live message, the visible ones in order
  * (FIFO: per message group), and one heap of messages waiting on the clock
  * (delayed or in flight).
  */
 export class QueueState {
-  config: QueueConfig;
+  config: QueueSettings;
   /** Every live message by its arrival number (integer keys hash far cheaper than message ids). */
   readonly all = new Map<number, StoredMessage>();
   /** Standard queues: receivable messages in arrival order. */
@@ -122,25 +75,19 @@ export class QueueState {
   readonly groups = new Map<string, FifoGroup>();
   inflightCount = 0;
   delayedCount = 0;
-  readonly deduplication = new Map<
-    string,
-    { messageId: string; sequenceNumber?: string; expiresAt: number }
-  >();
-  readonly attempts = new Map<string, { messages: ReceivedMessage[]; expiresAt: number }>();
+  readonly deduplication = new DeduplicationWindow<{ messageId: string; sequenceNumber?: string }>(
+    DEDUPLICATION_WINDOW_MS,
+  );
+  readonly attempts = new DeduplicationWindow<ReceivedMessage[]>(RECEIVE_ATTEMPT_WINDOW_MS);
   readonly waiters: Waiter[] = [];
   wake?: Timer;
   lastPurgeAt?: number;
   lastSequence = 0n;
-  // Fair queues: per-group load of a standard queue.
-  private readonly groupInflight = new Map<string, number>();
-  private readonly groupBacklog = new Map<string, number>();
-  private readonly groupLastSend = new Map<string, number>();
-  private readonly noisy = new Set<string>();
-  private readonly groupProcessing = new Map<string, FadingSum>();
-  private readonly totalProcessing = new FadingSum();
+  /** Fair queues: per-group load of a standard queue. */
+  private readonly load = new FairQueueLoad();
 
   constructor(public record: QueueRecord) {
-    this.config = configOf(record);
+    this.config = queueSettingsOf(record.attributes);
   }
 
   get fifo(): boolean {
@@ -173,9 +120,7 @@ export class QueueState {
         group.push(m);
         if (m.inflight) group.inflight++;
       } else {
-        this.bump(this.groupBacklog, m.groupId, 1);
-        this.groupLastSend.set(m.groupId, now);
-        if (m.inflight) this.bump(this.groupInflight, m.groupId, 1);
+        this.load.added(m.groupId, now, m.inflight);
       }
     }
     if (m.inflight) {
@@ -207,15 +152,7 @@ export class QueueState {
       if (m.inflight) group.inflight--;
       if (group.size === 0) this.groups.delete(m.groupId);
     } else {
-      if (m.inflight) {
-        this.bump(this.groupInflight, m.groupId, -1);
-        this.recordProcessing(m.groupId, now - m.receivedAt, now);
-      }
-      // A drained group is a quiet tenant again, its history forgotten.
-      if (this.bump(this.groupBacklog, m.groupId, -1) === 0) {
-        this.noisy.delete(m.groupId);
-        this.groupProcessing.delete(m.groupId);
-      }
+      this.load.removed(m.groupId, m.inflight, m.receivedAt, now);
     }
   }
 
@@ -240,32 +177,20 @@ export class QueueState {
       const group = this.groups.get(m.groupId);
       if (group) group.inflight--;
     } else {
-      this.bump(this.groupInflight, m.groupId, -1);
-      this.recordProcessing(m.groupId, now - m.receivedAt, now);
+      this.load.released(m.groupId, m.receivedAt, now);
     }
-  }
-
-  /** Consumer time spent on a fair-queue group: from a receive to the delete or the timeout. */
-  private recordProcessing(group: string, ms: number, now: number): void {
-    if (ms <= 0) return;
-    let sum = this.groupProcessing.get(group);
-    if (!sum) {
-      sum = new FadingSum();
-      this.groupProcessing.set(group, sum);
-    }
-    sum.add(ms, now);
-    this.totalProcessing.add(ms, now);
   }
 
   /** Messages that expired under the retention period. */
   expired(now: number): StoredMessage[] {
-    const cutoff = now - this.config.retentionMs;
     const out: StoredMessage[] = [];
-    for (let m = this.retention.first(); m && m.enqueuedAt <= cutoff; m = this.retention.first()) {
+    const expired = (m: StoredMessage | undefined): m is StoredMessage =>
+      m !== undefined && expiredUnderRetention(m.enqueuedAt, now, this.config);
+    for (let m = this.retention.first(); expired(m); m = this.retention.first()) {
       this.retention.delete(m);
       out.push(m);
     }
-    for (let m = this.late.peek(); m && m.enqueuedAt <= cutoff; m = this.late.peek()) {
+    for (let m = this.late.peek(); expired(m); m = this.late.peek()) {
       this.late.pop();
       out.push(m);
     }
@@ -303,7 +228,7 @@ export class QueueState {
 
   private pickStandard(now: number, max: number): StoredMessage[] {
     const out: StoredMessage[] = [];
-    const noisy = this.noisyGroups(now);
+    const noisy = this.load.noisyGroups(now, this.inflightCount);
     if (noisy.size === 0) {
       this.ready.scan((m) => out.push(m) < max);
       return out;
@@ -313,10 +238,7 @@ export class QueueState {
       return out.length < max;
     });
     // Quiet tenants go first; noisy groups fill what is left, the one with fewest in flight first.
-    const byLoad = [...noisy].sort(
-      (a, b) => (this.groupInflight.get(a) ?? 0) - (this.groupInflight.get(b) ?? 0),
-    );
-    for (const group of byLoad) {
+    for (const group of this.load.byLoad(noisy)) {
       if (out.length >= max) break;
       this.ready.scan((m) => {
         if (m.groupId === group) out.push(m);
@@ -324,26 +246,6 @@ export class QueueState {
       });
     }
     return out;
-  }
-
-  private noisyGroups(now: number): Set<string> {
-    if (this.groupBacklog.size === 0) return this.noisy;
-    for (const [group, inflight] of this.groupInflight) {
-      if (inflight >= NOISY_MIN_INFLIGHT && inflight > NOISY_SHARE * this.inflightCount)
-        this.noisy.add(group);
-    }
-    const total = this.totalProcessing.valueAt(now);
-    for (const [group, sum] of this.groupProcessing) {
-      const share = sum.valueAt(now);
-      // Faded below a millisecond: forget the group rather than keep its entry forever.
-      if (share < 1) this.groupProcessing.delete(group);
-      else if (share > NOISY_SHARE * total && this.groupBacklog.has(group)) this.noisy.add(group);
-    }
-    for (const group of this.noisy) {
-      const lastSend = this.groupLastSend.get(group) ?? 0;
-      if (!this.groupBacklog.get(group) || now - lastSend >= NOISY_QUIET_MS) this.noisy.delete(group);
-    }
-    return this.noisy;
   }
 
   markReceived(m: StoredMessage, now: number, visibilityMs: number, token: string): void {
@@ -374,7 +276,7 @@ export class QueueState {
       const group = this.groups.get(m.groupId);
       if (group) group.inflight++;
     } else {
-      this.bump(this.groupInflight, m.groupId, 1);
+      this.load.taken(m.groupId);
     }
   }
 
@@ -406,18 +308,8 @@ export class QueueState {
     this.groups.clear();
     this.retention.clear();
     this.late.clear();
-    this.groupInflight.clear();
-    this.groupBacklog.clear();
-    this.noisy.clear();
-    this.groupProcessing.clear();
+    this.load.clear();
     this.inflightCount = 0;
     this.delayedCount = 0;
-  }
-
-  private bump(counter: Map<string, number>, key: string, by: number): number {
-    const next = (counter.get(key) ?? 0) + by;
-    if (next <= 0) counter.delete(key);
-    else counter.set(key, next);
-    return next;
   }
 }

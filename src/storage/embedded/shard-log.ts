@@ -1,45 +1,7 @@
+import { counterOf, sequenceNumber } from '../../services/kinesis/rules/sequence-numbers.js';
 import type { StoredStreamRecord } from '../types.js';
 
-/**
- * Sequence numbers are 56 digits, as AWS's are (clients parse them as big integers): a fixed
- * leading 49, the shard's index in 14 digits, then the stream's counter in 40.
- */
-export function sequenceNumber(shardIndex: number, counter: number): string {
-  // Every record put or read gets one, so it is built from cached pieces: the shard's number up to
-  // the last four digits, and those four from a table. String(counter) for each would put every
-  // result in V8's number-to-string cache, which keeps each one alive through the next young
-  // collection: that alone was most of what PutRecords left surviving, and what grows the young
-  // generation under load.
-  const high = Math.floor(counter / LOW_RANGE);
-  const slot = (shardIndex * 7919 + high) % HEAD_SLOTS;
-  let head = HEADS[slot];
-  if (head?.shardIndex !== shardIndex || head.high !== high) {
-    const digits = String(high);
-    const zero = `49${String(shardIndex).padStart(14, '0')}${'0'.repeat(COUNTER_DIGITS)}`;
-    head = {
-      shardIndex,
-      high,
-      text: `${zero.slice(0, SEQUENCE_DIGITS - LOW_DIGITS - digits.length)}${digits}`,
-    };
-    HEADS[slot] = head;
-  }
-  return head.text + LOW_PARTS[counter - high * LOW_RANGE];
-}
-
-const SEQUENCE_DIGITS = 56;
-const COUNTER_DIGITS = 40;
-const LOW_DIGITS = 4;
-const LOW_RANGE = 10 ** LOW_DIGITS;
-const LOW_PARTS = Array.from({ length: LOW_RANGE }, (_, i) => String(i).padStart(LOW_DIGITS, '0'));
-/**
- * Sequence numbers' leading 52 digits by shard index and counter / 10,000: a small cache, so that
- * streams written side by side (their shards share indexes) do not take each other's places.
- */
-const HEAD_SLOTS = 1024;
-const HEADS: Array<{ shardIndex: number; high: number; text: string } | undefined> = new Array(HEAD_SLOTS);
-
-const SEQUENCE_BASE = 49n * 10n ** 54n;
-const SHARD_FACTOR = 10n ** 40n;
+export { sequenceNumber };
 
 // A segment's bytes start small and grow in place up to SEGMENT_BYTES; a larger record gets a
 // segment of its own size. Its typed arrays start at FIRST_RECORDS (or at what the shard's last
@@ -213,10 +175,7 @@ export class ShardLog {
    * reads from its start, one above it past its end.
    */
   counterOf(sequence: bigint): number {
-    const offset = sequence - SEQUENCE_BASE - BigInt(this.shardIndex) * SHARD_FACTOR;
-    if (offset < 0n) return -1;
-    if (offset >= SHARD_FACTOR || offset > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
-    return Number(offset);
+    return counterOf(sequence, this.shardIndex);
   }
 
   /**

@@ -3,19 +3,25 @@ import type { Clock } from '../../core/clock.js';
 import { type HashKey, hashKeyOf } from '../../core/hash-keys.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler, Timer } from '../../core/scheduler.js';
+import { evenRange } from '../../services/kinesis/rules/hash-ranges.js';
+import {
+  endingSequenceNumber,
+  sequenceNumber,
+  startingSequenceNumber,
+} from '../../services/kinesis/rules/sequence-numbers.js';
+import { shardId } from '../../services/kinesis/rules/shard-ids.js';
 import type {
   NewStreamRecord,
   ShardInfo,
   StoredStreamRecord,
+  StreamPassage,
   StreamRecord,
   StreamStorage,
 } from '../types.js';
 import { Watchers } from '../watchers.js';
 import type { Journal } from './journal.js';
-import { ShardLog, sequenceNumber } from './shard-log.js';
+import { ShardLog } from './shard-log.js';
 
-/** The whole 128-bit hash-key space, split evenly across a new stream's shards as AWS splits it. */
-const HASH_SPACE = 1n << 128n;
 const HOUR_MS = 3_600_000;
 // Records past retention are already skipped by reads; dropping them from memory and disk waits
 // up to this long so that a busy stream is swept once a minute, not once per record.
@@ -50,10 +56,6 @@ interface SavedStream {
   counter: number;
 }
 
-export function shardId(index: number): string {
-  return `shardId-${String(index).padStart(12, '0')}`;
-}
-
 /**
  * Kinesis streams in memory. Records are kept per shard in arrival order, so a read is a binary
  * search for its starting point and a slice. With a journal, every change is written through
@@ -64,6 +66,8 @@ export class EmbeddedStreams implements StreamStorage {
   private readonly streams = new Map<string, StreamState>();
   private nextId = 1;
   private readonly watchers = new Watchers();
+  /** Statuses in passing, by stream ARN: in memory only, as a restart ends every passage. */
+  private readonly passing = new Map<string, StreamPassage>();
   readonly iteratorKey: Uint8Array;
 
   constructor(
@@ -144,14 +148,13 @@ export class EmbeddedStreams implements StreamStorage {
   async createStream(stream: StreamRecord, shardCount: number): Promise<void> {
     const shards: ShardState[] = [];
     for (let i = 0; i < shardCount; i++) {
-      const start = (HASH_SPACE * BigInt(i)) / BigInt(shardCount);
-      const end = (HASH_SPACE * BigInt(i + 1)) / BigInt(shardCount) - 1n;
+      const { start, end } = evenRange(i, shardCount);
       shards.push({
         info: {
           id: shardId(i),
           startingHashKey: start.toString(),
           endingHashKey: end.toString(),
-          startingSequenceNumber: sequenceNumber(i, 0),
+          startingSequenceNumber: startingSequenceNumber(i, -1),
           openedAt: stream.createdAt,
         },
         start: hashKeyOf(start),
@@ -277,13 +280,11 @@ export class EmbeddedStreams implements StreamStorage {
     children: Array<{ start: bigint; end: bigint; parentShardId: string; adjacentParentShardId?: string }>,
   ): Promise<ShardInfo[]> {
     const s = this.state(arn);
-    // A parent's range of sequence numbers ends where the stream's counter stands: nothing more
-    // can arrive in it.
     for (const id of parents) {
       const parent = this.shard(s, id);
       parent.info = {
         ...parent.info,
-        endingSequenceNumber: sequenceNumber(s.shards.indexOf(parent), s.counter),
+        endingSequenceNumber: endingSequenceNumber(s.shards.indexOf(parent), s.counter),
         closedAt: this.clock.now(),
       };
     }
@@ -296,7 +297,7 @@ export class EmbeddedStreams implements StreamStorage {
         adjacentParentShardId: child.adjacentParentShardId,
         startingHashKey: child.start.toString(),
         endingHashKey: child.end.toString(),
-        startingSequenceNumber: sequenceNumber(index, s.counter + 1),
+        startingSequenceNumber: startingSequenceNumber(index, s.counter),
         openedAt: this.clock.now(),
       };
       s.shards.push({
@@ -323,8 +324,26 @@ export class EmbeddedStreams implements StreamStorage {
     return this.shard(s, id).records.lastBefore(time, s.durable);
   }
 
+  passage(arn: string): StreamPassage | undefined {
+    return this.passing.get(arn);
+  }
+
+  setPassage(arn: string, passage: StreamPassage | undefined): void {
+    if (passage) this.passing.set(arn, passage);
+    else this.passing.delete(arn);
+  }
+
+  passages(): Array<[arn: string, passage: StreamPassage]> {
+    return [...this.passing];
+  }
+
+  get anyInPassing(): boolean {
+    return this.passing.size > 0;
+  }
+
   async reset(): Promise<void> {
     for (const s of this.streams.values()) this.scheduler.cancel(s.trim);
+    this.passing.clear();
     this.streams.clear();
     this.journal?.clearStreams();
     await this.commit();

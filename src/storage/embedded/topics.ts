@@ -1,4 +1,5 @@
-import type { SubscriptionRecord, TopicRecord, TopicStorage } from '../types.js';
+import { DeduplicationWindow } from '../../services/sqs/rules/deduplication.js';
+import type { SequencedPublication, SubscriptionRecord, TopicRecord, TopicStorage } from '../types.js';
 import type { Journal } from './journal.js';
 
 /**
@@ -10,6 +11,11 @@ export class EmbeddedTopics implements TopicStorage {
   private readonly subscriptions = new Map<string, SubscriptionRecord>();
   /** Subscriptions by topic ARN, in subscription order. */
   private readonly byTopic = new Map<string, Map<string, SubscriptionRecord>>();
+  /** FIFO topics' last sequence and recent deduplication keys: in memory only (see sequencePublication). */
+  private readonly fifo = new Map<
+    string,
+    { sequence: bigint; seen: DeduplicationWindow<{ messageId: string; sequence: bigint }> }
+  >();
 
   constructor(private readonly journal?: Journal) {
     if (!journal) return;
@@ -55,6 +61,7 @@ export class EmbeddedTopics implements TopicStorage {
       this.journal?.putResource('subscriptions', subscription.arn, undefined);
     }
     this.byTopic.delete(arn);
+    this.fifo.delete(arn);
     await this.commit();
   }
 
@@ -91,7 +98,27 @@ export class EmbeddedTopics implements TopicStorage {
     await this.commit();
   }
 
+  async sequencePublication(
+    topicArn: string,
+    key: string,
+    messageId: string,
+    now: number,
+    windowMs: number,
+  ): Promise<SequencedPublication> {
+    let state = this.fifo.get(topicArn);
+    if (!state || state.seen.windowMs !== windowMs) {
+      state = { sequence: state?.sequence ?? 0n, seen: new DeduplicationWindow(windowMs) };
+      this.fifo.set(topicArn, state);
+    }
+    const first = state.seen.get(key, now);
+    if (first) return { duplicate: true, messageId: first.messageId, sequence: first.sequence };
+    state.sequence += 1n;
+    state.seen.remember(key, { messageId, sequence: state.sequence }, now);
+    return { duplicate: false, messageId, sequence: state.sequence };
+  }
+
   async reset(): Promise<void> {
+    this.fifo.clear();
     this.topics.clear();
     this.subscriptions.clear();
     this.byTopic.clear();
