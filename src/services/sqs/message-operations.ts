@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type * as Sqs from '@aws-sdk/client-sqs';
 import type { ServiceError } from '../../protocols/errors.js';
 import type { RequestContext } from '../../protocols/service.js';
@@ -13,14 +12,13 @@ import type {
 } from '../../storage/types.js';
 import { MAX_MESSAGE_SIZE } from './attributes.js';
 import { sqsError } from './errors.js';
-import { md5OfAttributes, md5OfBody } from './md5.js';
-import { attributeSelector, checkBody, validateMessageAttributes } from './messages.js';
+import { md5OfAttributes } from './md5.js';
+import { attributeSelector } from './messages.js';
 import type { QueueAccess } from './queue-access.js';
+import { checkFifoBatch, GROUP_OR_DEDUP_ID, newMessage } from './sending.js';
 
 const MAX_INFLIGHT_STANDARD = 120_000;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
-// MessageGroupId and MessageDeduplicationId: 1..128 of alphanumerics and punctuation.
-const GROUP_OR_DEDUP_ID = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/;
 
 interface BatchFailure {
   Id: string;
@@ -39,6 +37,11 @@ function sendResult(message: NewMessage, sent: SendOutcome): Sqs.SendMessageResu
   };
 }
 
+/** Who a request's messages come from: its access key id, as AWS reports in SenderId. */
+function senderOf(ctx: RequestContext): string {
+  return ctx.caller.accessKeyId ?? ctx.caller.account;
+}
+
 function failure(id: string, err: unknown): BatchFailure {
   const e = err as ServiceError;
   if (!e.queryCode) throw err;
@@ -51,86 +54,6 @@ export class MessageOperations {
     private readonly storage: QueueStorage,
     private readonly access: QueueAccess,
   ) {}
-
-  private toNewMessage(
-    queue: QueueRecord,
-    entry: Sqs.SendMessageRequest | Sqs.SendMessageBatchRequestEntry,
-    ctx: RequestContext,
-  ): NewMessage {
-    const body = entry.MessageBody ?? '';
-    if (body.length === 0) throw sqsError.missingParameter('MessageBody');
-    checkBody(body);
-    const attrs = validateMessageAttributes(entry.MessageAttributes);
-    const system = validateMessageAttributes(entry.MessageSystemAttributes, 'system');
-    const maxSize = Number(queue.attributes.MaximumMessageSize ?? MAX_MESSAGE_SIZE);
-    const size = Buffer.byteLength(body) + (attrs?.size ?? 0);
-    if (size > maxSize) {
-      throw sqsError.invalidParameterValue(
-        `One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`,
-      );
-    }
-    if (entry.DelaySeconds !== undefined) {
-      if (queue.fifo) {
-        throw sqsError.invalidValue(
-          'DelaySeconds',
-          entry.DelaySeconds,
-          'The request include parameter that is not valid for this queue type.',
-        );
-      }
-      if (entry.DelaySeconds < 0 || entry.DelaySeconds > 900) {
-        throw sqsError.invalidValue(
-          'DelaySeconds',
-          entry.DelaySeconds,
-          'DelaySeconds must be >= 0 and <= 900.',
-        );
-      }
-    }
-    const groupId = entry.MessageGroupId;
-    let dedupId = entry.MessageDeduplicationId;
-    if (groupId !== undefined && !GROUP_OR_DEDUP_ID.test(groupId)) {
-      throw sqsError.invalidValue(
-        'MessageGroupId',
-        groupId,
-        'MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.',
-      );
-    }
-    if (dedupId !== undefined && !GROUP_OR_DEDUP_ID.test(dedupId)) {
-      throw sqsError.invalidValue(
-        'MessageDeduplicationId',
-        dedupId,
-        'MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.',
-      );
-    }
-    if (queue.fifo) {
-      if (groupId === undefined) throw sqsError.missingParameter('MessageGroupId');
-      if (dedupId === undefined) {
-        if (queue.attributes.ContentBasedDeduplication !== 'true') {
-          throw sqsError.invalidParameterValue(
-            'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
-          );
-        }
-        dedupId = createHash('sha256').update(body, 'utf8').digest('hex');
-      }
-    } else if (dedupId !== undefined) {
-      throw sqsError.invalidValue(
-        'MessageDeduplicationId',
-        dedupId,
-        'The request include parameter that is not valid for this queue type.',
-      );
-    }
-    return {
-      body,
-      md5OfBody: md5OfBody(body),
-      attributes: attrs?.values,
-      md5OfAttributes: attrs && md5OfAttributes(attrs.values),
-      systemAttributes: system?.values,
-      md5OfSystemAttributes: system && md5OfAttributes(system.values),
-      delaySeconds: entry.DelaySeconds,
-      groupId,
-      deduplicationId: dedupId,
-      senderId: ctx.caller.accessKeyId ?? ctx.caller.account,
-    };
-  }
 
   // Not async: with an in-memory engine the answer is ready before this returns (see QueueStorage.sendNow).
   sendMessage(
@@ -147,7 +70,7 @@ export class MessageOperations {
     input: Sqs.SendMessageRequest,
     ctx: RequestContext,
   ): Sqs.SendMessageResult | Promise<Sqs.SendMessageResult> {
-    const message = this.toNewMessage(queue, input, ctx);
+    const message = newMessage(queue, input, senderOf(ctx), 'single');
     const batch = [message];
     if (this.storage.sendNow) return sendResult(message, this.storage.sendNow(queue, batch)[0]);
     return this.storage.send(queue, batch).then((sent) => sendResult(message, sent[0]));
@@ -190,6 +113,7 @@ export class MessageOperations {
       }
     }
     if (total > MAX_MESSAGE_SIZE) throw sqsError.batchRequestTooLong(MAX_MESSAGE_SIZE, total);
+    checkFifoBatch(queue, entries);
     const failed: BatchFailure[] = [];
     const accepted: Array<{ id: string; message: NewMessage }> = [];
     for (const entry of entries) {
@@ -204,7 +128,7 @@ export class MessageOperations {
           });
           continue;
         }
-        accepted.push({ id: entry.Id!, message: this.toNewMessage(queue, entry, ctx) });
+        accepted.push({ id: entry.Id!, message: newMessage(queue, entry, senderOf(ctx), 'batch') });
       } catch (err) {
         failed.push(failure(entry.Id!, err));
       }

@@ -83,7 +83,7 @@ export class MoveTaskOperations {
       );
     }
     const task = await this.storage.startMoveTask(source, destination, rate);
-    return { TaskHandle: task.taskHandle };
+    return { TaskHandle: taskHandle(task) };
   }
 
   async listMessageMoveTasks(
@@ -100,10 +100,14 @@ export class MoveTaskOperations {
 
   async cancelMessageMoveTask(
     input: Sqs.CancelMessageMoveTaskRequest,
-    _ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<Sqs.CancelMessageMoveTaskResult> {
     const handle = input.TaskHandle!;
-    const task = await this.storage.cancelMoveTask(handle);
+    const named = parseTaskHandle(handle);
+    if (!named) throw sqsError.invalidParameterValue('Value for parameter TaskHandle is invalid.');
+    const source = await this.queueByArn(named.sourceArn, ctx, 'SourceArn');
+    const known = (await this.storage.listMoveTasks(source)).some((t) => t.taskHandle === named.taskId);
+    const task = known ? await this.storage.cancelMoveTask(named.taskId) : undefined;
     if (!task) throw sqsError.resourceNotFound('Task does not exist.');
     if (task.status !== 'CANCELLED') {
       throw sqsError.invalidParameterValue(
@@ -114,9 +118,31 @@ export class MoveTaskOperations {
   }
 }
 
+/**
+ * AWS's task handles are base64 of {"taskId","sourceArn"}: a handle names its source queue, which
+ * CancelMessageMoveTask looks up (ResourceNotFoundException) before the task.
+ */
+function taskHandle(task: MoveTask): string {
+  return Buffer.from(JSON.stringify({ taskId: task.taskHandle, sourceArn: task.sourceArn })).toString(
+    'base64',
+  );
+}
+
+function parseTaskHandle(handle: string): { taskId: string; sourceArn: string } | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(handle, 'base64').toString('utf8'));
+    if (typeof parsed?.taskId === 'string' && typeof parsed.sourceArn === 'string') {
+      return { taskId: parsed.taskId, sourceArn: parsed.sourceArn };
+    }
+  } catch {
+    // not base64 of JSON: the same answer as any other malformed handle
+  }
+  return undefined;
+}
+
 function toTaskEntry(task: MoveTask): Sqs.ListMessageMoveTasksResultEntry {
   return {
-    TaskHandle: task.status === 'RUNNING' ? task.taskHandle : undefined,
+    TaskHandle: task.status === 'RUNNING' ? taskHandle(task) : undefined,
     Status: task.status,
     SourceArn: task.sourceArn,
     DestinationArn: task.destinationArn,
