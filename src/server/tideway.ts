@@ -80,7 +80,7 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
       platformEndpoints: new EmbeddedRecords('platformEndpoints', journal, (e) => e.arn),
       sms: new EmbeddedRecords('sms', journal, (a) => a.key),
     },
-    queues: storage,
+    queues: sqs.sqs,
     clock,
     scheduler,
     log,

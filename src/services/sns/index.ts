@@ -2,10 +2,11 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
 import type { HttpReply, ServiceDefinition } from '../../protocols/service.js';
-import type { QueueStorage, RecordStore, TopicStorage } from '../../storage/types.js';
+import type { RecordStore, TopicStorage } from '../../storage/types.js';
 import { snsError, snsValidation } from './errors.js';
 import type { SnsParts } from './operations.js';
 import type { PlatformApplication, PlatformEndpoint } from './platform.js';
+import type { QueueFrontDoor } from './queue-delivery.js';
 import type { SmsAccount } from './sms.js';
 
 export const SNS_QUERY_VERSION = '2010-03-31';
@@ -19,7 +20,8 @@ export interface SnsOptions {
     platformEndpoints: RecordStore<PlatformEndpoint>;
     sms: RecordStore<SmsAccount>;
   };
-  queues: QueueStorage;
+  /** SQS's entry for deliveries from other services. */
+  queues: QueueFrontDoor;
   clock: Clock;
   scheduler: Scheduler;
   log: Logger;

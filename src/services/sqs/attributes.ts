@@ -49,7 +49,20 @@ const SETTABLE = new Set([
   'FifoThroughputLimit',
 ]);
 
-const FIFO_ONLY = new Set(['ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit']);
+/**
+ * A standard queue knows no FIFO attributes. AWS words the refusal differently per attribute;
+ * FifoQueue itself is unknown on a standard queue whatever its value, "false" included.
+ */
+function checkNotFifoOnly(name: string): void {
+  switch (name) {
+    case 'FifoQueue':
+    case 'ContentBasedDeduplication':
+      throw sqsError.invalidAttributeName(`Unknown Attribute ${name}.`);
+    case 'DeduplicationScope':
+    case 'FifoThroughputLimit':
+      throw sqsError.invalidAttributeName(`You can specify the ${name} only when FifoQueue is set to true.`);
+  }
+}
 
 export const READ_ONLY = [
   'ApproximateNumberOfMessages',
@@ -90,6 +103,14 @@ export function parseRedrivePolicy(value: string): RedrivePolicy {
     throw sqsError.invalidParameterValue(
       `Value ${value} for parameter RedrivePolicy is invalid. Reason: Redrive policy is not a valid JSON map.`,
     );
+  // AWS names maxReceiveCount first when both are missing (as for "{}").
+  for (const mandatory of ['maxReceiveCount', 'deadLetterTargetArn']) {
+    if (parsed[mandatory] === undefined) {
+      throw sqsError.invalidParameterValue(
+        `Value ${value} for parameter RedrivePolicy is invalid. Reason: Redrive policy does not contain mandatory attribute: ${mandatory}.`,
+      );
+    }
+  }
   const arn = parsed.deadLetterTargetArn;
   const count = Number(parsed.maxReceiveCount);
   if (typeof arn !== 'string' || !parseArn(arn)) {
@@ -155,6 +176,7 @@ export function validateAttributes(
   for (const [name, raw] of Object.entries(input)) {
     if (!SETTABLE.has(name)) throw sqsError.invalidAttributeName(`Unknown Attribute ${name}.`);
     const value = String(raw);
+    if (!fifo) checkNotFifoOnly(name);
     const range = RANGES[name];
     if (range) {
       if (!/^\d+$/.test(value.trim()) || Number(value) < range.min || Number(value) > range.max)
@@ -164,8 +186,13 @@ export function validateAttributes(
     }
     switch (name) {
       case 'FifoQueue':
-        if (!creating) throw sqsError.invalidAttributeName(`Unknown Attribute ${name}.`);
-        if (value !== 'true' && value !== 'false') throw invalid(name);
+        // The queue type is fixed at creation: a FIFO queue may only restate it.
+        if (!creating && value !== 'true') {
+          throw sqsError.invalidAttributeValue(
+            'Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.',
+          );
+        }
+        if (!creating) continue;
         break;
       case 'ContentBasedDeduplication':
       case 'SqsManagedSseEnabled':
@@ -195,7 +222,6 @@ export function validateAttributes(
         if (value !== '') parseRedriveAllowPolicy(value);
         break;
     }
-    if (FIFO_ONLY.has(name) && !fifo) throw sqsError.invalidAttributeName(`Unknown Attribute ${name}.`);
     out[name] = value;
   }
   if (out.KmsMasterKeyId && out.SqsManagedSseEnabled === 'true') {

@@ -1,0 +1,120 @@
+import { evaluatePolicyDetailed } from '../../core/policy.js';
+import { ServiceError } from '../../protocols/errors.js';
+import type { QueueRecord, QueueStorage, SendOutcome, StoredAttributeValue } from '../../storage/types.js';
+import { newMessage } from './sending.js';
+
+/** Who delivers: an AWS service principal acting for one of its resources. */
+export interface DeliveryOrigin {
+  /** The service principal the queue policy must let in, e.g. `sns.amazonaws.com`. */
+  principal: string;
+  /** The resource that sends (`aws:SourceArn`), e.g. the topic. */
+  sourceArn: string;
+  /** Its owner (`aws:SourceAccount`). */
+  sourceAccount: string;
+  /** What the message reports as SenderId; AWS gives each service its own. */
+  senderId?: string;
+  /** Deliver even where the queue policy keeps the principal out (`--lenient-policies`). */
+  lenient?: boolean;
+}
+
+/** A message another service hands a queue. */
+export interface DeliveredMessage {
+  body: string;
+  attributes?: Record<string, StoredAttributeValue>;
+  groupId?: string;
+  deduplicationId?: string;
+}
+
+export type DeliveryOutcome =
+  | {
+      kind: 'delivered';
+      messageId: string;
+      sequenceNumber?: string;
+      /** Set when only `lenient` let the message in: why the policy would have kept it out. */
+      lenientOver?: string;
+    }
+  | { kind: 'missing' }
+  | { kind: 'denied'; reason: string }
+  | { kind: 'rejected'; reason: string };
+
+/**
+ * The one way other services put messages into queues: the queue's resource policy for the
+ * service principal (with aws:SourceArn and aws:SourceAccount), then SQS's own send rules, then
+ * the storage's send with its accounting, as SendMessage would.
+ */
+export class QueueDeliveries {
+  // Decisions by queue and origin, kept while the queue's policy text stays the same: parsing and
+  // evaluating the policy on every copy of every message would cost more than the delivery.
+  private readonly decisions = new Map<string, { policy: string | undefined; denial: string | undefined }>();
+
+  constructor(private readonly storage: QueueStorage) {}
+
+  async deliver(
+    queueArn: string,
+    message: DeliveredMessage,
+    origin: DeliveryOrigin,
+  ): Promise<DeliveryOutcome> {
+    const queue = await this.storage.getQueueByArn(queueArn);
+    if (!queue) return { kind: 'missing' };
+    const denial = this.denial(queue, origin);
+    if (denial && !origin.lenient) return { kind: 'denied', reason: denial };
+    let prepared: ReturnType<typeof newMessage>;
+    try {
+      prepared = newMessage(
+        queue,
+        {
+          MessageBody: message.body,
+          MessageAttributes: message.attributes,
+          MessageGroupId: message.groupId,
+          MessageDeduplicationId: message.deduplicationId,
+        },
+        origin.senderId ?? origin.principal,
+        'single',
+      );
+    } catch (err) {
+      if (!(err instanceof ServiceError)) throw err;
+      return { kind: 'rejected', reason: `the queue refuses the message (${err.queryCode}: ${err.message})` };
+    }
+    const [sent]: SendOutcome[] = this.storage.sendNow
+      ? this.storage.sendNow(queue, [prepared])
+      : await this.storage.send(queue, [prepared]);
+    return {
+      kind: 'delivered',
+      messageId: sent.messageId,
+      sequenceNumber: sent.sequenceNumber,
+      lenientOver: denial,
+    };
+  }
+
+  reset(): void {
+    this.decisions.clear();
+  }
+
+  private denial(queue: QueueRecord, origin: DeliveryOrigin): string | undefined {
+    const policy = queue.attributes.Policy;
+    const key = `${queue.arn} ${origin.principal} ${origin.sourceArn} ${origin.sourceAccount}`;
+    const known = this.decisions.get(key);
+    if (known && known.policy === policy) return known.denial;
+    if (this.decisions.size >= 10_000) this.decisions.clear();
+    const denial = decide(policy, queue.arn, origin);
+    this.decisions.set(key, { policy, denial });
+    return denial;
+  }
+}
+
+/** Why the queue policy keeps the origin out, or undefined when it lets it in. */
+function decide(policy: string | undefined, queueArn: string, origin: DeliveryOrigin): string | undefined {
+  const missing = `the queue policy needs a statement allowing {"Service":"${origin.principal}"} to "sqs:SendMessage" on ${queueArn} (e.g. with "Condition":{"ArnEquals":{"aws:SourceArn":"${origin.sourceArn}"}})`;
+  if (!policy) return `the queue has no policy: ${missing}`;
+  try {
+    const result = evaluatePolicyDetailed(policy, {
+      principal: { kind: 'Service', id: origin.principal },
+      action: 'sqs:SendMessage',
+      resource: queueArn,
+      context: { 'aws:SourceArn': origin.sourceArn, 'aws:SourceAccount': origin.sourceAccount },
+    });
+    return result.decision === 'Allow' ? undefined : `${result.reason}; ${missing}`;
+  } catch {
+    return `the queue policy cannot be read: ${missing}`;
+  }
+}
