@@ -645,7 +645,9 @@ export class SnsService {
   /**
    * SNS API Reference, Unsubscribe: a subscription that is gone is no error; an unsigned call (an
    * UnsubscribeURL followed from a message) works unless the subscription is an SQS queue's or was
-   * confirmed with AuthenticateOnUnsubscribe, and then the endpoint is told, with a link to undo it.
+   * confirmed with AuthenticateOnUnsubscribe. Either way a confirmed HTTP/S endpoint is told, with
+   * a signed UnsubscribeConfirmation whose link undoes it (SNS guide, "HTTP/HTTPS unsubscribe
+   * confirmation JSON format").
    */
   async unsubscribe(input: Sns.UnsubscribeInput, ctx: RequestContext): Promise<void> {
     const sub = this.findSubscription(input.SubscriptionArn);
@@ -655,7 +657,7 @@ export class SnsService {
       throw snsError.authorizationText('Unsubscribing this subscription requires an AWS signature');
     }
     if (!anonymous) this.checkSubscriptionOwner(sub, ctx, 'Unsubscribe');
-    else if (sub.confirmed && (sub.protocol === 'http' || sub.protocol === 'https'))
+    if (sub.confirmed && (sub.protocol === 'http' || sub.protocol === 'https'))
       this.sendUnsubscribed(sub, ctx.baseUrl);
     this.filters.delete(sub.arn);
     this.deletedSubscriptions.set(sub.topicArn, (this.deletedSubscriptions.get(sub.topicArn) ?? 0) + 1);
