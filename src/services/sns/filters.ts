@@ -8,6 +8,7 @@ import {
 } from '../../core/patterns/filter-policy.js';
 import type { SubscriptionRecord } from '../../storage/types.js';
 import { snsError } from './errors.js';
+import { jsonParseFailure } from './json-syntax.js';
 import type { Publication } from './publication.js';
 
 /** Subscription filter policies, compiled once per text and kept by subscription. */
@@ -23,9 +24,11 @@ export class SubscriptionFilters {
       return parseFilterPolicy(source, scope);
     } catch (err) {
       if (!(err instanceof FilterPolicyError)) throw err;
-      if (!err.underFilterPolicy) throw snsError.invalidParameterText(`Invalid parameter: ${err.message}`);
+      // The shared parser says only that the JSON is bad; SNS adds its parser's words for where.
+      const reason = err.message === 'failed to parse JSON.' ? jsonParseFailure(source) : err.message;
+      if (!err.underFilterPolicy) throw snsError.invalidParameterText(`Invalid parameter: ${reason}`);
       throw snsError.invalidParameter(
-        subscribing ? `Attributes Reason: FilterPolicy: ${err.message}` : `FilterPolicy: ${err.message}`,
+        subscribing ? `Attributes Reason: FilterPolicy: ${reason}` : `FilterPolicy: ${reason}`,
       );
     }
   }

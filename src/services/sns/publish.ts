@@ -17,7 +17,8 @@ import type { TopicOperations } from './topics.js';
 
 // FIFO topics remember deduplication ids for five minutes (SNS guide, "Message deduplication for FIFO topics").
 const DEDUP_WINDOW_MS = 5 * 60_000;
-const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
+const BATCH_ID = /^[A-Za-z0-9_-]+$/;
+const MAX_BATCH_ID_LENGTH = 80;
 const GROUP_OR_DEDUP_ID = /^[\x21-\x7e]{1,128}$/;
 
 interface FifoState {
@@ -207,7 +208,9 @@ export class PublishOperations {
 
   /** Mobile push to one device endpoint: recorded in the outbox as the push service would get it. */
   private publishToEndpoint(input: Sns.PublishInput, ctx: RequestContext): Sns.PublishResponse {
-    const endpoint = this.deps.platform.endpoint(input.TargetArn, ctx);
+    const endpoint = this.deps.platform.findEndpoint(input.TargetArn!, ctx);
+    if (!endpoint)
+      throw snsError.invalidParameter('TargetArn', 'No endpoint found for the target arn specified');
     this.deps.platform.checkDeliverable(endpoint);
     const message = input.Message ?? '';
     if (message === '') throw snsError.invalidParameter('Empty message');
@@ -257,13 +260,19 @@ export class PublishOperations {
     const ids = new Set<string>();
     let total = 0;
     for (const entry of entries) {
-      if (!BATCH_ID.test(entry.Id ?? '')) throw snsError.invalidBatchEntryId();
-      if (ids.has(entry.Id!)) throw snsError.batchIdsNotDistinct();
-      ids.add(entry.Id!);
-      // Malformed attributes or FIFO parameters in one entry fail the whole batch, as in AWS;
-      // the size limit counts bodies and attributes together (SNS API Reference, PublishBatch).
+      const id = entry.Id ?? '';
+      if (id.length > MAX_BATCH_ID_LENGTH) throw snsError.batchEntryIdTooLong(id);
+      if (!BATCH_ID.test(id)) throw snsError.batchEntryIdCharacters(id);
+      if (ids.has(id)) throw snsError.batchIdsNotDistinct();
+      ids.add(id);
+    }
+    for (const entry of entries) {
+      // Malformed attributes, a JSON structure without its default or missing FIFO parameters in
+      // one entry fail the whole batch, in that order, as in AWS; the size limit counts bodies and
+      // attributes together (SNS API Reference, PublishBatch).
       total +=
         Buffer.byteLength(entry.Message ?? '') + (checkMessageAttributes(entry.MessageAttributes)?.size ?? 0);
+      if (entry.MessageStructure === 'json') parseStructured(entry.Message ?? '');
       if (topic.fifo) this.checkFifoParameters(topic, entry.MessageGroupId, entry.MessageDeduplicationId);
     }
     if (total > Number(topic.attributes.MaximumMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE))

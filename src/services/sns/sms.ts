@@ -95,7 +95,7 @@ export class SmsService {
 
   async optInPhoneNumber(input: Sns.OptInPhoneNumberInput, ctx: RequestContext): Promise<void> {
     const phone = input.phoneNumber ?? '';
-    if (!isPhoneNumber(phone)) throw snsError.invalidParameter('PhoneNumber');
+    if (!isPhoneNumber(phone)) throw snsError.invalidParameter('PhoneNumber', 'input incorrectly formatted');
     const account = this.account(ctx);
     await this.accounts.put(account.key, {
       ...account,

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type * as Sns from '@aws-sdk/client-sns';
 import { parseArn } from '../../core/arn.js';
 import type { Clock } from '../../core/clock.js';
-import { randomToken } from '../../core/ids.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { SubscriptionRecord, TopicRecord, TopicStorage } from '../../storage/types.js';
 import { parseReplayPolicy, type TopicArchive } from './archive.js';
@@ -23,6 +22,13 @@ import type { TopicOperations } from './topics.js';
 
 // Confirmation tokens of cross-account subscriptions stop working after two days.
 const TOKEN_LIFETIME_MS = 2 * 24 * 3600_000;
+
+// Confirmation tokens are long hex strings, as AWS's are; anything else is "Invalid token".
+const CONFIRMATION_TOKEN = /^[0-9a-f]+$/;
+
+function confirmationToken(): string {
+  return randomBytes(144).toString('hex');
+}
 
 export interface SubscriptionDependencies {
   storage: TopicStorage;
@@ -74,7 +80,8 @@ export class SubscriptionOperations {
         if (!/^[^@\s]+@[^@\s]+$/.test(endpoint)) throw bad();
         break;
       case 'sms':
-        if (!isPhoneNumber(endpoint)) throw bad();
+        if (!isPhoneNumber(endpoint))
+          throw snsError.invalidParameterText(`Invalid SMS endpoint: ${endpoint}`);
         break;
       case 'lambda':
       case 'firehose':
@@ -166,7 +173,7 @@ export class SubscriptionOperations {
       createdAt: now,
     };
     if (!confirmed) {
-      sub.token = randomToken(48);
+      sub.token = confirmationToken();
       sub.tokenExpiresAt = now + TOKEN_LIFETIME_MS;
     }
     await this.storage.putSubscription(sub);
@@ -250,11 +257,15 @@ export class SubscriptionOperations {
     input: Sns.ConfirmSubscriptionInput,
     ctx: RequestContext,
   ): Promise<Sns.ConfirmSubscriptionResponse> {
-    // The token is the credential: SubscribeURL links are followed unsigned, from anywhere.
+    // The token is the credential: SubscribeURL links are followed unsigned, from anywhere. A
+    // topic that does not exist is no different from a wrong token: nothing tells them apart.
     const topicArn = input.TopicArn;
-    if (!topicArn || !parseArn(topicArn)) throw snsError.invalidParameter('TopicArn');
-    const topic = this.storage.getTopic(topicArn);
-    if (!topic) throw snsError.topicNotFound();
+    const parsed = topicArn === undefined ? undefined : parseArn(topicArn);
+    if (parsed?.service !== 'sns' || parsed.region !== ctx.caller.region)
+      throw snsError.invalidParameter('Topic');
+    if (!CONFIRMATION_TOKEN.test(input.Token ?? '')) throw snsError.invalidParameterText('Invalid token');
+    const topic = this.storage.getTopic(topicArn!);
+    if (!topic) throw snsError.invalidParameter('Token');
     const restoring = input.Token ? this.restorable.get(input.Token) : undefined;
     const sub =
       this.storage.subscriptionsOf(topic.arn).find((s) => s.token !== undefined && s.token === input.Token) ??
@@ -284,8 +295,13 @@ export class SubscriptionOperations {
   }
 
   private findSubscription(arn: string | undefined): SubscriptionRecord | undefined {
-    if (!arn) throw snsError.invalidParameter('SubscriptionArn', 'no value for required parameter');
-    if (parseArn(arn)?.service !== 'sns') throw snsError.invalidParameter('SubscriptionArn');
+    if (arn === undefined)
+      throw snsError.invalidParameter('SubscriptionArn', 'no value for required parameter');
+    const parsed = parseArn(arn);
+    if (!parsed) throw snsError.shortArn('SubscriptionArn', arn);
+    if (parsed.service !== 'sns') throw snsError.invalidParameter('SubscriptionArn');
+    // A topic's ARN (no subscription id after the topic name) is not a subscription's.
+    if (!parsed.resource.includes(':')) throw snsError.invalidParameter('SubscriptionId');
     return this.storage.getSubscription(arn);
   }
 
@@ -393,7 +409,7 @@ export class SubscriptionOperations {
     const topic = this.storage.getTopic(sub.topicArn);
     if (!topic) return;
     const message = `You have chosen to deactivate subscription ${sub.arn}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`;
-    const token = randomToken(48);
+    const token = confirmationToken();
     this.restorable.set(token, { ...sub, token, tokenExpiresAt: this.deps.clock.now() + TOKEN_LIFETIME_MS });
     const { json, messageId } = this.confirmationDocument(
       'UnsubscribeConfirmation',

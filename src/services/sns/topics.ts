@@ -8,6 +8,7 @@ import { archiveDays } from './archive.js';
 import { snsTimestamp } from './envelope.js';
 import { snsError } from './errors.js';
 import { paginate } from './paging.js';
+import { SNS_SHAPES } from './shapes.js';
 import {
   checkTopicAttribute,
   checkTopicName,
@@ -48,13 +49,9 @@ export class TopicOperations {
 
   /** The topic an ARN names, for a caller in its account and region (others only as its policy allows). */
   topic(arn: string | undefined, ctx: RequestContext, action: string, parameter = 'TopicArn'): TopicRecord {
-    if (!arn) throw snsError.invalidParameter(parameter, 'no value for required parameter');
+    if (arn === undefined) throw snsError.invalidParameter(parameter, 'no value for required parameter');
     const parsed = parseArn(arn);
-    if (!parsed)
-      throw snsError.invalidParameter(
-        parameter,
-        `An ARN must have at least 6 elements, not ${arn.split(':').length}`,
-      );
+    if (!parsed) throw snsError.shortArn(parameter, arn);
     if (parsed.service !== 'sns' || parsed.region !== ctx.caller.region)
       throw snsError.invalidParameter(parameter);
     const topic = this.storage.getTopic(arn);
@@ -132,11 +129,7 @@ export class TopicOperations {
     const arn = input.TopicArn!;
     // "Deleting a topic that doesn't exist does not result in an error" (SNS API Reference, DeleteTopic).
     if (!this.storage.getTopic(arn)) {
-      if (!parseArn(arn))
-        throw snsError.invalidParameter(
-          'TopicArn',
-          `An ARN must have at least 6 elements, not ${arn.split(':').length}`,
-        );
+      if (!parseArn(arn)) throw snsError.shortArn('TopicArn', arn);
       return;
     }
     const topic = this.topic(arn, ctx, 'DeleteTopic');
@@ -205,6 +198,7 @@ export class TopicOperations {
         throw snsError.tagPolicy(`Invalid tag key: ${key}`);
       }
       if (value.length > 256) throw snsError.tagPolicy(`Invalid tag value for key ${key}`);
+      if (Object.hasOwn(out, key)) throw snsError.invalidParameter('Duplicated keys are not allowed.');
       out[key] = value;
     }
     if (Object.keys(out).length > MAX_TAGS) throw snsError.tagLimitExceeded();
@@ -243,12 +237,14 @@ export class TopicOperations {
     const topic = this.topic(input.TopicArn, ctx, 'AddPermission');
     const policy = topicPolicy(topic);
     if (policy.Statement.some((s) => s.Sid === input.Label)) {
-      throw snsError.invalidParameter('Statement', 'Already exists');
+      throw snsError.invalidParameter('Statement already exists');
     }
     const accounts = input.AWSAccountId ?? [];
     const actions = input.ActionName ?? [];
     if (accounts.length === 0) throw snsError.invalidParameter('AWSAccountId');
     if (actions.length === 0) throw snsError.invalidParameter('ActionName');
+    if (actions.some((action) => !Object.hasOwn(SNS_SHAPES, action)))
+      throw snsError.invalidParameter('Policy statement action out of service scope!');
     policy.Statement.push({
       Sid: input.Label,
       Effect: 'Allow',
