@@ -8,6 +8,7 @@ import {
   AddPermissionCommand,
   ConfirmSubscriptionCommand,
   CreatePlatformApplicationCommand,
+  CreatePlatformEndpointCommand,
   CreateTopicCommand,
   GetPlatformApplicationAttributesCommand,
   GetSubscriptionAttributesCommand,
@@ -16,6 +17,7 @@ import {
   PublishBatchCommand,
   PublishCommand,
   SetEndpointAttributesCommand,
+  SetSMSAttributesCommand,
   SetSubscriptionAttributesCommand,
   type SNSClient,
   SubscribeCommand,
@@ -565,6 +567,66 @@ describe('SNS errors as AWS words them', () => {
       await createApp('app', { PlatformCredential: 'dummy' }),
       invalid(
         'Invalid parameter: Attributes Reason: PlatformCredential attribute provided without PlatformPrincipal',
+      ),
+    );
+    // test_set_invalid_sms_attributes: no "Invalid parameter: " lead here
+    for (const [name, value, message] of [
+      ['InvalidAttribute', 'invalid', 'InvalidAttribute is not a valid attribute'],
+      ['DefaultSendID', 'a'.repeat(12), 'DefaultSendID is not a valid attribute'],
+      ['DefaultSMSType', 'invalid', 'DefaultSMSType is invalid'],
+    ]) {
+      assert.deepEqual(
+        await failure(() => sns.send(new SetSMSAttributesCommand({ attributes: { [name]: value } }))),
+        invalid(message),
+      );
+    }
+    // test_create_platform_endpoint_with_invalid_attributes, test_set_platform_endpoint_attributes_invalid_attributes
+    const { PlatformApplicationArn } = await sns.send(
+      new CreatePlatformApplicationCommand({ Name: uniqueName('app'), Platform: 'ADM', Attributes: both }),
+    );
+    const { EndpointArn } = await sns.send(
+      new CreatePlatformEndpointCommand({ PlatformApplicationArn, Token: 'token_1' }),
+    );
+    for (const [name, value, reason] of [
+      ['PlatformPrincipal', 'Principal', 'Invalid attribute name: PlatformPrincipal'],
+      ['InvalidKey', 'Value', 'Invalid attribute name: InvalidKey'],
+      [
+        'CustomUserData',
+        'A'.repeat(2050),
+        'Invalid value for attribute: CustomUserData: must be at most 2048 bytes long in UTF-8 encoding',
+      ],
+    ]) {
+      const expected = invalid(`Invalid parameter: Attributes Reason: ${reason}`);
+      assert.deepEqual(
+        await failure(() =>
+          sns.send(new SetEndpointAttributesCommand({ EndpointArn, Attributes: { [name]: value } })),
+        ),
+        expected,
+      );
+      assert.deepEqual(
+        await failure(() =>
+          sns.send(
+            new CreatePlatformEndpointCommand({
+              PlatformApplicationArn,
+              Token: 'token_2',
+              Attributes: { [name]: value },
+            }),
+          ),
+        ),
+        expected,
+      );
+    }
+    assert.deepEqual(
+      await failure(() =>
+        sns.send(
+          new SetEndpointAttributesCommand({
+            EndpointArn: 'arn:aws:sns:us-east-1:000000000000:endpoint/ADM',
+            Attributes: { Enabled: 'true' },
+          }),
+        ),
+      ),
+      invalid(
+        'Invalid parameter: EndpointArn Reason: Wrong number of slashes in relative portion of the ARN.',
       ),
     );
     assert.deepEqual(

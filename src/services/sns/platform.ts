@@ -176,10 +176,7 @@ export class PlatformService {
     if (token === '') throw snsError.invalidParameter('Token');
     const attributes: Record<string, string> = { Enabled: 'true', Token: token, ...(input.Attributes ?? {}) };
     if (input.CustomUserData !== undefined) attributes.CustomUserData = input.CustomUserData;
-    for (const name of Object.keys(attributes)) {
-      if (!ENDPOINT_ATTRIBUTES.has(name))
-        throw snsError.invalidParameter('Attributes', `Invalid attribute name: ${name}`);
-    }
+    checkEndpointAttributes(attributes);
     // The same token again is the same endpoint, unless its attributes differ (SNS guide, "Creating a platform endpoint").
     const existing = this.endpoints
       .values()
@@ -209,13 +206,7 @@ export class PlatformService {
   async setEndpointAttributes(input: Sns.SetEndpointAttributesInput, ctx: RequestContext): Promise<void> {
     const endpoint = this.endpoint(input.EndpointArn, ctx);
     const attributes = { ...(input.Attributes ?? {}) };
-    for (const [name, value] of Object.entries(attributes)) {
-      if (!ENDPOINT_ATTRIBUTES.has(name))
-        throw snsError.invalidParameter('Attributes', `Invalid attribute name: ${name}`);
-      if (name === 'Enabled' && value !== 'true' && value !== 'false') {
-        throw snsError.invalidParameter('Attributes', 'Enabled must be true or false');
-      }
-    }
+    checkEndpointAttributes(attributes);
     await this.endpoints.put(endpoint.arn, {
       ...endpoint,
       attributes: { ...endpoint.attributes, ...attributes },
@@ -256,6 +247,24 @@ export class PlatformService {
   async reset(): Promise<void> {
     await this.endpoints.clear();
     await this.applications.clear();
+  }
+}
+
+const MAX_CUSTOM_USER_DATA_BYTES = 2048;
+
+function checkEndpointAttributes(attributes: Record<string, string>): void {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (!ENDPOINT_ATTRIBUTES.has(name))
+      throw snsError.invalidParameter('Attributes', `Invalid attribute name: ${name}`);
+    if (name === 'Enabled' && value !== 'true' && value !== 'false') {
+      throw snsError.invalidParameter('Attributes', 'Enabled must be true or false');
+    }
+    if (name === 'CustomUserData' && Buffer.byteLength(value) > MAX_CUSTOM_USER_DATA_BYTES) {
+      throw snsError.invalidParameter(
+        'Attributes',
+        `Invalid value for attribute: CustomUserData: must be at most ${MAX_CUSTOM_USER_DATA_BYTES} bytes long in UTF-8 encoding`,
+      );
+    }
   }
 }
 
