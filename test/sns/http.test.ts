@@ -254,10 +254,51 @@ describe('SNS delivery to HTTP endpoints', () => {
     assert.equal((await fetch(doc.SubscribeURL)).status, 200);
     const back = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
     assert.equal(back.Subscriptions?.[0]?.SubscriptionArn, subscriptionArn);
-    // A signed Unsubscribe by the owner sends nothing.
-    const before = subscriber.countTo('/leaving');
-    await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
-    await sns.send(new PublishCommand({ TopicArn, Message: 'after' }));
-    assert.equal(subscriber.countTo('/leaving'), before);
   });
+
+  // SNS guide, "HTTP/HTTPS unsubscribe confirmation JSON format": the owner's signed Unsubscribe
+  // tells the endpoint too, with the same signed document, in either SignatureVersion.
+  for (const version of ['1', '2']) {
+    it(`posts a signed UnsubscribeConfirmation (SignatureVersion ${version}) on an authenticated Unsubscribe`, async () => {
+      const { TopicArn } = await sns.send(
+        new CreateTopicCommand({ Name: uniqueName('t'), Attributes: { SignatureVersion: version } }),
+      );
+      const path = `/owner-leaves-v${version}`;
+      const subscriptionArn = await confirmedSubscription(TopicArn!, path);
+      const goodbye = subscriber.next(path);
+      await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+      const post = await goodbye;
+      assert.equal(post.headers['x-amz-sns-message-type'], 'UnsubscribeConfirmation');
+      assert.equal(post.headers['x-amz-sns-topic-arn'], TopicArn);
+      assert.equal(post.headers['x-amz-sns-subscription-arn'], subscriptionArn);
+      const doc = JSON.parse(post.body);
+      assert.equal(post.headers['x-amz-sns-message-id'], doc.MessageId);
+      assert.deepEqual(Object.keys(doc), [
+        'Type',
+        'MessageId',
+        'Token',
+        'TopicArn',
+        'Message',
+        'SubscribeURL',
+        'Timestamp',
+        'SignatureVersion',
+        'Signature',
+        'SigningCertURL',
+      ]);
+      assert.equal(doc.SignatureVersion, version);
+      assert.equal(
+        doc.Message,
+        `You have chosen to deactivate subscription ${subscriptionArn}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`,
+      );
+      await validate(doc);
+      // Nothing more reaches the endpoint: it is no longer subscribed.
+      const before = subscriber.countTo(path);
+      await sns.send(new PublishCommand({ TopicArn, Message: 'after' }));
+      assert.equal(subscriber.countTo(path), before);
+      // Its link restores the subscription, as for the unsigned unsubscribe.
+      assert.equal((await fetch(doc.SubscribeURL)).status, 200);
+      const back = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+      assert.equal(back.Subscriptions?.[0]?.SubscriptionArn, subscriptionArn);
+    });
+  }
 });

@@ -130,7 +130,7 @@ describe('SNS mobile push and SMS', () => {
         }),
       ),
     );
-    assert.equal(badPlatform.message, 'Invalid parameter: Platform');
+    assert.equal(badPlatform.message, 'Invalid parameter: Platform Reason: PAGER is not supported');
   });
 
   // SNS API Reference, SetSMSAttributes / GetSMSAttributes / opt-out operations.

@@ -65,7 +65,7 @@ describe('SNS topics', () => {
       sns.send(new CreateTopicCommand({ Name: uniqueName('f'), Attributes: { FifoTopic: 'true' } })),
     );
     assert.equal(noSuffix.name, 'InvalidParameterException');
-    assert.match(noSuffix.message, /^Invalid parameter: Fifo Topic names must end with \.fifo/);
+    assert.equal(noSuffix.message, 'Invalid parameter: Topic Name');
     const badName = await errorOf(() => sns.send(new CreateTopicCommand({ Name: 'has space' })));
     assert.equal(badName.name, 'InvalidParameterException');
     assert.equal(badName.message, 'Invalid parameter: Topic Name');

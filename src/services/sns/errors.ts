@@ -13,6 +13,12 @@ export const snsError = {
       `Invalid parameter: ${parameter}${reason ? ` Reason: ${reason}` : ''}`,
     ),
   invalidParameterText: (message: string) => new ServiceError('InvalidParameter', message),
+  /** What SNS says of a value that does not split into the six parts of an ARN. */
+  shortArn: (parameter: string, arn: string) =>
+    snsError.invalidParameter(
+      parameter,
+      `An ARN must have at least 6 elements, not ${arn.split(':').length}`,
+    ),
   invalidParameterValue: (message: string) => new ServiceError('ParameterValueInvalid', message),
   endpointDisabled: () => new ServiceError('EndpointDisabled', 'Endpoint is disabled'),
   platformApplicationDisabled: () =>
@@ -45,10 +51,15 @@ export const snsError = {
       'BatchEntryIdsNotDistinct',
       'Two or more batch entries in the request have the same Id.',
     ),
-  invalidBatchEntryId: () =>
+  batchEntryIdTooLong: (id: string) =>
     new ServiceError(
       'InvalidBatchEntryId',
-      'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+      `The Id of a batch entry in the batch request is too long: ${id}`,
+    ),
+  batchEntryIdCharacters: (id: string) =>
+    new ServiceError(
+      'InvalidBatchEntryId',
+      `The Id of a batch entry in the batch request contains an impermissible character: ${id}`,
     ),
   batchTooLong: () =>
     new ServiceError(
@@ -68,15 +79,21 @@ function lowerFirst(path: string): string {
     .join('.');
 }
 
+// Required members that SNS itself checks, behind its front end, with its own text (recorded
+// for Unsubscribe without a SubscriptionArn); the rest get the front end's ValidationError.
+const SERVICE_CHECKED = new Set(['SubscriptionArn']);
+
 /**
  * What the codec reports, in the form SNS's front end uses: "1 validation error detected: Value
  * null at 'name' failed to satisfy constraint: Member must not be null".
  */
 export const snsValidation: ValidationErrors = {
   missing: (path: string) =>
-    snsError.validation(
-      `1 validation error detected: Value null at '${lowerFirst(path)}' failed to satisfy constraint: Member must not be null`,
-    ),
+    SERVICE_CHECKED.has(path)
+      ? snsError.invalidParameter(path, 'no value for required parameter')
+      : snsError.validation(
+          `1 validation error detected: Value null at '${lowerFirst(path)}' failed to satisfy constraint: Member must not be null`,
+        ),
   invalidType: (path: string, value: unknown, expected: ScalarKind | 'list' | 'map' | 'structure') =>
     snsError.validation(
       `1 validation error detected: Value '${String(value)}' at '${lowerFirst(path)}' failed to satisfy constraint: Member must be of type ${expected}`,

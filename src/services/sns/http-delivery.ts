@@ -183,3 +183,21 @@ export class HttpDelivery {
     attempt(0);
   }
 }
+
+/** The headers AWS puts on every post to an HTTP/HTTPS subscriber. */
+export function snsHttpHeaders(
+  type: string,
+  messageId: string,
+  topicArn: string,
+  subscriptionArn?: string,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-amz-sns-message-type': type,
+    'x-amz-sns-message-id': messageId,
+    'x-amz-sns-topic-arn': topicArn,
+    'content-type': 'text/plain; charset=UTF-8',
+    'user-agent': 'Amazon Simple Notification Service Agent',
+  };
+  if (subscriptionArn) headers['x-amz-sns-subscription-arn'] = subscriptionArn;
+  return headers;
+}

@@ -3,6 +3,7 @@ import type { StoredAttributeValue } from '../../storage/types.js';
 import { snsError } from './errors.js';
 
 const NAME_CHARS = /^[A-Za-z0-9_.-]+$/;
+const DATA_TYPE = /^(String|Number|Binary)(\..+)?$/;
 // AWS reserves these prefixes but documents names under them for SMS and mobile push
 // (SNS guide, "Amazon SNS message attributes", reserved attributes).
 const RESERVED_PREFIXES = ['aws.', 'amazon.'];
@@ -20,8 +21,14 @@ function checkName(name: string): void {
   if (name.includes('..')) throw fail(`Message attribute name can not have successive '.' character.`);
   if (Buffer.byteLength(name) > 256)
     throw fail('Length of message attribute name must be less than 256 bytes.');
-  if (!NAME_CHARS.test(name))
-    throw fail(`Invalid non-alphanumeric character was found in the message attribute name '${name}'.`);
+  if (!NAME_CHARS.test(name)) {
+    // AWS names the first offending character by its code point, as in XML: '#x5E' for '^'.
+    const bad = [...name].find((c) => !NAME_CHARS.test(c)) ?? '';
+    const code = (bad.codePointAt(0) ?? 0).toString(16).toUpperCase();
+    throw fail(
+      `Invalid non-alphanumeric character '#x${code}' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.`,
+    );
+  }
   const lower = name.toLowerCase();
   if (
     RESERVED_PREFIXES.some((p) => lower.startsWith(p)) &&
@@ -48,12 +55,21 @@ export function checkMessageAttributes(
     checkName(name);
     const type = attr.DataType ?? '';
     const base = type.split('.')[0];
-    if (base !== 'String' && base !== 'Number' && base !== 'Binary') {
+    // A custom type follows its base after a dot: "String.prefixed", never "String." alone.
+    if (!DATA_TYPE.test(type)) {
       throw fail(
         `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
       );
     }
-    if (base === 'Binary') {
+    const binary = base === 'Binary';
+    const given = binary ? attr.BinaryValue : attr.StringValue;
+    const other = binary ? attr.StringValue : attr.BinaryValue;
+    if (given === undefined && other !== undefined) {
+      throw fail(
+        `The message attribute '${name}' with type '${type}' must use field '${binary ? 'Binary' : 'String'}'.`,
+      );
+    }
+    if (binary) {
       if (!attr.BinaryValue || attr.BinaryValue.length === 0) {
         throw fail(
           `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`,

@@ -62,7 +62,7 @@ export function snsOperations(options: SnsOptions): SnsParts {
       throw snsError.notSupported(name);
     };
   const handlers: Partial<Record<SnsOperationName, Handler>> = {
-    AddPermission: (i, c) => sns.addPermission(i, c),
+    AddPermission: (i, c) => sns.topics.addPermission(i, c),
     CheckIfPhoneNumberIsOptedOut: (i, c) => sms.checkIfPhoneNumberIsOptedOut(i, c),
     CreatePlatformApplication: (i, c) => platform.createPlatformApplication(i, c),
     CreatePlatformEndpoint: (i, c) => platform.createPlatformEndpoint(i, c),
@@ -84,29 +84,29 @@ export function snsOperations(options: SnsOptions): SnsParts {
     SetPlatformApplicationAttributes: (i, c) => platform.setPlatformApplicationAttributes(i, c),
     SetSMSAttributes: (i, c) => sms.setSMSAttributes(i, c),
     VerifySMSSandboxPhoneNumber: (i, c) => sms.verifySMSSandboxPhoneNumber(i, c),
-    ConfirmSubscription: (i, c) => sns.confirmSubscription(i, c),
+    ConfirmSubscription: (i, c) => sns.subscriptions.confirmSubscription(i, c),
     CreateTopic: (i, c) => {
       warmSigner();
-      return sns.createTopic(i, c);
+      return sns.topics.createTopic(i, c);
     },
-    DeleteTopic: (i, c) => sns.deleteTopic(i, c),
-    GetDataProtectionPolicy: (i, c) => sns.getDataProtectionPolicy(i, c),
-    GetSubscriptionAttributes: (i, c) => sns.getSubscriptionAttributes(i, c),
-    GetTopicAttributes: (i, c) => sns.getTopicAttributes(i, c),
-    ListSubscriptions: (i, c) => sns.listSubscriptions(i, c),
-    ListSubscriptionsByTopic: (i, c) => sns.listSubscriptionsByTopic(i, c),
-    ListTagsForResource: (i, c) => sns.listTagsForResource(i, c),
-    ListTopics: (i, c) => sns.listTopics(i, c),
-    Publish: (i, c) => sns.publish(i, c),
-    PublishBatch: (i, c) => sns.publishBatch(i, c),
-    PutDataProtectionPolicy: (i, c) => sns.putDataProtectionPolicy(i, c),
-    RemovePermission: (i, c) => sns.removePermission(i, c),
-    SetSubscriptionAttributes: (i, c) => sns.setSubscriptionAttributes(i, c),
-    SetTopicAttributes: (i, c) => sns.setTopicAttributes(i, c),
-    Subscribe: (i, c) => sns.subscribe(i, c),
-    TagResource: (i, c) => sns.tagResource(i, c),
-    Unsubscribe: (i, c) => sns.unsubscribe(i, c),
-    UntagResource: (i, c) => sns.untagResource(i, c),
+    DeleteTopic: (i, c) => sns.topics.deleteTopic(i, c),
+    GetDataProtectionPolicy: (i, c) => sns.topics.getDataProtectionPolicy(i, c),
+    GetSubscriptionAttributes: (i, c) => sns.subscriptions.getSubscriptionAttributes(i, c),
+    GetTopicAttributes: (i, c) => sns.topics.getTopicAttributes(i, c),
+    ListSubscriptions: (i, c) => sns.subscriptions.listSubscriptions(i, c),
+    ListSubscriptionsByTopic: (i, c) => sns.subscriptions.listSubscriptionsByTopic(i, c),
+    ListTagsForResource: (i, c) => sns.topics.listTagsForResource(i, c),
+    ListTopics: (i, c) => sns.topics.listTopics(i, c),
+    Publish: (i, c) => sns.publishing.publish(i, c),
+    PublishBatch: (i, c) => sns.publishing.publishBatch(i, c),
+    PutDataProtectionPolicy: (i, c) => sns.topics.putDataProtectionPolicy(i, c),
+    RemovePermission: (i, c) => sns.topics.removePermission(i, c),
+    SetSubscriptionAttributes: (i, c) => sns.subscriptions.setSubscriptionAttributes(i, c),
+    SetTopicAttributes: (i, c) => sns.topics.setTopicAttributes(i, c),
+    Subscribe: (i, c) => sns.subscriptions.subscribe(i, c),
+    TagResource: (i, c) => sns.topics.tagResource(i, c),
+    Unsubscribe: (i, c) => sns.subscriptions.unsubscribe(i, c),
+    UntagResource: (i, c) => sns.topics.untagResource(i, c),
   };
   const operations = operationTable(SNS_OPERATIONS, handlers, unsupported);
   return {

@@ -63,7 +63,8 @@ export class PlatformService {
   ) {}
 
   private application(arn: string | undefined, ctx: RequestContext): PlatformApplication {
-    if (!arn || !parseArn(arn)) throw snsError.invalidParameter('PlatformApplicationArn');
+    if (!arn) throw snsError.invalidParameter('PlatformApplicationArn');
+    if (!parseArn(arn)) throw snsError.shortArn('PlatformApplicationArn', arn);
     const app = this.applications.get(arn);
     if (!app || app.account !== ctx.caller.account)
       throw snsError.notFound('PlatformApplication does not exist');
@@ -71,11 +72,24 @@ export class PlatformService {
   }
 
   endpoint(arn: string | undefined, ctx: RequestContext): PlatformEndpoint {
-    if (!arn || !parseArn(arn)) throw snsError.invalidParameter('EndpointArn');
-    const endpoint = this.endpoints.get(arn);
-    if (!endpoint || parseArn(arn)?.account !== ctx.caller.account)
-      throw snsError.notFound('Endpoint does not exist');
+    if (!arn) throw snsError.invalidParameter('EndpointArn');
+    const parsed = parseArn(arn);
+    if (!parsed) throw snsError.shortArn('EndpointArn', arn);
+    // endpoint/<platform>/<application>/<id>
+    if (parsed.resource.split('/').length !== 4)
+      throw snsError.invalidParameter(
+        'EndpointArn',
+        'Wrong number of slashes in relative portion of the ARN.',
+      );
+    const endpoint = this.findEndpoint(arn, ctx);
+    if (!endpoint) throw snsError.notFound('Endpoint does not exist');
     return endpoint;
+  }
+
+  /** The caller's endpoint with this ARN, if there is one. */
+  findEndpoint(arn: string, ctx: RequestContext): PlatformEndpoint | undefined {
+    const endpoint = this.endpoints.get(arn);
+    return endpoint && parseArn(arn)?.account === ctx.caller.account ? endpoint : undefined;
   }
 
   async createPlatformApplication(
@@ -83,11 +97,12 @@ export class PlatformService {
     ctx: RequestContext,
   ): Promise<Sns.CreatePlatformApplicationResponse> {
     const name = input.Name ?? '';
-    if (!APPLICATION_NAME.test(name)) throw snsError.invalidParameter('Name');
+    checkApplicationName(name);
     const platform = input.Platform ?? '';
-    if (!PLATFORMS.has(platform)) throw snsError.invalidParameter('Platform');
+    if (!PLATFORMS.has(platform)) throw snsError.invalidParameter('Platform', `${platform} is not supported`);
     const attributes = { ...(input.Attributes ?? {}) };
     checkApplicationAttributes(attributes);
+    checkCredentialPair(platform, attributes);
     if (platform !== 'APNS' && platform !== 'APNS_SANDBOX' && !attributes.PlatformCredential) {
       throw snsError.invalidParameter('Attributes', 'PlatformCredential attribute is required');
     }
@@ -125,7 +140,8 @@ export class PlatformService {
     ctx: RequestContext,
   ): Promise<void> {
     const arn = input.PlatformApplicationArn;
-    if (!arn || !parseArn(arn)) throw snsError.invalidParameter('PlatformApplicationArn');
+    if (!arn) throw snsError.invalidParameter('PlatformApplicationArn');
+    if (!parseArn(arn)) throw snsError.shortArn('PlatformApplicationArn', arn);
     if (!this.applications.get(arn)) return;
     this.application(arn, ctx);
     for (const endpoint of this.endpoints.values()) {
@@ -160,10 +176,7 @@ export class PlatformService {
     if (token === '') throw snsError.invalidParameter('Token');
     const attributes: Record<string, string> = { Enabled: 'true', Token: token, ...(input.Attributes ?? {}) };
     if (input.CustomUserData !== undefined) attributes.CustomUserData = input.CustomUserData;
-    for (const name of Object.keys(attributes)) {
-      if (!ENDPOINT_ATTRIBUTES.has(name))
-        throw snsError.invalidParameter('Attributes', `Invalid attribute name: ${name}`);
-    }
+    checkEndpointAttributes(attributes);
     // The same token again is the same endpoint, unless its attributes differ (SNS guide, "Creating a platform endpoint").
     const existing = this.endpoints
       .values()
@@ -193,13 +206,7 @@ export class PlatformService {
   async setEndpointAttributes(input: Sns.SetEndpointAttributesInput, ctx: RequestContext): Promise<void> {
     const endpoint = this.endpoint(input.EndpointArn, ctx);
     const attributes = { ...(input.Attributes ?? {}) };
-    for (const [name, value] of Object.entries(attributes)) {
-      if (!ENDPOINT_ATTRIBUTES.has(name))
-        throw snsError.invalidParameter('Attributes', `Invalid attribute name: ${name}`);
-      if (name === 'Enabled' && value !== 'true' && value !== 'false') {
-        throw snsError.invalidParameter('Attributes', 'Enabled must be true or false');
-      }
-    }
+    checkEndpointAttributes(attributes);
     await this.endpoints.put(endpoint.arn, {
       ...endpoint,
       attributes: { ...endpoint.attributes, ...attributes },
@@ -240,6 +247,53 @@ export class PlatformService {
   async reset(): Promise<void> {
     await this.endpoints.clear();
     await this.applications.clear();
+  }
+}
+
+const MAX_CUSTOM_USER_DATA_BYTES = 2048;
+
+function checkEndpointAttributes(attributes: Record<string, string>): void {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (!ENDPOINT_ATTRIBUTES.has(name))
+      throw snsError.invalidParameter('Attributes', `Invalid attribute name: ${name}`);
+    if (name === 'Enabled' && value !== 'true' && value !== 'false') {
+      throw snsError.invalidParameter('Attributes', 'Enabled must be true or false');
+    }
+    if (name === 'CustomUserData' && Buffer.byteLength(value) > MAX_CUSTOM_USER_DATA_BYTES) {
+      throw snsError.invalidParameter(
+        'Attributes',
+        `Invalid value for attribute: CustomUserData: must be at most ${MAX_CUSTOM_USER_DATA_BYTES} bytes long in UTF-8 encoding`,
+      );
+    }
+  }
+}
+
+/** AWS names the name itself as the parameter in these texts. */
+function checkApplicationName(name: string): void {
+  if (name === '') throw snsError.invalidParameter('', 'cannot be empty');
+  if (name.length > 256) throw snsError.invalidParameter(name, 'must be at most 256 characters long');
+  if (!APPLICATION_NAME.test(name)) {
+    throw snsError.invalidParameter(
+      name,
+      "must contain only characters 'a'-'z', 'A'-'Z', '0'-'9', '_', '-', and '.'",
+    );
+  }
+}
+
+/** Every platform but FCM (GCM) authenticates with a principal and a credential, given together. */
+function checkCredentialPair(platform: string, attributes: Record<string, string>): void {
+  const { PlatformPrincipal: principal, PlatformCredential: credential } = attributes;
+  if (principal !== undefined && credential === undefined) {
+    throw snsError.invalidParameter(
+      'Attributes',
+      'PlatformPrincipal attribute provided without PlatformCredential',
+    );
+  }
+  if (credential !== undefined && principal === undefined && platform !== 'GCM') {
+    throw snsError.invalidParameter(
+      'Attributes',
+      'PlatformCredential attribute provided without PlatformPrincipal',
+    );
   }
 }
 

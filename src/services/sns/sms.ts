@@ -57,10 +57,10 @@ export class SmsService {
     const account = this.account(ctx);
     const attributes = { ...account.attributes };
     for (const [name, value] of Object.entries(input.attributes ?? {})) {
-      if (!SMS_ATTRIBUTES.has(name))
-        throw snsError.invalidParameter(`attributes Reason: Invalid attribute name: ${name}`);
+      // SetSMSAttributes words its errors without the "Invalid parameter: " lead.
+      if (!SMS_ATTRIBUTES.has(name)) throw snsError.invalidParameterText(`${name} is not a valid attribute`);
       if (name === 'DefaultSMSType' && value !== 'Promotional' && value !== 'Transactional') {
-        throw snsError.invalidParameter('DefaultSMSType');
+        throw snsError.invalidParameterText('DefaultSMSType is invalid');
       }
       if (name === 'MonthlySpendLimit' && !/^\d+$/.test(value))
         throw snsError.invalidParameter('MonthlySpendLimit');
@@ -95,7 +95,7 @@ export class SmsService {
 
   async optInPhoneNumber(input: Sns.OptInPhoneNumberInput, ctx: RequestContext): Promise<void> {
     const phone = input.phoneNumber ?? '';
-    if (!isPhoneNumber(phone)) throw snsError.invalidParameter('PhoneNumber');
+    if (!isPhoneNumber(phone)) throw snsError.invalidParameter('PhoneNumber', 'input incorrectly formatted');
     const account = this.account(ctx);
     await this.accounts.put(account.key, {
       ...account,

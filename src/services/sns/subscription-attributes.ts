@@ -1,6 +1,7 @@
 import type { SubscriptionRecord, TopicRecord } from '../../storage/types.js';
 import { snsError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './http-delivery.js';
+import { jsonParseFailure } from './json-syntax.js';
 import { checkDeliveryPolicy } from './topic-attributes.js';
 
 /** What Subscribe's Attributes and SetSubscriptionAttributes may set. */
@@ -43,7 +44,10 @@ export function checkSubscriptionAttribute(
   }
   switch (name) {
     case 'RawMessageDelivery':
-      if (value !== 'true' && value !== 'false') throw snsError.invalidParameter('RawMessageDelivery');
+      if (value !== 'true' && value !== 'false') {
+        const reason = `RawMessageDelivery: Invalid value [${value}]. Must be true or false.`;
+        throw snsError.invalidParameter(creating ? `Attributes Reason: ${reason}` : reason);
+      }
       if (value === 'true' && !RAW_PROTOCOLS.has(protocol)) {
         throw snsError.invalidParameter(
           `Attributes Reason: Delivery protocol [${protocol}] does not support raw message delivery.`,
@@ -73,7 +77,7 @@ function checkRedrivePolicy(value: string): void {
   try {
     target = (JSON.parse(value) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
   } catch {
-    throw snsError.invalidParameter('RedrivePolicy: failed to parse JSON.');
+    throw snsError.invalidParameter(`RedrivePolicy: ${jsonParseFailure(value)}`);
   }
   if (typeof target !== 'string' || !/^arn:aws:sqs:[^:]+:\d{12}:[^:]+$/.test(target)) {
     throw snsError.invalidParameter('RedrivePolicy: deadLetterTargetArn is an invalid arn');
