@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { operationTable, type RequestContext, type ServiceDefinition } from '../../protocols/service.js';
 import type { QueueStorage } from '../../storage/types.js';
+import type { ServiceFactory } from '../registry.js';
 import { sqsError, sqsValidation } from './errors.js';
 import { SqsService } from './service.js';
 import { SQS_SHAPES, type SqsOperationName } from './shapes.js';
@@ -66,3 +67,20 @@ export function createSqs(storage: QueueStorage, clock: Clock): SqsDefinition {
     sqs,
   };
 }
+
+/** SQS as the server builds it: the queue engine is its store. */
+export const sqsModule: ServiceFactory = {
+  name: 'sqs',
+  create: ({ queues, clock }) => {
+    const definition = createSqs(queues, clock);
+    return {
+      definition,
+      cors: true,
+      reset: async () => {
+        await queues.reset();
+        definition.sqs.reset();
+      },
+      close: () => undefined,
+    };
+  },
+};
