@@ -470,10 +470,17 @@ function checkAnswer(label: string, res: RawResponse): void {
         `${label}: a reference to a forbidden character ${ref[0]}`,
       );
     }
-    if (res.status >= 400) assert.match(res.body, /<ErrorResponse[ >][\s\S]*<Code>[^<]+<\/Code>/, label);
+    // awsQuery's <ErrorResponse>, or restXml's <Error> for a request no service claims.
+    if (res.status >= 400)
+      assert.match(res.body, /^<\?xml[^>]*\?><(ErrorResponse[ >]|Error>)[\s\S]*<Code>[^<]+<\/Code>/, label);
   } else if (type.includes('json')) {
     const parsed = JSON.parse(res.body);
-    if (res.status >= 400) assert.equal(typeof parsed.__type, 'string', `${label}: no __type: ${res.body}`);
+    // awsJson names the error in `__type`, restJson1 in `x-amzn-ErrorType`.
+    const named = typeof parsed.__type === 'string' || typeof res.headers['x-amzn-errortype'] === 'string';
+    if (res.status >= 400) assert.ok(named, `${label}: no __type: ${res.body}`);
+  } else if (type === 'application/x-amz-cbor-1.1') {
+    // Kinesis over CBOR: the body arrives decoded as UTF-8 here, so only its ASCII keys are read.
+    if (res.status >= 400) assert.match(res.body, /__type/, `${label}: no __type in a CBOR error`);
   } else {
     assert.fail(`${label}: answer of type ${type}: ${res.body.slice(0, 300)}`);
   }
@@ -532,7 +539,7 @@ describe('a storm of malformed requests', () => {
         .join(', ');
     }
     check(): void {
-      assert.deepEqual(this.seen.slice(0, 8), [], `${this.seen.length} bad answers`);
+      assert.deepEqual(this.seen.slice(0, 4), [], `${this.seen.length} bad answers`);
     }
   }
 
@@ -717,6 +724,95 @@ describe('a storm of malformed requests', () => {
         body,
       );
       failures.note(`kinesis #${i} ${operation} ${body.subarray(0, 200).toString('utf8')}`, res);
+    }
+    t.diagnostic(failures.summary());
+    failures.check();
+  });
+
+  it('the front door: any method, path, headers and body get an AWS error in a well-formed body', async (t) => {
+    const failures = new Failures();
+    const f = new Fuzz(0x5eed5);
+    const contentTypes = [
+      'application/x-amz-json-1.0',
+      'application/x-amz-json-1.1',
+      'application/x-amz-cbor-1.1',
+      'application/x-www-form-urlencoded',
+      'application/x-www-form-urlencoded; charset=utf-8',
+      'application/json',
+      'application/xml',
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      '',
+    ];
+    const targets = [
+      'AmazonSQS.ListQueues',
+      'AmazonSQS.',
+      'AmazonSQS',
+      'Kinesis_20131202.ListStreams',
+      'Kinesis_20131202.PutRecord',
+      'DynamoDB_20120810.ListTables',
+      '.',
+      '..ListQueues',
+      'AmazonSQS.ListQueues.Extra',
+    ];
+    const paths = [
+      '/',
+      '/000000000000/fuzz',
+      '/000000000000/',
+      '/x/y',
+      '//',
+      '/?Action=ListQueues',
+      '/%ZZ',
+      '/a?b=%ZZ',
+    ];
+    for (let i = 0; i < 400; i++) {
+      const method = f.pick(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS']);
+      const headers: Record<string, string> = {};
+      const contentType = f.pick(contentTypes);
+      if (contentType) headers['content-type'] = contentType;
+      if (f.chance(0.5)) headers['x-amz-target'] = f.pick(targets);
+      if (f.chance(0.6))
+        headers.authorization = f.chance(0.8)
+          ? sigv4(f.pick(['sqs', 'sns', 'kinesis', 'dynamodb', '']))
+          : 'AWS4-HMAC-SHA256 Credential=///';
+      if (f.chance(0.2)) headers.origin = 'http://localhost:3000';
+      if (f.chance(0.1)) headers['access-control-request-method'] = 'POST';
+      if (f.chance(0.2)) headers.accept = f.pick(['application/xml', 'application/json', '*/*']);
+      let path = f.pick(paths);
+      if (f.chance(0.3)) {
+        const fields = queryFields(
+          f,
+          f.pick(['ListQueues', 'SendMessage', 'ListTopics', 'Publish', 'Nope']),
+          {},
+        );
+        path += `${path.includes('?') ? '&' : '?'}${new URLSearchParams(fields.map(([k, v]) => [k, v.replace(/[\ud800-\udfff]/g, '')])).toString()}`;
+      }
+      const body =
+        method === 'GET' || method === 'HEAD'
+          ? Buffer.alloc(0)
+          : f.pick([
+              Buffer.alloc(0),
+              Buffer.from('{}'),
+              Buffer.from([0xa0]),
+              Buffer.from([0xbf, 0x61, 0x61, 0xff]),
+              Buffer.from([0xff, 0xfe, 0x00, 0x01]),
+              Buffer.from('Action=ListQueues&Version=2012-11-05'),
+              Buffer.from(f.text(30)),
+            ]);
+      const res = await send(path, headers, body);
+      if (method === 'HEAD') {
+        failures.note(`front #${i} HEAD ${path}`, {
+          ...res,
+          body: res.status < 500 ? '{"__type":"x"}' : res.body,
+          headers: { ...res.headers, 'content-type': 'application/json' },
+        });
+        continue;
+      }
+      if (res.status === 200 && method === 'OPTIONS' && res.body === '') continue;
+      failures.note(
+        `front #${i} ${method} ${path} ${JSON.stringify(headers)} ${body.toString('latin1').slice(0, 60)}`,
+        res,
+      );
     }
     t.diagnostic(failures.summary());
     failures.check();
