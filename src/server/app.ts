@@ -11,7 +11,7 @@ import { type AdminHost, handleAdmin } from './admin.js';
 import { addCorsHeaders, isPreflight, preflightReply } from './cors.js';
 import type { AnyRequest, AnyResponse } from './listener.js';
 import { credentialScope, type Route, Router } from './routing.js';
-import { queryError, requestLook, unroutedReply } from './unrouted.js';
+import { errorInLook, requestLook, unroutedReply } from './unrouted.js';
 
 const NO_QUERY: URLSearchParams = new URLSearchParams();
 const NO_BODY: Buffer = Buffer.alloc(0);
@@ -189,21 +189,19 @@ function handle(
   // Unrouted answers serve browsers too when any service does: a page must be able to read them.
   const anyCors = cors.size > 0;
   if (anyCors && isPreflight(method, headers)) return { reply: preflightReply(headers), service: 'cors' };
+  const target = header(headers['x-amz-target']);
+  const contentType = header(headers['content-type']) ?? '';
+  const form = contentType.startsWith('application/x-www-form-urlencoded');
   if (tooLarge) {
+    const action = search.get('Action') ?? undefined;
+    const look = requestLook({ method, target, contentType, accept: header(headers.accept), action, form });
+    const message = `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`;
     return {
-      reply: queryError(
-        413,
-        'RequestEntityTooLarge',
-        `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
-        requestId,
-      ),
+      reply: errorInLook(look, requestId, contentType, 413, 'RequestEntityTooLarge', message),
       cors: anyCors,
     };
   }
-  const target = header(headers['x-amz-target']);
-  const contentType = header(headers['content-type']) ?? '';
   let params: QueryParams | undefined;
-  const form = contentType.startsWith('application/x-www-form-urlencoded');
   if (!target) {
     params = new Map(search);
     if (form || (method === 'POST' && !contentType)) {

@@ -27,6 +27,8 @@ export function requestLook({ method, target, contentType, accept, action, form 
   return contentType.includes('xml') || (accept ?? '').includes('xml') ? 'restXml' : 'restJson';
 }
 
+const NOT_SERVED = 'No AWS operation is served at this method and path.';
+
 /**
  * AWS's answer when nothing on the endpoint serves the request, in the protocol it looks like:
  * awsJson's coral UnknownOperationException, awsQuery's InvalidAction / MissingAction (AWS
@@ -38,44 +40,61 @@ export function unroutedReply(
   requestId: string,
   request: { action?: string; contentType: string },
 ): HttpReply {
+  if (look === 'query') {
+    return request.action
+      ? queryError(
+          400,
+          'InvalidAction',
+          `The action ${request.action} is not valid for this endpoint.`,
+          requestId,
+        )
+      : queryError(
+          400,
+          'MissingAction',
+          'The request is missing an action or a required parameter.',
+          requestId,
+        );
+  }
+  if (look === 'json')
+    return errorInLook(look, requestId, request.contentType, 400, 'UnknownOperationException');
+  return errorInLook(look, requestId, request.contentType, 404, 'UnknownOperationException', NOT_SERVED);
+}
+
+/** An error raised before any service is chosen (a body over the cap), in the request's protocol. */
+export function errorInLook(
+  look: RequestLook,
+  requestId: string,
+  contentType: string,
+  status: number,
+  code: string,
+  message?: string,
+): HttpReply {
   switch (look) {
     case 'json':
       return {
-        status: 400,
+        status,
         headers: {
-          'content-type': request.contentType.startsWith('application/x-amz-json-1.0')
+          'content-type': contentType.startsWith('application/x-amz-json-1.0')
             ? 'application/x-amz-json-1.0'
             : 'application/x-amz-json-1.1',
         },
-        body: JSON.stringify({ __type: `${CORAL}UnknownOperationException` }),
+        body: JSON.stringify({ __type: `${CORAL}${code}`, message }),
       };
     case 'query':
-      return request.action
-        ? queryError(
-            400,
-            'InvalidAction',
-            `The action ${request.action} is not valid for this endpoint.`,
-            requestId,
-          )
-        : queryError(
-            400,
-            'MissingAction',
-            'The request is missing an action or a required parameter.',
-            requestId,
-          );
+      return queryError(status, code, message ?? '', requestId);
     case 'restJson':
       return {
-        status: 404,
-        headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' },
-        body: JSON.stringify({ message: 'No AWS operation is served at this method and path.' }),
+        status,
+        headers: { 'content-type': 'application/json', 'x-amzn-errortype': code },
+        body: JSON.stringify({ message }),
       };
     case 'restXml':
       return {
-        status: 404,
+        status,
         headers: { 'content-type': 'application/xml' },
         body:
-          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>UnknownOperationException</Code>' +
-          `<Message>No AWS operation is served at this method and path.</Message><RequestId>${requestId}</RequestId></Error>`,
+          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code>` +
+          `<Message>${escapeXml(message ?? '')}</Message><RequestId>${requestId}</RequestId></Error>`,
       };
   }
 }

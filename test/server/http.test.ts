@@ -397,6 +397,19 @@ describe('requests for no known service', () => {
     assert.equal(xmlText(res.body, 'RequestId'), res.headers['x-amzn-requestid']);
   });
 
+  it('refuses a body over the cap with 413 in the protocol of the request', async () => {
+    const big = Buffer.alloc(16 * 1024 * 1024 + 1, 0x61);
+    const json = await jsonRequest(server.endpoint, 'SendMessage', big);
+    assert.equal(json.status, 413);
+    assert.equal(JSON.parse(json.body).__type, 'com.amazon.coral.service#RequestEntityTooLarge');
+    const query = await rawRequest(server.endpoint, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: big,
+    });
+    assert.equal(query.status, 413);
+    assert.equal(xmlText(query.body, 'Code'), 'RequestEntityTooLarge');
+  });
+
   it('keeps UnknownOperationException and InvalidAction for unknown operations of a known service', async () => {
     const json = await jsonRequest(server.endpoint, 'FlyToTheMoon', '{}');
     assert.equal(json.status, 400);
