@@ -158,8 +158,16 @@ const XML_ESCAPES: Record<string, string> = {
   '\r': '&#xD;',
 };
 
+/**
+ * Besides markup, the characters XML 1.0 does not allow (§2.2: most C0 controls, lone surrogates,
+ * U+FFFE and U+FFFF), which not even a character reference may carry: an error text that quotes
+ * such input shows U+FFFD in their place, so the document stays well-formed.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding those characters is the point.
+const NEEDS_ESCAPE = /[&<>"'\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/gu;
+
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (c) => XML_ESCAPES[c]);
+  return text.replace(NEEDS_ESCAPE, (c) => XML_ESCAPES[c] ?? '\ufffd');
 }
 
 export function encodeXmlMembers(shape: StructureShape, value: Record<string, unknown>): string {

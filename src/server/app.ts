@@ -5,11 +5,13 @@ import { newRequestId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { CBOR_CONTENT_TYPE } from '../protocols/cbor.js';
 import { dispatchCbor, dispatchJson, dispatchQuery } from '../protocols/dispatch.js';
-import { escapeXml, parseForm, type QueryParams } from '../protocols/query.js';
+import { parseForm, type QueryParams } from '../protocols/query.js';
 import type { HttpReply, RequestContext, ServiceDefinition, WireProtocol } from '../protocols/service.js';
 import { type AdminHost, handleAdmin } from './admin.js';
+import { addCorsHeaders, isPreflight, preflightReply } from './cors.js';
 import type { AnyRequest, AnyResponse } from './listener.js';
 import { credentialScope, type Route, Router } from './routing.js';
+import { errorInLook, requestLook, unroutedReply } from './unrouted.js';
 
 const NO_QUERY: URLSearchParams = new URLSearchParams();
 const NO_BODY: Buffer = Buffer.alloc(0);
@@ -25,6 +27,8 @@ export interface AppOptions {
   log: Logger;
   region: string;
   admin: AdminHost;
+  /** Services that answer browsers (CORS): their answers carry the CORS headers, and preflights are answered. */
+  cors?: ReadonlySet<string>;
   /** Used when a request carries no Host header. */
   fallbackHost: () => string;
   /** Documents served by GET at a fixed path, as AWS serves them (the SNS signing certificate). */
@@ -36,6 +40,7 @@ export function createRequestHandler(options: AppOptions) {
   const debug = options.log.isLevelEnabled('debug');
   const anonymous: Caller = { account: accountForAccessKey(undefined), region: options.region };
   const router = new Router(options.services);
+  const cors = options.cors ?? new Set<string>();
   return (req: AnyRequest, res: AnyResponse): void => {
     const started = debug ? performance.now() : 0;
     const requestId = newRequestId();
@@ -56,7 +61,7 @@ export function createRequestHandler(options: AppOptions) {
       const body = more ? Buffer.concat(more) : (first ?? NO_BODY);
       let handled: Handled | Promise<Handled>;
       try {
-        handled = handle(options, router, anonymous, req, res, body, requestId, tooLarge);
+        handled = handle(options, cors, router, anonymous, req, res, body, requestId, tooLarge);
       } catch (err) {
         handled = failed(options.log, err, requestId);
       }
@@ -81,10 +86,11 @@ function respond(
   res: AnyResponse,
   requestId: string,
   started: number,
-  { reply, service, operation }: Handled,
+  { reply, service, operation, cors }: Handled,
 ): void {
   if (res.destroyed) return;
   reply.headers['x-amzn-requestid'] = requestId;
+  if (cors && req.headers.origin !== undefined) addCorsHeaders(reply.headers);
   if (reply.stream) {
     res.writeHead(reply.status, reply.headers);
     pump(reply.stream, res, log, requestId);
@@ -136,6 +142,8 @@ interface Handled {
   reply: HttpReply;
   service?: string;
   operation?: string;
+  /** The answer carries CORS headers when the request has an Origin. */
+  cors?: boolean;
 }
 
 function failed(log: Logger, err: unknown, requestId: string): Handled {
@@ -149,19 +157,10 @@ function failed(log: Logger, err: unknown, requestId: string): Handled {
   };
 }
 
-function routingError(status: number, code: string, message: string, requestId: string): HttpReply {
-  return {
-    status,
-    headers: { 'content-type': 'text/xml' },
-    body:
-      `<?xml version="1.0"?><ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code>` +
-      `<Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-  };
-}
-
 /** Not async: see dispatch.ts's `run`. What it throws, the caller answers as an internal error. */
 function handle(
   options: AppOptions,
+  cors: ReadonlySet<string>,
   router: Router,
   anonymous: Caller,
   req: AnyRequest,
@@ -186,23 +185,26 @@ function handle(
     if (reply instanceof Promise) return reply.then((r) => ({ reply: r, service: 'documents' }));
     return { reply, service: 'documents' };
   }
-  if (tooLarge) {
-    return {
-      reply: routingError(
-        413,
-        'RequestEntityTooLarge',
-        `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
-        requestId,
-      ),
-    };
-  }
   const headers = req.headers;
+  // Unrouted answers serve browsers too when any service does: a page must be able to read them.
+  const anyCors = cors.size > 0;
+  if (anyCors && isPreflight(method, headers)) return { reply: preflightReply(headers), service: 'cors' };
   const target = header(headers['x-amz-target']);
   const contentType = header(headers['content-type']) ?? '';
+  const form = contentType.startsWith('application/x-www-form-urlencoded');
+  if (tooLarge) {
+    const action = search.get('Action') ?? undefined;
+    const look = requestLook({ method, target, contentType, accept: header(headers.accept), action, form });
+    const message = `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`;
+    return {
+      reply: errorInLook(look, requestId, contentType, 413, 'RequestEntityTooLarge', message),
+      cors: anyCors,
+    };
+  }
   let params: QueryParams | undefined;
   if (!target) {
     params = new Map(search);
-    if (contentType.startsWith('application/x-www-form-urlencoded') || (method === 'POST' && !contentType)) {
+    if (form || (method === 'POST' && !contentType)) {
       for (const [k, v] of parseForm(body.toString('utf8'))) params.set(k, v);
     }
   }
@@ -216,21 +218,8 @@ function handle(
   });
   if (!found) {
     const action = params?.get('Action');
-    return {
-      reply: action
-        ? routingError(
-            400,
-            'InvalidAction',
-            `The action ${action} is not valid for this endpoint.`,
-            requestId,
-          )
-        : routingError(
-            400,
-            'MissingAction',
-            'The request names no AWS service operation Tideway knows.',
-            requestId,
-          ),
-    };
+    const look = requestLook({ method, target, contentType, accept: header(headers.accept), action, form });
+    return { reply: unroutedReply(look, requestId, { action, contentType }), cors: anyCors };
   }
   const host = header(headers[':authority']) ?? header(headers.host) ?? options.fallbackHost();
   const secure = 'encrypted' in req.socket && Boolean((req.socket as { encrypted?: boolean }).encrypted);
@@ -247,6 +236,7 @@ function handle(
   );
   const service = found.service.name;
   const operation = found.operation;
+  const withCors = cors.has(service);
   const load = found.service.load;
   if (load) {
     return load().then(() =>
@@ -254,12 +244,13 @@ function handle(
         reply,
         service,
         operation,
+        cors: withCors,
       })),
     );
   }
   const reply = dispatch(found, contentType, body, params, ctx);
-  if (reply instanceof Promise) return reply.then((r) => ({ reply: r, service, operation }));
-  return { reply, service, operation };
+  if (reply instanceof Promise) return reply.then((r) => ({ reply: r, service, operation, cors: withCors }));
+  return { reply, service, operation, cors: withCors };
 }
 
 function dispatch(

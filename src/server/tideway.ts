@@ -2,15 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Clock } from '../core/clock.js';
 import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { Scheduler } from '../core/scheduler.js';
-import { createKinesis } from '../services/kinesis/index.js';
-import { createSns, SIGNING_CERT_PATH } from '../services/sns/index.js';
-import { createSqs } from '../services/sqs/index.js';
+import { SERVICES, type ServiceEnvironment } from '../services/registry.js';
 import { EmbeddedEngine } from '../storage/embedded/engine.js';
 import type { Journal } from '../storage/embedded/journal.js';
-import { EmbeddedRecords } from '../storage/embedded/records.js';
-import { EmbeddedStreams } from '../storage/embedded/streams.js';
-import { EmbeddedTopics } from '../storage/embedded/topics.js';
-import { json } from './admin.js';
 import { createRequestHandler } from './app.js';
 import { Listener } from './listener.js';
 
@@ -71,64 +65,43 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
     journal = new Journal(options.dataDir);
   }
   const storage = new EmbeddedEngine(clock, scheduler, log, journal);
-  const topics = new EmbeddedTopics(journal);
-  const sqs = createSqs(storage, clock);
-  const sns = createSns({
-    topics,
-    records: {
-      platformApplications: new EmbeddedRecords('platformApplications', journal, (a) => a.arn),
-      platformEndpoints: new EmbeddedRecords('platformEndpoints', journal, (e) => e.arn),
-      sms: new EmbeddedRecords('sms', journal, (a) => a.key),
-    },
-    queues: sqs.sqs,
+  const environment: ServiceEnvironment = {
     clock,
     scheduler,
     log,
-    lenientPolicies: options.lenientPolicies,
+    journal,
+    queues: storage,
+    frontDoors: {},
+    settings: {
+      lenientPolicies: options.lenientPolicies,
+      kinesisStatusDelayMs: statusDelay,
+      kinesisLimits: options.kinesisLimits,
+    },
+  };
+  const modules = SERVICES.map((factory) => {
+    const module = factory.create(environment);
+    Object.assign(environment.frontDoors, module.frontDoors);
+    return module;
   });
-  const streams = new EmbeddedStreams(clock, scheduler, log, journal);
-  const kinesis = createKinesis(streams, clock, {
-    commitments: new EmbeddedRecords('kinesisAccounts', journal, (c) => c.key),
-    scheduler,
-    log,
-    statusDelayMs: statusDelay,
-    limits: options.kinesisLimits,
-  });
-  const services = [sqs, sns, kinesis];
   let address = { port: options.port ?? 4566, host };
   const listener = new Listener(
     createRequestHandler({
-      services,
+      services: modules.map((m) => m.definition),
+      cors: new Set(modules.filter((m) => m.cors).map((m) => m.definition.name)),
       clock,
       log,
       region,
       fallbackHost: () => `${address.host}:${address.port}`,
-      documents: {
-        [SIGNING_CERT_PATH]: () => sns.certificate(),
-      },
+      documents: Object.assign({}, ...modules.map((m) => m.documents ?? {})),
       admin: {
         clock,
         version: packageVersion(),
-        services: services.map((s) => s.name),
+        services: modules.map((m) => m.definition.name),
         persistent: journal !== undefined,
         reset: async () => {
-          await storage.reset();
-          await topics.reset();
-          await streams.reset();
-          await kinesis.reset();
-          sqs.sqs.reset();
-          await sns.reset();
+          for (const m of modules) await m.reset();
         },
-        views: {
-          'sns/outbox': async (query) =>
-            json(200, {
-              messages: await sns.outbox({
-                topicArn: query.get('topicArn') ?? undefined,
-                protocol: query.get('protocol') ?? undefined,
-                endpoint: query.get('endpoint') ?? undefined,
-              }),
-            }),
-        },
+        views: Object.assign({}, ...modules.map((m) => m.views ?? {})),
       },
     }),
   );
@@ -149,7 +122,7 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
     clock,
     async stop() {
       await listener.close();
-      sns.close();
+      for (const m of modules) await m.close();
       scheduler.stop();
       await storage.close();
     },

@@ -295,22 +295,128 @@ describe('routing', () => {
     assert.match(body.__type, /UnknownOperationException$/);
   });
 
-  it('answers a request that names nothing with a 400 error, never a 500', async () => {
+  it('answers a query-looking request that names nothing with 400 MissingAction (XML)', async () => {
     for (const request of [
       { method: 'POST', path: '/', body: '' },
-      { method: 'GET', path: '/' },
-      { method: 'GET', path: '/favicon.ico' },
-      { method: 'PUT', path: '/some/thing', body: 'x' },
-      { method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: '{}' },
+      {
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'QueueName=x',
+      },
     ]) {
       const res = await rawRequest(server.endpoint, request);
       assert.equal(res.status, 400, `${request.method} ${request.path}: ${res.body}`);
       assert.ok(res.headers['x-amzn-requestid']);
+      assert.match(res.headers['content-type'] ?? '', /xml/);
       assert.equal(xmlText(res.body, 'Code'), 'MissingAction');
+      assert.equal(xmlText(res.body, 'Message'), 'The request is missing an action or a required parameter.');
     }
-    // An Action without a Version on a path that is no queue: still a 400, not a crash.
+    // An Action without a Version on a path that is no queue: InvalidAction, not a crash.
     const res = await queryRequest(server.endpoint, { Action: 'ListQueues' }, {}, '/not/a/queue/path');
     assert.equal(res.status, 400, res.body);
+    assert.equal(xmlText(res.body, 'Code'), 'InvalidAction');
+  });
+});
+
+// A request no service claims is answered in the protocol it looks like, not always in XML: an
+// awsJson client (X-Amz-Target) parses coral's JSON `__type`, a REST client reads restJson1's
+// `x-amzn-ErrorType` or restXml's `<Error>` (Smithy protocol specs, error serialization).
+describe('requests for no known service', () => {
+  let server: RunningTideway;
+  before(async () => {
+    server = await startServer();
+  });
+  after(() => server.stop());
+
+  it('answers an unknown X-Amz-Target prefix with awsJson UnknownOperationException', async () => {
+    for (const [contentType, expected] of [
+      ['application/x-amz-json-1.1', 'application/x-amz-json-1.1'],
+      ['application/x-amz-json-1.0', 'application/x-amz-json-1.0'],
+    ]) {
+      const res = await rawRequest(server.endpoint, {
+        headers: {
+          'content-type': contentType,
+          'x-amz-target': 'DynamoDB_20120810.ListTables',
+          authorization: sigv4('dynamodb'),
+        },
+        body: '{}',
+      });
+      assert.equal(res.status, 400, res.body);
+      assert.equal(res.headers['content-type'], expected);
+      assert.ok(res.headers['x-amzn-requestid']);
+      assert.deepEqual(JSON.parse(res.body), {
+        __type: 'com.amazon.coral.service#UnknownOperationException',
+      });
+    }
+  });
+
+  it('answers an unknown query Version with InvalidAction in XML', async () => {
+    const res = await queryRequest(
+      server.endpoint,
+      { Action: 'DescribeInstances', Version: '2016-11-15' },
+      {
+        authorization: sigv4('ec2'),
+      },
+    );
+    assert.equal(res.status, 400, res.body);
+    assert.equal(xmlText(res.body, 'Code'), 'InvalidAction');
+    assert.equal(
+      xmlText(res.body, 'Message'),
+      'The action DescribeInstances is not valid for this endpoint.',
+    );
+  });
+
+  it('answers a REST-looking request with a restJson1 404 naming the error in x-amzn-ErrorType', async () => {
+    for (const request of [
+      { method: 'GET', path: '/' },
+      { method: 'GET', path: '/favicon.ico' },
+      { method: 'PUT', path: '/some/thing', body: 'x' },
+      { method: 'DELETE', path: '/2015-03-31/functions/f' },
+      { method: 'POST', path: '/v1/clusters', headers: { 'content-type': 'application/json' }, body: '{}' },
+    ]) {
+      const res = await rawRequest(server.endpoint, request);
+      assert.equal(res.status, 404, `${request.method} ${request.path}: ${res.body}`);
+      assert.equal(res.headers['x-amzn-errortype'], 'UnknownOperationException');
+      assert.equal(res.headers['content-type'], 'application/json');
+      assert.ok(res.headers['x-amzn-requestid']);
+      assert.equal(typeof JSON.parse(res.body).message, 'string');
+    }
+  });
+
+  it('answers a REST request that asks for XML with a restXml <Error>', async () => {
+    const res = await rawRequest(server.endpoint, {
+      method: 'PUT',
+      path: '/some-bucket/key',
+      headers: { 'content-type': 'application/xml' },
+      body: '<CreateBucketConfiguration/>',
+    });
+    assert.equal(res.status, 404, res.body);
+    assert.match(res.headers['content-type'] ?? '', /xml/);
+    assert.equal(xmlText(res.body, 'Code'), 'UnknownOperationException');
+    assert.equal(xmlText(res.body, 'RequestId'), res.headers['x-amzn-requestid']);
+  });
+
+  it('refuses a body over the cap with 413 in the protocol of the request', async () => {
+    const big = Buffer.alloc(16 * 1024 * 1024 + 1, 0x61);
+    const json = await jsonRequest(server.endpoint, 'SendMessage', big);
+    assert.equal(json.status, 413);
+    assert.equal(JSON.parse(json.body).__type, 'com.amazon.coral.service#RequestEntityTooLarge');
+    const query = await rawRequest(server.endpoint, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: big,
+    });
+    assert.equal(query.status, 413);
+    assert.equal(xmlText(query.body, 'Code'), 'RequestEntityTooLarge');
+  });
+
+  it('keeps UnknownOperationException and InvalidAction for unknown operations of a known service', async () => {
+    const json = await jsonRequest(server.endpoint, 'FlyToTheMoon', '{}');
+    assert.equal(json.status, 400);
+    assert.equal(JSON.parse(json.body).__type, 'com.amazon.coral.service#UnknownOperationException');
+    const query = await queryRequest(server.endpoint, { Action: 'FlyToTheMoon', Version: SQS_VERSION });
+    assert.equal(query.status, 400);
+    assert.equal(xmlText(query.body, 'Code'), 'InvalidAction');
   });
 });
 

@@ -1,6 +1,9 @@
 import type { Clock } from '../../core/clock.js';
 import type { ServiceDefinition } from '../../protocols/service.js';
+import { EmbeddedRecords } from '../../storage/embedded/records.js';
+import { EmbeddedStreams } from '../../storage/embedded/streams.js';
 import type { StreamStorage } from '../../storage/types.js';
+import type { ServiceFactory } from '../registry.js';
 import { kinesisError, kinesisValidation } from './errors.js';
 import type { KinesisStreamOptions } from './service.js';
 
@@ -49,3 +52,27 @@ export function createKinesis(
   };
   return definition;
 }
+
+/** Kinesis as the server builds it: streams and account settings in the journal. */
+export const kinesisModule: ServiceFactory = {
+  name: 'kinesis',
+  create: ({ journal, clock, scheduler, log, settings }) => {
+    const streams = new EmbeddedStreams(clock, scheduler, log, journal);
+    const kinesis = createKinesis(streams, clock, {
+      commitments: new EmbeddedRecords('kinesisAccounts', journal, (c) => c.key),
+      scheduler,
+      log,
+      statusDelayMs: settings.kinesisStatusDelayMs ?? 0,
+      limits: settings.kinesisLimits,
+    });
+    return {
+      definition: kinesis,
+      cors: true,
+      reset: async () => {
+        await streams.reset();
+        await kinesis.reset();
+      },
+      close: () => undefined,
+    };
+  },
+};

@@ -2,11 +2,15 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
 import type { HttpReply, ServiceDefinition } from '../../protocols/service.js';
+import { json } from '../../server/admin.js';
+import { EmbeddedRecords } from '../../storage/embedded/records.js';
+import { EmbeddedTopics } from '../../storage/embedded/topics.js';
 import type { RecordStore, TopicStorage } from '../../storage/types.js';
+import type { ServiceFactory } from '../registry.js';
+import type { QueueFrontDoor } from '../sqs/deliveries.js';
 import { snsError, snsValidation } from './errors.js';
 import type { SnsParts } from './operations.js';
 import type { PlatformApplication, PlatformEndpoint } from './platform.js';
-import type { QueueFrontDoor } from './queue-delivery.js';
 import type { SmsAccount } from './sms.js';
 
 export const SNS_QUERY_VERSION = '2010-03-31';
@@ -88,3 +92,46 @@ export function createSns(options: SnsOptions): SnsDefinition {
   };
   return definition;
 }
+
+/** SNS as the server builds it: topics and platform records in the journal, deliveries to the queue engine. */
+export const snsModule: ServiceFactory = {
+  name: 'sns',
+  create: ({ journal, frontDoors, clock, scheduler, log, settings }) => {
+    const queues = frontDoors.sqs;
+    if (!queues) throw new Error('SNS delivers to SQS: build SQS first');
+    const topics = new EmbeddedTopics(journal);
+    const sns = createSns({
+      topics,
+      records: {
+        platformApplications: new EmbeddedRecords('platformApplications', journal, (a) => a.arn),
+        platformEndpoints: new EmbeddedRecords('platformEndpoints', journal, (e) => e.arn),
+        sms: new EmbeddedRecords('sms', journal, (a) => a.key),
+      },
+      queues,
+      clock,
+      scheduler,
+      log,
+      lenientPolicies: settings.lenientPolicies,
+    });
+    return {
+      definition: sns,
+      cors: true,
+      reset: async () => {
+        await topics.reset();
+        await sns.reset();
+      },
+      close: () => sns.close(),
+      views: {
+        'sns/outbox': async (query) =>
+          json(200, {
+            messages: await sns.outbox({
+              topicArn: query.get('topicArn') ?? undefined,
+              protocol: query.get('protocol') ?? undefined,
+              endpoint: query.get('endpoint') ?? undefined,
+            }),
+          }),
+      },
+      documents: { [SIGNING_CERT_PATH]: () => sns.certificate() },
+    };
+  },
+};

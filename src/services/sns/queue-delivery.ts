@@ -1,10 +1,5 @@
 import type { Logger } from '../../core/logger.js';
-import type { DeliveredMessage, DeliveryOrigin, DeliveryOutcome } from '../sqs/deliveries.js';
-
-/** SQS's entry for deliveries from other services (SqsService.deliver). */
-export interface QueueFrontDoor {
-  deliver(queueArn: string, message: DeliveredMessage, origin: DeliveryOrigin): Promise<DeliveryOutcome>;
-}
+import type { DeliveredMessage, QueueFrontDoor } from '../sqs/deliveries.js';
 
 /** What SNS hands a queue: the body and, for raw delivery, SQS message attributes. */
 export type QueueMessage = DeliveredMessage;

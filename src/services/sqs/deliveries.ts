@@ -3,6 +3,11 @@ import { ServiceError } from '../../protocols/errors.js';
 import type { QueueRecord, QueueStorage, SendOutcome, StoredAttributeValue } from '../../storage/types.js';
 import { newMessage } from './sending.js';
 
+/** SQS's entry for deliveries from other services (SqsService.deliver). */
+export interface QueueFrontDoor {
+  deliver(queueArn: string, message: DeliveredMessage, origin: DeliveryOrigin): Promise<DeliveryOutcome>;
+}
+
 /** Who delivers: an AWS service principal acting for one of its resources. */
 export interface DeliveryOrigin {
   /** The service principal the queue policy must let in, e.g. `sns.amazonaws.com`. */

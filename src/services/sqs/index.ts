@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { SQS_OPERATIONS, type SqsOperationName } from '../../protocols/models/sqs.js';
 import { operationTable, type RequestContext, type ServiceDefinition } from '../../protocols/service.js';
 import type { QueueStorage } from '../../storage/types.js';
+import type { ServiceFactory } from '../registry.js';
 import { sqsError, sqsValidation } from './errors.js';
 import { SqsService } from './service.js';
 
@@ -66,3 +67,21 @@ export function createSqs(storage: QueueStorage, clock: Clock): SqsDefinition {
     sqs,
   };
 }
+
+/** SQS as the server builds it: the queue engine is its store. */
+export const sqsModule: ServiceFactory = {
+  name: 'sqs',
+  create: ({ queues, clock }) => {
+    const definition = createSqs(queues, clock);
+    return {
+      definition,
+      cors: true,
+      frontDoors: { sqs: definition.sqs },
+      reset: async () => {
+        await queues.reset();
+        definition.sqs.reset();
+      },
+      close: () => undefined,
+    };
+  },
+};

@@ -1,0 +1,70 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { Scheduler } from '../core/scheduler.js';
+import type { HttpReply, ServiceDefinition } from '../protocols/service.js';
+import type { Journal } from '../storage/embedded/journal.js';
+import type { QueueStorage } from '../storage/types.js';
+import { kinesisModule } from './kinesis/index.js';
+import { snsModule } from './sns/index.js';
+import type { QueueFrontDoor } from './sqs/deliveries.js';
+import { sqsModule } from './sqs/index.js';
+
+/** Server-wide settings a service may read; each service documents the ones it uses. */
+export interface ServiceSettings {
+  lenientPolicies?: boolean;
+  kinesisStatusDelayMs?: number;
+  kinesisLimits?: boolean;
+}
+
+/** What the server hands every service when it builds it. */
+export interface ServiceEnvironment {
+  clock: Clock;
+  scheduler: Scheduler;
+  log: Logger;
+  /** The SQLite journal with --data-dir; a service's own stores write to it (EmbeddedRecords). */
+  journal?: Journal;
+  /** The queue engine: SQS's store. */
+  queues: QueueStorage;
+  /** The entries of the services built before this one, for deliveries to them. */
+  frontDoors: FrontDoors;
+  settings: ServiceSettings;
+}
+
+/**
+ * Each service's one entry for deliveries from the others: it runs the target's own validation,
+ * resource policy (aws:SourceArn, aws:SourceAccount) and accounting, as its API would.
+ */
+export interface FrontDoors {
+  sqs?: QueueFrontDoor;
+}
+
+/** A read-only admin endpoint under /_tideway/ (the SNS outbox). */
+export type AdminView = (query: URLSearchParams) => HttpReply | Promise<HttpReply>;
+
+/**
+ * One AWS service as the server sees it: its wire definition (name, protocols, model, handlers,
+ * and `load` until its code is loaded on first use), plus what the server does with it.
+ */
+export interface ServiceModule {
+  definition: ServiceDefinition;
+  /** AWS serves it to browser SDKs: preflights are answered and its answers carry CORS headers. */
+  cors: boolean;
+  /** Drops every resource of the service (admin reset), stored and in memory. */
+  reset(): Promise<void>;
+  /** Ends work in flight at shutdown; the shared storage engine is closed after every service. */
+  close(): void | Promise<void>;
+  /** Admin views, keyed by path under /_tideway/. */
+  views?: Record<string, AdminView>;
+  /** Documents served by GET at a fixed path, as AWS serves them (the SNS signing certificate). */
+  documents?: Record<string, () => HttpReply | Promise<HttpReply>>;
+  /** The entries it offers the services built after it. */
+  frontDoors?: FrontDoors;
+}
+
+export interface ServiceFactory {
+  name: string;
+  create(env: ServiceEnvironment): ServiceModule;
+}
+
+/** Every service Tideway serves, in routing order (a delivery target before its sources); adding one is adding its line. */
+export const SERVICES: readonly ServiceFactory[] = [sqsModule, snsModule, kinesisModule];
