@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   type Message,
   ReceiveMessageCommand,
@@ -14,9 +17,48 @@ export type { RunningTideway };
 
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-/** Starts an in-process Tideway on a free port. */
+export type TestEngine = 'memory' | 'data-dir';
+
+/**
+ * The storage engine the suites run against, chosen once for the whole run by
+ * `TIDEWAY_TEST_ENGINE` (scripts/test.mjs runs the suites under each): both engines must
+ * answer alike, so the same tests hold for both.
+ */
+export const testEngine: TestEngine = engineFromEnv(process.env.TIDEWAY_TEST_ENGINE);
+
+function engineFromEnv(value: string | undefined): TestEngine {
+  if (value === undefined || value === '' || value === 'memory') return 'memory';
+  if (value === 'data-dir') return 'data-dir';
+  throw new Error(`TIDEWAY_TEST_ENGINE must be memory or data-dir, not ${value}`);
+}
+
+/**
+ * Starts an in-process Tideway on a free port, on the engine of this run: with `data-dir`,
+ * each server gets a fresh folder of its own, removed when it stops. A test that passes its
+ * own `dataDir` keeps it.
+ */
 export async function startServer(options: Parameters<typeof start>[0] = {}): Promise<RunningTideway> {
-  return start({ port: 0, logLevel: 'silent', ...options });
+  if (testEngine === 'memory' || options.dataDir !== undefined) {
+    return start({ port: 0, logLevel: 'silent', ...options });
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tideway-test-'));
+  const removeDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
+  let server: RunningTideway;
+  try {
+    server = await start({ port: 0, logLevel: 'silent', ...options, dataDir });
+  } catch (err) {
+    removeDir();
+    throw err;
+  }
+  const stop = server.stop.bind(server);
+  server.stop = async () => {
+    try {
+      await stop();
+    } finally {
+      removeDir();
+    }
+  };
+  return server;
 }
 
 export type SqsProtocol = 'json' | 'query';
