@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled tests once per storage engine: every file in memory, then the wire suites
 // again with --data-dir (the SQLite journal), since both engines must answer alike. The engine
-// reaches the suites through TIDEWAY_TEST_ENGINE, read by startServer in test/support/tideway.ts.
+// reaches the suites through TIDEWAY_TEST_ENGINE, read by test/support/engine.ts for startServer
+// and startCli.
 //
 //   node scripts/test.mjs [--engine memory|data-dir] [path prefix…] [-- node --test options…]
 //
@@ -12,17 +13,16 @@ import path from 'node:path';
 
 const ROOT = 'dist/test';
 
-// Suites that drive a server over the wire, and so run under both engines.
-const MATRIX_DIRS = ['sqs', 'sns', 'kinesis', 'server'];
-
-// The one place that says which wire suites hold for one engine only, and why. (test/unit is
-// pure logic; test/persistence manages its own data dirs, restarts and kills.)
-const SINGLE_ENGINE = {
-  // Runs the CLI in child processes, which never see the test engine.
-  'server/cli.test.js': 'memory',
-};
-
 const ENGINES = ['memory', 'data-dir'];
+
+// The one place that says which tests hold for one engine only, and why. Everything else (the
+// wire suites: test/sqs, test/sns, test/kinesis, test/server, and any new folder) runs under both.
+const SINGLE_ENGINE = {
+  // Pure logic: no server, so no engine.
+  'unit/': 'memory',
+  // Brings its own data dirs, restarts and kills, and checks that memory mode writes nothing.
+  'persistence/': 'memory',
+};
 
 function parseArgs(argv) {
   const dashes = argv.indexOf('--');
@@ -61,10 +61,8 @@ function testFiles() {
 }
 
 function runsUnder(engine, file) {
-  const only = SINGLE_ENGINE[file];
-  if (only) return only === engine;
-  if (engine === 'memory') return true;
-  return MATRIX_DIRS.includes(file.split('/')[0]);
+  const rule = Object.keys(SINGLE_ENGINE).find((prefix) => file.startsWith(prefix));
+  return rule === undefined || SINGLE_ENGINE[rule] === engine;
 }
 
 // Node's reporters end with lines such as `ℹ pass 735` (spec) or `# pass 735` (tap).

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   type Message,
   ReceiveMessageCommand,
@@ -12,25 +9,12 @@ import {
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 import { start } from '../../src/index.js';
 import type { RunningTideway } from '../../src/server/tideway.js';
+import { scratchDataDir, testEngine } from './engine.js';
 
 export type { RunningTideway };
+export { testEngine };
 
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-export type TestEngine = 'memory' | 'data-dir';
-
-/**
- * The storage engine the suites run against, chosen once for the whole run by
- * `TIDEWAY_TEST_ENGINE` (scripts/test.mjs runs the suites under each): both engines must
- * answer alike, so the same tests hold for both.
- */
-export const testEngine: TestEngine = engineFromEnv(process.env.TIDEWAY_TEST_ENGINE);
-
-function engineFromEnv(value: string | undefined): TestEngine {
-  if (value === undefined || value === '' || value === 'memory') return 'memory';
-  if (value === 'data-dir') return 'data-dir';
-  throw new Error(`TIDEWAY_TEST_ENGINE must be memory or data-dir, not ${value}`);
-}
 
 /**
  * Starts an in-process Tideway on a free port, on the engine of this run: with `data-dir`,
@@ -41,8 +25,7 @@ export async function startServer(options: Parameters<typeof start>[0] = {}): Pr
   if (testEngine === 'memory' || options.dataDir !== undefined) {
     return start({ port: 0, logLevel: 'silent', ...options });
   }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tideway-test-'));
-  const removeDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
+  const { dataDir, remove: removeDir } = scratchDataDir();
   let server: RunningTideway;
   try {
     server = await start({ port: 0, logLevel: 'silent', ...options, dataDir });
