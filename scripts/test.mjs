@@ -22,6 +22,8 @@ const SINGLE_ENGINE = {
   'unit/': 'memory',
   // Brings its own data dirs, restarts and kills, and checks that memory mode writes nothing.
   'persistence/': 'memory',
+  // The CLI's flags, a process spawned per test: a second engine adds time, not coverage.
+  'server/cli.test.js': 'memory',
 };
 
 function parseArgs(argv) {
