@@ -77,6 +77,13 @@ export async function advance(server: RunningTideway, seconds: number): Promise<
   if (res.status !== 200) throw new Error(`clock advance failed: ${res.status} ${await res.text()}`);
 }
 
+/** The server's clock (epoch milliseconds), read through the admin API. */
+export async function serverNow(server: RunningTideway): Promise<number> {
+  const res = await fetch(`${server.endpoint}/_tideway/clock`);
+  if (res.status !== 200) throw new Error(`clock read failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { now: number }).now;
+}
+
 let counter = 0;
 export function uniqueName(prefix = 'q'): string {
   counter++;
