@@ -10,8 +10,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = 'dist/test';
+const ROOT = fileURLToPath(new URL('../dist/test/', import.meta.url));
 
 const ENGINES = ['memory', 'data-dir'];
 
@@ -41,7 +42,7 @@ function parseArgs(argv) {
     } else if (arg.startsWith('-')) {
       usage(`unknown option ${arg}`);
     } else {
-      prefixes.push(path.normalize(arg));
+      prefixes.push(path.resolve(arg));
     }
   }
   return { engines, prefixes, nodeOptions };
@@ -55,6 +56,7 @@ function usage(problem) {
 }
 
 function testFiles() {
+  if (!fs.existsSync(ROOT)) usage(`no compiled tests in ${ROOT}: build first (npx tsc -p tsconfig.json)`);
   return fs
     .readdirSync(ROOT, { recursive: true })
     .filter((file) => file.endsWith('.test.js'))
