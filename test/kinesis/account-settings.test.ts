@@ -19,7 +19,14 @@ import {
   UpdateStreamWarmThroughputCommand,
 } from '@aws-sdk/client-kinesis';
 import { kinesisClient } from '../support/kinesis.js';
-import { advance, errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import {
+  advance,
+  errorOf,
+  type RunningTideway,
+  serverNow,
+  startServer,
+  uniqueName,
+} from '../support/tideway.js';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -43,11 +50,6 @@ describe('Kinesis account settings', () => {
     return client;
   }
 
-  async function serverNow(): Promise<number> {
-    const res = await fetch(`${server.endpoint}/_tideway/clock`);
-    return ((await res.json()) as { now: number }).now;
-  }
-
   const setStatus = (client: KinesisClient, Status: 'ENABLED' | 'DISABLED') =>
     client.send(new UpdateAccountSettingsCommand({ MinimumThroughputBillingCommitment: { Status } }));
 
@@ -59,9 +61,9 @@ describe('Kinesis account settings', () => {
 
   it('commits for at least 24 hours, and a disable asked for sooner waits', async () => {
     const client = freshAccount();
-    const before = await serverNow();
+    const before = await serverNow(server);
     const enabled = (await setStatus(client, 'ENABLED')).MinimumThroughputBillingCommitment!;
-    const afterwards = await serverNow();
+    const afterwards = await serverNow(server);
     assert.equal(enabled.Status, 'ENABLED');
     const started = enabled.StartedAt!.getTime();
     assert.ok(started >= before && started <= afterwards);
@@ -90,7 +92,7 @@ describe('Kinesis account settings', () => {
     const client = freshAccount();
     await setStatus(client, 'ENABLED');
     await advance(server, 24 * 3600 + 1);
-    const before = await serverNow();
+    const before = await serverNow(server);
     const off = (await setStatus(client, 'DISABLED')).MinimumThroughputBillingCommitment!;
     assert.equal(off.Status, 'DISABLED');
     assert.ok(off.EndedAt!.getTime() >= before);

@@ -24,7 +24,7 @@ import {
   type SNSClient,
   VerifySMSSandboxPhoneNumberCommand,
 } from '@aws-sdk/client-sns';
-import { snsClient } from '../support/sns.js';
+import { snsClient, snsOutbox } from '../support/sns.js';
 import { errorOf, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
 describe('SNS mobile push and SMS', () => {
@@ -36,14 +36,7 @@ describe('SNS mobile push and SMS', () => {
   });
   after(() => server.stop());
 
-  async function outbox(
-    query: string,
-  ): Promise<Array<{ protocol: string; endpoint: string; message: string }>> {
-    const res = await fetch(`${server.endpoint}/_tideway/sns/outbox?${query}`);
-    return (
-      (await res.json()) as { messages: Array<{ protocol: string; endpoint: string; message: string }> }
-    ).messages;
-  }
+  const outbox = (query: string) => snsOutbox(server.endpoint, query);
 
   // SNS guide, "Mobile push notifications": applications hold the push credentials, endpoints the
   // device tokens; a push to a disabled endpoint answers EndpointDisabled.

@@ -11,7 +11,7 @@ import {
   SubscribeCommand,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { snsClient, subscribableQueue } from '../support/sns.js';
+import { snsClient, snsOutbox, subscribableQueue } from '../support/sns.js';
 import {
   advance,
   errorOf,
@@ -22,16 +22,6 @@ import {
   uniqueName,
 } from '../support/tideway.js';
 
-interface OutboxEntry {
-  type: string;
-  protocol: string;
-  endpoint: string;
-  message: string;
-  token?: string;
-  subscribeUrl?: string;
-  subject?: string;
-}
-
 describe('SNS subscriptions', () => {
   let server: RunningTideway;
   let sns: SNSClient;
@@ -41,11 +31,7 @@ describe('SNS subscriptions', () => {
   });
   after(() => server.stop());
 
-  async function outbox(query: string): Promise<OutboxEntry[]> {
-    const res = await fetch(`${server.endpoint}/_tideway/sns/outbox?${query}`);
-    assert.equal(res.status, 200);
-    return ((await res.json()) as { messages: OutboxEntry[] }).messages;
-  }
+  const outbox = (query: string) => snsOutbox(server.endpoint, query);
 
   // SNS guide, "Sending Amazon SNS messages to an Amazon SQS queue in a different account": the queue
   // owner confirms by visiting SubscribeURL from the SubscriptionConfirmation message in the queue.

@@ -21,7 +21,14 @@ import {
   utf8,
   within,
 } from '../support/messages.js';
-import { advance, errorOf, type RunningTideway, sqsClient, startServer } from '../support/tideway.js';
+import {
+  advance,
+  errorOf,
+  type RunningTideway,
+  serverNow,
+  sqsClient,
+  startServer,
+} from '../support/tideway.js';
 
 const str = (StringValue: string, DataType = 'String'): MessageAttributeValue => ({ DataType, StringValue });
 const bin = (BinaryValue: Uint8Array, DataType = 'Binary'): MessageAttributeValue => ({
@@ -912,10 +919,4 @@ for (const protocol of ['json', 'query'] as const) {
       assert.deepEqual(await counts(client, url), { visible: 0, notVisible: 0, delayed: 0 });
     });
   });
-}
-
-async function serverNow(server: RunningTideway): Promise<number> {
-  const res = await fetch(`${server.endpoint}/_tideway/clock`);
-  const body = (await res.json()) as { now: number };
-  return body.now;
 }

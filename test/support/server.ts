@@ -3,6 +3,7 @@ import http from 'node:http';
 import type http2 from 'node:http2';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { scratchDataDir, testEngine } from './engine.js';
 
 /** The compiled CLI entry, found from this compiled file so it works in any outDir. */
 export const cliMain = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -195,11 +196,29 @@ function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...clean, ...env };
 }
 
-/** Starts the CLI as a server and waits for the endpoint it prints on stdout. */
-export function startCli(
+/**
+ * Starts the CLI as a server and waits for the endpoint it prints on stdout. On the data-dir
+ * engine a server given no data dir gets a fresh one of its own, removed once it has exited.
+ */
+export async function startCli(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<RunningCli> {
+  const ownsDir =
+    testEngine === 'data-dir' && !args.includes('--data-dir') && options.env?.TIDEWAY_DATA_DIR === undefined;
+  if (!ownsDir) return launchCli(args, options);
+  const { dataDir, remove } = scratchDataDir();
+  try {
+    const cli = await launchCli([...args, '--data-dir', dataDir], options);
+    cli.exited.then(remove, remove);
+    return cli;
+  } catch (err) {
+    remove();
+    throw err;
+  }
+}
+
+function launchCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string }): Promise<RunningCli> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliMain, ...args], {
       env: cliEnv(options.env ?? {}),

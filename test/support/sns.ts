@@ -52,3 +52,21 @@ export async function subscribableQueue(
   }
   return { url: QueueUrl!, arn };
 }
+
+/** One message SNS handed to an endpoint it cannot reach from here (email, SMS, mobile push, Lambda). */
+export interface OutboxEntry {
+  type: string;
+  protocol: string;
+  endpoint: string;
+  message: string;
+  token?: string;
+  subscribeUrl?: string;
+  subject?: string;
+}
+
+/** The SNS outbox through the admin API, filtered by a query such as `protocol=sms&endpoint=…`. */
+export async function snsOutbox(endpoint: string, query: string): Promise<OutboxEntry[]> {
+  const res = await fetch(`${endpoint}/_tideway/sns/outbox?${query}`);
+  if (res.status !== 200) throw new Error(`the SNS outbox answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { messages: OutboxEntry[] }).messages;
+}

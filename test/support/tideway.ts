@@ -9,14 +9,39 @@ import {
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 import { start } from '../../src/index.js';
 import type { RunningTideway } from '../../src/server/tideway.js';
+import { scratchDataDir, testEngine } from './engine.js';
 
 export type { RunningTideway };
+export { testEngine };
 
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-/** Starts an in-process Tideway on a free port. */
+/**
+ * Starts an in-process Tideway on a free port, on the engine of this run: with `data-dir`,
+ * each server gets a fresh folder of its own, removed when it stops. A test that passes its
+ * own `dataDir` keeps it.
+ */
 export async function startServer(options: Parameters<typeof start>[0] = {}): Promise<RunningTideway> {
-  return start({ port: 0, logLevel: 'silent', ...options });
+  if (testEngine === 'memory' || options.dataDir !== undefined) {
+    return start({ port: 0, logLevel: 'silent', ...options });
+  }
+  const { dataDir, remove: removeDir } = scratchDataDir();
+  let server: RunningTideway;
+  try {
+    server = await start({ port: 0, logLevel: 'silent', ...options, dataDir });
+  } catch (err) {
+    removeDir();
+    throw err;
+  }
+  const stop = server.stop.bind(server);
+  server.stop = async () => {
+    try {
+      await stop();
+    } finally {
+      removeDir();
+    }
+  };
+  return server;
 }
 
 export type SqsProtocol = 'json' | 'query';
@@ -50,6 +75,13 @@ export async function advance(server: RunningTideway, seconds: number): Promise<
     body: JSON.stringify({ advanceSeconds: seconds }),
   });
   if (res.status !== 200) throw new Error(`clock advance failed: ${res.status} ${await res.text()}`);
+}
+
+/** The server's clock (epoch milliseconds), read through the admin API. */
+export async function serverNow(server: RunningTideway): Promise<number> {
+  const res = await fetch(`${server.endpoint}/_tideway/clock`);
+  if (res.status !== 200) throw new Error(`clock read failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { now: number }).now;
 }
 
 let counter = 0;
