@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isAwsChunked } from './aws-chunked.js';
 import { CORAL, isServiceError, ServiceError } from './errors.js';
 import { decodeLocated, encodeLocated, inBody, type RequestParts } from './http-bindings.js';
 import { readAll, requestBody } from './rest-checksums.js';
@@ -108,8 +109,8 @@ export async function dispatchRest(
     const input = await decodeInput(
       service,
       operation,
-      { labels: route.labels, query, headers: request.headers },
-      request.body,
+      { labels: route.labels, query, headers: withoutChunkedEncoding(request.headers) },
+      requestBody(request.headers, request.body),
     );
     const output = (await operation.handle(input, ctx)) as Record<string, unknown> | undefined;
     return encodeOutput(service, operation, output ?? {}, ctx.requestId, head);
@@ -118,18 +119,36 @@ export async function dispatchRest(
   }
 }
 
+/**
+ * The headers as the object has them, without the aws-chunked framing: AWS drops `aws-chunked`
+ * from Content-Encoding (S3 keeps `gzip` of `aws-chunked,gzip`) and reports the decoded length
+ * as the Content-Length.
+ */
+function withoutChunkedEncoding(headers: RestRequest['headers']): RestRequest['headers'] {
+  if (!isAwsChunked(headers)) return headers;
+  const encoding = headers['content-encoding'];
+  const rest = (typeof encoding === 'string' ? encoding : '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== 'aws-chunked' && e !== '');
+  const decoded = headers['x-amz-decoded-content-length'];
+  return {
+    ...headers,
+    'content-encoding': rest.length > 0 ? rest.join(',') : undefined,
+    'content-length': decoded ?? headers['content-length'],
+  };
+}
+
 async function decodeInput(
   service: RestService,
   operation: RestOperation,
   parts: RequestParts,
-  body: AsyncIterable<Uint8Array>,
+  stream: AsyncIterable<Uint8Array>,
 ): Promise<Record<string, unknown>> {
   const shape = operation.input;
   const errors = service.validation;
   const input: Record<string, unknown> = {};
   decodeLocated(shape, parts, errors, input);
-  // Checksum headers are checked for form before the handler runs; their values once it has read the body.
-  const stream = requestBody(parts.headers, body);
   const payloadName = shape.payload;
   const payload = payloadName === undefined ? undefined : shape.members[payloadName];
   if (payloadName !== undefined && payload && payload.shape.type !== 'structure') {

@@ -227,6 +227,8 @@ describe('restXml with @aws-sdk/client-s3', () => {
     assert.equal(wire.headers['content-encoding'], 'aws-chunked');
     assert.equal(wire.headers['x-amz-decoded-content-length'], String(size));
     assert.equal(seen.PutObjectBodyIsBuffer, false);
+    // The object's length and encoding, not the framing's.
+    assert.equal((seen.PutObject as Record<string, unknown>).ContentLength, size);
     assert.ok((seen.PutObjectPieces as number) > 1, 'the handler read the upload piece by piece');
     assert.ok(objects.get('bucket-1/big.bin')?.body.equals(data));
     assert.equal(out.ChecksumCRC32, crcBase64(data));
