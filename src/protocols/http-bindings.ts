@@ -211,8 +211,8 @@ export function formatTimestamp(value: unknown, format: TimestampFormat): string
     case 'unixTimestamp':
       return date.getTime() / 1000;
     default:
-      // Whole seconds unless the instant has milliseconds, as AWS writes them.
-      return date.getUTCMilliseconds() === 0 ? `${date.toISOString().slice(0, 19)}Z` : date.toISOString();
+      // Always with milliseconds, as S3 writes them (`2009-10-12T17:50:30.000Z`).
+      return date.toISOString();
   }
 }
 

@@ -178,7 +178,9 @@ export async function readAll(
   for await (const piece of body) {
     length += piece.length;
     if (length > limit) throw tooLarge();
-    pieces.push(Buffer.from(piece));
+    pieces.push(
+      Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength),
+    );
   }
   return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, length);
 }

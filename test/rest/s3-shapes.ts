@@ -236,7 +236,32 @@ const createMultipartUpload: Omit<RestOperation, 'handle'> = {
   },
 };
 
+const putBucketPolicy: Omit<RestOperation, 'handle'> = {
+  http: { method: 'PUT', requestUri: '/{Bucket}?policy' },
+  input: withPayload(
+    structure(
+      {
+        Bucket: label('Bucket'),
+        ContentMD5: header(string, 'Content-MD5'),
+        ChecksumAlgorithm: header(string, 'x-amz-sdk-checksum-algorithm'),
+        ConfirmRemoveSelfBucketAccess: header(boolean, 'x-amz-confirm-remove-self-bucket-access'),
+        Policy: { shape: string },
+      },
+      ['Bucket', 'Policy'],
+    ),
+    'Policy',
+  ),
+};
+
+const getBucketPolicy: Omit<RestOperation, 'handle'> = {
+  http: { method: 'GET', requestUri: '/{Bucket}?policy' },
+  input: structure({ Bucket: label('Bucket') }, ['Bucket']),
+  output: withPayload(structure({ Policy: { shape: string } }), 'Policy'),
+};
+
 export const s3Shapes = {
+  PutBucketPolicy: putBucketPolicy,
+  GetBucketPolicy: getBucketPolicy,
   PutObject: putObject,
   GetObject: getObject,
   HeadObject: headObject,

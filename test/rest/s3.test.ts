@@ -6,9 +6,11 @@ import { crc32 } from 'node:zlib';
 import {
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
+  GetBucketPolicyCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutBucketPolicyCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -31,6 +33,7 @@ interface Stored {
 }
 
 const objects = new Map<string, Stored>();
+const policies = new Map<string, string>();
 const seen: Record<string, unknown> = {};
 const lastModified = new Date('2026-12-07T10:11:12.000Z');
 
@@ -140,6 +143,23 @@ const service = s3Service({
         Message: 'Access Denied',
       })),
     };
+  },
+  PutBucketPolicy(input: Record<string, unknown>) {
+    seen.PutBucketPolicy = input;
+    policies.set(input.Bucket as string, input.Policy as string);
+    return {};
+  },
+  GetBucketPolicy(input: Record<string, unknown>) {
+    const policy = policies.get(input.Bucket as string);
+    if (policy === undefined) {
+      throw new RestServiceError(
+        'NoSuchBucketPolicy',
+        'The bucket policy does not exist',
+        { BucketName: input.Bucket },
+        { status: 404 },
+      );
+    }
+    return { Policy: policy };
   },
   CreateMultipartUpload(input: Record<string, unknown>) {
     seen.CreateMultipartUpload = input;
@@ -379,6 +399,29 @@ describe('restXml with @aws-sdk/client-s3', () => {
       ],
     );
     assert.deepEqual(out.Errors, [{ Key: 'locked', Code: 'AccessDenied', Message: 'Access Denied' }]);
+  });
+
+  it('PutBucketPolicy and GetBucketPolicy carry a string payload as the whole body, both ways', async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::p/*' }],
+    });
+    const put = await s3.send(
+      new PutBucketPolicyCommand({ Bucket: 'p', Policy: policy, ConfirmRemoveSelfBucketAccess: false }),
+    );
+    assert.equal(put.$metadata.httpStatusCode, 200);
+    const input = seen.PutBucketPolicy as Record<string, unknown>;
+    assert.equal(input.Policy, policy);
+    assert.equal(input.ConfirmRemoveSelfBucketAccess, false);
+    const got = await s3.send(new GetBucketPolicyCommand({ Bucket: 'p' }));
+    assert.equal(got.Policy, policy);
+    const err = await s3.send(new GetBucketPolicyCommand({ Bucket: 'none' })).then(
+      () => assert.fail('found'),
+      (e: S3ServiceException & { BucketName?: string }) => e,
+    );
+    assert.equal(err.name, 'NoSuchBucketPolicy');
+    assert.equal(err.message, 'The bucket policy does not exist');
+    assert.equal(err.BucketName, 'none');
   });
 
   it('CreateMultipartUpload is told from the other POSTs by ?uploads and answers its XML root and a date header', async () => {

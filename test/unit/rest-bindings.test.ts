@@ -106,7 +106,7 @@ describe('HTTP bindings', () => {
     );
     assert.equal(parseTimestamp('yesterday', 'rfc822'), undefined);
     assert.equal(formatTimestamp(instant, 'iso8601'), '2026-12-07T10:11:12.345Z');
-    assert.equal(formatTimestamp(new Date('2026-12-07T10:11:12Z'), 'iso8601'), '2026-12-07T10:11:12Z');
+    assert.equal(formatTimestamp(new Date('2026-12-07T10:11:12Z'), 'iso8601'), '2026-12-07T10:11:12.000Z');
     assert.equal(formatTimestamp(instant, 'unixTimestamp'), 1796638272.345);
   });
 });
