@@ -46,11 +46,14 @@ export interface RestService {
   xmlNamespace?: string;
   /**
    * S3's own ways: the bucket may be in the Host, errors are `<Error>` at the root, the request
-   * id travels in `x-amz-request-id` (with `x-amz-id-2`).
+   * id travels in `x-amz-request-id` (with `x-amz-id-2`), bodies may be aws-chunked and their
+   * declared checksums are verified.
    */
   s3?: boolean;
   /** The answer for a request no operation's template fits. */
   unknownOperation(method: string, path: string, pathKnown: boolean): ServiceError;
+  /** The answer for a path with a malformed percent-escape (S3: InvalidURI); else unknownOperation's. */
+  invalidUri?(): ServiceError;
   /** Largest body read whole for a non-streaming payload; a streamed one is not bounded here. */
   maxDocumentBytes?: number;
 }
@@ -103,19 +106,36 @@ export async function dispatchRest(
     const path = service.s3 ? s3TemplatePath(typeof host === 'string' ? host : undefined, rawPath) : rawPath;
     const router = routerOf(service);
     const route = router.match(request.method, path, query);
-    if (!route) throw service.unknownOperation(request.method, path, router.pathKnown(path, query));
+    if (!route) {
+      if (service.invalidUri && !wellEscaped(path)) throw service.invalidUri();
+      throw service.unknownOperation(request.method, path, router.pathKnown(path, query));
+    }
     const operation = service.operations[route.operation];
     ctx.operation = route.operation;
     const input = await decodeInput(
       service,
       operation,
-      { labels: route.labels, query, headers: withoutChunkedEncoding(request.headers) },
-      requestBody(request.headers, request.body),
+      {
+        labels: route.labels,
+        query,
+        headers: service.s3 ? withoutChunkedEncoding(request.headers) : request.headers,
+      },
+      // Only S3's clients frame bodies as aws-chunked and declare checksums, and the errors are S3's.
+      service.s3 ? requestBody(request.headers, request.body) : request.body,
     );
     const output = (await operation.handle(input, ctx)) as Record<string, unknown> | undefined;
     return encodeOutput(service, operation, output ?? {}, ctx.requestId, head);
   } catch (err) {
     return restError(service, toServiceError(err, ctx), ctx.requestId, head);
+  }
+}
+
+function wellEscaped(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -44,7 +44,12 @@ export function parseXmlDocument(
   // No document type declarations: entity expansion is an attack surface, and AWS accepts none.
   if (/<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true)
     throw errors.malformed('The XML you provided was not well-formed.');
-  const parsed = parser.parse(text) as Node;
+  let parsed: Node;
+  try {
+    parsed = parser.parse(text) as Node;
+  } catch {
+    throw errors.malformed('The XML you provided was not well-formed.');
+  }
   const root = Object.keys(parsed).find((k) => k !== '?xml' && !k.startsWith(ATTRIBUTE) && k !== '#text');
   if (root === undefined) throw errors.malformed('The XML you provided was not well-formed.');
   return { root, node: parsed[root] };
@@ -238,13 +243,12 @@ const ESCAPES: Record<string, string> = {
   '<': '&lt;',
   '>': '&gt;',
   '"': '&quot;',
-  "'": '&apos;',
   '\r': '&#13;',
 };
 
-/** Text fit for an element or attribute value. */
+/** Text fit for an element or attribute value (quotes escaped as S3 does in `<ETag>&quot;…`). */
 export function xmlText(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (c) => ESCAPES[c]).replace(DISALLOWED, '\ufffd');
+  return text.replace(/[&<>"\r]/g, (c) => ESCAPES[c]).replace(DISALLOWED, '\ufffd');
 }
 
 /** An output structure's body members as a document rooted at `root`. */

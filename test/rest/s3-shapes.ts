@@ -309,6 +309,7 @@ export function s3Service(handlers: { [K in keyof typeof s3Shapes]?: RestOperati
     validation: s3Validation,
     xmlNamespace: S3_NAMESPACE,
     s3: true,
+    invalidUri: () => new ServiceError('InvalidURI', "Couldn't parse the specified URI."),
     unknownOperation: (method, _path, pathKnown) =>
       pathKnown
         ? new RestServiceError(

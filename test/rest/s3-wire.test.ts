@@ -172,6 +172,19 @@ describe('S3 routing', () => {
     }
   });
 
+  it('a malformed percent-escape in the path is InvalidURI', async () => {
+    const res = await rawRequest(server.endpoint, {
+      method: 'GET',
+      path: '/b/%E0%A4%A',
+      headers: { authorization: sigv4('s3') },
+    });
+    assert.deepEqual(s3Error(res), {
+      status: 400,
+      code: 'InvalidURI',
+      message: "Couldn't parse the specified URI.",
+    });
+  });
+
   it('a method no operation has on a known path is 405 MethodNotAllowed', async () => {
     const res = await rawRequest(server.endpoint, {
       method: 'PATCH',
