@@ -22,7 +22,11 @@ const DEFAULT_SERVICES = ['sqs', 'sns', 'kinesis'];
 const SDK_PACKAGE = { events: 'eventbridge' };
 
 function parseArgs(argv) {
-  const options = { anyBotocore: false, botocore: process.env.BOTOCORE_DIR ?? DEFAULT_BOTOCORE, services: [] };
+  const options = {
+    anyBotocore: false,
+    botocore: process.env.BOTOCORE_DIR ?? DEFAULT_BOTOCORE,
+    services: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--any-botocore') options.anyBotocore = true;
@@ -39,7 +43,9 @@ function botocoreVersion(dir, anyVersion) {
   if (!match) throw new Error(`no botocore version in ${dir}`);
   const version = match[1];
   if (!BOTOCORE_VERSION.test(version) && !anyVersion) {
-    throw new Error(`botocore ${version} in ${dir}: the models are pinned to 1.43.x (--any-botocore to override)`);
+    throw new Error(
+      `botocore ${version} in ${dir}: the models are pinned to 1.43.x (--any-botocore to override)`,
+    );
   }
   return version;
 }
@@ -48,7 +54,9 @@ function loadBotocore(dir, service) {
   const serviceDir = join(dir, 'data', service);
   const versions = execFileSync('ls', [serviceDir], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
   const apiVersion = versions.at(-1);
-  return JSON.parse(gunzipSync(readFileSync(join(serviceDir, apiVersion, 'service-2.json.gz'))).toString('utf8'));
+  return JSON.parse(
+    gunzipSync(readFileSync(join(serviceDir, apiVersion, 'service-2.json.gz'))).toString('utf8'),
+  );
 }
 
 async function loadSdk(service) {
@@ -244,7 +252,9 @@ function emit(service, model, sources) {
     const listFlattened = target.type === 'list' && (target.flattened || ref.flattened);
     let xmlName;
     if (!located && xmlWire) {
-      const listMemberName = listFlattened ? (target.member.locationName ?? target.member.xmlName) : undefined;
+      const listMemberName = listFlattened
+        ? (target.member.locationName ?? target.member.xmlName)
+        : undefined;
       xmlName = ref.xmlName ?? listMemberName ?? (jsonWire ? undefined : ref.locationName);
     }
     const flattened = ref.flattened || target.flattened;
@@ -294,7 +304,8 @@ function emit(service, model, sources) {
     const shape = shapes[name];
     let error;
     if (shape.exception) {
-      const status = shape.queryError?.httpStatusCode ?? shape.error?.httpStatusCode ?? (shape.fault ? 500 : 400);
+      const status =
+        shape.queryError?.httpStatusCode ?? shape.error?.httpStatusCode ?? (shape.fault ? 500 : 400);
       error = object({
         code: literal(shape.queryError?.code ?? shape.error?.code ?? name),
         status: literal(status),
@@ -309,7 +320,10 @@ function emit(service, model, sources) {
         memberList: '[]',
         required: literal(shape.required ?? []),
         payload: shape.payload === undefined ? undefined : literal(shape.payload),
-        xmlName: (shape.xmlName ?? shape.locationName) === undefined ? undefined : literal(shape.xmlName ?? shape.locationName),
+        xmlName:
+          (shape.xmlName ?? shape.locationName) === undefined
+            ? undefined
+            : literal(shape.xmlName ?? shape.locationName),
         xmlNamespace: namespace(shape.xmlNamespace),
         error,
         union: shape.union ? 'true' : undefined,
@@ -351,7 +365,9 @@ function emit(service, model, sources) {
   for (const name of structures) {
     const members = Object.entries(shapes[name].members ?? {});
     if (members.length === 0) continue;
-    push(`fill(${identifier(name)}, ${object(Object.fromEntries(members.map(([m, ref]) => [m, memberCode(ref)])))});`);
+    push(
+      `fill(${identifier(name)}, ${object(Object.fromEntries(members.map(([m, ref]) => [m, memberCode(ref)])))});`,
+    );
   }
 
   const prefix = service.toUpperCase().replace(/[^A-Z0-9]/g, '_');
@@ -462,7 +478,9 @@ async function main() {
     written.push(file);
     console.log(`${service}: ${Object.keys(model.operations).length} operations from ${sources}`);
   }
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'biome'), ['format', '--write', ...written], { stdio: 'inherit' });
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'biome'), ['format', '--write', ...written], {
+    stdio: 'inherit',
+  });
 }
 
 await main();
