@@ -2,7 +2,7 @@
 // Generates src/protocols/models/<service>.ts from AWS's published service models: botocore's
 // service-2.json (pinned version) merged with the schemas of the installed @aws-sdk/client-*
 // packages. docs/models.md says which source gives what. Usage:
-//   npm run models [-- [--any-botocore] [--botocore <dir>] <service>...]
+//   npm run models [-- [--any-botocore] [--botocore <dir>] [--out <dir>] <service>...]
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,11 +22,17 @@ const DEFAULT_SERVICES = ['sqs', 'sns', 'kinesis'];
 const SDK_PACKAGE = { events: 'eventbridge' };
 
 function parseArgs(argv) {
-  const options = { anyBotocore: false, botocore: process.env.BOTOCORE_DIR ?? DEFAULT_BOTOCORE, services: [] };
+  const options = {
+    anyBotocore: false,
+    botocore: process.env.BOTOCORE_DIR ?? DEFAULT_BOTOCORE,
+    out: OUT_DIR,
+    services: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--any-botocore') options.anyBotocore = true;
     else if (arg === '--botocore') options.botocore = argv[++i];
+    else if (arg === '--out') options.out = resolve(argv[++i]);
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
     else options.services.push(arg);
   }
@@ -152,6 +158,22 @@ function mergeSdk(model, sdk) {
   }
   for (const [name, shape] of Object.entries(sdk.shapes)) {
     if (shape.sdkError && model.shapes[name]) overlay(name, name);
+  }
+}
+
+/**
+ * botocore marks some streaming payloads on the member (S3's `Body`) rather than on the blob shape;
+ * such a member gets a streaming copy of its shape, so the flag lives where the codecs read it.
+ */
+function streamingMembersToShapes(model) {
+  for (const shape of Object.values(model.shapes)) {
+    for (const ref of refsOf(shape)) {
+      if (!ref.streaming || model.shapes[ref.shape].streaming) continue;
+      const name = `${ref.shape}Stream`;
+      if (model.shapes[name] && !model.shapes[name].streaming) throw new Error(`${name} exists and does not stream`);
+      model.shapes[name] ??= { ...model.shapes[ref.shape], streaming: true, modelName: ref.shape };
+      ref.shape = name;
+    }
   }
 }
 
@@ -283,7 +305,7 @@ function emit(service, model, sources) {
     push(
       `const ${identifier(name)}: ScalarShape = ${object({
         type: literal(type),
-        name: literal(name),
+        name: literal(shape.modelName ?? name),
         ...constraintFields(shape),
         timestampFormat: shape.timestampFormat === undefined ? undefined : literal(shape.timestampFormat),
         streaming: shape.streaming ? 'true' : undefined,
@@ -456,13 +478,17 @@ async function main() {
     const model = loadBotocore(options.botocore, service);
     const sdk = await loadSdk(service);
     if (sdk) mergeSdk(model, sdk.model);
+    streamingMembersToShapes(model);
     const sources = `botocore ${version} (${service} ${model.metadata.apiVersion})${sdk ? ` and ${sdk.pkg} ${sdk.version}` : ''}`;
-    const file = join(OUT_DIR, `${service}.ts`);
+    const file = join(options.out, `${service}.ts`);
     writeFileSync(file, emit(service, model, sources));
     written.push(file);
     console.log(`${service}: ${Object.keys(model.operations).length} operations from ${sources}`);
   }
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'biome'), ['format', '--write', ...written], { stdio: 'inherit' });
+  // Biome formats only files inside the project (its `files.includes`).
+  if (options.out === OUT_DIR) {
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'biome'), ['format', '--write', ...written], { stdio: 'inherit' });
+  }
 }
 
 await main();
