@@ -177,6 +177,16 @@ function streamingMembersToShapes(model) {
   }
 }
 
+/** An XML root name or namespace botocore gives on the operation's input goes onto the input structure. */
+function inputRootsToShapes(model) {
+  for (const op of Object.values(model.operations)) {
+    const input = op.input && model.shapes[op.input.shape];
+    if (!input) continue;
+    if (op.input.locationName !== undefined) input.xmlName = op.input.locationName;
+    if (op.input.xmlNamespace !== undefined) input.xmlNamespace = op.input.xmlNamespace;
+  }
+}
+
 function refsOf(shape) {
   switch (shape.type) {
     case 'structure':
@@ -479,6 +489,7 @@ async function main() {
     const sdk = await loadSdk(service);
     if (sdk) mergeSdk(model, sdk.model);
     streamingMembersToShapes(model);
+    inputRootsToShapes(model);
     const sources = `botocore ${version} (${service} ${model.metadata.apiVersion})${sdk ? ` and ${sdk.pkg} ${sdk.version}` : ''}`;
     const file = join(options.out, `${service}.ts`);
     writeFileSync(file, emit(service, model, sources));
