@@ -4,7 +4,7 @@
 // packages. docs/models.md says which source gives what. Usage:
 //   npm run models [-- [--any-botocore] [--botocore <dir>] [--out <dir>] <service>...]
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -52,8 +52,9 @@ function botocoreVersion(dir, anyVersion) {
 
 function loadBotocore(dir, service) {
   const serviceDir = join(dir, 'data', service);
-  const versions = execFileSync('ls', [serviceDir], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
-  const apiVersion = versions.at(-1);
+  if (!existsSync(serviceDir)) throw new Error(`botocore has no model named ${service} (see ${join(dir, 'data')})`);
+  // The newest API version, where botocore keeps more than one (events: 2014-02-03 and 2015-10-07).
+  const apiVersion = readdirSync(serviceDir).sort().at(-1);
   return JSON.parse(gunzipSync(readFileSync(join(serviceDir, apiVersion, 'service-2.json.gz'))).toString('utf8'));
 }
 
