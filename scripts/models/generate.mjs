@@ -2,7 +2,8 @@
 // Generates src/protocols/models/<service>.ts from AWS's published service models: botocore's
 // service-2.json (pinned version) merged with the schemas of the installed @aws-sdk/client-*
 // packages. docs/models.md says which source gives what. Usage:
-//   npm run models [-- [--any-botocore] [--botocore <dir>] [--out <dir>] <service>...]
+//   npm run models [-- [--any-botocore] [--botocore <dir>] [--out <dir>] [--check] <service>...]
+// --check writes nothing and fails when a committed module differs from what would be generated.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,6 +25,7 @@ const SDK_PACKAGE = { events: 'eventbridge' };
 function parseArgs(argv) {
   const options = {
     anyBotocore: false,
+    check: false,
     botocore: process.env.BOTOCORE_DIR ?? DEFAULT_BOTOCORE,
     out: OUT_DIR,
     services: [],
@@ -31,6 +33,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--any-botocore') options.anyBotocore = true;
+    else if (arg === '--check') options.check = true;
     else if (arg === '--botocore') options.botocore = argv[++i];
     else if (arg === '--out') options.out = resolve(argv[++i]);
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
@@ -481,10 +484,17 @@ function orderContainers(names, shapes) {
 
 // ---------------------------------------------------------------------------
 
+/** Formats a module as Biome would in its place under src/protocols/models/, wherever it is written. */
+function format(service, code) {
+  const biome = join(ROOT, 'node_modules', '.bin', 'biome');
+  const path = join(OUT_DIR, `${service}.ts`);
+  return execFileSync(biome, ['format', `--stdin-file-path=${path}`], { input: code, encoding: 'utf8', cwd: ROOT });
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const version = botocoreVersion(options.botocore, options.anyBotocore);
-  const written = [];
+  const stale = [];
   for (const service of options.services) {
     const model = loadBotocore(options.botocore, service);
     const sdk = await loadSdk(service);
@@ -493,13 +503,17 @@ async function main() {
     inputRootsToShapes(model);
     const sources = `botocore ${version} (${service} ${model.metadata.apiVersion})${sdk ? ` and ${sdk.pkg} ${sdk.version}` : ''}`;
     const file = join(options.out, `${service}.ts`);
-    writeFileSync(file, emit(service, model, sources));
-    written.push(file);
+    const code = format(service, emit(service, model, sources));
+    if (options.check) {
+      if (!existsSync(file) || readFileSync(file, 'utf8') !== code) stale.push(file);
+      continue;
+    }
+    writeFileSync(file, code);
     console.log(`${service}: ${Object.keys(model.operations).length} operations from ${sources}`);
   }
-  // Biome formats only files inside the project (its `files.includes`).
-  if (options.out === OUT_DIR) {
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'biome'), ['format', '--write', ...written], { stdio: 'inherit' });
+  if (stale.length > 0) {
+    console.error(`not what \`npm run models\` generates: ${stale.join(', ')}`);
+    process.exitCode = 1;
   }
 }
 
