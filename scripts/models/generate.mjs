@@ -48,17 +48,22 @@ function botocoreVersion(dir, anyVersion) {
   if (!match) throw new Error(`no botocore version in ${dir}`);
   const version = match[1];
   if (!BOTOCORE_VERSION.test(version) && !anyVersion) {
-    throw new Error(`botocore ${version} in ${dir}: the models are pinned to 1.43.x (--any-botocore to override)`);
+    throw new Error(
+      `botocore ${version} in ${dir}: the models are pinned to 1.43.x (--any-botocore to override)`,
+    );
   }
   return version;
 }
 
 function loadBotocore(dir, service) {
   const serviceDir = join(dir, 'data', service);
-  if (!existsSync(serviceDir)) throw new Error(`botocore has no model named ${service} (see ${join(dir, 'data')})`);
+  if (!existsSync(serviceDir))
+    throw new Error(`botocore has no model named ${service} (see ${join(dir, 'data')})`);
   // The newest API version, where botocore keeps more than one (events: 2014-02-03 and 2015-10-07).
   const apiVersion = readdirSync(serviceDir).sort().at(-1);
-  return JSON.parse(gunzipSync(readFileSync(join(serviceDir, apiVersion, 'service-2.json.gz'))).toString('utf8'));
+  return JSON.parse(
+    gunzipSync(readFileSync(join(serviceDir, apiVersion, 'service-2.json.gz'))).toString('utf8'),
+  );
 }
 
 async function loadSdk(service) {
@@ -174,7 +179,8 @@ function streamingMembersToShapes(model) {
     for (const ref of refsOf(shape)) {
       if (!ref.streaming || model.shapes[ref.shape].streaming) continue;
       const name = `${ref.shape}Stream`;
-      if (model.shapes[name] && !model.shapes[name].streaming) throw new Error(`${name} exists and does not stream`);
+      if (model.shapes[name] && !model.shapes[name].streaming)
+        throw new Error(`${name} exists and does not stream`);
       model.shapes[name] ??= { ...model.shapes[ref.shape], streaming: true, modelName: ref.shape };
       ref.shape = name;
     }
@@ -280,7 +286,9 @@ function emit(service, model, sources) {
     const listFlattened = target.type === 'list' && (target.flattened || ref.flattened);
     let xmlName;
     if (!located && xmlWire) {
-      const listMemberName = listFlattened ? (target.member.locationName ?? target.member.xmlName) : undefined;
+      const listMemberName = listFlattened
+        ? (target.member.locationName ?? target.member.xmlName)
+        : undefined;
       xmlName = ref.xmlName ?? listMemberName ?? (jsonWire ? undefined : ref.locationName);
     }
     const flattened = ref.flattened || target.flattened;
@@ -330,7 +338,8 @@ function emit(service, model, sources) {
     const shape = shapes[name];
     let error;
     if (shape.exception) {
-      const status = shape.queryError?.httpStatusCode ?? shape.error?.httpStatusCode ?? (shape.fault ? 500 : 400);
+      const status =
+        shape.queryError?.httpStatusCode ?? shape.error?.httpStatusCode ?? (shape.fault ? 500 : 400);
       error = object({
         code: literal(shape.queryError?.code ?? shape.error?.code ?? name),
         status: literal(status),
@@ -345,7 +354,10 @@ function emit(service, model, sources) {
         memberList: '[]',
         required: literal(shape.required ?? []),
         payload: shape.payload === undefined ? undefined : literal(shape.payload),
-        xmlName: (shape.xmlName ?? shape.locationName) === undefined ? undefined : literal(shape.xmlName ?? shape.locationName),
+        xmlName:
+          (shape.xmlName ?? shape.locationName) === undefined
+            ? undefined
+            : literal(shape.xmlName ?? shape.locationName),
         xmlNamespace: namespace(shape.xmlNamespace),
         error,
         union: shape.union ? 'true' : undefined,
@@ -387,7 +399,9 @@ function emit(service, model, sources) {
   for (const name of structures) {
     const members = Object.entries(shapes[name].members ?? {});
     if (members.length === 0) continue;
-    push(`fill(${identifier(name)}, ${object(Object.fromEntries(members.map(([m, ref]) => [m, memberCode(ref)])))});`);
+    push(
+      `fill(${identifier(name)}, ${object(Object.fromEntries(members.map(([m, ref]) => [m, memberCode(ref)])))});`,
+    );
   }
 
   const prefix = service.toUpperCase().replace(/[^A-Z0-9]/g, '_');
@@ -488,7 +502,11 @@ function orderContainers(names, shapes) {
 function format(service, code) {
   const biome = join(ROOT, 'node_modules', '.bin', 'biome');
   const path = join(OUT_DIR, `${service}.ts`);
-  return execFileSync(biome, ['format', `--stdin-file-path=${path}`], { input: code, encoding: 'utf8', cwd: ROOT });
+  return execFileSync(biome, ['format', `--stdin-file-path=${path}`], {
+    input: code,
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
 }
 
 async function main() {

@@ -19,7 +19,13 @@ const SIMPLE = {
 const LIST_BIT = 64;
 const MAP_BIT = 128;
 // Traits given as a bit field instead of an object.
-const TRAIT_BITS = { 1: 'httpLabel', 2: 'idempotent', 4: 'idempotencyToken', 8: 'sensitive', 16: 'httpPayload' };
+const TRAIT_BITS = {
+  1: 'httpLabel',
+  2: 'idempotent',
+  4: 'idempotencyToken',
+  8: 'sensitive',
+  16: 'httpPayload',
+};
 
 function traitObject(traits) {
   if (typeof traits === 'number') {
@@ -56,8 +62,10 @@ export function sdkModel(sdkExports) {
     if (traits.idempotencyToken) ref.idempotencyToken = true;
     if (traits.timestampFormat !== undefined) ref.timestampFormat = traits.timestampFormat;
     if (traits.httpLabel) ref.location = 'uri';
-    if (traits.httpQuery !== undefined) Object.assign(ref, { location: 'querystring', locationName: traits.httpQuery });
-    if (traits.httpHeader !== undefined) Object.assign(ref, { location: 'header', locationName: traits.httpHeader });
+    if (traits.httpQuery !== undefined)
+      Object.assign(ref, { location: 'querystring', locationName: traits.httpQuery });
+    if (traits.httpHeader !== undefined)
+      Object.assign(ref, { location: 'header', locationName: traits.httpHeader });
     if (traits.httpPrefixHeaders !== undefined)
       Object.assign(ref, { location: 'headers', locationName: traits.httpPrefixHeaders });
     if (traits.httpResponseCode) ref.location = 'statusCode';
