@@ -2,9 +2,10 @@
 // Generates src/protocols/models/<service>.ts from AWS's published service models: botocore's
 // service-2.json (pinned version) merged with the schemas of the installed @aws-sdk/client-*
 // packages. docs/models.md says which source gives what. Usage:
-//   npm run models [-- [--any-botocore] [--botocore <dir>] <service>...]
+//   npm run models [-- [--any-botocore] [--botocore <dir>] [--out <dir>] [--check] <service>...]
+// --check writes nothing and fails when a committed module differs from what would be generated.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,13 +25,17 @@ const SDK_PACKAGE = { events: 'eventbridge' };
 function parseArgs(argv) {
   const options = {
     anyBotocore: false,
+    check: false,
     botocore: process.env.BOTOCORE_DIR ?? DEFAULT_BOTOCORE,
+    out: OUT_DIR,
     services: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--any-botocore') options.anyBotocore = true;
+    else if (arg === '--check') options.check = true;
     else if (arg === '--botocore') options.botocore = argv[++i];
+    else if (arg === '--out') options.out = resolve(argv[++i]);
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
     else options.services.push(arg);
   }
@@ -52,8 +57,10 @@ function botocoreVersion(dir, anyVersion) {
 
 function loadBotocore(dir, service) {
   const serviceDir = join(dir, 'data', service);
-  const versions = execFileSync('ls', [serviceDir], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
-  const apiVersion = versions.at(-1);
+  if (!existsSync(serviceDir))
+    throw new Error(`botocore has no model named ${service} (see ${join(dir, 'data')})`);
+  // The newest API version, where botocore keeps more than one (events: 2014-02-03 and 2015-10-07).
+  const apiVersion = readdirSync(serviceDir).sort().at(-1);
   return JSON.parse(
     gunzipSync(readFileSync(join(serviceDir, apiVersion, 'service-2.json.gz'))).toString('utf8'),
   );
@@ -160,6 +167,33 @@ function mergeSdk(model, sdk) {
   }
   for (const [name, shape] of Object.entries(sdk.shapes)) {
     if (shape.sdkError && model.shapes[name]) overlay(name, name);
+  }
+}
+
+/**
+ * botocore marks some streaming payloads on the member (S3's `Body`) rather than on the blob shape;
+ * such a member gets a streaming copy of its shape, so the flag lives where the codecs read it.
+ */
+function streamingMembersToShapes(model) {
+  for (const shape of Object.values(model.shapes)) {
+    for (const ref of refsOf(shape)) {
+      if (!ref.streaming || model.shapes[ref.shape].streaming) continue;
+      const name = `${ref.shape}Stream`;
+      if (model.shapes[name] && !model.shapes[name].streaming)
+        throw new Error(`${name} exists and does not stream`);
+      model.shapes[name] ??= { ...model.shapes[ref.shape], streaming: true, modelName: ref.shape };
+      ref.shape = name;
+    }
+  }
+}
+
+/** An XML root name or namespace botocore gives on the operation's input goes onto the input structure. */
+function inputRootsToShapes(model) {
+  for (const op of Object.values(model.operations)) {
+    const input = op.input && model.shapes[op.input.shape];
+    if (!input) continue;
+    if (op.input.locationName !== undefined) input.xmlName = op.input.locationName;
+    if (op.input.xmlNamespace !== undefined) input.xmlNamespace = op.input.xmlNamespace;
   }
 }
 
@@ -293,7 +327,7 @@ function emit(service, model, sources) {
     push(
       `const ${identifier(name)}: ScalarShape = ${object({
         type: literal(type),
-        name: literal(name),
+        name: literal(shape.modelName ?? name),
         ...constraintFields(shape),
         timestampFormat: shape.timestampFormat === undefined ? undefined : literal(shape.timestampFormat),
         streaming: shape.streaming ? 'true' : undefined,
@@ -464,23 +498,41 @@ function orderContainers(names, shapes) {
 
 // ---------------------------------------------------------------------------
 
+/** Formats a module as Biome would in its place under src/protocols/models/, wherever it is written. */
+function format(service, code) {
+  const biome = join(ROOT, 'node_modules', '.bin', 'biome');
+  const path = join(OUT_DIR, `${service}.ts`);
+  return execFileSync(biome, ['format', `--stdin-file-path=${path}`], {
+    input: code,
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const version = botocoreVersion(options.botocore, options.anyBotocore);
-  const written = [];
+  const stale = [];
   for (const service of options.services) {
     const model = loadBotocore(options.botocore, service);
     const sdk = await loadSdk(service);
     if (sdk) mergeSdk(model, sdk.model);
+    streamingMembersToShapes(model);
+    inputRootsToShapes(model);
     const sources = `botocore ${version} (${service} ${model.metadata.apiVersion})${sdk ? ` and ${sdk.pkg} ${sdk.version}` : ''}`;
-    const file = join(OUT_DIR, `${service}.ts`);
-    writeFileSync(file, emit(service, model, sources));
-    written.push(file);
+    const file = join(options.out, `${service}.ts`);
+    const code = format(service, emit(service, model, sources));
+    if (options.check) {
+      if (!existsSync(file) || readFileSync(file, 'utf8') !== code) stale.push(file);
+      continue;
+    }
+    writeFileSync(file, code);
     console.log(`${service}: ${Object.keys(model.operations).length} operations from ${sources}`);
   }
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'biome'), ['format', '--write', ...written], {
-    stdio: 'inherit',
-  });
+  if (stale.length > 0) {
+    console.error(`not what \`npm run models\` generates: ${stale.join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 await main();

@@ -14,7 +14,12 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { decodeJson, encodeJson } from '../../src/protocols/json.js';
-import { KINESIS_OPERATIONS, type KinesisOperationName } from '../../src/protocols/models/kinesis.js';
+import {
+  KINESIS_ERRORS,
+  KINESIS_METADATA,
+  KINESIS_OPERATIONS,
+  type KinesisOperationName,
+} from '../../src/protocols/models/kinesis.js';
 import type { Shape, StructureShape } from '../../src/protocols/shapes.js';
 import { plainErrors, sdkCommandNames } from '../support/sdk-schemas.js';
 
@@ -381,5 +386,41 @@ describe('Kinesis output shapes against the SDK deserializer', () => {
       { ...result, Records: records.map((r) => ({ ...r, Data: new Uint8Array(r.Data) })) },
       output,
     );
+  });
+});
+
+describe("Kinesis model: botocore's constraints and errors, the SDK's newer operations", () => {
+  it('carries min, max and pattern from botocore', () => {
+    const name = KINESIS_OPERATIONS.CreateStream.input.members.StreamName.shape;
+    assert.ok(name.type === 'string');
+    assert.deepEqual([name.min, name.max, name.pattern], [1, 128, '[a-zA-Z0-9_.-]+']);
+    const limit = KINESIS_OPERATIONS.GetRecords.input.members.Limit.shape;
+    assert.ok(limit.type === 'integer');
+    assert.deepEqual([limit.min, limit.max], [1, 10000]);
+    const iteratorType = KINESIS_OPERATIONS.GetShardIterator.input.members.ShardIteratorType.shape;
+    assert.ok(iteratorType.type === 'string' && iteratorType.enum?.includes('AT_TIMESTAMP'));
+  });
+
+  it('declares each operation’s errors, with codes and statuses', () => {
+    assert.deepEqual(KINESIS_ERRORS.ResourceNotFoundException.error, {
+      code: 'ResourceNotFoundException',
+      status: 400,
+      senderFault: true,
+    });
+    const errors = KINESIS_OPERATIONS.PutRecord.errors?.map((e) => e.name) ?? [];
+    assert.ok(errors.includes('ResourceNotFoundException') && errors.includes('InvalidArgumentException'));
+    assert.equal(KINESIS_METADATA.targetPrefix, 'Kinesis_20131202');
+    assert.equal(KINESIS_METADATA.jsonVersion, '1.1');
+  });
+
+  it('takes operations botocore 1.43 lacks from the SDK, and its newer required members', () => {
+    assert.deepEqual(KINESIS_OPERATIONS.UpdateStreamRecordDistributionStrategy.http, {
+      method: 'POST',
+      requestUri: '/',
+    });
+    assert.ok(KINESIS_OPERATIONS.CreateStream.input.members.RecordDistributionStrategy);
+    const entry = KINESIS_OPERATIONS.PutRecords.input.members.Records.shape;
+    assert.ok(entry.type === 'list' && entry.member.type === 'structure');
+    assert.deepEqual([...entry.member.required], ['Data']);
   });
 });

@@ -26,7 +26,12 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-sns';
-import { SNS_OPERATIONS, type SnsOperationName } from '../../src/protocols/models/sns.js';
+import {
+  SNS_ERRORS,
+  SNS_METADATA,
+  SNS_OPERATIONS,
+  type SnsOperationName,
+} from '../../src/protocols/models/sns.js';
 import { decodeQuery, encodeXmlMembers, parseForm, type QueryParams } from '../../src/protocols/query.js';
 import type { Shape, StructureShape } from '../../src/protocols/shapes.js';
 import { plainErrors, sdkCommandNames } from '../support/sdk-schemas.js';
@@ -526,5 +531,39 @@ describe('SNS output shapes against the SDK deserializer', () => {
     );
     assert.deepEqual(listed.decoded, { MaxResults: 10 });
     assert.deepEqual(listed.result, sandbox);
+  });
+});
+
+describe("SNS model: botocore's error codes, constraints and metadata", () => {
+  it('gives each error its query code, status and fault', () => {
+    assert.deepEqual(SNS_ERRORS.AuthorizationErrorException.error, {
+      code: 'AuthorizationError',
+      status: 403,
+      senderFault: true,
+    });
+    assert.deepEqual(SNS_ERRORS.NotFoundException.error, {
+      code: 'NotFound',
+      status: 404,
+      senderFault: true,
+    });
+    assert.deepEqual(SNS_ERRORS.InternalErrorException.error, {
+      code: 'InternalError',
+      status: 500,
+      senderFault: false,
+    });
+    const publishErrors = SNS_OPERATIONS.Publish.errors?.map((e) => e.error?.code) ?? [];
+    assert.ok(publishErrors.includes('InvalidParameter') && publishErrors.includes('ParameterValueInvalid'));
+  });
+
+  it('carries the constraints and the service metadata', () => {
+    const tags = SNS_OPERATIONS.TagResource.input.members.Tags.shape;
+    assert.ok(tags.type === 'list' && tags.member.type === 'structure');
+    const key = tags.member.members.Key.shape;
+    assert.ok(key.type === 'string');
+    assert.deepEqual([key.min, key.max], [1, 128]);
+    assert.deepEqual(
+      { protocol: SNS_METADATA.protocol, xmlNamespace: SNS_METADATA.xmlNamespace },
+      { protocol: 'query', xmlNamespace: 'http://sns.amazonaws.com/doc/2010-03-31/' },
+    );
   });
 });
