@@ -5,10 +5,31 @@
  */
 export class Clock {
   private offsetMs = 0;
+  /** The machine time the clock stopped at, while frozen. */
+  private frozenAt: number | undefined;
   private readonly listeners = new Set<() => void>();
 
   now(): number {
-    return Date.now() + this.offsetMs;
+    return (this.frozenAt ?? Date.now()) + this.offsetMs;
+  }
+
+  get frozen(): boolean {
+    return this.frozenAt !== undefined;
+  }
+
+  /**
+   * Stops the clock following the machine's, so only `advance` moves it: a test of rates and
+   * windows then holds however slowly a loaded machine runs it.
+   */
+  freeze(): void {
+    this.frozenAt ??= Date.now();
+  }
+
+  /** Lets the clock run with the machine's again, from where it stood: time never goes back. */
+  thaw(): void {
+    if (this.frozenAt === undefined) return;
+    this.offsetMs -= Date.now() - this.frozenAt;
+    this.frozenAt = undefined;
   }
 
   /** How far the clock runs ahead of the machine's. */

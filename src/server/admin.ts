@@ -41,17 +41,28 @@ export async function handleAdmin(
   }
   if (name === 'clock' && method === 'GET') return json(200, clockState(host.clock));
   if (name === 'clock' && method === 'POST') {
-    let request: { advanceSeconds?: unknown };
+    let request: { advanceSeconds?: unknown; frozen?: unknown } | null;
     try {
       request = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
     } catch {
       return json(400, { error: 'The body must be JSON such as {"advanceSeconds": 30}.' });
     }
     const seconds = request?.advanceSeconds;
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+    const frozen = request?.frozen;
+    if (seconds === undefined && frozen === undefined) {
+      return json(400, {
+        error: 'Give advanceSeconds (a non-negative number), frozen (true or false), or both.',
+      });
+    }
+    if (seconds !== undefined && (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0)) {
       return json(400, { error: 'advanceSeconds must be a non-negative number.' });
     }
-    host.clock.advance(seconds * 1000);
+    if (frozen !== undefined && typeof frozen !== 'boolean') {
+      return json(400, { error: 'frozen must be true or false.' });
+    }
+    if (frozen === true) host.clock.freeze();
+    if (frozen === false) host.clock.thaw();
+    if (seconds !== undefined) host.clock.advance(seconds * 1000);
     return json(200, clockState(host.clock));
   }
   return json(404, { error: `No admin endpoint ${method} ${path}.` });
@@ -59,5 +70,5 @@ export async function handleAdmin(
 
 function clockState(clock: Clock) {
   const now = clock.now();
-  return { now, iso: new Date(now).toISOString(), offsetSeconds: clock.offsetSeconds };
+  return { now, iso: new Date(now).toISOString(), offsetSeconds: clock.offsetSeconds, frozen: clock.frozen };
 }

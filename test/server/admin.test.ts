@@ -124,6 +124,23 @@ describe('admin API', () => {
     assert.equal(zero.json.offsetSeconds, moved.json.offsetSeconds);
   });
 
+  it('POST /_tideway/clock with frozen stops the clock until it is thawed; advancing still moves it', async () => {
+    const frozen = await admin(server, 'POST', 'clock', JSON.stringify({ frozen: true }));
+    assert.equal(frozen.status, 200);
+    assert.equal(frozen.json.frozen, true);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const still = await admin(server, 'GET', 'clock');
+    assert.equal(still.json.now, frozen.json.now);
+    const moved = await admin(server, 'POST', 'clock', JSON.stringify({ advanceSeconds: 5 }));
+    assert.equal(moved.json.now, frozen.json.now + 5000);
+    const thawed = await admin(server, 'POST', 'clock', JSON.stringify({ frozen: false }));
+    assert.equal(thawed.json.frozen, false);
+    assert.ok(thawed.json.now >= moved.json.now);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const running = await admin(server, 'GET', 'clock');
+    assert.ok(running.json.now > thawed.json.now);
+  });
+
   it('answers bad clock bodies with a 400 JSON error and leaves the clock alone', async () => {
     const before = await admin(server, 'GET', 'clock');
     for (const body of [
@@ -138,6 +155,8 @@ describe('admin API', () => {
       '{"advanceSeconds": true}',
       '{"advanceSeconds": [30]}',
       '{"advance": 30}',
+      '{"frozen": "yes"}',
+      '{"frozen": true, "advanceSeconds": -1}',
     ]) {
       const res = await admin(server, 'POST', 'clock', body);
       assert.equal(res.status, 400, body);
@@ -146,6 +165,7 @@ describe('admin API', () => {
     }
     const afterwards = await admin(server, 'GET', 'clock');
     assert.equal(afterwards.json.offsetSeconds, before.json.offsetSeconds);
+    assert.equal(afterwards.json.frozen, false);
   });
 
   it('answers an unknown admin path with 404 JSON', async () => {
