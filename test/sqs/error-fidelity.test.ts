@@ -311,12 +311,28 @@ for (const protocol of ['json', 'query'] as const) {
   });
 }
 
-describe('SQS unknown operations', () => {
+describe('SQS unknown operations and hostile input', () => {
   let server: RunningTideway;
   before(async () => {
     server = await startServer();
   });
   after(() => server.stop());
+
+  // A queue URL with a broken percent-escape names no queue: AWS's QueueDoesNotExist, never a 500.
+  it('answers QueueDoesNotExist for a queue URL with a malformed escape, on both protocols', async () => {
+    const QueueUrl = 'http://localhost/000000000000/%E0%A4%A';
+    const json = await jsonRequest(server.endpoint, 'GetQueueAttributes', JSON.stringify({ QueueUrl }));
+    assert.equal(json.status, 400);
+    assert.equal(JSON.parse(json.body).__type, 'com.amazonaws.sqs#QueueDoesNotExist');
+    assert.equal(json.headers['x-amzn-query-error'], 'AWS.SimpleQueueService.NonExistentQueue;Sender');
+    const query = await queryRequest(server.endpoint, {
+      Action: 'GetQueueAttributes',
+      Version: '2012-11-05',
+      QueueUrl,
+    });
+    assert.equal(query.status, 400);
+    assert.equal(xmlText(query.body, 'Code'), 'AWS.SimpleQueueService.NonExistentQueue');
+  });
 
   it('answers UnknownOperationException over awsJson', async () => {
     const res = await jsonRequest(server.endpoint, 'NoSuchOperation', '{}');

@@ -56,5 +56,12 @@ function parseUncached(value: string): QueueAddress | undefined {
     .filter((p) => p.length > 0);
   if (parts.length !== 2 || !isAccountId(parts[0])) return undefined;
   const region = /^sqs\.([a-z0-9-]+)\./.exec(host)?.[1] ?? /^([a-z]{2}-[a-z]+-\d)\.queue\./.exec(host)?.[1];
-  return { account: parts[0], name: decodeURIComponent(parts[1]), region };
+  let name: string;
+  try {
+    name = decodeURIComponent(parts[1]);
+  } catch {
+    // A malformed escape names no queue that could exist.
+    return undefined;
+  }
+  return { account: parts[0], name, region };
 }
