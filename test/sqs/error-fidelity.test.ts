@@ -311,12 +311,95 @@ for (const protocol of ['json', 'query'] as const) {
   });
 }
 
-describe('SQS unknown operations', () => {
+describe('SQS unknown operations and hostile input', () => {
   let server: RunningTideway;
   before(async () => {
     server = await startServer();
   });
   after(() => server.stop());
+
+  // A queue URL with a broken percent-escape names no queue: AWS's QueueDoesNotExist, never a 500.
+  it('answers QueueDoesNotExist for a queue URL with a malformed escape, on both protocols', async () => {
+    const QueueUrl = 'http://localhost/000000000000/%E0%A4%A';
+    const json = await jsonRequest(server.endpoint, 'GetQueueAttributes', JSON.stringify({ QueueUrl }));
+    assert.equal(json.status, 400);
+    assert.equal(JSON.parse(json.body).__type, 'com.amazonaws.sqs#QueueDoesNotExist');
+    assert.equal(json.headers['x-amzn-query-error'], 'AWS.SimpleQueueService.NonExistentQueue;Sender');
+    const query = await queryRequest(server.endpoint, {
+      Action: 'GetQueueAttributes',
+      Version: '2012-11-05',
+      QueueUrl,
+    });
+    assert.equal(query.status, 400);
+    assert.equal(xmlText(query.body, 'Code'), 'AWS.SimpleQueueService.NonExistentQueue');
+  });
+
+  // Fuzzed queue URLs and receipt handles on every queue operation: each answer is an AWS error
+  // from the sender side (4xx) in the protocol's own error form, never an InternalFailure.
+  it('answers malformed queue URLs and receipt handles with sender errors on both protocols', async () => {
+    const created = await jsonRequest(server.endpoint, 'CreateQueue', JSON.stringify({ QueueName: 'fuzz' }));
+    const url = JSON.parse(created.body).QueueUrl as string;
+    const weird = [
+      '',
+      '%',
+      '%zz',
+      '//',
+      'http://x/000000000000/',
+      'http://x/000000000000/%E0%A4%A',
+      'a'.repeat(3000),
+      '../..',
+      'http://[::1',
+      `${url}/extra`,
+      'http://x/abc/fuzz',
+      '\ud800',
+    ];
+    const operations = [
+      'SendMessage',
+      'ReceiveMessage',
+      'DeleteMessage',
+      'ChangeMessageVisibility',
+      'GetQueueAttributes',
+      'SetQueueAttributes',
+      'PurgeQueue',
+      'ListQueueTags',
+      'DeleteMessageBatch',
+      'ChangeMessageVisibilityBatch',
+      'ListDeadLetterSourceQueues',
+    ];
+    for (const operation of operations) {
+      for (const value of weird) {
+        for (const [QueueUrl, ReceiptHandle] of [
+          [value, 'handle'],
+          [url, value],
+        ]) {
+          const input = {
+            QueueUrl,
+            ReceiptHandle,
+            MessageBody: 'x',
+            VisibilityTimeout: 1,
+            Attributes: { VisibilityTimeout: '1' },
+            Entries: [{ Id: 'a', ReceiptHandle, VisibilityTimeout: 1 }],
+          };
+          const json = await jsonRequest(server.endpoint, operation, JSON.stringify(input));
+          const seen = `${operation} ${JSON.stringify(input).slice(0, 80)}: ${json.body.slice(0, 200)}`;
+          assert.ok(json.status < 500, seen);
+          if (json.status >= 400) assert.ok(JSON.parse(json.body).__type, seen);
+          const query = await queryRequest(server.endpoint, {
+            Action: operation,
+            Version: '2012-11-05',
+            QueueUrl,
+            ReceiptHandle,
+            MessageBody: 'x',
+            VisibilityTimeout: '1',
+            'Attribute.1.Name': 'VisibilityTimeout',
+            'Attribute.1.Value': '1',
+          });
+          assert.ok(query.status < 500, `${operation} (query): ${query.body.slice(0, 200)}`);
+          if (query.status >= 400) assert.equal(xmlText(query.body, 'Type'), 'Sender', query.body);
+        }
+      }
+    }
+  });
 
   it('answers UnknownOperationException over awsJson', async () => {
     const res = await jsonRequest(server.endpoint, 'NoSuchOperation', '{}');
