@@ -246,24 +246,37 @@ export function encodeLocated(
         const key = nameOf(name, member).toLowerCase();
         if (member.shape.type === 'list') {
           const item = member.shape.member;
-          headers[key] = (value as unknown[])
-            .map((v) => (item.type === 'string' ? quoteHeader(String(v)) : formatScalar(member, item, v)))
-            .join(', ');
+          headers[key] = headerSafe(
+            (value as unknown[])
+              .map((v) => (item.type === 'string' ? quoteHeader(String(v)) : formatScalar(member, item, v)))
+              .join(', '),
+          );
         } else {
-          headers[key] = formatScalar(member, member.shape, value);
+          headers[key] = headerSafe(formatScalar(member, member.shape, value));
         }
         break;
       }
       case 'headers': {
         const prefix = nameOf(name, member).toLowerCase();
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-          if (v !== undefined && v !== null) headers[prefix + k.toLowerCase()] = String(v);
+          if (v !== undefined && v !== null) headers[prefix + k.toLowerCase()] = headerSafe(String(v));
         }
         break;
       }
     }
   }
   return status;
+}
+
+/**
+ * A value that can travel in a header: anything beyond printable ASCII (a line break would be a
+ * header injection, a non-ASCII character is refused by node:http) goes as an RFC 2047 encoded
+ * word, as S3 answers user metadata that is not ASCII.
+ */
+export function headerSafe(value: string): string {
+  return /^[\x20-\x7e\t]*$/.test(value)
+    ? value
+    : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
 }
 
 /** True when the member travels in the body (not a label, query value, header or the status). */

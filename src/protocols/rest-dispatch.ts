@@ -58,7 +58,10 @@ export interface RestService {
   maxDocumentBytes?: number;
 }
 
-/** An error carrying the modeled members AWS puts beside the code and message (S3's `<Key>`). */
+/**
+ * An error carrying the modeled members AWS puts beside the code and message (S3's `<Key>`,
+ * MSK's `invalidParameter`), keyed by their wire names.
+ */
 export class RestServiceError extends ServiceError {
   constructor(
     code: string,
@@ -102,7 +105,8 @@ export async function dispatchRest(
     const q = request.url.indexOf('?');
     const rawPath = q < 0 ? request.url : request.url.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1));
-    const host = request.headers.host;
+    // HTTP/2 names the host in its :authority pseudo-header.
+    const host = request.headers.host ?? request.headers[':authority'];
     const path = service.s3 ? s3TemplatePath(typeof host === 'string' ? host : undefined, rawPath) : rawPath;
     const router = routerOf(service);
     const route = router.match(request.method, path, query);
@@ -172,7 +176,7 @@ async function decodeInput(
   const payloadName = shape.payload;
   const payload = payloadName === undefined ? undefined : shape.members[payloadName];
   if (payloadName !== undefined && payload && payload.shape.type !== 'structure') {
-    if (payload.shape.type === 'blob' && 'streaming' in payload.shape && payload.shape.streaming) {
+    if (payload.shape.type === 'blob' && payload.shape.streaming) {
       input[payloadName] = stream;
     } else {
       const whole = await readDocument(service, stream);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crc32 } from 'node:zlib';
 import { type ChunkedTrailer, decodeAwsChunked } from '../../src/protocols/aws-chunked.js';
-import { crc32c, requestBody } from '../../src/protocols/rest-checksums.js';
+import { crc32c, crc64nvme, requestBody } from '../../src/protocols/rest-checksums.js';
 
 async function* pieces(data: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
@@ -72,13 +72,22 @@ describe('request body checksums', () => {
     assert.equal(crc32c(Buffer.from('6789'), crc32c(Buffer.from('12345'))), 0xe3069283);
   });
 
-  it('verifies CRC32C, SHA1 and SHA256 headers on plain bodies', async () => {
+  it('CRC64NVME matches the published check value, also when computed piece by piece', () => {
+    assert.equal(crc64nvme(Buffer.from('123456789')).toString('hex'), 'ae8b14860a799888');
+    assert.equal(
+      crc64nvme(Buffer.from('6789'), crc64nvme(Buffer.from('12345'))).toString('hex'),
+      'ae8b14860a799888',
+    );
+  });
+
+  it('verifies CRC32C, CRC64NVME, SHA1 and SHA256 headers on plain bodies', async () => {
     const data = Buffer.from('checksummed');
     const crc = Buffer.alloc(4);
     crc.writeUInt32BE(crc32c(data));
     const { createHash } = await import('node:crypto');
     for (const [name, value] of [
       ['x-amz-checksum-crc32c', crc.toString('base64')],
+      ['x-amz-checksum-crc64nvme', crc64nvme(data).toString('base64')],
       ['x-amz-checksum-sha1', createHash('sha1').update(data).digest('base64')],
       ['x-amz-checksum-sha256', createHash('sha256').update(data).digest('base64')],
     ]) {

@@ -96,6 +96,19 @@ describe('HTTP bindings', () => {
     });
   });
 
+  it('header values beyond printable ASCII go as RFC 2047 encoded words, never raw', () => {
+    const headers: Record<string, string> = {};
+    const meta = structure({
+      Metadata: { shape: map(string), location: 'headers', locationName: 'x-amz-meta-' },
+    });
+    encodeLocated(meta, { Metadata: { plain: 'a b', accent: 'ü', injected: 'x\r\nSet-Cookie: y' } }, headers);
+    assert.deepEqual(headers, {
+      'x-amz-meta-plain': 'a b',
+      'x-amz-meta-accent': '=?UTF-8?B?w7w=?=',
+      'x-amz-meta-injected': `=?UTF-8?B?${Buffer.from('x\r\nSet-Cookie: y').toString('base64')}?=`,
+    });
+  });
+
   it('timestamps parse in their format, or leniently in another', () => {
     const instant = new Date('2026-12-07T10:11:12.345Z');
     assert.deepEqual(parseTimestamp('2026-12-07T10:11:12.345Z', 'iso8601'), instant);
