@@ -1,9 +1,13 @@
 import type { Caller } from '../core/accounts.js';
 import type { Logger } from '../core/logger.js';
 import type { ServiceError } from './errors.js';
+import type { RestService } from './rest-dispatch.js';
 import type { OperationShapes, StructureShape, ValidationErrors } from './shapes.js';
 
+/** The RPC protocols: the operation is named in the request (X-Amz-Target or Action). */
 export type WireProtocol = 'json' | 'query';
+/** The REST protocols: the operation is found by method and URI template (rest-dispatch.ts). */
+export type RestProtocol = 'rest-json' | 'rest-xml';
 
 /** What a handler knows about the request beyond its input. */
 export interface RequestContext {
@@ -12,7 +16,7 @@ export interface RequestContext {
   /** `<scheme>://<host>:<port>` as the client reached us, for URLs we hand back. */
   baseUrl: string;
   secure: boolean;
-  protocol: WireProtocol;
+  protocol: WireProtocol | RestProtocol;
   /** The operation the request runs (resource policies decide per operation). */
   operation: string;
   path: string;
@@ -44,6 +48,12 @@ export interface ServiceDefinition {
     cbor?: boolean;
   };
   query?: { version: string; xmlNamespace: string };
+  /**
+   * Its REST protocol (restJson1 or restXml), with its own operations and their HTTP bindings:
+   * chosen by the credential scope (and S3's Host) before the body is read, which reaches the
+   * handlers unread. A REST-only service is built with `restServiceDefinition`.
+   */
+  rest?: RestService;
   operations: Record<string, Operation>;
   validation: ValidationErrors;
   unknownOperation(protocol: WireProtocol, name: string): ServiceError;
@@ -53,6 +63,27 @@ export interface ServiceDefinition {
   load?: () => Promise<void>;
   /** Lets a service fill query parameters from the request path (SQS: QueueUrl), before validation. */
   queryParamsFromPath?(params: Map<string, string>, ctx: RequestContext): void;
+}
+
+/**
+ * The definition of a service that speaks a REST protocol only: it has no RPC operations, so the
+ * router never sends it an X-Amz-Target or Action request, and its unknown-operation answer is
+ * the REST one.
+ */
+export function restServiceDefinition(
+  signingName: string,
+  rest: RestService,
+  load?: () => Promise<void>,
+): ServiceDefinition {
+  return {
+    name: rest.name,
+    signingName,
+    rest,
+    operations: {},
+    validation: rest.validation,
+    unknownOperation: () => rest.unknownOperation('POST', '/', false),
+    load,
+  };
 }
 
 export interface HttpReply {

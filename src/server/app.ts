@@ -5,12 +5,20 @@ import { newRequestId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { CBOR_CONTENT_TYPE } from '../protocols/cbor.js';
 import { dispatchCbor, dispatchJson, dispatchQuery } from '../protocols/dispatch.js';
+import { ServiceError } from '../protocols/errors.js';
 import { parseForm, type QueryParams } from '../protocols/query.js';
-import type { HttpReply, RequestContext, ServiceDefinition, WireProtocol } from '../protocols/service.js';
+import { dispatchRest, restError } from '../protocols/rest-dispatch.js';
+import type {
+  HttpReply,
+  RequestContext,
+  RestProtocol,
+  ServiceDefinition,
+  WireProtocol,
+} from '../protocols/service.js';
 import { type AdminHost, handleAdmin } from './admin.js';
 import { addCorsHeaders, isPreflight, preflightReply } from './cors.js';
 import type { AnyRequest, AnyResponse } from './listener.js';
-import { credentialScope, type Route, Router } from './routing.js';
+import { credentialScope, type RestRoute, type Route, Router } from './routing.js';
 import { errorInLook, requestLook, unroutedReply } from './unrouted.js';
 
 const NO_QUERY: URLSearchParams = new URLSearchParams();
@@ -41,9 +49,21 @@ export function createRequestHandler(options: AppOptions) {
   const anonymous: Caller = { account: accountForAccessKey(undefined), region: options.region };
   const router = new Router(options.services);
   const cors = options.cors ?? new Set<string>();
+  const anyRest = router.hasRest;
   return (req: AnyRequest, res: AnyResponse): void => {
     const started = debug ? performance.now() : 0;
     const requestId = newRequestId();
+    // A REST request is picked from its head, before any of its body is read: an upload streams
+    // to its handler, never capped or held whole as the RPC bodies below are.
+    const rest = anyRest ? restRoute(options, router, req) : undefined;
+    if (rest) {
+      serveRest(options, cors, anonymous, rest, req, res, requestId).then(
+        (handled) => respond(options.log, debug, req, res, requestId, started, handled),
+        (err: unknown) =>
+          respond(options.log, debug, req, res, requestId, started, failed(options.log, err, requestId)),
+      );
+      return;
+    }
     // Nearly every body comes in one chunk: no array unless a second one does.
     let first: Buffer | undefined;
     let more: Buffer[] | undefined;
@@ -86,10 +106,11 @@ function respond(
   res: AnyResponse,
   requestId: string,
   started: number,
-  { reply, service, operation, cors }: Handled,
+  { reply, service, operation, cors, rest }: Handled,
 ): void {
   if (res.destroyed) return;
-  reply.headers['x-amzn-requestid'] = requestId;
+  // A REST answer carries its request id as its protocol does (S3: x-amz-request-id).
+  if (!rest) reply.headers['x-amzn-requestid'] = requestId;
   if (cors && req.headers.origin !== undefined) addCorsHeaders(reply.headers);
   if (reply.stream) {
     res.writeHead(reply.status, reply.headers);
@@ -103,8 +124,11 @@ function respond(
       ? Buffer.from(reply.body)
       : reply.body;
   // Without a length, a response whose head is written first goes out chunked: more bytes,
-  // and several writes where one will do.
-  reply.headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+  // and several writes where one will do. A HEAD answer keeps the length of what GET would send.
+  if (!(rest && req.method === 'HEAD' && reply.headers['content-length'] !== undefined))
+    reply.headers['content-length'] = String(
+      typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+    );
   res.writeHead(reply.status, reply.headers);
   res.end(body);
   if (debug) {
@@ -144,6 +168,70 @@ interface Handled {
   operation?: string;
   /** The answer carries CORS headers when the request has an Origin. */
   cors?: boolean;
+  /** Answered by a REST service, whose reply already names its request id. */
+  rest?: boolean;
+}
+
+/** The REST service a request is for, or none: admin paths and fixed documents are never REST. */
+function restRoute(options: AppOptions, router: Router, req: AnyRequest): RestRoute | undefined {
+  const url = req.url ?? '/';
+  if (url.startsWith('/_tideway/')) return undefined;
+  const found = router.routeRest(req.headers, url);
+  if (!found || !options.documents) return found;
+  const mark = url.indexOf('?');
+  return Object.hasOwn(options.documents, mark < 0 ? url : url.slice(0, mark)) ? undefined : found;
+}
+
+/**
+ * One REST request: the service matches its operation by method and URI template and reads the
+ * body itself, as a stream. Whatever of the body its handler left unread (an error answered
+ * before the upload ended) is drained, so the connection serves the next request.
+ */
+async function serveRest(
+  options: AppOptions,
+  cors: ReadonlySet<string>,
+  anonymous: Caller,
+  { service, rest, scope }: RestRoute,
+  req: AnyRequest,
+  res: AnyResponse,
+  requestId: string,
+): Promise<Handled> {
+  req.on('error', () => res.destroy());
+  const url = req.url ?? '/';
+  const mark = url.indexOf('?');
+  const ctx = new Context(
+    requestId,
+    scope?.caller ?? anonymous,
+    header(req.headers[':authority']) ?? header(req.headers.host) ?? options.fallbackHost(),
+    'encrypted' in req.socket && Boolean((req.socket as { encrypted?: boolean }).encrypted),
+    rest.protocol,
+    mark < 0 ? url : url.slice(0, mark),
+    options.log,
+    res,
+    '',
+  );
+  let reply: HttpReply;
+  try {
+    if (service.load) await service.load();
+    reply = await dispatchRest(
+      rest,
+      // A handler that stops reading early must not destroy the request: that would close the
+      // connection before its (error) answer is written.
+      {
+        method: req.method ?? 'GET',
+        url,
+        headers: req.headers,
+        body: req.iterator({ destroyOnReturn: false }),
+      },
+      ctx,
+    );
+  } catch (err) {
+    options.log.error({ err, requestId }, 'request failed');
+    const failure = new ServiceError('InternalFailure', `Request ${requestId} failed.`, { status: 500 });
+    reply = restError(rest, failure, requestId, req.method === 'HEAD');
+  }
+  if (!req.complete) req.resume();
+  return { reply, service: service.name, operation: ctx.operation, cors: cors.has(service.name), rest: true };
 }
 
 function failed(log: Logger, err: unknown, requestId: string): Handled {
@@ -277,11 +365,12 @@ class Context implements RequestContext {
     readonly caller: Caller,
     private readonly host: string,
     readonly secure: boolean,
-    readonly protocol: WireProtocol,
+    readonly protocol: WireProtocol | RestProtocol,
     readonly path: string,
     readonly log: Logger,
     private readonly res: AnyResponse,
-    readonly operation: string,
+    /** A REST request's is known once its URI template is matched. */
+    public operation: string,
   ) {}
 
   private controller: AbortController | undefined = undefined;

@@ -1,4 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { accountForAccessKey, type Caller } from '../core/accounts.js';
+import type { RestService } from '../protocols/rest-dispatch.js';
+import { virtualHostBucket } from '../protocols/rest-router.js';
 import type { ServiceDefinition, WireProtocol } from '../protocols/service.js';
 
 export interface CredentialScope {
@@ -53,6 +56,14 @@ export interface Route {
   operation: string;
 }
 
+export interface RestRoute {
+  service: ServiceDefinition;
+  rest: RestService;
+  scope?: CredentialScope;
+}
+
+const NO_QUERY: URLSearchParams = new URLSearchParams();
+
 export interface RouteInput {
   scope?: CredentialScope;
   target?: string;
@@ -73,16 +84,47 @@ export class Router {
   /** Actions a service answers without Version: the unsigned links it hands out (SNS SubscribeURL, UnsubscribeURL). */
   private readonly byOwnAction = new Map<string, ServiceDefinition | null>();
   private readonly sqs?: ServiceDefinition;
+  private readonly restBySigningName = new Map<string, ServiceDefinition>();
+  /** The REST service that takes a virtual-hosted bucket in the Host (S3). */
+  private readonly byBucketHost?: ServiceDefinition;
+  /** Some service speaks REST: only then does a request's head get looked at before its body. */
+  readonly hasRest: boolean;
 
   constructor(services: readonly ServiceDefinition[]) {
     for (const s of services) {
       this.bySigningName.set(s.signingName, s);
+      if (s.rest) this.restBySigningName.set(s.signingName, s);
       if (s.json) this.byTargetPrefix.set(s.json.targetPrefix, s);
       if (s.query) this.byQueryVersion.set(s.query.version, s);
       for (const name of s.unversionedActions ?? [])
         this.byOwnAction.set(name, this.byOwnAction.has(name) ? null : s);
     }
     this.sqs = services.find((s) => s.name === 'sqs');
+    this.byBucketHost = services.find((s) => s.rest?.s3);
+    this.hasRest = this.restBySigningName.size > 0;
+  }
+
+  /**
+   * The REST service a request is for, from its head alone (its body is still unread): the
+   * credential scope's service (Authorization, or a presigned URL's X-Amz-Credential), else, for
+   * an unsigned request, a virtual-hosted bucket in the Host. An unsigned request that names an
+   * RPC operation (an SNS confirmation link followed from a `*.localhost` endpoint) stays RPC.
+   */
+  routeRest(headers: IncomingHttpHeaders, url: string): RestRoute | undefined {
+    const authorization = headers.authorization;
+    let query = NO_QUERY;
+    const mark = url.indexOf('?');
+    if (authorization === undefined && mark >= 0) query = new URLSearchParams(url.slice(mark + 1));
+    const scope = credentialScope(authorization, query);
+    if (scope) {
+      const service = this.restBySigningName.get(scope.service);
+      return service?.rest && { service, rest: service.rest, scope };
+    }
+    const service = this.byBucketHost;
+    if (!service?.rest || query.has('Action') || headers['x-amz-target'] !== undefined) return undefined;
+    const host = headers[':authority'] ?? headers.host;
+    if (virtualHostBucket(typeof host === 'string' ? host : undefined) === undefined) return undefined;
+    return { service, rest: service.rest };
   }
 
   route(input: RouteInput): Route | undefined {

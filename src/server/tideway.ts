@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Clock } from '../core/clock.js';
 import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { Scheduler } from '../core/scheduler.js';
-import { SERVICES, type ServiceEnvironment } from '../services/registry.js';
+import { SERVICES, type ServiceEnvironment, type ServiceFactory } from '../services/registry.js';
 import { EmbeddedEngine } from '../storage/embedded/engine.js';
 import type { Journal } from '../storage/embedded/journal.js';
 import { createRequestHandler } from './app.js';
@@ -26,6 +26,8 @@ export interface TidewayOptions {
   kinesisStatusDelayMs?: number;
   /** Enforce Kinesis per-shard throughput quotas (ProvisionedThroughputExceededException); off by default. */
   kinesisLimits?: boolean;
+  /** @internal Services served after the registry's: test-only modules (the REST routing tests); not public API. */
+  extraServices?: readonly ServiceFactory[];
 }
 
 export interface RunningTideway {
@@ -78,7 +80,8 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
       kinesisLimits: options.kinesisLimits,
     },
   };
-  const modules = SERVICES.map((factory) => {
+  const factories = options.extraServices ? [...SERVICES, ...options.extraServices] : SERVICES;
+  const modules = factories.map((factory) => {
     const module = factory.create(environment);
     Object.assign(environment.frontDoors, module.frontDoors);
     return module;

@@ -30,7 +30,7 @@ export async function startRestServer(service: RestService): Promise<RestTestSer
       caller: { account: '000000000000', region: 'us-east-1' },
       baseUrl: `http://${req.headers.host}`,
       secure: false,
-      protocol: 'json',
+      protocol: service.protocol,
       operation: '',
       path: req.url ?? '/',
       log,
