@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import { XMLValidator } from 'fast-xml-parser';
 import { type RestService, RestServiceError } from '../../src/protocols/rest-dispatch.js';
 import { type RequestContext, restServiceDefinition } from '../../src/protocols/service.js';
 import type { ServiceFactory } from '../../src/services/registry.js';
@@ -441,5 +442,82 @@ describe('REST routing through the server', () => {
     });
     assert.equal(link.headers['x-amz-request-id'], undefined);
     assert.match(link.body, /ListQueues(Response|Result)|<ErrorResponse>/);
+  });
+
+  it('hostile heads never reach a 500 or a malformed body: scopes, presigned queries, Hosts', async () => {
+    let state = 20261207;
+    const random = () => {
+      state = (state * 1664525 + 1013904223) >>> 0;
+      return state / 2 ** 32;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const authorizations = [
+      undefined,
+      sigv4('s3'),
+      sigv4('kafka'),
+      sigv4('sqs'),
+      sigv4('nosuchservice'),
+      'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3',
+      'AWS4-HMAC-SHA256 Credential=,',
+      'AWS test:c2lnbmF0dXJl',
+      'Bearer x',
+    ];
+    const hosts = [
+      undefined,
+      `bkt.localhost:${port}`,
+      `BKT.S3.us-east-1.localhost:${port}`,
+      `.localhost:${port}`,
+      `s3.localhost:${port}`,
+      `a..b.localhost:${port}`,
+      '[::1]',
+      '127.0.0.1.localhost',
+    ];
+    const queries = [
+      '',
+      'X-Amz-Credential=%zz',
+      'X-Amz-Credential=test%2F20260101%2Fus-east-1%2Fs3%2Faws4_request',
+      'X-Amz-Credential=test%2F20260101%2Fus-east-1%2Fkafka%2Faws4_request&X-Amz-Credential=x',
+      'Action=ListQueues&Version=2012-11-05',
+      'list-type=2&max-keys=-1',
+      'delete',
+      'uploads&%ff=%',
+    ];
+    const paths = [
+      '/',
+      '/bkt',
+      '/bkt/',
+      '/bkt/a%2Fb',
+      '/bkt/%zz',
+      '//',
+      '/api/v2/clusters',
+      '/api/v2/clusters/%',
+    ];
+    let byS3 = 0;
+    for (let i = 0; i < 200; i++) {
+      const method = pick(['GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH']);
+      const query = pick(queries);
+      const headers: Record<string, string | number> = {};
+      const authorization = pick(authorizations);
+      if (authorization) headers.authorization = authorization;
+      const host = pick(hosts);
+      if (host) headers.host = host;
+      if (random() < 0.2) headers['x-amz-target'] = pick(['AmazonSQS.ListQueues', 'Kafka.Nothing', '.']);
+      if (random() < 0.3) headers['content-encoding'] = 'aws-chunked';
+      const body =
+        method === 'GET' || method === 'HEAD'
+          ? undefined
+          : pick(['', '<Delete/>', '{"a":', 'x'.repeat(70_000)]);
+      if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+      const path = `${pick(paths)}${query ? `?${query}` : ''}`;
+      const res = await rawRequest(server.endpoint, { method, path, headers, body });
+      const what = `${method} ${path} ${JSON.stringify(headers).slice(0, 300)}`;
+      assert.ok(res.status < 500 || res.status === 501, `${res.status} for ${what}: ${res.body}`);
+      if (res.headers['x-amz-request-id'] !== undefined) byS3++;
+      if (res.body === '') continue;
+      const type = String(res.headers['content-type']);
+      if (type.includes('json')) assert.doesNotThrow(() => JSON.parse(res.body), what);
+      else assert.equal(XMLValidator.validate(res.body), true, `${what}: ${res.body}`);
+    }
+    assert.ok(byS3 > 40, `the storm reached the REST routes (${byS3} S3 answers)`);
   });
 });
