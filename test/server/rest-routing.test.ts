@@ -406,6 +406,41 @@ describe('REST routing through the server', () => {
     }
   });
 
+  it('over h2c too, an upload answered before it was read leaves the session serving', async () => {
+    const session = http2.connect(server.endpoint);
+    try {
+      const big = pattern(2 * 1024 * 1024);
+      const put = (path: string, body: Buffer) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const stream = session.request({
+            ':method': 'PUT',
+            ':path': path,
+            authorization: sigv4('s3'),
+            'content-length': String(body.length),
+          });
+          let status = 0;
+          const chunks: Buffer[] = [];
+          stream.on('response', (h) => {
+            status = Number(h[':status']);
+          });
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString() }));
+          stream.on('error', reject);
+          stream.end(body);
+        });
+      const refused = await put('/bkt/refused', big);
+      assert.equal(refused.status, 403);
+      assert.match(refused.body, /<Code>AccessDenied<\/Code>/);
+      const half = await put('/bkt/half-read', big);
+      assert.equal(half.status, 400);
+      const next = await put('/bkt/after-h2.txt', Buffer.from('after'));
+      assert.equal(next.status, 200);
+      assert.equal(objects.get('bkt/after-h2.txt')?.toString(), 'after');
+    } finally {
+      session.close();
+    }
+  });
+
   it('the RPC services keep their routing and CORS beside REST services', async () => {
     const sqs = sqsClient(server.endpoint);
     try {
