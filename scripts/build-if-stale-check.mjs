@@ -34,4 +34,3 @@ export function staleness(root) {
   }
   return undefined;
 }
-

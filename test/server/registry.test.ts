@@ -3,14 +3,18 @@ import { describe, it } from 'node:test';
 import { Clock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/logger.js';
 import { Scheduler } from '../../src/core/scheduler.js';
-import { SERVICES, type ServiceEnvironment } from '../../src/services/registry.js';
+import { buildServices, SERVICES, type ServiceEnvironment } from '../../src/services/registry.js';
 import { EmbeddedEngine } from '../../src/storage/embedded/engine.js';
 
-function environment(): ServiceEnvironment {
+function environment(): Omit<ServiceEnvironment, 'frontDoors'> {
   const clock = new Clock();
   const scheduler = new Scheduler(clock);
   const log = createLogger('silent');
   return { clock, scheduler, log, queues: new EmbeddedEngine(clock, scheduler, log), settings: {} };
+}
+
+function byName(env: Omit<ServiceEnvironment, 'frontDoors'>) {
+  return Object.fromEntries(buildServices(env).map((m) => [m.definition.name, m]));
 }
 
 // Each service is one module of the registry (docs/adding-a-service.md): the server builds it from
@@ -19,8 +23,9 @@ describe('the service registry', () => {
   it('builds every service under its own name, each speaking at least one protocol', async () => {
     const env = environment();
     const names = new Set<string>();
-    for (const factory of SERVICES) {
-      const module = factory.create(env);
+    const modules = buildServices(env);
+    for (const [i, factory] of SERVICES.entries()) {
+      const module = modules[i];
       assert.equal(module.definition.name, factory.name);
       assert.ok(module.definition.json || module.definition.query, factory.name);
       assert.ok(!names.has(factory.name), `${factory.name} is listed once`);
@@ -35,7 +40,7 @@ describe('the service registry', () => {
 
   it('leaves SNS and Kinesis unloaded until their first request, and AWS serves all three to browsers', () => {
     const env = environment();
-    const modules = Object.fromEntries(SERVICES.map((f) => [f.name, f.create(env)]));
+    const modules = byName(env);
     assert.equal(typeof modules.sns.definition.load, 'function');
     assert.equal(typeof modules.kinesis.definition.load, 'function');
     assert.deepEqual(Object.keys(modules.sns.definition.operations), []);
@@ -46,7 +51,7 @@ describe('the service registry', () => {
 
   it('keeps the documents and admin views the services serve', () => {
     const env = environment();
-    const sns = SERVICES.find((f) => f.name === 'sns')!.create(env);
+    const { sns } = byName(env);
     assert.ok(Object.keys(sns.views ?? {}).includes('sns/outbox'));
     assert.ok(Object.keys(sns.documents ?? {}).some((path) => path.endsWith('.pem')));
     env.scheduler.stop();
