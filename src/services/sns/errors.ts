@@ -1,5 +1,6 @@
 import { ServiceError } from '../../protocols/errors.js';
 import type { ScalarKind, ValidationErrors } from '../../protocols/shapes.js';
+import { validationMessage } from '../../protocols/validate.js';
 
 // SNS speaks awsQuery only: `code` is the XML error Code, which the SDKs map to their exception
 // classes (NotFound → NotFoundException, InvalidParameter → InvalidParameterException, …).
@@ -82,4 +83,7 @@ export const snsValidation: ValidationErrors = {
       `1 validation error detected: Value '${String(value)}' at '${lowerFirst(path)}' failed to satisfy constraint: Member must be of type ${expected}`,
     ),
   malformed: (detail: string) => snsError.validation(detail),
+  // Every missing member and broken constraint in one answer, with coral's member paths
+  // (`publishBatchRequestEntries.1.member.messageAttributes.attr1.member.dataType`).
+  constraints: (violations) => snsError.validation(validationMessage(violations)),
 };
