@@ -12,6 +12,7 @@ import {
   RemoveTagsFromStreamCommand,
   UpdateShardCountCommand,
 } from '@aws-sdk/client-kinesis';
+import { KINESIS_SHAPES } from '../../src/services/kinesis/shapes.js';
 import { assertKinesisError, postKinesis, withKinesisServer } from '../support/kinesis.js';
 import { jsonRequest, queryRequest, sigv4, xmlText } from '../support/server.js';
 import { errorOf, type RunningTideway, uniqueName } from '../support/tideway.js';
@@ -221,6 +222,32 @@ describe('Kinesis input validation', () => {
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.type, 'SerializationException', JSON.stringify(body));
       assert.equal(res.message, message, JSON.stringify(body));
+    }
+  });
+
+  it('answers every operation given values of every wrong kind with a 4xx AWS error, never a 500', async () => {
+    const values: unknown[] = [
+      '',
+      'x'.repeat(3000),
+      -1,
+      1.5,
+      2 ** 53,
+      true,
+      [],
+      [null],
+      {},
+      { a: null },
+      null,
+    ];
+    for (const [operation, shapes] of Object.entries(KINESIS_SHAPES)) {
+      for (const value of values) {
+        const body = Object.fromEntries(shapes.input.memberList.map(([name]) => [name, value]));
+        const res = await postKinesis(server.endpoint, operation, JSON_11, Buffer.from(JSON.stringify(body)));
+        const seen = `${operation} ${JSON.stringify(value)?.slice(0, 20)}: ${res.status} ${res.raw.toString('utf8').slice(0, 200)}`;
+        assert.ok(res.status < 500, seen);
+        if (res.status !== 200)
+          assert.match(JSON.parse(res.raw.toString('utf8')).__type, /^[A-Z][A-Za-z]+$/, seen);
+      }
     }
   });
 
