@@ -32,7 +32,7 @@ export interface Violation {
 /** AWS reports at most this many failures in one answer (as recorded by kinesalite). */
 const MAX_REPORTED = 10;
 
-/** Every constraint the input breaks, in the order AWS reports them (the model's member order). */
+/** Every constraint the input breaks, in the order AWS reports them (see `reportOrder`). */
 export function findViolations(shape: StructureShape, input: Record<string, unknown>): Violation[] {
   // Most inputs are valid: one pass that builds nothing says so; only a bad one is walked again
   // to say what is wrong and where.
