@@ -1,5 +1,6 @@
 import { ServiceError } from '../../protocols/errors.js';
 import type { ScalarKind, ValidationErrors } from '../../protocols/shapes.js';
+import { validationMessage } from '../../protocols/validate.js';
 
 // SNS speaks awsQuery only: `code` is the XML error Code, which the SDKs map to their exception
 // classes (NotFound → NotFoundException, InvalidParameter → InvalidParameterException, …).
@@ -99,4 +100,12 @@ export const snsValidation: ValidationErrors = {
       `1 validation error detected: Value '${String(value)}' at '${lowerFirst(path)}' failed to satisfy constraint: Member must be of type ${expected}`,
     ),
   malformed: (detail: string) => snsError.validation(detail),
+  // Missing members in one answer, with coral's member paths
+  // (`publishBatchRequestEntries.1.member.messageAttributes.attr1.member.dataType`), as recorded.
+  // What SNS answers for the model's other constraints (tag lengths, phone number patterns) is not
+  // on record: those stay with the handlers, which answer SNS's InvalidParameter forms.
+  constraints: (violations) => {
+    const missing = violations.filter((v) => v.constraint === 'Member must not be null');
+    return missing.length > 0 ? snsError.validation(validationMessage(missing)) : undefined;
+  },
 };
