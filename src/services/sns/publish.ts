@@ -99,6 +99,9 @@ export class PublishOperations {
       );
     }
     if (!topic.fifo && groupId === '') groupId = undefined;
+    const publishedAt = this.deps.clock.now();
+    // Written out only for the envelopes and the outbox: raw deliveries carry no timestamp.
+    let timestamp: string | undefined;
     return {
       topic,
       messageId: randomUUID(),
@@ -108,8 +111,11 @@ export class PublishOperations {
       attributes: checked?.values,
       groupId,
       deduplicationId: dedupId,
-      timestamp: snsTimestamp(this.deps.clock.now()),
-      publishedAt: this.deps.clock.now(),
+      get timestamp() {
+        timestamp ??= snsTimestamp(publishedAt);
+        return timestamp;
+      },
+      publishedAt,
       baseUrl,
     };
   }
