@@ -83,6 +83,8 @@ function lowerFirst(path: string): string {
 // Required members that SNS itself checks, behind its front end, with its own text (recorded
 // for Unsubscribe without a SubscriptionArn); the rest get the front end's ValidationError.
 const SERVICE_CHECKED = new Set(['SubscriptionArn']);
+/** The same members as the validator names them (lowerCamel paths), with SNS's own names. */
+const SERVICE_CHECKED_PATHS = new Map([...SERVICE_CHECKED].map((name) => [lowerFirst(name), name]));
 
 /**
  * What the codec reports, in the form SNS's front end uses: "1 validation error detected: Value
@@ -106,6 +108,11 @@ export const snsValidation: ValidationErrors = {
   // on record: those stay with the handlers, which answer SNS's InvalidParameter forms.
   constraints: (violations) => {
     const missing = violations.filter((v) => v.constraint === 'Member must not be null');
-    return missing.length > 0 ? snsError.validation(validationMessage(missing)) : undefined;
+    const frontEnd = missing.filter((v) => !SERVICE_CHECKED_PATHS.has(v.path));
+    if (frontEnd.length > 0) return snsError.validation(validationMessage(frontEnd));
+    const own = missing.find((v) => SERVICE_CHECKED_PATHS.has(v.path));
+    return own
+      ? snsError.invalidParameter(SERVICE_CHECKED_PATHS.get(own.path)!, 'no value for required parameter')
+      : undefined;
   },
 };
