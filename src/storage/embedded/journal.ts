@@ -28,6 +28,7 @@ export type ResourceTable =
   | 'platformEndpoints'
   | 'sms'
   | 'kinesis'
+  | 'sqsDeduplication'
   | 'kinesisAccounts';
 
 /** A Kinesis stream's row: its incarnation number and whatever the stream engine saved of it. */

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  DeleteQueueCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import Database from 'better-sqlite3';
+import { advance, type RunningTideway, receive, sqsClient, startServer } from '../support/tideway.js';
+
+// SQS Developer Guide, "Exactly-once processing": a FIFO message sent again with a deduplication
+// id used in the last five minutes is accepted and not delivered, even once the first is deleted.
+// With --data-dir that holds across a restart: the ids are journaled with the send.
+describe('FIFO deduplication across restarts', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tideway-dedup-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  function savedIds(): number {
+    const db = new Database(path.join(dir, 'tideway.sqlite'), { readonly: true });
+    try {
+      return (
+        db.prepare("SELECT count(*) AS n FROM resources WHERE tbl = 'sqsDeduplication'").get() as {
+          n: number;
+        }
+      ).n;
+    } finally {
+      db.close();
+    }
+  }
+
+  const send = (sqs: SQSClient, url: string, body: string) =>
+    sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: body,
+        MessageGroupId: 'g',
+        MessageDeduplicationId: 'd1',
+      }),
+    );
+
+  it('refuses a repeat of a deleted message’s id after a restart, within the window only', async () => {
+    let server: RunningTideway = await startServer({ dataDir: dir });
+    let sqs = sqsClient(server.endpoint);
+    try {
+      const { QueueUrl: url } = await sqs.send(
+        new CreateQueueCommand({ QueueName: 'dedup.fifo', Attributes: { FifoQueue: 'true' } }),
+      );
+      const first = await send(sqs, url!, 'first');
+      const [got] = await receive(sqs, url!, { MaxNumberOfMessages: 10 });
+      assert.equal(got.Body, 'first');
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: got.ReceiptHandle }));
+
+      await server.stop();
+      server = await startServer({ dataDir: dir });
+      sqs = sqsClient(server.endpoint);
+      const repeat = await send(sqs, url!, 'again');
+      assert.equal(repeat.MessageId, first.MessageId);
+      assert.equal(repeat.SequenceNumber, first.SequenceNumber);
+      assert.deepEqual(await receive(sqs, url!, { MaxNumberOfMessages: 10 }), []);
+
+      // Five minutes on, the id is new again.
+      await advance(server, 300);
+      const later = await send(sqs, url!, 'later');
+      assert.notEqual(later.MessageId, first.MessageId);
+      const [fresh] = await receive(sqs, url!, { MaxNumberOfMessages: 10 });
+      assert.equal(fresh.Body, 'later');
+
+      // A deleted queue leaves none of its ids behind.
+      await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+    } finally {
+      await server.stop();
+    }
+    assert.equal(savedIds(), 0);
+  });
+});
