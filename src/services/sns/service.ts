@@ -860,7 +860,8 @@ export class SnsService {
     }
     const topic = this.topic(arn, ctx, 'Publish', input.TopicArn !== undefined ? 'TopicArn' : 'TargetArn');
     const publication = this.prepare(topic, input, ctx.baseUrl);
-    if (!(await this.sequence(publication)).duplicate) await this.fanOut(publication, ctx);
+    // Standard topics skip the storage round trip: nothing to deduplicate or number.
+    if (!topic.fifo || !(await this.sequence(publication)).duplicate) await this.fanOut(publication, ctx);
     return { MessageId: publication.messageId, SequenceNumber: publication.sequenceNumber };
   }
 
@@ -933,7 +934,9 @@ export class SnsService {
     for (const entry of entries) {
       try {
         const publication = this.prepare(topic, entry, ctx.baseUrl);
-        if (!(await this.sequence(publication)).duplicate) deliveries.push(this.fanOut(publication, ctx));
+        if (!topic.fifo || !(await this.sequence(publication)).duplicate) {
+          deliveries.push(this.fanOut(publication, ctx));
+        }
         Successful.push({
           Id: entry.Id,
           MessageId: publication.messageId,
