@@ -29,6 +29,7 @@ export type ResourceTable =
   | 'sms'
   | 'kinesis'
   | 'sqsDeduplication'
+  | 'snsFifo'
   | 'kinesisAccounts';
 
 /** A Kinesis stream's row: its incarnation number and whatever the stream engine saved of it. */
