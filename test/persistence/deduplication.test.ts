@@ -69,6 +69,7 @@ describe('FIFO deduplication across restarts', () => {
       await advance(server, 300);
       const later = await send(sqs, url!, 'later');
       assert.notEqual(later.MessageId, first.MessageId);
+      assert.ok(BigInt(later.SequenceNumber!) > BigInt(first.SequenceNumber!));
       const [fresh] = await receive(sqs, url!, { MaxNumberOfMessages: 10 });
       assert.equal(fresh.Body, 'later');
 

@@ -109,6 +109,10 @@ export class EmbeddedEngine implements QueueStorage {
           { messageId: d.messageId, sequenceNumber: d.sequenceNumber },
           d.seenAt,
         );
+        // Its queue's messages may all be gone: numbers must still not fall below the ones handed out.
+        if (d.sequenceNumber && BigInt(d.sequenceNumber) > state.lastSequence) {
+          state.lastSequence = BigInt(d.sequenceNumber);
+        }
       } else {
         journal.putResource('sqsDeduplication', deduplicationRow(d.queueId, d.key), undefined);
         dropped = true;
