@@ -183,7 +183,9 @@ export class PublishOperations {
       input.TopicArn !== undefined ? 'TopicArn' : 'TargetArn',
     );
     const publication = this.prepare(topic, input, ctx.baseUrl);
-    if (!(await this.sequence(publication)).duplicate) await this.deps.fanOut.fanOut(publication, ctx);
+    // Standard topics skip the storage round trip: nothing to deduplicate or number.
+    if (!topic.fifo || !(await this.sequence(publication)).duplicate)
+      await this.deps.fanOut.fanOut(publication, ctx);
     return { MessageId: publication.messageId, SequenceNumber: publication.sequenceNumber };
   }
 
