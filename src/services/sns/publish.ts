@@ -266,8 +266,9 @@ export class PublishOperations {
     for (const entry of entries) {
       try {
         const publication = this.prepare(topic, entry, ctx.baseUrl);
-        if (!(await this.sequence(publication)).duplicate)
+        if (!topic.fifo || !(await this.sequence(publication)).duplicate) {
           deliveries.push(this.deps.fanOut.fanOut(publication, ctx));
+        }
         Successful.push({
           Id: entry.Id,
           MessageId: publication.messageId,
