@@ -59,6 +59,19 @@ async function fanoutPhases(
   return { subscriptions, publish, delivery };
 }
 
+/** Publish only, to raw subscriptions: what a publication costs when no envelope is needed. */
+async function rawPublishPhase(
+  target: SnsTarget,
+  name: string,
+  subscriptions: number,
+  publishMs: number,
+): Promise<FanoutResult> {
+  const loaded = await createFanout(target, name, subscriptions, true);
+  const publish = await publishPhase(target, loaded.topicArn, forDuration(publishMs));
+  await deleteFanout(target, loaded);
+  return { subscriptions, raw: true, publish };
+}
+
 async function runPhases(target: SnsTarget, config: SnsConfig, result: SnsServerResult): Promise<void> {
   if (target.synthetic) {
     const topicArn = 'arn:aws:sns:us-east-1:000000000000:bench-sns';
@@ -77,7 +90,9 @@ async function runPhases(target: SnsTarget, config: SnsConfig, result: SnsServer
     config.warmMs,
     config.warmDeliveryMs,
   );
-  const warmErrors = (warm.publish?.errors ?? 0) + (warm.delivery?.errors ?? 0);
+  const warmRaw = await rawPublishPhase(target, 'bench-sns-warm-raw', config.rawSubscriptions, config.warmMs);
+  const warmErrors =
+    (warm.publish?.errors ?? 0) + (warm.delivery?.errors ?? 0) + (warmRaw.publish?.errors ?? 0);
   if (warmErrors > 0)
     progress(
       `  warm-up saw ${warmErrors} errors, first: ${warm.publish?.firstError ?? warm.delivery?.firstError}`,
@@ -95,6 +110,10 @@ async function runPhases(target: SnsTarget, config: SnsConfig, result: SnsServer
     if (fanout.publish) progress(`  ${n} subscriptions: ${publishSummary(fanout.publish)}`);
     if (fanout.delivery) progress(`  ${n} subscriptions: ${deliverySummary(fanout.delivery)}`);
   }
+  const n = config.rawSubscriptions;
+  const raw = await rawPublishPhase(target, `bench-sns-raw-${n}`, n, config.publishMs);
+  result.fanouts.push(raw);
+  if (raw.publish) progress(`  ${n} raw subscriptions: ${publishSummary(raw.publish)}`);
 }
 
 async function benchServer(spec: ServerSpec, config: SnsConfig, auth: Auth): Promise<SnsServerResult> {
@@ -133,14 +152,22 @@ function middle<T>(values: T[], key: (v: T) => number): T | undefined {
 }
 
 /** Each phase's median pass: Publish by rate, delivery by p99. */
-function medianResult(passes: SnsServerResult[], subscriptions: number[]): SnsServerResult {
+function medianResult(
+  passes: SnsServerResult[],
+  subscriptions: number[],
+  rawSubscriptions: number,
+): SnsServerResult {
   const rate = (p: PublishResult) => p.ops / p.elapsedMs;
-  const fanouts = subscriptions.map((n): FanoutResult => {
-    const runs = passes.flatMap((p) => p.fanouts.filter((f) => f.subscriptions === n));
+  const phases = [...subscriptions.map((n) => ({ n, raw: false })), { n: rawSubscriptions, raw: true }];
+  const fanouts = phases.map(({ n, raw }): FanoutResult => {
+    const runs = passes.flatMap((p) =>
+      p.fanouts.filter((f) => f.subscriptions === n && (f.raw ?? false) === raw),
+    );
     const publishes = runs.flatMap((f) => (f.publish ? [f.publish] : []));
     const deliveries = runs.flatMap((f) => (f.delivery ? [f.delivery] : []));
     return {
       subscriptions: n,
+      raw: raw || undefined,
       publish: middle(publishes, rate),
       delivery: middle(deliveries, (d) => d.p99),
     };
@@ -175,7 +202,7 @@ export async function runSnsBench(): Promise<void> {
     if (config.rounds > 1) progress(`round ${round} of ${config.rounds}`);
     for (const [i, spec] of SNS_SERVERS.entries()) passes[i].push(await benchServer(spec, config, auth));
   }
-  const servers = passes.map((p) => medianResult(p, config.subscriptions));
+  const servers = passes.map((p) => medianResult(p, config.subscriptions, config.rawSubscriptions));
   const durationS = (Date.now() - startedAt.getTime()) / 1000;
   const byPass = Array.from({ length: config.rounds }, (_, r) => passes.map((p) => p[r]));
   const report = renderSnsReport({ config, machine, startedAt, durationS, servers, passes: byPass });

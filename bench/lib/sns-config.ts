@@ -8,6 +8,8 @@ export interface SnsConfig {
   concurrency: number;
   /** SQS queues subscribed to the topic, one set of phases each. */
   subscriptions: number[];
+  /** SQS queues subscribed with RawMessageDelivery=true, for a Publish phase of their own. */
+  rawSubscriptions: number;
   /** Subscriptions in the warm-up, which runs every phase briefly before any is measured. */
   warmSubscriptions: number;
   warmMs: number;
@@ -28,6 +30,7 @@ export interface SnsConfig {
 
 const FULL: Omit<SnsConfig, 'quick' | 'rounds' | 'concurrency'> = {
   subscriptions: [1, 10, 50],
+  rawSubscriptions: 10,
   warmSubscriptions: 10,
   warmMs: 2_000,
   publishMs: 4_000,

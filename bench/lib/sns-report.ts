@@ -28,7 +28,7 @@ function publishCells(p?: PublishResult): string[] {
   ];
 }
 
-function fanoutTable(report: SnsReport, subscriptions: number): string {
+function fanoutTable(report: SnsReport, subscriptions: number, raw = false): string {
   const rows = report.servers.map((server) => {
     if (server.ceiling) {
       return [
@@ -40,7 +40,7 @@ function fanoutTable(report: SnsReport, subscriptions: number): string {
         errorsCell(server.ceiling),
       ];
     }
-    const f = fanoutOf(server, subscriptions);
+    const f = fanoutOf(server, subscriptions, raw);
     return [
       server.spec.label,
       ...publishCells(f?.publish),
@@ -76,13 +76,14 @@ function problems(report: SnsReport): string[] {
         `- ${s.spec.label}, Publish: ${s.ceiling.errors} errors; first: \`${s.ceiling.firstError}\``,
       );
     for (const f of s.fanouts) {
+      const which = `${f.subscriptions}${f.raw ? ' raw' : ''} subscriptions`;
       if (f.publish?.firstError)
         lines.push(
-          `- ${s.spec.label}, ${f.subscriptions} subscriptions, Publish: ${f.publish.errors} errors; first: \`${f.publish.firstError}\``,
+          `- ${s.spec.label}, ${which}, Publish: ${f.publish.errors} errors; first: \`${f.publish.firstError}\``,
         );
       if (f.delivery?.firstError)
         lines.push(
-          `- ${s.spec.label}, ${f.subscriptions} subscriptions, delivery: ${f.delivery.errors} errors; first: \`${f.delivery.firstError}\``,
+          `- ${s.spec.label}, ${which}, delivery: ${f.delivery.errors} errors; first: \`${f.delivery.firstError}\``,
         );
     }
   }
@@ -101,6 +102,14 @@ export function renderSnsReport(report: SnsReport): string {
     fanoutTable(report, n),
     '',
   ]);
+  const raw = [
+    `#### ${config.rawSubscriptions} raw SQS subscriptions (RawMessageDelivery=true, Publish only)`,
+    '',
+    'The message goes out alone: no JSON envelope is built and nothing is signed.',
+    '',
+    fanoutTable(report, config.rawSubscriptions, true),
+    '',
+  ];
   const problemLines = problems(report);
   return [
     '### Results',
@@ -118,6 +127,7 @@ export function renderSnsReport(report: SnsReport): string {
       'phase per pass, the same in every table.',
     '',
     ...perN,
+    ...raw,
     '#### Targets',
     '',
     'Each ratio is taken within a pass and the median of the passes is shown; the tables above',

@@ -6,6 +6,8 @@ import type { DeliveryResult, PublishResult } from './sns-phases.js';
 /** Both phases for one subscription count; unset when the run stopped before them. */
 export interface FanoutResult {
   subscriptions: number;
+  /** Subscribed with RawMessageDelivery=true: the message alone, no envelope and no signature. */
+  raw?: boolean;
   publish?: PublishResult;
   delivery?: DeliveryResult;
 }
@@ -36,6 +38,7 @@ export const cpuPerPublish = (p?: PublishResult) => (p && p.ops > 0 ? p.serverCp
 export function fanoutOf(
   server: SnsServerResult | undefined,
   subscriptions: number,
+  raw = false,
 ): FanoutResult | undefined {
-  return server?.fanouts.find((f) => f.subscriptions === subscriptions);
+  return server?.fanouts.find((f) => f.subscriptions === subscriptions && (f.raw ?? false) === raw);
 }

@@ -21,7 +21,7 @@ export interface FanoutQueue {
   arn: string;
 }
 
-/** A topic with `queues.length` SQS subscriptions, all with the default (enveloped) delivery. */
+/** A topic with `queues.length` SQS subscriptions, all enveloped (the default) or all raw. */
 export interface Fanout {
   topicArn: string;
   queues: FanoutQueue[];
@@ -57,7 +57,12 @@ function required(xml: string, tag: string, action: string): string {
   return value;
 }
 
-async function subscribedQueue(target: SnsTarget, topicArn: string, name: string): Promise<FanoutQueue> {
+async function subscribedQueue(
+  target: SnsTarget,
+  topicArn: string,
+  name: string,
+  raw: boolean,
+): Promise<FanoutQueue> {
   const created = await target.sqs.call<{ QueueUrl?: string }>('CreateQueue', {
     QueueName: name,
     Attributes: QUEUE_ATTRIBUTES,
@@ -74,7 +79,15 @@ async function subscribedQueue(target: SnsTarget, topicArn: string, name: string
     QueueUrl: url,
     Attributes: { Policy: snsQueuePolicy(arn, topicArn) },
   });
-  const xml = await target.sns.call('Subscribe', { TopicArn: topicArn, Protocol: 'sqs', Endpoint: arn });
+  const rawDelivery: Record<string, string> = raw
+    ? { 'Attributes.entry.1.key': 'RawMessageDelivery', 'Attributes.entry.1.value': 'true' }
+    : {};
+  const xml = await target.sns.call('Subscribe', {
+    TopicArn: topicArn,
+    Protocol: 'sqs',
+    Endpoint: arn,
+    ...rawDelivery,
+  });
   const subscription = required(xml, 'SubscriptionArn', 'Subscribe');
   // Same-account queues need no confirmation on AWS; one still pending would receive nothing.
   if (!subscription.startsWith('arn:')) throw new Error(`Subscribe ${name}: ${subscription}`);
@@ -82,11 +95,16 @@ async function subscribedQueue(target: SnsTarget, topicArn: string, name: string
 }
 
 /** A fresh topic and `count` fresh queues named after it, each subscribed with its policy set. */
-export async function createFanout(target: SnsTarget, name: string, count: number): Promise<Fanout> {
+export async function createFanout(
+  target: SnsTarget,
+  name: string,
+  count: number,
+  raw = false,
+): Promise<Fanout> {
   if (target.synthetic) return { topicArn: `arn:aws:sns:us-east-1:000000000000:${name}`, queues: [] };
   const topicArn = required(await target.sns.call('CreateTopic', { Name: name }), 'TopicArn', 'CreateTopic');
   const queues = await Promise.all(
-    Array.from({ length: count }, (_, i) => subscribedQueue(target, topicArn, `${name}-q${i}`)),
+    Array.from({ length: count }, (_, i) => subscribedQueue(target, topicArn, `${name}-q${i}`, raw)),
   );
   return { topicArn, queues };
 }

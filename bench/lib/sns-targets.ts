@@ -12,6 +12,7 @@ interface Check {
 }
 
 const CPU_SUBSCRIPTIONS = 10;
+const RAW_SUBSCRIPTIONS = 10;
 const FEW = 1;
 const MANY = 50;
 
@@ -23,6 +24,11 @@ function checks(report: SnsReport): Check[] {
     (servers) =>
       cpuPerPublish(fanoutOf(of(servers, 'tideway'), CPU_SUBSCRIPTIONS)?.publish) /
       cpuPerPublish(fanoutOf(of(servers, 'fauxqs'), CPU_SUBSCRIPTIONS)?.publish),
+  );
+  const rawCpuRatio = perPass(
+    (servers) =>
+      cpuPerPublish(fanoutOf(of(servers, 'tideway'), RAW_SUBSCRIPTIONS, true)?.publish) /
+      cpuPerPublish(fanoutOf(of(servers, 'fauxqs'), RAW_SUBSCRIPTIONS, true)?.publish),
   );
   const p99Growth = (kind: ServerKind) =>
     perPass((servers) => {
@@ -51,6 +57,12 @@ function checks(report: SnsReport): Check[] {
       value: cpuRatio,
       shown: ratio(cpuRatio),
       met: cpuRatio <= 0.8,
+    },
+    {
+      target: `Server CPU per Publish, ${RAW_SUBSCRIPTIONS} raw subscriptions, Tideway ≤ 1.0× fauxqs`,
+      value: rawCpuRatio,
+      shown: ratio(rawCpuRatio),
+      met: rawCpuRatio <= 1,
     },
     {
       target: `p99 publish-to-delivery, Tideway, ${MANY} subscriptions ≤ 2× ${FEW}`,

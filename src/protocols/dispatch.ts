@@ -26,7 +26,8 @@ function validated(service: ServiceDefinition, operation: Operation, input: Reco
   const report = service.validation.constraints;
   if (report) {
     const violations = findViolations(operation.input, input);
-    if (violations.length > 0) throw report(violations);
+    const error = violations.length > 0 ? report(violations) : undefined;
+    if (error) throw error;
   }
   return input;
 }

@@ -175,8 +175,9 @@ export interface ValidationErrors {
    * Where the service checks the model's constraints: the error for what `findViolations` found
    * (validate.ts), after the body decoded and before the handler runs. The codecs then leave
    * required members to it too, so a missing one is reported with the others, as AWS does.
+   * Undefined: none of these is the service's to answer here (its handlers check them).
    */
-  constraints?(violations: readonly Violation[]): Error;
+  constraints?(violations: readonly Violation[]): Error | undefined;
 }
 
 /** An operation's HTTP binding, for the REST protocols (RPC protocols post to `/`). */

@@ -32,10 +32,13 @@ export interface Violation {
 /** AWS reports at most this many failures in one answer (as recorded by kinesalite). */
 const MAX_REPORTED = 10;
 
-/** Every constraint the input breaks, in the order AWS reports them (the model's member order). */
+/** Every constraint the input breaks, in the order AWS reports them (see `reportOrder`). */
 export function findViolations(shape: StructureShape, input: Record<string, unknown>): Violation[] {
+  // Most inputs are valid: one pass that builds nothing says so; only a bad one is walked again
+  // to say what is wrong and where.
+  if (!needsCheck(shape) || isValid(shape, input)) return [];
   const found: Violation[] = [];
-  if (needsCheck(shape)) checkStructure(shape, input, '', found);
+  checkStructure(shape, input, '', found);
   return found.length > MAX_REPORTED ? found.slice(0, MAX_REPORTED) : found;
 }
 
@@ -125,26 +128,44 @@ function lowerFirst(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
+/** A member as the walk needs it, prepared once per structure. */
+interface ReportEntry {
+  name: string;
+  /** The name as paths print it. */
+  lower: string;
+  shape: Shape;
+  required: boolean;
+  /** Whether anything inside can fail. */
+  checked: boolean;
+}
+
 function checkStructure(
   shape: StructureShape,
   input: Record<string, unknown>,
   prefix: string,
   found: Violation[],
 ) {
-  for (const [name, member] of reportOrder(shape)) {
-    const path = prefix ? `${prefix}.${lowerFirst(name)}` : lowerFirst(name);
-    const value = input[name];
+  for (const entry of reportOrder(shape)) {
+    const value = input[entry.name];
     if (value === undefined || value === null) {
-      if (shape.required.includes(name))
-        found.push({ path, value: 'null', constraint: 'Member must not be null' });
-      continue;
+      if (entry.required) {
+        found.push({ path: join(prefix, entry.lower), value: 'null', constraint: 'Member must not be null' });
+      }
+    } else if (entry.checked) {
+      // Paths are built only where something failed or a container is walked: PutRecords walks
+      // 500 records on every call.
+      const member = entry.shape;
+      if (!isScalar(member)) checkValue(member, value, join(prefix, entry.lower), found);
+      else if (!meetsConstraints(member, value)) checkValue(member, value, join(prefix, entry.lower), found);
     }
-    if (needsCheck(member.shape)) checkValue(member.shape, value, path, found);
   }
 }
 
+function join(prefix: string, name: string): string {
+  return prefix ? `${prefix}.${name}` : name;
+}
+
 const REPORT_ORDER = Symbol('reportOrder');
-type MemberEntry = StructureShape['memberList'][number];
 
 /**
  * The members in the order AWS reports them: neither the model's order nor alphabetical, but the
@@ -153,19 +174,29 @@ type MemberEntry = StructureShape['memberList'][number];
  * Java 7 HashMap of their time), and EventBridge's and Lambda's recent ones in LocalStack's
  * snapshots (with today's Java 8 hashing, used here).
  */
-function reportOrder(shape: StructureShape): readonly MemberEntry[] {
-  const memo = shape as StructureShape & { [REPORT_ORDER]?: readonly MemberEntry[] };
+function reportOrder(shape: StructureShape): readonly ReportEntry[] {
+  const memo = shape as StructureShape & { [REPORT_ORDER]?: readonly ReportEntry[] };
   let order = memo[REPORT_ORDER];
   if (order === undefined) {
     // A HashMap starts with 16 buckets and doubles when more than three quarters are used.
     let buckets = 16;
     while (shape.memberList.length > buckets * 0.75) buckets *= 2;
     const bucketOf = (name: string) => {
-      const h = javaHash(lowerFirst(name));
+      const h = javaHash(name);
       return (h ^ (h >>> 16)) & (buckets - 1);
     };
     order = shape.memberList
-      .map((entry, index) => ({ entry, index, bucket: bucketOf(entry[0]) }))
+      .map(([name, member], index) => {
+        const lower = lowerFirst(name);
+        const entry: ReportEntry = {
+          name,
+          lower,
+          shape: member.shape,
+          required: shape.required.includes(name),
+          checked: needsCheck(member.shape),
+        };
+        return { entry, index, bucket: bucketOf(lower) };
+      })
       .sort((a, b) => a.bucket - b.bucket || a.index - b.index)
       .map(({ entry }) => entry);
     memo[REPORT_ORDER] = order;
@@ -178,6 +209,78 @@ function javaHash(text: string): number {
   let h = 0;
   for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0;
   return h;
+}
+
+/** Whether a value meets every constraint, without building anything. */
+function isValid(shape: Shape, value: unknown): boolean {
+  switch (shape.type) {
+    case 'structure': {
+      const input = value as Record<string, unknown>;
+      for (const entry of reportOrder(shape)) {
+        const v = input[entry.name];
+        if (v === undefined || v === null) {
+          if (entry.required) return false;
+        } else if (entry.checked && !isValid(entry.shape, v)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    case 'list': {
+      const items = value as unknown[];
+      if (!meetsLength(shape, items.length)) return false;
+      const member = shape.member;
+      if (!needsCheck(member)) return true;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        if (item === null || item === undefined) {
+          if (isScalar(member)) return false;
+        } else if (!isValid(member, item)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    case 'map': {
+      const entries = value as Record<string, unknown>;
+      const keys = Object.keys(entries);
+      if (!meetsLength(shape, keys.length)) return false;
+      const key = shape.key;
+      const checkKeys = key !== undefined && hasConstraints(key);
+      const checkValues = needsCheck(shape.value);
+      if (!checkKeys && !checkValues) return true;
+      for (const k of keys) {
+        if (checkKeys && !meetsConstraints(key, k)) return false;
+        const v = entries[k];
+        if (checkValues && v !== null && v !== undefined && !isValid(shape.value, v)) return false;
+      }
+      return true;
+    }
+    default:
+      return meetsConstraints(shape, value);
+  }
+}
+
+function meetsLength(c: Constraints, length: number): boolean {
+  return !((c.min !== undefined && length < c.min) || (c.max !== undefined && length > c.max));
+}
+
+/** Whether a scalar meets its constraints, without building any text: asked for every value. */
+function meetsConstraints(shape: ScalarShape, value: unknown): boolean {
+  if (isNumeric(shape)) {
+    const n = value as number;
+    return !((shape.min !== undefined && n < shape.min) || (shape.max !== undefined && n > shape.max));
+  }
+  if (shape.type !== 'string' && shape.type !== 'blob') return true;
+  const length = (value as { length: number }).length;
+  if ((shape.min !== undefined && length < shape.min) || (shape.max !== undefined && length > shape.max)) {
+    return false;
+  }
+  if (shape.type === 'string') {
+    if (shape.enum && !shape.enum.includes(value as string)) return false;
+    if (shape.pattern !== undefined && !matches(shape, value as string)) return false;
+  }
+  return true;
 }
 
 function checkValue(shape: Shape, value: unknown, path: string, found: Violation[]): void {
@@ -206,7 +309,7 @@ function checkList(shape: ListShape, items: unknown[], path: string, found: Viol
   if (!needsCheck(member)) return;
   if (isScalar(member)) {
     // A list of constrained scalars is reported once, at the list, with all of its member's constraints.
-    if (items.some((item) => item === null || brokenConstraints(member, item).length > 0)) {
+    if (items.some((item) => item === null || !meetsConstraints(member, item))) {
       found.push({
         path,
         value: printed(shape, items),
@@ -227,7 +330,7 @@ function checkMap(shape: MapShape, entries: Record<string, unknown>, path: strin
     found.push({ path, value: printed(shape, entries), constraint });
   }
   const key = shape.key;
-  if (key && hasConstraints(key) && keys.some((k) => brokenConstraints(key, k).length > 0)) {
+  if (key && hasConstraints(key) && keys.some((k) => !meetsConstraints(key, k))) {
     found.push({
       path,
       value: printed(shape, entries),
@@ -237,7 +340,7 @@ function checkMap(shape: MapShape, entries: Record<string, unknown>, path: strin
   const value = shape.value;
   if (!needsCheck(value)) return;
   if (isScalar(value)) {
-    if (keys.some((k) => entries[k] !== null && brokenConstraints(value, entries[k]).length > 0)) {
+    if (keys.some((k) => entries[k] !== null && !meetsConstraints(value, entries[k]))) {
       found.push({
         path,
         value: printed(shape, entries),

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Clock } from '../core/clock.js';
 import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { Scheduler } from '../core/scheduler.js';
-import { SERVICES, type ServiceEnvironment, type ServiceFactory } from '../services/registry.js';
+import { buildServices, SERVICES, type ServiceFactory } from '../services/registry.js';
 import { EmbeddedEngine } from '../storage/embedded/engine.js';
 import type { Journal } from '../storage/embedded/journal.js';
 import { createRequestHandler } from './app.js';
@@ -67,25 +67,22 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
     journal = new Journal(options.dataDir);
   }
   const storage = new EmbeddedEngine(clock, scheduler, log, journal);
-  const environment: ServiceEnvironment = {
+  const environment = {
     clock,
     scheduler,
     log,
     journal,
     queues: storage,
-    frontDoors: {},
     settings: {
       lenientPolicies: options.lenientPolicies,
       kinesisStatusDelayMs: statusDelay,
       kinesisLimits: options.kinesisLimits,
     },
   };
-  const factories = options.extraServices ? [...SERVICES, ...options.extraServices] : SERVICES;
-  const modules = factories.map((factory) => {
-    const module = factory.create(environment);
-    Object.assign(environment.frontDoors, module.frontDoors);
-    return module;
-  });
+  const modules = buildServices(
+    environment,
+    options.extraServices ? [...SERVICES, ...options.extraServices] : SERVICES,
+  );
   let address = { port: options.port ?? 4566, host };
   const listener = new Listener(
     createRequestHandler({

@@ -68,3 +68,16 @@ export interface ServiceFactory {
 
 /** Every service Tideway serves, in routing order (a delivery target before its sources); adding one is adding its line. */
 export const SERVICES: readonly ServiceFactory[] = [sqsModule, snsModule, kinesisModule];
+
+/** Builds every service in order, each seeing the front doors of those built before it. */
+export function buildServices(
+  env: Omit<ServiceEnvironment, 'frontDoors'>,
+  factories: readonly ServiceFactory[] = SERVICES,
+): ServiceModule[] {
+  const environment: ServiceEnvironment = { ...env, frontDoors: {} };
+  return factories.map((factory) => {
+    const module = factory.create(environment);
+    Object.assign(environment.frontDoors, module.frontDoors);
+    return module;
+  });
+}

@@ -254,7 +254,8 @@ export interface TopicStorage {
    * `windowMs` of the first publication under `key` (the deduplication id, scoped as the topic
    * says), answers that publication's message id and sequence with `duplicate: true`; otherwise
    * takes the topic's next sequence (1, 2, …, never reused while the topic lives) and remembers
-   * `key` with `messageId`. Deleting the topic forgets both. Need not outlive a restart.
+   * `key` with `messageId`. Deleting the topic forgets both. Durable with the rest of the topic
+   * (the embedded engine journals the counter and each id for its window).
    */
   sequencePublication(
     topicArn: string,

@@ -12,6 +12,8 @@ import {
   RemoveTagsFromStreamCommand,
   UpdateShardCountCommand,
 } from '@aws-sdk/client-kinesis';
+import { Decoder, Encoder } from 'cbor-x';
+import { KINESIS_OPERATIONS } from '../../src/protocols/models/kinesis.js';
 import { assertKinesisError, postKinesis, withKinesisServer } from '../support/kinesis.js';
 import { jsonRequest, queryRequest, sigv4, xmlText } from '../support/server.js';
 import { errorOf, type RunningTideway, uniqueName } from '../support/tideway.js';
@@ -22,6 +24,7 @@ import { errorOf, type RunningTideway, uniqueName } from '../support/tideway.js'
 // (kinesalite's recordings, moto's, users' logs of kinesis.*.amazonaws.com).
 
 const JSON_11 = 'application/x-amz-json-1.1';
+const CBOR = 'application/x-amz-cbor-1.1';
 
 async function rawJson(
   server: RunningTideway,
@@ -224,6 +227,48 @@ describe('Kinesis input validation', () => {
     }
   });
 
+  it('answers every operation given values of every wrong kind with a 4xx AWS error, never a 500', async () => {
+    const values: unknown[] = [
+      '',
+      'x'.repeat(3000),
+      -1,
+      1.5,
+      2 ** 53,
+      true,
+      [],
+      [null],
+      {},
+      { a: null },
+      null,
+    ];
+    for (const [operation, shapes] of Object.entries(KINESIS_OPERATIONS)) {
+      for (const value of values) {
+        const body = Object.fromEntries(shapes.input.memberList.map(([name]) => [name, value]));
+        const res = await postKinesis(server.endpoint, operation, JSON_11, Buffer.from(JSON.stringify(body)));
+        const seen = `${operation} ${JSON.stringify(value)?.slice(0, 20)}: ${res.status} ${res.raw.toString('utf8').slice(0, 200)}`;
+        assert.ok(res.status < 500, seen);
+        if (res.status !== 200)
+          assert.match(JSON.parse(res.raw.toString('utf8')).__type, /^[A-Z][A-Za-z]+$/, seen);
+      }
+    }
+  });
+
+  it('does the same over CBOR, as the Java SDKs send it', async () => {
+    const encoder = new Encoder({ useRecords: false });
+    const decoder = new Decoder({ mapsAsObjects: true, useRecords: false });
+    const values: unknown[] = ['', -1, 1.5, true, [], [null], {}, new Uint8Array(3), new Date(0)];
+    for (const [operation, shapes] of Object.entries(KINESIS_OPERATIONS)) {
+      for (const value of values) {
+        const body = Object.fromEntries(shapes.input.memberList.map(([name]) => [name, value]));
+        const res = await postKinesis(server.endpoint, operation, CBOR, Buffer.from(encoder.encode(body)));
+        const answer = decoder.decode(res.raw) as { __type?: string; message?: string };
+        const seen = `${operation} ${String(value)}: ${res.status} ${JSON.stringify(answer).slice(0, 200)}`;
+        assert.ok(res.status < 500, seen);
+        if (res.status !== 200) assert.match(answer.__type ?? '', /^[A-Z][A-Za-z]+$/, seen);
+      }
+    }
+  });
+
   it('answers an unknown operation with UnknownOperationException', async () => {
     const res = await postKinesis(server.endpoint, 'FlyToTheMoon', JSON_11, Buffer.from('{}'));
     assert.equal(res.status, 400);
@@ -269,6 +314,29 @@ describe('unknown operations and undeclared errors, regression', () => {
     assert.equal(res.status, 400, res.body);
     assert.equal(res.headers['x-amzn-query-error'], 'InvalidParameterValue;Sender');
     assert.equal(JSON.parse(res.body).__type, 'com.amazon.coral.service#InvalidParameterValueException');
+  });
+
+  it("SQS over JSON: a value of the wrong type gets the JSON front end's text", async () => {
+    const created = await jsonRequest(
+      server.endpoint,
+      'CreateQueue',
+      JSON.stringify({ QueueName: uniqueName('t') }),
+    );
+    const queueUrl = JSON.parse(created.body).QueueUrl;
+    const cases: Array<[object, string]> = [
+      [{ QueueUrl: queueUrl, MaxNumberOfMessages: '10' }, 'STRING_VALUE can not be converted to an Integer'],
+      [{ QueueUrl: queueUrl, MaxNumberOfMessages: true }, 'TRUE_VALUE can not be converted to an Integer'],
+      [{ QueueUrl: 42 }, 'NUMBER_VALUE can not be converted to a String'],
+      [{ QueueUrl: [queueUrl] }, 'Start of list found where not expected'],
+      [{ QueueUrl: queueUrl, AttributeNames: 'All' }, 'Expected list or null'],
+    ];
+    for (const [body, message] of cases) {
+      const res = await jsonRequest(server.endpoint, 'ReceiveMessage', JSON.stringify(body));
+      assert.equal(res.status, 400, res.body);
+      const answer = JSON.parse(res.body);
+      assert.equal(answer.__type, 'com.amazon.coral.service#SerializationException');
+      assert.equal(answer.message, message, JSON.stringify(body));
+    }
   });
 
   it('SNS over awsQuery: InvalidAction for an unknown action', async () => {

@@ -523,6 +523,96 @@ describe('SNS errors as AWS words them', () => {
     }
   });
 
+  // test_create_duplicate_topic_with_more_tags, test_validations_for_fifo, test_publish_batch_too_long_message
+  it('checks FIFO pairings, repeated topics and the size of a batch', async () => {
+    const name = uniqueName('dup');
+    await sns.send(new CreateTopicCommand({ Name: name }));
+    assert.deepEqual(
+      await failure(() =>
+        sns.send(new CreateTopicCommand({ Name: name, Tags: [{ Key: 'key1', Value: 'value1' }] })),
+      ),
+      invalid('Invalid parameter: Tags Reason: Topic already exists with different tags'),
+    );
+    const fifoQueue = await subscribableQueue(sqs, `${uniqueName('q')}.fifo`, undefined, {
+      FifoQueue: 'true',
+    });
+    assert.deepEqual(
+      await failure(() =>
+        sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: fifoQueue.arn })),
+      ),
+      invalid(
+        'Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics',
+      ),
+    );
+    const fifoTopic = (
+      await sns.send(
+        new CreateTopicCommand({ Name: `${uniqueName('t')}.fifo`, Attributes: { FifoTopic: 'true' } }),
+      )
+    ).TopicArn!;
+    const standardQueue = await subscribableQueue(sqs, uniqueName('q'));
+    const standardDlq = await subscribableQueue(sqs, uniqueName('dlq'));
+    const redrive = {
+      AttributeName: 'RedrivePolicy',
+      AttributeValue: JSON.stringify({ deadLetterTargetArn: standardDlq.arn }),
+    };
+    // A standard queue on a FIFO topic may have a standard dead-letter queue; a FIFO queue may not.
+    const toStandard = await sns.send(
+      new SubscribeCommand({ TopicArn: fifoTopic, Protocol: 'sqs', Endpoint: standardQueue.arn }),
+    );
+    await sns.send(
+      new SetSubscriptionAttributesCommand({ SubscriptionArn: toStandard.SubscriptionArn, ...redrive }),
+    );
+    const toFifo = await sns.send(
+      new SubscribeCommand({ TopicArn: fifoTopic, Protocol: 'sqs', Endpoint: fifoQueue.arn }),
+    );
+    assert.deepEqual(
+      await failure(() =>
+        sns.send(
+          new SetSubscriptionAttributesCommand({ SubscriptionArn: toFifo.SubscriptionArn, ...redrive }),
+        ),
+      ),
+      invalid(
+        'Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.',
+      ),
+    );
+    const tooLong = {
+      code: 'BatchRequestTooLongException',
+      message: 'The length of all the messages put together is more than the limit.',
+      status: 400,
+    };
+    const max = 262_144;
+    assert.deepEqual(
+      await failure(() =>
+        sns.send(
+          new PublishBatchCommand({
+            TopicArn: topicArn,
+            PublishBatchRequestEntries: [
+              { Id: '1', Message: 'a'.repeat(max / 2) },
+              { Id: '2', Message: 'b'.repeat(1 + max / 2) },
+            ],
+          }),
+        ),
+      ),
+      tooLong,
+    );
+    // Attribute names, types and values count too.
+    const attrs = { attr1: { DataType: 'Number', StringValue: '1' } };
+    assert.deepEqual(
+      await failure(() =>
+        sns.send(
+          new PublishBatchCommand({
+            TopicArn: topicArn,
+            PublishBatchRequestEntries: [
+              { Id: '1', Message: 'a'.repeat(max - 'attr1Number1'.length), MessageAttributes: attrs },
+              { Id: '2', Message: 'b' },
+            ],
+          }),
+        ),
+      ),
+      tooLong,
+    );
+  });
+
   // test_opt_in_invalid_number, test_create_platform_application_invalid_platform,
   // test_get_platform_application_attributes_*, test_set_platform_endpoint_attributes_*
   it('checks phone numbers and platform ARNs', async () => {

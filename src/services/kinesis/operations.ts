@@ -6,6 +6,8 @@ import { AccountSettings } from './account-settings.js';
 import { isConsumerArn } from './arns.js';
 import { StreamConsumers } from './consumers.js';
 import { kinesisError } from './errors.js';
+import { StreamRecords } from './records.js';
+import { Resharding } from './resharding.js';
 import { ResourcePolicies } from './resource-policies.js';
 import { KinesisService, type KinesisStreamOptions } from './service.js';
 import { StreamSettings } from './stream-settings.js';
@@ -19,6 +21,8 @@ export function kinesisOperations(
 ): { operations: Record<string, Operation>; reset(): Promise<void> } {
   const accountSettings = new AccountSettings(streams, clock, options.commitments);
   const kinesis = new KinesisService(streams, clock, { ...options, accounts: accountSettings });
+  const records = new StreamRecords(kinesis);
+  const resharding = new Resharding(kinesis);
   const consumers = new StreamConsumers(
     streams,
     clock,
@@ -54,19 +58,19 @@ export function kinesisOperations(
         ? consumers.untag(i.ResourceARN, i.TagKeys ?? [], c)
         : kinesis.untagResource(i, c),
     UpdateMaxRecordSize: (i, c) => kinesis.updateMaxRecordSize(i, c),
-    MergeShards: (i, c) => kinesis.mergeShards(i, c),
-    SplitShard: (i, c) => kinesis.splitShard(i, c),
-    UpdateShardCount: (i, c) => kinesis.updateShardCount(i, c),
+    MergeShards: (i, c) => resharding.mergeShards(i, c),
+    SplitShard: (i, c) => resharding.splitShard(i, c),
+    UpdateShardCount: (i, c) => resharding.updateShardCount(i, c),
     UpdateStreamMode: (i, c) => kinesis.updateStreamMode(i, c),
     DescribeStream: (i, c) => kinesis.describeStream(i, c),
     DescribeStreamSummary: (i, c) => kinesis.describeStreamSummary(i, c),
-    GetRecords: (i, c) => kinesis.getRecords(i, c),
-    GetShardIterator: (i, c) => kinesis.getShardIterator(i, c),
+    GetRecords: (i, c) => records.getRecords(i, c),
+    GetShardIterator: (i, c) => records.getShardIterator(i, c),
     ListShards: (i, c) => kinesis.listShards(i, c),
     ListStreams: (i, c) => kinesis.listStreams(i, c),
     ListTagsForStream: (i, c) => kinesis.listTagsForStream(i, c),
-    PutRecord: (i, c) => kinesis.putRecord(i, c),
-    PutRecords: (i, c) => kinesis.putRecords(i, c),
+    PutRecord: (i, c) => records.putRecord(i, c),
+    PutRecords: (i, c) => records.putRecords(i, c),
     RemoveTagsFromStream: (i, c) => kinesis.removeTagsFromStream(i, c),
     RegisterStreamConsumer: (i, c) => consumers.register(i, c),
     DescribeStreamConsumer: (i, c) => consumers.describe(i, c),
@@ -91,6 +95,7 @@ export function kinesisOperations(
     // What lives outside the streams: statuses in passing, quotas, AUTO placement turns, account settings.
     reset: () => {
       kinesis.reset();
+      records.reset();
       return accountSettings.reset();
     },
   };

@@ -1,5 +1,6 @@
 import { ServiceError } from '../../protocols/errors.js';
 import type { ScalarKind, ValidationErrors } from '../../protocols/shapes.js';
+import { validationMessage } from '../../protocols/validate.js';
 
 // SNS speaks awsQuery only: `code` is the XML error Code, which the SDKs map to their exception
 // classes (NotFound → NotFoundException, InvalidParameter → InvalidParameterException, …).
@@ -82,6 +83,8 @@ function lowerFirst(path: string): string {
 // Required members that SNS itself checks, behind its front end, with its own text (recorded
 // for Unsubscribe without a SubscriptionArn); the rest get the front end's ValidationError.
 const SERVICE_CHECKED = new Set(['SubscriptionArn']);
+/** The same members as the validator names them (lowerCamel paths), with SNS's own names. */
+const SERVICE_CHECKED_PATHS = new Map([...SERVICE_CHECKED].map((name) => [lowerFirst(name), name]));
 
 /**
  * What the codec reports, in the form SNS's front end uses: "1 validation error detected: Value
@@ -99,4 +102,17 @@ export const snsValidation: ValidationErrors = {
       `1 validation error detected: Value '${String(value)}' at '${lowerFirst(path)}' failed to satisfy constraint: Member must be of type ${expected}`,
     ),
   malformed: (detail: string) => snsError.validation(detail),
+  // Missing members in one answer, with coral's member paths
+  // (`publishBatchRequestEntries.1.member.messageAttributes.attr1.member.dataType`), as recorded.
+  // What SNS answers for the model's other constraints (tag lengths, phone number patterns) is not
+  // on record: those stay with the handlers, which answer SNS's InvalidParameter forms.
+  constraints: (violations) => {
+    const missing = violations.filter((v) => v.constraint === 'Member must not be null');
+    const frontEnd = missing.filter((v) => !SERVICE_CHECKED_PATHS.has(v.path));
+    if (frontEnd.length > 0) return snsError.validation(validationMessage(frontEnd));
+    const own = missing.find((v) => SERVICE_CHECKED_PATHS.has(v.path));
+    return own
+      ? snsError.invalidParameter(SERVICE_CHECKED_PATHS.get(own.path)!, 'no value for required parameter')
+      : undefined;
+  },
 };

@@ -34,6 +34,8 @@ export class SubscriptionFilters {
   }
 
   private of(sub: SubscriptionRecord): FilterPolicy | undefined {
+    // Most subscriptions have no filter: nothing to look up on every publication.
+    if (!sub.attributes.FilterPolicy) return undefined;
     const source = `${sub.attributes.FilterPolicyScope ?? ''}|${sub.attributes.FilterPolicy ?? ''}`;
     const cached = this.compiled.get(sub.arn);
     if (cached && cached.source === source) return cached.policy;

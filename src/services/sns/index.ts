@@ -2,7 +2,6 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
 import type { HttpReply, ServiceDefinition } from '../../protocols/service.js';
-import { json } from '../../server/admin.js';
 import { EmbeddedRecords } from '../../storage/embedded/records.js';
 import { EmbeddedTopics } from '../../storage/embedded/topics.js';
 import type { RecordStore, TopicStorage } from '../../storage/types.js';
@@ -122,14 +121,17 @@ export const snsModule: ServiceFactory = {
       },
       close: () => sns.close(),
       views: {
-        'sns/outbox': async (query) =>
-          json(200, {
+        'sns/outbox': async (query) => ({
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
             messages: await sns.outbox({
               topicArn: query.get('topicArn') ?? undefined,
               protocol: query.get('protocol') ?? undefined,
               endpoint: query.get('endpoint') ?? undefined,
             }),
           }),
+        }),
       },
       documents: { [SIGNING_CERT_PATH]: () => sns.certificate() },
     };

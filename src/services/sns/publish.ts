@@ -99,6 +99,9 @@ export class PublishOperations {
       );
     }
     if (!topic.fifo && groupId === '') groupId = undefined;
+    const publishedAt = this.deps.clock.now();
+    // Written out only for the envelopes and the outbox: raw deliveries carry no timestamp.
+    let timestamp: string | undefined;
     return {
       topic,
       messageId: randomUUID(),
@@ -108,8 +111,11 @@ export class PublishOperations {
       attributes: checked?.values,
       groupId,
       deduplicationId: dedupId,
-      timestamp: snsTimestamp(this.deps.clock.now()),
-      publishedAt: this.deps.clock.now(),
+      get timestamp() {
+        timestamp ??= snsTimestamp(publishedAt);
+        return timestamp;
+      },
+      publishedAt,
       baseUrl,
     };
   }
@@ -177,7 +183,9 @@ export class PublishOperations {
       input.TopicArn !== undefined ? 'TopicArn' : 'TargetArn',
     );
     const publication = this.prepare(topic, input, ctx.baseUrl);
-    if (!(await this.sequence(publication)).duplicate) await this.deps.fanOut.fanOut(publication, ctx);
+    // Standard topics skip the storage round trip: nothing to deduplicate or number.
+    if (!topic.fifo || !(await this.sequence(publication)).duplicate)
+      await this.deps.fanOut.fanOut(publication, ctx);
     return { MessageId: publication.messageId, SequenceNumber: publication.sequenceNumber };
   }
 
@@ -258,8 +266,9 @@ export class PublishOperations {
     for (const entry of entries) {
       try {
         const publication = this.prepare(topic, entry, ctx.baseUrl);
-        if (!(await this.sequence(publication)).duplicate)
+        if (!topic.fifo || !(await this.sequence(publication)).duplicate) {
           deliveries.push(this.deps.fanOut.fanOut(publication, ctx));
+        }
         Successful.push({
           Id: entry.Id,
           MessageId: publication.messageId,

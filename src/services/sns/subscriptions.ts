@@ -130,7 +130,7 @@ export class SubscriptionOperations {
       );
     }
     this.deps.filters.compile({ attributes }, true);
-    if (attributes.RedrivePolicy) checkRedriveTarget(topic, attributes.RedrivePolicy);
+    if (attributes.RedrivePolicy) checkRedriveTarget(topic, endpoint, attributes.RedrivePolicy);
     this.checkLargeTopic(topic, protocol);
     if (attributes.ReplayPolicy) this.replayWindow(topic, attributes.ReplayPolicy);
     const existing = this.storage
@@ -356,7 +356,7 @@ export class SubscriptionOperations {
     else attributes[name] = value;
     this.deps.filters.compile({ attributes });
     const topic = this.storage.getTopic(sub.topicArn);
-    if (name === 'RedrivePolicy' && value !== '' && topic) checkRedriveTarget(topic, value);
+    if (name === 'RedrivePolicy' && value !== '' && topic) checkRedriveTarget(topic, sub.endpoint, value);
     if (name === 'ReplayPolicy' && value !== '' && topic) this.replayWindow(topic, value);
     if (name === 'ReplayPolicy' && value !== '') {
       await this.replay({ ...sub, attributes }, ctx);
@@ -434,7 +434,7 @@ function describeSubscription(s: SubscriptionRecord): Sns.Subscription {
 }
 
 /** A subscription's dead-letter queue: same account and region, and FIFO for a FIFO topic (SNS guide, "Amazon SNS dead-letter queues"). */
-function checkRedriveTarget(topic: TopicRecord, policy: string): void {
+function checkRedriveTarget(topic: TopicRecord, endpoint: string, policy: string): void {
   const target = parseArn((JSON.parse(policy) as { deadLetterTargetArn: string }).deadLetterTargetArn);
   if (!target || target.account !== topic.account || target.region !== topic.region) {
     throw snsError.invalidParameter(
@@ -442,7 +442,8 @@ function checkRedriveTarget(topic: TopicRecord, policy: string): void {
       'The dead-letter queue must be in the same account and region as the subscription',
     );
   }
-  if (topic.fifo && !target.resource.endsWith('.fifo')) {
+  // A standard queue may take a FIFO topic's messages, and then a standard dead-letter queue too.
+  if (topic.fifo && endpoint.endsWith('.fifo') && !target.resource.endsWith('.fifo')) {
     throw snsError.invalidParameterText(
       'Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.',
     );

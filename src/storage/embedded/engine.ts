@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { newMessageId, uniqueToken } from '../../core/ids.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
-import { deduplicationKey } from '../../services/sqs/rules/deduplication.js';
+import { deduplicationKey, withinDeduplicationWindow } from '../../services/sqs/rules/deduplication.js';
 import {
   queueDelayReachesQueued,
   queueSettingsOf,
@@ -93,6 +93,32 @@ export class EmbeddedEngine implements QueueStorage {
       }
       this.armWake(state);
     }
+    this.restoreDeduplication(journal, now);
+  }
+
+  /** Deduplication ids still within their window come back in the order they were seen; the rest go. */
+  private restoreDeduplication(journal: Journal, now: number): void {
+    const saved = journal.resources<SavedDeduplication>('sqsDeduplication');
+    saved.sort((a, b) => a.seenAt - b.seenAt);
+    let dropped = false;
+    for (const d of saved) {
+      const state = this.byId.get(d.queueId);
+      if (state && withinDeduplicationWindow(d.seenAt, now)) {
+        state.deduplication.remember(
+          d.key,
+          { messageId: d.messageId, sequenceNumber: d.sequenceNumber },
+          d.seenAt,
+        );
+        // Its queue's messages may all be gone: numbers must still not fall below the ones handed out.
+        if (d.sequenceNumber && BigInt(d.sequenceNumber) > state.lastSequence) {
+          state.lastSequence = BigInt(d.sequenceNumber);
+        }
+      } else {
+        journal.putResource('sqsDeduplication', deduplicationRow(d.queueId, d.key), undefined);
+        dropped = true;
+      }
+    }
+    if (dropped) journal.flush();
   }
 
   // By name first: the name string comes from the parsed-URL cache, so its hash is already
@@ -107,7 +133,12 @@ export class EmbeddedEngine implements QueueStorage {
   }
 
   private register(record: QueueRecord): QueueState {
-    const state = new QueueState(record);
+    const journal = this.journal;
+    const state = new QueueState(
+      record,
+      journal &&
+        ((key) => journal.putResource('sqsDeduplication', deduplicationRow(record.id, key), undefined)),
+    );
     const named = this.queues.get(record.name);
     if (named) named.push(state);
     else this.queues.set(record.name, [state]);
@@ -177,6 +208,9 @@ export class EmbeddedEngine implements QueueStorage {
     this.scheduler.cancel(state.wake);
     for (const w of state.waiters.splice(0)) this.finishWaiter(w, []);
     this.journal?.dropQueue(record.id, state.all.values());
+    for (const key of state.deduplication.keys()) {
+      this.journal?.putResource('sqsDeduplication', deduplicationRow(record.id, key), undefined);
+    }
     state.clear();
     this.deletedNames.set(nameKey(record.account, record.region, record.name), this.clock.now());
     await this.commit();
@@ -225,7 +259,15 @@ export class EmbeddedEngine implements QueueStorage {
       m.sequenceNumber = this.nextSequence(state, now);
     }
     if (dedupKey !== undefined) {
-      state.deduplication.remember(dedupKey, { messageId: m.id, sequenceNumber: m.sequenceNumber }, now);
+      const answer = { messageId: m.id, sequenceNumber: m.sequenceNumber };
+      state.deduplication.remember(dedupKey, answer, now);
+      // Kept in the journal for the window: a repeat after a restart must still be refused.
+      this.journal?.putResource('sqsDeduplication', deduplicationRow(state.record.id, dedupKey), {
+        queueId: state.record.id,
+        key: dedupKey,
+        seenAt: now,
+        ...answer,
+      } satisfies SavedDeduplication);
     }
     state.insert(m, now);
     this.journal?.putMessage(state.record.id, m);
@@ -468,6 +510,7 @@ export class EmbeddedEngine implements QueueStorage {
     this.deletedNames.clear();
     this.moves.clear();
     this.journal?.clear();
+    this.journal?.clearResources('sqsDeduplication');
     await this.commit();
   }
 
@@ -520,6 +563,19 @@ export class EmbeddedEngine implements QueueStorage {
     this.settle(state);
     if (this.journal) void this.commit();
   }
+}
+
+/** A FIFO send's deduplication entry as the journal keeps it. */
+interface SavedDeduplication {
+  queueId: string;
+  key: string;
+  seenAt: number;
+  messageId: string;
+  sequenceNumber?: string;
+}
+
+function deduplicationRow(queueId: string, key: string): string {
+  return `${queueId}\u0000${key}`;
 }
 
 function nameKey(account: string, region: string, name: string): string {

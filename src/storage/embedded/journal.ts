@@ -28,6 +28,8 @@ export type ResourceTable =
   | 'platformEndpoints'
   | 'sms'
   | 'kinesis'
+  | 'sqsDeduplication'
+  | 'snsFifo'
   | 'kinesisAccounts';
 
 /** A Kinesis stream's row: its incarnation number and whatever the stream engine saved of it. */

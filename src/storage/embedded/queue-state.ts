@@ -15,6 +15,12 @@ import type { QueueCounts, QueueRecord, ReceivedMessage, ReceiveRequest } from '
 import type { StoredMessage } from './message.js';
 import { StampedDeque } from './stamped-deque.js';
 
+/** The first answer to a FIFO send, which a repeat of its deduplication id gets. */
+export interface DeduplicatedSend {
+  messageId: string;
+  sequenceNumber?: string;
+}
+
 /** One FIFO message group: its messages in order, consumed mostly from the front. */
 class FifoGroup {
   private items: StoredMessage[] = [];
@@ -75,9 +81,7 @@ export class QueueState {
   readonly groups = new Map<string, FifoGroup>();
   inflightCount = 0;
   delayedCount = 0;
-  readonly deduplication = new DeduplicationWindow<{ messageId: string; sequenceNumber?: string }>(
-    DEDUPLICATION_WINDOW_MS,
-  );
+  readonly deduplication: DeduplicationWindow<DeduplicatedSend>;
   readonly attempts = new DeduplicationWindow<ReceivedMessage[]>(RECEIVE_ATTEMPT_WINDOW_MS);
   readonly waiters: Waiter[] = [];
   wake?: Timer;
@@ -86,8 +90,13 @@ export class QueueState {
   /** Fair queues: per-group load of a standard queue. */
   private readonly load = new FairQueueLoad();
 
-  constructor(public record: QueueRecord) {
+  /** `onForgetDeduplication` hears of each deduplication key dropped as stale (the journal drops its row). */
+  constructor(
+    public record: QueueRecord,
+    onForgetDeduplication?: (key: string) => void,
+  ) {
     this.config = queueSettingsOf(record.attributes);
+    this.deduplication = new DeduplicationWindow(DEDUPLICATION_WINDOW_MS, onForgetDeduplication);
   }
 
   get fifo(): boolean {

@@ -11,11 +11,8 @@ export class EmbeddedTopics implements TopicStorage {
   private readonly subscriptions = new Map<string, SubscriptionRecord>();
   /** Subscriptions by topic ARN, in subscription order. */
   private readonly byTopic = new Map<string, Map<string, SubscriptionRecord>>();
-  /** FIFO topics' last sequence and recent deduplication keys: in memory only (see sequencePublication). */
-  private readonly fifo = new Map<
-    string,
-    { sequence: bigint; seen: DeduplicationWindow<{ messageId: string; sequence: bigint }> }
-  >();
+  /** FIFO topics' last sequence and recent deduplication keys, journaled with each publication. */
+  private readonly fifo = new Map<string, FifoTopic>();
 
   constructor(private readonly journal?: Journal) {
     if (!journal) return;
@@ -23,6 +20,45 @@ export class EmbeddedTopics implements TopicStorage {
     const subscriptions = journal.resources<SubscriptionRecord>('subscriptions');
     subscriptions.sort((a, b) => a.createdAt - b.createdAt);
     for (const subscription of subscriptions) this.index(subscription);
+    this.restoreFifo(journal);
+  }
+
+  /** Counters first, then ids in the order they were seen; stale ones go as they are next looked at. */
+  private restoreFifo(journal: Journal): void {
+    const rows = journal.resources<SavedFifoRow>('snsFifo');
+    for (const row of rows) {
+      if (row.key === undefined) this.fifoTopic(row.topicArn, row.windowMs).sequence = BigInt(row.sequence);
+    }
+    const ids = rows.filter((r) => r.key !== undefined).sort((a, b) => a.seenAt! - b.seenAt!);
+    for (const row of ids) {
+      this.fifoTopic(row.topicArn, row.windowMs).seen.remember(
+        row.key!,
+        { messageId: row.messageId!, sequence: BigInt(row.sequence) },
+        row.seenAt!,
+      );
+    }
+  }
+
+  private fifoTopic(topicArn: string, windowMs: number): FifoTopic {
+    let state = this.fifo.get(topicArn);
+    if (!state || state.seen.windowMs !== windowMs) {
+      const journal = this.journal;
+      const forget =
+        journal && ((key: string) => journal.putResource('snsFifo', idRow(topicArn, key), undefined));
+      state = { sequence: state?.sequence ?? 0n, seen: new DeduplicationWindow(windowMs, forget) };
+      this.fifo.set(topicArn, state);
+    }
+    return state;
+  }
+
+  /** Drops a FIFO topic's counter and ids, from memory and the journal. */
+  private dropFifo(topicArn: string): void {
+    const state = this.fifo.get(topicArn);
+    if (!state) return;
+    for (const key of state.seen.keys())
+      this.journal?.putResource('snsFifo', idRow(topicArn, key), undefined);
+    this.journal?.putResource('snsFifo', topicArn, undefined);
+    this.fifo.delete(topicArn);
   }
 
   private index(subscription: SubscriptionRecord): void {
@@ -61,7 +97,7 @@ export class EmbeddedTopics implements TopicStorage {
       this.journal?.putResource('subscriptions', subscription.arn, undefined);
     }
     this.byTopic.delete(arn);
-    this.fifo.delete(arn);
+    this.dropFifo(arn);
     await this.commit();
   }
 
@@ -105,20 +141,30 @@ export class EmbeddedTopics implements TopicStorage {
     now: number,
     windowMs: number,
   ): Promise<SequencedPublication> {
-    let state = this.fifo.get(topicArn);
-    if (!state || state.seen.windowMs !== windowMs) {
-      state = { sequence: state?.sequence ?? 0n, seen: new DeduplicationWindow(windowMs) };
-      this.fifo.set(topicArn, state);
-    }
+    const state = this.fifoTopic(topicArn, windowMs);
     const first = state.seen.get(key, now);
     if (first) return { duplicate: true, messageId: first.messageId, sequence: first.sequence };
     state.sequence += 1n;
     state.seen.remember(key, { messageId, sequence: state.sequence }, now);
+    if (this.journal) {
+      const sequence = state.sequence.toString();
+      this.journal.putResource('snsFifo', topicArn, { topicArn, sequence, windowMs } satisfies SavedFifoRow);
+      this.journal.putResource('snsFifo', idRow(topicArn, key), {
+        topicArn,
+        key,
+        sequence,
+        windowMs,
+        messageId,
+        seenAt: now,
+      } satisfies SavedFifoRow);
+      await this.journal.commit();
+    }
     return { duplicate: false, messageId, sequence: state.sequence };
   }
 
   async reset(): Promise<void> {
     this.fifo.clear();
+    this.journal?.clearResources('snsFifo');
     this.topics.clear();
     this.subscriptions.clear();
     this.byTopic.clear();
@@ -126,4 +172,23 @@ export class EmbeddedTopics implements TopicStorage {
     this.journal?.clearResources('subscriptions');
     await this.commit();
   }
+}
+
+interface FifoTopic {
+  sequence: bigint;
+  seen: DeduplicationWindow<{ messageId: string; sequence: bigint }>;
+}
+
+/** A FIFO topic's counter (no key), or one of its deduplication ids, as the journal keeps it. */
+interface SavedFifoRow {
+  topicArn: string;
+  sequence: string;
+  windowMs: number;
+  key?: string;
+  messageId?: string;
+  seenAt?: number;
+}
+
+function idRow(topicArn: string, key: string): string {
+  return `${topicArn}\u0000${key}`;
 }

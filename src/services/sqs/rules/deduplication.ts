@@ -38,7 +38,11 @@ export function withinDeduplicationWindow(
 export class DeduplicationWindow<T> {
   private readonly entries = new Map<string, { answer: T; seenAt: number }>();
 
-  constructor(readonly windowMs = DEDUPLICATION_WINDOW_MS) {}
+  /** `onForget` hears of each key dropped as stale, for an engine that keeps them elsewhere too. */
+  constructor(
+    readonly windowMs = DEDUPLICATION_WINDOW_MS,
+    private readonly onForget?: (key: string) => void,
+  ) {}
 
   /** The answer first given for `key`, while it is within the window. */
   get(key: string, now: number): T | undefined {
@@ -46,6 +50,7 @@ export class DeduplicationWindow<T> {
     if (!entry) return undefined;
     if (withinDeduplicationWindow(entry.seenAt, now, this.windowMs)) return entry.answer;
     this.entries.delete(key);
+    this.onForget?.(key);
     return undefined;
   }
 
@@ -60,6 +65,11 @@ export class DeduplicationWindow<T> {
     this.entries.delete(key);
   }
 
+  /** Every key remembered, stale ones included until they are next looked at. */
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
   get size(): number {
     return this.entries.size;
   }
@@ -72,6 +82,7 @@ export class DeduplicationWindow<T> {
     for (const [key, entry] of this.entries) {
       if (withinDeduplicationWindow(entry.seenAt, now, this.windowMs)) break;
       this.entries.delete(key);
+      this.onForget?.(key);
     }
   }
 }
