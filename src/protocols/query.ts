@@ -165,8 +165,13 @@ const XML_ESCAPES: Record<string, string> = {
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding those characters is the point.
 const NEEDS_ESCAPE = /[&<>"'\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/gu;
+// The same class without the Unicode flag (any surrogate, paired or not): a plain test that rules
+// out most texts (ids, ARNs, URLs) at half the cost of the replace above, which SendMessage pays.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding those characters is the point.
+const MAY_NEED_ESCAPE = /[&<>"'\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
 
 export function escapeXml(text: string): string {
+  if (!MAY_NEED_ESCAPE.test(text)) return text;
   return text.replace(NEEDS_ESCAPE, (c) => XML_ESCAPES[c] ?? '\ufffd');
 }
 

@@ -254,8 +254,8 @@ export interface TopicStorage {
    * `windowMs` of the first publication under `key` (the deduplication id, scoped as the topic
    * says), answers that publication's message id and sequence with `duplicate: true`; otherwise
    * takes the topic's next sequence (1, 2, …, never reused while the topic lives) and remembers
-   * `key` with `messageId`. Deleting the topic forgets both. Durable with the rest of the topic
-   * (the embedded engine journals the counter and each id for its window).
+   * `key` with `messageId`. Deleting the topic forgets both. The counter is durable when this
+   * resolves; the id only once `confirmPublication` says the message reached its subscriptions.
    */
   sequencePublication(
     topicArn: string,
@@ -264,6 +264,12 @@ export interface TopicStorage {
     now: number,
     windowMs: number,
   ): Promise<SequencedPublication>;
+  /**
+   * The publication under `key` has been handed to its subscriptions: its id is now durable for the
+   * rest of its window. An id a crash caught before this is forgotten at restart (its number is
+   * not), so the publisher's retry is delivered, not refused as a repeat of what never went out.
+   */
+  confirmPublication(topicArn: string, key: string, now: number): Promise<void>;
   reset(): Promise<void>;
 }
 

@@ -18,7 +18,6 @@ const ITERATOR_LIFETIME_MS = 300_000;
 const MAX_GET_RECORDS = 10_000;
 const MAX_GET_BYTES = 10 * 1024 * 1024;
 const MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024;
-/** The 128-bit hash key space that partition keys map into and shards divide. */
 
 function encryptionType(stream: StreamRecord): 'KMS' | 'NONE' {
   return stream.encryption ? 'KMS' : 'NONE';

@@ -143,14 +143,9 @@ export class PublishOperations {
    */
   private async sequence(p: Publication): Promise<{ duplicate: boolean }> {
     if (!p.topic.fifo) return { duplicate: false };
-    // The scope is the topic, or the message group with FifoThroughputScope=MessageGroup.
-    const key =
-      p.topic.attributes.FifoThroughputScope === 'MessageGroup'
-        ? `${p.groupId}\u0000${p.deduplicationId}`
-        : p.deduplicationId!;
     const got = await this.deps.storage.sequencePublication(
       p.topic.arn,
-      key,
+      deduplicationKey(p),
       p.messageId,
       this.deps.clock.now(),
       DEDUP_WINDOW_MS,
@@ -158,6 +153,14 @@ export class PublishOperations {
     p.messageId = got.messageId;
     p.sequenceNumber = (FIRST_SEQUENCE + got.sequence).toString();
     return { duplicate: got.duplicate };
+  }
+
+  /** Fan-out, then (FIFO) the deduplication id made durable: a crash between them loses no message. */
+  private async deliver(p: Publication, ctx: RequestContext): Promise<void> {
+    await this.deps.fanOut.fanOut(p, ctx);
+    if (p.topic.fifo) {
+      await this.deps.storage.confirmPublication(p.topic.arn, deduplicationKey(p), this.deps.clock.now());
+    }
   }
 
   async publish(input: Sns.PublishInput, ctx: RequestContext): Promise<Sns.PublishResponse> {
@@ -184,8 +187,7 @@ export class PublishOperations {
     );
     const publication = this.prepare(topic, input, ctx.baseUrl);
     // Standard topics skip the storage round trip: nothing to deduplicate or number.
-    if (!topic.fifo || !(await this.sequence(publication)).duplicate)
-      await this.deps.fanOut.fanOut(publication, ctx);
+    if (!topic.fifo || !(await this.sequence(publication)).duplicate) await this.deliver(publication, ctx);
     return { MessageId: publication.messageId, SequenceNumber: publication.sequenceNumber };
   }
 
@@ -267,7 +269,7 @@ export class PublishOperations {
       try {
         const publication = this.prepare(topic, entry, ctx.baseUrl);
         if (!topic.fifo || !(await this.sequence(publication)).duplicate) {
-          deliveries.push(this.deps.fanOut.fanOut(publication, ctx));
+          deliveries.push(this.deliver(publication, ctx));
         }
         Successful.push({
           Id: entry.Id,
@@ -282,6 +284,13 @@ export class PublishOperations {
     await Promise.all(deliveries);
     return { Successful, Failed };
   }
+}
+
+/** The scope of a FIFO deduplication id: the topic, or the message group with FifoThroughputScope=MessageGroup. */
+function deduplicationKey(p: Publication): string {
+  return p.topic.attributes.FifoThroughputScope === 'MessageGroup'
+    ? `${p.groupId}\u0000${p.deduplicationId}`
+    : p.deduplicationId!;
 }
 
 /** MessageStructure=json: a JSON object of strings with a `default` entry. */

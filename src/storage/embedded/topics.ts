@@ -11,7 +11,7 @@ export class EmbeddedTopics implements TopicStorage {
   private readonly subscriptions = new Map<string, SubscriptionRecord>();
   /** Subscriptions by topic ARN, in subscription order. */
   private readonly byTopic = new Map<string, Map<string, SubscriptionRecord>>();
-  /** FIFO topics' last sequence and recent deduplication keys, journaled with each publication. */
+  /** FIFO topics' last sequence (journaled as it is taken) and recent deduplication keys (once delivered). */
   private readonly fifo = new Map<string, FifoTopic>();
 
   constructor(private readonly journal?: Journal) {
@@ -33,7 +33,7 @@ export class EmbeddedTopics implements TopicStorage {
     for (const row of ids) {
       this.fifoTopic(row.topicArn, row.windowMs).seen.remember(
         row.key!,
-        { messageId: row.messageId!, sequence: BigInt(row.sequence) },
+        { messageId: row.messageId!, sequence: BigInt(row.sequence), seenAt: row.seenAt! },
         row.seenAt!,
       );
     }
@@ -145,21 +145,29 @@ export class EmbeddedTopics implements TopicStorage {
     const first = state.seen.get(key, now);
     if (first) return { duplicate: true, messageId: first.messageId, sequence: first.sequence };
     state.sequence += 1n;
-    state.seen.remember(key, { messageId, sequence: state.sequence }, now);
+    state.seen.remember(key, { messageId, sequence: state.sequence, seenAt: now }, now);
     if (this.journal) {
       const sequence = state.sequence.toString();
       this.journal.putResource('snsFifo', topicArn, { topicArn, sequence, windowMs } satisfies SavedFifoRow);
-      this.journal.putResource('snsFifo', idRow(topicArn, key), {
-        topicArn,
-        key,
-        sequence,
-        windowMs,
-        messageId,
-        seenAt: now,
-      } satisfies SavedFifoRow);
       await this.journal.commit();
     }
     return { duplicate: false, messageId, sequence: state.sequence };
+  }
+
+  async confirmPublication(topicArn: string, key: string, now: number): Promise<void> {
+    const state = this.fifo.get(topicArn);
+    // Gone with its topic, or out of its window already: nothing left to keep.
+    const first = state?.seen.get(key, now);
+    if (!this.journal || !state || !first) return;
+    this.journal.putResource('snsFifo', idRow(topicArn, key), {
+      topicArn,
+      key,
+      sequence: first.sequence.toString(),
+      windowMs: state.seen.windowMs,
+      messageId: first.messageId,
+      seenAt: first.seenAt,
+    } satisfies SavedFifoRow);
+    await this.journal.commit();
   }
 
   async reset(): Promise<void> {
@@ -176,7 +184,7 @@ export class EmbeddedTopics implements TopicStorage {
 
 interface FifoTopic {
   sequence: bigint;
-  seen: DeduplicationWindow<{ messageId: string; sequence: bigint }>;
+  seen: DeduplicationWindow<{ messageId: string; sequence: bigint; seenAt: number }>;
 }
 
 /** A FIFO topic's counter (no key), or one of its deduplication ids, as the journal keeps it. */
