@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Tag as CborTag, Decoder, Encoder } from 'cbor-x';
+import { setEntry } from '../core/entries.js';
 import type { Shape, StructureShape, ValidationErrors } from './shapes.js';
 
 /**
@@ -102,7 +103,7 @@ function decodeValue(shape: Shape, value: unknown, path: string, errors: Validat
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         if (v === null || v === undefined) continue;
-        out[k] = decodeValue(shape.value, v, `${path}.${k}`, errors);
+        setEntry(out, k, decodeValue(shape.value, v, `${path}.${k}`, errors));
       }
       return out;
     }
@@ -200,7 +201,7 @@ function encodeValue(shape: Shape, value: unknown): unknown {
     case 'map': {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>))
-        if (v !== undefined && v !== null) out[k] = encodeValue(shape.value, v);
+        if (v !== undefined && v !== null) setEntry(out, k, encodeValue(shape.value, v));
       return out;
     }
     case 'blob':

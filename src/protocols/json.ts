@@ -1,3 +1,4 @@
+import { setEntry } from '../core/entries.js';
 import { isJsonPlain, type Shape, type StructureShape, type ValidationErrors } from './shapes.js';
 
 /**
@@ -112,7 +113,7 @@ function decodeValue(
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         if (v === null) continue;
-        out[k] = decodeValue(shape.value, v, item(path, k), errors);
+        setEntry(out, k, decodeValue(shape.value, v, item(path, k), errors));
       }
       return out;
     }
@@ -204,7 +205,7 @@ function encodeValue(shape: Shape, value: unknown): unknown {
     case 'map': {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>))
-        out[k] = encodeValue(shape.value, v);
+        setEntry(out, k, encodeValue(shape.value, v));
       return out;
     }
     case 'blob':

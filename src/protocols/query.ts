@@ -1,3 +1,4 @@
+import { setEntry } from '../core/entries.js';
 import type { ListShape, MapShape, Member, Shape, StructureShape, ValidationErrors } from './shapes.js';
 
 /**
@@ -105,7 +106,7 @@ function decodeMap(
     if (entryKey === undefined) break;
     found = true;
     const value = decodeShape(shape.value, params, `${base}.${i}.${valueName}`, errors);
-    if (value !== undefined) out[entryKey] = value;
+    if (value !== undefined) setEntry(out, entryKey, value);
   }
   // An explicitly empty map is sent as `Name=`, like an empty list.
   if (!found) return params.has(key) ? out : undefined;

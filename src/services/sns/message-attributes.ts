@@ -1,4 +1,5 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
+import { setEntry } from '../../core/entries.js';
 import type { StoredAttributeValue } from '../../storage/types.js';
 import { snsError } from './errors.js';
 
@@ -75,7 +76,7 @@ export function checkMessageAttributes(
           `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`,
         );
       }
-      values[name] = { DataType: type, BinaryValue: attr.BinaryValue };
+      setEntry(values, name, { DataType: type, BinaryValue: attr.BinaryValue });
       size += Buffer.byteLength(name) + Buffer.byteLength(type) + attr.BinaryValue.length;
       continue;
     }
@@ -93,7 +94,7 @@ export function checkMessageAttributes(
         `The message attribute '${name}' with type 'String.Array' has an invalid value: must be a JSON array of strings, numbers, true, false or null.`,
       );
     }
-    values[name] = { DataType: type, StringValue: value };
+    setEntry(values, name, { DataType: type, StringValue: value });
     size += Buffer.byteLength(name) + Buffer.byteLength(type) + Buffer.byteLength(value);
   }
   return { values, size };

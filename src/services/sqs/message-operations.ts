@@ -1,4 +1,5 @@
 import type * as Sqs from '@aws-sdk/client-sqs';
+import { setEntry } from '../../core/entries.js';
 import type { ServiceError } from '../../protocols/errors.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type {
@@ -235,7 +236,7 @@ export class MessageOperations {
     if (selectUser && m.attributes) {
       const chosen: Record<string, StoredAttributeValue> = {};
       for (const [name, value] of Object.entries(m.attributes))
-        if (selectUser(name)) chosen[name] = { ...value };
+        if (selectUser(name)) setEntry(chosen, name, { ...value });
       if (Object.keys(chosen).length > 0) {
         out.MessageAttributes = chosen;
         out.MD5OfMessageAttributes =

@@ -1,4 +1,5 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { setEntry } from '../../core/entries.js';
 import type { StoredAttributeValue } from '../../storage/types.js';
 import { sqsError } from './errors.js';
 
@@ -100,7 +101,7 @@ export function validateMessageAttributes(
           `Message (${kind}) attribute '${name}' with type 'Binary' must use field 'Binary'.`,
         );
       }
-      values[name] = { DataType: dataType, BinaryValue: Buffer.from(attr.BinaryValue) };
+      setEntry(values, name, { DataType: dataType, BinaryValue: Buffer.from(attr.BinaryValue) });
       size += attr.BinaryValue.length;
     } else {
       const value = attr.StringValue;
@@ -123,7 +124,7 @@ export function validateMessageAttributes(
           `Invalid binary character '#x${bad.toString(16).toUpperCase()}' was found in the message attribute '${name}', the set of allowed characters is ${ALLOWED_CHARS}.`,
         );
       }
-      values[name] = { DataType: dataType, StringValue: value };
+      setEntry(values, name, { DataType: dataType, StringValue: value });
       size += Buffer.byteLength(value);
     }
     size += Buffer.byteLength(name) + Buffer.byteLength(dataType);

@@ -1,3 +1,4 @@
+import { setEntry } from '../../core/entries.js';
 import type { MessageView, StoredAttributeValue } from '../types.js';
 import type { Logged, LogRow } from './log-rows.js';
 
@@ -76,11 +77,11 @@ function attrsToRow(attrs: Record<string, StoredAttributeValue> | undefined) {
   if (!attrs) return undefined;
   const out: AttributeRow = {};
   for (const [k, v] of Object.entries(attrs)) {
-    out[k] = {
+    setEntry(out, k, {
       DataType: v.DataType,
       StringValue: v.StringValue,
       BinaryValue: v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : undefined,
-    };
+    });
   }
   return out;
 }
@@ -89,11 +90,11 @@ function attrsFromRow(attrs: AttributeRow | undefined) {
   if (!attrs) return undefined;
   const out: Record<string, StoredAttributeValue> = {};
   for (const [k, v] of Object.entries(attrs)) {
-    out[k] = {
+    setEntry(out, k, {
       DataType: v.DataType,
       StringValue: v.StringValue,
       BinaryValue: v.BinaryValue !== undefined ? Buffer.from(v.BinaryValue, 'base64') : undefined,
-    };
+    });
   }
   return out;
 }
