@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreatePlatformApplicationCommand,
+  SetPlatformApplicationAttributesCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
+import { Decoder, Encoder } from 'cbor-x';
+import { rawRequest, sigv4, xmlText } from '../support/server.js';
+import { credentials, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import { RecordingHandler } from '../support/wire.js';
+
+// The cells of the matrix service × protocol × error class that no other suite covered (the
+// rest live in test/sqs/error-fidelity.test.ts, test/kinesis/validation.test.ts, cbor.test.ts,
+// test/sns/errors.test.ts, test/server/http.test.ts and cors.test.ts). Every expected answer is
+// AWS's as LocalStack recorded it against AWS (tests/aws/services/sns/test_sns.snapshot.json).
+
+const ORIGIN = 'http://localhost:3000';
+const CBOR = 'application/x-amz-cbor-1.1';
+
+interface SnsErrorCase {
+  name: string;
+  send: (sns: SNSClient) => Promise<unknown>;
+  status: number;
+  code: string;
+  message: string;
+}
+
+const missingApp = 'arn:aws:sns:us-east-1:000000000000:app/ADM/NonExistingApp';
+
+// SNS's awsQuery front end validates the input against the model before any lookup: an empty
+// Attributes map is absent on the wire, so the required member is null, and that wins over the
+// application that does not exist (test_set_platform_application_attributes_non_existing_app).
+const snsCases: SnsErrorCase[] = [
+  {
+    name: 'a required map left out: ValidationError with the member path, Value null',
+    send: (sns) =>
+      sns.send(
+        new CreatePlatformApplicationCommand({ Name: uniqueName('app'), Platform: 'ADM', Attributes: {} }),
+      ),
+    status: 400,
+    code: 'ValidationError',
+    message:
+      "1 validation error detected: Value null at 'attributes' failed to satisfy constraint: Member must not be null",
+  },
+  {
+    name: 'the model check runs before the application is looked up',
+    send: (sns) =>
+      sns.send(
+        new SetPlatformApplicationAttributesCommand({ PlatformApplicationArn: missingApp, Attributes: {} }),
+      ),
+    status: 400,
+    code: 'ValidationError',
+    message:
+      "1 validation error detected: Value null at 'attributes' failed to satisfy constraint: Member must not be null",
+  },
+  {
+    name: 'a valid input names the missing application with NotFound, 404',
+    send: (sns) =>
+      sns.send(
+        new SetPlatformApplicationAttributesCommand({
+          PlatformApplicationArn: missingApp,
+          Attributes: { PlatformPrincipal: 'dummy' },
+        }),
+      ),
+    status: 404,
+    code: 'NotFound',
+    message: 'PlatformApplication does not exist',
+  },
+  {
+    name: "the service's own rule on a pair of attributes: InvalidParameter in SNS's words",
+    send: (sns) =>
+      sns.send(
+        new CreatePlatformApplicationCommand({
+          Name: uniqueName('app'),
+          Platform: 'ADM',
+          Attributes: { PlatformPrincipal: 'dummy' },
+        }),
+      ),
+    status: 400,
+    code: 'InvalidParameter',
+    message:
+      'Invalid parameter: Attributes Reason: PlatformPrincipal attribute provided without PlatformCredential',
+  },
+  {
+    name: 'and its mirror image',
+    send: (sns) =>
+      sns.send(
+        new CreatePlatformApplicationCommand({
+          Name: uniqueName('app'),
+          Platform: 'ADM',
+          Attributes: { PlatformCredential: 'dummy' },
+        }),
+      ),
+    status: 400,
+    code: 'InvalidParameter',
+    message:
+      'Invalid parameter: Attributes Reason: PlatformCredential attribute provided without PlatformPrincipal',
+  },
+];
+
+describe('error classes: SNS over awsQuery, required members and order of checks', () => {
+  let server: RunningTideway;
+  let sns: SNSClient;
+  const wire = new RecordingHandler();
+  before(async () => {
+    server = await startServer();
+    sns = new SNSClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+      requestHandler: wire,
+    });
+  });
+  after(async () => {
+    sns.destroy();
+    await server.stop();
+  });
+
+  for (const c of snsCases) {
+    it(c.name, async () => {
+      await assert.rejects(c.send(sns), (err: any) => {
+        // err.name is the SDK's class (NotFoundException); the wire Code is checked below.
+        assert.equal(err.message, c.message);
+        return true;
+      });
+      const answer = wire.last!;
+      assert.equal(answer.status, c.status, answer.body);
+      assert.equal(xmlText(answer.body, 'Type'), 'Sender');
+      assert.equal(xmlText(answer.body, 'Code'), c.code);
+    });
+  }
+});
+
+// AWS serves Kinesis to browser SDKs; a page that speaks CBOR (a Java-style client compiled for
+// the web, or a hand-made one) must get the same preflight and readable answers as JSON gets.
+describe('error classes: Kinesis CORS over CBOR', () => {
+  let server: RunningTideway;
+  before(async () => {
+    server = await startServer();
+  });
+  after(() => server.stop());
+
+  it('answers a preflight that asks for the CBOR content type', async () => {
+    const requested = 'authorization,content-type,x-amz-date,x-amz-target';
+    const res = await rawRequest(server.endpoint, {
+      method: 'OPTIONS',
+      headers: {
+        origin: ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': requested,
+      },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['access-control-allow-origin'], '*');
+    assert.equal(res.headers['access-control-allow-headers'], requested);
+  });
+
+  it('lets the page read a CBOR error and its request id', async () => {
+    const name = uniqueName('missing');
+    // fetch, not rawRequest: the CBOR answer is bytes, not UTF-8 text.
+    const res = await fetch(server.endpoint, {
+      method: 'POST',
+      headers: {
+        origin: ORIGIN,
+        'content-type': CBOR,
+        accept: CBOR,
+        'x-amz-target': 'Kinesis_20131202.DescribeStreamSummary',
+        authorization: sigv4('kinesis'),
+      },
+      body: new Uint8Array(new Encoder({ useRecords: false }).encode({ StreamName: name })),
+    });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('content-type'), CBOR);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    const exposed = String(res.headers.get('access-control-expose-headers')).toLowerCase().split(',');
+    assert.ok(exposed.includes('x-amzn-requestid'), String(exposed));
+    assert.ok(res.headers.get('x-amzn-requestid'));
+    const body = new Decoder({ mapsAsObjects: true, useRecords: false }).decode(
+      Buffer.from(await res.arrayBuffer()),
+    ) as { __type: string; message: string };
+    assert.equal(body.__type, 'ResourceNotFoundException');
+    assert.equal(body.message, `Stream ${name} under account 000000000000 not found.`);
+  });
+});
