@@ -5,10 +5,11 @@ import {
   SetPlatformApplicationAttributesCommand,
   SNSClient,
 } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { Decoder, Encoder } from 'cbor-x';
 import { rawRequest, sigv4, xmlText } from '../support/server.js';
 import { credentials, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
-import { RecordingHandler } from '../support/wire.js';
+import { assertWireError, RecordingHandler, recordingSqsClient } from '../support/wire.js';
 
 // The cells of the matrix service × protocol × error class that no other suite covered (the
 // rest live in test/sqs/error-fidelity.test.ts, test/kinesis/validation.test.ts, cbor.test.ts,
@@ -184,3 +185,69 @@ describe('error classes: Kinesis CORS over CBOR', () => {
     assert.equal(body.message, `Stream ${name} under account 000000000000 not found.`);
   });
 });
+
+// SQS's pattern constraint on group and deduplication ids, on both protocols: an undeclared
+// error, so JSON carries coral's __type with its query code (test_send_message_to_standard_queue_
+// with_invalid_message_group_id, test_message_deduplication_id_invalid).
+const badIds: Array<[string, string]> = [
+  ['empty', ''],
+  ['too long', 'a'.repeat(129)],
+  ['spaces', 'group 123'],
+];
+const idPatternError = (parameter: string, value: string) => ({
+  type: 'com.amazon.coral.service#InvalidParameterValueException',
+  queryCode: 'InvalidParameterValue',
+  message: `Value ${value} for parameter ${parameter} is invalid. Reason: ${parameter} can only include alphanumeric and punctuation characters. 1 to 128 in length.`,
+});
+
+for (const protocol of ['json', 'query'] as const) {
+  describe(`error classes: SQS id patterns over ${protocol}`, () => {
+    let server: RunningTideway;
+    let sqs: SQSClient;
+    let wire: RecordingHandler;
+    let standardUrl: string;
+    let fifoUrl: string;
+    before(async () => {
+      server = await startServer();
+      ({ sqs, wire } = recordingSqsClient(server.endpoint, protocol));
+      standardUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('std') }))).QueueUrl!;
+      fifoUrl = (
+        await sqs.send(
+          new CreateQueueCommand({
+            QueueName: `${uniqueName('fifo')}.fifo`,
+            Attributes: { FifoQueue: 'true' },
+          }),
+        )
+      ).QueueUrl!;
+    });
+    after(async () => {
+      sqs.destroy();
+      await server.stop();
+    });
+
+    for (const [label, id] of badIds) {
+      it(`refuses a MessageGroupId that is ${label}, on a standard queue`, async () => {
+        await assert.rejects(
+          sqs.send(
+            new SendMessageCommand({ QueueUrl: standardUrl, MessageBody: 'message', MessageGroupId: id }),
+          ),
+        );
+        assertWireError(wire, protocol, idPatternError('MessageGroupId', id));
+      });
+
+      it(`refuses a MessageDeduplicationId that is ${label}, on a FIFO queue`, async () => {
+        await assert.rejects(
+          sqs.send(
+            new SendMessageCommand({
+              QueueUrl: fifoUrl,
+              MessageBody: 'Hello World!',
+              MessageGroupId: 'test',
+              MessageDeduplicationId: id,
+            }),
+          ),
+        );
+        assertWireError(wire, protocol, idPatternError('MessageDeduplicationId', id));
+      });
+    }
+  });
+}
