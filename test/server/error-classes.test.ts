@@ -2,10 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   CreatePlatformApplicationCommand,
+  CreateTopicCommand,
   SetPlatformApplicationAttributesCommand,
+  SetSubscriptionAttributesCommand,
   SNSClient,
+  SubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageCommand,
+  type SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
 import { Decoder, Encoder } from 'cbor-x';
 import { rawRequest, sigv4, xmlText } from '../support/server.js';
 import { credentials, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
@@ -134,6 +143,66 @@ describe('error classes: SNS over awsQuery, required members and order of checks
   }
 });
 
+// SNS's own dialect for a value outside its allowed set, and for a policy its scope cannot hold
+// (test_sns_filter_policy.snapshot.json: test_set_subscription_filter_policy_scope,
+// test_sub_filter_policy_nested_property).
+describe('error classes: SNS subscription attribute values outside their allowed set', () => {
+  let server: RunningTideway;
+  let sns: SNSClient;
+  let SubscriptionArn: string;
+  const wire = new RecordingHandler();
+  before(async () => {
+    server = await startServer();
+    sns = new SNSClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+      requestHandler: wire,
+    });
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('t') }));
+    ({ SubscriptionArn } = (await sns.send(
+      new SubscribeCommand({
+        TopicArn,
+        Protocol: 'sqs',
+        Endpoint: `arn:aws:sqs:us-east-1:000000000000:${uniqueName('q')}`,
+        ReturnSubscriptionArn: true,
+      }),
+    )) as { SubscriptionArn: string });
+  });
+  after(async () => {
+    sns.destroy();
+    await server.stop();
+  });
+
+  const setAttribute = (AttributeName: string, AttributeValue: string) =>
+    sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName, AttributeValue }));
+  const assertInvalidParameter = (message: string) => {
+    const answer = wire.last!;
+    assert.equal(answer.status, 400, answer.body);
+    assert.equal(xmlText(answer.body, 'Code'), 'InvalidParameter');
+    assert.equal(xmlText(answer.body, 'Message'), message);
+  };
+
+  it('refuses a FilterPolicyScope that is neither MessageBody nor MessageAttributes', async () => {
+    await assert.rejects(setAttribute('FilterPolicyScope', 'RandomValue'));
+    assertInvalidParameter(
+      'Invalid parameter: FilterPolicyScope: Invalid value [RandomValue]. Please use either MessageBody or MessageAttributes',
+    );
+  });
+
+  it('refuses a nested policy under the MessageAttributes scope, and takes it under MessageBody', async () => {
+    const nested = JSON.stringify({ object: { key: [{ prefix: 'auto-' }] } });
+    await assert.rejects(setAttribute('FilterPolicy', nested));
+    assertInvalidParameter(
+      'Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy',
+    );
+    await setAttribute('FilterPolicyScope', 'MessageBody');
+    await setAttribute('FilterPolicy', nested);
+    assert.equal(wire.last!.status, 200);
+  });
+});
+
 // AWS serves Kinesis to browser SDKs; a page that speaks CBOR (a Java-style client compiled for
 // the web, or a hand-made one) must get the same preflight and readable answers as JSON gets.
 describe('error classes: Kinesis CORS over CBOR', () => {
@@ -223,6 +292,32 @@ for (const protocol of ['json', 'query'] as const) {
     after(async () => {
       sqs.destroy();
       await server.stop();
+    });
+
+    // test_sqs_move_task.snapshot.json, test_destination_needs_to_exist: the source is a real
+    // dead-letter queue, so only the destination is left to be missing.
+    it('answers ResourceNotFoundException, 404, for a move task destination that does not exist', async () => {
+      const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('dlq') }))).QueueUrl!;
+      const arnOf = async (QueueUrl: string) =>
+        (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] })))
+          .Attributes!.QueueArn!;
+      const SourceArn = await arnOf(dlqUrl);
+      await sqs.send(
+        new CreateQueueCommand({
+          QueueName: uniqueName('src'),
+          Attributes: {
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: SourceArn, maxReceiveCount: 1 }),
+          },
+        }),
+      );
+      const DestinationArn = `${await arnOf(standardUrl)}doesntexist`;
+      await assert.rejects(sqs.send(new StartMessageMoveTaskCommand({ SourceArn, DestinationArn })));
+      assertWireError(wire, protocol, {
+        type: 'com.amazonaws.sqs#ResourceNotFoundException',
+        queryCode: 'ResourceNotFoundException',
+        status: 404,
+        message: "The resource that you specified for the DestinationArn parameter doesn't exist.",
+      });
     });
 
     for (const [label, id] of badIds) {
