@@ -16,7 +16,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { Decoder, Encoder } from 'cbor-x';
-import { rawRequest, sigv4, xmlText } from '../support/server.js';
+import { queryRequest, rawRequest, sigv4, xmlText } from '../support/server.js';
 import { credentials, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 import { assertWireError, RecordingHandler, recordingSqsClient } from '../support/wire.js';
 
@@ -139,6 +139,48 @@ describe('error classes: SNS over awsQuery, required members and order of checks
       assert.equal(answer.status, c.status, answer.body);
       assert.equal(xmlText(answer.body, 'Type'), 'Sender');
       assert.equal(xmlText(answer.body, 'Code'), c.code);
+    });
+  }
+});
+
+// SNS over awsQuery has no JSON types to get wrong, only text that does not parse as the member's
+// type. AWS's text for it is not on record; what holds is the class: a Sender ValidationError
+// naming the member by its lowerCamel path, before any lookup (the topic below does not exist).
+describe('error classes: SNS over awsQuery, a value that is not of the member type', () => {
+  let server: RunningTideway;
+  before(async () => {
+    server = await startServer();
+  });
+  after(() => server.stop());
+
+  const cases: Array<[Record<string, string>, string, string]> = [
+    [
+      {
+        Action: 'Subscribe',
+        TopicArn: 'arn:aws:sns:us-east-1:000000000000:no-such-topic',
+        Protocol: 'sqs',
+        Endpoint: 'arn:aws:sqs:us-east-1:000000000000:q',
+        ReturnSubscriptionArn: 'maybe',
+      },
+      'returnSubscriptionArn',
+      'boolean',
+    ],
+    [{ Action: 'ListOriginationNumbers', MaxResults: 'x' }, 'maxResults', 'integer'],
+  ];
+  for (const [params, path, type] of cases) {
+    it(`answers a non-${type} ${path} with ValidationError`, async () => {
+      const res = await queryRequest(
+        server.endpoint,
+        { ...params, Version: '2010-03-31' },
+        { authorization: sigv4('sns') },
+      );
+      assert.equal(res.status, 400, res.body);
+      assert.equal(xmlText(res.body, 'Type'), 'Sender');
+      assert.equal(xmlText(res.body, 'Code'), 'ValidationError');
+      assert.match(
+        xmlText(res.body, 'Message') ?? '',
+        new RegExp(`^1 validation error detected: Value &apos;\\w+&apos; at &apos;${path}&apos; `),
+      );
     });
   }
 });
