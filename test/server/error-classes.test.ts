@@ -247,7 +247,7 @@ describe('error classes: SNS subscription attribute values outside their allowed
 
 // AWS serves Kinesis to browser SDKs; a page that speaks CBOR (a Java-style client compiled for
 // the web, or a hand-made one) must get the same preflight and readable answers as JSON gets.
-describe('error classes: Kinesis CORS over CBOR', () => {
+describe('error classes: CORS on the error answers of SNS and Kinesis (JSON and CBOR)', () => {
   let server: RunningTideway;
   before(async () => {
     server = await startServer();
@@ -267,6 +267,37 @@ describe('error classes: Kinesis CORS over CBOR', () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers['access-control-allow-origin'], '*');
     assert.equal(res.headers['access-control-allow-headers'], requested);
+  });
+
+  it('lets the page read SNS and Kinesis JSON errors too', async () => {
+    const answers = [
+      await rawRequest(server.endpoint, {
+        headers: {
+          origin: ORIGIN,
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: sigv4('sns'),
+        },
+        body: 'Action=GetTopicAttributes&Version=2010-03-31&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A000000000000%3Anone',
+      }),
+      await rawRequest(server.endpoint, {
+        headers: {
+          origin: ORIGIN,
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'Kinesis_20131202.DescribeStreamSummary',
+          authorization: sigv4('kinesis'),
+        },
+        body: JSON.stringify({ StreamName: 'none' }),
+      }),
+    ];
+    for (const res of answers) {
+      assert.equal(res.status >= 400 && res.status < 500, true, res.body);
+      assert.equal(res.headers['access-control-allow-origin'], '*');
+      const exposed = String(res.headers['access-control-expose-headers']).toLowerCase().split(',');
+      assert.ok(exposed.includes('x-amzn-requestid'), String(exposed));
+      assert.ok(res.headers['x-amzn-requestid']);
+    }
+    assert.equal(xmlText(answers[0].body, 'Code'), 'NotFound');
+    assert.equal(JSON.parse(answers[1].body).__type, 'ResourceNotFoundException');
   });
 
   it('lets the page read a CBOR error and its request id', async () => {
