@@ -56,11 +56,9 @@ export function checkSubscriptionAttribute(
       break;
     case 'FilterPolicyScope':
       if (value !== 'MessageAttributes' && value !== 'MessageBody') {
-        throw snsError.invalidParameter(
-          'Attributes Reason: FilterPolicyScope: Invalid value [' +
-            value +
-            ']. Please use either MessageBody or MessageAttributes',
-        );
+        // SetSubscriptionAttributes words it without Subscribe's "Attributes Reason:" (recorded).
+        const reason = `FilterPolicyScope: Invalid value [${value}]. Please use either MessageBody or MessageAttributes`;
+        throw snsError.invalidParameter(creating ? `Attributes Reason: ${reason}` : reason);
       }
       break;
     case 'RedrivePolicy':
