@@ -7,7 +7,6 @@ import { CBOR_CONTENT_TYPE } from '../protocols/cbor.js';
 import { dispatchCbor, dispatchJson, dispatchQuery } from '../protocols/dispatch.js';
 import { ServiceError } from '../protocols/errors.js';
 import { parseForm, type QueryParams } from '../protocols/query.js';
-import { dispatchRest, restError } from '../protocols/rest-dispatch.js';
 import type {
   HttpReply,
   RequestContext,
@@ -210,6 +209,9 @@ async function serveRest(
     res,
     '',
   );
+  // The REST codecs (and the XML parser behind them) load with the first REST request: a server
+  // with no REST service never pays for them at start-up.
+  const { dispatchRest, restError } = await import('../protocols/rest-dispatch.js');
   let reply: HttpReply;
   try {
     if (service.load) await service.load();
