@@ -48,9 +48,11 @@ export type DeliveryOutcome =
  * the storage's send with its accounting, as SendMessage would.
  */
 export class QueueDeliveries {
-  // Decisions by queue and origin, kept while the queue's policy text stays the same: parsing and
-  // evaluating the policy on every copy of every message would cost more than the delivery.
-  private readonly decisions = new Map<string, { policy: string | undefined; denial: string | undefined }>();
+  // Decisions by queue, then by sending resource, kept while the queue's policy text and the
+  // origin stay the same: parsing and evaluating the policy on every copy of every message would
+  // cost more than the delivery. Nested maps, so a hit builds no key string.
+  private readonly decisions = new Map<string, Map<string, Decision>>();
+  private decided = 0;
 
   constructor(private readonly storage: QueueStorage) {}
 
@@ -93,18 +95,47 @@ export class QueueDeliveries {
 
   reset(): void {
     this.decisions.clear();
+    this.decided = 0;
   }
 
   private denial(queue: QueueRecord, origin: DeliveryOrigin): string | undefined {
     const policy = queue.attributes.Policy;
-    const key = `${queue.arn} ${origin.principal} ${origin.sourceArn} ${origin.sourceAccount}`;
-    const known = this.decisions.get(key);
-    if (known && known.policy === policy) return known.denial;
-    if (this.decisions.size >= 10_000) this.decisions.clear();
+    let bySource = this.decisions.get(queue.arn);
+    const known = bySource?.get(origin.sourceArn);
+    if (
+      known &&
+      known.policy === policy &&
+      known.principal === origin.principal &&
+      known.sourceAccount === origin.sourceAccount
+    ) {
+      return known.denial;
+    }
+    if (this.decided >= 10_000) {
+      this.decisions.clear();
+      this.decided = 0;
+      bySource = undefined;
+    }
+    if (!bySource) {
+      bySource = new Map();
+      this.decisions.set(queue.arn, bySource);
+    }
     const denial = decide(policy, queue.arn, origin);
-    this.decisions.set(key, { policy, denial });
+    if (!known) this.decided++;
+    bySource.set(origin.sourceArn, {
+      policy,
+      principal: origin.principal,
+      sourceAccount: origin.sourceAccount,
+      denial,
+    });
     return denial;
   }
+}
+
+interface Decision {
+  policy: string | undefined;
+  principal: string;
+  sourceAccount: string;
+  denial: string | undefined;
 }
 
 /** Why the queue policy keeps the origin out, or undefined when it lets it in. */
