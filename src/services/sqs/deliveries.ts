@@ -1,11 +1,22 @@
 import { evaluatePolicyDetailed } from '../../core/policy.js';
 import { ServiceError } from '../../protocols/errors.js';
-import type { QueueRecord, QueueStorage, SendOutcome, StoredAttributeValue } from '../../storage/types.js';
+import type {
+  NewMessage,
+  QueueRecord,
+  QueueStorage,
+  SendOutcome,
+  StoredAttributeValue,
+} from '../../storage/types.js';
 import { newMessage } from './sending.js';
 
 /** SQS's entry for deliveries from other services (SqsService.deliver). */
 export interface QueueFrontDoor {
-  deliver(queueArn: string, message: DeliveredMessage, origin: DeliveryOrigin): Promise<DeliveryOutcome>;
+  /** Answers at once, without a promise, when the storage keeps its queues in memory. */
+  deliver(
+    queueArn: string,
+    message: DeliveredMessage,
+    origin: DeliveryOrigin,
+  ): DeliveryOutcome | Promise<DeliveryOutcome>;
 }
 
 /** Who delivers: an AWS service principal acting for one of its resources. */
@@ -56,18 +67,55 @@ export class QueueDeliveries {
 
   constructor(private readonly storage: QueueStorage) {}
 
-  async deliver(
+  deliver(
+    queueArn: string,
+    message: DeliveredMessage,
+    origin: DeliveryOrigin,
+  ): DeliveryOutcome | Promise<DeliveryOutcome> {
+    // A fan-out hands every queue a copy: where storage answers at once, so does this, with no
+    // promise per copy. An ARN that does not name the queue by its own ARN takes the async path.
+    const { getQueueNow, sendNow } = this.storage;
+    if (getQueueNow && sendNow) {
+      const parts = queueArn.split(':');
+      const queue =
+        parts.length === 6 ? getQueueNow.call(this.storage, parts[4], parts[3], parts[5]) : undefined;
+      if (queue && queue.arn === queueArn) {
+        const checked = this.check(queue, message, origin);
+        if (checked.kind !== 'ready') return checked;
+        return delivered(sendNow(queue, [checked.prepared]), checked.denial);
+      }
+    }
+    return this.deliverLater(queueArn, message, origin);
+  }
+
+  private async deliverLater(
     queueArn: string,
     message: DeliveredMessage,
     origin: DeliveryOrigin,
   ): Promise<DeliveryOutcome> {
     const queue = await this.storage.getQueueByArn(queueArn);
     if (!queue) return { kind: 'missing' };
+    const checked = this.check(queue, message, origin);
+    if (checked.kind !== 'ready') return checked;
+    const { sendNow } = this.storage;
+    return delivered(
+      sendNow ? sendNow(queue, [checked.prepared]) : await this.storage.send(queue, [checked.prepared]),
+      checked.denial,
+    );
+  }
+
+  /** The queue policy, then SQS's send rules, as SendMessage would run them. */
+  private check(
+    queue: QueueRecord,
+    message: DeliveredMessage,
+    origin: DeliveryOrigin,
+  ):
+    | { kind: 'ready'; prepared: NewMessage; denial: string | undefined }
+    | Exclude<DeliveryOutcome, { kind: 'delivered' }> {
     const denial = this.denial(queue, origin);
     if (denial && !origin.lenient) return { kind: 'denied', reason: denial };
-    let prepared: ReturnType<typeof newMessage>;
     try {
-      prepared = newMessage(
+      const prepared = newMessage(
         queue,
         {
           MessageBody: message.body,
@@ -78,19 +126,11 @@ export class QueueDeliveries {
         origin.senderId ?? origin.principal,
         'single',
       );
+      return { kind: 'ready', prepared, denial };
     } catch (err) {
       if (!(err instanceof ServiceError)) throw err;
       return { kind: 'rejected', reason: `the queue refuses the message (${err.queryCode}: ${err.message})` };
     }
-    const [sent]: SendOutcome[] = this.storage.sendNow
-      ? this.storage.sendNow(queue, [prepared])
-      : await this.storage.send(queue, [prepared]);
-    return {
-      kind: 'delivered',
-      messageId: sent.messageId,
-      sequenceNumber: sent.sequenceNumber,
-      lenientOver: denial,
-    };
   }
 
   reset(): void {
@@ -136,6 +176,10 @@ interface Decision {
   principal: string;
   sourceAccount: string;
   denial: string | undefined;
+}
+
+function delivered([sent]: SendOutcome[], lenientOver: string | undefined): DeliveryOutcome {
+  return { kind: 'delivered', messageId: sent.messageId, sequenceNumber: sent.sequenceNumber, lenientOver };
 }
 
 /** Why the queue policy keeps the origin out, or undefined when it lets it in. */
