@@ -64,6 +64,7 @@ export class QueueDeliveries {
   // cost more than the delivery. Nested maps, so a hit builds no key string.
   private readonly decisions = new Map<string, Map<string, Decision>>();
   private decided = 0;
+  private readonly arns = new Map<string, string[]>();
 
   constructor(private readonly storage: QueueStorage) {}
 
@@ -76,9 +77,8 @@ export class QueueDeliveries {
     // promise per copy. An ARN that does not name the queue by its own ARN takes the async path.
     const { getQueueNow, sendNow } = this.storage;
     if (getQueueNow && sendNow) {
-      const parts = queueArn.split(':');
-      const queue =
-        parts.length === 6 ? getQueueNow.call(this.storage, parts[4], parts[3], parts[5]) : undefined;
+      const parts = this.arnParts(queueArn);
+      const queue = parts && getQueueNow.call(this.storage, parts[4], parts[3], parts[5]);
       if (queue && queue.arn === queueArn) {
         const checked = this.check(queue, message, origin);
         if (checked.kind !== 'ready') return checked;
@@ -86,6 +86,17 @@ export class QueueDeliveries {
       }
     }
     return this.deliverLater(queueArn, message, origin);
+  }
+
+  /** The ARN's fields, split once per queue rather than once per copy. */
+  private arnParts(queueArn: string): string[] | undefined {
+    let parts = this.arns.get(queueArn);
+    if (!parts) {
+      if (this.arns.size >= 10_000) this.arns.clear();
+      parts = queueArn.split(':');
+      this.arns.set(queueArn, parts);
+    }
+    return parts.length === 6 ? parts : undefined;
   }
 
   private async deliverLater(
@@ -136,6 +147,7 @@ export class QueueDeliveries {
   reset(): void {
     this.decisions.clear();
     this.decided = 0;
+    this.arns.clear();
   }
 
   private denial(queue: QueueRecord, origin: DeliveryOrigin): string | undefined {
