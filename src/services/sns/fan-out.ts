@@ -52,13 +52,20 @@ export class FanOut {
       if (sub.attributes.ReplayPolicy && JSON.parse(sub.attributes.ReplayPolicy).EndingPoint !== undefined)
         continue;
       if (!sub.confirmed || !this.deps.filters.matches(sub, p)) continue;
-      deliveries.push(
-        this.deliver(sub, p, ctx).catch((err) =>
-          ctx.log.error({ err, subscription: sub.arn }, 'delivery failed'),
-        ),
-      );
+      let delivery: Promise<void> | undefined;
+      try {
+        delivery = this.deliver(sub, p, ctx);
+      } catch (err) {
+        ctx.log.error({ err, subscription: sub.arn }, 'delivery failed');
+      }
+      if (delivery) {
+        deliveries.push(
+          delivery.catch((err) => ctx.log.error({ err, subscription: sub.arn }, 'delivery failed')),
+        );
+      }
     }
-    await Promise.all(deliveries);
+    // Deliveries that storage took at once leave nothing to wait for.
+    if (deliveries.length > 0) await Promise.all(deliveries);
   }
 
   private textFor(sub: SubscriptionRecord, p: Publication): string {
@@ -89,14 +96,15 @@ export class FanOut {
     return template(`${p.baseUrl}/?Action=Unsubscribe&SubscriptionArn=${sub.arn}`);
   }
 
-  async deliver(sub: SubscriptionRecord, p: Publication, ctx: RequestContext): Promise<void> {
+  /** A promise only where the delivery has something left to wait for. */
+  deliver(sub: SubscriptionRecord, p: Publication, ctx: RequestContext): Promise<void> | undefined {
     switch (sub.protocol) {
       case 'sqs':
         return this.deliverToQueue(sub, p, ctx);
       case 'http':
       case 'https':
         this.deliverOverHttp(sub, p, ctx);
-        return;
+        return undefined;
       default:
         this.deps.outbox.add({
           id: p.messageId,
@@ -119,23 +127,32 @@ export class FanOut {
               : undefined,
         });
     }
+    return undefined;
   }
 
-  private async deliverToQueue(sub: SubscriptionRecord, p: Publication, ctx: RequestContext): Promise<void> {
+  private deliverToQueue(
+    sub: SubscriptionRecord,
+    p: Publication,
+    ctx: RequestContext,
+  ): Promise<void> | undefined {
     const raw = sub.attributes.RawMessageDelivery === 'true';
     const attributes = raw && !p.structured ? p.attributes : undefined;
     if (attributes && Object.keys(attributes).length > RAW_LIMIT_ATTRIBUTES) {
       // A client-side error for this subscription: its dead-letter queue, if any, gets the body.
       const reason = 'raw delivery to SQS carries at most 10 message attributes';
       const message = { body: this.textFor(sub, p), groupId: p.groupId, deduplicationId: p.deduplicationId };
-      await this.undeliverable(sub, p, message, { kind: 'rejected', reason }, ctx);
-      return;
+      return this.undeliverable(sub, p, message, { kind: 'rejected', reason }, ctx);
     }
     const body = raw ? this.textFor(sub, p) : this.envelope(sub, p);
     const sender = this.sender(p.topic, sub);
     const message = { body, attributes, groupId: p.groupId, deduplicationId: p.deduplicationId };
-    const outcome = await this.deps.queues.send(sub.endpoint, message, sender);
-    if (outcome.kind !== 'delivered') await this.undeliverable(sub, p, message, outcome, ctx);
+    const outcome = this.deps.queues.send(sub.endpoint, message, sender);
+    if (outcome instanceof Promise) {
+      return outcome.then((o) =>
+        o.kind === 'delivered' ? undefined : this.undeliverable(sub, p, message, o, ctx),
+      );
+    }
+    return outcome.kind === 'delivered' ? undefined : this.undeliverable(sub, p, message, outcome, ctx);
   }
 
   /** Posted, not awaited: the endpoint's answer (or silence) holds up no other subscriber. */

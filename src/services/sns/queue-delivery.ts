@@ -1,5 +1,5 @@
 import type { Logger } from '../../core/logger.js';
-import type { DeliveredMessage, QueueFrontDoor } from '../sqs/deliveries.js';
+import type { DeliveredMessage, DeliveryOrigin, DeliveryOutcome, QueueFrontDoor } from '../sqs/deliveries.js';
 
 /** What SNS hands a queue: the body and, for raw delivery, SQS message attributes. */
 export type QueueMessage = DeliveredMessage;
@@ -34,21 +34,24 @@ export class QueueDelivery {
     private readonly lenient: boolean,
   ) {}
 
-  async send(queueArn: string, message: QueueMessage, sender: QueueSender): Promise<QueueOutcome> {
+  /** Answers at once when SQS does: a fan-out then costs no promise per queue. */
+  send(queueArn: string, message: QueueMessage, sender: QueueSender): QueueOutcome | Promise<QueueOutcome> {
     // Queue names end in .fifo exactly when the queue is FIFO. A FIFO topic's group and
     // deduplication id go to FIFO queues only; a standard topic's group reaches standard queues,
     // where it drives fair queues (SNS guide, "Message grouping for FIFO topics"; Publish).
     const toFifoQueue = queueArn.endsWith('.fifo');
-    const handed = toFifoQueue
-      ? message
-      : { ...message, groupId: sender.fifoTopic ? undefined : message.groupId, deduplicationId: undefined };
-    const outcome = await this.sqs.deliver(queueArn, handed, {
-      principal: 'sns.amazonaws.com',
-      sourceArn: sender.topicArn,
-      sourceAccount: sender.topicAccount,
-      senderId: SNS_SENDER_ID,
-      lenient: this.lenient,
-    });
+    const dropGroup = sender.fifoTopic && message.groupId !== undefined;
+    const handed =
+      toFifoQueue || (!dropGroup && message.deduplicationId === undefined)
+        ? message
+        : { ...message, groupId: dropGroup ? undefined : message.groupId, deduplicationId: undefined };
+    const outcome = this.sqs.deliver(queueArn, handed, this.origin(sender));
+    return outcome instanceof Promise
+      ? outcome.then((o) => this.settled(o, queueArn, sender))
+      : this.settled(outcome, queueArn, sender);
+  }
+
+  private settled(outcome: DeliveryOutcome, queueArn: string, sender: QueueSender): QueueOutcome {
     if (outcome.kind !== 'delivered') return outcome;
     if (outcome.lenientOver) {
       this.log.warn(
@@ -57,5 +60,21 @@ export class QueueDelivery {
       );
     }
     return { kind: 'delivered', messageId: outcome.messageId };
+  }
+
+  // The origin of the last topic that sent: a fan-out hands every queue the same one.
+  private lastOrigin: DeliveryOrigin | undefined;
+
+  private origin(sender: QueueSender): DeliveryOrigin {
+    const last = this.lastOrigin;
+    if (last && last.sourceArn === sender.topicArn && last.sourceAccount === sender.topicAccount) return last;
+    this.lastOrigin = {
+      principal: 'sns.amazonaws.com',
+      sourceArn: sender.topicArn,
+      sourceAccount: sender.topicAccount,
+      senderId: SNS_SENDER_ID,
+      lenient: this.lenient,
+    };
+    return this.lastOrigin;
   }
 }

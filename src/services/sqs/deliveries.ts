@@ -1,11 +1,22 @@
 import { evaluatePolicyDetailed } from '../../core/policy.js';
 import { ServiceError } from '../../protocols/errors.js';
-import type { QueueRecord, QueueStorage, SendOutcome, StoredAttributeValue } from '../../storage/types.js';
+import type {
+  NewMessage,
+  QueueRecord,
+  QueueStorage,
+  SendOutcome,
+  StoredAttributeValue,
+} from '../../storage/types.js';
 import { newMessage } from './sending.js';
 
 /** SQS's entry for deliveries from other services (SqsService.deliver). */
 export interface QueueFrontDoor {
-  deliver(queueArn: string, message: DeliveredMessage, origin: DeliveryOrigin): Promise<DeliveryOutcome>;
+  /** Answers at once, without a promise, when the storage keeps its queues in memory. */
+  deliver(
+    queueArn: string,
+    message: DeliveredMessage,
+    origin: DeliveryOrigin,
+  ): DeliveryOutcome | Promise<DeliveryOutcome>;
 }
 
 /** Who delivers: an AWS service principal acting for one of its resources. */
@@ -48,24 +59,74 @@ export type DeliveryOutcome =
  * the storage's send with its accounting, as SendMessage would.
  */
 export class QueueDeliveries {
-  // Decisions by queue and origin, kept while the queue's policy text stays the same: parsing and
-  // evaluating the policy on every copy of every message would cost more than the delivery.
-  private readonly decisions = new Map<string, { policy: string | undefined; denial: string | undefined }>();
+  // Decisions by queue, then by sending resource, kept while the queue's policy text and the
+  // origin stay the same: parsing and evaluating the policy on every copy of every message would
+  // cost more than the delivery. Nested maps, so a hit builds no key string.
+  private readonly decisions = new Map<string, Map<string, Decision>>();
+  private decided = 0;
+  private readonly arns = new Map<string, string[]>();
 
   constructor(private readonly storage: QueueStorage) {}
 
-  async deliver(
+  deliver(
+    queueArn: string,
+    message: DeliveredMessage,
+    origin: DeliveryOrigin,
+  ): DeliveryOutcome | Promise<DeliveryOutcome> {
+    // A fan-out hands every queue a copy: where storage answers at once, so does this, with no
+    // promise per copy. An ARN that does not name the queue by its own ARN takes the async path.
+    const { getQueueNow, sendNow } = this.storage;
+    if (getQueueNow && sendNow) {
+      const parts = this.arnParts(queueArn);
+      const queue = parts && getQueueNow.call(this.storage, parts[4], parts[3], parts[5]);
+      if (queue && queue.arn === queueArn) {
+        const checked = this.check(queue, message, origin);
+        if (checked.kind !== 'ready') return checked;
+        return delivered(sendNow(queue, [checked.prepared]), checked.denial);
+      }
+    }
+    return this.deliverLater(queueArn, message, origin);
+  }
+
+  /** The ARN's fields, split once per queue rather than once per copy. */
+  private arnParts(queueArn: string): string[] | undefined {
+    let parts = this.arns.get(queueArn);
+    if (!parts) {
+      if (this.arns.size >= 10_000) this.arns.clear();
+      parts = queueArn.split(':');
+      this.arns.set(queueArn, parts);
+    }
+    return parts.length === 6 ? parts : undefined;
+  }
+
+  private async deliverLater(
     queueArn: string,
     message: DeliveredMessage,
     origin: DeliveryOrigin,
   ): Promise<DeliveryOutcome> {
     const queue = await this.storage.getQueueByArn(queueArn);
     if (!queue) return { kind: 'missing' };
+    const checked = this.check(queue, message, origin);
+    if (checked.kind !== 'ready') return checked;
+    const { sendNow } = this.storage;
+    return delivered(
+      sendNow ? sendNow(queue, [checked.prepared]) : await this.storage.send(queue, [checked.prepared]),
+      checked.denial,
+    );
+  }
+
+  /** The queue policy, then SQS's send rules, as SendMessage would run them. */
+  private check(
+    queue: QueueRecord,
+    message: DeliveredMessage,
+    origin: DeliveryOrigin,
+  ):
+    | { kind: 'ready'; prepared: NewMessage; denial: string | undefined }
+    | Exclude<DeliveryOutcome, { kind: 'delivered' }> {
     const denial = this.denial(queue, origin);
     if (denial && !origin.lenient) return { kind: 'denied', reason: denial };
-    let prepared: ReturnType<typeof newMessage>;
     try {
-      prepared = newMessage(
+      const prepared = newMessage(
         queue,
         {
           MessageBody: message.body,
@@ -76,35 +137,61 @@ export class QueueDeliveries {
         origin.senderId ?? origin.principal,
         'single',
       );
+      return { kind: 'ready', prepared, denial };
     } catch (err) {
       if (!(err instanceof ServiceError)) throw err;
       return { kind: 'rejected', reason: `the queue refuses the message (${err.queryCode}: ${err.message})` };
     }
-    const [sent]: SendOutcome[] = this.storage.sendNow
-      ? this.storage.sendNow(queue, [prepared])
-      : await this.storage.send(queue, [prepared]);
-    return {
-      kind: 'delivered',
-      messageId: sent.messageId,
-      sequenceNumber: sent.sequenceNumber,
-      lenientOver: denial,
-    };
   }
 
   reset(): void {
     this.decisions.clear();
+    this.decided = 0;
+    this.arns.clear();
   }
 
   private denial(queue: QueueRecord, origin: DeliveryOrigin): string | undefined {
     const policy = queue.attributes.Policy;
-    const key = `${queue.arn} ${origin.principal} ${origin.sourceArn} ${origin.sourceAccount}`;
-    const known = this.decisions.get(key);
-    if (known && known.policy === policy) return known.denial;
-    if (this.decisions.size >= 10_000) this.decisions.clear();
+    let bySource = this.decisions.get(queue.arn);
+    const known = bySource?.get(origin.sourceArn);
+    if (
+      known &&
+      known.policy === policy &&
+      known.principal === origin.principal &&
+      known.sourceAccount === origin.sourceAccount
+    ) {
+      return known.denial;
+    }
+    if (this.decided >= 10_000) {
+      this.decisions.clear();
+      this.decided = 0;
+      bySource = undefined;
+    }
+    if (!bySource) {
+      bySource = new Map();
+      this.decisions.set(queue.arn, bySource);
+    }
     const denial = decide(policy, queue.arn, origin);
-    this.decisions.set(key, { policy, denial });
+    if (!known) this.decided++;
+    bySource.set(origin.sourceArn, {
+      policy,
+      principal: origin.principal,
+      sourceAccount: origin.sourceAccount,
+      denial,
+    });
     return denial;
   }
+}
+
+interface Decision {
+  policy: string | undefined;
+  principal: string;
+  sourceAccount: string;
+  denial: string | undefined;
+}
+
+function delivered([sent]: SendOutcome[], lenientOver: string | undefined): DeliveryOutcome {
+  return { kind: 'delivered', messageId: sent.messageId, sequenceNumber: sent.sequenceNumber, lenientOver };
 }
 
 /** Why the queue policy keeps the origin out, or undefined when it lets it in. */

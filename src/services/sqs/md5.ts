@@ -18,9 +18,17 @@ export interface SqsAttributeValue {
 const STRING_TRANSPORT = Uint8Array.of(1);
 const BINARY_TRANSPORT = Uint8Array.of(2);
 
+// The last body digested: a publication fanned out to many queues hands each the same string, so
+// it is hashed once, not once per queue. Comparing an identical string costs a pointer check.
+let lastBody: string | undefined;
+let lastDigest = '';
+
 export function md5OfBody(body: string): string {
+  if (body === lastBody) return lastDigest;
   // One-shot hashing (Node >= 20.12): no Hash object per message.
-  return hash('md5', body, 'hex');
+  lastDigest = hash('md5', body, 'hex');
+  lastBody = body;
+  return lastDigest;
 }
 
 export function md5OfAttributes(attrs: Record<string, SqsAttributeValue>): string | undefined {

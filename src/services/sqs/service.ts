@@ -30,7 +30,11 @@ export class SqsService {
    * The entry for deliveries from other services (SNS today): the queue policy for the
    * origin's service principal, SQS's send rules and accounting, as SendMessage would run them.
    */
-  deliver(queueArn: string, message: DeliveredMessage, origin: DeliveryOrigin): Promise<DeliveryOutcome> {
+  deliver(
+    queueArn: string,
+    message: DeliveredMessage,
+    origin: DeliveryOrigin,
+  ): DeliveryOutcome | Promise<DeliveryOutcome> {
     return this.deliveries.deliver(queueArn, message, origin);
   }
 
