@@ -82,7 +82,7 @@ describe('the SNS front door', () => {
   after(() => server.stop());
 
   /** A topic with one raw SQS subscription whose queue lets the topic in; the topic policy as given. */
-  async function topicWithQueue(policy?: (topicArn: string) => string, fifo = false) {
+  async function topicWithQueue(policy?: (topicArn: string) => string, fifo = false, raw = true) {
     const suffix = fifo ? '.fifo' : '';
     const { TopicArn } = await sns.send(
       new CreateTopicCommand({
@@ -111,7 +111,7 @@ describe('the SNS front door', () => {
         TopicArn: topicArn,
         Protocol: 'sqs',
         Endpoint: queue.arn,
-        Attributes: { RawMessageDelivery: 'true' },
+        Attributes: { RawMessageDelivery: String(raw) },
       }),
     );
     return { topicArn, queue };
@@ -137,6 +137,26 @@ describe('the SNS front door', () => {
     const [got] = await receive(sqs, queue.url, { MessageAttributeNames: ['All'] });
     assert.equal(got.Body, '{"detail":"order placed"}');
     assert.equal(got.MessageAttributes?.source?.StringValue, 'aws.events');
+  });
+
+  it('wraps the message in the signed envelope for a subscription that is not raw, linking to the given endpoint', async () => {
+    const { topicArn, queue } = await topicWithQueue(allowRule, false, false);
+    const outcome = await door().publish(
+      topicArn,
+      { message: 'alarm raised', subject: 'ALARM' },
+      { ...fromRule, baseUrl: server.endpoint },
+    );
+    assert.equal(outcome.kind, 'delivered');
+    const [got] = await receive(sqs, queue.url);
+    const envelope = JSON.parse(got.Body!);
+    assert.equal(envelope.Type, 'Notification');
+    assert.equal(envelope.MessageId, (outcome as { messageId: string }).messageId);
+    assert.equal(envelope.TopicArn, topicArn);
+    assert.equal(envelope.Subject, 'ALARM');
+    assert.equal(envelope.Message, 'alarm raised');
+    assert.ok(envelope.Signature);
+    assert.ok(envelope.UnsubscribeURL.startsWith(`${server.endpoint}/?Action=Unsubscribe&SubscriptionArn=`));
+    assert.ok(envelope.SigningCertURL.startsWith(`${server.endpoint}/SimpleNotificationService-`));
   });
 
   it('drops and logs what the default topic policy keeps out: it lets in only the owner account', async () => {
