@@ -5,6 +5,7 @@ import type { HttpReply, ServiceDefinition } from '../protocols/service.js';
 import type { Journal } from '../storage/embedded/journal.js';
 import type { QueueStorage } from '../storage/types.js';
 import { kinesisModule } from './kinesis/index.js';
+import type { TopicFrontDoor } from './sns/front-door.js';
 import { snsModule } from './sns/index.js';
 import type { QueueFrontDoor } from './sqs/deliveries.js';
 import { sqsModule } from './sqs/index.js';
@@ -36,6 +37,8 @@ export interface ServiceEnvironment {
  */
 export interface FrontDoors {
   sqs?: QueueFrontDoor;
+  /** SNS's Publish for service principals (sns/front-door.ts); loads SNS's code on first use. */
+  sns?: TopicFrontDoor;
 }
 
 /** A read-only admin endpoint under /_tideway/ (the SNS outbox). */

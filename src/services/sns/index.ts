@@ -8,6 +8,7 @@ import type { RecordStore, TopicStorage } from '../../storage/types.js';
 import type { ServiceFactory } from '../registry.js';
 import type { QueueFrontDoor } from '../sqs/deliveries.js';
 import { snsError, snsValidation } from './errors.js';
+import type { TopicFrontDoor } from './front-door.js';
 import type { SnsParts } from './operations.js';
 import type { PlatformApplication, PlatformEndpoint } from './platform.js';
 import type { SmsAccount } from './sms.js';
@@ -41,6 +42,8 @@ export interface SnsDefinition extends ServiceDefinition {
   outbox(filter: { topicArn?: string; protocol?: string; endpoint?: string }): Promise<unknown[]>;
   /** The certificate behind every signature, in PEM, as served at SIGNING_CERT_PATH. */
   certificate(): Promise<HttpReply>;
+  /** Publications from other services; the first one loads SNS's code. */
+  frontDoor: TopicFrontDoor;
 }
 
 /**
@@ -88,6 +91,10 @@ export function createSns(options: SnsOptions): SnsDefinition {
       headers: { 'content-type': 'application/x-pem-file' },
       body: (await load()).certificate(),
     }),
+    frontDoor: {
+      publish: async (topicArn, message, origin) =>
+        (await load()).frontDoor.publish(topicArn, message, origin),
+    },
   };
   return definition;
 }
@@ -134,6 +141,7 @@ export const snsModule: ServiceFactory = {
         }),
       },
       documents: { [SIGNING_CERT_PATH]: () => sns.certificate() },
+      frontDoors: { sns: sns.frontDoor },
     };
   },
 };

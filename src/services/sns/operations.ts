@@ -1,6 +1,7 @@
 import { SNS_OPERATIONS, type SnsOperationName } from '../../protocols/models/sns.js';
 import { type Operation, operationTable, type RequestContext } from '../../protocols/service.js';
 import { snsError } from './errors.js';
+import { TopicDeliveries, type TopicFrontDoor } from './front-door.js';
 import { HttpDelivery } from './http-delivery.js';
 import type { SnsOptions } from './index.js';
 import { Outbox } from './outbox.js';
@@ -17,6 +18,8 @@ export interface SnsParts {
   reset(): Promise<void>;
   close(): void;
   certificate(): string;
+  /** The entry for other services' publications (see front-door.ts). */
+  frontDoor: TopicFrontDoor;
 }
 
 export function snsOperations(options: SnsOptions): SnsParts {
@@ -119,5 +122,11 @@ export function snsOperations(options: SnsOptions): SnsParts {
       await sms.reset();
     },
     certificate: () => getSigner().certificatePem,
+    frontDoor: new TopicDeliveries({
+      topics: options.topics,
+      publishing: sns.publishing,
+      log: options.log,
+      lenientPolicies: options.lenientPolicies === true,
+    }),
   };
 }

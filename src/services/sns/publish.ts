@@ -23,6 +23,17 @@ const GROUP_OR_DEDUP_ID = /^[\x21-\x7e]{1,128}$/;
 
 const FIRST_SEQUENCE = 10_000_000_000_000_000_000n;
 
+/** One message as Publish or a PublishBatch entry gives it. */
+export type PublishEntry = Pick<
+  Sns.PublishInput,
+  | 'Message'
+  | 'Subject'
+  | 'MessageStructure'
+  | 'MessageAttributes'
+  | 'MessageGroupId'
+  | 'MessageDeduplicationId'
+>;
+
 export interface PublishDependencies {
   clock: Clock;
   storage: TopicStorage;
@@ -38,19 +49,7 @@ export class PublishOperations {
   constructor(private readonly deps: PublishDependencies) {}
 
   /** Validates one message (Publish or a batch entry) into what fan-out needs. */
-  private prepare(
-    topic: TopicRecord,
-    entry: Pick<
-      Sns.PublishInput,
-      | 'Message'
-      | 'Subject'
-      | 'MessageStructure'
-      | 'MessageAttributes'
-      | 'MessageGroupId'
-      | 'MessageDeduplicationId'
-    >,
-    baseUrl: string,
-  ): Publication {
+  private prepare(topic: TopicRecord, entry: PublishEntry, baseUrl: string): Publication {
     const message = entry.Message ?? '';
     if (message === '') throw snsError.invalidParameter('Empty message');
     if (entry.Subject !== undefined) {
@@ -185,7 +184,19 @@ export class PublishOperations {
       'Publish',
       input.TopicArn !== undefined ? 'TopicArn' : 'TargetArn',
     );
-    const publication = this.prepare(topic, input, ctx.baseUrl);
+    return this.publishToTopic(topic, input, ctx);
+  }
+
+  /**
+   * Publish once the topic is known and the caller let in: its checks, FIFO sequencing and
+   * fan-out. The SNS front door (front-door.ts) enters here for other services' deliveries.
+   */
+  async publishToTopic(
+    topic: TopicRecord,
+    entry: PublishEntry,
+    ctx: RequestContext,
+  ): Promise<Sns.PublishResponse> {
+    const publication = this.prepare(topic, entry, ctx.baseUrl);
     // Standard topics skip the storage round trip: nothing to deduplicate or number.
     if (!topic.fifo || !(await this.sequence(publication)).duplicate) await this.deliver(publication, ctx);
     return { MessageId: publication.messageId, SequenceNumber: publication.sequenceNumber };
