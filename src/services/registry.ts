@@ -4,6 +4,7 @@ import type { Scheduler } from '../core/scheduler.js';
 import type { HttpReply, ServiceDefinition } from '../protocols/service.js';
 import type { Journal } from '../storage/embedded/journal.js';
 import type { QueueStorage } from '../storage/types.js';
+import type { StreamFrontDoor } from './kinesis/deliveries.js';
 import { kinesisModule } from './kinesis/index.js';
 import { snsModule } from './sns/index.js';
 import type { QueueFrontDoor } from './sqs/deliveries.js';
@@ -36,6 +37,7 @@ export interface ServiceEnvironment {
  */
 export interface FrontDoors {
   sqs?: QueueFrontDoor;
+  kinesis?: StreamFrontDoor;
 }
 
 /** A read-only admin endpoint under /_tideway/ (the SNS outbox). */
