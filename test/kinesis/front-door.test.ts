@@ -231,6 +231,22 @@ describe('Kinesis deliveries from other services', () => {
     assert.deepEqual(await readAll(kinesis, arn), ['yes']);
   });
 
+  it('refuses an empty batch with PutRecords text, and lets a lenient delivery in with the reason it overrode', async () => {
+    const arn = await createStream(kinesis);
+    assert.deepEqual(await door().put(arn, [], rule('r')), {
+      kind: 'rejected',
+      reason:
+        "ValidationException: 1 validation error detected: Value '[]' at 'records' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    });
+    const lenient = await door().put(arn, [{ data: bytes('anyway'), partitionKey: 'k' }], {
+      ...rule('r', '111122223333'),
+      lenient: true,
+    });
+    assert.equal(lenient.kind, 'delivered');
+    assert.match(lenient.kind === 'delivered' ? (lenient.lenientOver ?? '') : '', /no resource policy/);
+    assert.deepEqual(await readAll(kinesis, arn), ['anyway']);
+  });
+
   it('lets another account in only where the stream policy allows its role, by aws:SourceAccount', async () => {
     const arn = await createStream(kinesis);
     const foreign = rule('r', '111122223333');
