@@ -4,6 +4,7 @@ import type { Scheduler } from '../core/scheduler.js';
 import type { HttpReply, ServiceDefinition } from '../protocols/service.js';
 import type { Journal } from '../storage/embedded/journal.js';
 import type { QueueStorage } from '../storage/types.js';
+import type { StreamFrontDoor } from './kinesis/deliveries.js';
 import { kinesisModule } from './kinesis/index.js';
 import type { TopicFrontDoor } from './sns/front-door.js';
 import { snsModule } from './sns/index.js';
@@ -39,6 +40,8 @@ export interface FrontDoors {
   sqs?: QueueFrontDoor;
   /** SNS's Publish for service principals (sns/front-door.ts); loads SNS's code on first use. */
   sns?: TopicFrontDoor;
+  /** Kinesis's PutRecord(s) for services writing as a role (kinesis/deliveries.ts); loads on first use. */
+  kinesis?: StreamFrontDoor;
 }
 
 /** A read-only admin endpoint under /_tideway/ (the SNS outbox). */

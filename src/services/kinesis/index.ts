@@ -4,12 +4,15 @@ import { EmbeddedRecords } from '../../storage/embedded/records.js';
 import { EmbeddedStreams } from '../../storage/embedded/streams.js';
 import type { StreamStorage } from '../../storage/types.js';
 import type { ServiceFactory } from '../registry.js';
+import type { StreamDeliveries, StreamFrontDoor } from './deliveries.js';
 import { kinesisError, kinesisValidation } from './errors.js';
 import type { KinesisStreamOptions } from './service.js';
 
 export interface KinesisDefinition extends ServiceDefinition {
   /** Forgets what lives outside the streams (admin reset); nothing before the first request. */
   reset(): Promise<void>;
+  /** Deliveries from other services; the first one loads Kinesis's code. */
+  frontDoor: StreamFrontDoor;
 }
 
 export type KinesisOptions = KinesisStreamOptions;
@@ -26,6 +29,7 @@ export function createKinesis(
 ): KinesisDefinition {
   let reset: () => Promise<void> = options.commitments.clear.bind(options.commitments);
   let loading: Promise<void> | undefined;
+  let deliveries: StreamDeliveries | undefined;
   const definition: KinesisDefinition = {
     name: 'kinesis',
     signingName: 'kinesis',
@@ -40,11 +44,18 @@ export function createKinesis(
     validation: kinesisValidation,
     unknownOperation: () => kinesisError.unknownOperation(),
     reset: () => reset(),
+    frontDoor: {
+      put: async (streamArn, records, origin) => {
+        if (!deliveries) await definition.load?.();
+        return deliveries!.put(streamArn, records, origin);
+      },
+    },
     load: () => {
       loading ??= import('./operations.js').then(({ kinesisOperations }) => {
         const built = kinesisOperations(streams, clock, options);
         definition.operations = built.operations;
         reset = built.reset;
+        deliveries = built.deliveries;
         definition.load = undefined;
       });
       return loading;
@@ -73,6 +84,7 @@ export const kinesisModule: ServiceFactory = {
         await kinesis.reset();
       },
       close: () => undefined,
+      frontDoors: { kinesis: kinesis.frontDoor },
     };
   },
 };

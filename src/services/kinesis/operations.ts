@@ -5,6 +5,7 @@ import type { StreamStorage } from '../../storage/types.js';
 import { AccountSettings } from './account-settings.js';
 import { isConsumerArn } from './arns.js';
 import { StreamConsumers } from './consumers.js';
+import { StreamDeliveries } from './deliveries.js';
 import { kinesisError } from './errors.js';
 import { StreamRecords } from './records.js';
 import { Resharding } from './resharding.js';
@@ -18,7 +19,7 @@ export function kinesisOperations(
   streams: StreamStorage,
   clock: Clock,
   options: KinesisStreamOptions,
-): { operations: Record<string, Operation>; reset(): Promise<void> } {
+): { operations: Record<string, Operation>; deliveries: StreamDeliveries; reset(): Promise<void> } {
   const accountSettings = new AccountSettings(streams, clock, options.commitments);
   const kinesis = new KinesisService(streams, clock, { ...options, accounts: accountSettings });
   const records = new StreamRecords(kinesis);
@@ -92,6 +93,7 @@ export function kinesisOperations(
     };
   return {
     operations: operationTable(KINESIS_OPERATIONS, handlers, unsupported),
+    deliveries: new StreamDeliveries(kinesis, records, options.log),
     // What lives outside the streams: statuses in passing, quotas, AUTO placement turns, account settings.
     reset: () => {
       kinesis.reset();

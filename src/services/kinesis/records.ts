@@ -116,7 +116,16 @@ export class StreamRecords {
 
   async putRecords(input: K.PutRecordsInput, ctx: RequestContext): Promise<K.PutRecordsOutput> {
     const stream = await this.kinesis.currentNow(input, ctx, 'records');
-    const entries = input.Records!;
+    const records = this.prepare(stream, input.Records!);
+    if (input.DryRun) throw kinesisError.dryRun();
+    return this.appendAll(stream, records);
+  }
+
+  /**
+   * PutRecords' checks of its entries, in its order: each record against the stream's size limit,
+   * the batch against 5 MB, then each ExplicitHashKey. Throws AWS's error; builds the records.
+   */
+  prepare(stream: StreamRecord, entries: readonly K.PutRecordsRequestEntry[]): NewStreamRecord[] {
     const auto = distributesRecords(stream);
     const keys = entries.map((e) => (auto ? keyFor(e.PartitionKey) : e.PartitionKey));
     let total = 0;
@@ -127,19 +136,34 @@ export class StreamRecords {
     if (total > MAX_PUT_RECORDS_BYTES) {
       throw kinesisError.invalidArgument(`Records size exceeds 5 MB limit: ${total} bytes.`);
     }
-    const records: NewStreamRecord[] = entries.map((e, i) => ({
+    return entries.map((e, i) => ({
       data: e.Data ?? new Uint8Array(),
       partitionKey: keys[i]!,
       hashKey: auto ? '' : this.hashKey(keys[i]!, e.ExplicitHashKey),
     }));
-    if (input.DryRun) throw kinesisError.dryRun();
-    if (auto) this.place(stream, records);
+  }
+
+  /** Appends checked records as PutRecords does: placed on AUTO streams, each within its shard's quota. */
+  async appendAll(stream: StreamRecord, records: NewStreamRecord[]): Promise<K.PutRecordsOutput> {
+    if (distributesRecords(stream)) this.place(stream, records);
     if (this.kinesis.throughput) return this.putWithinLimits(stream, records, this.kinesis.throughput);
     const puts = await this.streams.append(stream.arn, records);
     return {
       FailedRecordCount: 0,
       Records: puts.map((p) => ({ ShardId: p.shardId, SequenceNumber: p.sequenceNumber })),
       EncryptionType: encryptionType(stream),
+    };
+  }
+
+  /** Checks one record as PutRecord does (the stream's size limit, then its ExplicitHashKey). */
+  prepareOne(stream: StreamRecord, entry: K.PutRecordsRequestEntry): NewStreamRecord {
+    const auto = distributesRecords(stream);
+    const partitionKey = auto ? keyFor(entry.PartitionKey) : entry.PartitionKey;
+    this.checkRecord(stream, entry.Data, partitionKey, 'partitionKey');
+    return {
+      data: entry.Data ?? new Uint8Array(),
+      partitionKey: partitionKey!,
+      hashKey: auto ? '' : this.hashKey(partitionKey!, entry.ExplicitHashKey),
     };
   }
 

@@ -116,6 +116,44 @@ function decide(
   if (decision !== 'Allow' && foreign) throw denied(ctx, stream, operation, resource, reason);
 }
 
+/**
+ * Why the stream's resource policy keeps a delivery from another service out, or undefined when it
+ * lets it in. AWS services write to a stream through an IAM role of the account they act for
+ * (EventBridge's and Firehose's RoleArn), and Kinesis resource policies name only AWS principals:
+ * the delivery is decided as that role's call, with aws:SourceArn and aws:SourceAccount set, so a
+ * same-account role is kept out only by an explicit Deny and another account's needs an Allow.
+ */
+export function deliveryDenial(
+  stream: StreamRecord,
+  action: 'PutRecord' | 'PutRecords',
+  origin: { principal: string; sourceArn: string; sourceAccount: string; roleArn?: string },
+): string | undefined {
+  const role = origin.roleArn ?? `arn:aws:iam::${origin.sourceAccount}:root`;
+  const roleAccount = /^arn:aws:(?:iam|sts)::(\d{12}):/.exec(role)?.[1] ?? origin.sourceAccount;
+  const foreign = roleAccount !== stream.account;
+  const policy = stream.resourcePolicy;
+  const needed = `the stream's resource policy needs a statement allowing {"AWS":"${role}"} to "kinesis:${action}" on ${stream.arn}`;
+  if (policy === undefined) return foreign ? `the stream has no resource policy; ${needed}` : undefined;
+  try {
+    const { decision, reason } = evaluatePolicyDetailed(parsed(policy), {
+      principal: { kind: 'AWS', id: role },
+      action: `kinesis:${action}`,
+      resource: stream.arn,
+      context: {
+        'aws:SourceArn': origin.sourceArn,
+        'aws:SourceAccount': origin.sourceAccount,
+        'aws:SecureTransport': 'true',
+      },
+    });
+    if (decision === 'ExplicitDeny')
+      return `the stream's resource policy denies ${origin.principal} acting as ${role}: ${reason}`;
+    if (decision !== 'Allow' && foreign) return `${reason}; ${needed}`;
+    return undefined;
+  } catch {
+    return `the stream's resource policy cannot be read: ${needed}`;
+  }
+}
+
 /** Policies parsed once, not on every call they decide: they change rarely, calls are many. */
 const parsedPolicies = new Map<string, PolicyDocument>();
 const MAX_PARSED = 1000;
