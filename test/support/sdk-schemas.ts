@@ -18,3 +18,12 @@ export function sdkCommandNames(sdkPackage: string): string[] {
     .map((f) => f.slice(0, -'Command.d.ts'.length))
     .sort();
 }
+
+/** The SDK schemas' codes for simple types, as the shape tests name them. */
+export const SIMPLE: Record<number, string> = {
+  0: 'string',
+  1: 'number',
+  2: 'boolean',
+  4: 'timestamp',
+  21: 'blob',
+};

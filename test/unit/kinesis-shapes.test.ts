@@ -21,7 +21,7 @@ import {
   type KinesisOperationName,
 } from '../../src/protocols/models/kinesis.js';
 import type { Shape, StructureShape } from '../../src/protocols/shapes.js';
-import { plainErrors, sdkCommandNames } from '../support/sdk-schemas.js';
+import { plainErrors, SIMPLE, sdkCommandNames } from '../support/sdk-schemas.js';
 
 const errors = plainErrors;
 const SUBSCRIBE_TO_SHARD_EVENT = KINESIS_OPERATIONS.SubscribeToShard.eventStream!.SubscribeToShardEvent;
@@ -56,8 +56,6 @@ function describeMine(shape: Shape): Desc {
       return shape.type;
   }
 }
-
-const SIMPLE: Record<number, string> = { 0: 'string', 1: 'number', 2: 'boolean', 4: 'timestamp', 21: 'blob' };
 
 function describeSdk(schema: unknown): Desc {
   if (typeof schema === 'function') return describeSdk(schema());

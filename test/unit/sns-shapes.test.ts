@@ -34,7 +34,7 @@ import {
 } from '../../src/protocols/models/sns.js';
 import { decodeQuery, encodeXmlMembers, parseForm, type QueryParams } from '../../src/protocols/query.js';
 import type { Shape, StructureShape } from '../../src/protocols/shapes.js';
-import { plainErrors, sdkCommandNames } from '../support/sdk-schemas.js';
+import { plainErrors, SIMPLE, sdkCommandNames } from '../support/sdk-schemas.js';
 
 const errors = plainErrors;
 
@@ -74,8 +74,6 @@ function describeMine(shape: Shape): Desc {
       return shape.type;
   }
 }
-
-const SIMPLE: Record<number, string> = { 0: 'string', 1: 'number', 2: 'boolean', 4: 'timestamp', 21: 'blob' };
 
 /** A member reference in the SDK schema: the schema itself, or `[schema, traits]`. */
 function unwrap(ref: unknown): { schema: unknown; traits: unknown } {

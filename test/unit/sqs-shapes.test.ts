@@ -12,7 +12,7 @@ import {
 import { decodeQuery, encodeXmlMembers, parseForm } from '../../src/protocols/query.js';
 import { operationTable } from '../../src/protocols/service.js';
 import type { Shape, StructureShape } from '../../src/protocols/shapes.js';
-import { plainErrors, sdkCommandNames } from '../support/sdk-schemas.js';
+import { plainErrors, SIMPLE, sdkCommandNames } from '../support/sdk-schemas.js';
 
 // ---------------------------------------------------------------------------
 // The generated SQS model against the SDK's own schemas: botocore models SQS as JSON only, so
@@ -53,8 +53,6 @@ function describeMine(shape: Shape): Desc {
       return shape.type;
   }
 }
-
-const SIMPLE: Record<number, string> = { 0: 'string', 1: 'number', 2: 'boolean', 4: 'timestamp', 21: 'blob' };
 
 interface XmlTraits {
   xmlName?: string;
