@@ -6,6 +6,7 @@ import type { Journal } from '../storage/embedded/journal.js';
 import type { QueueStorage } from '../storage/types.js';
 import type { StreamFrontDoor } from './kinesis/deliveries.js';
 import { kinesisModule } from './kinesis/index.js';
+import type { KeyFrontDoor } from './kms/front-door.js';
 import type { TopicFrontDoor } from './sns/front-door.js';
 import { snsModule } from './sns/index.js';
 import type { QueueFrontDoor } from './sqs/deliveries.js';
@@ -37,6 +38,8 @@ export interface ServiceEnvironment {
  * resource policy (aws:SourceArn, aws:SourceAccount) and accounting, as its API would.
  */
 export interface FrontDoors {
+  /** KMS's key use for services that encrypt (kms/front-door.ts): built first, used by the rest. */
+  kms?: KeyFrontDoor;
   sqs?: QueueFrontDoor;
   /** SNS's Publish for service principals (sns/front-door.ts); loads SNS's code on first use. */
   sns?: TopicFrontDoor;
