@@ -72,6 +72,7 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
     scheduler,
     log,
     journal,
+    dataDir: options.dataDir,
     queues: storage,
     settings: {
       lenientPolicies: options.lenientPolicies,

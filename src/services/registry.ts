@@ -26,6 +26,8 @@ export interface ServiceEnvironment {
   log: Logger;
   /** The SQLite journal with --data-dir; a service's own stores write to it (EmbeddedRecords). */
   journal?: Journal;
+  /** The --data-dir folder, for what a service keeps beside the journal (KMS's master key). */
+  dataDir?: string;
   /** The queue engine: SQS's store. */
   queues: QueueStorage;
   /** The entries of the services built before this one, for deliveries to them. */

@@ -30,7 +30,11 @@ export type ResourceTable =
   | 'kinesis'
   | 'sqsDeduplication'
   | 'snsFifo'
-  | 'kinesisAccounts';
+  | 'kinesisAccounts'
+  | 'kmsKeys'
+  | 'kmsAliases'
+  | 'kmsGrants'
+  | 'secrets';
 
 /** A Kinesis stream's row: its incarnation number and whatever the stream engine saved of it. */
 export interface StreamRow {
