@@ -387,7 +387,7 @@ export class Keyring implements KeyFrontDoor {
     const parsed = parseBlob(blob);
     if (!parsed) return kmsFailure.invalidCiphertext();
     const named = parseKmsArn(parsed.keyArn);
-    if (!named || named.kind !== 'key' || named.region !== user.region) return kmsFailure.invalidCiphertext();
+    if (named?.kind !== 'key' || named.region !== user.region) return kmsFailure.invalidCiphertext();
     if (keyId !== undefined) {
       const wanted = this.resolve(keyId, user);
       if ('ok' in wanted) return wanted;
