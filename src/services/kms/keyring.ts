@@ -163,6 +163,8 @@ export class Keyring implements KeyFrontDoor {
     if (keyId.startsWith('arn:')) {
       const arn = parseKmsArn(keyId);
       if (!arn) return kmsFailure.invalidArn(keyId);
+      // A key is used in its own region: AWS names the ARN's region when it is another.
+      if (arn.region !== user.region) return kmsFailure.invalidArn(arn.region);
       account = arn.account;
       region = arn.region;
       name = arn.kind === 'alias' ? `alias/${arn.rest}` : arn.rest;
