@@ -21,6 +21,8 @@ import {
   ListResourceTagsCommand,
   PutKeyPolicyCommand,
   ScheduleKeyDeletionCommand,
+  SignCommand,
+  VerifyCommand,
 } from '@aws-sdk/client-kms';
 import Database from 'better-sqlite3';
 import { kmsClient, kmsRejects } from '../support/kms.js';
@@ -169,6 +171,12 @@ describe('KMS persistence', () => {
     let kms: KMSClient = kmsClient(server.endpoint);
     const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
     const sealed = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('x') }));
+    const signer = (
+      await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }))
+    ).KeyMetadata!;
+    const signed = await kms.send(
+      new SignCommand({ KeyId: signer.KeyId, Message: Buffer.from('m'), SigningAlgorithm: 'ECDSA_SHA_256' }),
+    );
     kms.destroy();
     await server.stop();
     assert.equal(
@@ -180,6 +188,15 @@ describe('KMS persistence', () => {
     server = await start({ TIDEWAY_KMS_MASTER_KEY: master });
     kms = kmsClient(server.endpoint);
     await kms.send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }));
+    const verified = await kms.send(
+      new VerifyCommand({
+        KeyId: signer.KeyId,
+        Message: Buffer.from('m'),
+        Signature: signed.Signature,
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      }),
+    );
+    assert.equal(verified.SignatureValid, true, 'an asymmetric key keeps its private key across a restart');
     kms.destroy();
     await server.stop();
 

@@ -11,11 +11,11 @@ import {
   GenerateDataKeyWithoutPlaintextCommand,
   GenerateRandomCommand,
   GetKeyRotationStatusCommand,
+  ImportKeyMaterialCommand,
   type KMSClient,
   ListKeysCommand,
   ReEncryptCommand,
   ScheduleKeyDeletionCommand,
-  SignCommand,
   UpdateKeyDescriptionCommand,
 } from '@aws-sdk/client-kms';
 import { kmsClient, kmsRejects } from '../support/kms.js';
@@ -88,9 +88,14 @@ describe('KMS requests and their checks', () => {
       'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.',
     );
     await kmsRejects(
-      kms.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' })),
+      kms.send(new CreateKeyCommand({ KeySpec: 'ML_DSA_44', KeyUsage: 'SIGN_VERIFY' })),
       'UnsupportedOperationException',
-      /Tideway does not support KeySpec RSA_2048/,
+      /Tideway does not support KeySpec ML_DSA_44/,
+    );
+    await kmsRejects(
+      kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'ENCRYPT_DECRYPT' })),
+      'ValidationException',
+      'KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec ECC_NIST_P256',
     );
     await kmsRejects(
       kms.send(new CreateKeyCommand({ KeyUsage: 'SIGN_VERIFY' })),
@@ -108,14 +113,14 @@ describe('KMS requests and their checks', () => {
     const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
     await kmsRejects(
       kms.send(
-        new SignCommand({
+        new ImportKeyMaterialCommand({
           KeyId: KeyMetadata!.KeyId,
-          Message: Buffer.from('m'),
-          SigningAlgorithm: 'RSASSA_PSS_SHA_256',
+          ImportToken: Buffer.from('t'),
+          EncryptedKeyMaterial: Buffer.from('m'),
         }),
       ),
       'UnsupportedOperationException',
-      'Tideway does not support Sign (docs/kms.md lists what it does).',
+      'Tideway does not support ImportKeyMaterial (docs/kms.md lists what it does).',
     );
   });
 

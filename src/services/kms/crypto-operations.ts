@@ -8,8 +8,9 @@ import type {
   ReEncryptRequest,
 } from '@aws-sdk/client-kms';
 import type { RequestContext } from '../../protocols/service.js';
-import { failureError, kmsError, required } from './errors.js';
-import type { KeyFailure } from './front-door.js';
+import { ASYMMETRIC_SPECS, oaepDecrypt, oaepEncrypt, oaepLimit } from './asymmetric.js';
+import { failureError, kmsError, kmsFailure, required } from './errors.js';
+import type { EncryptionContext, KeyFailure } from './front-door.js';
 import { userOf } from './key-operations.js';
 import type { Keyring } from './keyring.js';
 import type { KeyRecord } from './keys.js';
@@ -21,14 +22,23 @@ function unwrap<T extends object>(result: T | KeyFailure): T {
   return result as T;
 }
 
-/** A symmetric key encrypts with SYMMETRIC_DEFAULT only. */
-function checkAlgorithm(key: KeyRecord, algorithm: string | undefined): void {
-  if (algorithm !== undefined && algorithm !== SYMMETRIC) {
+/** The encryption algorithm a request names must be one the key lists (SYMMETRIC_DEFAULT by default). */
+function algorithmFor(key: KeyRecord, algorithm: string | undefined): string {
+  const chosen = algorithm ?? SYMMETRIC;
+  const listed = ASYMMETRIC_SPECS[key.keySpec]?.encryption ?? [SYMMETRIC];
+  if (!listed.includes(chosen)) {
     throw failureError({
       ok: false,
       code: 'InvalidKeyUsageException',
-      message: `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`,
+      message: `Algorithm ${chosen} is incompatible with key spec ${key.keySpec}.`,
     });
+  }
+  return chosen;
+}
+
+function noContextForRsa(key: KeyRecord, context: EncryptionContext | undefined): void {
+  if (key.keySpec !== SYMMETRIC && context && Object.keys(context).length > 0) {
+    throw kmsError.validation('EncryptionContext is supported only with symmetric encryption KMS keys.');
   }
 }
 
@@ -42,30 +52,91 @@ function dataKeyLength(input: GenerateDataKeyRequest): number {
   return input.NumberOfBytes ?? (input.KeySpec === 'AES_128' ? 16 : 32);
 }
 
+interface Opened {
+  record: KeyRecord;
+  plaintext: Buffer;
+  algorithm: string;
+}
+
 export function cryptoOperations(keyring: Keyring) {
-  /** The key for a request that encrypts: resolved, usable, allowed, the algorithm fits. */
+  /** The key for a request that encrypts: resolved, usable, allowed, of the right usage. */
   const encryptingKey = (
     keyId: string,
     action: string,
     ctx: RequestContext,
-    context: Record<string, string> | undefined,
+    context: EncryptionContext | undefined,
     grantTokens: string[] | undefined,
-    algorithm?: string,
+    envelope: boolean,
   ): KeyRecord => {
     const user = userOf(ctx);
     const key = unwrap(keyring.resolve(keyId, user));
+    const operation = action.slice('kms:'.length);
     const refused =
       keyring.usable(key) ??
       keyring.authorize(key, action, user, context, grantTokens) ??
-      keyring.usage(key, 'ENCRYPT_DECRYPT', action.slice('kms:'.length));
+      (envelope ? keyring.envelopeKey(key, operation) : keyring.usage(key, 'ENCRYPT_DECRYPT', operation));
     if (refused) throw failureError(refused);
-    checkAlgorithm(key, algorithm);
     return key;
+  };
+
+  /** Encrypt's own step: the envelope under a symmetric key, RSAES-OAEP under an RSA key. */
+  const encryptWith = (
+    key: KeyRecord,
+    plaintext: Uint8Array,
+    algorithm: string,
+    context: EncryptionContext | undefined,
+  ): Buffer => {
+    if (algorithm === SYMMETRIC) return unwrap(keyring.seal(key, plaintext, context));
+    const limit = oaepLimit(key.keySpec, algorithm);
+    if (plaintext.length > limit) {
+      throw kmsError.validation(
+        `Algorithm ${algorithm} and key spec ${key.keySpec} cannot encrypt data larger than ${limit} bytes.`,
+      );
+    }
+    const material = keyring.materialOf(key);
+    if (!material) throw failureError(unavailable(key.arn));
+    return oaepEncrypt(material, algorithm, plaintext);
+  };
+
+  /**
+   * Decrypt's steps: a KeyId naming an RSA key decrypts RSAES-OAEP ciphertext with it; otherwise the
+   * blob names its symmetric key (and a KeyId must be that key).
+   */
+  const decryptAny = (
+    blob: Uint8Array,
+    context: EncryptionContext | undefined,
+    ctx: RequestContext,
+    action: string,
+    keyId: string | undefined,
+    algorithm: string | undefined,
+    grantTokens: string[] | undefined,
+  ): Opened => {
+    const user = userOf(ctx);
+    if (keyId !== undefined) {
+      const named = unwrap(keyring.resolve(keyId, user));
+      if (named.keySpec !== SYMMETRIC && ASYMMETRIC_SPECS[named.keySpec]?.encryption) {
+        const refused =
+          keyring.usable(named) ??
+          keyring.authorize(named, action, user, context, grantTokens) ??
+          keyring.usage(named, 'ENCRYPT_DECRYPT', 'Decrypt');
+        if (refused) throw failureError(refused);
+        noContextForRsa(named, context);
+        const chosen = algorithmFor(named, algorithm);
+        const material = keyring.materialOf(named);
+        if (!material) throw failureError(unavailable(named.arn));
+        const plaintext = oaepDecrypt(material, chosen, blob);
+        if (!plaintext) throw failureError(kmsFailure.invalidCiphertext());
+        return { record: named, plaintext, algorithm: chosen };
+      }
+    }
+    const opened = unwrap(keyring.openBlob(blob, context, user, action, keyId, grantTokens));
+    algorithmFor(opened.record, algorithm);
+    return { record: opened.record, plaintext: opened.plaintext, algorithm: SYMMETRIC };
   };
 
   const dataKey = (input: GenerateDataKeyRequest, ctx: RequestContext, action: string) => {
     const length = dataKeyLength(input);
-    const key = encryptingKey(input.KeyId!, action, ctx, input.EncryptionContext, input.GrantTokens);
+    const key = encryptingKey(input.KeyId!, action, ctx, input.EncryptionContext, input.GrantTokens, true);
     if (input.Recipient) throw kmsError.notSupported('Recipient (Nitro Enclaves attestation)');
     if (input.DryRun) throw kmsError.dryRun();
     const plaintext = randomBytes(length);
@@ -81,66 +152,65 @@ export function cryptoOperations(keyring: Keyring) {
         ctx,
         input.EncryptionContext,
         input.GrantTokens,
-        input.EncryptionAlgorithm,
+        false,
       );
+      const algorithm = algorithmFor(key, input.EncryptionAlgorithm);
+      noContextForRsa(key, input.EncryptionContext);
+      const blob = encryptWith(key, input.Plaintext!, algorithm, input.EncryptionContext);
       if (input.DryRun) throw kmsError.dryRun();
-      const blob = unwrap(keyring.seal(key, input.Plaintext!, input.EncryptionContext));
-      return { CiphertextBlob: blob, KeyId: key.arn, EncryptionAlgorithm: SYMMETRIC };
+      return { CiphertextBlob: blob, KeyId: key.arn, EncryptionAlgorithm: algorithm };
     },
 
     Decrypt: (input: DecryptRequest, ctx: RequestContext) => {
       if (input.Recipient) throw kmsError.notSupported('Recipient (Nitro Enclaves attestation)');
-      const opened = unwrap(
-        keyring.openBlob(
-          required(input.CiphertextBlob, 'ciphertextBlob'),
-          input.EncryptionContext,
-          userOf(ctx),
-          'kms:Decrypt',
-          input.KeyId,
-          input.GrantTokens,
-        ),
+      const opened = decryptAny(
+        required(input.CiphertextBlob, 'ciphertextBlob'),
+        input.EncryptionContext,
+        ctx,
+        'kms:Decrypt',
+        input.KeyId,
+        input.EncryptionAlgorithm,
+        input.GrantTokens,
       );
-      checkAlgorithm(opened.record, input.EncryptionAlgorithm);
       if (input.DryRun) throw kmsError.dryRun();
       return {
         KeyId: opened.record.arn,
         Plaintext: opened.plaintext,
-        EncryptionAlgorithm: SYMMETRIC,
-        KeyMaterialId: opened.record.materialId,
+        EncryptionAlgorithm: opened.algorithm,
+        ...(opened.algorithm === SYMMETRIC ? { KeyMaterialId: opened.record.materialId } : {}),
       };
     },
 
     ReEncrypt: (input: ReEncryptRequest, ctx: RequestContext) => {
-      const user = userOf(ctx);
-      const source = unwrap(
-        keyring.openBlob(
-          required(input.CiphertextBlob, 'ciphertextBlob'),
-          input.SourceEncryptionContext,
-          user,
-          'kms:ReEncryptFrom',
-          input.SourceKeyId,
-          input.GrantTokens,
-        ),
+      const source = decryptAny(
+        required(input.CiphertextBlob, 'ciphertextBlob'),
+        input.SourceEncryptionContext,
+        ctx,
+        'kms:ReEncryptFrom',
+        input.SourceKeyId,
+        input.SourceEncryptionAlgorithm,
+        input.GrantTokens,
       );
-      checkAlgorithm(source.record, input.SourceEncryptionAlgorithm);
       const destination = encryptingKey(
         input.DestinationKeyId!,
         'kms:ReEncryptTo',
         ctx,
         input.DestinationEncryptionContext,
         input.GrantTokens,
-        input.DestinationEncryptionAlgorithm,
+        false,
       );
+      const algorithm = algorithmFor(destination, input.DestinationEncryptionAlgorithm);
+      noContextForRsa(destination, input.DestinationEncryptionContext);
+      const blob = encryptWith(destination, source.plaintext, algorithm, input.DestinationEncryptionContext);
       if (input.DryRun) throw kmsError.dryRun();
-      const blob = unwrap(keyring.seal(destination, source.plaintext, input.DestinationEncryptionContext));
       return {
         CiphertextBlob: blob,
         SourceKeyId: source.record.arn,
         KeyId: destination.arn,
-        SourceEncryptionAlgorithm: SYMMETRIC,
-        DestinationEncryptionAlgorithm: SYMMETRIC,
-        SourceKeyMaterialId: source.record.materialId,
-        DestinationKeyMaterialId: destination.materialId,
+        SourceEncryptionAlgorithm: source.algorithm,
+        DestinationEncryptionAlgorithm: algorithm,
+        ...(source.algorithm === SYMMETRIC ? { SourceKeyMaterialId: source.record.materialId } : {}),
+        ...(algorithm === SYMMETRIC ? { DestinationKeyMaterialId: destination.materialId } : {}),
       };
     },
 
@@ -160,5 +230,13 @@ export function cryptoOperations(keyring: Keyring) {
       if (input.Recipient) throw kmsError.notSupported('Recipient (Nitro Enclaves attestation)');
       return { Plaintext: randomBytes(input.NumberOfBytes) };
     },
+  };
+}
+
+export function unavailable(arn: string): KeyFailure {
+  return {
+    ok: false,
+    code: 'KeyUnavailableException',
+    message: `${arn} key material cannot be unwrapped with this server's KMS master key.`,
   };
 }

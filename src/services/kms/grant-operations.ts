@@ -28,6 +28,7 @@ const GRANTABLE: Record<string, Set<string>> = {
     'DescribeKey',
   ]),
   GENERATE_VERIFY_MAC: new Set(['GenerateMac', 'VerifyMac', 'CreateGrant', 'RetireGrant', 'DescribeKey']),
+  SIGN_VERIFY: new Set(['Sign', 'Verify', 'GetPublicKey', 'CreateGrant', 'RetireGrant', 'DescribeKey']),
 };
 // Encryption-context constraints only make sense for the operations that take a context.
 const CONTEXT_FREE = new Set(['CreateGrant', 'RetireGrant', 'DescribeKey']);

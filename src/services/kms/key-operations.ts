@@ -12,6 +12,7 @@ import type {
   UpdateKeyDescriptionRequest,
 } from '@aws-sdk/client-kms';
 import type { RequestContext } from '../../protocols/service.js';
+import { ASYMMETRIC_SPECS, generatePrivateKey } from './asymmetric.js';
 import { failureError, kmsError } from './errors.js';
 import type { KeyUser } from './front-door.js';
 import type { Keyring } from './keyring.js';
@@ -72,19 +73,30 @@ function checkKeyKind(input: CreateKeyRequest): { spec: KeySpec; usage: KeyUsage
     );
   }
   const hmac = HMAC_SPECS[spec] !== undefined;
+  const asymmetric = ASYMMETRIC_SPECS[spec];
   if (spec !== 'SYMMETRIC_DEFAULT' && !input.KeyUsage) {
     throw kmsError.validation(
       'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.',
     );
   }
-  if (spec !== 'SYMMETRIC_DEFAULT' && !hmac) {
+  if (spec !== 'SYMMETRIC_DEFAULT' && !hmac && !asymmetric) {
     throw kmsError.unsupported(
-      `Tideway does not support KeySpec ${spec} (only SYMMETRIC_DEFAULT and HMAC keys; docs/kms.md).`,
+      `Tideway does not support KeySpec ${spec} (docs/kms.md lists the key specs it has).`,
     );
   }
   const usage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
-  if (usage !== (hmac ? 'GENERATE_VERIFY_MAC' : 'ENCRYPT_DECRYPT')) {
+  const allowed = hmac
+    ? ['GENERATE_VERIFY_MAC']
+    : asymmetric
+      ? asymmetric.encryption
+        ? ['SIGN_VERIFY', 'ENCRYPT_DECRYPT']
+        : ['SIGN_VERIFY', 'KEY_AGREEMENT']
+      : ['ENCRYPT_DECRYPT'];
+  if (!allowed.includes(usage)) {
     throw kmsError.validation(`KeyUsage ${usage} is not compatible with KeySpec ${spec}`);
+  }
+  if (usage === 'KEY_AGREEMENT') {
+    throw kmsError.unsupported('Tideway does not support KEY_AGREEMENT keys (docs/kms.md).');
   }
   if (input.Origin && input.Origin !== 'AWS_KMS') {
     throw kmsError.unsupported(`Tideway does not support Origin ${input.Origin} (docs/kms.md).`);
@@ -116,6 +128,7 @@ export function keyOperations(keyring: Keyring) {
         state: 'Enabled',
         policy: input.Policy ?? defaultKeyPolicy(account),
         tags,
+        ...(ASYMMETRIC_SPECS[kind.spec] ? { material: await generatePrivateKey(kind.spec) } : {}),
       });
       await keyring.keys.put(key.arn, key);
       return { KeyMetadata: keyMetadata(key) };

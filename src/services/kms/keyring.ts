@@ -75,15 +75,20 @@ export class Keyring implements KeyFrontDoor {
   }
 
   newKey(
-    fields: Omit<KeyRecord, 'arn' | 'keyId' | 'material' | 'materialId' | 'createdAt'> & { keyId?: string },
+    fields: Omit<KeyRecord, 'arn' | 'keyId' | 'material' | 'materialId' | 'createdAt'> & {
+      keyId?: string;
+      /** An asymmetric key's private key (PKCS #8 DER); symmetric and HMAC material is drawn here. */
+      material?: Buffer;
+    },
   ): KeyRecord {
+    const { material: given, ...rest } = fields;
     const keyId =
       fields.keyId ?? (fields.multiRegion ? `mrk-${randomBytes(16).toString('hex')}` : randomUUID());
     const arn = keyArn(fields.region, fields.account, keyId);
-    const material = randomBytes(HMAC_SPECS[fields.keySpec]?.bytes ?? 32);
+    const material = given ?? randomBytes(HMAC_SPECS[fields.keySpec]?.bytes ?? 32);
     this.materials.set(arn, material);
     return {
-      ...fields,
+      ...rest,
       keyId,
       arn,
       createdAt: this.clock.now(),
@@ -339,9 +344,20 @@ export class Keyring implements KeyFrontDoor {
     return (
       this.usable(key) ??
       this.authorize(key, action, user, context) ??
-      (action === 'kms:DescribeKey' ? undefined : this.usage(key, 'ENCRYPT_DECRYPT', action.slice(4))) ??
+      (action === 'kms:DescribeKey' ? undefined : this.envelopeKey(key, action.slice(4))) ??
       key
     );
+  }
+
+  /** Envelope encryption (blobs, data keys) needs a symmetric encryption key. */
+  envelopeKey(key: KeyRecord, operation: string): KeyFailure | undefined {
+    const refused = this.usage(key, 'ENCRYPT_DECRYPT', operation);
+    if (refused || key.keySpec === 'SYMMETRIC_DEFAULT') return refused;
+    return {
+      ok: false,
+      code: 'InvalidKeyUsageException',
+      message: `${key.arn} key spec ${key.keySpec} is not valid for ${operation}.`,
+    };
   }
 
   /** The key's usage fits the operation: InvalidKeyUsageException with KMS's text otherwise. */

@@ -1,7 +1,19 @@
 import type { KeyState } from './front-door.js';
 
-export type KeyUsage = 'ENCRYPT_DECRYPT' | 'GENERATE_VERIFY_MAC';
-export type KeySpec = 'SYMMETRIC_DEFAULT' | 'HMAC_224' | 'HMAC_256' | 'HMAC_384' | 'HMAC_512';
+export type KeyUsage = 'ENCRYPT_DECRYPT' | 'GENERATE_VERIFY_MAC' | 'SIGN_VERIFY';
+export type KeySpec =
+  | 'SYMMETRIC_DEFAULT'
+  | 'HMAC_224'
+  | 'HMAC_256'
+  | 'HMAC_384'
+  | 'HMAC_512'
+  | 'RSA_2048'
+  | 'RSA_3072'
+  | 'RSA_4096'
+  | 'ECC_NIST_P256'
+  | 'ECC_NIST_P384'
+  | 'ECC_NIST_P521'
+  | 'ECC_SECG_P256K1';
 
 /** The HMAC key specs: their material length in bytes and their one MAC algorithm. */
 export const HMAC_SPECS: Record<string, { bytes: number; algorithm: string; hash: string }> = {

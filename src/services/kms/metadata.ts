@@ -1,4 +1,5 @@
 import type { KeyMetadata } from '@aws-sdk/client-kms';
+import { ASYMMETRIC_SPECS } from './asymmetric.js';
 import { HMAC_SPECS, type KeyRecord } from './keys.js';
 
 /** KeyMetadata as DescribeKey, CreateKey and friends print it. */
@@ -19,7 +20,11 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
     MultiRegion: key.multiRegion,
   };
   const hmac = HMAC_SPECS[key.keySpec];
-  if (hmac) {
+  const asymmetric = ASYMMETRIC_SPECS[key.keySpec];
+  if (asymmetric) {
+    if (key.keyUsage === 'SIGN_VERIFY') metadata.SigningAlgorithms = asymmetric.signing as never;
+    else metadata.EncryptionAlgorithms = asymmetric.encryption as never;
+  } else if (hmac) {
     // HMAC keys list their MAC algorithm; AWS shows no key material id for them.
     metadata.MacAlgorithms = [hmac.algorithm as 'HMAC_SHA_256'];
   } else {

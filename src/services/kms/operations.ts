@@ -8,6 +8,7 @@ import { keyOperations } from './key-operations.js';
 import type { Keyring } from './keyring.js';
 import { macOperations } from './mac-operations.js';
 import { policyOperations } from './policy-operations.js';
+import { signOperations } from './sign-operations.js';
 
 /** KMS's API over the keyring; operations Tideway does not model answer UnsupportedOperationException. */
 export function kmsOperations(keyring: Keyring) {
@@ -20,6 +21,7 @@ export function kmsOperations(keyring: Keyring) {
       ...policyOperations(keyring),
       ...grantOperations(keyring),
       ...macOperations(keyring),
+      ...signOperations(keyring),
     },
     (name) => () => {
       throw kmsError.notSupported(name);

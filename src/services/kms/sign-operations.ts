@@ -1,0 +1,116 @@
+import type { GetPublicKeyRequest, SignRequest, VerifyRequest } from '@aws-sdk/client-kms';
+import type { RequestContext } from '../../protocols/service.js';
+import { ASYMMETRIC_SPECS, hashOf, publicKeyOf, signMessage, verifyMessage } from './asymmetric.js';
+import { unavailable } from './crypto-operations.js';
+import { failureError, kmsError } from './errors.js';
+import { managedBy, userOf } from './key-operations.js';
+import type { Keyring } from './keyring.js';
+import type { KeyRecord } from './keys.js';
+
+/** Asymmetric keys' own operations: Sign, Verify (RSA and ECC) and GetPublicKey. */
+export function signOperations(keyring: Keyring) {
+  const signingKey = (
+    keyId: string,
+    action: 'kms:Sign' | 'kms:Verify',
+    algorithm: string,
+    message: Uint8Array,
+    messageType: string | undefined,
+    ctx: RequestContext,
+    grantTokens: string[] | undefined,
+  ): { key: KeyRecord; material: Buffer; digest: boolean } => {
+    const user = userOf(ctx);
+    const key = keyring.resolve(keyId, user);
+    if ('ok' in key) throw failureError(key);
+    const refused =
+      keyring.usable(key) ??
+      keyring.authorize(key, action, user, undefined, grantTokens) ??
+      keyring.usage(key, 'SIGN_VERIFY', action.slice('kms:'.length));
+    if (refused) throw failureError(refused);
+    if (!ASYMMETRIC_SPECS[key.keySpec]?.signing.includes(algorithm)) {
+      throw failureError({
+        ok: false,
+        code: 'InvalidKeyUsageException',
+        message: `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`,
+      });
+    }
+    if (messageType === 'EXTERNAL_MU') throw kmsError.notSupported('MessageType EXTERNAL_MU (ML-DSA keys)');
+    const digest = messageType === 'DIGEST';
+    if (digest && message.length !== hashOf(algorithm).bytes) {
+      throw kmsError.validation(`Digest is invalid length for algorithm ${algorithm}.`);
+    }
+    const material = keyring.materialOf(key);
+    if (!material) throw failureError(unavailable(key.arn));
+    return { key, material, digest };
+  };
+
+  const noDigest = (algorithm: string) =>
+    kmsError.unsupported(
+      `Tideway does not support MessageType DIGEST with ${algorithm} (only RAW, and DIGEST with RSASSA_PKCS1_V1_5; docs/kms.md).`,
+    );
+
+  return {
+    Sign: (input: SignRequest, ctx: RequestContext) => {
+      const algorithm = input.SigningAlgorithm!;
+      const { key, material, digest } = signingKey(
+        input.KeyId!,
+        'kms:Sign',
+        algorithm,
+        input.Message!,
+        input.MessageType,
+        ctx,
+        input.GrantTokens,
+      );
+      if (input.DryRun) throw kmsError.dryRun();
+      const signature = signMessage(material, algorithm, Buffer.from(input.Message!), digest);
+      if (!signature) throw noDigest(algorithm);
+      return { KeyId: key.arn, Signature: signature, SigningAlgorithm: algorithm };
+    },
+
+    Verify: (input: VerifyRequest, ctx: RequestContext) => {
+      const algorithm = input.SigningAlgorithm!;
+      const { key, material, digest } = signingKey(
+        input.KeyId!,
+        'kms:Verify',
+        algorithm,
+        input.Message!,
+        input.MessageType,
+        ctx,
+        input.GrantTokens,
+      );
+      if (input.DryRun) throw kmsError.dryRun();
+      const valid = verifyMessage(
+        material,
+        algorithm,
+        Buffer.from(input.Message!),
+        digest,
+        Buffer.from(input.Signature!),
+      );
+      if (valid === undefined) throw noDigest(algorithm);
+      // AWS answers a signature that does not verify with KMSInvalidSignatureException and no text.
+      if (!valid) throw kmsError.invalidSignature();
+      return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: algorithm };
+    },
+
+    GetPublicKey: (input: GetPublicKeyRequest, ctx: RequestContext) => {
+      const key = managedBy(keyring, input.KeyId!, 'kms:GetPublicKey', ctx);
+      const kind = ASYMMETRIC_SPECS[key.keySpec];
+      if (!kind) {
+        throw kmsError.unsupported(`${key.arn} key spec ${key.keySpec} has no public key.`);
+      }
+      const refused = keyring.usable(key);
+      if (refused) throw failureError(refused);
+      const material = keyring.materialOf(key);
+      if (!material) throw failureError(unavailable(key.arn));
+      return {
+        KeyId: key.arn,
+        PublicKey: publicKeyOf(material),
+        CustomerMasterKeySpec: key.keySpec,
+        KeySpec: key.keySpec,
+        KeyUsage: key.keyUsage,
+        ...(key.keyUsage === 'SIGN_VERIFY'
+          ? { SigningAlgorithms: kind.signing }
+          : { EncryptionAlgorithms: kind.encryption }),
+      };
+    },
+  };
+}
