@@ -252,14 +252,15 @@ export class Keyring implements KeyFrontDoor {
   /**
    * The key policy for the request, then the key's grants. A caller using its own credentials is
    * its account's root (Tideway has no IAM: the root statement's delegation to IAM allows it); a
-   * service principal must be named by a statement or a grant.
+   * service principal must be named by a statement or a grant. Grant tokens are accepted and add
+   * nothing: in AWS they only bridge a new grant's eventual consistency, and here grants apply at once.
    */
   authorize(
     key: KeyRecord,
     action: string,
     user: KeyUser,
     context?: EncryptionContext,
-    grantTokens?: readonly string[],
+    _grantTokens?: readonly string[],
   ): KeyFailure | undefined {
     const root = `arn:aws:iam::${user.account}:root`;
     const principal: PolicyPrincipal = user.principal
@@ -287,7 +288,7 @@ export class Keyring implements KeyFrontDoor {
         `with an explicit deny in a resource-based policy`,
       );
     }
-    if (decision === 'Allow' || this.granted(key, action, user, context, grantTokens)) return undefined;
+    if (decision === 'Allow' || this.granted(key, action, user, context)) return undefined;
     return kmsFailure.accessDenied(
       who,
       action,
@@ -301,14 +302,12 @@ export class Keyring implements KeyFrontDoor {
     action: string,
     user: KeyUser,
     context: EncryptionContext | undefined,
-    grantTokens: readonly string[] | undefined,
   ): boolean {
     const operation = action.slice('kms:'.length);
     const names = user.principal ? [user.principal] : [`arn:aws:iam::${user.account}:root`, user.account];
     for (const grant of this.grants.values()) {
       if (grant.keyArn !== key.arn) continue;
-      const named = names.includes(grant.granteePrincipal) || grantTokens?.includes(grant.grantToken);
-      if (!named || !grant.operations.includes(operation)) continue;
+      if (!names.includes(grant.granteePrincipal) || !grant.operations.includes(operation)) continue;
       if (satisfies(grant, context)) return true;
     }
     return false;
