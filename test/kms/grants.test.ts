@@ -134,6 +134,14 @@ describe('KMS grants', () => {
         Operations: ['GenerateDataKey'],
       }),
     );
+    // A grant token does not make its bearer the grantee.
+    const sealed = await owner.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') }));
+    await kmsRejects(
+      other.send(
+        new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob, GrantTokens: [grant.GrantToken!] }),
+      ),
+      'AccessDeniedException',
+    );
     const grants = await owner.send(
       new ListGrantsCommand({ KeyId: arn, GranteePrincipal: 'sns.amazonaws.com' }),
     );
