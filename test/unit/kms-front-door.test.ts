@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Clock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { KeyFacts, KeyFailure } from '../../src/services/kms/front-door.js';
 import { Keyring } from '../../src/services/kms/keyring.js';
 import { MasterKey } from '../../src/services/kms/master-key.js';
+import { Journal } from '../../src/storage/embedded/journal.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -185,5 +189,31 @@ describe('KMS front door', () => {
       failed(ring.describe(id, user)).message,
       `Key 'arn:aws:kms:${REGION}:${ACCOUNT}:key/${id}' does not exist`,
     );
+  });
+
+  it("writes the AWS-managed key it creates to the journal, durable with the caller's commit", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tideway-kms-unit-'));
+    try {
+      const master = MasterKey.load(dir, {});
+      let journal = new Journal(dir);
+      let ring = new Keyring(journal, new Clock(), master, createLogger('silent'));
+      const created = ring.awsManagedKey('sqs', ACCOUNT, REGION);
+      const via = { account: ACCOUNT, region: REGION, viaService: `sqs.${REGION}.amazonaws.com` };
+      const sealed = ring.encrypt('alias/aws/sqs', Buffer.from('kept'), undefined, via);
+      assert.ok(sealed.ok);
+      // The calling service's own commit makes the staged key durable.
+      await journal.commit();
+      journal.close();
+
+      journal = new Journal(dir);
+      ring = new Keyring(journal, new Clock(), MasterKey.load(dir, {}), createLogger('silent'));
+      assert.equal(ring.awsManagedKey('sqs', ACCOUNT, REGION).arn, created.arn);
+      const opened = ring.decrypt(sealed.blob, undefined, via);
+      assert.ok(opened.ok);
+      assert.equal(opened.plaintext.toString(), 'kept');
+      journal.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
