@@ -165,6 +165,36 @@ describe('KMS front door', () => {
     assert.equal(failed(ring.check(named.arn, 'kms:Encrypt', sns)).code, 'AccessDeniedException');
   });
 
+  it('honours a grant to a service principal, within its constraints', () => {
+    const ring = keyring();
+    const facts = customerKey(ring);
+    const sns = { account: ACCOUNT, region: REGION, principal: 'sns.amazonaws.com' };
+    assert.equal(failed(ring.check(facts.arn, 'kms:GenerateDataKey', sns)).code, 'AccessDeniedException');
+    ring.stage(ring.grants, 'g1', {
+      grantId: 'g1',
+      grantToken: 't1',
+      keyArn: facts.arn,
+      keyId: facts.keyId,
+      account: ACCOUNT,
+      region: REGION,
+      granteePrincipal: 'sns.amazonaws.com',
+      issuingAccount: ACCOUNT,
+      operations: ['GenerateDataKey', 'Decrypt'],
+      constraints: { EncryptionContextSubset: { topic: 'orders' } },
+      createdAt: 0,
+    });
+    const data = ring.generateDataKey(facts.arn, { topic: 'orders', extra: 'x' }, sns);
+    assert.ok(data.ok);
+    assert.equal(
+      failed(ring.generateDataKey(facts.arn, { topic: 'other' }, sns)).code,
+      'AccessDeniedException',
+    );
+    assert.equal(failed(ring.check(facts.arn, 'kms:Encrypt', sns)).code, 'AccessDeniedException');
+    const opened = ring.decrypt(data.blob, { topic: 'orders', extra: 'x' }, sns);
+    assert.ok(opened.ok);
+    assert.deepEqual(opened.plaintext, data.plaintext);
+  });
+
   it('checks the state before the key policy', () => {
     const ring = keyring();
     const facts = customerKey(ring);
