@@ -1,5 +1,6 @@
 import { SNS_OPERATIONS, type SnsOperationName } from '../../protocols/models/sns.js';
 import { type Operation, operationTable, type RequestContext } from '../../protocols/service.js';
+import { TopicEncryption } from './encryption.js';
 import { snsError } from './errors.js';
 import { TopicDeliveries, type TopicFrontDoor } from './front-door.js';
 import { HttpDelivery } from './http-delivery.js';
@@ -48,7 +49,9 @@ export function snsOperations(options: SnsOptions): SnsParts {
     options.records.platformEndpoints,
   );
   const sms = new SmsService(options.records.sms, outbox, options.clock);
+  const encryption = new TopicEncryption(options.kms);
   const sns = new SnsService({
+    encryption,
     platform,
     sms,
     topics: options.topics,
@@ -127,6 +130,7 @@ export function snsOperations(options: SnsOptions): SnsParts {
       publishing: sns.publishing,
       log: options.log,
       lenientPolicies: options.lenientPolicies === true,
+      encryption,
     }),
   };
 }
