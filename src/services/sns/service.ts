@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
-import type { TopicEncryption } from './encryption.js';
 import type { TopicStorage } from '../../storage/types.js';
 import { TopicArchive } from './archive.js';
+import type { TopicEncryption } from './encryption.js';
 import type { NotificationSigner } from './envelope.js';
 import { FanOut } from './fan-out.js';
 import { SubscriptionFilters } from './filters.js';

@@ -62,7 +62,8 @@ export class QueueEncryption {
     const [blobText, ivText, dataText] = sealed.slice(SEAL_VERSION.length).split(':');
     let dataKey = this.opened.get(blobText);
     if (!dataKey) {
-      if (!this.kms) throw sqsKmsError({ ok: false, code: 'KeyUnavailableException', message: 'KMS is not available.' });
+      if (!this.kms)
+        throw sqsKmsError({ ok: false, code: 'KeyUnavailableException', message: 'KMS is not available.' });
       const opened = this.kms.decrypt(Buffer.from(blobText, 'base64'), contextOf(queue), userOf(queue));
       if (!opened.ok) throw sqsKmsError(opened);
       dataKey = opened.plaintext;
@@ -72,7 +73,9 @@ export class QueueEncryption {
     const data = Buffer.from(dataText, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(ivText, 'base64'));
     decipher.setAuthTag(data.subarray(data.length - 16));
-    return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   /**

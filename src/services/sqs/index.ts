@@ -73,7 +73,11 @@ export const sqsModule: ServiceFactory = {
   name: 'sqs',
   create: ({ queues, clock, log, journal, frontDoors }) => {
     // Bodies are sealed only where they are written down: with --data-dir.
-    const definition = createSqs(queues, clock, { kms: frontDoors.kms, log, sealAtRest: journal !== undefined });
+    const definition = createSqs(queues, clock, {
+      kms: frontDoors.kms,
+      log,
+      sealAtRest: journal !== undefined,
+    });
     return {
       definition,
       cors: true,

@@ -12,9 +12,9 @@ import type {
   StoredAttributeValue,
 } from '../../storage/types.js';
 import { MAX_MESSAGE_SIZE } from './attributes.js';
+import type { QueueEncryption } from './encryption.js';
 import { sqsError } from './errors.js';
 import { md5OfAttributes } from './md5.js';
-import type { QueueEncryption } from './encryption.js';
 import { attributeSelector } from './messages.js';
 import type { QueueAccess } from './queue-access.js';
 import { checkFifoBatch, GROUP_OR_DEDUP_ID, newMessage } from './sending.js';
