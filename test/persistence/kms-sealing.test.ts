@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CreateKeyCommand, DisableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueUrlCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
+import Database from 'better-sqlite3';
+import { snsClient, subscribableQueue } from '../support/sns.js';
+import {
+  advance,
+  assertAwsError,
+  credentials,
+  errorOf,
+  receive,
+  sqsClient,
+  startServer,
+} from '../support/tideway.js';
+
+const ACCOUNT = '000000000000';
+
+// With --data-dir, a queue with a KMS key has its bodies sealed (AES-256-GCM under the data key,
+// the key's KMS blob beside them) before they reach the journal; they read back after a restart.
+describe('message bodies of encrypted queues at rest', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tideway-sealed-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  /** Every byte the data dir holds, the journal and its write-ahead log alike. */
+  function everything(): Buffer {
+    return Buffer.concat(
+      fs
+        .readdirSync(dir)
+        .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+        .map((f) => fs.readFileSync(path.join(dir, f))),
+    );
+  }
+
+  it('writes no body of an encrypted queue in clear, and reads them back after a restart', async () => {
+    let server = await startServer({ dataDir: dir });
+    let keyArn: string;
+    try {
+      const sqs = sqsClient(server.endpoint);
+      const kms = new KMSClient({
+        endpoint: server.endpoint,
+        region: 'us-east-1',
+        credentials,
+        maxAttempts: 1,
+      });
+      const sns = snsClient(server.endpoint);
+      const { KeyMetadata } = await kms.send(
+        new CreateKeyCommand({
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                Action: 'kms:*',
+                Resource: '*',
+              },
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'sns.amazonaws.com' },
+                Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+                Resource: '*',
+              },
+            ],
+          }),
+        }),
+      );
+      keyArn = KeyMetadata!.Arn!;
+      const sealed = (
+        await sqs.send(
+          new CreateQueueCommand({ QueueName: 'sealed', Attributes: { KmsMasterKeyId: keyArn } }),
+        )
+      ).QueueUrl!;
+      const plain = (await sqs.send(new CreateQueueCommand({ QueueName: 'plain' }))).QueueUrl!;
+      await sqs.send(new SendMessageCommand({ QueueUrl: sealed, MessageBody: 'SECRET-SINGLE-7f3a' }));
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: sealed,
+          Entries: [
+            { Id: 'a', MessageBody: 'SECRET-BATCH-A-91c2' },
+            { Id: 'b', MessageBody: 'SECRET-BATCH-B-5d0e' },
+          ],
+        }),
+      );
+      await sqs.send(new SendMessageCommand({ QueueUrl: plain, MessageBody: 'PLAIN-BODY-44be' }));
+      // SNS's delivery goes through the same front door, so its copy is sealed too.
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'news' }));
+      const fanned = await subscribableQueue(sqs, 'fanned', TopicArn, { KmsMasterKeyId: keyArn });
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: 'sqs',
+          Endpoint: fanned.arn,
+          Attributes: { RawMessageDelivery: 'true' },
+        }),
+      );
+      await sns.send(new PublishCommand({ TopicArn, Message: 'SECRET-FANNED-0b77' }));
+    } finally {
+      await server.stop();
+    }
+
+    const db = new Database(path.join(dir, 'tideway.sqlite'), { readonly: true });
+    const rows = (db.prepare('SELECT entries FROM log').all() as Array<{ entries: string }>)
+      .map((r) => r.entries)
+      .join('\n');
+    db.close();
+    assert.match(rows, /PLAIN-BODY-44be/, 'an unencrypted queue keeps its body in clear (the probe works)');
+    assert.doesNotMatch(rows, /SECRET-/);
+    assert.equal(
+      everything().includes('SECRET-'),
+      false,
+      'no file of the data dir holds a sealed body in clear',
+    );
+
+    server = await startServer({ dataDir: dir });
+    try {
+      const sqs = sqsClient(server.endpoint);
+      const url = (name: string) =>
+        sqs.send(new GetQueueUrlCommand({ QueueName: name })).then((r) => r.QueueUrl!);
+      const got = await receive(sqs, await url('sealed'), { MaxNumberOfMessages: 10, VisibilityTimeout: 0 });
+      assert.deepEqual(got.map((m) => m.Body).sort(), [
+        'SECRET-BATCH-A-91c2',
+        'SECRET-BATCH-B-5d0e',
+        'SECRET-SINGLE-7f3a',
+      ]);
+      for (const m of got) assert.equal(m.MD5OfBody, createHash('md5').update(m.Body!).digest('hex'));
+      const [fanned] = await receive(sqs, await url('fanned'));
+      assert.equal(fanned.Body, 'SECRET-FANNED-0b77');
+      // The key disabled, a receive past the reuse period cannot open the bodies.
+      const kms = new KMSClient({
+        endpoint: server.endpoint,
+        region: 'us-east-1',
+        credentials,
+        maxAttempts: 1,
+      });
+      await kms.send(new DisableKeyCommand({ KeyId: keyArn }));
+      await advance(server, 301);
+      const sealedUrl = await url('sealed');
+      assertAwsError(await errorOf(() => receive(sqs, sealedUrl)), { code: 'KMS.DisabledException' });
+    } finally {
+      await server.stop();
+    }
+  });
+});

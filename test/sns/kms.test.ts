@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateKeyCommand,
+  DisableKeyCommand,
+  KMSClient,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
+import {
+  CreateTopicCommand,
+  PublishBatchCommand,
+  PublishCommand,
+  type SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { captureLogger } from '../support/log-capture.js';
+import { snsClient, subscribableQueue } from '../support/sns.js';
+import {
+  credentials,
+  errorOf,
+  type RunningTideway,
+  receive,
+  sqsClient,
+  startServer,
+  uniqueName,
+} from '../support/tideway.js';
+
+const ACCOUNT = '000000000000';
+
+/** A key policy with the default root statement, plus `extra` statements. */
+function keyPolicy(...extra: object[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Id: 'key-default-1',
+    Statement: [
+      {
+        Sid: 'Enable IAM User Permissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      ...extra,
+    ],
+  });
+}
+
+// What SNS's documentation asks of a customer key for an encrypted queue subscribed to a topic.
+const SNS_MAY_USE = {
+  Sid: 'Allow SNS to use the key',
+  Effect: 'Allow',
+  Principal: { Service: 'sns.amazonaws.com' },
+  Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+  Resource: '*',
+};
+
+describe('SNS and KMS', () => {
+  let server: RunningTideway;
+  let sns: SNSClient;
+  let sqs: SQSClient;
+  let kms: KMSClient;
+  const log = captureLogger();
+  before(async () => {
+    server = await startServer({ logger: log });
+    sns = snsClient(server.endpoint);
+    sqs = sqsClient(server.endpoint);
+    kms = new KMSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  });
+  after(() => server.stop());
+
+  async function newKey(policy?: string): Promise<{ id: string; arn: string }> {
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Policy: policy }));
+    return { id: KeyMetadata!.KeyId!, arn: KeyMetadata!.Arn! };
+  }
+
+  async function topic(keyId?: string): Promise<string> {
+    const { TopicArn } = await sns.send(
+      new CreateTopicCommand({
+        Name: uniqueName('t'),
+        Attributes: keyId ? { KmsMasterKeyId: keyId } : undefined,
+      }),
+    );
+    return TopicArn!;
+  }
+
+  async function failure(call: () => Promise<unknown>) {
+    const err = await errorOf(call);
+    return { name: err.name, code: err.Code, status: err.$metadata?.httpStatusCode, message: err.message };
+  }
+
+  const kmsText = (text: string, code: string) =>
+    new RegExp(
+      `^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(Service: AWSKMS; Status Code: 400; Error Code: ${code}; Request ID: [0-9a-f-]{36}; Proxy: null\\)$`,
+    );
+
+  describe('Publish to an encrypted topic', () => {
+    it('takes any key at CreateTopic and meets it at Publish (KMSNotFound)', async () => {
+      const topicArn = await topic('alias/no-such-key');
+      const err = await failure(() => sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'x' })));
+      assert.equal(err.name, 'KMSNotFoundException');
+      assert.equal(err.status, 400);
+      assert.match(err.message, /\(Service: AWSKMS; Status Code: 400; Error Code: NotFoundException;/);
+    });
+
+    it('refuses Publish and PublishBatch once the key is disabled (KMSDisabled)', async () => {
+      const key = await newKey();
+      const topicArn = await topic(key.arn);
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'while enabled' }));
+      await kms.send(new DisableKeyCommand({ KeyId: key.id }));
+      const err = await failure(() => sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'x' })));
+      assert.equal(err.name, 'KMSDisabledException');
+      assert.match(err.message, kmsText(`${key.arn} is disabled.`, 'DisabledException'));
+      const batch = await failure(() =>
+        sns.send(
+          new PublishBatchCommand({
+            TopicArn: topicArn,
+            PublishBatchRequestEntries: [{ Id: 'a', Message: 'one' }],
+          }),
+        ),
+      );
+      assert.equal(batch.name, 'KMSDisabledException');
+    });
+
+    it('refuses Publish while the key is pending deletion (KMSInvalidState)', async () => {
+      const key = await newKey();
+      const topicArn = await topic(key.id);
+      await kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.id, PendingWindowInDays: 7 }));
+      const err = await failure(() => sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'x' })));
+      assert.equal(err.name, 'KMSInvalidStateException');
+      assert.match(err.message, kmsText(`${key.arn} is pending deletion.`, 'KMSInvalidStateException'));
+    });
+
+    it('publishes through alias/aws/sns, the AWS managed key', async () => {
+      const topicArn = await topic('alias/aws/sns');
+      const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'managed' }));
+      assert.ok(MessageId);
+    });
+  });
+
+  describe('delivery to an encrypted queue', () => {
+    async function subscribedQueue(topicArn: string, keyId: string) {
+      const queue = await subscribableQueue(sqs, uniqueName('q'), topicArn, {
+        KmsMasterKeyId: keyId,
+        KmsDataKeyReusePeriodSeconds: '60',
+      });
+      await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn }));
+      return queue;
+    }
+
+    function warningsAbout(queueArn: string) {
+      return log.warnings.filter((w) => (w.fields as { queue?: string }).queue === queueArn);
+    }
+
+    it('is refused and logged when the queue uses alias/aws/sqs: no service may use an AWS managed key', async () => {
+      const topicArn = await topic();
+      const queue = await subscribedQueue(topicArn, 'alias/aws/sqs');
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'lost' }));
+      assert.deepEqual(await receive(sqs, queue.url), []);
+      const warned = warningsAbout(queue.arn);
+      const refusal = warned.find((w) => w.text.startsWith('delivery refused'));
+      assert.ok(refusal, `a warning names the refusal: ${JSON.stringify(warned)}`);
+      assert.deepEqual(
+        { key: (refusal.fields as any).key, principal: (refusal.fields as any).principal },
+        { key: 'alias/aws/sqs', principal: 'sns.amazonaws.com' },
+      );
+      assert.match(refusal.text, /AWS managed key/);
+      assert.match(refusal.text, /AccessDeniedException/);
+    });
+
+    it('is delivered when the customer key policy lets sns.amazonaws.com use it', async () => {
+      const key = await newKey(keyPolicy(SNS_MAY_USE));
+      const topicArn = await topic();
+      const queue = await subscribedQueue(topicArn, key.arn);
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'arrives' }));
+      const [m] = await receive(sqs, queue.url);
+      assert.equal(JSON.parse(m.Body!).Message, 'arrives');
+      assert.deepEqual(warningsAbout(queue.arn), []);
+    });
+
+    it('is refused and logged when the customer key policy leaves SNS out', async () => {
+      const key = await newKey(keyPolicy());
+      const topicArn = await topic();
+      const queue = await subscribedQueue(topicArn, key.id);
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'lost' }));
+      assert.deepEqual(await receive(sqs, queue.url), []);
+      const refusal = warningsAbout(queue.arn).find((w) => w.text.startsWith('delivery refused'));
+      assert.ok(refusal);
+      assert.match(
+        refusal.text,
+        /must allow \{"Service":"sns.amazonaws.com"\} kms:GenerateDataKey\* and kms:Decrypt/,
+      );
+    });
+
+    it("goes to the subscription's dead-letter queue when the key refuses SNS", async () => {
+      const topicArn = await topic();
+      const queue = await subscribableQueue(sqs, uniqueName('q'), topicArn, {
+        KmsMasterKeyId: 'alias/aws/sqs',
+      });
+      const dlq = await subscribableQueue(sqs, uniqueName('dlq'), topicArn);
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn: topicArn,
+          Protocol: 'sqs',
+          Endpoint: queue.arn,
+          Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }) },
+        }),
+      );
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'to the DLQ' }));
+      const [m] = await receive(sqs, dlq.url);
+      assert.equal(JSON.parse(m.Body!).Message, 'to the DLQ');
+    });
+  });
+});
