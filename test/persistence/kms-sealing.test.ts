@@ -150,7 +150,10 @@ describe('message bodies of encrypted queues at rest', () => {
       await kms.send(new DisableKeyCommand({ KeyId: keyArn }));
       await advance(server, 301);
       const sealedUrl = await url('sealed');
-      assertAwsError(await errorOf(() => receive(sqs, sealedUrl)), { code: 'KMS.DisabledException' });
+      assertAwsError(await errorOf(() => receive(sqs, sealedUrl)), {
+        name: 'KmsDisabled',
+        code: 'KMS.DisabledException',
+      });
     } finally {
       await server.stop();
     }

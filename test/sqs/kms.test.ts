@@ -74,6 +74,7 @@ describe('SQS queues encrypted with a KMS key', () => {
           sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })),
         );
         assertAwsError(err, {
+          name: 'KmsNotFound',
           code: 'KMS.NotFoundException',
           message:
             /^.+ \(Service: AWSKMS; Status Code: 400; Error Code: NotFoundException; Request ID: [0-9a-f-]{36}; Proxy: null\)$/,
@@ -101,6 +102,7 @@ describe('SQS queues encrypted with a KMS key', () => {
         assert.ok((await receive(sqs, url, { MaxNumberOfMessages: 10, VisibilityTimeout: 0 })).length > 0);
         await advance(server, 31);
         const disabled = {
+          name: 'KmsDisabled',
           code: 'KMS.DisabledException',
           message: new RegExp(
             `^${key.arn} is disabled\\. \\(Service: AWSKMS; Status Code: 400; Error Code: DisabledException; Request ID: [0-9a-f-]{36}; Proxy: null\\)$`,
@@ -142,6 +144,7 @@ describe('SQS queues encrypted with a KMS key', () => {
         assertAwsError(
           await errorOf(() => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'second' }))),
           {
+            name: 'KmsInvalidState',
             code: 'KMS.InvalidStateException',
             message: new RegExp(`^${key.arn} is pending deletion\\. \\(Service: AWSKMS; .*\\)$`),
           },
@@ -157,7 +160,7 @@ describe('SQS queues encrypted with a KMS key', () => {
         );
         assertAwsError(
           await errorOf(() => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'second' }))),
-          { code: 'KMS.NotFoundException' },
+          { name: 'KmsNotFound', code: 'KMS.NotFoundException' },
         );
       });
     });
