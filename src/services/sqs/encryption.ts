@@ -108,7 +108,7 @@ export class QueueEncryption {
     queue: QueueRecord,
     origin: { principal: string; sourceArn: string; sourceAccount: string },
   ): { refusal?: { kind: 'denied' | 'rejected'; reason: string }; key?: CachedKey } {
-    if (!this.encrypts(queue)) return {};
+    if (!this.encrypts(queue)) return UNENCRYPTED;
     const requester: Requester = { id: `${origin.principal} ${origin.sourceArn}`, ...origin };
     const key = this.dataKey(queue, requester);
     if (key.ok) return { key };
@@ -208,6 +208,8 @@ interface Requester {
 }
 
 const OWNER: Requester = { id: '' };
+// The answer for every copy of a fan-out to an unencrypted queue: nothing allocated per copy.
+const UNENCRYPTED = Object.freeze({});
 const SEAL_VERSION = 'kms1:';
 const AWS_MANAGED = /^(arn:aws[\w-]*:kms:[^:]*:\d{12}:)?alias\/aws\/sqs$/;
 
