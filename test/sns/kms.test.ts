@@ -17,6 +17,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { captureLogger } from '../support/log-capture.js';
 import { snsClient, subscribableQueue } from '../support/sns.js';
 import {
+  advance,
   credentials,
   errorOf,
   type RunningTideway,
@@ -103,11 +104,15 @@ describe('SNS and KMS', () => {
       assert.match(err.message, /\(Service: AWSKMS; Status Code: 400; Error Code: NotFoundException;/);
     });
 
-    it('refuses Publish and PublishBatch once the key is disabled (KMSDisabled)', async () => {
+    it('refuses Publish and PublishBatch once the key is disabled and the data key is due (KMSDisabled)', async () => {
       const key = await newKey();
       const topicArn = await topic(key.arn);
       await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'while enabled' }));
       await kms.send(new DisableKeyCommand({ KeyId: key.id }));
+      // SNS reuses a data key for up to 5 minutes: the publisher's goes on serving until then.
+      await advance(server, 299);
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'still within the period' }));
+      await advance(server, 2);
       const err = await failure(() => sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'x' })));
       assert.equal(err.name, 'KMSDisabledException');
       assert.match(err.message, kmsText(`${key.arn} is disabled.`, 'DisabledException'));

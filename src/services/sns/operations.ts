@@ -49,7 +49,7 @@ export function snsOperations(options: SnsOptions): SnsParts {
     options.records.platformEndpoints,
   );
   const sms = new SmsService(options.records.sms, outbox, options.clock);
-  const encryption = new TopicEncryption(options.kms);
+  const encryption = new TopicEncryption(options.kms, options.clock);
   const sns = new SnsService({
     encryption,
     platform,
@@ -121,6 +121,7 @@ export function snsOperations(options: SnsOptions): SnsParts {
     close: () => http.close(),
     reset: async () => {
       sns.reset();
+      encryption.reset();
       await platform.reset();
       await sms.reset();
     },
