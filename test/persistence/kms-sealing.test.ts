@@ -97,6 +97,24 @@ describe('message bodies of encrypted queues at rest', () => {
         }),
       );
       await sqs.send(new SendMessageCommand({ QueueUrl: plain, MessageBody: 'PLAIN-BODY-44be' }));
+      // A sealed body redriven after the restart to a dead-letter queue without a key.
+      const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: 'dead' }))).QueueUrl!;
+      const redriven = (
+        await sqs.send(
+          new CreateQueueCommand({
+            QueueName: 'redriven',
+            Attributes: {
+              KmsMasterKeyId: keyArn,
+              RedrivePolicy: JSON.stringify({
+                deadLetterTargetArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:dead`,
+                maxReceiveCount: 1,
+              }),
+            },
+          }),
+        )
+      ).QueueUrl!;
+      assert.ok(dlq);
+      await sqs.send(new SendMessageCommand({ QueueUrl: redriven, MessageBody: 'SECRET-REDRIVEN-e410' }));
       // SNS's delivery goes through the same front door, so its copy is sealed too.
       const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'news' }));
       const fanned = await subscribableQueue(sqs, 'fanned', TopicArn, { KmsMasterKeyId: keyArn });
@@ -140,6 +158,16 @@ describe('message bodies of encrypted queues at rest', () => {
       for (const m of got) assert.equal(m.MD5OfBody, createHash('md5').update(m.Body!).digest('hex'));
       const [fanned] = await receive(sqs, await url('fanned'));
       assert.equal(fanned.Body, 'SECRET-FANNED-0b77');
+      const redriven = await url('redriven');
+      const [first] = await receive(sqs, redriven, { VisibilityTimeout: 0 });
+      assert.equal(first.Body, 'SECRET-REDRIVEN-e410');
+      assert.deepEqual(
+        await receive(sqs, redriven),
+        [],
+        'the second receive moves it to the dead-letter queue',
+      );
+      const [dead] = await receive(sqs, await url('dead'));
+      assert.equal(dead.Body, 'SECRET-REDRIVEN-e410');
       // The key disabled, a receive past the reuse period cannot open the bodies.
       const kms = new KMSClient({
         endpoint: server.endpoint,

@@ -54,28 +54,44 @@ export class QueueEncryption {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
     const sealed = Buffer.concat([cipher.update(body, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    return `${SEAL_VERSION}${key.blobText}:${iv.toString('base64')}:${sealed.toString('base64')}`;
+    // The queue the data key was made for travels with it: a dead-letter move or a move task
+    // takes the sealed body elsewhere, and KMS opens the blob only under its own context.
+    return `${SEAL_VERSION}|${key.queueArn}|${key.blobText}|${iv.toString('base64')}|${sealed.toString('base64')}`;
   }
 
   /** A body restored sealed from the journal, opened with its data key (decrypted by KMS once). */
   open(queue: QueueRecord, sealed: string): string {
-    const [blobText, ivText, dataText] = sealed.slice(SEAL_VERSION.length).split(':');
+    const [, sealedFor, blobText, ivText, dataText] = sealed.split('|');
     let dataKey = this.opened.get(blobText);
     if (!dataKey) {
-      if (!this.kms)
+      if (!this.kms) {
         throw sqsKmsError({ ok: false, code: 'KeyUnavailableException', message: 'KMS is not available.' });
-      const opened = this.kms.decrypt(Buffer.from(blobText, 'base64'), contextOf(queue), userOf(queue));
+      }
+      const opened = this.kms.decrypt(
+        Buffer.from(blobText, 'base64'),
+        { 'aws:sqs:arn': sealedFor },
+        userOf(queue),
+      );
       if (!opened.ok) throw sqsKmsError(opened);
       dataKey = opened.plaintext;
       if (this.opened.size >= 10_000) this.opened.clear();
       this.opened.set(blobText, dataKey);
     }
-    const data = Buffer.from(dataText, 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(ivText, 'base64'));
-    decipher.setAuthTag(data.subarray(data.length - 16));
-    return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString(
-      'utf8',
-    );
+    try {
+      const data = Buffer.from(dataText, 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(ivText, 'base64'));
+      decipher.setAuthTag(data.subarray(data.length - 16));
+      return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch {
+      // Only a journal altered by hand gets here: the body cannot be authenticated.
+      throw sqsKmsError({
+        ok: false,
+        code: 'InvalidCiphertextException',
+        message: 'The sealed message body in the journal cannot be opened.',
+      });
+    }
   }
 
   /**
@@ -166,6 +182,7 @@ export class QueueEncryption {
       facts: generated.key,
       plaintext: generated.plaintext,
       blobText: generated.blob.toString('base64'),
+      queueArn: queue.arn,
       until: now + reusePeriodMs(queue),
     };
     if (!byRequester) {
@@ -191,6 +208,8 @@ export interface CachedKey {
   facts: KeyFacts;
   plaintext: Buffer;
   blobText: string;
+  /** The queue it was made for: its ARN is the data key's encryption context. */
+  queueArn: string;
   /** The end of the reuse period, on the clock. */
   until: number;
 }
@@ -210,7 +229,7 @@ interface Requester {
 const OWNER: Requester = { id: '' };
 // The answer for every copy of a fan-out to an unencrypted queue: nothing allocated per copy.
 const UNENCRYPTED = Object.freeze({});
-const SEAL_VERSION = 'kms1:';
+const SEAL_VERSION = 'kms1';
 const AWS_MANAGED = /^(arn:aws[\w-]*:kms:[^:]*:\d{12}:)?alias\/aws\/sqs$/;
 
 /** The queue's owner, through SQS (kms:ViaService); a bare key id or alias resolves in its account. */
