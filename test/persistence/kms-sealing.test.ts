@@ -14,6 +14,7 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import Database from 'better-sqlite3';
+import { startCli } from '../support/server.js';
 import { snsClient, subscribableQueue } from '../support/sns.js';
 import {
   advance,
@@ -184,6 +185,64 @@ describe('message bodies of encrypted queues at rest', () => {
       });
     } finally {
       await server.stop();
+    }
+  });
+
+  it('keeps acknowledged sends to encrypted queues through kill -9, the AWS managed key made in passing included', async () => {
+    const killed = path.join(dir, 'killed');
+    fs.mkdirSync(killed);
+    const first = await startCli(['--port', '0', '--log-level', 'warn', '--data-dir', killed]);
+    try {
+      const sqs = sqsClient(first.endpoint);
+      const kms = new KMSClient({
+        endpoint: first.endpoint,
+        region: 'us-east-1',
+        credentials,
+        maxAttempts: 1,
+      });
+      const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+      // alias/aws/sqs makes the AWS managed key during the first send: it must be journaled with it.
+      const managed = (
+        await sqs.send(
+          new CreateQueueCommand({ QueueName: 'managed', Attributes: { KmsMasterKeyId: 'alias/aws/sqs' } }),
+        )
+      ).QueueUrl!;
+      const custom = (
+        await sqs.send(
+          new CreateQueueCommand({
+            QueueName: 'custom',
+            Attributes: { KmsMasterKeyId: KeyMetadata!.KeyId! },
+          }),
+        )
+      ).QueueUrl!;
+      for (let i = 0; i < 5; i++) {
+        await sqs.send(new SendMessageCommand({ QueueUrl: managed, MessageBody: `SECRET-MANAGED-${i}` }));
+        await sqs.send(new SendMessageCommand({ QueueUrl: custom, MessageBody: `SECRET-CUSTOM-${i}` }));
+      }
+    } finally {
+      first.child.kill('SIGKILL');
+      await first.exited;
+    }
+    const files = fs.readdirSync(killed).map((f) => fs.readFileSync(path.join(killed, f)));
+    assert.equal(Buffer.concat(files).includes('SECRET-'), false);
+
+    const second = await startCli(['--port', '0', '--log-level', 'warn', '--data-dir', killed]);
+    try {
+      const sqs = sqsClient(second.endpoint);
+      for (const [name, prefix] of [
+        ['managed', 'SECRET-MANAGED-'],
+        ['custom', 'SECRET-CUSTOM-'],
+      ]) {
+        const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
+        const got = await receive(sqs, url, { MaxNumberOfMessages: 10, VisibilityTimeout: 60 });
+        assert.deepEqual(
+          got.map((m) => m.Body).sort(),
+          [0, 1, 2, 3, 4].map((i) => `${prefix}${i}`),
+        );
+      }
+    } finally {
+      second.child.kill('SIGKILL');
+      await second.exited;
     }
   });
 });
