@@ -9,7 +9,9 @@ import {
   type KinesisClient,
   PutRecordCommand,
   PutRecordsCommand,
+  RegisterStreamConsumerCommand,
   StartStreamEncryptionCommand,
+  SubscribeToShardCommand,
 } from '@aws-sdk/client-kinesis';
 import {
   CreateKeyCommand,
@@ -18,7 +20,7 @@ import {
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import { assertKinesisError, withKinesisServer } from '../support/kinesis.js';
-import { credentials, errorOf, type RunningTideway, uniqueName } from '../support/tideway.js';
+import { advance, credentials, errorOf, type RunningTideway, uniqueName } from '../support/tideway.js';
 
 // StartStreamEncryption names a real key, and the key is met again by every write and read.
 describe('Kinesis streams encrypted with a KMS key', () => {
@@ -122,5 +124,34 @@ describe('Kinesis streams encrypted with a KMS key', () => {
       'KMSDisabledException',
       text,
     );
+  });
+
+  it('ends a SubscribeToShard event stream with KMSDisabledException once the key is disabled', async () => {
+    const name = await stream();
+    const key = await newKey();
+    await start(name, key.id);
+    const { StreamDescription } = await kinesis.send(new DescribeStreamCommand({ StreamName: name }));
+    const { Consumer } = await kinesis.send(
+      new RegisterStreamConsumerCommand({ StreamARN: StreamDescription!.StreamARN!, ConsumerName: 'reader' }),
+    );
+    await kinesis.send(new PutRecordCommand({ StreamName: name, PartitionKey: 'k', Data: Buffer.from('a') }));
+    const { EventStream } = await kinesis.send(
+      new SubscribeToShardCommand({
+        ConsumerARN: Consumer!.ConsumerARN!,
+        ShardId: 'shardId-000000000000',
+        StartingPosition: { Type: 'TRIM_HORIZON' },
+      }),
+    );
+    const events = EventStream![Symbol.asyncIterator]();
+    const first = await events.next();
+    assert.equal(first.value?.SubscribeToShardEvent?.Records?.length, 1);
+    await kms.send(new DisableKeyCommand({ KeyId: key.id }));
+    // The next heartbeat reads again, and meets the disabled key.
+    await advance(server, 6);
+    const err = await errorOf(async () => {
+      for (let i = 0; i < 10; i++) if ((await events.next()).done) return;
+    });
+    assert.equal(err.name, 'KMSDisabledException');
+    assert.equal(err.message, `${key.arn} is disabled.`);
   });
 });
