@@ -39,7 +39,13 @@ export class TopicEncryption {
     if (known && known.keyId === keyId && now < known.until) return undefined;
     const region = topic.arn.split(':')[3] ?? '';
     const user: KeyUser = principal
-      ? { account: topic.account, region, ...principal }
+      ? {
+          account: topic.account,
+          region,
+          principal: principal.principal,
+          sourceArn: principal.sourceArn,
+          sourceAccount: principal.sourceAccount,
+        }
       : { account: topic.account, region, viaService: `sns.${region}.amazonaws.com` };
     const key = AWS_MANAGED.test(keyId) ? this.kms.awsManagedKey('sns', topic.account, region).arn : keyId;
     const generated = this.kms.check(key, 'kms:GenerateDataKey', user);
