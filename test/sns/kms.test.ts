@@ -10,10 +10,14 @@ import {
   CreateTopicCommand,
   PublishBatchCommand,
   PublishCommand,
+  SetTopicAttributesCommand,
   type SNSClient,
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { ServiceError } from '../../src/protocols/errors.js';
+import type { FrontDoors, ServiceFactory } from '../../src/services/registry.js';
+import { snsValidation } from '../../src/services/sns/errors.js';
 import { captureLogger } from '../support/log-capture.js';
 import { snsClient, subscribableQueue } from '../support/sns.js';
 import {
@@ -215,5 +219,98 @@ describe('SNS and KMS', () => {
       const [m] = await receive(sqs, dlq.url);
       assert.equal(JSON.parse(m.Body!).Message, 'to the DLQ');
     });
+  });
+});
+
+/** A service built after SNS, as EventBridge will be: it keeps the front doors it is handed. */
+function probe(seen: { doors?: FrontDoors }): ServiceFactory {
+  return {
+    name: 'kmsprobe',
+    create: ({ frontDoors }) => {
+      seen.doors = frontDoors;
+      return {
+        definition: {
+          name: 'kmsprobe',
+          signingName: 'kmsprobe',
+          operations: {},
+          validation: snsValidation,
+          unknownOperation: (_protocol, name) => new ServiceError('InvalidAction', name),
+        },
+        cors: false,
+        reset: async () => {},
+        close: () => {},
+      };
+    },
+  };
+}
+
+describe("SNS's front door and an encrypted topic", () => {
+  const RULE = `arn:aws:events:us-east-1:${ACCOUNT}:rule/orders`;
+  const origin = { principal: 'events.amazonaws.com', sourceArn: RULE, sourceAccount: ACCOUNT };
+  let server: RunningTideway;
+  let sns: SNSClient;
+  let kms: KMSClient;
+  const log = captureLogger();
+  const seen: { doors?: FrontDoors } = {};
+  before(async () => {
+    server = await startServer({ logger: log, extraServices: [probe(seen)] });
+    sns = snsClient(server.endpoint);
+    kms = new KMSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  });
+  after(() => server.stop());
+
+  /** A topic whose policy lets the rule publish, encrypted with `keyId`. */
+  async function topicFor(keyId: string): Promise<string> {
+    const { TopicArn } = await sns.send(
+      new CreateTopicCommand({ Name: uniqueName('t'), Attributes: { KmsMasterKeyId: keyId } }),
+    );
+    await sns.send(
+      new SetTopicAttributesCommand({
+        TopicArn,
+        AttributeName: 'Policy',
+        AttributeValue: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sns:Publish',
+              Resource: TopicArn,
+              Condition: { ArnEquals: { 'aws:SourceArn': RULE } },
+            },
+          ],
+        }),
+      }),
+    );
+    return TopicArn!;
+  }
+
+  it('refuses a service principal when the topic uses alias/aws/sns, and logs why', async () => {
+    const topicArn = await topicFor('alias/aws/sns');
+    const outcome = await seen.doors!.sns!.publish(topicArn, { message: 'lost' }, origin);
+    assert.equal(outcome.kind, 'denied');
+    assert.match((outcome as { reason: string }).reason, /AWS managed key/);
+    const warned = log.warnings.find((w) => (w.fields as { topic?: string }).topic === topicArn);
+    assert.ok(warned);
+    assert.deepEqual(
+      { key: (warned.fields as any).key, principal: (warned.fields as any).principal },
+      { key: 'alias/aws/sns', principal: 'events.amazonaws.com' },
+    );
+  });
+
+  it('publishes for a service principal the customer key lets in', async () => {
+    const { KeyMetadata } = await kms.send(
+      new CreateKeyCommand({
+        Policy: keyPolicy({
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          Resource: '*',
+        }),
+      }),
+    );
+    const topicArn = await topicFor(KeyMetadata!.Arn!);
+    const outcome = await seen.doors!.sns!.publish(topicArn, { message: 'arrives' }, origin);
+    assert.equal(outcome.kind, 'delivered');
   });
 });
