@@ -163,6 +163,8 @@ export class Keyring implements KeyFrontDoor {
     if (keyId.startsWith('arn:')) {
       const arn = parseKmsArn(keyId);
       if (!arn) return kmsFailure.invalidArn(keyId);
+      // A key is used in its own region: AWS names the ARN's region when it is another.
+      if (arn.region !== user.region) return kmsFailure.invalidArn(arn.region);
       account = arn.account;
       region = arn.region;
       name = arn.kind === 'alias' ? `alias/${arn.rest}` : arn.rest;
@@ -387,7 +389,7 @@ export class Keyring implements KeyFrontDoor {
     const parsed = parseBlob(blob);
     if (!parsed) return kmsFailure.invalidCiphertext();
     const named = parseKmsArn(parsed.keyArn);
-    if (!named || named.kind !== 'key' || named.region !== user.region) return kmsFailure.invalidCiphertext();
+    if (named?.kind !== 'key' || named.region !== user.region) return kmsFailure.invalidCiphertext();
     if (keyId !== undefined) {
       const wanted = this.resolve(keyId, user);
       if ('ok' in wanted) return wanted;
