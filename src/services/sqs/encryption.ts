@@ -8,9 +8,9 @@ import type { KeyFacts, KeyFailure, KeyFrontDoor, KeyUser } from '../kms/front-d
 /**
  * SSE-KMS for queues. AWS checks the key when a message goes in or comes out, never when
  * KmsMasterKeyId is set (a queue takes a key that does not exist, recorded from AWS), and
- * reuses each data key for KmsDataKeyReusePeriodSeconds before calling KMS again: a key disabled
- * within that period goes on working until it ends ("Understanding the data key reuse period",
- * SQS guide). Tideway keeps the same clock-driven cache, so a send costs a KMS call once per
+ * reuses each data key for KmsDataKeyReusePeriodSeconds before calling KMS again (SQS guide, "Key
+ * management"): so a key disabled within that period goes on working until it ends, for whoever
+ * holds a data key. Tideway keeps the same clock-driven cache, so a send costs a KMS call once per
  * period, and with --data-dir seals each body under the cached data key (AES-256-GCM, the data
  * key's KMS blob beside it) so the journal never holds it in clear.
  */
