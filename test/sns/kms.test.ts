@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   CreateKeyCommand,
   DisableKeyCommand,
+  EnableKeyCommand,
   KMSClient,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
@@ -199,6 +200,24 @@ describe('SNS and KMS', () => {
         refusal.text,
         /must allow \{"Service":"sns.amazonaws.com"\} kms:GenerateDataKey\* and kms:Decrypt/,
       );
+    });
+
+    it('goes on through a disabled key until the data key is due, then is refused and logged', async () => {
+      const key = await newKey(keyPolicy(SNS_MAY_USE));
+      const topicArn = await topic();
+      const queue = await subscribedQueue(topicArn, key.arn);
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'first' }));
+      await kms.send(new DisableKeyCommand({ KeyId: key.id }));
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'within the period' }));
+      await advance(server, 61);
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'after it' }));
+      // Enabled again, so that the consumer's own receive may decrypt.
+      await kms.send(new EnableKeyCommand({ KeyId: key.id }));
+      const got = await receive(sqs, queue.url, { MaxNumberOfMessages: 10 });
+      assert.deepEqual(got.map((m) => JSON.parse(m.Body!).Message).sort(), ['first', 'within the period']);
+      const refusal = warningsAbout(queue.arn).find((w) => w.text.startsWith('delivery refused'));
+      assert.ok(refusal);
+      assert.match(refusal.text, /DisabledException: .* is disabled\./);
     });
 
     it("goes to the subscription's dead-letter queue when the key refuses SNS", async () => {
