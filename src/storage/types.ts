@@ -49,6 +49,12 @@ export interface NewMessage {
   groupId?: string;
   deduplicationId?: string;
   senderId: string;
+  /**
+   * The body as a journal must hold it when the queue encrypts at rest (SQS seals it under its
+   * KMS data key, encryption.ts): a journal writes this instead of `body`, and a message restored
+   * from it comes back with an empty `body` for the service to open.
+   */
+  sealedBody?: string;
 }
 
 export interface SendOutcome {
@@ -73,6 +79,8 @@ export interface MessageView {
   deduplicationId?: string;
   sequenceNumber?: string;
   deadLetterSourceArn?: string;
+  /** See NewMessage.sealedBody: with an empty `body`, the message was restored sealed. */
+  sealedBody?: string;
 }
 
 export interface ReceivedMessage {

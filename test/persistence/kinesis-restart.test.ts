@@ -28,8 +28,10 @@ import {
   UpdateAccountSettingsCommand,
   UpdateMaxRecordSizeCommand,
 } from '@aws-sdk/client-kinesis';
+import { CreateAliasCommand, CreateKeyCommand } from '@aws-sdk/client-kms';
 import Database from 'better-sqlite3';
 import { kinesisClient } from '../support/kinesis.js';
+import { kmsClient } from '../support/kms.js';
 import { advance, errorOf, type RunningTideway, startServer } from '../support/tideway.js';
 
 const HALF = 1n << 127n;
@@ -183,6 +185,10 @@ describe('Kinesis persistence across restarts', () => {
       await kinesis.send(
         new IncreaseStreamRetentionPeriodCommand({ StreamName: 'orders', RetentionPeriodHours: 72 }),
       );
+      // StartStreamEncryption meets the key it names: the alias must exist.
+      const kms = kmsClient(running.server.endpoint);
+      const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+      await kms.send(new CreateAliasCommand({ AliasName: 'alias/orders', TargetKeyId: KeyMetadata!.KeyId }));
       await kinesis.send(
         new StartStreamEncryptionCommand({
           StreamName: 'orders',

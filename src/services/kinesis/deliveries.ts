@@ -100,6 +100,7 @@ export class StreamDeliveries {
     let prepared: NewStreamRecord[];
     try {
       prepared = this.prepare(stream, action, records);
+      this.records.checkKey(stream);
     } catch (err) {
       if (!(err instanceof ServiceError)) throw err;
       return { kind: 'rejected', reason: `${err.code}: ${err.message}` };

@@ -67,7 +67,7 @@ export function createKinesis(
 /** Kinesis as the server builds it: streams and account settings in the journal. */
 export const kinesisModule: ServiceFactory = {
   name: 'kinesis',
-  create: ({ journal, clock, scheduler, log, settings }) => {
+  create: ({ journal, clock, scheduler, log, settings, frontDoors }) => {
     const streams = new EmbeddedStreams(clock, scheduler, log, journal);
     const kinesis = createKinesis(streams, clock, {
       commitments: new EmbeddedRecords('kinesisAccounts', journal, (c) => c.key),
@@ -75,6 +75,7 @@ export const kinesisModule: ServiceFactory = {
       log,
       statusDelayMs: settings.kinesisStatusDelayMs ?? 0,
       limits: settings.kinesisLimits,
+      kms: frontDoors.kms,
     });
     return {
       definition: kinesis,

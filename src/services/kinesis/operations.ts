@@ -31,7 +31,9 @@ export function kinesisOperations(
     () => kinesis.statusDelayMs,
     (stream) => accountSettings.committed(stream.account, stream.region),
   );
-  const subscriptions = new ShardSubscriptions(streams, consumers, clock, options.scheduler);
+  const subscriptions = new ShardSubscriptions(streams, consumers, clock, options.scheduler, (stream) =>
+    kinesis.encryption.checkRead(stream),
+  );
   const streamSettings = new StreamSettings(streams, accountSettings, (input, ctx) =>
     kinesis.stream(input, ctx),
   );

@@ -48,6 +48,11 @@ export class StreamRecords {
     this.iterators = new IteratorCodec(kinesis.streams.iteratorKey);
   }
 
+  /** An encrypted stream's key must let the write in (deliveries from other services meet it too). */
+  checkKey(stream: StreamRecord): void {
+    this.kinesis.encryption.checkWrite(stream);
+  }
+
   /** Forgets the AUTO streams' turns (admin reset). */
   reset(): void {
     this.turns.clear();
@@ -92,6 +97,7 @@ export class StreamRecords {
     const auto = distributesRecords(stream);
     const partitionKey = auto ? keyFor(input.PartitionKey) : input.PartitionKey;
     this.checkRecord(stream, input.Data, partitionKey, 'partitionKey');
+    this.kinesis.encryption.checkWrite(stream);
     if (input.DryRun) throw kinesisError.dryRun();
     const record: NewStreamRecord = {
       data: input.Data ?? new Uint8Array(),
@@ -117,6 +123,7 @@ export class StreamRecords {
   async putRecords(input: K.PutRecordsInput, ctx: RequestContext): Promise<K.PutRecordsOutput> {
     const stream = await this.kinesis.currentNow(input, ctx, 'records');
     const records = this.prepare(stream, input.Records!);
+    this.kinesis.encryption.checkWrite(stream);
     if (input.DryRun) throw kinesisError.dryRun();
     return this.appendAll(stream, records);
   }
@@ -278,6 +285,7 @@ export class StreamRecords {
     }
     this.kinesis.statuses.require(stream, 'records');
     const limit = input.Limit ?? MAX_GET_RECORDS;
+    this.kinesis.encryption.checkRead(stream);
     if (input.DryRun) throw kinesisError.dryRun();
     if (this.kinesis.throughput && !this.kinesis.throughput.read(stream.arn, position.shardId, now)) {
       throw kinesisError.throughputExceeded(

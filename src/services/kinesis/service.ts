@@ -4,9 +4,11 @@ import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { RecordStore, ShardInfo, StreamRecord, StreamStorage } from '../../storage/types.js';
+import type { KeyFrontDoor } from '../kms/front-door.js';
 import type { AccountCommitment, AccountSettings } from './account-settings.js';
 import { STREAM_ARN, streamArn } from './arns.js';
 import { liveConsumers } from './consumers.js';
+import { StreamEncryption } from './encryption.js';
 import { kinesisError } from './errors.js';
 import { authorizeStreamAccess } from './resource-policies.js';
 import { type StatusNeed, StreamStatuses } from './status.js';
@@ -45,6 +47,8 @@ export interface KinesisStreamOptions {
   log?: Logger;
   /** Where the accounts' throughput commitments are kept. */
   commitments: RecordStore<AccountCommitment>;
+  /** KMS's front door, for server-side encryption with a KMS key. */
+  kms?: KeyFrontDoor;
 }
 
 interface KinesisServiceOptions extends KinesisStreamOptions {
@@ -60,6 +64,8 @@ export class KinesisService {
   readonly statuses: StreamStatuses;
   /** Present only with --kinesis-limits: no quota bookkeeping otherwise. */
   readonly throughput: ShardThroughput | undefined;
+  /** The KMS key of encrypted streams, met at StartStreamEncryption, writes and reads. */
+  readonly encryption: StreamEncryption;
   private readonly accounts: AccountSettings;
 
   constructor(
@@ -71,6 +77,7 @@ export class KinesisService {
       options.log?.error({ err }, 'a Kinesis stream status change failed'),
     );
     this.throughput = options.limits ? new ShardThroughput() : undefined;
+    this.encryption = new StreamEncryption(options.kms);
     this.accounts = options.accounts;
   }
 
@@ -474,6 +481,7 @@ export class KinesisService {
       );
     }
     if (!input.KeyId) throw kinesisError.invalidArgument('KeyId is required.');
+    this.encryption.checkStart(stream, input.KeyId);
     // "Once the status of the stream is ACTIVE, encryption begins for records written" (StartStreamEncryption).
     await this.updating(stream, { encryption: { keyId: input.KeyId } });
   }

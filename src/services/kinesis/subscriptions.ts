@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Scheduler, Timer } from '../../core/scheduler.js';
 import { EventStreamOutput, type StreamedEvent } from '../../protocols/event-stream.js';
 import type { RequestContext } from '../../protocols/service.js';
-import type { StreamStorage } from '../../storage/types.js';
+import type { StreamRecord, StreamStorage } from '../../storage/types.js';
 import { consumerStatus, type StreamConsumers } from './consumers.js';
 import { kinesisError } from './errors.js';
 import { readBatch, shardOf, startAfter } from './shard-reader.js';
@@ -33,6 +33,8 @@ export class ShardSubscriptions {
     private readonly consumers: StreamConsumers,
     private readonly clock: Clock,
     private readonly scheduler: Scheduler,
+    /** An encrypted stream's key must let each read in (throws Kinesis's KMS error). */
+    private readonly checkRead: (stream: StreamRecord) => void = () => {},
   ) {}
 
   subscribe(input: K.SubscribeToShardInput, ctx: RequestContext): EventStreamOutput {
@@ -96,6 +98,7 @@ export class ShardSubscriptions {
     const startingSequence = BigInt(shard.startingSequenceNumber);
     const arn = stream.arn;
     const consumerArn = consumer.arn;
+    const checkRead = this.checkRead;
 
     async function* events(): AsyncGenerator<StreamedEvent> {
       const unwatch = streams.watch(arn, nudge);
@@ -109,6 +112,8 @@ export class ShardSubscriptions {
           pending = false;
           const current = streams.getStream(arn);
           if (!current) throw kinesisError.notFound(stream.name, stream.account);
+          // A key disabled mid-subscription ends it with the KMS exception event, as GetRecords fails.
+          checkRead(current);
           const mine = current.consumers?.find((c) => c.arn === consumerArn);
           if (!mine || consumerStatus(mine, clock.now()) !== 'ACTIVE') break;
           const batch = readBatch(

@@ -6,6 +6,7 @@ import { ServiceError } from '../../protocols/errors.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { TopicStorage } from '../../storage/types.js';
 import type { DeliveryOrigin, DeliveryOutcome } from '../sqs/deliveries.js';
+import type { TopicEncryption } from './encryption.js';
 import type { PublishOperations } from './publish.js';
 import { defaultTopicPolicy } from './topic-attributes.js';
 
@@ -50,6 +51,8 @@ export class TopicDeliveries implements TopicFrontDoor {
       log: Logger;
       /** `--lenient-policies`: publish where the policy keeps the principal out, warning. */
       lenientPolicies: boolean;
+      /** SSE-KMS: the principal itself must be able to use an encrypted topic's key. */
+      encryption?: TopicEncryption;
     },
   ) {}
 
@@ -72,6 +75,19 @@ export class TopicDeliveries implements TopicFrontDoor {
         return { kind: 'denied', reason: denial };
       }
       log.warn(fields, `delivered only because of --lenient-policies: ${denial}`);
+    }
+    const keyRefusal = this.deps.encryption?.refusal(topic, origin);
+    if (keyRefusal) {
+      const keyId = topic.attributes.KmsMasterKeyId!;
+      const reason = `the topic's KMS key ${keyId} refuses ${origin.principal} (${keyRefusal.code}: ${keyRefusal.message})${
+        /alias\/aws\/sns$/.test(keyId)
+          ? `: an AWS managed key's policy lets no service principal use it; encrypt the topic with a customer managed key whose policy allows {"Service":"${origin.principal}"} kms:GenerateDataKey* and kms:Decrypt`
+          : keyRefusal.code === 'AccessDeniedException'
+            ? `: the key policy must allow {"Service":"${origin.principal}"} kms:GenerateDataKey* and kms:Decrypt`
+            : ''
+      }`;
+      log.warn({ ...fields, key: keyId }, `dropped a delivery to SNS: ${reason}`);
+      return { kind: keyRefusal.code === 'AccessDeniedException' ? 'denied' : 'rejected', reason };
     }
     const ctx: RequestContext = {
       requestId: randomUUID(),

@@ -5,6 +5,7 @@ import type { HttpReply, ServiceDefinition } from '../../protocols/service.js';
 import { EmbeddedRecords } from '../../storage/embedded/records.js';
 import { EmbeddedTopics } from '../../storage/embedded/topics.js';
 import type { RecordStore, TopicStorage } from '../../storage/types.js';
+import type { KeyFrontDoor } from '../kms/front-door.js';
 import type { ServiceFactory } from '../registry.js';
 import type { QueueFrontDoor } from '../sqs/deliveries.js';
 import { snsError, snsValidation } from './errors.js';
@@ -31,6 +32,8 @@ export interface SnsOptions {
   log: Logger;
   /** Deliver to queues whose policy does not let SNS in (still warning), instead of dropping. */
   lenientPolicies?: boolean;
+  /** KMS's front door, for topics with KmsMasterKeyId. */
+  kms?: KeyFrontDoor;
 }
 
 export interface SnsDefinition extends ServiceDefinition {
@@ -118,6 +121,7 @@ export const snsModule: ServiceFactory = {
       scheduler,
       log,
       lenientPolicies: settings.lenientPolicies,
+      kms: frontDoors.kms,
     });
     return {
       definition: sns,

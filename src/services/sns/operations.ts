@@ -1,5 +1,6 @@
 import { SNS_OPERATIONS, type SnsOperationName } from '../../protocols/models/sns.js';
 import { type Operation, operationTable, type RequestContext } from '../../protocols/service.js';
+import { TopicEncryption } from './encryption.js';
 import { snsError } from './errors.js';
 import { TopicDeliveries, type TopicFrontDoor } from './front-door.js';
 import { HttpDelivery } from './http-delivery.js';
@@ -48,7 +49,9 @@ export function snsOperations(options: SnsOptions): SnsParts {
     options.records.platformEndpoints,
   );
   const sms = new SmsService(options.records.sms, outbox, options.clock);
+  const encryption = new TopicEncryption(options.kms, options.clock);
   const sns = new SnsService({
+    encryption,
     platform,
     sms,
     topics: options.topics,
@@ -118,6 +121,7 @@ export function snsOperations(options: SnsOptions): SnsParts {
     close: () => http.close(),
     reset: async () => {
       sns.reset();
+      encryption.reset();
       await platform.reset();
       await sms.reset();
     },
@@ -127,6 +131,7 @@ export function snsOperations(options: SnsOptions): SnsParts {
       publishing: sns.publishing,
       log: options.log,
       lenientPolicies: options.lenientPolicies === true,
+      encryption,
     }),
   };
 }

@@ -4,6 +4,7 @@ import { parseArn } from '../../core/arn.js';
 import type { Clock } from '../../core/clock.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { TopicRecord, TopicStorage } from '../../storage/types.js';
+import type { TopicEncryption } from './encryption.js';
 import { snsTimestamp } from './envelope.js';
 import { snsError } from './errors.js';
 import type { FanOut } from './fan-out.js';
@@ -42,6 +43,8 @@ export interface PublishDependencies {
   outbox: Outbox;
   platform: PlatformService;
   sms: SmsService;
+  /** SSE-KMS: the topic's key, met at each publication. */
+  encryption?: TopicEncryption;
 }
 
 /** Publish and PublishBatch: checks, FIFO sequencing and deduplication, then fan-out; SMS and mobile push. */
@@ -197,6 +200,7 @@ export class PublishOperations {
     ctx: RequestContext,
   ): Promise<Sns.PublishResponse> {
     const publication = this.prepare(topic, entry, ctx.baseUrl);
+    this.deps.encryption?.check(topic);
     // Standard topics skip the storage round trip: nothing to deduplicate or number.
     if (!topic.fifo || !(await this.sequence(publication)).duplicate) await this.deliver(publication, ctx);
     return { MessageId: publication.messageId, SequenceNumber: publication.sequenceNumber };
@@ -273,6 +277,8 @@ export class PublishOperations {
     }
     if (total > Number(topic.attributes.MaximumMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE))
       throw snsError.batchTooLong();
+    // The key fails the whole batch: it is the topic's, not an entry's.
+    this.deps.encryption?.check(topic);
     const Successful: Sns.PublishBatchResultEntry[] = [];
     const Failed: Sns.BatchResultErrorEntry[] = [];
     const deliveries: Promise<void>[] = [];

@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { TopicStorage } from '../../storage/types.js';
 import { TopicArchive } from './archive.js';
+import type { TopicEncryption } from './encryption.js';
 import type { NotificationSigner } from './envelope.js';
 import { FanOut } from './fan-out.js';
 import { SubscriptionFilters } from './filters.js';
@@ -23,6 +24,7 @@ export interface SnsDependencies {
   platform: PlatformService;
   sms: SmsService;
   signer: () => NotificationSigner;
+  encryption?: TopicEncryption;
 }
 
 /**
@@ -75,6 +77,7 @@ export class SnsService {
       outbox: deps.outbox,
       platform: deps.platform,
       sms: deps.sms,
+      encryption: deps.encryption,
     });
   }
 

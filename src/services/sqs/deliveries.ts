@@ -7,6 +7,7 @@ import type {
   SendOutcome,
   StoredAttributeValue,
 } from '../../storage/types.js';
+import type { QueueEncryption } from './encryption.js';
 import { newMessage } from './sending.js';
 
 /** SQS's entry for deliveries from other services (SqsService.deliver). */
@@ -56,7 +57,8 @@ export type DeliveryOutcome =
 /**
  * The one way other services put messages into queues: the queue's resource policy for the
  * service principal (with aws:SourceArn and aws:SourceAccount), then SQS's own send rules, then
- * the storage's send with its accounting, as SendMessage would.
+ * the queue's KMS key for the principal itself (encryption.ts), then the storage's send with its
+ * accounting, as SendMessage would.
  */
 export class QueueDeliveries {
   // Decisions by queue, then by sending resource, kept while the queue's policy text and the
@@ -66,7 +68,11 @@ export class QueueDeliveries {
   private decided = 0;
   private readonly arns = new Map<string, string[]>();
 
-  constructor(private readonly storage: QueueStorage) {}
+  constructor(
+    private readonly storage: QueueStorage,
+    /** SSE-KMS; without it (unit tests of the policy path) no queue is treated as encrypted. */
+    private readonly encryption?: QueueEncryption,
+  ) {}
 
   deliver(
     queueArn: string,
@@ -137,6 +143,13 @@ export class QueueDeliveries {
         origin.senderId ?? origin.principal,
         'single',
       );
+      // SSE-KMS: the principal itself must be able to use the queue's key; a refusal is logged there.
+      const { refusal, key } = this.encryption?.deliveryRefusal(queue, origin) ?? {};
+      if (refusal) return refusal;
+      if (key) {
+        const sealed = this.encryption!.seal(key, prepared.body);
+        if (sealed !== undefined) prepared.sealedBody = sealed;
+      }
       return { kind: 'ready', prepared, denial };
     } catch (err) {
       if (!(err instanceof ServiceError)) throw err;

@@ -4,7 +4,7 @@ import { operationTable, type RequestContext, type ServiceDefinition } from '../
 import type { QueueStorage } from '../../storage/types.js';
 import type { ServiceFactory } from '../registry.js';
 import { sqsError, sqsValidation } from './errors.js';
-import { SqsService } from './service.js';
+import { type EncryptionSetup, SqsService } from './service.js';
 
 export const SQS_QUERY_VERSION = '2012-11-05';
 
@@ -17,8 +17,8 @@ export interface SqsDefinition extends ServiceDefinition {
   sqs: SqsService;
 }
 
-export function createSqs(storage: QueueStorage, clock: Clock): SqsDefinition {
-  const sqs = new SqsService(storage, clock);
+export function createSqs(storage: QueueStorage, clock: Clock, encryption?: EncryptionSetup): SqsDefinition {
+  const sqs = new SqsService(storage, clock, encryption);
   type Handler = (input: any, ctx: RequestContext) => unknown;
   const handlers: Record<SqsOperationName, Handler> = {
     AddPermission: (i, c) => sqs.queues.addPermission(i, c),
@@ -68,11 +68,16 @@ export function createSqs(storage: QueueStorage, clock: Clock): SqsDefinition {
   };
 }
 
-/** SQS as the server builds it: the queue engine is its store. */
+/** SQS as the server builds it: the queue engine is its store, KMS its keys for SSE-KMS. */
 export const sqsModule: ServiceFactory = {
   name: 'sqs',
-  create: ({ queues, clock }) => {
-    const definition = createSqs(queues, clock);
+  create: ({ queues, clock, log, journal, frontDoors }) => {
+    // Bodies are sealed only where they are written down: with --data-dir.
+    const definition = createSqs(queues, clock, {
+      kms: frontDoors.kms,
+      log,
+      sealAtRest: journal !== undefined,
+    });
     return {
       definition,
       cors: true,

@@ -12,6 +12,7 @@ import type {
   StoredAttributeValue,
 } from '../../storage/types.js';
 import { MAX_MESSAGE_SIZE } from './attributes.js';
+import type { QueueEncryption } from './encryption.js';
 import { sqsError } from './errors.js';
 import { md5OfAttributes } from './md5.js';
 import { attributeSelector } from './messages.js';
@@ -54,7 +55,18 @@ export class MessageOperations {
   constructor(
     private readonly storage: QueueStorage,
     private readonly access: QueueAccess,
+    private readonly encryption: QueueEncryption,
   ) {}
+
+  /** An encrypted queue's messages take the data key (KMS's refusal fails the request) and, with a journal, are sealed. */
+  private encrypt(queue: QueueRecord, messages: NewMessage[]): void {
+    if (!this.encryption.encrypts(queue)) return;
+    const key = this.encryption.sendingKey(queue);
+    for (const m of messages) {
+      const sealed = this.encryption.seal(key, m.body);
+      if (sealed !== undefined) m.sealedBody = sealed;
+    }
+  }
 
   // Not async: with an in-memory engine the answer is ready before this returns (see QueueStorage.sendNow).
   sendMessage(
@@ -73,6 +85,7 @@ export class MessageOperations {
   ): Sqs.SendMessageResult | Promise<Sqs.SendMessageResult> {
     const message = newMessage(queue, input, senderOf(ctx), 'single');
     const batch = [message];
+    this.encrypt(queue, batch);
     if (this.storage.sendNow) return sendResult(message, this.storage.sendNow(queue, batch)[0]);
     return this.storage.send(queue, batch).then((sent) => sendResult(message, sent[0]));
   }
@@ -147,6 +160,7 @@ export class MessageOperations {
     });
     if (accepted.length === 0) return result([]);
     const messages = accepted.map((a) => a.message);
+    this.encrypt(queue, messages);
     if (this.storage.sendNow) return result(this.storage.sendNow(queue, messages));
     return this.storage.send(queue, messages).then(result);
   }
@@ -187,6 +201,7 @@ export class MessageOperations {
       ...(input.MessageSystemAttributeNames ?? []),
     ] as string[];
     const selectUser = attributeSelector(input.MessageAttributeNames);
+    this.encryption.checkReceive(queue);
     const received = await this.storage.receive(queue, {
       max,
       visibilityTimeoutSeconds: visibility,
@@ -196,10 +211,11 @@ export class MessageOperations {
       signal: wait > 0 ? ctx.signal : undefined,
     });
     if (received.length === 0) return {};
-    return { Messages: received.map((r) => this.toMessage(r, systemNames, selectUser)) };
+    return { Messages: received.map((r) => this.toMessage(queue, r, systemNames, selectUser)) };
   }
 
   private toMessage(
+    queue: QueueRecord,
     r: ReceivedMessage,
     systemNames: string[],
     selectUser: ((name: string) => boolean) | undefined,
@@ -209,7 +225,8 @@ export class MessageOperations {
       MessageId: m.id,
       ReceiptHandle: r.receiptHandle,
       MD5OfBody: m.md5OfBody,
-      Body: m.body,
+      // Restored from the journal sealed: opened on the way out, never written back in clear.
+      Body: m.body === '' && m.sealedBody !== undefined ? this.encryption.open(queue, m.sealedBody) : m.body,
     };
     if (systemNames.length > 0) {
       const all = systemNames.includes('All');

@@ -1,11 +1,14 @@
 import type { Clock } from '../../core/clock.js';
+import { createLogger, type Logger } from '../../core/logger.js';
 import type { QueueStorage } from '../../storage/types.js';
+import type { KeyFrontDoor } from '../kms/front-door.js';
 import {
   type DeliveredMessage,
   type DeliveryOrigin,
   type DeliveryOutcome,
   QueueDeliveries,
 } from './deliveries.js';
+import { QueueEncryption } from './encryption.js';
 import { MessageOperations } from './message-operations.js';
 import { MoveTaskOperations } from './move-tasks.js';
 import { QueueAccess } from './queue-access.js';
@@ -17,13 +20,20 @@ export class SqsService {
   readonly messages: MessageOperations;
   readonly moveTasks: MoveTaskOperations;
   private readonly deliveries: QueueDeliveries;
+  private readonly encryption: QueueEncryption;
 
-  constructor(storage: QueueStorage, clock: Clock) {
+  constructor(storage: QueueStorage, clock: Clock, encryption?: EncryptionSetup) {
     const access = new QueueAccess(storage);
+    this.encryption = new QueueEncryption(
+      encryption?.kms,
+      clock,
+      encryption?.log ?? createLogger('silent'),
+      encryption?.sealAtRest ?? false,
+    );
     this.queues = new QueueOperations(storage, clock, access);
-    this.messages = new MessageOperations(storage, access);
+    this.messages = new MessageOperations(storage, access, this.encryption);
     this.moveTasks = new MoveTaskOperations(storage, access);
-    this.deliveries = new QueueDeliveries(storage);
+    this.deliveries = new QueueDeliveries(storage, this.encryption);
   }
 
   /**
@@ -40,5 +50,13 @@ export class SqsService {
 
   reset(): void {
     this.deliveries.reset();
+    this.encryption.reset();
   }
+}
+
+/** What SQS needs for SSE-KMS: KMS's front door, and whether bodies are sealed for a journal. */
+export interface EncryptionSetup {
+  kms?: KeyFrontDoor;
+  log: Logger;
+  sealAtRest: boolean;
 }

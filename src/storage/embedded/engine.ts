@@ -244,6 +244,7 @@ export class EmbeddedEngine implements QueueStorage {
     const m = new StoredMessage(newMessageId());
     m.ord = ++this.ord;
     m.body = input.body;
+    if (input.sealedBody !== undefined) m.sealedBody = input.sealedBody;
     m.md5OfBody = input.md5OfBody;
     m.attributes = input.attributes;
     m.md5OfAttributes = input.md5OfAttributes;

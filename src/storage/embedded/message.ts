@@ -14,6 +14,8 @@ export class StoredMessage implements MessageView, Logged {
   /** Arrival order across restarts. */
   ord = 0;
   body = '';
+  /** The body sealed for the journal (NewMessage.sealedBody); kept beside the clear one in memory. */
+  sealedBody?: string = undefined;
   md5OfBody = '';
   attributes?: Record<string, StoredAttributeValue>;
   md5OfAttributes?: string;
@@ -48,7 +50,9 @@ type AttributeRow = Record<string, { DataType: string; StringValue?: string; Bin
 /** What never changes after a send: written once per message. */
 export interface MessageContent {
   id: string;
+  /** Empty when `sealedBody` holds it: a sealed body never reaches the journal in clear. */
   body: string;
+  sealedBody?: string;
   md5OfBody: string;
   attributes?: AttributeRow;
   md5OfAttributes?: string;
@@ -102,7 +106,8 @@ function attrsFromRow(attrs: AttributeRow | undefined) {
 export function contentOf(m: StoredMessage): MessageContent {
   return {
     id: m.id,
-    body: m.body,
+    body: m.sealedBody === undefined ? m.body : '',
+    sealedBody: m.sealedBody,
     md5OfBody: m.md5OfBody,
     attributes: attrsToRow(m.attributes),
     md5OfAttributes: m.md5OfAttributes,

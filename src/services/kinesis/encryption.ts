@@ -1,0 +1,62 @@
+import { ServiceError } from '../../protocols/errors.js';
+import type { StreamRecord } from '../../storage/types.js';
+import type { KeyAction, KeyFailure, KeyFrontDoor } from '../kms/front-door.js';
+
+/**
+ * Server-side encryption of streams with a KMS key. StartStreamEncryption meets the key it names
+ * (unknown, disabled, pending deletion: KMS's error, before the stream starts UPDATING); then
+ * every PutRecord(s) needs kms:GenerateDataKey and every GetRecords kms:Decrypt on it, so a key
+ * disabled later fails writes and reads with the KMS errors the model lists on those operations.
+ */
+export class StreamEncryption {
+  constructor(private readonly kms: KeyFrontDoor | undefined) {}
+
+  /** StartStreamEncryption's key, checked as the stream's owner through Kinesis. */
+  checkStart(stream: StreamRecord, keyId: string): void {
+    this.check(stream, keyId, 'kms:GenerateDataKey');
+  }
+
+  /** A write to an encrypted stream. */
+  checkWrite(stream: StreamRecord): void {
+    if (stream.encryption) this.check(stream, stream.encryption.keyId, 'kms:GenerateDataKey');
+  }
+
+  /** A read from an encrypted stream. */
+  checkRead(stream: StreamRecord): void {
+    if (stream.encryption) this.check(stream, stream.encryption.keyId, 'kms:Decrypt');
+  }
+
+  private check(stream: StreamRecord, keyId: string, action: KeyAction): void {
+    if (!this.kms) return;
+    const user = {
+      account: stream.account,
+      region: stream.region,
+      viaService: `kinesis.${stream.region}.amazonaws.com`,
+    };
+    // `alias/aws/kinesis` names the AWS managed key, made the first time Kinesis uses it.
+    const key = AWS_MANAGED.test(keyId)
+      ? this.kms.awsManagedKey('kinesis', stream.account, stream.region).arn
+      : keyId;
+    const checked = this.kms.check(key, action, user);
+    if (!checked.ok) throw kinesisKmsError(checked);
+  }
+}
+
+const AWS_MANAGED = /^(arn:aws[\w-]*:kms:[^:]*:\d{12}:)?alias\/aws\/kinesis$/;
+
+// Kinesis's codes for KMS's errors (the model's KMS* shapes); its texts are KMS's own, as recorded
+// from AWS ("User: … is not authorized to perform: kms:GenerateDataKey on resource: …").
+const KINESIS_CODES: Record<KeyFailure['code'], string> = {
+  NotFoundException: 'KMSNotFoundException',
+  DisabledException: 'KMSDisabledException',
+  KMSInvalidStateException: 'KMSInvalidStateException',
+  KeyUnavailableException: 'KMSInvalidStateException',
+  InvalidKeyUsageException: 'KMSInvalidStateException',
+  AccessDeniedException: 'KMSAccessDeniedException',
+  InvalidCiphertextException: 'KMSAccessDeniedException',
+  IncorrectKeyException: 'KMSAccessDeniedException',
+};
+
+export function kinesisKmsError(failure: KeyFailure): ServiceError {
+  return new ServiceError(KINESIS_CODES[failure.code], failure.message);
+}
