@@ -24,6 +24,10 @@ Options (environment variable in brackets):
                       and 1,000 records/s in, 2 MiB and 5 GetRecords calls/s out
                       (ProvisionedThroughputExceededException)                  default off
 
+Environment only:
+  TIDEWAY_KMS_MASTER_KEY   base64 of 32 bytes: wraps KMS key material in the --data-dir
+                           journal; default: a random key in <data-dir>/kms-master.key (0600)
+
 Point an SDK at it:
   AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 \\
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test your-program

@@ -435,11 +435,11 @@ describe('Kinesis persistence across restarts', () => {
       await running.server.stop();
     }
     db = new Database(file);
-    assert.equal(db.pragma('user_version', { simple: true }), 3);
-    db.pragma('user_version = 4');
+    assert.equal(db.pragma('user_version', { simple: true }), 4);
+    db.pragma('user_version = 5');
     db.close();
     const refused = await errorOf(() => startServer({ dataDir: dir }));
-    assert.match(refused.message, /was written by another version of Tideway \(layout 4, this one reads 3\)/);
+    assert.match(refused.message, /was written by another version of Tideway \(layout 5, this one reads 4\)/);
   });
 });
 

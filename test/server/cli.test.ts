@@ -20,6 +20,7 @@ describe('tideway CLI', () => {
       'TIDEWAY_DATA_DIR',
       'TIDEWAY_REGION',
       'TIDEWAY_LOG_LEVEL',
+      'TIDEWAY_KMS_MASTER_KEY',
     ]) {
       assert.ok(run.stdout.includes(env), `--help mentions ${env}`);
     }

@@ -91,10 +91,11 @@ type StateFields = [
 // Dead log rows go out as `DELETE … WHERE seq IN (…)` of up to this many.
 const DELETE_CHUNK = 50;
 // Bumped when the file layout changes; a file in another layout is refused, not misread.
-const LAYOUT_VERSION = 3;
-// Older layouts this one opens and brings up to date: each lacks only tables this one creates
-// (layout 3 added the Kinesis tables).
-const UPGRADABLE_LAYOUTS = [2];
+const LAYOUT_VERSION = 4;
+// Older layouts this one opens and brings up to date: each lacks only tables or fields this one
+// creates (layout 3 added the Kinesis tables; layout 4 the sealed bodies of messages under a KMS
+// key, which an older Tideway would read back empty, so it must refuse a layout-4 file).
+const UPGRADABLE_LAYOUTS = [2, 3];
 
 /**
  * SQLite (WAL) as the durable journal of the embedded engine. Mutations made while serving
