@@ -1,0 +1,148 @@
+import type { Caller } from '../../core/accounts.js';
+import type { Clock } from '../../core/clock.js';
+import type { RecordStore } from '../../storage/types.js';
+import { smError } from './errors.js';
+import { holderOf, type SecretRecord, type VersionRecord } from './records.js';
+import type { Vault } from './vault.js';
+
+const DAY = 86_400_000;
+/** AWS removes stageless versions past 100, but never one younger than a day (PutSecretValue's docs). */
+const MAX_VERSIONS = 100;
+
+export interface SecretValue {
+  kind: 'string' | 'binary';
+  bytes: Buffer;
+}
+
+/**
+ * The secrets of every account and region, and what every operation needs of them: lookup by
+ * name, ARN or partial ARN, the end of recovery windows (lazily, on the next request), and new
+ * versions with AWS's staging-label moves.
+ */
+export class Secrets {
+  constructor(
+    private readonly store: RecordStore<SecretRecord>,
+    readonly clock: Clock,
+    readonly vault: Vault,
+  ) {}
+
+  /** Secrets whose recovery window has ended are gone: dropped before anything reads them. */
+  private async sweep(): Promise<void> {
+    const now = this.clock.now();
+    for (const secret of this.store.values()) {
+      if (secret.deleteAfter !== undefined && secret.deleteAfter <= now) await this.store.delete(secret.arn);
+    }
+  }
+
+  async all(caller: Caller): Promise<SecretRecord[]> {
+    await this.sweep();
+    return this.store.values().filter((s) => s.account === caller.account && s.region === caller.region);
+  }
+
+  /** A secret by name, full ARN, or ARN without its 6-character suffix. */
+  async find(secretId: string, caller: Caller): Promise<SecretRecord | undefined> {
+    const mine = await this.all(caller);
+    if (secretId.startsWith('arn:')) {
+      return mine.find((s) => s.arn === secretId) ?? mine.find((s) => s.arn.slice(0, -7) === secretId);
+    }
+    return mine.find((s) => s.name === secretId);
+  }
+
+  /** The secret, deleted or not (DescribeSecret, RestoreSecret, DeleteSecret). */
+  async resolve(secretId: string, caller: Caller): Promise<SecretRecord> {
+    const secret = await this.find(secretId, caller);
+    if (!secret) throw smError.notFound();
+    return secret;
+  }
+
+  /** The secret, refused while it waits for deletion, as AWS refuses reads and writes then. */
+  async live(secretId: string, caller: Caller): Promise<SecretRecord> {
+    const secret = await this.resolve(secretId, caller);
+    if (secret.deletedAt !== undefined) throw smError.markedForDeletion();
+    return secret;
+  }
+
+  save(secret: SecretRecord): Promise<void> {
+    return this.store.put(secret.arn, secret);
+  }
+
+  remove(secret: SecretRecord): Promise<void> {
+    return this.store.delete(secret.arn);
+  }
+
+  /** The decrypted value of a version: KMS is asked every time. */
+  open(secret: SecretRecord, version: VersionRecord): SecretValue {
+    return { kind: version.kind, bytes: this.vault.open(secret, version) };
+  }
+
+  /** Marks a read: AWS keeps the day only, so most reads change nothing stored. */
+  async touch(secret: SecretRecord, version: VersionRecord): Promise<void> {
+    const today = this.clock.now() - (this.clock.now() % DAY);
+    if (secret.lastAccessedAt === today && version.lastAccessedAt === today) return;
+    secret.lastAccessedAt = today;
+    version.lastAccessedAt = today;
+    await this.save(secret);
+  }
+
+  /**
+   * The idempotency rule of CreateSecret, PutSecretValue and UpdateSecret: a token naming an
+   * existing version is a retry, answered as before when the value is the same, refused otherwise.
+   */
+  retried(secret: SecretRecord, token: string, value: SecretValue): VersionRecord | undefined {
+    const existing = secret.versions.find((v) => v.id === token);
+    if (!existing) return undefined;
+    const stored = this.open(secret, existing);
+    if (stored.kind !== value.kind || !stored.bytes.equals(value.bytes)) throw smError.versionExists();
+    return existing;
+  }
+
+  /**
+   * A new version, encrypted before anything changes. Without labels it becomes AWSCURRENT; the
+   * first version always does. Each label leaves the version that had it, and when AWSCURRENT
+   * moves, AWSPREVIOUS follows to the version it left.
+   */
+  addVersion(
+    secret: SecretRecord,
+    versionId: string,
+    value: SecretValue,
+    stages: readonly string[] | undefined,
+  ): VersionRecord {
+    const sealed = this.vault.seal(secret, versionId, value.bytes, secret.kmsKeyId);
+    const labels = new Set(stages ?? ['AWSCURRENT']);
+    if (!holderOf(secret, 'AWSCURRENT')) labels.add('AWSCURRENT');
+    const version: VersionRecord = {
+      id: versionId,
+      createdAt: this.clock.now(),
+      stages: [],
+      kind: value.kind,
+      ...sealed,
+    };
+    secret.versions.push(version);
+    for (const stage of labels) moveStage(secret, stage, version);
+    this.prune(secret);
+    secret.lastChangedAt = this.clock.now();
+    return version;
+  }
+
+  private prune(secret: SecretRecord): void {
+    const cutoff = this.clock.now() - DAY;
+    while (secret.versions.length > MAX_VERSIONS) {
+      const index = secret.versions.findIndex((v) => v.stages.length === 0 && v.createdAt <= cutoff);
+      if (index < 0) return;
+      secret.versions.splice(index, 1);
+    }
+  }
+}
+
+/** Attaches a label to `to`, taking it from whoever had it; AWSCURRENT drags AWSPREVIOUS along. */
+export function moveStage(secret: SecretRecord, stage: string, to: VersionRecord): void {
+  const from = holderOf(secret, stage);
+  if (from === to) return;
+  if (from) from.stages = from.stages.filter((s) => s !== stage);
+  to.stages = [...to.stages, stage].sort();
+  if (stage === 'AWSCURRENT' && from) {
+    const previous = holderOf(secret, 'AWSPREVIOUS');
+    if (previous) previous.stages = previous.stages.filter((s) => s !== 'AWSPREVIOUS');
+    from.stages = [...from.stages, 'AWSPREVIOUS'].sort();
+  }
+}

@@ -1,0 +1,103 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { ServiceError } from '../../protocols/errors.js';
+import type { EncryptionContext, KeyFailure, KeyFrontDoor, KeyUser } from '../kms/front-door.js';
+import { smError } from './errors.js';
+import type { SecretRecord, VersionRecord } from './records.js';
+
+const ENCRYPT_FAILED =
+  "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.";
+const DECRYPT_FAILED = "Secrets Manager can't decrypt the protected secret text using the provided KMS key.";
+
+/**
+ * Envelope encryption as Secrets Manager does it: every version gets a fresh data key from KMS
+ * (GenerateDataKey under the secret's key, as the caller, through secretsmanager.<region>), the
+ * value is sealed with it here, and only the sealed value and the encrypted data key are kept.
+ * Every read asks KMS to decrypt the data key again, so the key's state and policy decide each read.
+ */
+export class Vault {
+  constructor(private readonly kms: () => KeyFrontDoor | undefined) {}
+
+  private door(): KeyFrontDoor {
+    const kms = this.kms();
+    if (!kms)
+      throw new ServiceError('InternalServiceError', 'KMS is not available in this Tideway.', {
+        status: 500,
+      });
+    return kms;
+  }
+
+  private user(secret: SecretRecord): KeyUser {
+    return {
+      account: secret.account,
+      region: secret.region,
+      viaService: `secretsmanager.${secret.region}.amazonaws.com`,
+    };
+  }
+
+  /** The key a new version is encrypted under: the customer's, or aws/secretsmanager (made on first use). */
+  private keyOf(secret: SecretRecord, kmsKeyId: string | undefined): string {
+    if (kmsKeyId) return kmsKeyId;
+    return this.door().awsManagedKey('secretsmanager', secret.account, secret.region).arn;
+  }
+
+  /** Checks a customer key can encrypt before anything is stored (UpdateSecret's KmsKeyId). */
+  checkKey(secret: SecretRecord, kmsKeyId: string): void {
+    const facts = this.door().check(kmsKeyId, 'kms:GenerateDataKey', this.user(secret));
+    if (!facts.ok) throw writeFailure(facts);
+  }
+
+  seal(
+    secret: SecretRecord,
+    versionId: string,
+    plaintext: Buffer,
+    kmsKeyId: string | undefined,
+  ): Pick<VersionRecord, 'sealed' | 'dataKey' | 'keyLabel'> {
+    const made = this.door().generateDataKey(
+      this.keyOf(secret, kmsKeyId),
+      context(secret, versionId),
+      this.user(secret),
+    );
+    if (!made.ok) throw writeFailure(made);
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', made.plaintext, iv);
+    cipher.setAAD(Buffer.from(`${secret.arn}\n${versionId}`));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    made.plaintext.fill(0);
+    return {
+      sealed: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64'),
+      dataKey: made.blob.toString('base64'),
+      keyLabel: kmsKeyId ?? 'DefaultEncryptionKey',
+    };
+  }
+
+  open(secret: SecretRecord, version: VersionRecord): Buffer {
+    const opened = this.door().decrypt(
+      Buffer.from(version.dataKey, 'base64'),
+      context(secret, version.id),
+      this.user(secret),
+    );
+    if (!opened.ok) throw readFailure(opened);
+    const raw = Buffer.from(version.sealed, 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', opened.plaintext, raw.subarray(0, 12));
+    decipher.setAAD(Buffer.from(`${secret.arn}\n${version.id}`));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    const value = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
+    opened.plaintext.fill(0);
+    return value;
+  }
+}
+
+/** AWS's encryption context for a secret version. */
+function context(secret: SecretRecord, versionId: string): EncryptionContext {
+  return { SecretARN: secret.arn, SecretVersionId: versionId };
+}
+
+function writeFailure(failure: KeyFailure): ServiceError {
+  if (failure.code === 'AccessDeniedException') return smError.accessDenied('Access to KMS is not allowed');
+  return smError.encryptionFailure(ENCRYPT_FAILED);
+}
+
+function readFailure(failure: KeyFailure): ServiceError {
+  if (failure.code === 'AccessDeniedException') return smError.accessDenied('Access to KMS is not allowed');
+  return smError.decryptionFailure(DECRYPT_FAILED);
+}
