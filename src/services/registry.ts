@@ -7,6 +7,7 @@ import type { QueueStorage } from '../storage/types.js';
 import type { StreamFrontDoor } from './kinesis/deliveries.js';
 import { kinesisModule } from './kinesis/index.js';
 import type { KeyFrontDoor } from './kms/front-door.js';
+import { kmsModule } from './kms/index.js';
 import { secretsManagerModule } from './secretsmanager/index.js';
 import type { TopicFrontDoor } from './sns/front-door.js';
 import { snsModule } from './sns/index.js';
@@ -80,6 +81,7 @@ export interface ServiceFactory {
 
 /** Every service Tideway serves, in routing order (a delivery target before its sources); adding one is adding its line. */
 export const SERVICES: readonly ServiceFactory[] = [
+  kmsModule,
   secretsManagerModule,
   sqsModule,
   snsModule,

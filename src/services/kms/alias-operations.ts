@@ -1,0 +1,135 @@
+import type {
+  AliasListEntry,
+  CreateAliasRequest,
+  DeleteAliasRequest,
+  ListAliasesRequest,
+  UpdateAliasRequest,
+} from '@aws-sdk/client-kms';
+import type { RequestContext } from '../../protocols/service.js';
+import { failureError, kmsError } from './errors.js';
+import { managedBy, userOf } from './key-operations.js';
+import type { Keyring } from './keyring.js';
+import { type AliasRecord, AWS_MANAGED, aliasArn, type KeyRecord } from './keys.js';
+import { page } from './paging.js';
+
+/** An alias name a user may create or change: `alias/…`, never `alias/aws/…`. */
+function checkAliasName(name: string): void {
+  if (!name.startsWith('alias/')) {
+    throw kmsError.validation(
+      'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
+    );
+  }
+  if (name.startsWith('alias/aws/')) {
+    throw kmsError.accessDenied(
+      `The alias ${name} is reserved for AWS managed keys and cannot be created, updated or deleted.`,
+    );
+  }
+}
+
+export function aliasOperations(keyring: Keyring) {
+  /** The customer-managed key an alias may point at. */
+  const target = (keyId: string, action: string, ctx: RequestContext): KeyRecord => {
+    const key = managedBy(keyring, keyId, action, ctx);
+    if (key.state === 'PendingDeletion') throw kmsError.invalidState(`${key.arn} is pending deletion.`);
+    if (key.manager === 'AWS') {
+      throw kmsError.accessDenied(
+        'An alias can only point to a customer managed key, not to an AWS managed key.',
+      );
+    }
+    return key;
+  };
+
+  const existing = (name: string, ctx: RequestContext): AliasRecord => {
+    const { account, region } = ctx.caller;
+    const arn = aliasArn(region, account, name);
+    const alias = keyring.aliases.get(arn);
+    if (!alias || !keyring.keyById(account, region, alias.targetKeyId))
+      throw kmsError.notFound(`Alias ${arn} is not found.`);
+    return alias;
+  };
+
+  return {
+    CreateAlias: async (input: CreateAliasRequest, ctx: RequestContext) => {
+      const name = input.AliasName!;
+      checkAliasName(name);
+      const key = target(input.TargetKeyId!, 'kms:CreateAlias', ctx);
+      const { account, region } = ctx.caller;
+      const arn = aliasArn(region, account, name);
+      const taken = keyring.aliases.get(arn);
+      if (taken && keyring.keyById(account, region, taken.targetKeyId)) {
+        throw kmsError.alreadyExists(`An alias with the name ${arn} already exists`);
+      }
+      const now = keyring.clock.now();
+      await keyring.aliases.put(arn, {
+        arn,
+        name,
+        account,
+        region,
+        targetKeyId: key.keyId,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return {};
+    },
+
+    UpdateAlias: async (input: UpdateAliasRequest, ctx: RequestContext) => {
+      const name = input.AliasName!;
+      checkAliasName(name);
+      const alias = existing(name, ctx);
+      const key = target(input.TargetKeyId!, 'kms:UpdateAlias', ctx);
+      await keyring.aliases.put(alias.arn, {
+        ...alias,
+        targetKeyId: key.keyId,
+        updatedAt: keyring.clock.now(),
+      });
+      return {};
+    },
+
+    DeleteAlias: async (input: DeleteAliasRequest, ctx: RequestContext) => {
+      const name = input.AliasName!;
+      checkAliasName(name);
+      const alias = existing(name, ctx);
+      await keyring.aliases.delete(alias.arn);
+      return {};
+    },
+
+    ListAliases: (input: ListAliasesRequest, ctx: RequestContext) => {
+      const { account, region } = ctx.caller;
+      let keyId: string | undefined;
+      if (input.KeyId !== undefined) {
+        const key = keyring.resolve(input.KeyId, userOf(ctx));
+        if ('ok' in key) throw failureError(key);
+        keyId = key.keyId;
+      }
+      const entries: AliasListEntry[] = [];
+      const named = new Set<string>();
+      for (const alias of keyring.aliases.values()) {
+        if (alias.account !== account || alias.region !== region) continue;
+        if (!keyring.keyById(account, region, alias.targetKeyId)) continue;
+        if (keyId !== undefined && alias.targetKeyId !== keyId) continue;
+        named.add(alias.name);
+        entries.push({
+          AliasName: alias.name,
+          AliasArn: alias.arn,
+          TargetKeyId: alias.targetKeyId,
+          CreationDate: new Date(alias.createdAt),
+          LastUpdatedDate: new Date(alias.updatedAt),
+        });
+      }
+      // AWS lists the aliases of AWS-managed keys it has not created yet, without a target.
+      if (keyId === undefined) {
+        for (const service of Object.keys(AWS_MANAGED)) {
+          const name = `alias/aws/${service}`;
+          if (!named.has(name)) entries.push({ AliasName: name, AliasArn: aliasArn(region, account, name) });
+        }
+      }
+      entries.sort((a, b) => (a.AliasName! < b.AliasName! ? -1 : 1));
+      const { items, next } = page(entries, (a) => a.AliasName!, input.Limit, input.Marker);
+      return {
+        Aliases: items,
+        Truncated: next !== undefined,
+        ...(next !== undefined ? { NextMarker: next } : {}),
+      };
+    },
+  };
+}

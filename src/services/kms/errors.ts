@@ -1,0 +1,116 @@
+import { ServiceError } from '../../protocols/errors.js';
+import type { ScalarKind, ValidationErrors } from '../../protocols/shapes.js';
+import { serializationMessage, validationMessage } from '../../protocols/validate.js';
+import type { KeyFailure } from './front-door.js';
+
+// KMS speaks awsJson 1.1: `__type` is the bare error name. Texts are AWS's, as recorded against
+// real KMS (LocalStack's AWS-validated snapshots) or printed in the API reference.
+export const kmsFailure = {
+  keyNotFound: (arn: string): KeyFailure => ({
+    ok: false,
+    code: 'NotFoundException',
+    message: `Key '${arn}' does not exist`,
+  }),
+  aliasNotFound: (aliasArn: string): KeyFailure => ({
+    ok: false,
+    code: 'NotFoundException',
+    message: `Alias ${aliasArn} is not found.`,
+  }),
+  invalidKeyId: (keyId: string): KeyFailure => ({
+    ok: false,
+    code: 'NotFoundException',
+    message: `Invalid keyId '${keyId}'`,
+  }),
+  invalidArn: (arn: string): KeyFailure => ({
+    ok: false,
+    code: 'NotFoundException',
+    message: `Invalid arn ${arn}`,
+  }),
+  disabled: (arn: string): KeyFailure => ({
+    ok: false,
+    code: 'DisabledException',
+    message: `${arn} is disabled.`,
+  }),
+  pendingDeletion: (arn: string): KeyFailure => ({
+    ok: false,
+    code: 'KMSInvalidStateException',
+    message: `${arn} is pending deletion.`,
+  }),
+  invalidState: (arn: string, state: string): KeyFailure => ({
+    ok: false,
+    code: 'KMSInvalidStateException',
+    message: `${arn} is ${state}.`,
+  }),
+  // AWS answers a blob it cannot open, or the wrong encryption context, with no text at all.
+  invalidCiphertext: (): KeyFailure => ({ ok: false, code: 'InvalidCiphertextException', message: '' }),
+  incorrectKey: (): KeyFailure => ({
+    ok: false,
+    code: 'IncorrectKeyException',
+    message: 'The key ID in the request does not identify a CMK that can perform this operation.',
+  }),
+  keyUsage: (arn: string, usage: string, operation: string): KeyFailure => ({
+    ok: false,
+    code: 'InvalidKeyUsageException',
+    message: `${arn} key usage is ${usage} which is not valid for ${operation}.`,
+  }),
+  accessDenied: (who: string, action: string, arn: string, why: string): KeyFailure => ({
+    ok: false,
+    code: 'AccessDeniedException',
+    message: `User: ${who} is not authorized to perform: ${action} on resource: ${arn} because ${why}`,
+  }),
+};
+
+export function failureError(failure: KeyFailure): ServiceError {
+  return new ServiceError(failure.code, failure.message);
+}
+
+export const kmsError = {
+  validation: (message: string) => new ServiceError('ValidationException', message),
+  notFound: (message: string) => new ServiceError('NotFoundException', message),
+  alreadyExists: (message: string) => new ServiceError('AlreadyExistsException', message),
+  invalidAliasName: (message: string) => new ServiceError('InvalidAliasNameException', message),
+  invalidArn: (message: string) => new ServiceError('InvalidArnException', message),
+  invalidMarker: () => new ServiceError('InvalidMarkerException', 'Invalid marker'),
+  invalidState: (message: string) => new ServiceError('KMSInvalidStateException', message),
+  malformedPolicy: (message: string) => new ServiceError('MalformedPolicyDocumentException', message),
+  tag: (message: string) => new ServiceError('TagException', message),
+  limitExceeded: (message: string) => new ServiceError('LimitExceededException', message),
+  invalidGrantToken: (message: string) => new ServiceError('InvalidGrantTokenException', message),
+  invalidGrantId: (message: string) => new ServiceError('InvalidGrantIdException', message),
+  accessDenied: (message: string) => new ServiceError('AccessDeniedException', message),
+  dryRun: () =>
+    new ServiceError(
+      'DryRunOperationException',
+      'The request would have succeeded, but the DryRun option is set.',
+    ),
+  unsupported: (message: string) => new ServiceError('UnsupportedOperationException', message),
+  notSupported: (operation: string) =>
+    new ServiceError(
+      'UnsupportedOperationException',
+      `Tideway does not support ${operation} (docs/kms.md lists what it does).`,
+    ),
+  unknownOperation: () => new ServiceError('UnknownOperationException', ''),
+};
+
+function lowerFirst(path: string): string {
+  return path
+    .split('.')
+    .map((p) => p.charAt(0).toLowerCase() + p.slice(1))
+    .join('.');
+}
+
+/**
+ * KMS's JSON front end: a value of the wrong JSON type is a SerializationException, and every
+ * broken constraint is listed in one ValidationException (`Value at 'plaintext' failed to
+ * satisfy constraint: …`, member paths in lower camel case) before any key is looked up.
+ */
+export const kmsValidation: ValidationErrors = {
+  missing: (path: string) =>
+    kmsError.validation(
+      validationMessage([{ path: lowerFirst(path), value: 'null', constraint: 'Member must not be null' }]),
+    ),
+  invalidType: (_path: string, value: unknown, expected: ScalarKind | 'list' | 'map' | 'structure') =>
+    new ServiceError('SerializationException', serializationMessage(value, expected)),
+  malformed: (detail: string) => new ServiceError('SerializationException', detail),
+  constraints: (violations) => kmsError.validation(validationMessage(violations)),
+};

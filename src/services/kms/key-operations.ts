@@ -1,0 +1,169 @@
+import type {
+  CancelKeyDeletionRequest,
+  CreateKeyRequest,
+  DescribeKeyRequest,
+  DisableKeyRequest,
+  EnableKeyRequest,
+  ListKeysRequest,
+  ScheduleKeyDeletionRequest,
+  UpdateKeyDescriptionRequest,
+} from '@aws-sdk/client-kms';
+import type { RequestContext } from '../../protocols/service.js';
+import { failureError, kmsError } from './errors.js';
+import type { KeyUser } from './front-door.js';
+import type { Keyring } from './keyring.js';
+import { defaultKeyPolicy, type KeyRecord } from './keys.js';
+import { keyMetadata } from './metadata.js';
+import { page } from './paging.js';
+import { checkPolicyDocument } from './policy-documents.js';
+import { checkTags } from './tags.js';
+
+const DAY_MS = 86_400_000;
+
+export function userOf(ctx: RequestContext): KeyUser {
+  return { account: ctx.caller.account, region: ctx.caller.region };
+}
+
+/**
+ * The key a management operation names, after its key policy allowed `action` for the caller
+ * (an AWS-managed key's policy leaves its account only Describe*, Get*, List* and RevokeGrant).
+ */
+export function managedBy(
+  keyring: Keyring,
+  keyId: string,
+  action: string,
+  ctx: RequestContext,
+  createManaged = false,
+): KeyRecord {
+  const user = userOf(ctx);
+  const key = keyring.resolve(keyId, user, createManaged);
+  if ('ok' in key) throw failureError(key);
+  const denied = keyring.authorize(key, action, user);
+  if (denied) throw failureError(denied);
+  return key;
+}
+
+function notPendingDeletion(key: KeyRecord): void {
+  if (key.state === 'PendingDeletion') throw kmsError.invalidState(`${key.arn} is pending deletion.`);
+}
+
+/** CreateKey's choices Tideway keeps: symmetric encryption keys, in KMS's own key store. */
+function checkKeyKind(input: CreateKeyRequest): void {
+  const spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
+  if (input.KeySpec && input.CustomerMasterKeySpec) {
+    throw kmsError.validation(
+      'You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec parameter is deprecated. Use KeySpec parameter instead.',
+    );
+  }
+  if (spec !== 'SYMMETRIC_DEFAULT') {
+    if (!input.KeyUsage) {
+      throw kmsError.validation(
+        'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.',
+      );
+    }
+    throw kmsError.unsupported(
+      `Tideway does not support KeySpec ${spec} (only SYMMETRIC_DEFAULT encryption keys; docs/kms.md).`,
+    );
+  }
+  if (input.KeyUsage && input.KeyUsage !== 'ENCRYPT_DECRYPT') {
+    throw kmsError.validation(`KeyUsage ${input.KeyUsage} is not compatible with KeySpec ${spec}`);
+  }
+  if (input.Origin && input.Origin !== 'AWS_KMS') {
+    throw kmsError.unsupported(`Tideway does not support Origin ${input.Origin} (docs/kms.md).`);
+  }
+  if (input.CustomKeyStoreId || input.XksKeyId) {
+    throw kmsError.unsupported('Tideway does not support custom key stores (docs/kms.md).');
+  }
+}
+
+export function keyOperations(keyring: Keyring) {
+  const now = () => keyring.clock.now();
+  return {
+    CreateKey: async (input: CreateKeyRequest, ctx: RequestContext) => {
+      checkKeyKind(input);
+      const { account, region } = ctx.caller;
+      if (input.Policy !== undefined)
+        checkPolicyDocument(input.Policy, account, input.BypassPolicyLockoutSafetyCheck);
+      const tags = checkTags([], input.Tags ?? []);
+      const key = keyring.newKey({
+        account,
+        region,
+        description: input.Description ?? '',
+        keyUsage: 'ENCRYPT_DECRYPT',
+        keySpec: 'SYMMETRIC_DEFAULT',
+        origin: 'AWS_KMS',
+        manager: 'CUSTOMER',
+        multiRegion: input.MultiRegion ?? false,
+        state: 'Enabled',
+        policy: input.Policy ?? defaultKeyPolicy(account),
+        tags,
+      });
+      await keyring.keys.put(key.arn, key);
+      return { KeyMetadata: keyMetadata(key) };
+    },
+
+    DescribeKey: (input: DescribeKeyRequest, ctx: RequestContext) => {
+      // Naming an AWS-managed alias creates its key, as KMS does.
+      const key = managedBy(keyring, input.KeyId!, 'kms:DescribeKey', ctx, true);
+      return { KeyMetadata: keyMetadata(key) };
+    },
+
+    ListKeys: (input: ListKeysRequest, ctx: RequestContext) => {
+      const keys = keyring.keysOf(ctx.caller.account, ctx.caller.region);
+      const { items, next } = page(keys, (k) => k.keyId, input.Limit, input.Marker);
+      return {
+        Keys: items.map((k) => ({ KeyId: k.keyId, KeyArn: k.arn })),
+        Truncated: next !== undefined,
+        ...(next !== undefined ? { NextMarker: next } : {}),
+      };
+    },
+
+    UpdateKeyDescription: async (input: UpdateKeyDescriptionRequest, ctx: RequestContext) => {
+      const key = managedBy(keyring, input.KeyId!, 'kms:UpdateKeyDescription', ctx);
+      notPendingDeletion(key);
+      await keyring.keys.put(key.arn, { ...key, description: input.Description! });
+      return {};
+    },
+
+    EnableKey: async (input: EnableKeyRequest, ctx: RequestContext) => {
+      const key = managedBy(keyring, input.KeyId!, 'kms:EnableKey', ctx);
+      notPendingDeletion(key);
+      if (key.state !== 'Enabled') await keyring.keys.put(key.arn, { ...key, state: 'Enabled' });
+      return {};
+    },
+
+    DisableKey: async (input: DisableKeyRequest, ctx: RequestContext) => {
+      const key = managedBy(keyring, input.KeyId!, 'kms:DisableKey', ctx);
+      notPendingDeletion(key);
+      if (key.state !== 'Disabled') await keyring.keys.put(key.arn, { ...key, state: 'Disabled' });
+      return {};
+    },
+
+    ScheduleKeyDeletion: async (input: ScheduleKeyDeletionRequest, ctx: RequestContext) => {
+      const key = managedBy(keyring, input.KeyId!, 'kms:ScheduleKeyDeletion', ctx);
+      notPendingDeletion(key);
+      const days = input.PendingWindowInDays ?? 30;
+      const deletionDate = now() + days * DAY_MS;
+      await keyring.keys.put(key.arn, {
+        ...key,
+        state: 'PendingDeletion',
+        deletionDate,
+        pendingWindowInDays: days,
+      });
+      return {
+        KeyId: key.arn,
+        DeletionDate: new Date(deletionDate),
+        KeyState: 'PendingDeletion',
+        PendingWindowInDays: days,
+      };
+    },
+
+    CancelKeyDeletion: async (input: CancelKeyDeletionRequest, ctx: RequestContext) => {
+      const key = managedBy(keyring, input.KeyId!, 'kms:CancelKeyDeletion', ctx);
+      if (key.state !== 'PendingDeletion') throw kmsError.invalidState(`${key.arn} is not pending deletion.`);
+      const { deletionDate: _d, pendingWindowInDays: _w, ...rest } = key;
+      await keyring.keys.put(key.arn, { ...rest, state: 'Disabled' });
+      return { KeyId: key.arn };
+    },
+  };
+}

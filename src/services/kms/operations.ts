@@ -1,0 +1,22 @@
+import { KMS_OPERATIONS } from '../../protocols/models/kms.js';
+import { operationTable } from '../../protocols/service.js';
+import { aliasOperations } from './alias-operations.js';
+import { cryptoOperations } from './crypto-operations.js';
+import { kmsError } from './errors.js';
+import { keyOperations } from './key-operations.js';
+import type { Keyring } from './keyring.js';
+
+/** KMS's API over the keyring; operations Tideway does not model answer UnsupportedOperationException. */
+export function kmsOperations(keyring: Keyring) {
+  return operationTable(
+    KMS_OPERATIONS,
+    {
+      ...keyOperations(keyring),
+      ...aliasOperations(keyring),
+      ...cryptoOperations(keyring),
+    },
+    (name) => () => {
+      throw kmsError.notSupported(name);
+    },
+  );
+}

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
+import { credentials } from './tideway.js';
+
+/** An SDK v3 KMS client for the server at `endpoint`, acting in `account` (a 12-digit access key). */
+export function kmsClient(endpoint: string, extra: Partial<KMSClientConfig> = {}): KMSClient {
+  return new KMSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1, ...extra });
+}
+
+/** The SDK error a call fails with, checked for its code and (when given) its exact message. */
+export async function kmsRejects(
+  call: Promise<unknown>,
+  code: string,
+  message?: string | RegExp,
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await call;
+  } catch (err) {
+    const e = err as Error & { name: string };
+    assert.equal(e.name, code, `expected ${code}, got ${e.name}: ${e.message}`);
+    // The SDK shows an empty message (InvalidCiphertextException's) as 'UnknownError'.
+    if (typeof message === 'string') assert.equal(e.message, message === '' ? 'UnknownError' : message);
+    else if (message) assert.match(e.message, message);
+    return e;
+  }
+  assert.fail(`expected ${code}, but the call succeeded`);
+}

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Clock } from '../../src/core/clock.js';
+import { createLogger } from '../../src/core/logger.js';
+import type { KeyFacts, KeyFailure } from '../../src/services/kms/front-door.js';
+import { Keyring } from '../../src/services/kms/keyring.js';
+import { MasterKey } from '../../src/services/kms/master-key.js';
+
+const ACCOUNT = '111122223333';
+const REGION = 'us-east-1';
+
+function keyring(): Keyring {
+  return new Keyring(undefined, new Clock(), MasterKey.load(undefined, {}), createLogger('silent'));
+}
+
+function customerKey(ring: Keyring, policy?: string): KeyFacts {
+  const key = ring.newKey({
+    account: ACCOUNT,
+    region: REGION,
+    description: '',
+    keyUsage: 'ENCRYPT_DECRYPT',
+    keySpec: 'SYMMETRIC_DEFAULT',
+    origin: 'AWS_KMS',
+    manager: 'CUSTOMER',
+    multiRegion: false,
+    state: 'Enabled',
+    policy:
+      policy ??
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+        ],
+      }),
+    tags: [],
+  });
+  ring.stage(ring.keys, key.arn, key);
+  return ring.describe(key.arn, { account: ACCOUNT, region: REGION }) as KeyFacts;
+}
+
+function failed(result: KeyFacts | KeyFailure | { ok: boolean }): KeyFailure {
+  assert.equal(result.ok, false);
+  return result as KeyFailure;
+}
+
+// The front door runs what KMS runs for the same call: the key, its state, then its key policy
+// (AWS KMS Developer Guide, "AWS managed keys": their policy allows use only through the service,
+// kms:ViaService, by principals of the account, kms:CallerAccount).
+describe('KMS front door', () => {
+  it('creates an AWS-managed key once per service, account and region', () => {
+    const ring = keyring();
+    const first = ring.awsManagedKey('sqs', ACCOUNT, REGION);
+    assert.equal(first.manager, 'AWS');
+    assert.equal(ring.awsManagedKey('sqs', ACCOUNT, REGION).arn, first.arn);
+    assert.notEqual(ring.awsManagedKey('sns', ACCOUNT, REGION).arn, first.arn);
+    assert.notEqual(ring.awsManagedKey('sqs', ACCOUNT, 'eu-west-1').arn, first.arn);
+    const byAlias = ring.describe('alias/aws/sqs', { account: ACCOUNT, region: REGION });
+    assert.equal(byAlias.ok && byAlias.arn, first.arn);
+  });
+
+  it('lets a service use its AWS-managed key for the account, and nobody else', () => {
+    const ring = keyring();
+    const key = ring.awsManagedKey('sqs', ACCOUNT, REGION);
+    const via = { account: ACCOUNT, region: REGION, viaService: `sqs.${REGION}.amazonaws.com` };
+    assert.equal(ring.check('alias/aws/sqs', 'kms:GenerateDataKey', via).ok, true);
+    const sealed = ring.encrypt(key.arn, Buffer.from('hi'), { a: 'b' }, via);
+    assert.ok(sealed.ok);
+    const opened = ring.decrypt(sealed.blob, { a: 'b' }, via);
+    assert.ok(opened.ok);
+    assert.equal(opened.plaintext.toString(), 'hi');
+
+    // Directly, with the account's own credentials: no kms:ViaService.
+    const direct = failed(ring.check(key.arn, 'kms:Encrypt', { account: ACCOUNT, region: REGION }));
+    assert.equal(direct.code, 'AccessDeniedException');
+    assert.equal(
+      direct.message,
+      `User: arn:aws:iam::${ACCOUNT}:root is not authorized to perform: kms:Encrypt on resource: ${key.arn} because no resource-based policy allows the kms:Encrypt action`,
+    );
+    // Through another service, or as a service principal: refused too.
+    assert.equal(
+      failed(ring.check(key.arn, 'kms:Encrypt', { ...via, viaService: `sns.${REGION}.amazonaws.com` })).code,
+      'AccessDeniedException',
+    );
+    const sns = { account: ACCOUNT, region: REGION, principal: 'sns.amazonaws.com', sourceAccount: ACCOUNT };
+    assert.equal(failed(ring.check(key.arn, 'kms:GenerateDataKey', sns)).code, 'AccessDeniedException');
+    // Another account through the right service: kms:CallerAccount does not match.
+    assert.equal(
+      failed(ring.decrypt(sealed.blob, { a: 'b' }, { ...via, account: '444455556666' })).code,
+      'AccessDeniedException',
+    );
+  });
+
+  it('lets a service principal use a customer key only when its policy names it, with its conditions', () => {
+    const ring = keyring();
+    const plain = customerKey(ring);
+    const sns = {
+      account: ACCOUNT,
+      region: REGION,
+      principal: 'sns.amazonaws.com',
+      sourceArn: `arn:aws:sns:${REGION}:${ACCOUNT}:orders`,
+      sourceAccount: ACCOUNT,
+    };
+    assert.equal(failed(ring.check(plain.arn, 'kms:GenerateDataKey', sns)).code, 'AccessDeniedException');
+    assert.equal(ring.check(plain.arn, 'kms:GenerateDataKey', { account: ACCOUNT, region: REGION }).ok, true);
+
+    const named = customerKey(
+      ring,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Resource: '*',
+            Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:sns:${REGION}:${ACCOUNT}:orders` } },
+          },
+        ],
+      }),
+    );
+    assert.equal(ring.check(named.arn, 'kms:GenerateDataKey', sns).ok, true);
+    assert.equal(
+      failed(
+        ring.check(named.arn, 'kms:GenerateDataKey', {
+          ...sns,
+          sourceArn: `arn:aws:sns:${REGION}:${ACCOUNT}:other`,
+        }),
+      ).code,
+      'AccessDeniedException',
+    );
+    assert.equal(failed(ring.check(named.arn, 'kms:Encrypt', sns)).code, 'AccessDeniedException');
+  });
+
+  it('checks the state before the key policy', () => {
+    const ring = keyring();
+    const facts = customerKey(ring);
+    const record = ring.keys.get(facts.arn)!;
+    ring.stage(ring.keys, facts.arn, { ...record, state: 'Disabled' });
+    const sns = { account: ACCOUNT, region: REGION, principal: 'sns.amazonaws.com' };
+    const refused = failed(ring.check(facts.arn, 'kms:Encrypt', sns));
+    assert.equal(refused.code, 'DisabledException');
+    assert.equal(refused.message, `${facts.arn} is disabled.`);
+  });
+
+  it('resolves names as KMS does, with its NotFoundException texts', () => {
+    const ring = keyring();
+    const user = { account: ACCOUNT, region: REGION };
+    assert.equal(failed(ring.describe('nope', user)).message, "Invalid keyId 'nope'");
+    assert.equal(
+      failed(ring.describe('alias/missing', user)).message,
+      `Alias arn:aws:kms:${REGION}:${ACCOUNT}:alias/missing is not found.`,
+    );
+    const id = '0b0b0b0b-1111-2222-3333-444444444444';
+    assert.equal(
+      failed(ring.describe(id, user)).message,
+      `Key 'arn:aws:kms:${REGION}:${ACCOUNT}:key/${id}' does not exist`,
+    );
+  });
+});
