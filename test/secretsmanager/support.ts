@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
-import { KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { kmsClient } from '../support/kms.js';
 import { rawRequest, sigv4 } from '../support/server.js';
 import { credentials, type RunningTideway, startServer } from '../support/tideway.js';
 
@@ -14,9 +15,7 @@ export function smClient(endpoint: string, accessKeyId = credentials.accessKeyId
   });
 }
 
-export function kmsClient(endpoint: string): KMSClient {
-  return new KMSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-}
+export { kmsClient };
 
 /** Checks an SDK error against Secrets Manager's answer: its name, HTTP 400, and the text when given. */
 export function assertSmError(error: unknown, name: string, message?: string | RegExp): void {
