@@ -19,9 +19,10 @@ import {
 import { errorOf, uniqueName } from '../support/tideway.js';
 import { assertSmError, withSmServer } from './support.js';
 
-const DECRYPT = "Secrets Manager can't decrypt the protected secret text using the provided KMS key.";
-const ENCRYPT =
-  "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.";
+const tail = (code: string) =>
+  `\\(Service: AWSKMS; Status Code: 400; Error Code: ${code}; Request ID: [0-9a-f-]{36}; Proxy: null\\)$`;
+const failed = (verb: string, arn: string, state: string, code: string) =>
+  new RegExp(`^Secrets Manager can't ${verb} the secret value: ${arn} is ${state}\\. ${tail(code)}`);
 
 // Secret encryption (Secrets Manager User Guide, "Secret encryption and decryption"): each value is
 // sealed with a data key from KMS under the secret's key, or under aws/secretsmanager, which
@@ -68,12 +69,12 @@ describe('Secrets Manager encryption through KMS', () => {
     assertSmError(
       await errorOf(() => t.sm.send(new GetSecretValueCommand({ SecretId: name }))),
       'DecryptionFailure',
-      DECRYPT,
+      failed('decrypt', KeyMetadata!.Arn!, 'disabled', 'DisabledException'),
     );
     assertSmError(
       await errorOf(() => t.sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'v2' }))),
       'EncryptionFailure',
-      ENCRYPT,
+      failed('encrypt', KeyMetadata!.Arn!, 'disabled', 'DisabledException'),
     );
     assertSmError(
       await errorOf(() =>
@@ -86,7 +87,7 @@ describe('Secrets Manager encryption through KMS', () => {
         ),
       ),
       'EncryptionFailure',
-      ENCRYPT,
+      failed('encrypt', KeyMetadata!.Arn!, 'disabled', 'DisabledException'),
     );
     // Nothing was written by the failed calls: one version, and the value reads again once enabled.
     await t.kms.send(new EnableKeyCommand({ KeyId: KeyMetadata!.KeyId }));
@@ -105,12 +106,12 @@ describe('Secrets Manager encryption through KMS', () => {
     assertSmError(
       await errorOf(() => t.sm.send(new GetSecretValueCommand({ SecretId: name }))),
       'DecryptionFailure',
-      DECRYPT,
+      failed('decrypt', KeyMetadata!.Arn!, 'pending deletion', 'KMSInvalidStateException'),
     );
     assertSmError(
       await errorOf(() => t.sm.send(new UpdateSecretCommand({ SecretId: name, SecretString: 'v2' }))),
       'EncryptionFailure',
-      ENCRYPT,
+      failed('encrypt', KeyMetadata!.Arn!, 'pending deletion', 'KMSInvalidStateException'),
     );
   });
 

@@ -1,12 +1,17 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { ServiceError } from '../../protocols/errors.js';
 import type { EncryptionContext, KeyFailure, KeyFrontDoor, KeyUser } from '../kms/front-door.js';
 import { smError } from './errors.js';
 import type { SecretRecord, VersionRecord } from './records.js';
 
-const ENCRYPT_FAILED =
-  "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.";
-const DECRYPT_FAILED = "Secrets Manager can't decrypt the protected secret text using the provided KMS key.";
+/**
+ * AWS wraps KMS's own answer in the Java SDK's form: "Secrets Manager can't decrypt the secret
+ * value: <KMS's message> (Service: AWSKMS; Status Code: 400; Error Code: DisabledException; …)"
+ * (AWS GovCloud User Guide, troubleshooting DecryptionFailure). The encrypting side is worded alike.
+ */
+function wrapped(verb: 'encrypt' | 'decrypt', failure: KeyFailure): string {
+  return `Secrets Manager can't ${verb} the secret value: ${failure.message} (Service: AWSKMS; Status Code: 400; Error Code: ${failure.code}; Request ID: ${randomUUID()}; Proxy: null)`;
+}
 
 /**
  * Envelope encryption as Secrets Manager does it: every version gets a fresh data key from KMS
@@ -94,10 +99,10 @@ function context(secret: SecretRecord, versionId: string): EncryptionContext {
 
 function writeFailure(failure: KeyFailure): ServiceError {
   if (failure.code === 'AccessDeniedException') return smError.accessDenied('Access to KMS is not allowed');
-  return smError.encryptionFailure(ENCRYPT_FAILED);
+  return smError.encryptionFailure(wrapped('encrypt', failure));
 }
 
 function readFailure(failure: KeyFailure): ServiceError {
   if (failure.code === 'AccessDeniedException') return smError.accessDenied('Access to KMS is not allowed');
-  return smError.decryptionFailure(DECRYPT_FAILED);
+  return smError.decryptionFailure(wrapped('decrypt', failure));
 }
