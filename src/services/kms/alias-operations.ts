@@ -19,23 +19,18 @@ function checkAliasName(name: string): void {
       'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
     );
   }
-  if (name.startsWith('alias/aws/')) {
-    throw kmsError.accessDenied(
-      `The alias ${name} is reserved for AWS managed keys and cannot be created, updated or deleted.`,
-    );
-  }
+  // The alias/aws/ names belong to AWS-managed keys; KMS refuses them without a text.
+  if (name.startsWith('alias/aws/')) throw kmsError.notAuthorized();
 }
 
 export function aliasOperations(keyring: Keyring) {
   /** The customer-managed key an alias may point at. */
   const target = (keyId: string, action: string, ctx: RequestContext): KeyRecord => {
+    if (keyId.startsWith('alias/') || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(keyId)) {
+      throw kmsError.validation('Aliases must refer to keys. Not aliases');
+    }
     const key = managedBy(keyring, keyId, action, ctx);
     if (key.state === 'PendingDeletion') throw kmsError.invalidState(`${key.arn} is pending deletion.`);
-    if (key.manager === 'AWS') {
-      throw kmsError.accessDenied(
-        'An alias can only point to a customer managed key, not to an AWS managed key.',
-      );
-    }
     return key;
   };
 

@@ -56,7 +56,7 @@ export const kmsFailure = {
   accessDenied: (who: string, action: string, arn: string, why: string): KeyFailure => ({
     ok: false,
     code: 'AccessDeniedException',
-    message: `User: ${who} is not authorized to perform: ${action} on resource: ${arn} because ${why}`,
+    message: `User: ${who} is not authorized to perform: ${action} on resource: ${arn} ${why}`,
   }),
 };
 
@@ -78,6 +78,8 @@ export const kmsError = {
   invalidGrantToken: (message: string) => new ServiceError('InvalidGrantTokenException', message),
   invalidGrantId: (message: string) => new ServiceError('InvalidGrantIdException', message),
   accessDenied: (message: string) => new ServiceError('AccessDeniedException', message),
+  disabled: (message: string) => new ServiceError('DisabledException', message),
+  notAuthorized: () => new ServiceError('NotAuthorizedException', ''),
   dryRun: () =>
     new ServiceError(
       'DryRunOperationException',

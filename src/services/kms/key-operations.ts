@@ -3,7 +3,10 @@ import type {
   CreateKeyRequest,
   DescribeKeyRequest,
   DisableKeyRequest,
+  DisableKeyRotationRequest,
   EnableKeyRequest,
+  EnableKeyRotationRequest,
+  GetKeyRotationStatusRequest,
   ListKeysRequest,
   ScheduleKeyDeletionRequest,
   UpdateKeyDescriptionRequest,
@@ -45,6 +48,12 @@ export function managedBy(
 
 function notPendingDeletion(key: KeyRecord): void {
   if (key.state === 'PendingDeletion') throw kmsError.invalidState(`${key.arn} is pending deletion.`);
+}
+
+/** The key's state allows a change of its settings: Enabled (DisabledException, KMSInvalidStateException). */
+function usableNow(key: KeyRecord): void {
+  if (key.state === 'Disabled') throw kmsError.disabled(`${key.arn} is disabled.`);
+  notPendingDeletion(key);
 }
 
 /** CreateKey's choices Tideway keeps: symmetric encryption keys, in KMS's own key store. */
@@ -140,9 +149,16 @@ export function keyOperations(keyring: Keyring) {
     },
 
     ScheduleKeyDeletion: async (input: ScheduleKeyDeletionRequest, ctx: RequestContext) => {
+      const days = input.PendingWindowInDays ?? 30;
+      // The model allows 1–365 (replica keys); a key's own window is 7–30 days.
+      if (days < 7 || days > 30) {
+        const bound = days < 7 ? 'greater than or equal to 7' : 'less than or equal to 30';
+        throw kmsError.validation(
+          `1 validation error detected: Value '${days}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value ${bound}`,
+        );
+      }
       const key = managedBy(keyring, input.KeyId!, 'kms:ScheduleKeyDeletion', ctx);
       notPendingDeletion(key);
-      const days = input.PendingWindowInDays ?? 30;
       const deletionDate = now() + days * DAY_MS;
       await keyring.keys.put(key.arn, {
         ...key,
@@ -155,6 +171,44 @@ export function keyOperations(keyring: Keyring) {
         DeletionDate: new Date(deletionDate),
         KeyState: 'PendingDeletion',
         PendingWindowInDays: days,
+      };
+    },
+
+    EnableKeyRotation: async (input: EnableKeyRotationRequest, ctx: RequestContext) => {
+      const key = managedBy(keyring, input.KeyId!, 'kms:EnableKeyRotation', ctx);
+      usableNow(key);
+      const periodInDays = input.RotationPeriodInDays ?? key.rotation?.periodInDays ?? 365;
+      await keyring.keys.put(key.arn, {
+        ...key,
+        rotation: { enabled: true, periodInDays, enabledAt: now() },
+      });
+      return {};
+    },
+
+    DisableKeyRotation: async (input: DisableKeyRotationRequest, ctx: RequestContext) => {
+      const key = managedBy(keyring, input.KeyId!, 'kms:DisableKeyRotation', ctx);
+      usableNow(key);
+      const periodInDays = key.rotation?.periodInDays ?? 365;
+      await keyring.keys.put(key.arn, {
+        ...key,
+        rotation: { enabled: false, periodInDays, enabledAt: now() },
+      });
+      return {};
+    },
+
+    GetKeyRotationStatus: (input: GetKeyRotationStatusRequest, ctx: RequestContext) => {
+      const key = managedBy(keyring, input.KeyId!, 'kms:GetKeyRotationStatus', ctx);
+      const rotation = key.rotation;
+      if (!rotation?.enabled) return { KeyId: key.arn, KeyRotationEnabled: false };
+      // The next rotation is a period after rotation was turned on, then every period after that.
+      const period = rotation.periodInDays * DAY_MS;
+      const elapsed = Math.max(0, now() - rotation.enabledAt);
+      const next = rotation.enabledAt + (Math.floor(elapsed / period) + 1) * period;
+      return {
+        KeyId: key.arn,
+        KeyRotationEnabled: true,
+        RotationPeriodInDays: rotation.periodInDays,
+        NextRotationDate: new Date(next),
       };
     },
 

@@ -279,7 +279,7 @@ export class Keyring implements KeyFrontDoor {
       who,
       action,
       key.arn,
-      `no resource-based policy allows the ${action} action`,
+      `because no resource-based policy allows the ${action} action`,
     );
   }
 

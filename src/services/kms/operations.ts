@@ -3,8 +3,10 @@ import { operationTable } from '../../protocols/service.js';
 import { aliasOperations } from './alias-operations.js';
 import { cryptoOperations } from './crypto-operations.js';
 import { kmsError } from './errors.js';
+import { grantOperations } from './grant-operations.js';
 import { keyOperations } from './key-operations.js';
 import type { Keyring } from './keyring.js';
+import { policyOperations } from './policy-operations.js';
 
 /** KMS's API over the keyring; operations Tideway does not model answer UnsupportedOperationException. */
 export function kmsOperations(keyring: Keyring) {
@@ -14,6 +16,8 @@ export function kmsOperations(keyring: Keyring) {
       ...keyOperations(keyring),
       ...aliasOperations(keyring),
       ...cryptoOperations(keyring),
+      ...policyOperations(keyring),
+      ...grantOperations(keyring),
     },
     (name) => () => {
       throw kmsError.notSupported(name);
