@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CreateKeyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import {
   CancelRotateSecretCommand,
   CreateSecretCommand,
   DeleteResourcePolicyCommand,
+  DeleteSecretCommand,
   DescribeSecretCommand,
   GetRandomPasswordCommand,
   GetResourcePolicyCommand,
@@ -17,7 +19,7 @@ import {
   ValidateResourcePolicyCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { errorOf, uniqueName } from '../support/tideway.js';
-import { assertSmError, smRaw, withSmServer } from './support.js';
+import { assertSmError, smClient, smRaw, withSmServer } from './support.js';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:000000000000:function:rotate-me';
 const POLICY = JSON.stringify({
@@ -233,5 +235,108 @@ describe('Secrets Manager tags, policies, rotation and passwords', () => {
       'InvalidRequestException',
       /Tideway does not support ReplicateSecretToRegions/,
     );
+  });
+});
+
+// Resource policies decide access as AWS's do (User Guide, "Resource-based policies"; "Access
+// AWS Secrets Manager secrets from a different account"): another account needs a statement
+// allowing the action, and a key it may use — never the AWS-managed key; for the owner only an
+// explicit Deny matters.
+describe('Secrets Manager resource policies in force', () => {
+  const t = withSmServer();
+  const OTHER = '111122223333';
+
+  it('lets another account read only what the policy allows, and an explicit Deny stops the owner', async () => {
+    const other = smClient(t.server.endpoint, OTHER);
+    try {
+      const { KeyMetadata } = await t.kms.send(new CreateKeyCommand({}));
+      await t.kms.send(
+        new PutKeyPolicyCommand({
+          KeyId: KeyMetadata!.KeyId,
+          PolicyName: 'default',
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+                Action: 'kms:*',
+                Resource: '*',
+              },
+              {
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
+                Action: 'kms:Decrypt',
+                Resource: '*',
+              },
+            ],
+          }),
+        }),
+      );
+      const shared = await t.sm.send(
+        new CreateSecretCommand({
+          Name: uniqueName('shared'),
+          SecretString: 's',
+          KmsKeyId: KeyMetadata!.Arn,
+        }),
+      );
+      const managed = await t.sm.send(
+        new CreateSecretCommand({ Name: uniqueName('managed'), SecretString: 'm' }),
+      );
+      const denied = await errorOf(() => other.send(new GetSecretValueCommand({ SecretId: shared.ARN })));
+      assertSmError(
+        denied,
+        'AccessDeniedException',
+        `User: arn:aws:iam::${OTHER}:root is not authorized to perform: secretsmanager:GetSecretValue on resource: ${shared.ARN} because no resource-based policy allows the secretsmanager:GetSecretValue action`,
+      );
+      const grant = (arn: string) =>
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
+              Action: 'secretsmanager:GetSecretValue',
+              Resource: arn,
+            },
+          ],
+        });
+      await t.sm.send(
+        new PutResourcePolicyCommand({ SecretId: shared.ARN, ResourcePolicy: grant(shared.ARN!) }),
+      );
+      await t.sm.send(
+        new PutResourcePolicyCommand({ SecretId: managed.ARN, ResourcePolicy: grant(managed.ARN!) }),
+      );
+      assert.equal((await other.send(new GetSecretValueCommand({ SecretId: shared.ARN }))).SecretString, 's');
+      assertSmError(
+        await errorOf(() => other.send(new DescribeSecretCommand({ SecretId: shared.ARN }))),
+        'AccessDeniedException',
+      );
+      // The AWS-managed key never serves another account.
+      assertSmError(
+        await errorOf(() => other.send(new GetSecretValueCommand({ SecretId: managed.ARN }))),
+        'AccessDeniedException',
+        'Access to KMS is not allowed',
+      );
+      await t.sm.send(
+        new PutResourcePolicyCommand({
+          SecretId: managed.ARN,
+          ResourcePolicy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Deny', Principal: '*', Action: 'secretsmanager:DeleteSecret', Resource: '*' },
+            ],
+          }),
+        }),
+      );
+      assertSmError(
+        await errorOf(() => t.sm.send(new DeleteSecretCommand({ SecretId: managed.ARN }))),
+        'AccessDeniedException',
+        `User: arn:aws:iam::000000000000:root is not authorized to perform: secretsmanager:DeleteSecret on resource: ${managed.ARN} with an explicit deny in a resource-based policy`,
+      );
+      assert.equal((await t.sm.send(new GetSecretValueCommand({ SecretId: managed.ARN }))).SecretString, 'm');
+    } finally {
+      other.destroy();
+    }
   });
 });

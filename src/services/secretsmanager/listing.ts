@@ -4,7 +4,7 @@ import type { RequestContext } from '../../protocols/service.js';
 import { smError } from './errors.js';
 import { readPage, writePage } from './paging.js';
 import { type SecretRecord, stagesMap } from './records.js';
-import type { Secrets } from './secrets.js';
+import { authorize, type Secrets } from './secrets.js';
 import { pickVersion, secretFields, valueFields } from './service.js';
 
 /** Words as AWS's unfiltered search splits them: at case changes, letter/digit changes and punctuation. */
@@ -110,9 +110,10 @@ export class Listing {
     const read = async (secretId: string, secret: SecretRecord | undefined) => {
       try {
         if (!secret) throw smError.notFound();
+        authorize(secret, 'GetSecretValue', ctx);
         if (secret.deletedAt !== undefined) throw smError.markedForDeletion();
         const version = pickVersion(secret, undefined, 'AWSCURRENT');
-        const value = this.secrets.open(secret, version);
+        const value = this.secrets.open(secret, version, ctx.caller);
         await this.secrets.touch(secret, version);
         values.push({
           ARN: secret.arn,

@@ -46,12 +46,12 @@ export class Policies {
   constructor(private readonly secrets: Secrets) {}
 
   async get(input: SM.GetResourcePolicyRequest, ctx: RequestContext): Promise<SM.GetResourcePolicyResponse> {
-    const secret = await this.secrets.resolve(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.resolve(input.SecretId!, ctx);
     return { ARN: secret.arn, Name: secret.name, ResourcePolicy: secret.policy };
   }
 
   async put(input: SM.PutResourcePolicyRequest, ctx: RequestContext): Promise<SM.PutResourcePolicyResponse> {
-    const secret = await this.secrets.live(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.live(input.SecretId!, ctx);
     const policy = parse(input.ResourcePolicy!);
     if (policy instanceof PolicyError) throw smError.malformedPolicy(SYNTAX);
     if (input.BlockPublicPolicy && isPublic(policy)) throw smError.publicPolicy();
@@ -64,7 +64,7 @@ export class Policies {
     input: SM.DeleteResourcePolicyRequest,
     ctx: RequestContext,
   ): Promise<SM.DeleteResourcePolicyResponse> {
-    const secret = await this.secrets.live(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.live(input.SecretId!, ctx);
     if (secret.policy !== undefined) {
       secret.policy = undefined;
       await this.secrets.save(secret);
@@ -76,7 +76,7 @@ export class Policies {
     input: SM.ValidateResourcePolicyRequest,
     ctx: RequestContext,
   ): Promise<SM.ValidateResourcePolicyResponse> {
-    if (input.SecretId !== undefined) await this.secrets.resolve(input.SecretId, ctx.caller);
+    if (input.SecretId !== undefined) await this.secrets.resolve(input.SecretId, ctx);
     const policy = parse(input.ResourcePolicy!);
     if (policy instanceof PolicyError) {
       if (policy.message.startsWith('Policy is not valid JSON')) throw smError.malformedPolicy(SYNTAX);

@@ -62,7 +62,7 @@ export class Rotation {
   constructor(private readonly secrets: Secrets) {}
 
   async rotateSecret(input: SM.RotateSecretRequest, ctx: RequestContext): Promise<SM.RotateSecretResponse> {
-    const secret = await this.secrets.live(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.live(input.SecretId!, ctx);
     if (!input.ClientRequestToken) throw smError.tokenRequired();
     const lambdaArn = input.RotationLambdaARN || secret.rotation?.lambdaArn;
     if (!lambdaArn) throw smError.noRotationLambda();
@@ -86,9 +86,13 @@ export class Rotation {
       const existing = secret.versions.find((v) => v.id === input.ClientRequestToken);
       const version =
         existing ??
-        this.secrets.addVersion(secret, input.ClientRequestToken, this.secrets.open(secret, current), [
-          'AWSPENDING',
-        ]);
+        this.secrets.addVersion(
+          secret,
+          input.ClientRequestToken,
+          this.secrets.open(secret, current, ctx.caller),
+          ['AWSPENDING'],
+          ctx.caller,
+        );
       moveStage(secret, 'AWSCURRENT', version);
       version.stages = version.stages.filter((s) => s !== 'AWSPENDING');
       versionId = version.id;
@@ -111,7 +115,7 @@ export class Rotation {
     input: SM.CancelRotateSecretRequest,
     ctx: RequestContext,
   ): Promise<SM.CancelRotateSecretResponse> {
-    const secret = await this.secrets.live(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.live(input.SecretId!, ctx);
     const pending = pendingVersion(secret);
     if (secret.rotation) {
       secret.rotation = { ...secret.rotation, enabled: false, nextRotationAt: undefined };

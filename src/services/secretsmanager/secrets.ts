@@ -1,5 +1,7 @@
 import type { Caller } from '../../core/accounts.js';
 import type { Clock } from '../../core/clock.js';
+import { evaluatePolicy } from '../../core/policy.js';
+import type { RequestContext } from '../../protocols/service.js';
 import type { RecordStore } from '../../storage/types.js';
 import { smError } from './errors.js';
 import { holderOf, type SecretRecord, type VersionRecord } from './records.js';
@@ -39,25 +41,30 @@ export class Secrets {
     return this.store.values().filter((s) => s.account === caller.account && s.region === caller.region);
   }
 
-  /** A secret by name, full ARN, or ARN without its 6-character suffix. */
+  /**
+   * A secret by name, full ARN, or ARN without its 6-character suffix. An ARN may name another
+   * account's secret (in the caller's region); its resource policy then decides (authorize).
+   */
   async find(secretId: string, caller: Caller): Promise<SecretRecord | undefined> {
-    const mine = await this.all(caller);
+    const owner = /^arn:aws:secretsmanager:[^:]*:(\d{12}):secret:/.exec(secretId)?.[1];
+    const mine = await this.all(owner ? { ...caller, account: owner } : caller);
     if (secretId.startsWith('arn:')) {
       return mine.find((s) => s.arn === secretId) ?? mine.find((s) => s.arn.slice(0, -7) === secretId);
     }
     return mine.find((s) => s.name === secretId);
   }
 
-  /** The secret, deleted or not (DescribeSecret, RestoreSecret, DeleteSecret). */
-  async resolve(secretId: string, caller: Caller): Promise<SecretRecord> {
-    const secret = await this.find(secretId, caller);
+  /** The secret, deleted or not (DescribeSecret, RestoreSecret, DeleteSecret), if the caller may use it. */
+  async resolve(secretId: string, ctx: RequestContext): Promise<SecretRecord> {
+    const secret = await this.find(secretId, ctx.caller);
     if (!secret) throw smError.notFound();
+    authorize(secret, ctx.operation, ctx);
     return secret;
   }
 
   /** The secret, refused while it waits for deletion, as AWS refuses reads and writes then. */
-  async live(secretId: string, caller: Caller): Promise<SecretRecord> {
-    const secret = await this.resolve(secretId, caller);
+  async live(secretId: string, ctx: RequestContext): Promise<SecretRecord> {
+    const secret = await this.resolve(secretId, ctx);
     if (secret.deletedAt !== undefined) throw smError.markedForDeletion();
     return secret;
   }
@@ -71,8 +78,8 @@ export class Secrets {
   }
 
   /** The decrypted value of a version: KMS is asked every time. */
-  open(secret: SecretRecord, version: VersionRecord): SecretValue {
-    return { kind: version.kind, bytes: this.vault.open(secret, version) };
+  open(secret: SecretRecord, version: VersionRecord, caller: Caller): SecretValue {
+    return { kind: version.kind, bytes: this.vault.open(secret, version, caller) };
   }
 
   /** Marks a read: AWS keeps the day only, so most reads change nothing stored. */
@@ -88,10 +95,15 @@ export class Secrets {
    * The idempotency rule of CreateSecret, PutSecretValue and UpdateSecret: a token naming an
    * existing version is a retry, answered as before when the value is the same, refused otherwise.
    */
-  retried(secret: SecretRecord, token: string, value: SecretValue): VersionRecord | undefined {
+  retried(
+    secret: SecretRecord,
+    token: string,
+    value: SecretValue,
+    caller: Caller,
+  ): VersionRecord | undefined {
     const existing = secret.versions.find((v) => v.id === token);
     if (!existing) return undefined;
-    const stored = this.open(secret, existing);
+    const stored = this.open(secret, existing, caller);
     if (stored.kind !== value.kind || !stored.bytes.equals(value.bytes)) throw smError.versionExists();
     return existing;
   }
@@ -106,8 +118,9 @@ export class Secrets {
     versionId: string,
     value: SecretValue,
     stages: readonly string[] | undefined,
+    caller: Caller,
   ): VersionRecord {
-    const sealed = this.vault.seal(secret, versionId, value.bytes, secret.kmsKeyId);
+    const sealed = this.vault.seal(secret, versionId, value.bytes, secret.kmsKeyId, caller);
     const labels = new Set(stages ?? ['AWSCURRENT']);
     if (!holderOf(secret, 'AWSCURRENT')) labels.add('AWSCURRENT');
     const version: VersionRecord = {
@@ -145,4 +158,31 @@ export function moveStage(secret: SecretRecord, stage: string, to: VersionRecord
     if (previous) previous.stages = previous.stages.filter((s) => s !== 'AWSPREVIOUS');
     from.stages = [...from.stages, 'AWSPREVIOUS'].sort();
   }
+}
+
+/**
+ * The secret's resource policy, as AWS applies it: another account needs a statement allowing the
+ * action on the secret; for the owner only an explicit Deny matters.
+ */
+export function authorize(secret: SecretRecord, operation: string, ctx: RequestContext): void {
+  const foreign = secret.account !== ctx.caller.account;
+  if (!foreign && secret.policy === undefined) return;
+  const action = `secretsmanager:${operation}`;
+  const principal = `arn:aws:iam::${ctx.caller.account}:root`;
+  const decision = secret.policy
+    ? evaluatePolicy(secret.policy, {
+        principal: { kind: 'AWS', id: principal },
+        action,
+        resource: secret.arn,
+        context: { 'aws:PrincipalAccount': ctx.caller.account, 'aws:SecureTransport': String(ctx.secure) },
+      })
+    : 'ImplicitDeny';
+  if (decision === 'Allow' || (!foreign && decision === 'ImplicitDeny')) return;
+  const why =
+    decision === 'ExplicitDeny'
+      ? 'with an explicit deny in a resource-based policy'
+      : `because no resource-based policy allows the ${action} action`;
+  throw smError.accessDenied(
+    `User: ${principal} is not authorized to perform: ${action} on resource: ${secret.arn} ${why}`,
+  );
 }

@@ -83,7 +83,7 @@ export class SecretOperations {
     const existing = await this.secrets.find(name, ctx.caller);
     if (existing) {
       if (existing.deletedAt !== undefined) throw smError.scheduledForDeletion();
-      const again = value && this.secrets.retried(existing, input.ClientRequestToken!, value);
+      const again = value && this.secrets.retried(existing, input.ClientRequestToken!, value, ctx.caller);
       if (again) return { ARN: existing.arn, Name: existing.name, VersionId: again.id };
       throw smError.exists(name);
     }
@@ -102,7 +102,8 @@ export class SecretOperations {
       tags: input.Tags ? mergeTags([], tags) : undefined,
       versions: [],
     };
-    const version = value && this.secrets.addVersion(secret, input.ClientRequestToken!, value, undefined);
+    const version =
+      value && this.secrets.addVersion(secret, input.ClientRequestToken!, value, undefined, ctx.caller);
     await this.secrets.save(secret);
     return { ARN: secret.arn, Name: secret.name, VersionId: version?.id };
   }
@@ -111,9 +112,9 @@ export class SecretOperations {
     input: SM.GetSecretValueRequest,
     ctx: RequestContext,
   ): Promise<SM.GetSecretValueResponse> {
-    const secret = await this.secrets.live(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.live(input.SecretId!, ctx);
     const version = pickVersion(secret, input.VersionId, input.VersionStage);
-    const value = this.secrets.open(secret, version);
+    const value = this.secrets.open(secret, version, ctx.caller);
     await this.secrets.touch(secret, version);
     return {
       ARN: secret.arn,
@@ -129,22 +130,28 @@ export class SecretOperations {
     input: SM.PutSecretValueRequest,
     ctx: RequestContext,
   ): Promise<SM.PutSecretValueResponse> {
-    const secret = await this.secrets.live(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.live(input.SecretId!, ctx);
     const value = requestValue(input);
     if (!value) throw smError.invalidRequest('You must provide either SecretString or SecretBinary.');
     if (!input.ClientRequestToken) throw smError.tokenRequired();
-    const again = this.secrets.retried(secret, input.ClientRequestToken, value);
+    const again = this.secrets.retried(secret, input.ClientRequestToken, value, ctx.caller);
     if (again) return { ARN: secret.arn, Name: secret.name, VersionId: again.id, ...stagesOf(again) };
-    const version = this.secrets.addVersion(secret, input.ClientRequestToken, value, input.VersionStages);
+    const version = this.secrets.addVersion(
+      secret,
+      input.ClientRequestToken,
+      value,
+      input.VersionStages,
+      ctx.caller,
+    );
     await this.secrets.save(secret);
     return { ARN: secret.arn, Name: secret.name, VersionId: version.id, ...stagesOf(version) };
   }
 
   async updateSecret(input: SM.UpdateSecretRequest, ctx: RequestContext): Promise<SM.UpdateSecretResponse> {
-    const secret = await this.secrets.live(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.live(input.SecretId!, ctx);
     const value = requestValue(input);
     if (value && !input.ClientRequestToken) throw smError.tokenRequired();
-    const again = value && this.secrets.retried(secret, input.ClientRequestToken!, value);
+    const again = value && this.secrets.retried(secret, input.ClientRequestToken!, value, ctx.caller);
     if (again) return { ARN: secret.arn, Name: secret.name, VersionId: again.id };
     // A new key must work before anything changes; the labelled versions move to it (AWS
     // re-encrypts AWSCURRENT, AWSPENDING and AWSPREVIOUS), older ones stay under the old key.
@@ -152,16 +159,26 @@ export class SecretOperations {
     let resealed: [VersionRecord, Partial<VersionRecord>][] = [];
     if (input.KmsKeyId !== undefined && (input.KmsKeyId || undefined) !== secret.kmsKeyId) {
       kmsKeyId = input.KmsKeyId || undefined;
-      if (kmsKeyId) this.secrets.vault.checkKey(secret, kmsKeyId);
+      if (kmsKeyId) this.secrets.vault.checkKey(secret, kmsKeyId, ctx.caller);
       resealed = secret.versions
         .filter((v) => v.stages.some((s) => s === 'AWSCURRENT' || s === 'AWSPENDING' || s === 'AWSPREVIOUS'))
-        .map((v) => [v, this.secrets.vault.seal(secret, v.id, this.secrets.vault.open(secret, v), kmsKeyId)]);
+        .map((v) => [
+          v,
+          this.secrets.vault.seal(
+            secret,
+            v.id,
+            this.secrets.vault.open(secret, v, ctx.caller),
+            kmsKeyId,
+            ctx.caller,
+          ),
+        ]);
     }
     const previousKey = secret.kmsKeyId;
     secret.kmsKeyId = kmsKeyId;
     let version: VersionRecord | undefined;
     try {
-      if (value) version = this.secrets.addVersion(secret, input.ClientRequestToken!, value, undefined);
+      if (value)
+        version = this.secrets.addVersion(secret, input.ClientRequestToken!, value, undefined, ctx.caller);
     } catch (err) {
       secret.kmsKeyId = previousKey;
       throw err;
@@ -177,7 +194,7 @@ export class SecretOperations {
     input: SM.DescribeSecretRequest,
     ctx: RequestContext,
   ): Promise<SM.DescribeSecretResponse> {
-    const secret = await this.secrets.resolve(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.resolve(input.SecretId!, ctx);
     return { ...secretFields(secret), VersionIdsToStages: stagesMap(secret) };
   }
 
@@ -194,7 +211,7 @@ export class SecretOperations {
         'The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).',
       );
     }
-    const secret = await this.secrets.resolve(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.resolve(input.SecretId!, ctx);
     const now = this.now();
     if (force) {
       await this.secrets.remove(secret);
@@ -211,7 +228,7 @@ export class SecretOperations {
     input: SM.RestoreSecretRequest,
     ctx: RequestContext,
   ): Promise<SM.RestoreSecretResponse> {
-    const secret = await this.secrets.resolve(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.resolve(input.SecretId!, ctx);
     if (secret.deletedAt !== undefined) {
       secret.deletedAt = undefined;
       secret.deleteAfter = undefined;
@@ -224,7 +241,7 @@ export class SecretOperations {
     input: SM.ListSecretVersionIdsRequest,
     ctx: RequestContext,
   ): Promise<SM.ListSecretVersionIdsResponse> {
-    const secret = await this.secrets.resolve(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.resolve(input.SecretId!, ctx);
     const versions = secret.versions.filter((v) => input.IncludeDeprecated || v.stages.length > 0);
     const start = readPage(input.NextToken);
     const size = input.MaxResults ?? 100;
@@ -244,7 +261,7 @@ export class SecretOperations {
   }
 
   async tagResource(input: SM.TagResourceRequest, ctx: RequestContext): Promise<object> {
-    const secret = await this.secrets.live(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.live(input.SecretId!, ctx);
     const merged = mergeTags(secret.tags ?? [], checkTags(input.Tags ?? []));
     if (merged.length > 50) throw smError.invalidParameter('Number of tags exceeds the limit of 50 tags.');
     secret.tags = merged;
@@ -253,7 +270,7 @@ export class SecretOperations {
   }
 
   async untagResource(input: SM.UntagResourceRequest, ctx: RequestContext): Promise<object> {
-    const secret = await this.secrets.live(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.live(input.SecretId!, ctx);
     const drop = new Set(input.TagKeys ?? []);
     secret.tags = (secret.tags ?? []).filter((t) => !drop.has(t.Key));
     await this.secrets.save(secret);

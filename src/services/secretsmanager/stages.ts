@@ -12,7 +12,7 @@ export class Stages {
     input: SM.UpdateSecretVersionStageRequest,
     ctx: RequestContext,
   ): Promise<SM.UpdateSecretVersionStageResponse> {
-    const secret = await this.secrets.live(input.SecretId!, ctx.caller);
+    const secret = await this.secrets.live(input.SecretId!, ctx);
     const stage = input.VersionStage!;
     const holder = holderOf(secret, stage);
     const target =

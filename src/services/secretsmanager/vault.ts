@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import type { Caller } from '../../core/accounts.js';
 import { ServiceError } from '../../protocols/errors.js';
 import type { EncryptionContext, KeyFailure, KeyFrontDoor, KeyUser } from '../kms/front-door.js';
 import { smError } from './errors.js';
@@ -31,9 +32,10 @@ export class Vault {
     return kms;
   }
 
-  private user(secret: SecretRecord): KeyUser {
+  /** KMS is called as the caller (another account's reader too), through Secrets Manager. */
+  private user(secret: SecretRecord, caller: Caller): KeyUser {
     return {
-      account: secret.account,
+      account: caller.account,
       region: secret.region,
       viaService: `secretsmanager.${secret.region}.amazonaws.com`,
     };
@@ -46,8 +48,8 @@ export class Vault {
   }
 
   /** Checks a customer key can encrypt before anything is stored (UpdateSecret's KmsKeyId). */
-  checkKey(secret: SecretRecord, kmsKeyId: string): void {
-    const facts = this.door().check(kmsKeyId, 'kms:GenerateDataKey', this.user(secret));
+  checkKey(secret: SecretRecord, kmsKeyId: string, caller: Caller): void {
+    const facts = this.door().check(kmsKeyId, 'kms:GenerateDataKey', this.user(secret, caller));
     if (!facts.ok) throw writeFailure(facts);
   }
 
@@ -56,11 +58,12 @@ export class Vault {
     versionId: string,
     plaintext: Buffer,
     kmsKeyId: string | undefined,
+    caller: Caller,
   ): Pick<VersionRecord, 'sealed' | 'dataKey' | 'keyLabel'> {
     const made = this.door().generateDataKey(
       this.keyOf(secret, kmsKeyId),
       context(secret, versionId),
-      this.user(secret),
+      this.user(secret, caller),
     );
     if (!made.ok) throw writeFailure(made);
     const iv = randomBytes(12);
@@ -75,11 +78,11 @@ export class Vault {
     };
   }
 
-  open(secret: SecretRecord, version: VersionRecord): Buffer {
+  open(secret: SecretRecord, version: VersionRecord, caller: Caller): Buffer {
     const opened = this.door().decrypt(
       Buffer.from(version.dataKey, 'base64'),
       context(secret, version.id),
-      this.user(secret),
+      this.user(secret, caller),
     );
     if (!opened.ok) throw readFailure(opened);
     const raw = Buffer.from(version.sealed, 'base64');
