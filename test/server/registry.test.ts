@@ -47,7 +47,8 @@ describe('the service registry', () => {
     assert.equal(typeof modules.secretsmanager.definition.load, 'function');
     assert.deepEqual(Object.keys(modules.sns.definition.operations), []);
     assert.equal(modules.sqs.definition.load, undefined);
-    for (const name of ['kms', 'secretsmanager', 'sqs', 'sns', 'kinesis']) assert.equal(modules[name].cors, true, name);
+    for (const name of ['kms', 'secretsmanager', 'sqs', 'sns', 'kinesis'])
+      assert.equal(modules[name].cors, true, name);
     env.scheduler.stop();
   });
 
