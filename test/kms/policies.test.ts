@@ -138,7 +138,7 @@ describe('KMS key policies', () => {
     const arn = KeyMetadata!.Arn!;
     assert.equal(
       KeyMetadata?.Description,
-      'Default master key that protects my SNS data when no other key is defined',
+      'Default key that protects my SNS data when no other key is defined',
     );
     const doc = JSON.parse((await kms.send(new GetKeyPolicyCommand({ KeyId: arn }))).Policy!);
     assert.equal(doc.Statement.length, 2);

@@ -95,6 +95,25 @@ describe('KMS front door', () => {
     );
   });
 
+  it('gives each service the uses its AWS-managed key policy lists', () => {
+    const ring = keyring();
+    const sns = ring.awsManagedKey('sns', ACCOUNT, REGION);
+    const viaSns = { account: ACCOUNT, region: REGION, viaService: `sns.${REGION}.amazonaws.com` };
+    // aws/sns allows SNS data keys and decryption, not Encrypt.
+    assert.equal(ring.check(sns.arn, 'kms:GenerateDataKey', viaSns).ok, true);
+    assert.equal(ring.check(sns.arn, 'kms:Decrypt', viaSns).ok, true);
+    assert.equal(failed(ring.check(sns.arn, 'kms:Encrypt', viaSns)).code, 'AccessDeniedException');
+    // aws/secretsmanager: data keys through Secrets Manager in any region, the rest in its own.
+    const sm = ring.awsManagedKey('secretsmanager', ACCOUNT, REGION);
+    const elsewhere = {
+      account: ACCOUNT,
+      region: REGION,
+      viaService: 'secretsmanager.eu-west-1.amazonaws.com',
+    };
+    assert.equal(ring.check(sm.arn, 'kms:GenerateDataKey', elsewhere).ok, true);
+    assert.equal(failed(ring.check(sm.arn, 'kms:Encrypt', elsewhere)).code, 'AccessDeniedException');
+  });
+
   it('lets a service principal use a customer key only when its policy names it, with its conditions', () => {
     const ring = keyring();
     const plain = customerKey(ring);

@@ -8,7 +8,7 @@ import type {
   ReEncryptRequest,
 } from '@aws-sdk/client-kms';
 import type { RequestContext } from '../../protocols/service.js';
-import { failureError, kmsError } from './errors.js';
+import { failureError, kmsError, required } from './errors.js';
 import type { KeyFailure } from './front-door.js';
 import { userOf } from './key-operations.js';
 import type { Keyring } from './keyring.js';
@@ -89,7 +89,7 @@ export function cryptoOperations(keyring: Keyring) {
       if (input.Recipient) throw kmsError.notSupported('Recipient (Nitro Enclaves attestation)');
       const opened = unwrap(
         keyring.openBlob(
-          input.CiphertextBlob!,
+          required(input.CiphertextBlob, 'ciphertextBlob'),
           input.EncryptionContext,
           userOf(ctx),
           'kms:Decrypt',
@@ -111,7 +111,7 @@ export function cryptoOperations(keyring: Keyring) {
       const user = userOf(ctx);
       const source = unwrap(
         keyring.openBlob(
-          input.CiphertextBlob!,
+          required(input.CiphertextBlob, 'ciphertextBlob'),
           input.SourceEncryptionContext,
           user,
           'kms:ReEncryptFrom',

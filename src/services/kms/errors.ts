@@ -94,6 +94,16 @@ export const kmsError = {
   unknownOperation: () => new ServiceError('UnknownOperationException', ''),
 };
 
+/** A member the model leaves optional (for other uses of the operation) that this request needs. */
+export function required<T>(value: T | undefined, path: string): T {
+  if (value === undefined || value === null) {
+    throw kmsError.validation(
+      validationMessage([{ path, value: 'null', constraint: 'Member must not be null' }]),
+    );
+  }
+  return value;
+}
+
 function lowerFirst(path: string): string {
   return path
     .split('.')

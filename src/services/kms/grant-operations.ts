@@ -8,7 +8,7 @@ import type {
   RevokeGrantRequest,
 } from '@aws-sdk/client-kms';
 import type { RequestContext } from '../../protocols/service.js';
-import { failureError, kmsError } from './errors.js';
+import { failureError, kmsError, required } from './errors.js';
 import type { GrantRecord } from './grants.js';
 import { managedBy, userOf } from './key-operations.js';
 import type { Keyring } from './keyring.js';
@@ -141,7 +141,10 @@ export function grantOperations(keyring: Keyring) {
     },
 
     ListRetirableGrants: (input: ListRetirableGrantsRequest, ctx: RequestContext) => {
-      const retiring = input.RetiringPrincipal ?? input.RetiringServicePrincipal;
+      const retiring = required(
+        input.RetiringPrincipal ?? input.RetiringServicePrincipal,
+        'retiringPrincipal',
+      );
       const { account, region } = ctx.caller;
       const grants = keyring.grants
         .values()
@@ -150,7 +153,7 @@ export function grantOperations(keyring: Keyring) {
             g.retiringPrincipal === retiring &&
             g.region === region &&
             keyring.live(keyring.keys.get(g.keyArn)) !== undefined &&
-            (g.account === account || retiring?.includes(account)),
+            (g.account === account || retiring.includes(account)),
         );
       const { items, next } = page(grants, (g) => g.grantId, input.Limit, input.Marker);
       return {

@@ -111,9 +111,10 @@ export function keyOperations(keyring: Keyring) {
       return { KeyMetadata: keyMetadata(key) };
     },
 
-    DescribeKey: (input: DescribeKeyRequest, ctx: RequestContext) => {
-      // Naming an AWS-managed alias creates its key, as KMS does.
+    DescribeKey: async (input: DescribeKeyRequest, ctx: RequestContext) => {
+      // Naming an AWS-managed alias creates its key, as KMS does; it is durable before the answer.
       const key = managedBy(keyring, input.KeyId!, 'kms:DescribeKey', ctx, true);
+      await keyring.settled();
       return { KeyMetadata: keyMetadata(key) };
     },
 

@@ -48,7 +48,7 @@ export class Keyring implements KeyFrontDoor {
   private readonly materials = new Map<string, Buffer>();
 
   constructor(
-    journal: Journal | undefined,
+    private readonly journal: Journal | undefined,
     readonly clock: Clock,
     private readonly master: MasterKey,
     private readonly log: Logger,
@@ -66,6 +66,11 @@ export class Keyring implements KeyFrontDoor {
    */
   stage<T extends object>(store: EmbeddedRecords<T>, key: string, value: T): void {
     store.put(key, value).catch((err: unknown) => this.log.error({ err }, 'kms: journal write failed'));
+  }
+
+  /** Resolves once what `stage` wrote is durable: a request that created a key awaits it before answering. */
+  settled(): Promise<void> {
+    return this.journal ? this.journal.commit() : Promise.resolve();
   }
 
   newKey(
@@ -382,7 +387,7 @@ export class Keyring implements KeyFrontDoor {
     const parsed = parseBlob(blob);
     if (!parsed) return kmsFailure.invalidCiphertext();
     const named = parseKmsArn(parsed.keyArn);
-    if (!named || named.kind !== 'key' || named.region !== user.region) return kmsFailure.invalidCiphertext();
+    if (named?.kind !== 'key' || named.region !== user.region) return kmsFailure.invalidCiphertext();
     if (keyId !== undefined) {
       const wanted = this.resolve(keyId, user);
       if ('ok' in wanted) return wanted;

@@ -58,91 +58,153 @@ export function parseKmsArn(
 }
 
 /**
- * The key policy KMS writes when CreateKey gets none: the account's root, which delegates to IAM
- * (Tideway has none, so the account's own credentials are allowed). Printed as KMS prints it.
+ * JSON as KMS prints the policies it writes (Jackson's pretty printer): `"key" : value`, two
+ * spaces per object level, arrays on one line with their objects opened inline.
  */
-export function defaultKeyPolicy(account: string): string {
-  return `{
-  "Version" : "2012-10-17",
-  "Id" : "key-default-1",
-  "Statement" : [ {
-    "Sid" : "Enable IAM User Permissions",
-    "Effect" : "Allow",
-    "Principal" : {
-      "AWS" : "arn:aws:iam::${account}:root"
-    },
-    "Action" : "kms:*",
-    "Resource" : "*"
-  } ]
-}`;
+export function printPolicy(value: unknown, depth = 0): string {
+  if (Array.isArray(value)) {
+    return value.length === 0 ? '[ ]' : `[ ${value.map((v) => printPolicy(v, depth)).join(', ')} ]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{ }';
+    const pad = '  '.repeat(depth + 1);
+    const members = entries.map(([k, v]) => `${pad}${JSON.stringify(k)} : ${printPolicy(v, depth + 1)}`);
+    return `{\n${members.join(',\n')}\n${'  '.repeat(depth)}}`;
+  }
+  return JSON.stringify(value);
 }
 
-/** AWS-managed keys Tideway knows: the service's alias suffix, its display name and the key's description. */
-export const AWS_MANAGED: Record<string, { title: string; description: string }> = {
+/**
+ * The key policy KMS writes when CreateKey gets none: the account's root, which delegates to IAM
+ * (Tideway has none, so the account's own credentials are allowed).
+ */
+export function defaultKeyPolicy(account: string): string {
+  return printPolicy({
+    Version: '2012-10-17',
+    Id: 'key-default-1',
+    Statement: [
+      {
+        Sid: 'Enable IAM User Permissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    ],
+  });
+}
+
+/**
+ * The AWS-managed keys Tideway creates, by alias suffix: the description and key policy AWS gives
+ * each. SNS's and Secrets Manager's are as AWS writes them (exported from real accounts); the
+ * others follow the same pattern (docs/kms.md says which are not confirmed).
+ */
+interface ManagedKind {
+  description: string;
+  policyId: string;
+  /** The service as the policy's statement names it. */
+  title: string;
+  actions: string[];
+  /** Secrets Manager also lets its service generate data keys from any region. */
+  anyRegionDataKeys?: boolean;
+}
+
+const USE = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+  'kms:CreateGrant',
+  'kms:DescribeKey',
+];
+
+export const AWS_MANAGED: Record<string, ManagedKind> = {
   sqs: {
-    title: 'Simple Queue Service (SQS)',
     description: 'Default key that protects my SQS messages when no other key is defined',
+    policyId: 'auto-sqs-2',
+    title: 'SQS',
+    actions: USE,
   },
   sns: {
-    title: 'Simple Notification Service (SNS)',
-    description: 'Default master key that protects my SNS data when no other key is defined',
+    description: 'Default key that protects my SNS data when no other key is defined',
+    policyId: 'auto-sns-1',
+    title: 'SNS',
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:ListGrants', 'kms:DescribeKey'],
   },
   kinesis: {
-    title: 'Amazon Kinesis',
-    description: 'Default master key that protects my Kinesis data when no other key is defined',
+    description: 'Default key that protects my Kinesis data when no other key is defined',
+    policyId: 'auto-kinesis-2',
+    title: 'Kinesis',
+    actions: USE,
   },
   secretsmanager: {
-    title: 'AWS Secrets Manager',
     description: 'Default key that protects my Secrets Manager data when no other key is defined',
+    policyId: 'auto-secretsmanager-2',
+    title: 'AWS Secrets Manager',
+    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:CreateGrant', 'kms:DescribeKey'],
+    anyRegionDataKeys: true,
   },
   firehose: {
-    title: 'Amazon Kinesis Firehose',
-    description: 'Default master key that protects my Kinesis Firehose data when no other key is defined',
+    description: 'Default key that protects my Kinesis Firehose data when no other key is defined',
+    policyId: 'auto-firehose-2',
+    title: 'Kinesis Firehose',
+    actions: USE,
   },
   events: {
-    title: 'Amazon EventBridge',
     description: 'Default key that protects my EventBridge data when no other key is defined',
+    policyId: 'auto-events-2',
+    title: 'EventBridge',
+    actions: USE,
   },
 };
 
 /**
- * The policy of an AWS-managed key: the service may use it for any principal of the account that
- * calls through it (kms:ViaService, kms:CallerAccount); the account may only read its metadata.
+ * The policy of an AWS-managed key: any principal of the account may use it through the service
+ * (kms:ViaService, kms:CallerAccount); the account itself may only read its metadata.
  */
 export function awsManagedKeyPolicy(service: string, account: string, region: string): string {
-  const title = AWS_MANAGED[service]?.title ?? service;
-  const policy = {
-    Version: '2012-10-17',
-    Id: `auto-${service}-2`,
-    Statement: [
-      {
-        Sid: `Allow access through ${title} for all principals in the account that are authorized to use ${title}`,
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: [
-          'kms:Encrypt',
-          'kms:Decrypt',
-          'kms:ReEncrypt*',
-          'kms:GenerateDataKey*',
-          'kms:CreateGrant',
-          'kms:DescribeKey',
-        ],
-        Resource: '*',
-        Condition: {
-          StringEquals: {
-            'kms:CallerAccount': account,
-            'kms:ViaService': `${service}.${region}.amazonaws.com`,
-          },
+  const kind = AWS_MANAGED[service];
+  const title = kind?.title ?? service;
+  const sid = `Allow access through ${title} for all principals in the account that are authorized to use ${title}`;
+  const statements: object[] = [
+    {
+      Sid: sid,
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: kind?.actions ?? USE,
+      Resource: '*',
+      Condition: {
+        StringEquals: {
+          'kms:CallerAccount': account,
+          'kms:ViaService': `${service}.${region}.amazonaws.com`,
         },
       },
-      {
-        Sid: 'Allow direct access to key metadata to the account',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${account}:root` },
-        Action: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:RevokeGrant'],
-        Resource: '*',
+    },
+  ];
+  if (kind?.anyRegionDataKeys) {
+    statements.push({
+      Sid: sid,
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 'kms:GenerateDataKey*',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'kms:CallerAccount': account },
+        StringLike: { 'kms:ViaService': `${service}.*.amazonaws.com` },
       },
-    ],
-  };
-  return JSON.stringify(policy, null, 2);
+    });
+  }
+  statements.push({
+    Sid: 'Allow direct access to key metadata to the account',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${account}:root` },
+    Action: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:RevokeGrant'],
+    Resource: '*',
+  });
+  return printPolicy({
+    Version: '2012-10-17',
+    Id: kind?.policyId ?? `auto-${service}-2`,
+    Statement: statements,
+  });
 }
