@@ -88,6 +88,32 @@ describe('Secrets Manager staging labels', () => {
     });
   });
 
+  it('a new value after a finished rotation takes AWSPENDING off the old current version', async () => {
+    const name = uniqueName('pending');
+    const v1 = await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'a' }));
+    const v2 = await t.sm.send(
+      new PutSecretValueCommand({ SecretId: name, SecretString: 'b', VersionStages: ['AWSPENDING'] }),
+    );
+    await t.sm.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: name,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: v2.VersionId,
+        RemoveFromVersionId: v1.VersionId,
+      }),
+    );
+    assert.deepEqual(await stagesOf(name), {
+      [v1.VersionId!]: ['AWSPREVIOUS'],
+      [v2.VersionId!]: ['AWSCURRENT', 'AWSPENDING'],
+    });
+    const v3 = await t.sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'c' }));
+    assert.deepEqual(v3.VersionStages, ['AWSCURRENT']);
+    assert.deepEqual(await stagesOf(name), {
+      [v2.VersionId!]: ['AWSPREVIOUS'],
+      [v3.VersionId!]: ['AWSCURRENT'],
+    });
+  });
+
   it('checks RemoveFromVersionId, and never lets AWSCURRENT go', async () => {
     const name = uniqueName('checks');
     const v1 = await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'a' }));

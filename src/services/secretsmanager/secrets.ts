@@ -130,8 +130,14 @@ export class Secrets {
       kind: value.kind,
       ...sealed,
     };
+    const current = holderOf(secret, 'AWSCURRENT');
     secret.versions.push(version);
     for (const stage of labels) moveStage(secret, stage, version);
+    // A new AWSCURRENT ends a rotation the old current version finished: its AWSPENDING goes too
+    // (AWS's recorded answers: PutSecretValue after moving AWSCURRENT onto the pending version).
+    if (current && labels.has('AWSCURRENT') && current.stages.includes('AWSPENDING')) {
+      current.stages = current.stages.filter((s) => s !== 'AWSPENDING');
+    }
     this.prune(secret);
     secret.lastChangedAt = this.clock.now();
     return version;
