@@ -50,6 +50,8 @@ describe('a storm of malformed KMS requests', () => {
       'TagResource',
       'ScheduleKeyDeletion',
       'Sign',
+      'GenerateMac',
+      'VerifyMac',
       'NoSuchOperation',
     ];
     const blobs = () => f.pick([blob, mangle(f, blob), '', '!!!', 'AAEC', f.text(20)]);
@@ -74,6 +76,9 @@ describe('a storm of malformed KMS requests', () => {
         if (f.chance(0.2)) m.Policy = f.pick(['{}', '{"Statement":[]}', f.text(30), f.value()]);
         if (f.chance(0.2)) m.Operations = f.pick([['Decrypt'], ['Nope'], f.value()]);
         if (f.chance(0.2)) m.GranteePrincipal = f.text(20);
+        if (f.chance(0.2)) m.MacAlgorithm = f.pick(['HMAC_SHA_256', 'HMAC_SHA_224', f.text(8)]);
+        if (f.chance(0.2)) m.Message = f.pick(['AAEC', '', f.value()]);
+        if (f.chance(0.2)) m.Mac = blobs();
         if (f.chance(0.2)) m.Tags = f.chance(0.5) ? [{ TagKey: f.text(5), TagValue: f.text(5) }] : f.value();
         for (let j = f.int(3); j > 0; j--)
           m[

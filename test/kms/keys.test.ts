@@ -11,6 +11,8 @@ import {
   EncryptCommand,
   GenerateDataKeyCommand,
   type KMSClient,
+  ListAliasesCommand,
+  ListKeysCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import { kmsClient, kmsRejects } from '../support/kms.js';
@@ -72,6 +74,22 @@ describe('KMS keys', () => {
       'NotFoundException',
       "Invalid keyId 'fake-key-id'",
     );
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    const west = kmsClient(server.endpoint, { region: 'us-west-2' });
+    try {
+      await kmsRejects(
+        west.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.Arn })),
+        'NotFoundException',
+        'Invalid arn us-east-1',
+      );
+      await kmsRejects(
+        west.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId })),
+        'NotFoundException',
+        `Key 'arn:aws:kms:us-west-2:000000000000:key/${KeyMetadata!.KeyId}' does not exist`,
+      );
+    } finally {
+      west.destroy();
+    }
     await kmsRejects(
       kms.send(new DescribeKeyCommand({ KeyId: 'alias/nothing' })),
       'NotFoundException',
@@ -210,6 +228,27 @@ describe('KMS keys', () => {
       kms.send(new DescribeKeyCommand({ KeyId: arn })),
       'NotFoundException',
       `Key '${arn}' does not exist`,
+    );
+  });
+
+  it('forgets every key and alias on an admin reset', async () => {
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    await kms.send(
+      new CreateAliasCommand({ AliasName: 'alias/before-reset', TargetKeyId: KeyMetadata!.KeyId }),
+    );
+    await kms.send(new DescribeKeyCommand({ KeyId: 'alias/aws/kinesis' }));
+    const reset = await fetch(`${server.endpoint}/_tideway/reset`, { method: 'POST' });
+    assert.equal(reset.status, 200);
+    assert.deepEqual((await kms.send(new ListKeysCommand({}))).Keys, []);
+    const aliases = await kms.send(new ListAliasesCommand({}));
+    assert.deepEqual(
+      aliases.Aliases?.filter((a) => a.TargetKeyId !== undefined),
+      [],
+    );
+    await kmsRejects(
+      kms.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.Arn })),
+      'NotFoundException',
+      `Key '${KeyMetadata!.Arn}' does not exist`,
     );
   });
 });

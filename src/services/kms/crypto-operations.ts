@@ -54,7 +54,10 @@ export function cryptoOperations(keyring: Keyring) {
   ): KeyRecord => {
     const user = userOf(ctx);
     const key = unwrap(keyring.resolve(keyId, user));
-    const refused = keyring.usable(key) ?? keyring.authorize(key, action, user, context, grantTokens);
+    const refused =
+      keyring.usable(key) ??
+      keyring.authorize(key, action, user, context, grantTokens) ??
+      keyring.usage(key, 'ENCRYPT_DECRYPT', action.slice('kms:'.length));
     if (refused) throw failureError(refused);
     checkAlgorithm(key, algorithm);
     return key;

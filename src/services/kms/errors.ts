@@ -79,6 +79,7 @@ export const kmsError = {
   invalidGrantId: (message: string) => new ServiceError('InvalidGrantIdException', message),
   accessDenied: (message: string) => new ServiceError('AccessDeniedException', message),
   disabled: (message: string) => new ServiceError('DisabledException', message),
+  invalidMac: () => new ServiceError('KMSInvalidMacException', ''),
   notAuthorized: () => new ServiceError('NotAuthorizedException', ''),
   dryRun: () =>
     new ServiceError(

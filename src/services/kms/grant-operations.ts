@@ -14,18 +14,21 @@ import { managedBy, userOf } from './key-operations.js';
 import type { Keyring } from './keyring.js';
 import { page } from './paging.js';
 
-// What a symmetric encryption key can be granted; the others belong to asymmetric and HMAC keys.
-const SYMMETRIC_OPERATIONS = new Set([
-  'Decrypt',
-  'Encrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
-  'ReEncryptFrom',
-  'ReEncryptTo',
-  'CreateGrant',
-  'RetireGrant',
-  'DescribeKey',
-]);
+// What a key can be granted, by its usage; the others belong to asymmetric keys.
+const GRANTABLE: Record<string, Set<string>> = {
+  ENCRYPT_DECRYPT: new Set([
+    'Decrypt',
+    'Encrypt',
+    'GenerateDataKey',
+    'GenerateDataKeyWithoutPlaintext',
+    'ReEncryptFrom',
+    'ReEncryptTo',
+    'CreateGrant',
+    'RetireGrant',
+    'DescribeKey',
+  ]),
+  GENERATE_VERIFY_MAC: new Set(['GenerateMac', 'VerifyMac', 'CreateGrant', 'RetireGrant', 'DescribeKey']),
+};
 // Encryption-context constraints only make sense for the operations that take a context.
 const CONTEXT_FREE = new Set(['CreateGrant', 'RetireGrant', 'DescribeKey']);
 
@@ -63,7 +66,7 @@ export function grantOperations(keyring: Keyring) {
       if (refused) throw failureError(refused);
       const operations = input.Operations!;
       for (const op of operations) {
-        if (!SYMMETRIC_OPERATIONS.has(op)) {
+        if (!GRANTABLE[key.keyUsage]?.has(op)) {
           throw kmsError.validation(`Grant operations ${op} are not valid for key spec ${key.keySpec}.`);
         }
       }

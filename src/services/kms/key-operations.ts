@@ -15,7 +15,7 @@ import type { RequestContext } from '../../protocols/service.js';
 import { failureError, kmsError } from './errors.js';
 import type { KeyUser } from './front-door.js';
 import type { Keyring } from './keyring.js';
-import { defaultKeyPolicy, type KeyRecord } from './keys.js';
+import { defaultKeyPolicy, HMAC_SPECS, type KeyRecord, type KeySpec, type KeyUsage } from './keys.js';
 import { keyMetadata } from './metadata.js';
 import { page } from './paging.js';
 import { checkPolicyDocument } from './policy-documents.js';
@@ -56,26 +56,35 @@ function usableNow(key: KeyRecord): void {
   notPendingDeletion(key);
 }
 
-/** CreateKey's choices Tideway keeps: symmetric encryption keys, in KMS's own key store. */
-function checkKeyKind(input: CreateKeyRequest): void {
+/** Automatic rotation is for symmetric encryption keys only. */
+function rotatable(key: KeyRecord): void {
+  if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
+    throw kmsError.unsupported(`${key.arn} key spec ${key.keySpec} does not support automatic key rotation.`);
+  }
+}
+
+/** CreateKey's choices Tideway keeps: symmetric encryption and HMAC keys, in KMS's own key store. */
+function checkKeyKind(input: CreateKeyRequest): { spec: KeySpec; usage: KeyUsage } {
   const spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
   if (input.KeySpec && input.CustomerMasterKeySpec) {
     throw kmsError.validation(
       'You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec parameter is deprecated. Use KeySpec parameter instead.',
     );
   }
-  if (spec !== 'SYMMETRIC_DEFAULT') {
-    if (!input.KeyUsage) {
-      throw kmsError.validation(
-        'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.',
-      );
-    }
-    throw kmsError.unsupported(
-      `Tideway does not support KeySpec ${spec} (only SYMMETRIC_DEFAULT encryption keys; docs/kms.md).`,
+  const hmac = HMAC_SPECS[spec] !== undefined;
+  if (spec !== 'SYMMETRIC_DEFAULT' && !input.KeyUsage) {
+    throw kmsError.validation(
+      'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.',
     );
   }
-  if (input.KeyUsage && input.KeyUsage !== 'ENCRYPT_DECRYPT') {
-    throw kmsError.validation(`KeyUsage ${input.KeyUsage} is not compatible with KeySpec ${spec}`);
+  if (spec !== 'SYMMETRIC_DEFAULT' && !hmac) {
+    throw kmsError.unsupported(
+      `Tideway does not support KeySpec ${spec} (only SYMMETRIC_DEFAULT and HMAC keys; docs/kms.md).`,
+    );
+  }
+  const usage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
+  if (usage !== (hmac ? 'GENERATE_VERIFY_MAC' : 'ENCRYPT_DECRYPT')) {
+    throw kmsError.validation(`KeyUsage ${usage} is not compatible with KeySpec ${spec}`);
   }
   if (input.Origin && input.Origin !== 'AWS_KMS') {
     throw kmsError.unsupported(`Tideway does not support Origin ${input.Origin} (docs/kms.md).`);
@@ -83,13 +92,14 @@ function checkKeyKind(input: CreateKeyRequest): void {
   if (input.CustomKeyStoreId || input.XksKeyId) {
     throw kmsError.unsupported('Tideway does not support custom key stores (docs/kms.md).');
   }
+  return { spec: spec as KeySpec, usage: usage as KeyUsage };
 }
 
 export function keyOperations(keyring: Keyring) {
   const now = () => keyring.clock.now();
   return {
     CreateKey: async (input: CreateKeyRequest, ctx: RequestContext) => {
-      checkKeyKind(input);
+      const kind = checkKeyKind(input);
       const { account, region } = ctx.caller;
       if (input.Policy !== undefined)
         checkPolicyDocument(input.Policy, account, input.BypassPolicyLockoutSafetyCheck);
@@ -98,8 +108,8 @@ export function keyOperations(keyring: Keyring) {
         account,
         region,
         description: input.Description ?? '',
-        keyUsage: 'ENCRYPT_DECRYPT',
-        keySpec: 'SYMMETRIC_DEFAULT',
+        keyUsage: kind.usage,
+        keySpec: kind.spec,
         origin: 'AWS_KMS',
         manager: 'CUSTOMER',
         multiRegion: input.MultiRegion ?? false,
@@ -178,6 +188,7 @@ export function keyOperations(keyring: Keyring) {
     EnableKeyRotation: async (input: EnableKeyRotationRequest, ctx: RequestContext) => {
       const key = managedBy(keyring, input.KeyId!, 'kms:EnableKeyRotation', ctx);
       usableNow(key);
+      rotatable(key);
       const periodInDays = input.RotationPeriodInDays ?? key.rotation?.periodInDays ?? 365;
       await keyring.keys.put(key.arn, {
         ...key,
@@ -189,6 +200,7 @@ export function keyOperations(keyring: Keyring) {
     DisableKeyRotation: async (input: DisableKeyRotationRequest, ctx: RequestContext) => {
       const key = managedBy(keyring, input.KeyId!, 'kms:DisableKeyRotation', ctx);
       usableNow(key);
+      rotatable(key);
       const periodInDays = key.rotation?.periodInDays ?? 365;
       await keyring.keys.put(key.arn, {
         ...key,

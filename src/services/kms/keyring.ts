@@ -20,6 +20,7 @@ import {
   AWS_MANAGED,
   aliasArn,
   awsManagedKeyPolicy,
+  HMAC_SPECS,
   KEY_ID,
   type KeyRecord,
   keyArn,
@@ -79,7 +80,7 @@ export class Keyring implements KeyFrontDoor {
     const keyId =
       fields.keyId ?? (fields.multiRegion ? `mrk-${randomBytes(16).toString('hex')}` : randomUUID());
     const arn = keyArn(fields.region, fields.account, keyId);
-    const material = randomBytes(32);
+    const material = randomBytes(HMAC_SPECS[fields.keySpec]?.bytes ?? 32);
     this.materials.set(arn, material);
     return {
       ...fields,
@@ -163,6 +164,8 @@ export class Keyring implements KeyFrontDoor {
     if (keyId.startsWith('arn:')) {
       const arn = parseKmsArn(keyId);
       if (!arn) return kmsFailure.invalidArn(keyId);
+      // A key is used in its own region: AWS names the ARN's region when it is another.
+      if (arn.region !== user.region) return kmsFailure.invalidArn(arn.region);
       account = arn.account;
       region = arn.region;
       name = arn.kind === 'alias' ? `alias/${arn.rest}` : arn.rest;
@@ -333,7 +336,17 @@ export class Keyring implements KeyFrontDoor {
   use(keyId: string, action: string, user: KeyUser, context?: EncryptionContext): KeyRecord | KeyFailure {
     const key = this.resolve(keyId, user, true);
     if ('ok' in key) return key;
-    return this.usable(key) ?? this.authorize(key, action, user, context) ?? key;
+    return (
+      this.usable(key) ??
+      this.authorize(key, action, user, context) ??
+      (action === 'kms:DescribeKey' ? undefined : this.usage(key, 'ENCRYPT_DECRYPT', action.slice(4))) ??
+      key
+    );
+  }
+
+  /** The key's usage fits the operation: InvalidKeyUsageException with KMS's text otherwise. */
+  usage(key: KeyRecord, wanted: KeyRecord['keyUsage'], operation: string): KeyFailure | undefined {
+    return key.keyUsage === wanted ? undefined : kmsFailure.keyUsage(key.arn, key.keyUsage, operation);
   }
 
   check(keyId: string, action: KeyAction, user: KeyUser): KeyFacts | KeyFailure {

@@ -1,5 +1,16 @@
 import type { KeyState } from './front-door.js';
 
+export type KeyUsage = 'ENCRYPT_DECRYPT' | 'GENERATE_VERIFY_MAC';
+export type KeySpec = 'SYMMETRIC_DEFAULT' | 'HMAC_224' | 'HMAC_256' | 'HMAC_384' | 'HMAC_512';
+
+/** The HMAC key specs: their material length in bytes and their one MAC algorithm. */
+export const HMAC_SPECS: Record<string, { bytes: number; algorithm: string; hash: string }> = {
+  HMAC_224: { bytes: 28, algorithm: 'HMAC_SHA_224', hash: 'sha224' },
+  HMAC_256: { bytes: 32, algorithm: 'HMAC_SHA_256', hash: 'sha256' },
+  HMAC_384: { bytes: 48, algorithm: 'HMAC_SHA_384', hash: 'sha384' },
+  HMAC_512: { bytes: 64, algorithm: 'HMAC_SHA_512', hash: 'sha512' },
+};
+
 /** One KMS key as stored: a row of `kmsKeys`, keyed by its ARN. Material is wrapped (master-key.ts). */
 export interface KeyRecord {
   arn: string;
@@ -8,8 +19,8 @@ export interface KeyRecord {
   region: string;
   createdAt: number;
   description: string;
-  keyUsage: 'ENCRYPT_DECRYPT';
-  keySpec: 'SYMMETRIC_DEFAULT';
+  keyUsage: KeyUsage;
+  keySpec: KeySpec;
   origin: 'AWS_KMS';
   manager: 'AWS' | 'CUSTOMER';
   /** For an AWS-managed key: the service it belongs to (`sqs`). */

@@ -1,5 +1,5 @@
 import type { KeyMetadata } from '@aws-sdk/client-kms';
-import type { KeyRecord } from './keys.js';
+import { HMAC_SPECS, type KeyRecord } from './keys.js';
 
 /** KeyMetadata as DescribeKey, CreateKey and friends print it. */
 export function keyMetadata(key: KeyRecord): KeyMetadata {
@@ -16,10 +16,16 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
     KeyManager: key.manager,
     CustomerMasterKeySpec: key.keySpec,
     KeySpec: key.keySpec,
-    EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
     MultiRegion: key.multiRegion,
-    CurrentKeyMaterialId: key.materialId,
   };
+  const hmac = HMAC_SPECS[key.keySpec];
+  if (hmac) {
+    // HMAC keys list their MAC algorithm; AWS shows no key material id for them.
+    metadata.MacAlgorithms = [hmac.algorithm as 'HMAC_SHA_256'];
+  } else {
+    metadata.EncryptionAlgorithms = ['SYMMETRIC_DEFAULT'];
+    metadata.CurrentKeyMaterialId = key.materialId;
+  }
   if (key.multiRegion) {
     metadata.MultiRegionConfiguration = {
       MultiRegionKeyType: 'PRIMARY',

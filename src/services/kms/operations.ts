@@ -6,6 +6,7 @@ import { kmsError } from './errors.js';
 import { grantOperations } from './grant-operations.js';
 import { keyOperations } from './key-operations.js';
 import type { Keyring } from './keyring.js';
+import { macOperations } from './mac-operations.js';
 import { policyOperations } from './policy-operations.js';
 
 /** KMS's API over the keyring; operations Tideway does not model answer UnsupportedOperationException. */
@@ -18,6 +19,7 @@ export function kmsOperations(keyring: Keyring) {
       ...cryptoOperations(keyring),
       ...policyOperations(keyring),
       ...grantOperations(keyring),
+      ...macOperations(keyring),
     },
     (name) => () => {
       throw kmsError.notSupported(name);
