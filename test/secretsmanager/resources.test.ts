@@ -128,7 +128,7 @@ describe('Secrets Manager tags, policies, rotation and passwords', () => {
     );
     const raw = await smRaw(t.server.endpoint, 'RotateSecret', { SecretId: name, RotationLambdaARN: LAMBDA });
     assert.equal(
-      raw.body.message,
+      raw.body.Message,
       'You must provide a ClientRequestToken value. We recommend a UUID-type value.',
     );
     const rotated = await t.sm.send(

@@ -214,12 +214,12 @@ describe('Secrets Manager secrets and values', () => {
     assert.equal(raw.status, 400);
     assert.deepEqual(raw.body, {
       __type: 'InvalidRequestException',
-      message: 'You must provide a ClientRequestToken value. We recommend a UUID-type value.',
+      Message: 'You must provide a ClientRequestToken value. We recommend a UUID-type value.',
     });
     const tooShort = await smRaw(t.server.endpoint, 'GetSecretValue', { SecretId: '' });
     assert.equal(tooShort.body.__type, 'ValidationException');
     assert.match(
-      tooShort.body.message,
+      tooShort.body.Message,
       /^1 validation error detected: Value '' at 'secretId' failed to satisfy constraint/,
     );
   });

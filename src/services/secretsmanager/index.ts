@@ -22,6 +22,8 @@ export const secretsManagerModule: ServiceFactory = {
         contentType: 'application/x-amz-json-1.1',
         errorNamespace: '',
         queryCompatible: false,
+        // AWS's recorded error bodies spell it `Message`.
+        errorMessageKey: 'Message',
       },
       operations: {},
       validation: smValidation,

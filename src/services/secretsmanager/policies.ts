@@ -41,16 +41,23 @@ function isPublic(policy: PolicyDocument): boolean {
   );
 }
 
+/** A secret here has one unnamed policy; named policies (ListResourcePolicies) are not kept. */
+function namedPolicy(name: string | undefined): void {
+  if (name !== undefined) throw smError.notSupported('named resource policies (PolicyName)');
+}
+
 /** GetResourcePolicy, PutResourcePolicy, DeleteResourcePolicy, ValidateResourcePolicy. */
 export class Policies {
   constructor(private readonly secrets: Secrets) {}
 
   async get(input: SM.GetResourcePolicyRequest, ctx: RequestContext): Promise<SM.GetResourcePolicyResponse> {
+    namedPolicy(input.PolicyName);
     const secret = await this.secrets.resolve(input.SecretId!, ctx);
     return { ARN: secret.arn, Name: secret.name, ResourcePolicy: secret.policy };
   }
 
   async put(input: SM.PutResourcePolicyRequest, ctx: RequestContext): Promise<SM.PutResourcePolicyResponse> {
+    namedPolicy(input.PolicyName);
     const secret = await this.secrets.live(input.SecretId!, ctx);
     const policy = parse(input.ResourcePolicy!);
     if (policy instanceof PolicyError) throw smError.malformedPolicy(SYNTAX);
@@ -64,6 +71,7 @@ export class Policies {
     input: SM.DeleteResourcePolicyRequest,
     ctx: RequestContext,
   ): Promise<SM.DeleteResourcePolicyResponse> {
+    namedPolicy(input.PolicyName);
     const secret = await this.secrets.live(input.SecretId!, ctx);
     if (secret.policy !== undefined) {
       secret.policy = undefined;

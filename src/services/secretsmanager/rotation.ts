@@ -62,8 +62,15 @@ export class Rotation {
   constructor(private readonly secrets: Secrets) {}
 
   async rotateSecret(input: SM.RotateSecretRequest, ctx: RequestContext): Promise<SM.RotateSecretResponse> {
+    // RotateSecret's refusal of a missing token is InvalidParameterException, and comes before
+    // the secret is looked up (AWS's recorded answer, for a secret that does not exist).
+    if (!input.ClientRequestToken) throw smError.invalidParameter(smError.tokenRequired().message);
+    if (
+      input.ExternalSecretRotationMetadata !== undefined ||
+      input.ExternalSecretRotationRoleArn !== undefined
+    )
+      throw smError.notSupported('managed external secret rotation (ExternalSecretRotation*)');
     const secret = await this.secrets.live(input.SecretId!, ctx);
-    if (!input.ClientRequestToken) throw smError.tokenRequired();
     const lambdaArn = input.RotationLambdaARN || secret.rotation?.lambdaArn;
     if (!lambdaArn) throw smError.noRotationLambda();
     if (!LAMBDA_ARN.test(lambdaArn)) {

@@ -4,11 +4,11 @@ import { evaluatePolicy } from '../../core/policy.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { RecordStore } from '../../storage/types.js';
 import { smError } from './errors.js';
-import { holderOf, type SecretRecord, type VersionRecord } from './records.js';
+import { holderOf, SECRET_NAME, type SecretRecord, type VersionRecord } from './records.js';
 import type { Vault } from './vault.js';
 
 const DAY = 86_400_000;
-/** AWS removes stageless versions past 100, but never one younger than a day (PutSecretValue's docs). */
+/** At most this many versions without labels are kept (see prune). */
 const MAX_VERSIONS = 100;
 
 export interface SecretValue {
@@ -46,6 +46,9 @@ export class Secrets {
    * account's secret (in the caller's region); its resource policy then decides (authorize).
    */
   async find(secretId: string, caller: Caller): Promise<SecretRecord | undefined> {
+    // A name no secret could have is refused as CreateSecret refuses it, by every operation
+    // (AWS's recorded answers: Describe, Get, Put, Update, Delete, tags, ValidateResourcePolicy).
+    if (!secretId.startsWith('arn:') && !SECRET_NAME.test(secretId)) throw smError.invalidName();
     const owner = /^arn:aws:secretsmanager:[^:]*:(\d{12}):secret:/.exec(secretId)?.[1];
     const mine = await this.all(owner ? { ...caller, account: owner } : caller);
     if (secretId.startsWith('arn:')) {
@@ -143,12 +146,16 @@ export class Secrets {
     return version;
   }
 
+  /**
+   * AWS's answer after 131 versions written in a row is 102 (100 without labels, AWSCURRENT and
+   * AWSPREVIOUS): the oldest unlabelled versions go past 100, however young they are.
+   */
   private prune(secret: SecretRecord): void {
-    const cutoff = this.clock.now() - DAY;
-    while (secret.versions.length > MAX_VERSIONS) {
-      const index = secret.versions.findIndex((v) => v.stages.length === 0 && v.createdAt <= cutoff);
-      if (index < 0) return;
+    let deprecated = secret.versions.filter((v) => v.stages.length === 0).length;
+    while (deprecated > MAX_VERSIONS) {
+      const index = secret.versions.findIndex((v) => v.stages.length === 0);
       secret.versions.splice(index, 1);
+      deprecated -= 1;
     }
   }
 }

@@ -79,6 +79,9 @@ export class SecretOperations {
     if (!SECRET_NAME.test(name) || name.length > 256) throw smError.invalidName();
     const value = requestValue(input);
     if (input.AddReplicaRegions?.length) throw smError.notSupported('replication (AddReplicaRegions)');
+    if (input.CrossAccountPrimaryARN !== undefined)
+      throw smError.notSupported('cross-account replicas (CrossAccountPrimaryARN)');
+    if (input.Type !== undefined) throw smError.notSupported('managed external secrets (Type)');
     if (value && !input.ClientRequestToken) throw smError.tokenRequired();
     const existing = await this.secrets.find(name, ctx.caller);
     if (existing) {
@@ -95,7 +98,8 @@ export class SecretOperations {
       name,
       account,
       region,
-      description: input.Description,
+      // AWS shows no Description for one created as "" (its recorded DescribeSecret).
+      description: input.Description || undefined,
       kmsKeyId: input.KmsKeyId || undefined,
       createdAt: now,
       lastChangedAt: now,
@@ -130,8 +134,11 @@ export class SecretOperations {
     input: SM.PutSecretValueRequest,
     ctx: RequestContext,
   ): Promise<SM.PutSecretValueResponse> {
-    const secret = await this.secrets.live(input.SecretId!, ctx);
+    // AWS asks for the token before it looks for the secret (its recorded answer for a secret
+    // that does not exist is the missing token).
     const value = requestValue(input);
+    if (value && !input.ClientRequestToken) throw smError.tokenRequired();
+    const secret = await this.secrets.live(input.SecretId!, ctx);
     if (!value) throw smError.invalidRequest('You must provide either SecretString or SecretBinary.');
     if (!input.ClientRequestToken) throw smError.tokenRequired();
     const again = this.secrets.retried(secret, input.ClientRequestToken, value, ctx.caller);
@@ -148,9 +155,10 @@ export class SecretOperations {
   }
 
   async updateSecret(input: SM.UpdateSecretRequest, ctx: RequestContext): Promise<SM.UpdateSecretResponse> {
-    const secret = await this.secrets.live(input.SecretId!, ctx);
     const value = requestValue(input);
     if (value && !input.ClientRequestToken) throw smError.tokenRequired();
+    if (input.Type !== undefined) throw smError.notSupported('managed external secrets (Type)');
+    const secret = await this.secrets.live(input.SecretId!, ctx);
     const again = value && this.secrets.retried(secret, input.ClientRequestToken!, value, ctx.caller);
     if (again) return { ARN: secret.arn, Name: secret.name, VersionId: again.id };
     // A new key must work before anything changes; the labelled versions move to it (AWS
@@ -211,8 +219,16 @@ export class SecretOperations {
         'The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).',
       );
     }
-    const secret = await this.secrets.resolve(input.SecretId!, ctx);
     const now = this.now();
+    const found = await this.secrets.find(input.SecretId!, ctx.caller);
+    if (!found && force) {
+      // AWS answers a forced delete of a secret that does not exist as if it had deleted one.
+      const id = input.SecretId!;
+      const named = id.startsWith('arn:') ? id.slice(id.indexOf(':secret:') + 8) : id;
+      const arn = id.startsWith('arn:') ? id : secretArn(ctx.caller.region, ctx.caller.account, id);
+      return { ARN: arn, Name: named, DeletionDate: new Date(now) };
+    }
+    const secret = await this.secrets.resolve(input.SecretId!, ctx);
     if (force) {
       await this.secrets.remove(secret);
       return { ARN: secret.arn, Name: secret.name, DeletionDate: new Date(now) };
@@ -244,7 +260,8 @@ export class SecretOperations {
     const secret = await this.secrets.resolve(input.SecretId!, ctx);
     const versions = secret.versions.filter((v) => input.IncludeDeprecated || v.stages.length > 0);
     const start = readPage(input.NextToken);
-    const size = input.MaxResults ?? 100;
+    // Without MaxResults AWS answers every version in one page (102 in its recorded answer).
+    const size = input.MaxResults ?? versions.length;
     const page = versions.slice(start, start + size);
     return {
       ARN: secret.arn,

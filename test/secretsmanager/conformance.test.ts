@@ -1,0 +1,348 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, it } from 'node:test';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
+  PutSecretValueCommand,
+  RotateSecretCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateSecretCommand,
+  UpdateSecretVersionStageCommand,
+  ValidateResourcePolicyCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { errorOf, uniqueName } from '../support/tideway.js';
+import { assertSmError, smRaw, withSmServer } from './support.js';
+
+// Scenarios replayed from AWS's recorded answers (fields present or absent, codes, texts, label
+// movements): each step checks what AWS answered at that step.
+describe('Secrets Manager conformance with AWS recordings', () => {
+  const t = withSmServer();
+  const TOKEN_TEXT = 'You must provide a ClientRequestToken value. We recommend a UUID-type value.';
+  const INVALID_NAME =
+    'Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!';
+
+  async function versions(name: string, includeDeprecated = false) {
+    const { Versions } = await t.sm.send(
+      new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: includeDeprecated }),
+    );
+    return Versions!.map((v) => [v.VersionId, v.VersionStages ?? []]);
+  }
+
+  it('asks for the ClientRequestToken before looking for the secret, RotateSecret as InvalidParameterException', async () => {
+    const missing = uniqueName('notoken');
+    const body = { SecretString: 'thisisthesecret', Description: 'My secret string' };
+    for (const [operation, type] of [
+      ['CreateSecret', 'InvalidRequestException'],
+      ['UpdateSecret', 'InvalidRequestException'],
+      ['RotateSecret', 'InvalidParameterException'],
+      ['PutSecretValue', 'InvalidRequestException'],
+    ] as const) {
+      const request =
+        operation === 'CreateSecret' ? { ...body, Name: missing } : { ...body, SecretId: missing };
+      const raw = await smRaw(t.server.endpoint, operation, request);
+      assert.equal(raw.status, 400, operation);
+      assert.deepEqual(raw.body, { __type: type, Message: TOKEN_TEXT }, operation);
+    }
+  });
+
+  it('refuses an impossible secret name in every operation with the name text', async () => {
+    for (const bad of ['Inv Name', ' Inv Name', ' Inv*Name? ', ' Inv *?!]Name\\-']) {
+      const calls = [
+        () => t.sm.send(new CreateSecretCommand({ Name: bad, SecretString: 'MySecretString' })),
+        () => t.sm.send(new DeleteSecretCommand({ SecretId: bad, ForceDeleteWithoutRecovery: true })),
+        () => t.sm.send(new DescribeSecretCommand({ SecretId: bad })),
+        () => t.sm.send(new GetSecretValueCommand({ SecretId: bad })),
+        () => t.sm.send(new ListSecretVersionIdsCommand({ SecretId: bad, IncludeDeprecated: true })),
+        () => t.sm.send(new PutSecretValueCommand({ SecretId: bad, SecretString: 'MySecretString' })),
+        () => t.sm.send(new TagResourceCommand({ SecretId: bad, Tags: [{ Key: 'FirstTag', Value: 'v' }] })),
+        () => t.sm.send(new UntagResourceCommand({ SecretId: bad, TagKeys: ['FirstTag'] })),
+        () => t.sm.send(new UpdateSecretCommand({ SecretId: bad, Description: 'MyNewDescription' })),
+        () =>
+          t.sm.send(
+            new ValidateResourcePolicyCommand({
+              SecretId: bad,
+              ResourcePolicy: JSON.stringify({
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+                    Action: 'secretsmanager:GetSecretValue',
+                    Resource: '*',
+                  },
+                ],
+              }),
+            }),
+          ),
+      ];
+      for (const call of calls) assertSmError(await errorOf(call), 'ValidationException', INVALID_NAME);
+    }
+  });
+
+  it('answers a forced delete of a secret that does not exist as a deletion', async () => {
+    const name = uniqueName('never');
+    const res = await t.sm.send(
+      new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }),
+    );
+    assert.equal(res.Name, name);
+    assert.match(res.ARN!, new RegExp(`^arn:aws:secretsmanager:us-east-1:\\d{12}:secret:${name}-`));
+    assert.ok(res.DeletionDate instanceof Date);
+    // Without ForceDeleteWithoutRecovery the secret must exist.
+    assertSmError(
+      await errorOf(() => t.sm.send(new DeleteSecretCommand({ SecretId: name }))),
+      'ResourceNotFoundException',
+      "Secrets Manager can't find the specified secret.",
+    );
+  });
+
+  it('a secret created empty has no version until PutSecretValue gives it AWSCURRENT', async () => {
+    const name = uniqueName('empty');
+    const created = await t.sm.send(new CreateSecretCommand({ Name: name, Description: '' }));
+    assert.deepEqual(
+      Object.keys(created)
+        .filter((k) => k !== '$metadata')
+        .sort(),
+      ['ARN', 'Name'],
+    );
+    const described = await t.sm.send(new DescribeSecretCommand({ SecretId: created.ARN }));
+    assert.deepEqual(
+      Object.keys(described)
+        .filter((k) => k !== '$metadata')
+        .sort(),
+      ['ARN', 'CreatedDate', 'LastChangedDate', 'Name'],
+    );
+    for (const [input, text] of [
+      [{}, "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT"],
+      [
+        { VersionStage: 'AWSPENDING' },
+        "Secrets Manager can't find the specified secret value for staging label: AWSPENDING",
+      ],
+    ] as const) {
+      assertSmError(
+        await errorOf(() => t.sm.send(new GetSecretValueCommand({ SecretId: name, ...input }))),
+        'ResourceNotFoundException',
+        text,
+      );
+    }
+    const id = randomUUID();
+    assertSmError(
+      await errorOf(() => t.sm.send(new GetSecretValueCommand({ SecretId: name, VersionId: id }))),
+      'ResourceNotFoundException',
+      `Secrets Manager can't find the specified secret value for VersionId: ${id}`,
+    );
+    const put = await t.sm.send(
+      new PutSecretValueCommand({ SecretId: created.ARN, SecretString: 'example' }),
+    );
+    assert.deepEqual(put.VersionStages, ['AWSCURRENT']);
+  });
+
+  it('UpdateSecret: a description alone makes no version, a value makes AWSCURRENT and AWSPREVIOUS', async () => {
+    const name = uniqueName('desc');
+    const v1 = await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 's' }));
+    const first = await t.sm.send(new DescribeSecretCommand({ SecretId: name }));
+    assert.equal(first.Description, undefined);
+    const onlyDescription = await t.sm.send(
+      new UpdateSecretCommand({ SecretId: name, Description: 'MyDescription' }),
+    );
+    assert.equal(onlyDescription.VersionId, undefined);
+    assert.equal(
+      (await t.sm.send(new DescribeSecretCommand({ SecretId: name }))).Description,
+      'MyDescription',
+    );
+    const v2 = await t.sm.send(
+      new UpdateSecretCommand({ SecretId: name, Description: 'MyNewDescription', SecretString: 's2' }),
+    );
+    const d2 = await t.sm.send(new DescribeSecretCommand({ SecretId: name }));
+    assert.equal(d2.Description, 'MyNewDescription');
+    assert.deepEqual(d2.VersionIdsToStages, {
+      [v2.VersionId!]: ['AWSCURRENT'],
+      [v1.VersionId!]: ['AWSPREVIOUS'],
+    });
+    const v3 = await t.sm.send(new UpdateSecretCommand({ SecretId: name, SecretString: 's3' }));
+    const d3 = await t.sm.send(new DescribeSecretCommand({ SecretId: name }));
+    assert.deepEqual(d3.VersionIdsToStages, {
+      [v2.VersionId!]: ['AWSPREVIOUS'],
+      [v3.VersionId!]: ['AWSCURRENT'],
+    });
+  });
+
+  it('custom labels ride along with AWSCURRENT moves, AWSPENDING stays with the version it was on', async () => {
+    const name = uniqueName('cycle');
+    const v1 = (await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'S1' }))).VersionId!;
+    const v2 = (
+      await t.sm.send(
+        new PutSecretValueCommand({
+          SecretId: name,
+          SecretString: 'S1b',
+          VersionStages: ['AWSCURRENT', 'PUT0'],
+        }),
+      )
+    ).VersionId!;
+    const v3put = await t.sm.send(
+      new PutSecretValueCommand({
+        SecretId: name,
+        SecretString: 'S2',
+        VersionStages: ['AWSPENDING', 'PUT1'],
+      }),
+    );
+    assert.deepEqual(v3put.VersionStages, ['AWSPENDING', 'PUT1']);
+    const v3 = v3put.VersionId!;
+    assert.deepEqual(await versions(name), [
+      [v1, ['AWSPREVIOUS']],
+      [v2, ['AWSCURRENT', 'PUT0']],
+      [v3, ['AWSPENDING', 'PUT1']],
+    ]);
+    const moved = await t.sm.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: name,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: v3,
+        RemoveFromVersionId: v2,
+      }),
+    );
+    assert.deepEqual(
+      Object.keys(moved)
+        .filter((k) => k !== '$metadata')
+        .sort(),
+      ['ARN', 'Name'],
+    );
+    assert.deepEqual(await versions(name), [
+      [v2, ['AWSPREVIOUS', 'PUT0']],
+      [v3, ['AWSCURRENT', 'AWSPENDING', 'PUT1']],
+    ]);
+    const current = await t.sm.send(new GetSecretValueCommand({ SecretId: name }));
+    assert.deepEqual(current.VersionStages, ['AWSCURRENT', 'AWSPENDING', 'PUT1']);
+    const v4 = (
+      await t.sm.send(
+        new PutSecretValueCommand({
+          SecretId: name,
+          SecretString: 'S3',
+          VersionStages: ['AWSPENDING', 'PUT2'],
+        }),
+      )
+    ).VersionId!;
+    assert.deepEqual(await versions(name), [
+      [v2, ['AWSPREVIOUS', 'PUT0']],
+      [v3, ['AWSCURRENT', 'PUT1']],
+      [v4, ['AWSPENDING', 'PUT2']],
+    ]);
+    await t.sm.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: name,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: v4,
+        RemoveFromVersionId: v3,
+      }),
+    );
+    assert.deepEqual(await versions(name), [
+      [v2, ['PUT0']],
+      [v3, ['AWSPREVIOUS', 'PUT1']],
+      [v4, ['AWSCURRENT', 'AWSPENDING', 'PUT2']],
+    ]);
+    // Removing a custom label from the current version leaves AWSCURRENT alone.
+    await t.sm.send(
+      new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'PUT2', RemoveFromVersionId: v4 }),
+    );
+    const after = await t.sm.send(new GetSecretValueCommand({ SecretId: name, VersionId: v4 }));
+    assert.deepEqual(after.VersionStages, ['AWSCURRENT', 'AWSPENDING']);
+  });
+
+  it('GetSecretValue: a missing AWSPREVIOUS and a stage not on the version, with AWS texts', async () => {
+    const name = uniqueName('gsv');
+    const v1 = await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    assertSmError(
+      await errorOf(() =>
+        t.sm.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' })),
+      ),
+      'ResourceNotFoundException',
+      "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS",
+    );
+    assertSmError(
+      await errorOf(() =>
+        t.sm.send(
+          new GetSecretValueCommand({ SecretId: name, VersionId: v1.VersionId, VersionStage: 'AWSPREVIOUS' }),
+        ),
+      ),
+      'InvalidRequestException',
+      'You provided a VersionStage that is not associated to the provided VersionId.',
+    );
+  });
+
+  it('tags: absent until tagged, then listed in order, [] once all are removed', async () => {
+    const name = uniqueName('tags');
+    const { ARN } = await t.sm.send(new CreateSecretCommand({ Name: name }));
+    assert.equal((await t.sm.send(new DescribeSecretCommand({ SecretId: ARN }))).Tags, undefined);
+    await t.sm.send(new TagResourceCommand({ SecretId: ARN, Tags: [{ Key: 'tag1', Value: 'value1' }] }));
+    await t.sm.send(new TagResourceCommand({ SecretId: ARN, Tags: [{ Key: 'tag2', Value: 'value2' }] }));
+    assert.deepEqual((await t.sm.send(new DescribeSecretCommand({ SecretId: ARN }))).Tags, [
+      { Key: 'tag1', Value: 'value1' },
+      { Key: 'tag2', Value: 'value2' },
+    ]);
+    await t.sm.send(new UntagResourceCommand({ SecretId: ARN, TagKeys: ['tag1'] }));
+    await t.sm.send(new UntagResourceCommand({ SecretId: ARN, TagKeys: ['tag2'] }));
+    assert.deepEqual((await t.sm.send(new DescribeSecretCommand({ SecretId: ARN }))).Tags, []);
+  });
+
+  it('keeps 100 versions without labels past AWSCURRENT and AWSPREVIOUS, however young', async () => {
+    const name = uniqueName('many');
+    await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'original' }));
+    for (let i = 0; i < 130; i++) {
+      await t.sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: `update${i}` }));
+    }
+    assert.equal((await versions(name, true)).length, 102);
+    assert.equal((await versions(name)).length, 2);
+  });
+
+  it('a forced delete of a scheduled secret, DescribeSecret showing DeletedDate between', async () => {
+    const name = uniqueName('forced');
+    await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    await t.sm.send(new DeleteSecretCommand({ SecretId: name }));
+    const described = await t.sm.send(new DescribeSecretCommand({ SecretId: name }));
+    assert.ok(described.DeletedDate instanceof Date);
+    const forced = await t.sm.send(
+      new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }),
+    );
+    assert.equal(forced.Name, name);
+    assert.equal(forced.ARN, described.ARN);
+  });
+
+  it('a first rotation without a function ARN changes nothing DescribeSecret shows', async () => {
+    const name = uniqueName('norot');
+    await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    assertSmError(
+      await errorOf(() => t.sm.send(new RotateSecretCommand({ SecretId: name }))),
+      'InvalidRequestException',
+      'No Lambda rotation function ARN is associated with this secret.',
+    );
+    const described = await t.sm.send(new DescribeSecretCommand({ SecretId: name }));
+    assert.equal(described.RotationEnabled, undefined);
+    assert.equal(described.RotationLambdaARN, undefined);
+    assert.equal(described.LastRotatedDate, undefined);
+  });
+
+  it('refuses the model members for features Tideway does not keep instead of ignoring them', async () => {
+    const name = uniqueName('unsupported');
+    await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    for (const call of [
+      () => t.sm.send(new CreateSecretCommand({ Name: uniqueName('typed'), Type: 'external' })),
+      () => t.sm.send(new UpdateSecretCommand({ SecretId: name, Type: 'external' })),
+      () => smRawError('GetResourcePolicy', { SecretId: name, PolicyName: 'p' }),
+    ]) {
+      const err = await errorOf(call);
+      assert.equal(err.name, 'InvalidRequestException', String(err));
+      assert.match(err.message, /^Tideway does not support /);
+    }
+  });
+
+  async function smRawError(operation: string, body: object): Promise<never> {
+    const raw = await smRaw(t.server.endpoint, operation, body);
+    const err = new Error(raw.body.Message);
+    err.name = raw.body.__type;
+    throw err;
+  }
+});
