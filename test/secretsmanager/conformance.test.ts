@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
+  BatchGetSecretValueCommand,
   CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
@@ -346,6 +347,27 @@ describe('Secrets Manager conformance with AWS recordings', () => {
     assert.equal(described.RotationEnabled, undefined);
     assert.equal(described.RotationRules, undefined);
     assert.equal(described.RotationLambdaARN, undefined);
+  });
+
+  it('BatchGetSecretValue reports an impossible name and a missing secret per entry', async () => {
+    const name = uniqueName('batch');
+    await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'v' }));
+    const missing = uniqueName('batch-missing');
+    const out = await t.sm.send(
+      new BatchGetSecretValueCommand({ SecretIdList: [name, 'bad name', missing] }),
+    );
+    assert.deepEqual(
+      out.SecretValues!.map((v) => [v.Name, v.SecretString]),
+      [[name, 'v']],
+    );
+    assert.deepEqual(out.Errors, [
+      { SecretId: 'bad name', ErrorCode: 'ValidationException', Message: INVALID_NAME },
+      {
+        SecretId: missing,
+        ErrorCode: 'ResourceNotFoundException',
+        Message: "Secrets Manager can't find the specified secret.",
+      },
+    ]);
   });
 
   it('refuses the model members for features Tideway does not keep instead of ignoring them', async () => {

@@ -126,7 +126,8 @@ describe('Secrets Manager encryption through KMS', () => {
           }),
         ),
       ),
-      'EncryptionFailure',
+      'InvalidParameterException',
+      /^The operation failed because of an invalid KMS key: Alias arn:aws:kms:us-east-1:\d{12}:alias\/no-such-key is not found\.$/,
     );
   });
 

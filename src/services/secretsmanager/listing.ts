@@ -107,8 +107,10 @@ export class Listing {
     }
     const values: SM.SecretValueEntry[] = [];
     const errors: SM.APIErrorType[] = [];
-    const read = async (secretId: string, secret: SecretRecord | undefined) => {
+    const read = async (secretId: string, known: SecretRecord | undefined) => {
       try {
+        // Each id is looked up here, so a name no secret can have is that entry's error only.
+        const secret = known ?? (await this.secrets.find(secretId, ctx.caller));
         if (!secret) throw smError.notFound();
         authorize(secret, 'GetSecretValue', ctx);
         if (secret.deletedAt !== undefined) throw smError.markedForDeletion();
@@ -129,7 +131,7 @@ export class Listing {
       }
     };
     if (byId) {
-      for (const id of input.SecretIdList!) await read(id, await this.secrets.find(id, ctx.caller));
+      for (const id of input.SecretIdList!) await read(id, undefined);
       return { SecretValues: values, Errors: errors };
     }
     const all = (await this.secrets.all(ctx.caller))

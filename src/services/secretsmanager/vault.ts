@@ -102,6 +102,11 @@ function context(secret: SecretRecord, versionId: string): EncryptionContext {
 
 function writeFailure(failure: KeyFailure): ServiceError {
   if (failure.code === 'AccessDeniedException') return smError.accessDenied('Access to KMS is not allowed');
+  // A key KMS cannot find is the caller's mistake, worded around KMS's text (users have quoted
+  // "The operation failed because of an invalid KMS key: Invalid arn us-west-2" from AWS).
+  if (failure.code === 'NotFoundException') {
+    return smError.invalidParameter(`The operation failed because of an invalid KMS key: ${failure.message}`);
+  }
   return smError.encryptionFailure(wrapped('encrypt', failure));
 }
 
