@@ -7,6 +7,7 @@ import {
   DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  ListSecretsCommand,
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   RotateSecretCommand,
@@ -16,7 +17,7 @@ import {
   UpdateSecretVersionStageCommand,
   ValidateResourcePolicyCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { errorOf, uniqueName } from '../support/tideway.js';
+import { advance, errorOf, uniqueName } from '../support/tideway.js';
 import { assertSmError, smRaw, withSmServer } from './support.js';
 
 // Scenarios replayed from AWS's recorded answers (fields present or absent, codes, texts, label
@@ -368,6 +369,40 @@ describe('Secrets Manager conformance with AWS recordings', () => {
         Message: "Secrets Manager can't find the specified secret.",
       },
     ]);
+  });
+
+  it('ListSecrets answers in creation order by default, every field AWS shows and no more', async () => {
+    const prefix = uniqueName('order');
+    const created = [];
+    for (const n of ['c', 'a', 'b']) {
+      created.push(
+        await t.sm.send(
+          new CreateSecretCommand({
+            Name: `${prefix}-${n}`,
+            SecretString: n,
+            Description: 'testing creation of secrets',
+          }),
+        ),
+      );
+      await advance(t.server, 1);
+    }
+    const { SecretList } = await t.sm.send(
+      new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }] }),
+    );
+    assert.deepEqual(
+      SecretList!.map((s) => s.ARN),
+      created.map((c) => c.ARN),
+    );
+    const entry = SecretList![0]!;
+    assert.deepEqual(Object.keys(entry).sort(), [
+      'ARN',
+      'CreatedDate',
+      'Description',
+      'LastChangedDate',
+      'Name',
+      'SecretVersionsToStages',
+    ]);
+    assert.deepEqual(entry.SecretVersionsToStages, { [created[0]!.VersionId!]: ['AWSCURRENT'] });
   });
 
   it('refuses the model members for features Tideway does not keep instead of ignoring them', async () => {

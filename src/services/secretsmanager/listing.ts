@@ -75,9 +75,10 @@ export class Listing {
     const all = (await this.secrets.all(ctx.caller))
       .filter((s) => input.IncludePlannedDeletion || s.deletedAt === undefined)
       .filter((s) => passes(s, filters));
-    // AWS lists by creation date, newest first, unless asked otherwise.
+    // By creation date, oldest first, unless asked otherwise: AWS's recorded full listing of an
+    // account shows its secrets in the order they were created.
     const keyOf = SORT_KEYS[input.SortBy ?? 'created-date']!;
-    const order = input.SortOrder === 'asc' ? 1 : -1;
+    const order = input.SortOrder === 'desc' ? -1 : 1;
     all.sort((a, b) => {
       const x = keyOf(a);
       const y = keyOf(b);
@@ -136,7 +137,7 @@ export class Listing {
     }
     const all = (await this.secrets.all(ctx.caller))
       .filter((s) => s.deletedAt === undefined && passes(s, input.Filters!))
-      .sort((a, b) => b.createdAt - a.createdAt);
+      .sort((a, b) => a.createdAt - b.createdAt);
     const start = readPage(input.NextToken);
     const size = input.MaxResults ?? 20;
     for (const secret of all.slice(start, start + size)) await read(secret.name, secret);
