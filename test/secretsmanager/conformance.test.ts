@@ -405,6 +405,32 @@ describe('Secrets Manager conformance with AWS recordings', () => {
     assert.deepEqual(entry.SecretVersionsToStages, { [created[0]!.VersionId!]: ['AWSCURRENT'] });
   });
 
+  it("a partial ARN finds its secret unless it ends like a full ARN's suffix", async () => {
+    for (const [name, found] of [
+      ['s-c64bdc03', true],
+      ['Valid/_+=.@-Name', true],
+      ['Valid/_+=.@-Name-a1b2', true],
+      ['Valid/_+=.@-Name-a1b2c3-', true],
+      ['Invalid/_+=.@-Name-a1b2c3', false],
+    ] as const) {
+      const unique = `${uniqueName('p')}/${name}`;
+      const { ARN } = await t.sm.send(new CreateSecretCommand({ Name: unique, SecretString: 'my_secret' }));
+      assert.equal(ARN!.split('-').at(-1)!.length, 6);
+      const partial = ARN!.slice(0, -7);
+      if (found) {
+        const got = await t.sm.send(new GetSecretValueCommand({ SecretId: partial }));
+        assert.equal(got.ARN, ARN);
+      } else {
+        assertSmError(
+          await errorOf(() => t.sm.send(new GetSecretValueCommand({ SecretId: partial }))),
+          'ResourceNotFoundException',
+          "Secrets Manager can't find the specified secret.",
+        );
+      }
+      assert.equal((await t.sm.send(new GetSecretValueCommand({ SecretId: ARN }))).SecretString, 'my_secret');
+    }
+  });
+
   it('refuses the model members for features Tideway does not keep instead of ignoring them', async () => {
     const name = uniqueName('unsupported');
     await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));

@@ -52,7 +52,11 @@ export class Secrets {
     const owner = /^arn:aws:secretsmanager:[^:]*:(\d{12}):secret:/.exec(secretId)?.[1];
     const mine = await this.all(owner ? { ...caller, account: owner } : caller);
     if (secretId.startsWith('arn:')) {
-      return mine.find((s) => s.arn === secretId) ?? mine.find((s) => s.arn.slice(0, -7) === secretId);
+      // An ARN ending in a hyphen and six characters is taken as a full ARN, never as a partial one
+      // (AWS's recorded answer for a name ending "-a1b2c3"; its guide warns of exactly this).
+      const full = mine.find((s) => s.arn === secretId);
+      if (full || /-[A-Za-z0-9]{6}$/.test(secretId)) return full;
+      return mine.find((s) => s.arn.slice(0, -7) === secretId);
     }
     return mine.find((s) => s.name === secretId);
   }
