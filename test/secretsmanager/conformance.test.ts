@@ -6,9 +6,11 @@ import {
   CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
+  GetResourcePolicyCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
   ListSecretVersionIdsCommand,
+  PutResourcePolicyCommand,
   PutSecretValueCommand,
   RotateSecretCommand,
   TagResourceCommand,
@@ -18,7 +20,7 @@ import {
   ValidateResourcePolicyCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { advance, errorOf, uniqueName } from '../support/tideway.js';
-import { assertSmError, smRaw, withSmServer } from './support.js';
+import { assertSmError, smClient, smRaw, withSmServer } from './support.js';
 
 // Scenarios replayed from AWS's recorded answers (fields present or absent, codes, texts, label
 // movements): each step checks what AWS answered at that step.
@@ -428,6 +430,63 @@ describe('Secrets Manager conformance with AWS recordings', () => {
         );
       }
       assert.equal((await t.sm.send(new GetSecretValueCommand({ SecretId: ARN }))).SecretString, 'my_secret');
+    }
+  });
+
+  it('another account allowed by policy reaches a secret, but not a value under the default key', async () => {
+    const OTHER = '444455556666';
+    const other = smClient(t.server.endpoint, OTHER);
+    try {
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
+            Action: ['secretsmanager:*'],
+            Resource: '*',
+          },
+        ],
+      };
+      const { ARN } = await t.sm.send(
+        new CreateSecretCommand({ Name: uniqueName('xacct'), SecretString: 'secret' }),
+      );
+      await t.sm.send(
+        new PutResourcePolicyCommand({ SecretId: ARN, ResourcePolicy: JSON.stringify(policy) }),
+      );
+      assert.equal((await other.send(new DescribeSecretCommand({ SecretId: ARN }))).ARN, ARN);
+      const DEFAULT_KEY =
+        "You can't access a secret from a different AWS account if you encrypt the secret with the default KMS service key.";
+      assertSmError(
+        await errorOf(() => other.send(new GetSecretValueCommand({ SecretId: ARN }))),
+        'InvalidRequestException',
+        DEFAULT_KEY,
+      );
+      assertSmError(
+        await errorOf(() =>
+          other.send(new PutSecretValueCommand({ SecretId: ARN, SecretString: 'new-secret' })),
+        ),
+        'InvalidRequestException',
+        DEFAULT_KEY,
+      );
+      const sid = { ...policy, Statement: [{ ...policy.Statement[0], Sid: 'AllowCrossAccount' }] };
+      await other.send(new PutResourcePolicyCommand({ SecretId: ARN, ResourcePolicy: JSON.stringify(sid) }));
+      const got = await other.send(new GetResourcePolicyCommand({ SecretId: ARN }));
+      assert.equal(JSON.parse(got.ResourcePolicy!).Statement[0].Sid, 'AllowCrossAccount');
+      assert.equal(
+        (await other.send(new ListSecretVersionIdsCommand({ SecretId: ARN }))).Versions!.length,
+        1,
+      );
+      assert.deepEqual((await other.send(new ListSecretsCommand({}))).SecretList, []);
+      await other.send(new TagResourceCommand({ SecretId: ARN, Tags: [{ Key: 'tag1', Value: 'value1' }] }));
+      assert.deepEqual((await t.sm.send(new DescribeSecretCommand({ SecretId: ARN }))).Tags, [
+        { Key: 'tag1', Value: 'value1' },
+      ]);
+      await other.send(new UntagResourceCommand({ SecretId: ARN, TagKeys: ['tag1'] }));
+      assert.deepEqual((await t.sm.send(new DescribeSecretCommand({ SecretId: ARN }))).Tags, []);
+      await other.send(new DeleteSecretCommand({ SecretId: ARN, ForceDeleteWithoutRecovery: true }));
+    } finally {
+      other.destroy();
     }
   });
 

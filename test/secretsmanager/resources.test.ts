@@ -276,11 +276,11 @@ describe('Secrets Manager resource policies in force', () => {
         await errorOf(() => other.send(new DescribeSecretCommand({ SecretId: shared.ARN }))),
         'AccessDeniedException',
       );
-      // The AWS-managed key never serves another account.
+      // The AWS-managed key never serves another account (AWS-validated text).
       assertSmError(
         await errorOf(() => other.send(new GetSecretValueCommand({ SecretId: managed.ARN }))),
-        'AccessDeniedException',
-        'Access to KMS is not allowed',
+        'InvalidRequestException',
+        "You can't access a secret from a different AWS account if you encrypt the secret with the default KMS service key.",
       );
       await t.sm.send(
         new PutResourcePolicyCommand({

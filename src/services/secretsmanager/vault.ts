@@ -60,6 +60,7 @@ export class Vault {
     kmsKeyId: string | undefined,
     caller: Caller,
   ): Pick<VersionRecord, 'sealed' | 'dataKey' | 'keyLabel'> {
+    if (!kmsKeyId) defaultKeyOwnerOnly(secret, caller);
     const made = this.door().generateDataKey(
       this.keyOf(secret, kmsKeyId),
       context(secret, versionId),
@@ -79,6 +80,7 @@ export class Vault {
   }
 
   open(secret: SecretRecord, version: VersionRecord, caller: Caller): Buffer {
+    if (version.keyLabel === 'DefaultEncryptionKey') defaultKeyOwnerOnly(secret, caller);
     const opened = this.door().decrypt(
       Buffer.from(version.dataKey, 'base64'),
       context(secret, version.id),
@@ -92,6 +94,18 @@ export class Vault {
     const value = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
     opened.plaintext.fill(0);
     return value;
+  }
+}
+
+/**
+ * The AWS-managed key serves its own account only; Secrets Manager says so before asking KMS
+ * (AWS-validated text, for GetSecretValue and PutSecretValue from another account).
+ */
+function defaultKeyOwnerOnly(secret: SecretRecord, caller: Caller): void {
+  if (caller.account !== secret.account) {
+    throw smError.invalidRequest(
+      "You can't access a secret from a different AWS account if you encrypt the secret with the default KMS service key.",
+    );
   }
 }
 
