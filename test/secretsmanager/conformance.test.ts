@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import {
   BatchGetSecretValueCommand,
   CreateSecretCommand,
@@ -12,6 +13,7 @@ import {
   ListSecretVersionIdsCommand,
   PutResourcePolicyCommand,
   PutSecretValueCommand,
+  RestoreSecretCommand,
   RotateSecretCommand,
   TagResourceCommand,
   UntagResourceCommand,
@@ -485,6 +487,80 @@ describe('Secrets Manager conformance with AWS recordings', () => {
       await other.send(new UntagResourceCommand({ SecretId: ARN, TagKeys: ['tag1'] }));
       assert.deepEqual((await t.sm.send(new DescribeSecretCommand({ SecretId: ARN }))).Tags, []);
       await other.send(new DeleteSecretCommand({ SecretId: ARN, ForceDeleteWithoutRecovery: true }));
+    } finally {
+      other.destroy();
+    }
+  });
+
+  it('another account reads, writes, deletes and restores a secret under a key it may use', async () => {
+    const OTHER = '444455556667';
+    const other = smClient(t.server.endpoint, OTHER);
+    try {
+      const keyPolicy = {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
+            Action: [
+              'kms:Encrypt',
+              'kms:Decrypt',
+              'kms:ReEncrypt*',
+              'kms:GenerateDataKey*',
+              'kms:DescribeKey',
+            ],
+            Resource: '*',
+          },
+        ],
+      };
+      const { KeyMetadata } = await t.kms.send(
+        new CreateKeyCommand({ Description: 'test-key', Policy: JSON.stringify(keyPolicy) }),
+      );
+      const { ARN } = await t.sm.send(
+        new CreateSecretCommand({
+          Name: uniqueName('xkey'),
+          SecretString: 'secret',
+          KmsKeyId: KeyMetadata!.Arn,
+        }),
+      );
+      await t.sm.send(
+        new PutResourcePolicyCommand({
+          SecretId: ARN,
+          ResourcePolicy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
+                Action: ['secretsmanager:*'],
+                Resource: '*',
+              },
+            ],
+          }),
+        }),
+      );
+      assert.equal((await other.send(new GetSecretValueCommand({ SecretId: ARN }))).SecretString, 'secret');
+      await other.send(new PutSecretValueCommand({ SecretId: ARN, SecretString: 'new-secret' }));
+      assert.equal(
+        (await other.send(new GetSecretValueCommand({ SecretId: ARN }))).SecretString,
+        'new-secret',
+      );
+      await other.send(
+        new DeleteSecretCommand({
+          SecretId: ARN,
+          ForceDeleteWithoutRecovery: false,
+          RecoveryWindowInDays: 7,
+        }),
+      );
+      assert.ok((await t.sm.send(new DescribeSecretCommand({ SecretId: ARN }))).DeletedDate instanceof Date);
+      await other.send(new RestoreSecretCommand({ SecretId: ARN }));
+      assert.equal((await t.sm.send(new DescribeSecretCommand({ SecretId: ARN }))).DeletedDate, undefined);
     } finally {
       other.destroy();
     }
