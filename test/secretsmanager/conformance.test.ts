@@ -331,29 +331,6 @@ describe('Secrets Manager conformance with AWS recordings', () => {
     assert.equal(described.LastRotatedDate, undefined);
   });
 
-  it('a function that does not exist cannot be invoked, and nothing of the rotation is recorded', async () => {
-    const name = uniqueName('badfn');
-    await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'init' }));
-    const arn = `arn:aws:lambda:us-east-1:000000000000:function:rotate_secret_invalid_lambda_arn`;
-    assertSmError(
-      await errorOf(() =>
-        t.sm.send(
-          new RotateSecretCommand({
-            SecretId: name,
-            RotationLambdaARN: arn,
-            RotationRules: { AutomaticallyAfterDays: 1 },
-          }),
-        ),
-      ),
-      'AccessDeniedException',
-      'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
-    );
-    const described = await t.sm.send(new DescribeSecretCommand({ SecretId: name }));
-    assert.equal(described.RotationEnabled, undefined);
-    assert.equal(described.RotationRules, undefined);
-    assert.equal(described.RotationLambdaARN, undefined);
-  });
-
   it('BatchGetSecretValue reports an impossible name and a missing secret per entry', async () => {
     const name = uniqueName('batch');
     await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'v' }));

@@ -10,6 +10,7 @@ import {
   GetRandomPasswordCommand,
   GetResourcePolicyCommand,
   GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
   PutResourcePolicyCommand,
   ReplicateSecretToRegionsCommand,
   RotateSecretCommand,
@@ -98,13 +99,20 @@ describe('Secrets Manager tags, policies, rotation and passwords', () => {
     );
   });
 
-  it('checks a rotation as AWS does, then cannot invoke a function: Tideway has no Lambda', async () => {
+  it('refuses rotation without a function, records it with one, and rotates immediately', async () => {
     const name = uniqueName('rotate');
     const v1 = await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'pw', Description: 'r' }));
     assertSmError(
       await errorOf(() => t.sm.send(new RotateSecretCommand({ SecretId: name }))),
       'InvalidRequestException',
       'No Lambda rotation function ARN is associated with this secret.',
+    );
+    assertSmError(
+      await errorOf(() =>
+        t.sm.send(new RotateSecretCommand({ SecretId: name, RotationLambdaARN: 'not-an-arn' })),
+      ),
+      'AccessDeniedException',
+      'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
     );
     assertSmError(
       await errorOf(() =>
@@ -119,35 +127,63 @@ describe('Secrets Manager tags, policies, rotation and passwords', () => {
       'InvalidParameterException',
     );
     const raw = await smRaw(t.server.endpoint, 'RotateSecret', { SecretId: name, RotationLambdaARN: LAMBDA });
-    assert.deepEqual(raw.body, {
-      __type: 'InvalidParameterException',
-      Message: 'You must provide a ClientRequestToken value. We recommend a UUID-type value.',
-    });
-    for (const immediately of [undefined, true, false]) {
-      assertSmError(
-        await errorOf(() =>
-          t.sm.send(
-            new RotateSecretCommand({
-              SecretId: name,
-              RotationLambdaARN: LAMBDA,
-              RotationRules: { AutomaticallyAfterDays: 1 },
-              RotateImmediately: immediately,
-            }),
-          ),
-        ),
-        'AccessDeniedException',
-        'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
-      );
-    }
-    // Nothing was recorded (AWS's recorded DescribeSecret after the refusal).
+    assert.equal(
+      raw.body.Message,
+      'You must provide a ClientRequestToken value. We recommend a UUID-type value.',
+    );
+    const rotated = await t.sm.send(
+      new RotateSecretCommand({
+        SecretId: name,
+        RotationLambdaARN: LAMBDA,
+        RotationRules: { AutomaticallyAfterDays: 1 },
+      }),
+    );
+    assert.ok(rotated.VersionId && rotated.VersionId !== v1.VersionId);
     const described = await t.sm.send(new DescribeSecretCommand({ SecretId: name }));
-    assert.equal(described.RotationEnabled, undefined);
-    assert.equal(described.RotationLambdaARN, undefined);
-    assert.equal(described.RotationRules, undefined);
-    assert.deepEqual(described.VersionIdsToStages, { [v1.VersionId!]: ['AWSCURRENT'] });
+    assert.equal(described.RotationEnabled, true);
+    assert.equal(described.RotationLambdaARN, LAMBDA);
+    assert.deepEqual(described.RotationRules, { AutomaticallyAfterDays: 1 });
+    assert.ok(described.LastRotatedDate instanceof Date);
+    assert.equal(described.NextRotationDate!.getTime() - described.LastRotatedDate!.getTime(), 86_400_000);
+    assert.deepEqual(described.VersionIdsToStages, {
+      [v1.VersionId!]: ['AWSPREVIOUS'],
+      [rotated.VersionId!]: ['AWSCURRENT'],
+    });
+    const current = await t.sm.send(new GetSecretValueCommand({ SecretId: name }));
+    assert.equal(current.SecretString, 'pw', 'no function ran: the new version carries the value over');
+    // Rotating again uses the recorded function.
+    const again = await t.sm.send(new RotateSecretCommand({ SecretId: name }));
+    const versions = await t.sm.send(new ListSecretVersionIdsCommand({ SecretId: name }));
+    assert.deepEqual(
+      versions.Versions!.map((v) => [v.VersionId, v.VersionStages]),
+      [
+        [rotated.VersionId, ['AWSPREVIOUS']],
+        [again.VersionId, ['AWSCURRENT']],
+      ],
+    );
     const cancelled = await t.sm.send(new CancelRotateSecretCommand({ SecretId: name }));
     assert.equal(cancelled.Name, name);
-    assert.equal(cancelled.VersionId, undefined);
+    const off = await t.sm.send(new DescribeSecretCommand({ SecretId: name }));
+    assert.equal(off.RotationEnabled, false);
+    assert.equal(off.NextRotationDate, undefined);
+  });
+
+  it('RotateImmediately false records the schedule without a new version', async () => {
+    const name = uniqueName('sched');
+    await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'pw' }));
+    const out = await t.sm.send(
+      new RotateSecretCommand({
+        SecretId: name,
+        RotationLambdaARN: LAMBDA,
+        RotateImmediately: false,
+        RotationRules: { ScheduleExpression: 'rate(10 days)', Duration: '3h' },
+      }),
+    );
+    assert.equal(out.VersionId, undefined);
+    const described = await t.sm.send(new DescribeSecretCommand({ SecretId: name }));
+    assert.deepEqual(described.RotationRules, { ScheduleExpression: 'rate(10 days)', Duration: '3h' });
+    assert.equal(described.LastRotatedDate, undefined);
+    assert.equal(Object.keys(described.VersionIdsToStages!).length, 1);
   });
 
   it('GetRandomPassword honours its parameters', async () => {

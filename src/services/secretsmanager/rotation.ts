@@ -2,10 +2,12 @@ import type * as SM from '@aws-sdk/client-secrets-manager';
 import type { RequestContext } from '../../protocols/service.js';
 import { smError } from './errors.js';
 import { holderOf, type RotationRecord, type SecretRecord } from './records.js';
-import type { Secrets } from './secrets.js';
+import { moveStage, type Secrets } from './secrets.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+const LAMBDA_ARN =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/;
 const RATE = /^rate\((\d+) (hours?|days?)\)$/;
 const CRON = /^cron\((\S+ ){5}\S+\)$/;
 
@@ -51,36 +53,69 @@ function checkRules(rules: SM.RotationRulesType): void {
 }
 
 /**
- * RotateSecret and CancelRotateSecret. Every rotation runs a Lambda function (even with
- * RotateImmediately false, AWS runs its testSecret step first), and Tideway has no Lambda: no
- * function exists here, so RotateSecret answers what AWS answers for a function that does not
- * exist (its recorded answer, the configuration left unrecorded) once the request itself passes
- * AWS's checks.
+ * RotateSecret and CancelRotateSecret. Tideway runs no rotation function: a rotation records the
+ * configuration, and when it is immediate it does what a successful function's four steps leave
+ * behind — a new version (a copy of the current value) staged AWSPENDING, then AWSCURRENT moved to
+ * it and AWSPREVIOUS to the version before.
  */
 export class Rotation {
   constructor(private readonly secrets: Secrets) {}
 
   async rotateSecret(input: SM.RotateSecretRequest, ctx: RequestContext): Promise<SM.RotateSecretResponse> {
+    // RotateSecret's refusal of a missing token is InvalidParameterException, and comes before
+    // the secret is looked up (AWS's recorded answer, for a secret that does not exist).
+    if (!input.ClientRequestToken) throw smError.invalidParameter(smError.tokenRequired().message);
     if (
       input.ExternalSecretRotationMetadata !== undefined ||
       input.ExternalSecretRotationRoleArn !== undefined
     )
       throw smError.notSupported('managed external secret rotation (ExternalSecretRotation*)');
-    // RotateSecret's refusal of a missing token is InvalidParameterException, and comes before
-    // the secret is looked up (AWS's recorded answer, for a secret that does not exist).
-    if (!input.ClientRequestToken) throw smError.invalidParameter(smError.tokenRequired().message);
     const secret = await this.secrets.live(input.SecretId!, ctx);
     const lambdaArn = input.RotationLambdaARN || secret.rotation?.lambdaArn;
     if (!lambdaArn) throw smError.noRotationLambda();
+    if (!LAMBDA_ARN.test(lambdaArn)) {
+      throw smError.accessDenied(
+        'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
+      );
+    }
+    const rules = input.RotationRules ?? secret.rotation?.rules;
     if (input.RotationRules) checkRules(input.RotationRules);
     const current = holderOf(secret, 'AWSCURRENT');
     const pending = holderOf(secret, 'AWSPENDING');
     if (pending && pending !== current && pending.id !== input.ClientRequestToken) {
       throw smError.invalidRequest("A previous rotation isn't complete. That rotation will be reattempted.");
     }
-    throw smError.accessDenied(
-      'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
-    );
+    const now = this.secrets.clock.now();
+    const immediately = input.RotateImmediately ?? true;
+    let versionId: string | undefined;
+    if (immediately) {
+      if (!current) throw smError.stageNotFound('AWSCURRENT');
+      const existing = secret.versions.find((v) => v.id === input.ClientRequestToken);
+      const version =
+        existing ??
+        this.secrets.addVersion(
+          secret,
+          input.ClientRequestToken,
+          this.secrets.open(secret, current, ctx.caller),
+          ['AWSPENDING'],
+          ctx.caller,
+        );
+      moveStage(secret, 'AWSCURRENT', version);
+      version.stages = version.stages.filter((s) => s !== 'AWSPENDING');
+      versionId = version.id;
+    }
+    const rotation: RotationRecord = {
+      enabled: true,
+      lambdaArn,
+      rules: rules ? { ...rules } : undefined,
+      lastRotatedAt: immediately ? now : secret.rotation?.lastRotatedAt,
+    };
+    const every = interval(rotation.rules);
+    if (every !== undefined) rotation.nextRotationAt = (rotation.lastRotatedAt ?? now) + every;
+    secret.rotation = rotation;
+    secret.lastChangedAt = now;
+    await this.secrets.save(secret);
+    return { ARN: secret.arn, Name: secret.name, VersionId: versionId };
   }
 
   async cancelRotateSecret(
