@@ -113,7 +113,7 @@ export function jsonError(service: ServiceDefinition, err: ServiceError, request
     headers,
     body: JSON.stringify({
       __type: `${err.namespace ?? json.errorNamespace}${err.code}`,
-      message: err.message || undefined,
+      [json.errorMessageKey ?? 'message']: err.message || undefined,
     }),
   };
 }

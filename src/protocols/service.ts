@@ -46,6 +46,8 @@ export interface ServiceDefinition {
     queryCompatible: boolean;
     /** Also answers awsJson over CBOR (`application/x-amz-cbor-1.1`), as the Java SDKs send to Kinesis. */
     cbor?: boolean;
+    /** The error body's text member: `message` unless the service writes `Message` (Secrets Manager). */
+    errorMessageKey?: 'message' | 'Message';
   };
   query?: { version: string; xmlNamespace: string };
   /**

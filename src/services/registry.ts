@@ -8,6 +8,7 @@ import type { StreamFrontDoor } from './kinesis/deliveries.js';
 import { kinesisModule } from './kinesis/index.js';
 import type { KeyFrontDoor } from './kms/front-door.js';
 import { kmsModule } from './kms/index.js';
+import { secretsManagerModule } from './secretsmanager/index.js';
 import type { TopicFrontDoor } from './sns/front-door.js';
 import { snsModule } from './sns/index.js';
 import type { QueueFrontDoor } from './sqs/deliveries.js';
@@ -79,7 +80,13 @@ export interface ServiceFactory {
 }
 
 /** Every service Tideway serves, in routing order (a delivery target before its sources); adding one is adding its line. */
-export const SERVICES: readonly ServiceFactory[] = [kmsModule, sqsModule, snsModule, kinesisModule];
+export const SERVICES: readonly ServiceFactory[] = [
+  kmsModule,
+  secretsManagerModule,
+  sqsModule,
+  snsModule,
+  kinesisModule,
+];
 
 /** Builds every service in order, each seeing the front doors of those built before it. */
 export function buildServices(

@@ -33,7 +33,7 @@ describe('the service registry', () => {
       await module.reset();
       await module.close();
     }
-    assert.deepEqual([...names], ['kms', 'sqs', 'sns', 'kinesis']);
+    assert.deepEqual([...names], ['kms', 'secretsmanager', 'sqs', 'sns', 'kinesis']);
     env.scheduler.stop();
     await env.queues.close();
   });
@@ -44,9 +44,11 @@ describe('the service registry', () => {
     assert.equal(typeof modules.sns.definition.load, 'function');
     assert.equal(typeof modules.kinesis.definition.load, 'function');
     assert.equal(typeof modules.kms.definition.load, 'function');
+    assert.equal(typeof modules.secretsmanager.definition.load, 'function');
     assert.deepEqual(Object.keys(modules.sns.definition.operations), []);
     assert.equal(modules.sqs.definition.load, undefined);
-    for (const name of ['kms', 'sqs', 'sns', 'kinesis']) assert.equal(modules[name].cors, true, name);
+    for (const name of ['kms', 'secretsmanager', 'sqs', 'sns', 'kinesis'])
+      assert.equal(modules[name].cors, true, name);
     env.scheduler.stop();
   });
 
