@@ -2,13 +2,22 @@ import { randomBytes } from 'node:crypto';
 import type {
   DecryptRequest,
   EncryptRequest,
+  GenerateDataKeyPairRequest,
+  GenerateDataKeyPairWithoutPlaintextRequest,
   GenerateDataKeyRequest,
   GenerateDataKeyWithoutPlaintextRequest,
   GenerateRandomRequest,
   ReEncryptRequest,
 } from '@aws-sdk/client-kms';
 import type { RequestContext } from '../../protocols/service.js';
-import { ASYMMETRIC_SPECS, oaepDecrypt, oaepEncrypt, oaepLimit } from './asymmetric.js';
+import {
+  ASYMMETRIC_SPECS,
+  generatePrivateKey,
+  oaepDecrypt,
+  oaepEncrypt,
+  oaepLimit,
+  publicKeyOf,
+} from './asymmetric.js';
 import { failureError, kmsError, kmsFailure, required } from './errors.js';
 import type { EncryptionContext, KeyFailure } from './front-door.js';
 import { userOf } from './key-operations.js';
@@ -144,6 +153,31 @@ export function cryptoOperations(keyring: Keyring) {
     return { key, plaintext, blob };
   };
 
+  /**
+   * A data key pair: a fresh private key (PKCS#8 DER) sealed under the symmetric key, and its
+   * public key (SubjectPublicKeyInfo DER), as GetPublicKey prints one.
+   */
+  const dataKeyPair = async (input: GenerateDataKeyPairRequest, ctx: RequestContext, action: string) => {
+    const spec = required(input.KeyPairSpec, 'keyPairSpec');
+    const key = encryptingKey(input.KeyId!, action, ctx, input.EncryptionContext, input.GrantTokens, true);
+    if (input.Recipient) throw kmsError.notSupported('Recipient (Nitro Enclaves attestation)');
+    if (!ASYMMETRIC_SPECS[spec]) throw kmsError.notSupported(`KeyPairSpec ${spec}`);
+    if (input.DryRun) throw kmsError.dryRun();
+    const privateKey = await generatePrivateKey(spec);
+    const blob = unwrap(keyring.seal(key, privateKey, input.EncryptionContext));
+    return {
+      key,
+      privateKey,
+      pair: {
+        PrivateKeyCiphertextBlob: blob,
+        PublicKey: publicKeyOf(privateKey),
+        KeyId: key.arn,
+        KeyPairSpec: spec,
+        KeyMaterialId: key.materialId,
+      },
+    };
+  };
+
   return {
     Encrypt: (input: EncryptRequest, ctx: RequestContext) => {
       const key = encryptingKey(
@@ -223,6 +257,16 @@ export function cryptoOperations(keyring: Keyring) {
       const { key, blob } = dataKey(input, ctx, 'kms:GenerateDataKeyWithoutPlaintext');
       return { CiphertextBlob: blob, KeyId: key.arn, KeyMaterialId: key.materialId };
     },
+
+    GenerateDataKeyPair: async (input: GenerateDataKeyPairRequest, ctx: RequestContext) => {
+      const { privateKey, pair } = await dataKeyPair(input, ctx, 'kms:GenerateDataKeyPair');
+      return { ...pair, PrivateKeyPlaintext: privateKey };
+    },
+
+    GenerateDataKeyPairWithoutPlaintext: async (
+      input: GenerateDataKeyPairWithoutPlaintextRequest,
+      ctx: RequestContext,
+    ) => (await dataKeyPair(input, ctx, 'kms:GenerateDataKeyPairWithoutPlaintext')).pair,
 
     GenerateRandom: (input: GenerateRandomRequest) => {
       if (input.NumberOfBytes === undefined) throw kmsError.validation('NumberOfBytes is required.');

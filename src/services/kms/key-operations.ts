@@ -57,11 +57,13 @@ function usableNow(key: KeyRecord): void {
   notPendingDeletion(key);
 }
 
-/** Automatic rotation is for symmetric encryption keys only. */
+/**
+ * Automatic rotation is for symmetric encryption keys only. AWS refuses the others with an
+ * UnsupportedOperationException that carries no text (recorded for RotateKeyOnDemand, and seen
+ * from EnableKeyRotation on a SIGN_VERIFY key).
+ */
 function rotatable(key: KeyRecord): void {
-  if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
-    throw kmsError.unsupported(`${key.arn} key spec ${key.keySpec} does not support automatic key rotation.`);
-  }
+  if (key.keySpec !== 'SYMMETRIC_DEFAULT') throw kmsError.unsupported('');
 }
 
 /** CreateKey's choices Tideway keeps: symmetric encryption and HMAC keys, in KMS's own key store. */
