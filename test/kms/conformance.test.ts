@@ -5,6 +5,7 @@ import {
   CreateKeyCommand,
   DecryptCommand,
   DescribeKeyCommand,
+  DisableKeyCommand,
   DisableKeyRotationCommand,
   EnableKeyRotationCommand,
   EncryptCommand,
@@ -14,6 +15,7 @@ import {
   GenerateMacCommand,
   GenerateRandomCommand,
   type KMSClient,
+  ReEncryptCommand,
   SignCommand,
   VerifyCommand,
 } from '@aws-sdk/client-kms';
@@ -193,6 +195,46 @@ describe('KMS conformance with recorded AWS answers', () => {
       ),
       'DryRunOperationException',
       text,
+    );
+  });
+
+  it('dry-runs Decrypt and ReEncrypt without a ciphertext when told to ignore it', async () => {
+    const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const other = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const text = 'The request would have succeeded, but the DryRun option is set.';
+    await kmsRejects(
+      kms.send(
+        new DecryptCommand({ KeyId: key.KeyId, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'] }),
+      ),
+      'DryRunOperationException',
+      text,
+    );
+    await kmsRejects(
+      kms.send(
+        new ReEncryptCommand({
+          SourceKeyId: key.KeyId,
+          DestinationKeyId: other.KeyId,
+          DryRun: true,
+          DryRunModifiers: ['IGNORE_CIPHERTEXT'],
+        }),
+      ),
+      'DryRunOperationException',
+      text,
+    );
+    // Without the modifier the ciphertext is checked before the dry run answers.
+    await kmsRejects(
+      kms.send(new DecryptCommand({ CiphertextBlob: Buffer.alloc(64, 1), DryRun: true })),
+      'InvalidCiphertextException',
+      '',
+    );
+    // The key's state is still checked.
+    await kms.send(new DisableKeyCommand({ KeyId: key.KeyId }));
+    await kmsRejects(
+      kms.send(
+        new DecryptCommand({ KeyId: key.KeyId, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'] }),
+      ),
+      'DisabledException',
+      `${key.Arn} is disabled.`,
     );
   });
 

@@ -178,6 +178,24 @@ export function cryptoOperations(keyring: Keyring) {
     };
   };
 
+  /**
+   * DryRun with DryRunModifiers IGNORE_CIPHERTEXT tests only the caller's right to decrypt with the
+   * named key: no ciphertext is needed or read, so the key must be named.
+   */
+  const ignoresCiphertext = (input: { DryRun?: boolean; DryRunModifiers?: string[] }): boolean =>
+    input.DryRun === true && (input.DryRunModifiers ?? []).includes('IGNORE_CIPHERTEXT');
+
+  const decryptingKey = (keyId: string, action: string, ctx: RequestContext, grantTokens?: string[]) => {
+    const user = userOf(ctx);
+    const key = unwrap(keyring.resolve(keyId, user));
+    const refused =
+      keyring.usable(key) ??
+      keyring.authorize(key, action, user, undefined, grantTokens) ??
+      keyring.usage(key, 'ENCRYPT_DECRYPT', action.slice('kms:'.length));
+    if (refused) throw failureError(refused);
+    return key;
+  };
+
   return {
     Encrypt: (input: EncryptRequest, ctx: RequestContext) => {
       const key = encryptingKey(
@@ -197,6 +215,10 @@ export function cryptoOperations(keyring: Keyring) {
 
     Decrypt: (input: DecryptRequest, ctx: RequestContext) => {
       if (input.Recipient) throw kmsError.notSupported('Recipient (Nitro Enclaves attestation)');
+      if (ignoresCiphertext(input)) {
+        decryptingKey(required(input.KeyId, 'keyId'), 'kms:Decrypt', ctx, input.GrantTokens);
+        throw kmsError.dryRun();
+      }
       const opened = decryptAny(
         required(input.CiphertextBlob, 'ciphertextBlob'),
         input.EncryptionContext,
@@ -216,6 +238,24 @@ export function cryptoOperations(keyring: Keyring) {
     },
 
     ReEncrypt: (input: ReEncryptRequest, ctx: RequestContext) => {
+      if (ignoresCiphertext(input)) {
+        decryptingKey(
+          required(input.SourceKeyId, 'sourceKeyId'),
+          'kms:ReEncryptFrom',
+          ctx,
+          input.GrantTokens,
+        );
+        const destination = encryptingKey(
+          input.DestinationKeyId!,
+          'kms:ReEncryptTo',
+          ctx,
+          input.DestinationEncryptionContext,
+          input.GrantTokens,
+          false,
+        );
+        algorithmFor(destination, input.DestinationEncryptionAlgorithm);
+        throw kmsError.dryRun();
+      }
       const source = decryptAny(
         required(input.CiphertextBlob, 'ciphertextBlob'),
         input.SourceEncryptionContext,
