@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { constants, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  privateDecrypt,
+  publicEncrypt,
+  verify,
+} from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateKeyCommand,
@@ -14,6 +22,7 @@ import {
   GenerateDataKeyPairWithoutPlaintextCommand,
   GenerateMacCommand,
   GenerateRandomCommand,
+  GetPublicKeyCommand,
   type KMSClient,
   ReEncryptCommand,
   SignCommand,
@@ -236,6 +245,110 @@ describe('KMS conformance with recorded AWS answers', () => {
       'DisabledException',
       `${key.Arn} is disabled.`,
     );
+  });
+
+  it('signs and verifies RAW and DIGEST messages with every recorded pairing', async () => {
+    const pairs: Array<[string, string, string]> = [
+      ['RSA_2048', 'RSASSA_PSS_SHA_256', 'sha256'],
+      ['RSA_2048', 'RSASSA_PSS_SHA_384', 'sha384'],
+      ['RSA_2048', 'RSASSA_PSS_SHA_512', 'sha512'],
+      ['RSA_4096', 'RSASSA_PKCS1_V1_5_SHA_256', 'sha256'],
+      ['RSA_4096', 'RSASSA_PKCS1_V1_5_SHA_512', 'sha512'],
+      ['ECC_NIST_P256', 'ECDSA_SHA_256', 'sha256'],
+      ['ECC_SECG_P256K1', 'ECDSA_SHA_256', 'sha256'],
+      ['ECC_NIST_P384', 'ECDSA_SHA_384', 'sha384'],
+      ['ECC_NIST_P521', 'ECDSA_SHA_512', 'sha512'],
+    ];
+    const keys = new Map<string, { KeyId?: string; Arn?: string }>();
+    const message = Buffer.from('a message to sign');
+    for (const [spec, algorithm, hash] of pairs) {
+      if (!keys.has(spec)) {
+        const created = await kms.send(
+          new CreateKeyCommand({ KeySpec: spec as never, KeyUsage: 'SIGN_VERIFY' }),
+        );
+        keys.set(spec, created.KeyMetadata!);
+      }
+      const key = keys.get(spec)!;
+      const base = { KeyId: key.KeyId, SigningAlgorithm: algorithm as never };
+      const digest = createHash(hash).update(message).digest();
+      const raw = await kms.send(new SignCommand({ ...base, Message: message, MessageType: 'RAW' }));
+      assert.equal(raw.KeyId, key.Arn);
+      assert.equal(raw.SigningAlgorithm, algorithm);
+      const verified = await kms.send(
+        new VerifyCommand({ ...base, Message: message, MessageType: 'RAW', Signature: raw.Signature }),
+      );
+      assert.deepEqual(
+        {
+          KeyId: verified.KeyId,
+          SignatureValid: verified.SignatureValid,
+          SigningAlgorithm: verified.SigningAlgorithm,
+        },
+        { KeyId: key.Arn, SignatureValid: true, SigningAlgorithm: algorithm },
+      );
+      // A signed digest verifies as a digest, against its message, and offline.
+      const signed = await kms.send(new SignCommand({ ...base, Message: digest, MessageType: 'DIGEST' }));
+      const asDigest = await kms.send(
+        new VerifyCommand({ ...base, Message: digest, MessageType: 'DIGEST', Signature: signed.Signature }),
+      );
+      assert.equal(asDigest.SignatureValid, true, `${spec} ${algorithm} DIGEST`);
+      const asRaw = await kms.send(
+        new VerifyCommand({ ...base, Message: message, MessageType: 'RAW', Signature: signed.Signature }),
+      );
+      assert.equal(asRaw.SignatureValid, true, `${spec} ${algorithm} DIGEST as RAW`);
+      const publicKey = createPublicKey({
+        key: Buffer.from((await kms.send(new GetPublicKeyCommand({ KeyId: key.KeyId }))).PublicKey!),
+        format: 'der',
+        type: 'spki',
+      });
+      const options = algorithm.startsWith('RSASSA_PSS')
+        ? {
+            key: publicKey,
+            padding: constants.RSA_PKCS1_PSS_PADDING,
+            saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+          }
+        : { key: publicKey, dsaEncoding: 'der' as const };
+      assert.ok(
+        verify(hash, message, options, Buffer.from(signed.Signature!)),
+        `${spec} ${algorithm} offline`,
+      );
+
+      await kmsRejects(
+        kms.send(new SignCommand({ ...base, Message: message, MessageType: 'DIGEST' })),
+        'ValidationException',
+        `Digest is invalid length for algorithm ${algorithm}.`,
+      );
+      await kmsRejects(
+        kms.send(
+          new VerifyCommand({ ...base, Message: message, MessageType: 'RAW', Signature: Buffer.from('bad') }),
+        ),
+        'KMSInvalidSignatureException',
+        '',
+      );
+      await kmsRejects(
+        kms.send(
+          new VerifyCommand({
+            ...base,
+            Message: Buffer.from('bad'),
+            MessageType: 'RAW',
+            Signature: raw.Signature,
+          }),
+        ),
+        'KMSInvalidSignatureException',
+        '',
+      );
+      await kmsRejects(
+        kms.send(
+          new VerifyCommand({
+            ...base,
+            Message: Buffer.from('bad'),
+            MessageType: 'DIGEST',
+            Signature: raw.Signature,
+          }),
+        ),
+        'ValidationException',
+        `Digest is invalid length for algorithm ${algorithm}.`,
+      );
+    }
   });
 
   it('refuses a data key pair under a key that cannot seal it', async () => {

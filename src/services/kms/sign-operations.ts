@@ -43,11 +43,6 @@ export function signOperations(keyring: Keyring) {
     return { key, material, digest };
   };
 
-  const noDigest = (algorithm: string) =>
-    kmsError.unsupported(
-      `Tideway does not support MessageType DIGEST with ${algorithm} (only RAW, and DIGEST with RSASSA_PKCS1_V1_5; docs/kms.md).`,
-    );
-
   return {
     Sign: (input: SignRequest, ctx: RequestContext) => {
       const algorithm = input.SigningAlgorithm!;
@@ -62,7 +57,6 @@ export function signOperations(keyring: Keyring) {
       );
       if (input.DryRun) throw kmsError.dryRun();
       const signature = signMessage(material, algorithm, Buffer.from(input.Message!), digest);
-      if (!signature) throw noDigest(algorithm);
       return { KeyId: key.arn, Signature: signature, SigningAlgorithm: algorithm };
     },
 
@@ -85,7 +79,6 @@ export function signOperations(keyring: Keyring) {
         digest,
         Buffer.from(input.Signature!),
       );
-      if (valid === undefined) throw noDigest(algorithm);
       // AWS answers a signature that does not verify with KMSInvalidSignatureException and no text.
       if (!valid) throw kmsError.invalidSignature();
       return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: algorithm };
