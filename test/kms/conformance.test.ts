@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   CreateKeyCommand,
   DecryptCommand,
+  DeleteImportedKeyMaterialCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
   DisableKeyRotationCommand,
@@ -22,6 +23,7 @@ import {
   GenerateDataKeyPairWithoutPlaintextCommand,
   GenerateMacCommand,
   GenerateRandomCommand,
+  GetParametersForImportCommand,
   GetPublicKeyCommand,
   type KMSClient,
   ReEncryptCommand,
@@ -430,6 +432,37 @@ describe('KMS conformance with recorded AWS answers', () => {
       kms.send(new DecryptCommand({ KeyId: signing.KeyId, CiphertextBlob: sealed.CiphertextBlob })),
       'IncorrectKeyException',
       'The key ID in the request does not identify a CMK that can perform this operation.',
+    );
+  });
+
+  it('refuses to import material into a key whose material KMS made', async () => {
+    const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    await kmsRejects(
+      kms.send(
+        new GetParametersForImportCommand({
+          KeyId: key.KeyId,
+          WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+          WrappingKeySpec: 'RSA_2048',
+        }),
+      ),
+      'UnsupportedOperationException',
+      `${key.Arn} origin is AWS_KMS which is not valid for this operation.`,
+    );
+    await kmsRejects(
+      kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: key.KeyId })),
+      'UnsupportedOperationException',
+      `${key.Arn} origin is AWS_KMS which is not valid for this operation.`,
+    );
+    await kmsRejects(
+      kms.send(
+        new GetParametersForImportCommand({
+          KeyId: '11111111-2222-3333-4444-555555555555',
+          WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+          WrappingKeySpec: 'RSA_2048',
+        }),
+      ),
+      'NotFoundException',
+      "Key 'arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555' does not exist",
     );
   });
 

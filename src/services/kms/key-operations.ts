@@ -66,6 +66,10 @@ function rotatable(key: KeyRecord): void {
   if (key.keySpec !== 'SYMMETRIC_DEFAULT') throw kmsError.unsupported('');
 }
 
+function notExternal(key: KeyRecord): never {
+  throw kmsError.unsupported(`${key.arn} origin is ${key.origin} which is not valid for this operation.`);
+}
+
 /** CreateKey's choices Tideway keeps: symmetric encryption and HMAC keys, in KMS's own key store. */
 function checkKeyKind(input: CreateKeyRequest): { spec: KeySpec; usage: KeyUsage } {
   const spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
@@ -239,6 +243,15 @@ export function keyOperations(keyring: Keyring) {
         NextRotationDate: new Date(next),
       };
     },
+
+    // Every key Tideway holds has its material made by KMS (Origin AWS_KMS), and AWS refuses the
+    // import operations on such a key with this text (recorded for GetParametersForImport).
+    GetParametersForImport: (input: { KeyId?: string }, ctx: RequestContext) =>
+      notExternal(managedBy(keyring, input.KeyId!, 'kms:GetParametersForImport', ctx)),
+    ImportKeyMaterial: (input: { KeyId?: string }, ctx: RequestContext) =>
+      notExternal(managedBy(keyring, input.KeyId!, 'kms:ImportKeyMaterial', ctx)),
+    DeleteImportedKeyMaterial: (input: { KeyId?: string }, ctx: RequestContext) =>
+      notExternal(managedBy(keyring, input.KeyId!, 'kms:DeleteImportedKeyMaterial', ctx)),
 
     CancelKeyDeletion: async (input: CancelKeyDeletionRequest, ctx: RequestContext) => {
       const key = managedBy(keyring, input.KeyId!, 'kms:CancelKeyDeletion', ctx);
