@@ -13,6 +13,7 @@ import {
   CreateKeyCommand,
   DecryptCommand,
   DeleteImportedKeyMaterialCommand,
+  DeriveSharedSecretCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
   DisableKeyRotationCommand,
@@ -27,6 +28,7 @@ import {
   GetPublicKeyCommand,
   type KMSClient,
   ReEncryptCommand,
+  RotateKeyOnDemandCommand,
   SignCommand,
   VerifyCommand,
 } from '@aws-sdk/client-kms';
@@ -463,6 +465,50 @@ describe('KMS conformance with recorded AWS answers', () => {
       ),
       'NotFoundException',
       "Key 'arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555' does not exist",
+    );
+  });
+
+  it('checks RotateKeyOnDemand and DeriveSharedSecret keys as recorded', async () => {
+    const sym = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const rsa = (await kms.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' })))
+      .KeyMetadata!;
+    await kmsRejects(
+      kms.send(new RotateKeyOnDemandCommand({ KeyId: rsa.KeyId })),
+      'UnsupportedOperationException',
+      '',
+    );
+    await kmsRejects(
+      kms.send(new RotateKeyOnDemandCommand({ KeyId: '11111111-2222-3333-4444-555555555555' })),
+      'NotFoundException',
+      "Key 'arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555' does not exist",
+    );
+    await kmsRejects(
+      kms.send(
+        new DeriveSharedSecretCommand({
+          KeyId: rsa.KeyId,
+          KeyAgreementAlgorithm: 'ECDH',
+          PublicKey: Buffer.from('k'),
+        }),
+      ),
+      'InvalidKeyUsageException',
+      `${rsa.Arn} key usage is SIGN_VERIFY which is not valid for DeriveSharedSecret.`,
+    );
+    await kmsRejects(
+      kms.send(
+        new DeriveSharedSecretCommand({
+          KeyId: sym.KeyId,
+          KeyAgreementAlgorithm: 'ECDH',
+          PublicKey: Buffer.from('k'),
+        }),
+      ),
+      'InvalidKeyUsageException',
+      `${sym.Arn} key usage is ENCRYPT_DECRYPT which is not valid for DeriveSharedSecret.`,
+    );
+    await kms.send(new DisableKeyCommand({ KeyId: sym.KeyId }));
+    await kmsRejects(
+      kms.send(new RotateKeyOnDemandCommand({ KeyId: sym.KeyId })),
+      'DisabledException',
+      `${sym.Arn} is disabled.`,
     );
   });
 

@@ -2,7 +2,7 @@ import type { GetPublicKeyRequest, SignRequest, VerifyRequest } from '@aws-sdk/c
 import type { RequestContext } from '../../protocols/service.js';
 import { ASYMMETRIC_SPECS, hashOf, publicKeyOf, signMessage, verifyMessage } from './asymmetric.js';
 import { unavailable } from './crypto-operations.js';
-import { failureError, kmsError } from './errors.js';
+import { failureError, kmsError, kmsFailure } from './errors.js';
 import { managedBy, userOf } from './key-operations.js';
 import type { Keyring } from './keyring.js';
 import type { KeyRecord } from './keys.js';
@@ -82,6 +82,22 @@ export function signOperations(keyring: Keyring) {
       // AWS answers a signature that does not verify with KMSInvalidSignatureException and no text.
       if (!valid) throw kmsError.invalidSignature();
       return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: algorithm };
+    },
+
+    // Tideway holds no KEY_AGREEMENT key, so every key it resolves fails DeriveSharedSecret's usage
+    // check, with AWS's recorded text; the key's state and policy are checked first, as for Sign.
+    DeriveSharedSecret: (
+      input: { KeyId?: string; GrantTokens?: string[]; DryRun?: boolean },
+      ctx: RequestContext,
+    ) => {
+      const user = userOf(ctx);
+      const key = keyring.resolve(input.KeyId!, user);
+      if ('ok' in key) throw failureError(key);
+      const refused =
+        keyring.usable(key) ??
+        keyring.authorize(key, 'kms:DeriveSharedSecret', user, undefined, input.GrantTokens) ??
+        kmsFailure.keyUsage(key.arn, key.keyUsage, 'DeriveSharedSecret');
+      throw failureError(refused);
     },
 
     GetPublicKey: (input: GetPublicKeyRequest, ctx: RequestContext) => {
