@@ -12,6 +12,7 @@ import {
   verify,
 } from 'node:crypto';
 import { promisify } from 'node:util';
+import { ecdsaSignDigest, ecdsaVerifyDigest, pssSignDigest, pssVerifyDigest } from './digest-signing.js';
 
 const generate = promisify(generateKeyPair);
 
@@ -86,20 +87,15 @@ export function hashOf(algorithm: string): { name: string; bytes: number; digest
 }
 
 /**
- * A signature, or undefined when node:crypto cannot make it: a DIGEST message is signed as given
- * only for PKCS #1 v1.5 (its DigestInfo padding is a raw private-key operation); PSS and ECDSA
- * over a precomputed digest have no node:crypto primitive.
+ * A signature of the message, or of the digest given (MessageType DIGEST): PKCS #1 v1.5 pads its
+ * DigestInfo for a raw private-key operation; PSS and ECDSA are built in digest-signing.ts.
  */
-export function signMessage(
-  material: Buffer,
-  algorithm: string,
-  message: Buffer,
-  digest: boolean,
-): Buffer | undefined {
+export function signMessage(material: Buffer, algorithm: string, message: Buffer, digest: boolean): Buffer {
   const key = privateKeyOf(material);
   const hash = hashOf(algorithm);
   if (digest) {
-    if (!algorithm.startsWith('RSASSA_PKCS1_V1_5')) return undefined;
+    if (algorithm.startsWith('RSASSA_PSS')) return pssSignDigest(key, hash.name, message);
+    if (algorithm.startsWith('ECDSA')) return ecdsaSignDigest(key, message);
     return privateEncrypt(
       { key, padding: constants.RSA_PKCS1_PADDING },
       Buffer.concat([Buffer.from(hash.digestInfo, 'hex'), message]),
@@ -114,11 +110,12 @@ export function verifyMessage(
   message: Buffer,
   digest: boolean,
   signature: Buffer,
-): boolean | undefined {
+): boolean {
   const key = createPublicKey(privateKeyOf(material));
   const hash = hashOf(algorithm);
   if (digest) {
-    if (!algorithm.startsWith('RSASSA_PKCS1_V1_5')) return undefined;
+    if (algorithm.startsWith('RSASSA_PSS')) return pssVerifyDigest(key, hash.name, message, signature);
+    if (algorithm.startsWith('ECDSA')) return ecdsaVerifyDigest(key, message, signature);
     try {
       const recovered = publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, signature);
       return recovered.equals(Buffer.concat([Buffer.from(hash.digestInfo, 'hex'), message]));

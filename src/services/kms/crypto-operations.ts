@@ -2,13 +2,22 @@ import { randomBytes } from 'node:crypto';
 import type {
   DecryptRequest,
   EncryptRequest,
+  GenerateDataKeyPairRequest,
+  GenerateDataKeyPairWithoutPlaintextRequest,
   GenerateDataKeyRequest,
   GenerateDataKeyWithoutPlaintextRequest,
   GenerateRandomRequest,
   ReEncryptRequest,
 } from '@aws-sdk/client-kms';
 import type { RequestContext } from '../../protocols/service.js';
-import { ASYMMETRIC_SPECS, oaepDecrypt, oaepEncrypt, oaepLimit } from './asymmetric.js';
+import {
+  ASYMMETRIC_SPECS,
+  generatePrivateKey,
+  oaepDecrypt,
+  oaepEncrypt,
+  oaepLimit,
+  publicKeyOf,
+} from './asymmetric.js';
 import { failureError, kmsError, kmsFailure, required } from './errors.js';
 import type { EncryptionContext, KeyFailure } from './front-door.js';
 import { userOf } from './key-operations.js';
@@ -144,6 +153,49 @@ export function cryptoOperations(keyring: Keyring) {
     return { key, plaintext, blob };
   };
 
+  /**
+   * A data key pair: a fresh private key (PKCS#8 DER) sealed under the symmetric key, and its
+   * public key (SubjectPublicKeyInfo DER), as GetPublicKey prints one.
+   */
+  const dataKeyPair = async (input: GenerateDataKeyPairRequest, ctx: RequestContext, action: string) => {
+    const spec = required(input.KeyPairSpec, 'keyPairSpec');
+    const key = encryptingKey(input.KeyId!, action, ctx, input.EncryptionContext, input.GrantTokens, true);
+    if (input.Recipient) throw kmsError.notSupported('Recipient (Nitro Enclaves attestation)');
+    if (!ASYMMETRIC_SPECS[spec]) throw kmsError.notSupported(`KeyPairSpec ${spec}`);
+    if (input.DryRun) throw kmsError.dryRun();
+    const privateKey = await generatePrivateKey(spec);
+    const blob = unwrap(keyring.seal(key, privateKey, input.EncryptionContext));
+    return {
+      key,
+      privateKey,
+      pair: {
+        PrivateKeyCiphertextBlob: blob,
+        PublicKey: publicKeyOf(privateKey),
+        KeyId: key.arn,
+        KeyPairSpec: spec,
+        KeyMaterialId: key.materialId,
+      },
+    };
+  };
+
+  /**
+   * DryRun with DryRunModifiers IGNORE_CIPHERTEXT tests only the caller's right to decrypt with the
+   * named key: no ciphertext is needed or read, so the key must be named.
+   */
+  const ignoresCiphertext = (input: { DryRun?: boolean; DryRunModifiers?: string[] }): boolean =>
+    input.DryRun === true && (input.DryRunModifiers ?? []).includes('IGNORE_CIPHERTEXT');
+
+  const decryptingKey = (keyId: string, action: string, ctx: RequestContext, grantTokens?: string[]) => {
+    const user = userOf(ctx);
+    const key = unwrap(keyring.resolve(keyId, user));
+    const refused =
+      keyring.usable(key) ??
+      keyring.authorize(key, action, user, undefined, grantTokens) ??
+      keyring.usage(key, 'ENCRYPT_DECRYPT', action.slice('kms:'.length));
+    if (refused) throw failureError(refused);
+    return key;
+  };
+
   return {
     Encrypt: (input: EncryptRequest, ctx: RequestContext) => {
       const key = encryptingKey(
@@ -163,6 +215,10 @@ export function cryptoOperations(keyring: Keyring) {
 
     Decrypt: (input: DecryptRequest, ctx: RequestContext) => {
       if (input.Recipient) throw kmsError.notSupported('Recipient (Nitro Enclaves attestation)');
+      if (ignoresCiphertext(input)) {
+        decryptingKey(required(input.KeyId, 'keyId'), 'kms:Decrypt', ctx, input.GrantTokens);
+        throw kmsError.dryRun();
+      }
       const opened = decryptAny(
         required(input.CiphertextBlob, 'ciphertextBlob'),
         input.EncryptionContext,
@@ -182,6 +238,24 @@ export function cryptoOperations(keyring: Keyring) {
     },
 
     ReEncrypt: (input: ReEncryptRequest, ctx: RequestContext) => {
+      if (ignoresCiphertext(input)) {
+        decryptingKey(
+          required(input.SourceKeyId, 'sourceKeyId'),
+          'kms:ReEncryptFrom',
+          ctx,
+          input.GrantTokens,
+        );
+        const destination = encryptingKey(
+          input.DestinationKeyId!,
+          'kms:ReEncryptTo',
+          ctx,
+          input.DestinationEncryptionContext,
+          input.GrantTokens,
+          false,
+        );
+        algorithmFor(destination, input.DestinationEncryptionAlgorithm);
+        throw kmsError.dryRun();
+      }
       const source = decryptAny(
         required(input.CiphertextBlob, 'ciphertextBlob'),
         input.SourceEncryptionContext,
@@ -223,6 +297,16 @@ export function cryptoOperations(keyring: Keyring) {
       const { key, blob } = dataKey(input, ctx, 'kms:GenerateDataKeyWithoutPlaintext');
       return { CiphertextBlob: blob, KeyId: key.arn, KeyMaterialId: key.materialId };
     },
+
+    GenerateDataKeyPair: async (input: GenerateDataKeyPairRequest, ctx: RequestContext) => {
+      const { privateKey, pair } = await dataKeyPair(input, ctx, 'kms:GenerateDataKeyPair');
+      return { ...pair, PrivateKeyPlaintext: privateKey };
+    },
+
+    GenerateDataKeyPairWithoutPlaintext: async (
+      input: GenerateDataKeyPairWithoutPlaintextRequest,
+      ctx: RequestContext,
+    ) => (await dataKeyPair(input, ctx, 'kms:GenerateDataKeyPairWithoutPlaintext')).pair,
 
     GenerateRandom: (input: GenerateRandomRequest) => {
       if (input.NumberOfBytes === undefined) throw kmsError.validation('NumberOfBytes is required.');

@@ -1,6 +1,6 @@
 import { ServiceError } from '../../protocols/errors.js';
 import type { ScalarKind, ValidationErrors } from '../../protocols/shapes.js';
-import { serializationMessage, validationMessage } from '../../protocols/validate.js';
+import { serializationMessage, type Violation, validationMessage } from '../../protocols/validate.js';
 import type { KeyFailure } from './front-door.js';
 
 // KMS speaks awsJson 1.1: `__type` is the bare error name. Texts are AWS's, as recorded against
@@ -126,5 +126,51 @@ export const kmsValidation: ValidationErrors = {
   invalidType: (_path: string, value: unknown, expected: ScalarKind | 'list' | 'map' | 'structure') =>
     new ServiceError('SerializationException', serializationMessage(value, expected)),
   malformed: (detail: string) => new ServiceError('SerializationException', detail),
-  constraints: (violations) => kmsError.validation(validationMessage(violations)),
+  constraints: (violations) => kmsError.validation(validationMessage(violations.map(recordedEnumOrder))),
 };
+
+/**
+ * KMS prints an enum's values in its own (hash) order, not the model's. Where real KMS was
+ * recorded answering a bad value, Tideway prints that list as recorded; other enums keep the
+ * model's order (docs/kms.md says so). KMS checks every `keySpec` against CreateKey's set, even
+ * GenerateDataKey's (`AES-256` is answered with the key specs, boto/boto3#3428); the marker is
+ * the value that tells one member's set from another's, empty for any.
+ */
+const RECORDED_ENUMS: Array<{ path: string; marker: string; values: string[] }> = [
+  {
+    path: 'keySpec',
+    marker: '',
+    values: [
+      'RSA_2048',
+      'ECC_NIST_P384',
+      'ECC_NIST_P256',
+      'ECC_NIST_P521',
+      'HMAC_384',
+      'RSA_3072',
+      'ECC_SECG_P256K1',
+      'RSA_4096',
+      'SYMMETRIC_DEFAULT',
+      'HMAC_256',
+      'HMAC_224',
+      'HMAC_512',
+    ],
+  },
+  {
+    path: 'keyUsage',
+    marker: 'GENERATE_VERIFY_MAC',
+    values: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC'],
+  },
+  {
+    path: 'macAlgorithm',
+    marker: 'HMAC_SHA_224',
+    values: ['HMAC_SHA_384', 'HMAC_SHA_256', 'HMAC_SHA_224', 'HMAC_SHA_512'],
+  },
+];
+
+const ENUM_TEXT = 'Member must satisfy enum value set: [';
+
+function recordedEnumOrder(v: Violation): Violation {
+  if (!v.constraint.startsWith(ENUM_TEXT)) return v;
+  const recorded = RECORDED_ENUMS.find((e) => e.path === v.path && v.constraint.includes(e.marker));
+  return recorded ? { ...v, constraint: `${ENUM_TEXT}${recorded.values.join(', ')}]` } : v;
+}

@@ -57,11 +57,17 @@ function usableNow(key: KeyRecord): void {
   notPendingDeletion(key);
 }
 
-/** Automatic rotation is for symmetric encryption keys only. */
+/**
+ * Automatic rotation is for symmetric encryption keys only. AWS refuses the others with an
+ * UnsupportedOperationException that carries no text (recorded for RotateKeyOnDemand, and seen
+ * from EnableKeyRotation on a SIGN_VERIFY key).
+ */
 function rotatable(key: KeyRecord): void {
-  if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
-    throw kmsError.unsupported(`${key.arn} key spec ${key.keySpec} does not support automatic key rotation.`);
-  }
+  if (key.keySpec !== 'SYMMETRIC_DEFAULT') throw kmsError.unsupported('');
+}
+
+function notExternal(key: KeyRecord): never {
+  throw kmsError.unsupported(`${key.arn} origin is ${key.origin} which is not valid for this operation.`);
 }
 
 /** CreateKey's choices Tideway keeps: symmetric encryption and HMAC keys, in KMS's own key store. */
@@ -236,6 +242,24 @@ export function keyOperations(keyring: Keyring) {
         RotationPeriodInDays: rotation.periodInDays,
         NextRotationDate: new Date(next),
       };
+    },
+
+    // Every key Tideway holds has its material made by KMS (Origin AWS_KMS), and AWS refuses the
+    // import operations on such a key with this text (recorded for GetParametersForImport).
+    GetParametersForImport: (input: { KeyId?: string }, ctx: RequestContext) =>
+      notExternal(managedBy(keyring, input.KeyId!, 'kms:GetParametersForImport', ctx)),
+    ImportKeyMaterial: (input: { KeyId?: string }, ctx: RequestContext) =>
+      notExternal(managedBy(keyring, input.KeyId!, 'kms:ImportKeyMaterial', ctx)),
+    DeleteImportedKeyMaterial: (input: { KeyId?: string }, ctx: RequestContext) =>
+      notExternal(managedBy(keyring, input.KeyId!, 'kms:DeleteImportedKeyMaterial', ctx)),
+
+    // On-demand rotation needs blobs that name their material, which Tideway's do not yet: the
+    // checks AWS makes before rotating are made, and a key that passes them is refused as such.
+    RotateKeyOnDemand: (input: { KeyId?: string }, ctx: RequestContext) => {
+      const key = managedBy(keyring, input.KeyId!, 'kms:RotateKeyOnDemand', ctx);
+      usableNow(key);
+      rotatable(key);
+      throw kmsError.notSupported('RotateKeyOnDemand of a symmetric key (its material is never rotated)');
     },
 
     CancelKeyDeletion: async (input: CancelKeyDeletionRequest, ctx: RequestContext) => {

@@ -2,7 +2,7 @@ import type { GetPublicKeyRequest, SignRequest, VerifyRequest } from '@aws-sdk/c
 import type { RequestContext } from '../../protocols/service.js';
 import { ASYMMETRIC_SPECS, hashOf, publicKeyOf, signMessage, verifyMessage } from './asymmetric.js';
 import { unavailable } from './crypto-operations.js';
-import { failureError, kmsError } from './errors.js';
+import { failureError, kmsError, kmsFailure } from './errors.js';
 import { managedBy, userOf } from './key-operations.js';
 import type { Keyring } from './keyring.js';
 import type { KeyRecord } from './keys.js';
@@ -43,11 +43,6 @@ export function signOperations(keyring: Keyring) {
     return { key, material, digest };
   };
 
-  const noDigest = (algorithm: string) =>
-    kmsError.unsupported(
-      `Tideway does not support MessageType DIGEST with ${algorithm} (only RAW, and DIGEST with RSASSA_PKCS1_V1_5; docs/kms.md).`,
-    );
-
   return {
     Sign: (input: SignRequest, ctx: RequestContext) => {
       const algorithm = input.SigningAlgorithm!;
@@ -62,7 +57,6 @@ export function signOperations(keyring: Keyring) {
       );
       if (input.DryRun) throw kmsError.dryRun();
       const signature = signMessage(material, algorithm, Buffer.from(input.Message!), digest);
-      if (!signature) throw noDigest(algorithm);
       return { KeyId: key.arn, Signature: signature, SigningAlgorithm: algorithm };
     },
 
@@ -85,10 +79,25 @@ export function signOperations(keyring: Keyring) {
         digest,
         Buffer.from(input.Signature!),
       );
-      if (valid === undefined) throw noDigest(algorithm);
       // AWS answers a signature that does not verify with KMSInvalidSignatureException and no text.
       if (!valid) throw kmsError.invalidSignature();
       return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: algorithm };
+    },
+
+    // Tideway holds no KEY_AGREEMENT key, so every key it resolves fails DeriveSharedSecret's usage
+    // check, with AWS's recorded text; the key's state and policy are checked first, as for Sign.
+    DeriveSharedSecret: (
+      input: { KeyId?: string; GrantTokens?: string[]; DryRun?: boolean },
+      ctx: RequestContext,
+    ) => {
+      const user = userOf(ctx);
+      const key = keyring.resolve(input.KeyId!, user);
+      if ('ok' in key) throw failureError(key);
+      const refused =
+        keyring.usable(key) ??
+        keyring.authorize(key, 'kms:DeriveSharedSecret', user, undefined, input.GrantTokens) ??
+        kmsFailure.keyUsage(key.arn, key.keyUsage, 'DeriveSharedSecret');
+      throw failureError(refused);
     },
 
     GetPublicKey: (input: GetPublicKeyRequest, ctx: RequestContext) => {
