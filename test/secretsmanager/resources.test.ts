@@ -12,6 +12,7 @@ import {
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
   PutResourcePolicyCommand,
+  PutSecretValueCommand,
   ReplicateSecretToRegionsCommand,
   RotateSecretCommand,
   TagResourceCommand,
@@ -184,6 +185,30 @@ describe('Secrets Manager tags, policies, rotation and passwords', () => {
     assert.deepEqual(described.RotationRules, { ScheduleExpression: 'rate(10 days)', Duration: '3h' });
     assert.equal(described.LastRotatedDate, undefined);
     assert.equal(Object.keys(described.VersionIdsToStages!).length, 1);
+  });
+
+  it('promotes the AWSPENDING version a rotation function would have written under the token', async () => {
+    const name = uniqueName('staged');
+    const first = await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'old' }));
+    const token = '11111111-2222-3333-4444-555555555555';
+    await t.sm.send(
+      new PutSecretValueCommand({
+        SecretId: name,
+        SecretString: 'new',
+        ClientRequestToken: token,
+        VersionStages: ['AWSPENDING'],
+      }),
+    );
+    const out = await t.sm.send(
+      new RotateSecretCommand({ SecretId: name, RotationLambdaARN: LAMBDA, ClientRequestToken: token }),
+    );
+    assert.equal(out.VersionId, token);
+    assert.equal((await t.sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'new');
+    const described = await t.sm.send(new DescribeSecretCommand({ SecretId: name }));
+    assert.deepEqual(described.VersionIdsToStages, {
+      [first.VersionId!]: ['AWSPREVIOUS'],
+      [token]: ['AWSCURRENT'],
+    });
   });
 
   it('GetRandomPassword honours its parameters', async () => {
