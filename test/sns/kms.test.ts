@@ -141,6 +141,52 @@ describe('SNS and KMS', () => {
       assert.match(err.message, kmsText(`${key.arn} is pending deletion.`, 'KMSInvalidStateException'));
     });
 
+    // SNS's encryption context names the topic: AWS's guides hold a principal to one topic with
+    // kms:EncryptionContext:aws:sns:topicArn (GameLift FlexMatch guide, "Set up an SNS topic with SSE").
+    it('meets a key policy held to one topic by kms:EncryptionContext:aws:sns:topicArn', async () => {
+      const allowed = await topic();
+      const other = await topic();
+      const key = await newKey(
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'Administer the key',
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+              Action: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:Put*', 'kms:Enable*', 'kms:Disable*'],
+              Resource: '*',
+            },
+            {
+              Sid: 'Use it for one topic only',
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+              Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+              Resource: '*',
+              Condition: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': allowed } },
+            },
+          ],
+        }),
+      );
+      for (const TopicArn of [allowed, other]) {
+        await sns.send(
+          new SetTopicAttributesCommand({
+            TopicArn,
+            AttributeName: 'KmsMasterKeyId',
+            AttributeValue: key.arn,
+          }),
+        );
+      }
+      const { MessageId } = await sns.send(new PublishCommand({ TopicArn: allowed, Message: 'in' }));
+      assert.ok(MessageId);
+      const err = await failure(() => sns.send(new PublishCommand({ TopicArn: other, Message: 'out' })));
+      assert.equal(err.name, 'KMSAccessDeniedException');
+      assert.match(
+        err.message,
+        /kms:GenerateDataKey.*\(Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException;/,
+      );
+    });
+
     it('publishes through alias/aws/sns, the AWS managed key', async () => {
       const topicArn = await topic('alias/aws/sns');
       const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'managed' }));
@@ -185,6 +231,26 @@ describe('SNS and KMS', () => {
       await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'arrives' }));
       const [m] = await receive(sqs, queue.url);
       assert.equal(JSON.parse(m.Body!).Message, 'arrives');
+      assert.deepEqual(warningsAbout(queue.arn), []);
+    });
+
+    it("is delivered when the key lets SNS in only for the queue's encryption context", async () => {
+      // SNS generates and opens the queue's data key under {"aws:sqs:arn": queue ARN}, both calls.
+      const name = uniqueName('q');
+      const queueArn = `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;
+      const key = await newKey(
+        keyPolicy({
+          ...SNS_MAY_USE,
+          Condition: { StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': queueArn } },
+        }),
+      );
+      const topicArn = await topic();
+      const queue = await subscribableQueue(sqs, name, topicArn, { KmsMasterKeyId: key.arn });
+      assert.equal(queue.arn, queueArn);
+      await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn }));
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'held to its queue' }));
+      const [m] = await receive(sqs, queue.url);
+      assert.equal(JSON.parse(m.Body!).Message, 'held to its queue');
       assert.deepEqual(warningsAbout(queue.arn), []);
     });
 

@@ -307,6 +307,26 @@ for (const protocol of ['json', 'query'] as const) {
         assert.deepEqual(await get(QueueUrl, names), { SqsManagedSseEnabled: 'true' });
       });
 
+      // localstack snapshot test_set_queue_attributes_default_values (recorded against AWS): a KMS key
+      // set on a new queue turns SSE-SQS off; KmsMasterKeyId "" then drops both KMS attributes, even
+      // a KmsDataKeyReusePeriodSeconds set in the same call, and SSE-SQS stays off.
+      it('KmsMasterKeyId "" clears SSE-KMS and leaves SqsManagedSseEnabled false', async () => {
+        const QueueUrl = await create(uniqueName('kmsoff'));
+        const names = ['KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'SqsManagedSseEnabled'];
+        assert.deepEqual(await get(QueueUrl, names), { SqsManagedSseEnabled: 'true' });
+        await set(QueueUrl, { KmsMasterKeyId: 'testKeyId', KmsDataKeyReusePeriodSeconds: '6000' });
+        assert.deepEqual(await get(QueueUrl, names), {
+          KmsMasterKeyId: 'testKeyId',
+          KmsDataKeyReusePeriodSeconds: '6000',
+          SqsManagedSseEnabled: 'false',
+        });
+        await set(QueueUrl, { KmsMasterKeyId: '', KmsDataKeyReusePeriodSeconds: '300' });
+        assert.deepEqual(await get(QueueUrl, names), { SqsManagedSseEnabled: 'false' });
+        const all = await get(QueueUrl, ['All']);
+        assert.equal(all.KmsMasterKeyId, undefined);
+        assert.equal(all.KmsDataKeyReusePeriodSeconds, undefined);
+      });
+
       // localstack snapshot test_sse_kms_and_sqs_are_mutually_exclusive (recorded against AWS):
       // InvalidAttributeName "You can use one type of server-side encryption (SSE) at one time. You can either
       // enable KMS SSE or SQS SSE."

@@ -151,6 +151,62 @@ describe('SQS queues encrypted with a KMS key', () => {
         );
       });
 
+      it("meets a key policy held to the queue's encryption context on send and receive", async () => {
+        const name = uniqueName('ctx');
+        const { QueueUrl: other } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('ctx') }));
+        const root = { AWS: 'arn:aws:iam::000000000000:root' };
+        const { KeyMetadata } = await kms.send(
+          new CreateKeyCommand({
+            Policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: root,
+                  Action: ['kms:Describe*', 'kms:Put*', 'kms:Get*'],
+                  Resource: '*',
+                },
+                {
+                  Effect: 'Allow',
+                  Principal: root,
+                  Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+                  Resource: '*',
+                  Condition: {
+                    StringEquals: {
+                      'kms:EncryptionContext:aws:sqs:arn': `arn:aws:sqs:us-east-1:000000000000:${name}`,
+                    },
+                  },
+                },
+              ],
+            }),
+          }),
+        );
+        const { QueueUrl } = await sqs.send(
+          new CreateQueueCommand({ QueueName: name, Attributes: { KmsMasterKeyId: KeyMetadata!.Arn! } }),
+        );
+        await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'its own queue' }));
+        const [got] = await receive(sqs, QueueUrl!);
+        assert.equal(got.Body, 'its own queue');
+        // The same key on another queue: the context names that queue, which the policy leaves out.
+        await sqs.send(
+          new SetQueueAttributesCommand({
+            QueueUrl: other,
+            Attributes: { KmsMasterKeyId: KeyMetadata!.Arn! },
+          }),
+        );
+        assertAwsError(
+          await errorOf(() =>
+            sqs.send(new SendMessageCommand({ QueueUrl: other, MessageBody: 'elsewhere' })),
+          ),
+          {
+            name: 'KmsAccessDenied',
+            code: 'KMS.AccessDeniedException',
+            message:
+              /kms:GenerateDataKey.* \(Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; /,
+          },
+        );
+      });
+
       it('a changed KmsMasterKeyId takes a new data key at once', async () => {
         const good = await newKey();
         const url = await encryptedQueue(sqs, good.id, 86_400);

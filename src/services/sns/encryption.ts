@@ -48,11 +48,15 @@ export class TopicEncryption {
         }
       : { account: topic.account, region, viaService: `sns.${region}.amazonaws.com` };
     const key = AWS_MANAGED.test(keyId) ? this.kms.awsManagedKey('sns', topic.account, region).arn : keyId;
-    const generated = this.kms.check(key, 'kms:GenerateDataKey', user);
+    // SNS names the topic in the encryption context, so a key policy may hold a principal to one
+    // topic with kms:EncryptionContext:aws:sns:topicArn (as AWS's own guides write such policies).
+    const context = { 'aws:sns:topicArn': topic.arn };
+    const generated = this.kms.generateDataKey(key, context, user);
     if (!generated.ok) return generated;
-    // Publishing needs kms:Decrypt as well (SNS guide, "Configure AWS KMS permissions").
-    const decrypt = this.kms.check(key, 'kms:Decrypt', user);
-    if (!decrypt.ok) return decrypt;
+    // Publishing needs kms:Decrypt as well (SNS guide, "Configure AWS KMS permissions"): the data
+    // key is opened again, under the same context, to seal the message for delivery.
+    const opened = this.kms.decrypt(generated.blob, context, user);
+    if (!opened.ok) return opened;
     if (!byPrincipal) {
       if (this.granted.size >= 10_000) this.granted.clear();
       byPrincipal = new Map();

@@ -106,7 +106,12 @@ export class QueueEncryption {
     const known = this.receiving.get(queue.arn);
     if (known && known.keyId === keyId && now < known.until) return;
     const user = userOf(queue);
-    const checked = this.kms.check(this.resolvable(keyId, queue), 'kms:Decrypt', user);
+    // A receive opens the data keys its messages were sealed under, with the queue's context: one
+    // this period's sends hold stands for them; without one, the key's state and policy decide.
+    const blob = this.heldBlob(queue, keyId);
+    const checked = blob
+      ? this.kms.decrypt(blob, contextOf(queue), user)
+      : this.kms.check(this.resolvable(keyId, queue), 'kms:Decrypt', user);
     if (!checked.ok) {
       this.receiving.delete(queue.arn);
       throw sqsKmsError(checked);
@@ -142,6 +147,14 @@ export class QueueEncryption {
     return { refusal: { kind: key.code === 'AccessDeniedException' ? 'denied' : 'rejected', reason } };
   }
 
+  /** A data key blob made under the queue's current key, by any requester, if one is cached. */
+  private heldBlob(queue: QueueRecord, keyId: string): Buffer | undefined {
+    for (const key of this.sending.get(queue.arn)?.values() ?? []) {
+      if (key.keyId === keyId) return Buffer.from(key.blobText, 'base64');
+    }
+    return undefined;
+  }
+
   reset(): void {
     this.sending.clear();
     this.receiving.clear();
@@ -172,9 +185,10 @@ export class QueueEncryption {
       return generated;
     }
     // A service principal also needs kms:Decrypt (SQS guide, "Configure KMS permissions for AWS services").
+    // It opens the data key it was given, under the queue's context, as a key policy sees it.
     if (requester.principal) {
-      const decrypt = kms.check(resolvable, 'kms:Decrypt', user);
-      if (!decrypt.ok) return decrypt;
+      const opened = kms.decrypt(generated.blob, contextOf(queue), user);
+      if (!opened.ok) return opened;
     }
     const key: CachedKey = {
       ok: true,
