@@ -126,6 +126,41 @@ describe('Kinesis streams encrypted with a KMS key', () => {
     );
   });
 
+  // AWS words a refused read itself: "KMSAccessDeniedException: User … is not authorized to decrypt
+  // records in stream …" (a KCL consumer's log, quoted in spring-cloud-stream-binder-aws-kinesis#188).
+  it('refuses GetRecords in its own words when the key policy allows writes but not kms:Decrypt', async () => {
+    const name = await stream();
+    const { KeyMetadata } = await kms.send(
+      new CreateKeyCommand({
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+              Action: ['kms:Describe*', 'kms:Get*', 'kms:Put*', 'kms:GenerateDataKey*'],
+              Resource: '*',
+            },
+          ],
+        }),
+      }),
+    );
+    await start(name, KeyMetadata!.Arn!);
+    await kinesis.send(new PutRecordCommand({ StreamName: name, PartitionKey: 'k', Data: Buffer.from('a') }));
+    const { ShardIterator } = await kinesis.send(
+      new GetShardIteratorCommand({
+        StreamName: name,
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    assertKinesisError(
+      await errorOf(() => kinesis.send(new GetRecordsCommand({ ShardIterator }))),
+      'KMSAccessDeniedException',
+      `User arn:aws:iam::000000000000:root is not authorized to decrypt records in stream ${name}`,
+    );
+  });
+
   it('ends a SubscribeToShard event stream with KMSDisabledException once the key is disabled', async () => {
     const name = await stream();
     const key = await newKey();

@@ -38,14 +38,24 @@ export class StreamEncryption {
       ? this.kms.awsManagedKey('kinesis', stream.account, stream.region).arn
       : keyId;
     const checked = this.kms.check(key, action, user);
-    if (!checked.ok) throw kinesisKmsError(checked);
+    if (checked.ok) return;
+    // A read the key policy refuses is worded by Kinesis itself, as AWS answers GetRecords:
+    // "User … is not authorized to decrypt records in stream …" (quoted from a KCL consumer's log).
+    if (action === 'kms:Decrypt' && checked.code === 'AccessDeniedException') {
+      throw new ServiceError(
+        'KMSAccessDeniedException',
+        `User arn:aws:iam::${stream.account}:root is not authorized to decrypt records in stream ${stream.name}`,
+      );
+    }
+    throw kinesisKmsError(checked);
   }
 }
 
 const AWS_MANAGED = /^(arn:aws[\w-]*:kms:[^:]*:\d{12}:)?alias\/aws\/kinesis$/;
 
-// Kinesis's codes for KMS's errors (the model's KMS* shapes); its texts are KMS's own, as recorded
-// from AWS ("User: … is not authorized to perform: kms:GenerateDataKey on resource: …").
+// Kinesis's codes for KMS's errors (the model's KMS* shapes); its texts are KMS's own, as AWS
+// answers PutRecord (`"__type": "KMSAccessDeniedException", "message": "User: … is not authorized to
+// perform: kms:GenerateDataKey on resource: …"`, quoted in an issue), with no client suffix.
 const KINESIS_CODES: Record<KeyFailure['code'], string> = {
   NotFoundException: 'KMSNotFoundException',
   DisabledException: 'KMSDisabledException',
