@@ -304,6 +304,38 @@ describe('SNS and KMS', () => {
       const [m] = await receive(sqs, dlq.url);
       assert.equal(JSON.parse(m.Body!).Message, 'to the DLQ');
     });
+
+    // SNS guide, "Amazon SNS dead-letter queues": an encrypted dead-letter queue needs a customer key
+    // whose policy lets SNS in, so alias/aws/sqs refuses the dead letter as well.
+    it('drops the message, and says so, when the dead-letter queue uses alias/aws/sqs too', async () => {
+      const topicArn = await topic();
+      const queue = await subscribableQueue(sqs, uniqueName('q'), topicArn, {
+        KmsMasterKeyId: 'alias/aws/sqs',
+      });
+      const dlq = await subscribableQueue(sqs, uniqueName('dlq'), topicArn, {
+        KmsMasterKeyId: 'alias/aws/sqs',
+      });
+      const { SubscriptionArn } = await sns.send(
+        new SubscribeCommand({
+          TopicArn: topicArn,
+          Protocol: 'sqs',
+          Endpoint: queue.arn,
+          Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }) },
+          ReturnSubscriptionArn: true,
+        }),
+      );
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'nowhere' }));
+      assert.deepEqual(await receive(sqs, dlq.url), []);
+      const dropped = log.warnings.find(
+        (w) => (w.fields as { subscription?: string }).subscription === SubscriptionArn,
+      );
+      assert.ok(dropped, 'a warning names the subscription');
+      assert.equal((dropped.fields as { deadLetterQueue?: string }).deadLetterQueue, dlq.arn);
+      assert.match(
+        dropped.text,
+        /dropped: .*AWS managed key.*the dead-letter queue refused it: .*AWS managed key/,
+      );
+    });
   });
 });
 

@@ -327,6 +327,29 @@ for (const protocol of ['json', 'query'] as const) {
         assert.equal(all.KmsDataKeyReusePeriodSeconds, undefined);
       });
 
+      // AWS takes KmsDataKeyReusePeriodSeconds on a queue without a KMS key but sends none back
+      // (terraform-provider-aws #19786, #40728: waiting for it to show times out).
+      it('takes KmsDataKeyReusePeriodSeconds without a KMS key but does not show it', async () => {
+        const names = ['KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'SqsManagedSseEnabled'];
+        const sse = await create(uniqueName('reuse'), {
+          SqsManagedSseEnabled: 'true',
+          KmsDataKeyReusePeriodSeconds: '60',
+        });
+        assert.deepEqual(await get(sse, names), { SqsManagedSseEnabled: 'true' });
+        // Asked again with the same attributes, CreateQueue answers the same queue.
+        const again = await sqs.send(
+          new CreateQueueCommand({
+            QueueName: sse.split('/').pop()!,
+            Attributes: { SqsManagedSseEnabled: 'true', KmsDataKeyReusePeriodSeconds: '60' },
+          }),
+        );
+        assert.equal(again.QueueUrl, sse);
+        const plain = await create(uniqueName('reuse'), { SqsManagedSseEnabled: 'false' });
+        await set(plain, { KmsDataKeyReusePeriodSeconds: '600' });
+        assert.deepEqual(await get(plain, names), { SqsManagedSseEnabled: 'false' });
+        assert.equal((await get(plain)).KmsDataKeyReusePeriodSeconds, undefined);
+      });
+
       // localstack snapshot test_sse_kms_and_sqs_are_mutually_exclusive (recorded against AWS):
       // InvalidAttributeName "You can use one type of server-side encryption (SSE) at one time. You can either
       // enable KMS SSE or SQS SSE."

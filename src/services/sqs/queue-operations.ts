@@ -64,6 +64,8 @@ export class QueueOperations {
     const existing = await this.storage.getQueue(account, region, name);
     if (existing) {
       for (const [key, value] of Object.entries(attributes)) {
+        // The reuse period a queue without a key was given is not kept (see normaliseEncryption).
+        if (key === 'KmsDataKeyReusePeriodSeconds' && !existing.attributes.KmsMasterKeyId) continue;
         if ((existing.attributes[key] ?? '') !== value) throw sqsError.queueNameExists(key);
       }
       return { QueueUrl: this.access.urlOf(existing, ctx) };
@@ -109,6 +111,10 @@ export class QueueOperations {
       delete out.KmsMasterKeyId;
       delete out.KmsDataKeyReusePeriodSeconds;
     }
+    // A reuse period without a KMS key is taken but never shown: AWS sends no
+    // KmsDataKeyReusePeriodSeconds back for a queue without KmsMasterKeyId (terraform-provider-aws
+    // #19786 and #40728, whose waits for it to appear time out).
+    if (!out.KmsMasterKeyId) delete out.KmsDataKeyReusePeriodSeconds;
   }
 
   private checkFifoSettings(
