@@ -338,14 +338,48 @@ export class Keyring implements KeyFrontDoor {
 
   /** The key, usable now by that user for that action, or KMS's error for it. */
   use(keyId: string, action: string, user: KeyUser, context?: EncryptionContext): KeyRecord | KeyFailure {
-    const key = this.resolve(keyId, user, true);
-    if ('ok' in key) return key;
-    return (
-      this.usable(key) ??
-      this.authorize(key, action, user, context) ??
-      (action === 'kms:DescribeKey' ? undefined : this.envelopeKey(key, action.slice(4))) ??
-      key
+    return this.usableFor(
+      keyId,
+      action,
+      user,
+      (key) => (action === 'kms:DescribeKey' ? undefined : this.envelopeKey(key, action.slice(4))),
+      { context, createManaged: true },
     );
+  }
+
+  /**
+   * The key a request names, checked in KMS's order: it exists for the caller, its state lets it
+   * be used, the key policy or a grant allows `action`, and last `fits` (the usage and spec the
+   * operation needs). Every operation that uses a key goes through here so the order is one.
+   */
+  usableFor(
+    keyId: string,
+    action: string,
+    user: KeyUser,
+    fits: (key: KeyRecord) => KeyFailure | undefined,
+    request: { context?: EncryptionContext; grantTokens?: readonly string[]; createManaged?: boolean } = {},
+  ): KeyRecord | KeyFailure {
+    const key = this.resolve(keyId, user, request.createManaged);
+    if ('ok' in key) return key;
+    return this.permits(key, action, user, fits, request) ?? key;
+  }
+
+  /** `usableFor`'s checks on a key already resolved. */
+  permits(
+    key: KeyRecord,
+    action: string,
+    user: KeyUser,
+    fits: (key: KeyRecord) => KeyFailure | undefined,
+    request: { context?: EncryptionContext; grantTokens?: readonly string[] } = {},
+  ): KeyFailure | undefined {
+    return (
+      this.usable(key) ?? this.authorize(key, action, user, request.context, request.grantTokens) ?? fits(key)
+    );
+  }
+
+  /** The key's material, or KeyUnavailableException when this server's master key cannot unwrap it. */
+  materialFor(key: KeyRecord): Buffer | KeyFailure {
+    return this.materialOf(key) ?? kmsFailure.unavailable(key.arn);
   }
 
   /** Envelope encryption (blobs, data keys) needs a symmetric encryption key. */
@@ -383,7 +417,7 @@ export class Keyring implements KeyFrontDoor {
 
   seal(key: KeyRecord, plaintext: Uint8Array, context: EncryptionContext | undefined): Buffer | KeyFailure {
     const material = this.materialOf(key);
-    if (!material) return unavailable(key.arn);
+    if (!material) return kmsFailure.unavailable(key.arn);
     return seal(material, key.arn, plaintext, context);
   }
 
@@ -426,7 +460,7 @@ export class Keyring implements KeyFrontDoor {
     const refused = this.usable(key) ?? this.authorize(key, action, user, context, grantTokens);
     if (refused) return refused;
     const material = this.materialOf(key);
-    if (!material) return unavailable(key.arn);
+    if (!material) return kmsFailure.unavailable(key.arn);
     const plaintext = open(material, parsed, context);
     if (!plaintext) return kmsFailure.invalidCiphertext();
     return { ok: true, plaintext, record: key };
@@ -449,14 +483,6 @@ export class Keyring implements KeyFrontDoor {
     this.materials.clear();
     await Promise.all([this.keys.clear(), this.aliases.clear(), this.grants.clear()]);
   }
-}
-
-function unavailable(arn: string): KeyFailure {
-  return {
-    ok: false,
-    code: 'KeyUnavailableException',
-    message: `${arn} key material cannot be unwrapped with this server's KMS master key.`,
-  };
 }
 
 /** A grant's encryption-context constraints against the request's context. */

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { GenerateMacRequest, VerifyMacRequest } from '@aws-sdk/client-kms';
 import type { RequestContext } from '../../protocols/service.js';
-import { failureError, kmsError } from './errors.js';
-import { userOf } from './key-operations.js';
+import { failureError, kmsError, kmsFailure } from './errors.js';
+import { keyFor, materialFor } from './key-operations.js';
 import type { Keyring } from './keyring.js';
 import { HMAC_SPECS, type KeyRecord } from './keys.js';
 
@@ -15,30 +15,18 @@ export function macOperations(keyring: Keyring) {
     ctx: RequestContext,
     grantTokens: string[] | undefined,
   ): { key: KeyRecord; mac: (message: Uint8Array) => Buffer } => {
-    const user = userOf(ctx);
-    const key = keyring.resolve(keyId, user);
-    if ('ok' in key) throw failureError(key);
-    const refused =
-      keyring.usable(key) ??
-      keyring.authorize(key, action, user, undefined, grantTokens) ??
-      keyring.usage(key, 'GENERATE_VERIFY_MAC', action.slice('kms:'.length));
-    if (refused) throw failureError(refused);
+    const key = keyFor(
+      keyring,
+      keyId,
+      action,
+      ctx,
+      (k) => keyring.usage(k, 'GENERATE_VERIFY_MAC', action.slice('kms:'.length)),
+      { grantTokens },
+    );
     const spec = HMAC_SPECS[key.keySpec]!;
-    if (spec.algorithm !== algorithm) {
-      throw failureError({
-        ok: false,
-        code: 'InvalidKeyUsageException',
-        message: `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`,
-      });
-    }
-    const material = keyring.materialOf(key);
-    if (!material) {
-      throw failureError({
-        ok: false,
-        code: 'KeyUnavailableException',
-        message: `${key.arn} key material cannot be unwrapped with this server's KMS master key.`,
-      });
-    }
+    if (spec.algorithm !== algorithm)
+      throw failureError(kmsFailure.incompatibleAlgorithm(algorithm, key.keySpec));
+    const material = materialFor(keyring, key);
     return { key, mac: (message) => createHmac(spec.hash, material).update(message).digest() };
   };
 

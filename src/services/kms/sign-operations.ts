@@ -1,9 +1,9 @@
 import type { GetPublicKeyRequest, SignRequest, VerifyRequest } from '@aws-sdk/client-kms';
 import type { RequestContext } from '../../protocols/service.js';
 import { ASYMMETRIC_SPECS, hashOf, publicKeyOf, signMessage, verifyMessage } from './asymmetric.js';
-import { unavailable } from './crypto-operations.js';
 import { failureError, kmsError, kmsFailure } from './errors.js';
-import { managedBy, userOf } from './key-operations.js';
+import type { KeyFailure } from './front-door.js';
+import { keyFor, managedBy, materialFor, userOf } from './key-operations.js';
 import type { Keyring } from './keyring.js';
 import type { KeyRecord } from './keys.js';
 
@@ -18,29 +18,23 @@ export function signOperations(keyring: Keyring) {
     ctx: RequestContext,
     grantTokens: string[] | undefined,
   ): { key: KeyRecord; material: Buffer; digest: boolean } => {
-    const user = userOf(ctx);
-    const key = keyring.resolve(keyId, user);
-    if ('ok' in key) throw failureError(key);
-    const refused =
-      keyring.usable(key) ??
-      keyring.authorize(key, action, user, undefined, grantTokens) ??
-      keyring.usage(key, 'SIGN_VERIFY', action.slice('kms:'.length));
-    if (refused) throw failureError(refused);
+    const key = keyFor(
+      keyring,
+      keyId,
+      action,
+      ctx,
+      (k) => keyring.usage(k, 'SIGN_VERIFY', action.slice('kms:'.length)),
+      { grantTokens },
+    );
     if (!ASYMMETRIC_SPECS[key.keySpec]?.signing.includes(algorithm)) {
-      throw failureError({
-        ok: false,
-        code: 'InvalidKeyUsageException',
-        message: `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`,
-      });
+      throw failureError(kmsFailure.incompatibleAlgorithm(algorithm, key.keySpec));
     }
     if (messageType === 'EXTERNAL_MU') throw kmsError.notSupported('MessageType EXTERNAL_MU (ML-DSA keys)');
     const digest = messageType === 'DIGEST';
     if (digest && message.length !== hashOf(algorithm).bytes) {
       throw kmsError.validation(`Digest is invalid length for algorithm ${algorithm}.`);
     }
-    const material = keyring.materialOf(key);
-    if (!material) throw failureError(unavailable(key.arn));
-    return { key, material, digest };
+    return { key, material: materialFor(keyring, key), digest };
   };
 
   return {
@@ -90,14 +84,15 @@ export function signOperations(keyring: Keyring) {
       input: { KeyId?: string; GrantTokens?: string[]; DryRun?: boolean },
       ctx: RequestContext,
     ) => {
-      const user = userOf(ctx);
-      const key = keyring.resolve(input.KeyId!, user);
-      if ('ok' in key) throw failureError(key);
-      const refused =
-        keyring.usable(key) ??
-        keyring.authorize(key, 'kms:DeriveSharedSecret', user, undefined, input.GrantTokens) ??
-        kmsFailure.keyUsage(key.arn, key.keyUsage, 'DeriveSharedSecret');
-      throw failureError(refused);
+      const refused = keyring.usableFor(
+        input.KeyId!,
+        'kms:DeriveSharedSecret',
+        userOf(ctx),
+        (key) => kmsFailure.keyUsage(key.arn, key.keyUsage, 'DeriveSharedSecret'),
+        { grantTokens: input.GrantTokens },
+      );
+      // The usage check refuses every key, so what comes back is always a failure.
+      throw failureError(refused as KeyFailure);
     },
 
     GetPublicKey: (input: GetPublicKeyRequest, ctx: RequestContext) => {
@@ -108,8 +103,7 @@ export function signOperations(keyring: Keyring) {
       }
       const refused = keyring.usable(key);
       if (refused) throw failureError(refused);
-      const material = keyring.materialOf(key);
-      if (!material) throw failureError(unavailable(key.arn));
+      const material = materialFor(keyring, key);
       return {
         KeyId: key.arn,
         PublicKey: publicKeyOf(material),
