@@ -25,6 +25,7 @@ import {
   type KeyRecord,
   keyArn,
   MRK_KEY_ID,
+  newAlias,
   parseKmsArn,
 } from './keys.js';
 import type { MasterKey } from './master-key.js';
@@ -142,6 +143,11 @@ export class Keyring implements KeyFrontDoor {
     return this.live(this.keys.get(keyArn(region, account, keyId)));
   }
 
+  /** The live key an alias points at; an alias whose key is gone names nothing, as in AWS. */
+  aliasTarget(alias: AliasRecord | undefined): KeyRecord | undefined {
+    return alias && this.keyById(alias.account, alias.region, alias.targetKeyId);
+  }
+
   /** Every live key of one account and region, oldest first. */
   keysOf(account: string, region: string): KeyRecord[] {
     const found: KeyRecord[] = [];
@@ -179,11 +185,8 @@ export class Keyring implements KeyFrontDoor {
     }
     if (name.startsWith('alias/')) {
       const arn = aliasArn(region, account, name);
-      const alias = this.aliases.get(arn);
-      if (alias) {
-        const key = this.keyById(account, region, alias.targetKeyId);
-        if (key) return key;
-      }
+      const key = this.aliasTarget(this.aliases.get(arn));
+      if (key) return key;
       const service = name.startsWith('alias/aws/') ? name.slice('alias/aws/'.length) : undefined;
       if (createManaged && service && AWS_MANAGED[service] && account === user.account) {
         return this.managedKey(service, account, region);
@@ -198,8 +201,7 @@ export class Keyring implements KeyFrontDoor {
   managedKey(service: string, account: string, region: string): KeyRecord {
     const name = `alias/aws/${service}`;
     const arn = aliasArn(region, account, name);
-    const alias = this.aliases.get(arn);
-    const existing = alias && this.keyById(account, region, alias.targetKeyId);
+    const existing = this.aliasTarget(this.aliases.get(arn));
     if (existing) return existing;
     const key = this.newKey({
       account,
@@ -220,16 +222,7 @@ export class Keyring implements KeyFrontDoor {
       rotation: { enabled: true, periodInDays: 365, enabledAt: this.clock.now() },
     });
     this.stage(this.keys, key.arn, key);
-    const now = this.clock.now();
-    this.stage(this.aliases, arn, {
-      arn,
-      name,
-      account,
-      region,
-      targetKeyId: key.keyId,
-      createdAt: now,
-      updatedAt: now,
-    });
+    this.stage(this.aliases, arn, newAlias(name, account, region, key.keyId, this.clock.now()));
     return key;
   }
 
