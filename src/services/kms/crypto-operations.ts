@@ -231,14 +231,9 @@ export function cryptoOperations(keyring: Keyring) {
     },
 
     ReEncrypt: (input: ReEncryptRequest, ctx: RequestContext) => {
-      if (ignoresCiphertext(input)) {
-        decryptingKey(
-          required(input.SourceKeyId, 'sourceKeyId'),
-          'kms:ReEncryptFrom',
-          ctx,
-          input.GrantTokens,
-        );
-        const destination = encryptingKey(
+      // Checked after the source key in both paths, so called where each path reaches it.
+      const destinationKey = () =>
+        encryptingKey(
           input.DestinationKeyId!,
           'kms:ReEncryptTo',
           ctx,
@@ -246,6 +241,14 @@ export function cryptoOperations(keyring: Keyring) {
           input.GrantTokens,
           false,
         );
+      if (ignoresCiphertext(input)) {
+        decryptingKey(
+          required(input.SourceKeyId, 'sourceKeyId'),
+          'kms:ReEncryptFrom',
+          ctx,
+          input.GrantTokens,
+        );
+        const destination = destinationKey();
         algorithmFor(destination, input.DestinationEncryptionAlgorithm);
         throw kmsError.dryRun();
       }
@@ -258,14 +261,7 @@ export function cryptoOperations(keyring: Keyring) {
         input.SourceEncryptionAlgorithm,
         input.GrantTokens,
       );
-      const destination = encryptingKey(
-        input.DestinationKeyId!,
-        'kms:ReEncryptTo',
-        ctx,
-        input.DestinationEncryptionContext,
-        input.GrantTokens,
-        false,
-      );
+      const destination = destinationKey();
       const algorithm = algorithmFor(destination, input.DestinationEncryptionAlgorithm);
       noContextForRsa(destination, input.DestinationEncryptionContext);
       const blob = encryptWith(destination, source.plaintext, algorithm, input.DestinationEncryptionContext);

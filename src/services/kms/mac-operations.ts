@@ -8,43 +8,38 @@ import { HMAC_SPECS, type KeyRecord } from './keys.js';
 
 /** HMAC keys: GenerateMac and VerifyMac with the key's one algorithm (RFC 2104, node:crypto). */
 export function macOperations(keyring: Keyring) {
+  /** What GenerateMac and VerifyMac share: the key and its checks, then the MAC of a message under it. */
   const macKey = (
-    keyId: string,
+    input: GenerateMacRequest | VerifyMacRequest,
     action: 'kms:GenerateMac' | 'kms:VerifyMac',
-    algorithm: string,
     ctx: RequestContext,
-    grantTokens: string[] | undefined,
   ): { key: KeyRecord; mac: (message: Uint8Array) => Buffer } => {
+    const algorithm = input.MacAlgorithm!;
     const key = keyFor(
       keyring,
-      keyId,
+      input.KeyId!,
       action,
       ctx,
       (k) => keyring.usage(k, 'GENERATE_VERIFY_MAC', action.slice('kms:'.length)),
-      { grantTokens },
+      { grantTokens: input.GrantTokens },
     );
     const spec = HMAC_SPECS[key.keySpec]!;
-    if (spec.algorithm !== algorithm)
+    if (spec.algorithm !== algorithm) {
       throw failureError(kmsFailure.incompatibleAlgorithm(algorithm, key.keySpec));
+    }
     const material = materialFor(keyring, key);
     return { key, mac: (message) => createHmac(spec.hash, material).update(message).digest() };
   };
 
   return {
     GenerateMac: (input: GenerateMacRequest, ctx: RequestContext) => {
-      const { key, mac } = macKey(
-        input.KeyId!,
-        'kms:GenerateMac',
-        input.MacAlgorithm!,
-        ctx,
-        input.GrantTokens,
-      );
+      const { key, mac } = macKey(input, 'kms:GenerateMac', ctx);
       if (input.DryRun) throw kmsError.dryRun();
       return { Mac: mac(input.Message!), MacAlgorithm: input.MacAlgorithm, KeyId: key.arn };
     },
 
     VerifyMac: (input: VerifyMacRequest, ctx: RequestContext) => {
-      const { key, mac } = macKey(input.KeyId!, 'kms:VerifyMac', input.MacAlgorithm!, ctx, input.GrantTokens);
+      const { key, mac } = macKey(input, 'kms:VerifyMac', ctx);
       if (input.DryRun) throw kmsError.dryRun();
       const expected = mac(input.Message!);
       const given = Buffer.from(input.Mac!);

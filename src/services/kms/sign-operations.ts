@@ -9,70 +9,47 @@ import type { KeyRecord } from './keys.js';
 
 /** Asymmetric keys' own operations: Sign, Verify (RSA and ECC) and GetPublicKey. */
 export function signOperations(keyring: Keyring) {
+  /** What Sign and Verify share: the key and its checks, the algorithm, and the message as given. */
   const signingKey = (
-    keyId: string,
+    input: SignRequest | VerifyRequest,
     action: 'kms:Sign' | 'kms:Verify',
-    algorithm: string,
-    message: Uint8Array,
-    messageType: string | undefined,
     ctx: RequestContext,
-    grantTokens: string[] | undefined,
-  ): { key: KeyRecord; material: Buffer; digest: boolean } => {
+  ): { key: KeyRecord; material: Buffer; algorithm: string; message: Buffer; digest: boolean } => {
+    const algorithm = input.SigningAlgorithm!;
     const key = keyFor(
       keyring,
-      keyId,
+      input.KeyId!,
       action,
       ctx,
       (k) => keyring.usage(k, 'SIGN_VERIFY', action.slice('kms:'.length)),
-      { grantTokens },
+      { grantTokens: input.GrantTokens },
     );
     if (!ASYMMETRIC_SPECS[key.keySpec]?.signing.includes(algorithm)) {
       throw failureError(kmsFailure.incompatibleAlgorithm(algorithm, key.keySpec));
     }
-    if (messageType === 'EXTERNAL_MU') throw kmsError.notSupported('MessageType EXTERNAL_MU (ML-DSA keys)');
-    const digest = messageType === 'DIGEST';
+    if (input.MessageType === 'EXTERNAL_MU') {
+      throw kmsError.notSupported('MessageType EXTERNAL_MU (ML-DSA keys)');
+    }
+    const digest = input.MessageType === 'DIGEST';
+    const message = Buffer.from(input.Message!);
     if (digest && message.length !== hashOf(algorithm).bytes) {
       throw kmsError.validation(`Digest is invalid length for algorithm ${algorithm}.`);
     }
-    return { key, material: materialFor(keyring, key), digest };
+    return { key, material: materialFor(keyring, key), algorithm, message, digest };
   };
 
   return {
     Sign: (input: SignRequest, ctx: RequestContext) => {
-      const algorithm = input.SigningAlgorithm!;
-      const { key, material, digest } = signingKey(
-        input.KeyId!,
-        'kms:Sign',
-        algorithm,
-        input.Message!,
-        input.MessageType,
-        ctx,
-        input.GrantTokens,
-      );
+      const { key, material, algorithm, message, digest } = signingKey(input, 'kms:Sign', ctx);
       if (input.DryRun) throw kmsError.dryRun();
-      const signature = signMessage(material, algorithm, Buffer.from(input.Message!), digest);
+      const signature = signMessage(material, algorithm, message, digest);
       return { KeyId: key.arn, Signature: signature, SigningAlgorithm: algorithm };
     },
 
     Verify: (input: VerifyRequest, ctx: RequestContext) => {
-      const algorithm = input.SigningAlgorithm!;
-      const { key, material, digest } = signingKey(
-        input.KeyId!,
-        'kms:Verify',
-        algorithm,
-        input.Message!,
-        input.MessageType,
-        ctx,
-        input.GrantTokens,
-      );
+      const { key, material, algorithm, message, digest } = signingKey(input, 'kms:Verify', ctx);
       if (input.DryRun) throw kmsError.dryRun();
-      const valid = verifyMessage(
-        material,
-        algorithm,
-        Buffer.from(input.Message!),
-        digest,
-        Buffer.from(input.Signature!),
-      );
+      const valid = verifyMessage(material, algorithm, message, digest, Buffer.from(input.Signature!));
       // AWS answers a signature that does not verify with KMSInvalidSignatureException and no text.
       if (!valid) throw kmsError.invalidSignature();
       return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: algorithm };
