@@ -20,7 +20,7 @@ import {
 } from './asymmetric.js';
 import { failureError, kmsError, kmsFailure, required } from './errors.js';
 import type { EncryptionContext, KeyFailure } from './front-door.js';
-import { keyFor, materialFor, userOf } from './key-operations.js';
+import { keyFor, materialFor, usageFor, userOf } from './key-operations.js';
 import type { Keyring } from './keyring.js';
 import type { KeyRecord } from './keys.js';
 
@@ -180,14 +180,7 @@ export function cryptoOperations(keyring: Keyring) {
     input.DryRun === true && (input.DryRunModifiers ?? []).includes('IGNORE_CIPHERTEXT');
 
   const decryptingKey = (keyId: string, action: string, ctx: RequestContext, grantTokens?: string[]) =>
-    keyFor(
-      keyring,
-      keyId,
-      action,
-      ctx,
-      (key) => keyring.usage(key, 'ENCRYPT_DECRYPT', action.slice('kms:'.length)),
-      { grantTokens },
-    );
+    keyFor(keyring, keyId, action, ctx, usageFor(keyring, 'ENCRYPT_DECRYPT', action), { grantTokens });
 
   return {
     Encrypt: (input: EncryptRequest, ctx: RequestContext) => {

@@ -64,6 +64,15 @@ export function keyFor(
   return key;
 }
 
+/** `keyFor`'s usual `fits`: the key's usage must be `wanted`; KMS's text names the operation. */
+export function usageFor(
+  keyring: Keyring,
+  wanted: KeyUsage,
+  action: string,
+): (key: KeyRecord) => KeyFailure | undefined {
+  return (key) => keyring.usage(key, wanted, action.slice('kms:'.length));
+}
+
 /** The key's material, or KeyUnavailableException when this server's master key cannot unwrap it. */
 export function materialFor(keyring: Keyring, key: KeyRecord): Buffer {
   const material = keyring.materialFor(key);

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { GenerateMacRequest, VerifyMacRequest } from '@aws-sdk/client-kms';
 import type { RequestContext } from '../../protocols/service.js';
 import { failureError, kmsError, kmsFailure } from './errors.js';
-import { keyFor, materialFor } from './key-operations.js';
+import { keyFor, materialFor, usageFor } from './key-operations.js';
 import type { Keyring } from './keyring.js';
 import { HMAC_SPECS, type KeyRecord } from './keys.js';
 
@@ -15,14 +15,9 @@ export function macOperations(keyring: Keyring) {
     ctx: RequestContext,
   ): { key: KeyRecord; mac: (message: Uint8Array) => Buffer } => {
     const algorithm = input.MacAlgorithm!;
-    const key = keyFor(
-      keyring,
-      input.KeyId!,
-      action,
-      ctx,
-      (k) => keyring.usage(k, 'GENERATE_VERIFY_MAC', action.slice('kms:'.length)),
-      { grantTokens: input.GrantTokens },
-    );
+    const key = keyFor(keyring, input.KeyId!, action, ctx, usageFor(keyring, 'GENERATE_VERIFY_MAC', action), {
+      grantTokens: input.GrantTokens,
+    });
     const spec = HMAC_SPECS[key.keySpec]!;
     if (spec.algorithm !== algorithm) {
       throw failureError(kmsFailure.incompatibleAlgorithm(algorithm, key.keySpec));

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../protocols/service.js';
 import { ASYMMETRIC_SPECS, hashOf, publicKeyOf, signMessage, verifyMessage } from './asymmetric.js';
 import { failureError, kmsError, kmsFailure } from './errors.js';
 import type { KeyFailure } from './front-door.js';
-import { keyFor, managedBy, materialFor, userOf } from './key-operations.js';
+import { keyFor, managedBy, materialFor, usageFor, userOf } from './key-operations.js';
 import type { Keyring } from './keyring.js';
 import type { KeyRecord } from './keys.js';
 
@@ -16,14 +16,9 @@ export function signOperations(keyring: Keyring) {
     ctx: RequestContext,
   ): { key: KeyRecord; material: Buffer; algorithm: string; message: Buffer; digest: boolean } => {
     const algorithm = input.SigningAlgorithm!;
-    const key = keyFor(
-      keyring,
-      input.KeyId!,
-      action,
-      ctx,
-      (k) => keyring.usage(k, 'SIGN_VERIFY', action.slice('kms:'.length)),
-      { grantTokens: input.GrantTokens },
-    );
+    const key = keyFor(keyring, input.KeyId!, action, ctx, usageFor(keyring, 'SIGN_VERIFY', action), {
+      grantTokens: input.GrantTokens,
+    });
     if (!ASYMMETRIC_SPECS[key.keySpec]?.signing.includes(algorithm)) {
       throw failureError(kmsFailure.incompatibleAlgorithm(algorithm, key.keySpec));
     }
