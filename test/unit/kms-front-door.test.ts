@@ -17,6 +17,17 @@ function keyring(): Keyring {
   return new Keyring(undefined, new Clock(), MasterKey.load(undefined, {}), createLogger('silent'));
 }
 
+/** A key policy: the account's root may do everything, then `statements`. */
+function keyPolicy(...statements: object[]): string {
+  const root = {
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+  };
+  return JSON.stringify({ Version: '2012-10-17', Statement: [root, ...statements] });
+}
+
 function customerKey(ring: Keyring, policy?: string): KeyFacts {
   const key = ring.newKey({
     account: ACCOUNT,
@@ -28,19 +39,7 @@ function customerKey(ring: Keyring, policy?: string): KeyFacts {
     manager: 'CUSTOMER',
     multiRegion: false,
     state: 'Enabled',
-    policy:
-      policy ??
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-        ],
-      }),
+    policy: policy ?? keyPolicy(),
     tags: [],
   });
   ring.stage(ring.keys, key.arn, key);
@@ -133,23 +132,12 @@ describe('KMS front door', () => {
 
     const named = customerKey(
       ring,
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'sns.amazonaws.com' },
-            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-            Resource: '*',
-            Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:sns:${REGION}:${ACCOUNT}:orders` } },
-          },
-        ],
+      keyPolicy({
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Resource: '*',
+        Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:sns:${REGION}:${ACCOUNT}:orders` } },
       }),
     );
     assert.equal(ring.check(named.arn, 'kms:GenerateDataKey', sns).ok, true);
