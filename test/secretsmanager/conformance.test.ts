@@ -21,6 +21,7 @@ import {
   UpdateSecretVersionStageCommand,
   ValidateResourcePolicyCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { keyPolicy } from '../support/kms.js';
 import { advance, errorOf, uniqueName } from '../support/tideway.js';
 import { assertSmError, smClient, smRaw, withSmServer } from './support.js';
 
@@ -473,31 +474,16 @@ describe('Secrets Manager conformance with AWS recordings', () => {
     const OTHER = '444455556667';
     const other = smClient(t.server.endpoint, OTHER);
     try {
-      const keyPolicy = {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: 'arn:aws:iam::000000000000:root' },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
-            Action: [
-              'kms:Encrypt',
-              'kms:Decrypt',
-              'kms:ReEncrypt*',
-              'kms:GenerateDataKey*',
-              'kms:DescribeKey',
-            ],
-            Resource: '*',
-          },
-        ],
-      };
+      const policy = keyPolicy([
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
+          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+          Resource: '*',
+        },
+      ]);
       const { KeyMetadata } = await t.kms.send(
-        new CreateKeyCommand({ Description: 'test-key', Policy: JSON.stringify(keyPolicy) }),
+        new CreateKeyCommand({ Description: 'test-key', Policy: policy }),
       );
       const { ARN } = await t.sm.send(
         new CreateSecretCommand({

@@ -45,3 +45,17 @@ export function withKmsServer(): KmsSuite {
   });
   return suite;
 }
+
+/**
+ * A key policy, as the JSON CreateKey and PutKeyPolicy take: the account's root may do everything
+ * (the statement of KMS's default policy), then `statements`.
+ */
+export function keyPolicy(statements: object[] = [], account = '000000000000'): string {
+  const root = {
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${account}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+  };
+  return JSON.stringify({ Version: '2012-10-17', Statement: [root, ...statements] });
+}

@@ -9,23 +9,13 @@ import type { KeyFacts, KeyFailure } from '../../src/services/kms/front-door.js'
 import { Keyring } from '../../src/services/kms/keyring.js';
 import { MasterKey } from '../../src/services/kms/master-key.js';
 import { Journal } from '../../src/storage/embedded/journal.js';
+import { keyPolicy } from '../support/kms.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
 
 function keyring(): Keyring {
   return new Keyring(undefined, new Clock(), MasterKey.load(undefined, {}), createLogger('silent'));
-}
-
-/** A key policy: the account's root may do everything, then `statements`. */
-function keyPolicy(...statements: object[]): string {
-  const root = {
-    Effect: 'Allow',
-    Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
-    Action: 'kms:*',
-    Resource: '*',
-  };
-  return JSON.stringify({ Version: '2012-10-17', Statement: [root, ...statements] });
 }
 
 function customerKey(ring: Keyring, policy?: string): KeyFacts {
@@ -39,7 +29,7 @@ function customerKey(ring: Keyring, policy?: string): KeyFacts {
     manager: 'CUSTOMER',
     multiRegion: false,
     state: 'Enabled',
-    policy: policy ?? keyPolicy(),
+    policy: policy ?? keyPolicy([], ACCOUNT),
     tags: [],
   });
   ring.stage(ring.keys, key.arn, key);
@@ -132,13 +122,18 @@ describe('KMS front door', () => {
 
     const named = customerKey(
       ring,
-      keyPolicy({
-        Effect: 'Allow',
-        Principal: { Service: 'sns.amazonaws.com' },
-        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        Resource: '*',
-        Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:sns:${REGION}:${ACCOUNT}:orders` } },
-      }),
+      keyPolicy(
+        [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Resource: '*',
+            Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:sns:${REGION}:${ACCOUNT}:orders` } },
+          },
+        ],
+        ACCOUNT,
+      ),
     );
     assert.equal(ring.check(named.arn, 'kms:GenerateDataKey', sns).ok, true);
     assert.equal(
