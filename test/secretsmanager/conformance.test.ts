@@ -180,23 +180,21 @@ describe('Secrets Manager conformance with AWS recordings', () => {
 
   it('custom labels ride along with AWSCURRENT moves, AWSPENDING stays with the version it was on', async () => {
     const name = uniqueName('cycle');
-    const v1 = (await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'S1' }))).VersionId!;
-    const v2 = (
-      await t.sm.send(
-        new PutSecretValueCommand({
+    // The steps below put values with labels and move AWSCURRENT, each checked after it.
+    const put = (value: string, stages: string[]) =>
+      t.sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: value, VersionStages: stages }));
+    const moveCurrent = (to: string, from: string) =>
+      t.sm.send(
+        new UpdateSecretVersionStageCommand({
           SecretId: name,
-          SecretString: 'S1b',
-          VersionStages: ['AWSCURRENT', 'PUT0'],
+          VersionStage: 'AWSCURRENT',
+          MoveToVersionId: to,
+          RemoveFromVersionId: from,
         }),
-      )
-    ).VersionId!;
-    const v3put = await t.sm.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        SecretString: 'S2',
-        VersionStages: ['AWSPENDING', 'PUT1'],
-      }),
-    );
+      );
+    const v1 = (await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'S1' }))).VersionId!;
+    const v2 = (await put('S1b', ['AWSCURRENT', 'PUT0'])).VersionId!;
+    const v3put = await put('S2', ['AWSPENDING', 'PUT1']);
     assert.deepEqual(v3put.VersionStages, ['AWSPENDING', 'PUT1']);
     const v3 = v3put.VersionId!;
     assert.deepEqual(await versions(name), [
@@ -204,14 +202,7 @@ describe('Secrets Manager conformance with AWS recordings', () => {
       [v2, ['AWSCURRENT', 'PUT0']],
       [v3, ['AWSPENDING', 'PUT1']],
     ]);
-    const moved = await t.sm.send(
-      new UpdateSecretVersionStageCommand({
-        SecretId: name,
-        VersionStage: 'AWSCURRENT',
-        MoveToVersionId: v3,
-        RemoveFromVersionId: v2,
-      }),
-    );
+    const moved = await moveCurrent(v3, v2);
     assert.deepEqual(
       Object.keys(moved)
         .filter((k) => k !== '$metadata')
@@ -224,28 +215,13 @@ describe('Secrets Manager conformance with AWS recordings', () => {
     ]);
     const current = await t.sm.send(new GetSecretValueCommand({ SecretId: name }));
     assert.deepEqual(current.VersionStages, ['AWSCURRENT', 'AWSPENDING', 'PUT1']);
-    const v4 = (
-      await t.sm.send(
-        new PutSecretValueCommand({
-          SecretId: name,
-          SecretString: 'S3',
-          VersionStages: ['AWSPENDING', 'PUT2'],
-        }),
-      )
-    ).VersionId!;
+    const v4 = (await put('S3', ['AWSPENDING', 'PUT2'])).VersionId!;
     assert.deepEqual(await versions(name), [
       [v2, ['AWSPREVIOUS', 'PUT0']],
       [v3, ['AWSCURRENT', 'PUT1']],
       [v4, ['AWSPENDING', 'PUT2']],
     ]);
-    await t.sm.send(
-      new UpdateSecretVersionStageCommand({
-        SecretId: name,
-        VersionStage: 'AWSCURRENT',
-        MoveToVersionId: v4,
-        RemoveFromVersionId: v3,
-      }),
-    );
+    await moveCurrent(v4, v3);
     assert.deepEqual(await versions(name), [
       [v2, ['PUT0']],
       [v3, ['AWSPREVIOUS', 'PUT1']],
