@@ -39,13 +39,16 @@ describe('KMS grants', () => {
   it('lets another account use a key only through a grant, within its constraints', async () => {
     const { KeyMetadata } = await owner.send(new CreateKeyCommand({}));
     const arn = KeyMetadata!.Arn!;
-    const sealed = await owner.send(
-      new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('shared'), EncryptionContext: { team: 'a' } }),
-    );
+    // The owner seals for a team; the other account opens with that team's context.
+    const sealFor = (team: string, text: string) =>
+      owner.send(
+        new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from(text), EncryptionContext: { team } }),
+      );
+    const openAsOther = (blob: Uint8Array | undefined, team: string) =>
+      other.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: { team } }));
+    const sealed = await sealFor('a', 'shared');
     await kmsRejects(
-      other.send(
-        new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob, EncryptionContext: { team: 'a' } }),
-      ),
+      openAsOther(sealed.CiphertextBlob, 'a'),
       'AccessDeniedException',
       `User: arn:aws:iam::${OTHER}:root is not authorized to perform: kms:Decrypt on resource: ${arn} because no resource-based policy allows the kms:Decrypt action`,
     );
@@ -66,9 +69,7 @@ describe('KMS grants', () => {
     const same = await owner.send(teamA());
     assert.equal(same.GrantId, grant.GrantId, 'the same grant asked again is the same grant');
 
-    const opened = await other.send(
-      new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob, EncryptionContext: { team: 'a' } }),
-    );
+    const opened = await openAsOther(sealed.CiphertextBlob, 'a');
     assert.equal(Buffer.from(opened.Plaintext!).toString(), 'shared');
     await kmsRejects(
       other.send(
@@ -76,15 +77,8 @@ describe('KMS grants', () => {
       ),
       'AccessDeniedException',
     );
-    const otherContext = await owner.send(
-      new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x'), EncryptionContext: { team: 'b' } }),
-    );
-    await kmsRejects(
-      other.send(
-        new DecryptCommand({ CiphertextBlob: otherContext.CiphertextBlob, EncryptionContext: { team: 'b' } }),
-      ),
-      'AccessDeniedException',
-    );
+    const otherContext = await sealFor('b', 'x');
+    await kmsRejects(openAsOther(otherContext.CiphertextBlob, 'b'), 'AccessDeniedException');
 
     const listed = await owner.send(new ListGrantsCommand({ KeyId: arn }));
     assert.equal(listed.Grants?.length, 1);

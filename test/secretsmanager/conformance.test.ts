@@ -33,6 +33,18 @@ describe('Secrets Manager conformance with AWS recordings', () => {
   const INVALID_NAME =
     'Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!';
 
+  /** A secret's resource policy that lets another account do anything with it (`extra` joins the statement). */
+  function allowAccount(account: string, extra: object = {}): string {
+    const statement = {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${account}:root` },
+      Action: ['secretsmanager:*'],
+      Resource: '*',
+      ...extra,
+    };
+    return JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+  }
+
   async function versions(name: string, includeDeprecated = false) {
     const { Versions } = await t.sm.send(
       new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: includeDeprecated }),
@@ -393,23 +405,10 @@ describe('Secrets Manager conformance with AWS recordings', () => {
     const OTHER = '444455556666';
     const other = smClient(t.server.endpoint, OTHER);
     try {
-      const policy = {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
-            Action: ['secretsmanager:*'],
-            Resource: '*',
-          },
-        ],
-      };
       const { ARN } = await t.sm.send(
         new CreateSecretCommand({ Name: uniqueName('xacct'), SecretString: 'secret' }),
       );
-      await t.sm.send(
-        new PutResourcePolicyCommand({ SecretId: ARN, ResourcePolicy: JSON.stringify(policy) }),
-      );
+      await t.sm.send(new PutResourcePolicyCommand({ SecretId: ARN, ResourcePolicy: allowAccount(OTHER) }));
       assert.equal((await other.send(new DescribeSecretCommand({ SecretId: ARN }))).ARN, ARN);
       const DEFAULT_KEY =
         "You can't access a secret from a different AWS account if you encrypt the secret with the default KMS service key.";
@@ -425,8 +424,8 @@ describe('Secrets Manager conformance with AWS recordings', () => {
         'InvalidRequestException',
         DEFAULT_KEY,
       );
-      const sid = { ...policy, Statement: [{ ...policy.Statement[0], Sid: 'AllowCrossAccount' }] };
-      await other.send(new PutResourcePolicyCommand({ SecretId: ARN, ResourcePolicy: JSON.stringify(sid) }));
+      const sid = allowAccount(OTHER, { Sid: 'AllowCrossAccount' });
+      await other.send(new PutResourcePolicyCommand({ SecretId: ARN, ResourcePolicy: sid }));
       const got = await other.send(new GetResourcePolicyCommand({ SecretId: ARN }));
       assert.equal(JSON.parse(got.ResourcePolicy!).Statement[0].Sid, 'AllowCrossAccount');
       assert.equal(
@@ -471,17 +470,7 @@ describe('Secrets Manager conformance with AWS recordings', () => {
       await t.sm.send(
         new PutResourcePolicyCommand({
           SecretId: ARN,
-          ResourcePolicy: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
-                Action: ['secretsmanager:*'],
-                Resource: '*',
-              },
-            ],
-          }),
+          ResourcePolicy: allowAccount(OTHER),
         }),
       );
       assert.equal((await other.send(new GetSecretValueCommand({ SecretId: ARN }))).SecretString, 'secret');
