@@ -1,33 +1,22 @@
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateKeyCommand,
   DecryptCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
   GetPublicKeyCommand,
-  type KMSClient,
   ReEncryptCommand,
   SignCommand,
   VerifyCommand,
 } from '@aws-sdk/client-kms';
-import { kmsClient, kmsRejects } from '../support/kms.js';
-import { type RunningTideway, startServer } from '../support/tideway.js';
+import { kmsRejects, withKmsServer } from '../support/kms.js';
 
 // KMS API Reference: Sign, Verify, GetPublicKey, Encrypt/Decrypt with RSAES-OAEP; texts recorded
 // against real KMS (digest length, OAEP size limits, KMSInvalidSignatureException with no text).
 describe('KMS asymmetric keys', () => {
-  let server: RunningTideway;
-  let kms: KMSClient;
-  before(async () => {
-    server = await startServer();
-    kms = kmsClient(server.endpoint);
-  });
-  after(async () => {
-    kms.destroy();
-    await server.stop();
-  });
+  const t = withKmsServer();
 
   it('signs and verifies with RSA and ECC keys, and the public key checks the signature', async () => {
     for (const [spec, algorithm, hash] of [
@@ -37,18 +26,18 @@ describe('KMS asymmetric keys', () => {
       ['ECC_NIST_P384', 'ECDSA_SHA_384', 'sha384'],
       ['ECC_SECG_P256K1', 'ECDSA_SHA_256', 'sha256'],
     ] as const) {
-      const { KeyMetadata } = await kms.send(
+      const { KeyMetadata } = await t.kms.send(
         new CreateKeyCommand({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY' }),
       );
       assert.equal(KeyMetadata?.KeySpec, spec);
       assert.ok(KeyMetadata?.SigningAlgorithms?.includes(algorithm));
       const message = Buffer.from('sign me');
-      const signed = await kms.send(
+      const signed = await t.kms.send(
         new SignCommand({ KeyId: KeyMetadata!.KeyId, Message: message, SigningAlgorithm: algorithm }),
       );
       assert.equal(signed.KeyId, KeyMetadata!.Arn);
       assert.equal(signed.SigningAlgorithm, algorithm);
-      const verified = await kms.send(
+      const verified = await t.kms.send(
         new VerifyCommand({
           KeyId: KeyMetadata!.KeyId,
           Message: message,
@@ -58,7 +47,7 @@ describe('KMS asymmetric keys', () => {
       );
       assert.equal(verified.SignatureValid, true);
       await kmsRejects(
-        kms.send(
+        t.kms.send(
           new VerifyCommand({
             KeyId: KeyMetadata!.KeyId,
             Message: Buffer.from('another'),
@@ -69,7 +58,7 @@ describe('KMS asymmetric keys', () => {
         'KMSInvalidSignatureException',
         '',
       );
-      const pub = await kms.send(new GetPublicKeyCommand({ KeyId: KeyMetadata!.Arn }));
+      const pub = await t.kms.send(new GetPublicKeyCommand({ KeyId: KeyMetadata!.Arn }));
       assert.equal(pub.KeyUsage, 'SIGN_VERIFY');
       assert.deepEqual(pub.SigningAlgorithms, KeyMetadata?.SigningAlgorithms);
       const key = createPublicKey({ key: Buffer.from(pub.PublicKey!), format: 'der', type: 'spki' });
@@ -84,10 +73,10 @@ describe('KMS asymmetric keys', () => {
   });
 
   it('checks digests, algorithms and usage', async () => {
-    const rsa = (await kms.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' })))
+    const rsa = (await t.kms.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' })))
       .KeyMetadata!;
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new SignCommand({
           KeyId: rsa.KeyId,
           Message: Buffer.alloc(10),
@@ -99,7 +88,7 @@ describe('KMS asymmetric keys', () => {
       'Digest is invalid length for algorithm RSASSA_PSS_SHA_256.',
     );
     const digest = createHash('sha256').update('m').digest();
-    const signed = await kms.send(
+    const signed = await t.kms.send(
       new SignCommand({
         KeyId: rsa.KeyId,
         Message: digest,
@@ -107,7 +96,7 @@ describe('KMS asymmetric keys', () => {
         SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256',
       }),
     );
-    const raw = await kms.send(
+    const raw = await t.kms.send(
       new VerifyCommand({
         KeyId: rsa.KeyId,
         Message: Buffer.from('m'),
@@ -116,23 +105,24 @@ describe('KMS asymmetric keys', () => {
       }),
     );
     assert.equal(raw.SignatureValid, true, 'a signed digest verifies against its message');
-    const ecc = (await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' })))
-      .KeyMetadata!;
+    const ecc = (
+      await t.kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }))
+    ).KeyMetadata!;
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new SignCommand({ KeyId: ecc.KeyId, Message: Buffer.from('m'), SigningAlgorithm: 'ECDSA_SHA_384' }),
       ),
       'InvalidKeyUsageException',
       'Algorithm ECDSA_SHA_384 is incompatible with key spec ECC_NIST_P256.',
     );
     await kmsRejects(
-      kms.send(new EncryptCommand({ KeyId: rsa.KeyId, Plaintext: Buffer.from('m') })),
+      t.kms.send(new EncryptCommand({ KeyId: rsa.KeyId, Plaintext: Buffer.from('m') })),
       'InvalidKeyUsageException',
       `${rsa.Arn} key usage is SIGN_VERIFY which is not valid for Encrypt.`,
     );
-    const symmetric = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const symmetric = (await t.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new SignCommand({
           KeyId: symmetric.KeyId,
           Message: Buffer.from('m'),
@@ -143,17 +133,17 @@ describe('KMS asymmetric keys', () => {
       `${symmetric.Arn} key usage is ENCRYPT_DECRYPT which is not valid for Sign.`,
     );
     await kmsRejects(
-      kms.send(new GetPublicKeyCommand({ KeyId: symmetric.KeyId })),
+      t.kms.send(new GetPublicKeyCommand({ KeyId: symmetric.KeyId })),
       'UnsupportedOperationException',
     );
   });
 
   it('encrypts with RSAES-OAEP within its size limit, and re-encrypts under a symmetric key', async () => {
-    const rsa = (await kms.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' })))
+    const rsa = (await t.kms.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' })))
       .KeyMetadata!;
     assert.deepEqual(rsa.EncryptionAlgorithms, ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256']);
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new EncryptCommand({
           KeyId: rsa.KeyId,
           Plaintext: Buffer.alloc(215),
@@ -164,7 +154,7 @@ describe('KMS asymmetric keys', () => {
       'Algorithm RSAES_OAEP_SHA_1 and key spec RSA_2048 cannot encrypt data larger than 214 bytes.',
     );
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new EncryptCommand({
           KeyId: rsa.KeyId,
           Plaintext: Buffer.alloc(191),
@@ -175,15 +165,15 @@ describe('KMS asymmetric keys', () => {
       'Algorithm RSAES_OAEP_SHA_256 and key spec RSA_2048 cannot encrypt data larger than 190 bytes.',
     );
     await kmsRejects(
-      kms.send(new EncryptCommand({ KeyId: rsa.KeyId, Plaintext: Buffer.from('m') })),
+      t.kms.send(new EncryptCommand({ KeyId: rsa.KeyId, Plaintext: Buffer.from('m') })),
       'InvalidKeyUsageException',
       'Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048.',
     );
     await kmsRejects(
-      kms.send(new GenerateDataKeyCommand({ KeyId: rsa.KeyId, KeySpec: 'AES_256' })),
+      t.kms.send(new GenerateDataKeyCommand({ KeyId: rsa.KeyId, KeySpec: 'AES_256' })),
       'InvalidKeyUsageException',
     );
-    const sealed = await kms.send(
+    const sealed = await t.kms.send(
       new EncryptCommand({
         KeyId: rsa.KeyId,
         Plaintext: Buffer.from('oaep'),
@@ -191,7 +181,7 @@ describe('KMS asymmetric keys', () => {
       }),
     );
     assert.equal(sealed.EncryptionAlgorithm, 'RSAES_OAEP_SHA_256');
-    const opened = await kms.send(
+    const opened = await t.kms.send(
       new DecryptCommand({
         KeyId: rsa.Arn,
         CiphertextBlob: sealed.CiphertextBlob,
@@ -201,7 +191,7 @@ describe('KMS asymmetric keys', () => {
     assert.equal(Buffer.from(opened.Plaintext!).toString(), 'oaep');
     assert.equal(opened.EncryptionAlgorithm, 'RSAES_OAEP_SHA_256');
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new DecryptCommand({
           KeyId: rsa.Arn,
           CiphertextBlob: sealed.CiphertextBlob,
@@ -211,8 +201,8 @@ describe('KMS asymmetric keys', () => {
       'InvalidCiphertextException',
       '',
     );
-    const symmetric = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
-    const moved = await kms.send(
+    const symmetric = (await t.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const moved = await t.kms.send(
       new ReEncryptCommand({
         CiphertextBlob: sealed.CiphertextBlob,
         SourceKeyId: rsa.KeyId,
@@ -223,7 +213,7 @@ describe('KMS asymmetric keys', () => {
     assert.equal(moved.SourceKeyId, rsa.Arn);
     assert.equal(moved.SourceEncryptionAlgorithm, 'RSAES_OAEP_SHA_256');
     assert.equal(moved.DestinationEncryptionAlgorithm, 'SYMMETRIC_DEFAULT');
-    const back = await kms.send(new DecryptCommand({ CiphertextBlob: moved.CiphertextBlob }));
+    const back = await t.kms.send(new DecryptCommand({ CiphertextBlob: moved.CiphertextBlob }));
     assert.equal(Buffer.from(back.Plaintext!).toString(), 'oaep');
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CancelKeyDeletionCommand,
   CreateAliasCommand,
@@ -10,30 +10,20 @@ import {
   EnableKeyCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
-  type KMSClient,
   ListAliasesCommand,
   ListKeysCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
-import { kmsClient, kmsRejects } from '../support/kms.js';
-import { advance, type RunningTideway, startServer } from '../support/tideway.js';
+import { kmsClient, kmsRejects, withKmsServer } from '../support/kms.js';
+import { advance } from '../support/tideway.js';
 
 // KMS API Reference (CreateKey, DescribeKey, EnableKey, DisableKey, ScheduleKeyDeletion,
 // CancelKeyDeletion) and the texts recorded against real KMS.
 describe('KMS keys', () => {
-  let server: RunningTideway;
-  let kms: KMSClient;
-  before(async () => {
-    server = await startServer();
-    kms = kmsClient(server.endpoint);
-  });
-  after(async () => {
-    kms.destroy();
-    await server.stop();
-  });
+  const t = withKmsServer();
 
   it('creates a symmetric encryption key by default and describes it by id, ARN and alias', async () => {
-    const created = await kms.send(new CreateKeyCommand({ Description: 'test key 123' }));
+    const created = await t.kms.send(new CreateKeyCommand({ Description: 'test key 123' }));
     const meta = created.KeyMetadata!;
     assert.match(meta.KeyId!, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     assert.equal(meta.Arn, `arn:aws:kms:us-east-1:000000000000:key/${meta.KeyId}`);
@@ -50,14 +40,14 @@ describe('KMS keys', () => {
     assert.equal(meta.Description, 'test key 123');
     assert.ok(meta.CreationDate instanceof Date);
 
-    await kms.send(new CreateAliasCommand({ AliasName: 'alias/described', TargetKeyId: meta.KeyId }));
+    await t.kms.send(new CreateAliasCommand({ AliasName: 'alias/described', TargetKeyId: meta.KeyId }));
     for (const name of [
       meta.KeyId!,
       meta.Arn!,
       'alias/described',
       'arn:aws:kms:us-east-1:000000000000:alias/described',
     ]) {
-      const described = await kms.send(new DescribeKeyCommand({ KeyId: name }));
+      const described = await t.kms.send(new DescribeKeyCommand({ KeyId: name }));
       assert.equal(described.KeyMetadata?.Arn, meta.Arn, name);
     }
   });
@@ -65,17 +55,17 @@ describe('KMS keys', () => {
   it('answers NotFoundException with KMS texts for unknown keys and aliases', async () => {
     const id = '11111111-2222-3333-4444-555555555555';
     await kmsRejects(
-      kms.send(new DescribeKeyCommand({ KeyId: id })),
+      t.kms.send(new DescribeKeyCommand({ KeyId: id })),
       'NotFoundException',
       `Key 'arn:aws:kms:us-east-1:000000000000:key/${id}' does not exist`,
     );
     await kmsRejects(
-      kms.send(new DescribeKeyCommand({ KeyId: 'fake-key-id' })),
+      t.kms.send(new DescribeKeyCommand({ KeyId: 'fake-key-id' })),
       'NotFoundException',
       "Invalid keyId 'fake-key-id'",
     );
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
-    const west = kmsClient(server.endpoint, { region: 'us-west-2' });
+    const { KeyMetadata } = await t.kms.send(new CreateKeyCommand({}));
+    const west = kmsClient(t.server.endpoint, { region: 'us-west-2' });
     try {
       await kmsRejects(
         west.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.Arn })),
@@ -91,22 +81,22 @@ describe('KMS keys', () => {
       west.destroy();
     }
     await kmsRejects(
-      kms.send(new DescribeKeyCommand({ KeyId: 'alias/nothing' })),
+      t.kms.send(new DescribeKeyCommand({ KeyId: 'alias/nothing' })),
       'NotFoundException',
       'Alias arn:aws:kms:us-east-1:000000000000:alias/nothing is not found.',
     );
   });
 
   it('encrypts and decrypts with an encryption context, and refuses a wrong context or a changed blob', async () => {
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    const { KeyMetadata } = await t.kms.send(new CreateKeyCommand({}));
     const context = { purpose: 'test', order: '42' };
     const plaintext = Buffer.from('the secret');
-    const enc = await kms.send(
+    const enc = await t.kms.send(
       new EncryptCommand({ KeyId: KeyMetadata!.KeyId, Plaintext: plaintext, EncryptionContext: context }),
     );
     assert.equal(enc.KeyId, KeyMetadata!.Arn);
     assert.equal(enc.EncryptionAlgorithm, 'SYMMETRIC_DEFAULT');
-    const dec = await kms.send(
+    const dec = await t.kms.send(
       new DecryptCommand({
         CiphertextBlob: enc.CiphertextBlob,
         EncryptionContext: { order: '42', purpose: 'test' },
@@ -117,12 +107,12 @@ describe('KMS keys', () => {
     assert.equal(dec.EncryptionAlgorithm, 'SYMMETRIC_DEFAULT');
 
     await kmsRejects(
-      kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob })),
+      t.kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob })),
       'InvalidCiphertextException',
       '',
     );
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new DecryptCommand({
           CiphertextBlob: enc.CiphertextBlob,
           EncryptionContext: { purpose: 'test', order: '43' },
@@ -134,19 +124,19 @@ describe('KMS keys', () => {
     const tampered = Buffer.from(enc.CiphertextBlob!);
     tampered[tampered.length - 1]! ^= 1;
     await kmsRejects(
-      kms.send(new DecryptCommand({ CiphertextBlob: tampered, EncryptionContext: context })),
+      t.kms.send(new DecryptCommand({ CiphertextBlob: tampered, EncryptionContext: context })),
       'InvalidCiphertextException',
       '',
     );
     await kmsRejects(
-      kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from('not a blob of ours') })),
+      t.kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from('not a blob of ours') })),
       'InvalidCiphertextException',
       '',
     );
 
-    const other = await kms.send(new CreateKeyCommand({}));
+    const other = await t.kms.send(new CreateKeyCommand({}));
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new DecryptCommand({
           CiphertextBlob: enc.CiphertextBlob,
           EncryptionContext: context,
@@ -159,94 +149,101 @@ describe('KMS keys', () => {
   });
 
   it('generates data keys that decrypt to the same bytes', async () => {
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
-    const data = await kms.send(new GenerateDataKeyCommand({ KeyId: KeyMetadata!.Arn, KeySpec: 'AES_256' }));
+    const { KeyMetadata } = await t.kms.send(new CreateKeyCommand({}));
+    const data = await t.kms.send(
+      new GenerateDataKeyCommand({ KeyId: KeyMetadata!.Arn, KeySpec: 'AES_256' }),
+    );
     assert.equal(data.Plaintext?.length, 32);
     assert.equal(data.KeyId, KeyMetadata!.Arn);
-    const dec = await kms.send(new DecryptCommand({ CiphertextBlob: data.CiphertextBlob }));
+    const dec = await t.kms.send(new DecryptCommand({ CiphertextBlob: data.CiphertextBlob }));
     assert.deepEqual(Buffer.from(dec.Plaintext!), Buffer.from(data.Plaintext!));
-    const short = await kms.send(
+    const short = await t.kms.send(
       new GenerateDataKeyCommand({ KeyId: KeyMetadata!.KeyId, KeySpec: 'AES_128' }),
     );
     assert.equal(short.Plaintext?.length, 16);
-    const bytes = await kms.send(
+    const bytes = await t.kms.send(
       new GenerateDataKeyCommand({ KeyId: KeyMetadata!.KeyId, NumberOfBytes: 64 }),
     );
     assert.equal(bytes.Plaintext?.length, 64);
   });
 
   it('refuses a disabled key until it is enabled again', async () => {
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    const { KeyMetadata } = await t.kms.send(new CreateKeyCommand({}));
     const arn = KeyMetadata!.Arn!;
-    const enc = await kms.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') }));
-    await kms.send(new DisableKeyCommand({ KeyId: arn }));
-    const described = await kms.send(new DescribeKeyCommand({ KeyId: arn }));
+    const enc = await t.kms.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') }));
+    await t.kms.send(new DisableKeyCommand({ KeyId: arn }));
+    const described = await t.kms.send(new DescribeKeyCommand({ KeyId: arn }));
     assert.equal(described.KeyMetadata?.KeyState, 'Disabled');
     assert.equal(described.KeyMetadata?.Enabled, false);
     await kmsRejects(
-      kms.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') })),
+      t.kms.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') })),
       'DisabledException',
       `${arn} is disabled.`,
     );
     await kmsRejects(
-      kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob })),
+      t.kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob })),
       'DisabledException',
       `${arn} is disabled.`,
     );
-    await kms.send(new EnableKeyCommand({ KeyId: arn }));
-    await kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }));
+    await t.kms.send(new EnableKeyCommand({ KeyId: arn }));
+    await t.kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }));
   });
 
   it('deletes a key when its window has passed on the clock, and cancels back to Disabled', async () => {
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    const { KeyMetadata } = await t.kms.send(new CreateKeyCommand({}));
     const arn = KeyMetadata!.Arn!;
-    const scheduled = await kms.send(new ScheduleKeyDeletionCommand({ KeyId: arn, PendingWindowInDays: 7 }));
+    const scheduled = await t.kms.send(
+      new ScheduleKeyDeletionCommand({ KeyId: arn, PendingWindowInDays: 7 }),
+    );
     assert.equal(scheduled.KeyId, arn);
     assert.equal(scheduled.KeyState, 'PendingDeletion');
     assert.equal(scheduled.PendingWindowInDays, 7);
-    const described = await kms.send(new DescribeKeyCommand({ KeyId: arn }));
+    const described = await t.kms.send(new DescribeKeyCommand({ KeyId: arn }));
     assert.equal(described.KeyMetadata?.KeyState, 'PendingDeletion');
     assert.equal(described.KeyMetadata?.PendingDeletionWindowInDays, 7);
     assert.equal(described.KeyMetadata?.DeletionDate?.getTime(), scheduled.DeletionDate?.getTime());
     await kmsRejects(
-      kms.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') })),
+      t.kms.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') })),
       'KMSInvalidStateException',
       `${arn} is pending deletion.`,
     );
-    const cancelled = await kms.send(new CancelKeyDeletionCommand({ KeyId: arn }));
+    const cancelled = await t.kms.send(new CancelKeyDeletionCommand({ KeyId: arn }));
     assert.equal(cancelled.KeyId, arn);
-    assert.equal((await kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata?.KeyState, 'Disabled');
-
-    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: arn, PendingWindowInDays: 7 }));
-    await advance(server, 7 * 86400 - 60);
     assert.equal(
-      (await kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata?.KeyState,
+      (await t.kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata?.KeyState,
+      'Disabled',
+    );
+
+    await t.kms.send(new ScheduleKeyDeletionCommand({ KeyId: arn, PendingWindowInDays: 7 }));
+    await advance(t.server, 7 * 86400 - 60);
+    assert.equal(
+      (await t.kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata?.KeyState,
       'PendingDeletion',
     );
-    await advance(server, 120);
+    await advance(t.server, 120);
     await kmsRejects(
-      kms.send(new DescribeKeyCommand({ KeyId: arn })),
+      t.kms.send(new DescribeKeyCommand({ KeyId: arn })),
       'NotFoundException',
       `Key '${arn}' does not exist`,
     );
   });
 
   it('forgets every key and alias on an admin reset', async () => {
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
-    await kms.send(
+    const { KeyMetadata } = await t.kms.send(new CreateKeyCommand({}));
+    await t.kms.send(
       new CreateAliasCommand({ AliasName: 'alias/before-reset', TargetKeyId: KeyMetadata!.KeyId }),
     );
-    await kms.send(new DescribeKeyCommand({ KeyId: 'alias/aws/kinesis' }));
-    const reset = await fetch(`${server.endpoint}/_tideway/reset`, { method: 'POST' });
+    await t.kms.send(new DescribeKeyCommand({ KeyId: 'alias/aws/kinesis' }));
+    const reset = await fetch(`${t.server.endpoint}/_tideway/reset`, { method: 'POST' });
     assert.equal(reset.status, 200);
-    assert.deepEqual((await kms.send(new ListKeysCommand({}))).Keys, []);
-    const aliases = await kms.send(new ListAliasesCommand({}));
+    assert.deepEqual((await t.kms.send(new ListKeysCommand({}))).Keys, []);
+    const aliases = await t.kms.send(new ListAliasesCommand({}));
     assert.deepEqual(
       aliases.Aliases?.filter((a) => a.TargetKeyId !== undefined),
       [],
     );
     await kmsRejects(
-      kms.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.Arn })),
+      t.kms.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.Arn })),
       'NotFoundException',
       `Key '${KeyMetadata!.Arn}' does not exist`,
     );

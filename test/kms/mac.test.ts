@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateKeyCommand,
   DecryptCommand,
@@ -7,25 +7,14 @@ import {
   EnableKeyRotationCommand,
   EncryptCommand,
   GenerateMacCommand,
-  type KMSClient,
   VerifyMacCommand,
 } from '@aws-sdk/client-kms';
-import { kmsClient, kmsRejects } from '../support/kms.js';
-import { type RunningTideway, startServer } from '../support/tideway.js';
+import { kmsRejects, withKmsServer } from '../support/kms.js';
 
 // KMS API Reference: GenerateMac, VerifyMac, CreateKey with HMAC key specs; texts recorded
 // against real KMS (InvalidKeyUsageException, KMSInvalidMacException with no text).
 describe('KMS HMAC keys', () => {
-  let server: RunningTideway;
-  let kms: KMSClient;
-  before(async () => {
-    server = await startServer();
-    kms = kmsClient(server.endpoint);
-  });
-  after(async () => {
-    kms.destroy();
-    await server.stop();
-  });
+  const t = withKmsServer();
 
   it('creates HMAC keys that generate and verify MACs', async () => {
     for (const [spec, algorithm, bytes] of [
@@ -34,7 +23,7 @@ describe('KMS HMAC keys', () => {
       ['HMAC_384', 'HMAC_SHA_384', 48],
       ['HMAC_512', 'HMAC_SHA_512', 64],
     ] as const) {
-      const { KeyMetadata } = await kms.send(
+      const { KeyMetadata } = await t.kms.send(
         new CreateKeyCommand({ KeySpec: spec, KeyUsage: 'GENERATE_VERIFY_MAC', Description: 'test key' }),
       );
       assert.equal(KeyMetadata?.KeySpec, spec);
@@ -43,13 +32,13 @@ describe('KMS HMAC keys', () => {
       assert.deepEqual(KeyMetadata?.MacAlgorithms, [algorithm]);
       assert.equal(KeyMetadata?.EncryptionAlgorithms, undefined);
       const message = Buffer.from('some important message');
-      const generated = await kms.send(
+      const generated = await t.kms.send(
         new GenerateMacCommand({ KeyId: KeyMetadata!.KeyId, Message: message, MacAlgorithm: algorithm }),
       );
       assert.equal(generated.KeyId, KeyMetadata!.Arn);
       assert.equal(generated.MacAlgorithm, algorithm);
       assert.equal(generated.Mac?.length, bytes);
-      const verified = await kms.send(
+      const verified = await t.kms.send(
         new VerifyMacCommand({
           KeyId: KeyMetadata!.Arn,
           Message: message,
@@ -60,7 +49,7 @@ describe('KMS HMAC keys', () => {
       assert.equal(verified.MacValid, true);
       assert.equal(verified.KeyId, KeyMetadata!.Arn);
       await kmsRejects(
-        kms.send(
+        t.kms.send(
           new VerifyMacCommand({
             KeyId: KeyMetadata!.KeyId,
             Message: Buffer.from('some different important message'),
@@ -76,10 +65,10 @@ describe('KMS HMAC keys', () => {
 
   it('refuses the wrong algorithm, usage and key spec with KMS texts', async () => {
     const hmac = (
-      await kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_224', KeyUsage: 'GENERATE_VERIFY_MAC' }))
+      await t.kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_224', KeyUsage: 'GENERATE_VERIFY_MAC' }))
     ).KeyMetadata!;
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new GenerateMacCommand({
           KeyId: hmac.KeyId,
           Message: Buffer.from('m'),
@@ -90,13 +79,13 @@ describe('KMS HMAC keys', () => {
       'Algorithm HMAC_SHA_256 is incompatible with key spec HMAC_224.',
     );
     await kmsRejects(
-      kms.send(new EncryptCommand({ KeyId: hmac.KeyId, Plaintext: Buffer.from('m') })),
+      t.kms.send(new EncryptCommand({ KeyId: hmac.KeyId, Plaintext: Buffer.from('m') })),
       'InvalidKeyUsageException',
       `${hmac.Arn} key usage is GENERATE_VERIFY_MAC which is not valid for Encrypt.`,
     );
-    const symmetric = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const symmetric = (await t.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new GenerateMacCommand({
           KeyId: symmetric.KeyId,
           Message: Buffer.from('m'),
@@ -106,32 +95,32 @@ describe('KMS HMAC keys', () => {
       'InvalidKeyUsageException',
       `${symmetric.Arn} key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac.`,
     );
-    const sealed = await kms.send(
+    const sealed = await t.kms.send(
       new EncryptCommand({ KeyId: symmetric.KeyId, Plaintext: Buffer.from('m') }),
     );
     await kmsRejects(
-      kms.send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob, KeyId: hmac.KeyId })),
+      t.kms.send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob, KeyId: hmac.KeyId })),
       'IncorrectKeyException',
       'The key ID in the request does not identify a CMK that can perform this operation.',
     );
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new GenerateMacCommand({ KeyId: 'key_id', Message: Buffer.from('m'), MacAlgorithm: 'HMAC_SHA_256' }),
       ),
       'NotFoundException',
       "Invalid keyId 'key_id'",
     );
     await kmsRejects(
-      kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'ENCRYPT_DECRYPT' })),
+      t.kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'ENCRYPT_DECRYPT' })),
       'ValidationException',
       'KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec HMAC_256',
     );
     await kmsRejects(
-      kms.send(new EnableKeyRotationCommand({ KeyId: hmac.KeyId })),
+      t.kms.send(new EnableKeyRotationCommand({ KeyId: hmac.KeyId })),
       'UnsupportedOperationException',
     );
     assert.equal(
-      (await kms.send(new DescribeKeyCommand({ KeyId: hmac.Arn }))).KeyMetadata?.KeyState,
+      (await t.kms.send(new DescribeKeyCommand({ KeyId: hmac.Arn }))).KeyMetadata?.KeyState,
       'Enabled',
     );
   });

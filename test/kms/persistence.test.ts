@@ -25,7 +25,7 @@ import {
   VerifyCommand,
 } from '@aws-sdk/client-kms';
 import Database from 'better-sqlite3';
-import { kmsClient, kmsRejects } from '../support/kms.js';
+import { keyPolicy, kmsClient, kmsRejects } from '../support/kms.js';
 import { type RunningCli, startCli } from '../support/server.js';
 import { type RunningTideway, startServer } from '../support/tideway.js';
 
@@ -71,17 +71,7 @@ describe('KMS persistence', () => {
       await kms.send(new CreateKeyCommand({ Description: 'kept', Tags: [{ TagKey: 't', TagValue: 'v' }] }))
     ).KeyMetadata!;
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/kept', TargetKeyId: key.KeyId }));
-    const policy = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { AWS: 'arn:aws:iam::000000000000:root' },
-          Action: 'kms:*',
-          Resource: '*',
-        },
-      ],
-    });
+    const policy = keyPolicy();
     await kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: policy }));
     await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId, RotationPeriodInDays: 180 }));
     const grant = await kms.send(

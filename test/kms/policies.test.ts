@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateKeyCommand,
   DecryptCommand,
@@ -8,13 +8,11 @@ import {
   EncryptCommand,
   GenerateDataKeyCommand,
   GetKeyPolicyCommand,
-  type KMSClient,
   ListKeyPoliciesCommand,
   PutKeyPolicyCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
-import { kmsClient, kmsRejects } from '../support/kms.js';
-import { type RunningTideway, startServer } from '../support/tideway.js';
+import { kmsRejects, withKmsServer } from '../support/kms.js';
 
 const ROOT = 'arn:aws:iam::000000000000:root';
 
@@ -32,20 +30,13 @@ const rootStatement = {
 // KMS Developer Guide, "Default key policy" and "AWS managed keys"; API Reference, GetKeyPolicy,
 // PutKeyPolicy (MalformedPolicyDocumentException), ListKeyPolicies.
 describe('KMS key policies', () => {
-  let server: RunningTideway;
-  let kms: KMSClient;
-  before(async () => {
-    server = await startServer();
-    kms = kmsClient(server.endpoint);
-  });
-  after(async () => {
-    kms.destroy();
-    await server.stop();
-  });
+  const t = withKmsServer();
 
   it('writes the default key policy when CreateKey gets none', async () => {
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
-    const got = await kms.send(new GetKeyPolicyCommand({ KeyId: KeyMetadata!.KeyId, PolicyName: 'default' }));
+    const { KeyMetadata } = await t.kms.send(new CreateKeyCommand({}));
+    const got = await t.kms.send(
+      new GetKeyPolicyCommand({ KeyId: KeyMetadata!.KeyId, PolicyName: 'default' }),
+    );
     assert.equal(got.PolicyName, 'default');
     assert.deepEqual(JSON.parse(got.Policy!), {
       Version: '2012-10-17',
@@ -60,13 +51,13 @@ describe('KMS key policies', () => {
         },
       ],
     });
-    const listed = await kms.send(new ListKeyPoliciesCommand({ KeyId: KeyMetadata!.KeyId }));
+    const listed = await t.kms.send(new ListKeyPoliciesCommand({ KeyId: KeyMetadata!.KeyId }));
     assert.deepEqual(listed.PolicyNames, ['default']);
     assert.equal(listed.Truncated, false);
   });
 
   it('replaces the policy and enforces it', async () => {
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    const { KeyMetadata } = await t.kms.send(new CreateKeyCommand({}));
     const keyId = KeyMetadata!.KeyId!;
     const arn = KeyMetadata!.Arn!;
     const denyEncrypt = policy(rootStatement, {
@@ -75,27 +66,27 @@ describe('KMS key policies', () => {
       Action: 'kms:Encrypt',
       Resource: '*',
     });
-    await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: denyEncrypt }));
-    assert.equal((await kms.send(new GetKeyPolicyCommand({ KeyId: keyId }))).Policy, denyEncrypt);
+    await t.kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: denyEncrypt }));
+    assert.equal((await t.kms.send(new GetKeyPolicyCommand({ KeyId: keyId }))).Policy, denyEncrypt);
     await kmsRejects(
-      kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') })),
+      t.kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') })),
       'AccessDeniedException',
       `User: ${ROOT} is not authorized to perform: kms:Encrypt on resource: ${arn} with an explicit deny in a resource-based policy`,
     );
-    const data = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }));
-    await kms.send(new DecryptCommand({ CiphertextBlob: data.CiphertextBlob }));
+    const data = await t.kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }));
+    await t.kms.send(new DecryptCommand({ CiphertextBlob: data.CiphertextBlob }));
   });
 
   it('refuses malformed policies with KMS texts', async () => {
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    const { KeyMetadata } = await t.kms.send(new CreateKeyCommand({}));
     const keyId = KeyMetadata!.KeyId!;
     await kmsRejects(
-      kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: 'not json' })),
+      t.kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: 'not json' })),
       'MalformedPolicyDocumentException',
       '',
     );
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new PutKeyPolicyCommand({
           KeyId: keyId,
           Policy: policy({ Effect: 'Allow', Action: 'kms:*', Resource: '*' }),
@@ -105,7 +96,7 @@ describe('KMS key policies', () => {
       'Policy contains a statement with no principal.',
     );
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new PutKeyPolicyCommand({
           KeyId: keyId,
           Policy: policy({ Effect: 'Allow', Principal: { AWS: 'somebody' }, Action: 'kms:*', Resource: '*' }),
@@ -121,26 +112,29 @@ describe('KMS key policies', () => {
       Resource: '*',
     });
     await kmsRejects(
-      kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: lockout })),
+      t.kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: lockout })),
       'MalformedPolicyDocumentException',
       'The new key policy will not allow you to update the key policy in the future.',
     );
-    await kmsRejects(kms.send(new CreateKeyCommand({ Policy: lockout })), 'MalformedPolicyDocumentException');
+    await kmsRejects(
+      t.kms.send(new CreateKeyCommand({ Policy: lockout })),
+      'MalformedPolicyDocumentException',
+    );
     // With the safety check bypassed, the account locks itself out, as in AWS.
-    await kms.send(
+    await t.kms.send(
       new PutKeyPolicyCommand({ KeyId: keyId, Policy: lockout, BypassPolicyLockoutSafetyCheck: true }),
     );
-    await kmsRejects(kms.send(new DescribeKeyCommand({ KeyId: keyId })), 'AccessDeniedException');
+    await kmsRejects(t.kms.send(new DescribeKeyCommand({ KeyId: keyId })), 'AccessDeniedException');
   });
 
   it('gives AWS-managed keys their service-only policy, and refuses direct use and changes', async () => {
-    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: 'alias/aws/sns' }));
+    const { KeyMetadata } = await t.kms.send(new DescribeKeyCommand({ KeyId: 'alias/aws/sns' }));
     const arn = KeyMetadata!.Arn!;
     assert.equal(
       KeyMetadata?.Description,
       'Default key that protects my SNS data when no other key is defined',
     );
-    const doc = JSON.parse((await kms.send(new GetKeyPolicyCommand({ KeyId: arn }))).Policy!);
+    const doc = JSON.parse((await t.kms.send(new GetKeyPolicyCommand({ KeyId: arn }))).Policy!);
     assert.equal(doc.Statement.length, 2);
     assert.deepEqual(doc.Statement[0].Principal, { AWS: '*' });
     assert.deepEqual(doc.Statement[0].Condition, {
@@ -152,22 +146,22 @@ describe('KMS key policies', () => {
     const denied = (action: string) =>
       `User: ${ROOT} is not authorized to perform: ${action} on resource: ${arn} because no resource-based policy allows the ${action} action`;
     await kmsRejects(
-      kms.send(new EncryptCommand({ KeyId: 'alias/aws/sns', Plaintext: Buffer.from('x') })),
+      t.kms.send(new EncryptCommand({ KeyId: 'alias/aws/sns', Plaintext: Buffer.from('x') })),
       'AccessDeniedException',
       denied('kms:Encrypt'),
     );
     await kmsRejects(
-      kms.send(new DisableKeyCommand({ KeyId: arn })),
+      t.kms.send(new DisableKeyCommand({ KeyId: arn })),
       'AccessDeniedException',
       denied('kms:DisableKey'),
     );
     await kmsRejects(
-      kms.send(new ScheduleKeyDeletionCommand({ KeyId: arn })),
+      t.kms.send(new ScheduleKeyDeletionCommand({ KeyId: arn })),
       'AccessDeniedException',
       denied('kms:ScheduleKeyDeletion'),
     );
     await kmsRejects(
-      kms.send(new PutKeyPolicyCommand({ KeyId: arn, Policy: policy(rootStatement) })),
+      t.kms.send(new PutKeyPolicyCommand({ KeyId: arn, Policy: policy(rootStatement) })),
       'AccessDeniedException',
       denied('kms:PutKeyPolicy'),
     );

@@ -1,35 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateKeyCommand,
-  type KMSClient,
   ListResourceTagsCommand,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-kms';
-import { kmsClient, kmsRejects } from '../support/kms.js';
-import { type RunningTideway, startServer } from '../support/tideway.js';
+import { kmsRejects, withKmsServer } from '../support/kms.js';
 
 // KMS API Reference: TagResource, UntagResource, ListResourceTags (TagException texts recorded
 // against real KMS).
 describe('KMS tags', () => {
-  let server: RunningTideway;
-  let kms: KMSClient;
-  before(async () => {
-    server = await startServer();
-    kms = kmsClient(server.endpoint);
-  });
-  after(async () => {
-    kms.destroy();
-    await server.stop();
-  });
+  const t = withKmsServer();
 
   it('tags at creation, adds, replaces and removes tags', async () => {
-    const { KeyMetadata } = await kms.send(
+    const { KeyMetadata } = await t.kms.send(
       new CreateKeyCommand({ Tags: [{ TagKey: 'team', TagValue: 'payments' }] }),
     );
     const keyId = KeyMetadata!.KeyId!;
-    await kms.send(
+    await t.kms.send(
       new TagResourceCommand({
         KeyId: keyId,
         Tags: [
@@ -38,7 +27,7 @@ describe('KMS tags', () => {
         ],
       }),
     );
-    const listed = await kms.send(new ListResourceTagsCommand({ KeyId: keyId }));
+    const listed = await t.kms.send(new ListResourceTagsCommand({ KeyId: keyId }));
     assert.deepEqual(
       listed.Tags,
       [
@@ -47,27 +36,27 @@ describe('KMS tags', () => {
       ].sort((a, b) => (a.TagKey < b.TagKey ? -1 : 1)),
     );
     assert.equal(listed.Truncated, false);
-    await kms.send(new UntagResourceCommand({ KeyId: keyId, TagKeys: ['team', 'absent'] }));
-    assert.deepEqual((await kms.send(new ListResourceTagsCommand({ KeyId: keyId }))).Tags, [
+    await t.kms.send(new UntagResourceCommand({ KeyId: keyId, TagKeys: ['team', 'absent'] }));
+    assert.deepEqual((await t.kms.send(new ListResourceTagsCommand({ KeyId: keyId }))).Tags, [
       { TagKey: 'env', TagValue: 'test' },
     ]);
   });
 
   it('refuses reserved, duplicate, too long and too many tags', async () => {
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    const { KeyMetadata } = await t.kms.send(new CreateKeyCommand({}));
     const keyId = KeyMetadata!.KeyId!;
     await kmsRejects(
-      kms.send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'AWS:x', TagValue: 'y' }] })),
+      t.kms.send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'AWS:x', TagValue: 'y' }] })),
       'TagException',
       'Tags beginning with aws: are reserved',
     );
     await kmsRejects(
-      kms.send(new CreateKeyCommand({ Tags: [{ TagKey: 'aws:x', TagValue: 'y' }] })),
+      t.kms.send(new CreateKeyCommand({ Tags: [{ TagKey: 'aws:x', TagValue: 'y' }] })),
       'TagException',
       'Tags beginning with aws: are reserved',
     );
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new TagResourceCommand({
           KeyId: keyId,
           Tags: [
@@ -81,12 +70,12 @@ describe('KMS tags', () => {
     );
     const long = 'a'.repeat(129);
     await kmsRejects(
-      kms.send(new CreateKeyCommand({ Tags: [{ TagKey: long, TagValue: 'v' }] })),
+      t.kms.send(new CreateKeyCommand({ Tags: [{ TagKey: long, TagValue: 'v' }] })),
       'ValidationException',
       `1 validation error detected: Value '${long}' at 'tags.1.member.tagKey' failed to satisfy constraint: Member must have length less than or equal to 128`,
     );
     await kmsRejects(
-      kms.send(
+      t.kms.send(
         new CreateKeyCommand({
           Tags: Array.from({ length: 51 }, (_, i) => ({ TagKey: `k${i}`, TagValue: 'v' })),
         }),
@@ -97,15 +86,15 @@ describe('KMS tags', () => {
   });
 
   it('pages ListResourceTags', async () => {
-    const { KeyMetadata } = await kms.send(
+    const { KeyMetadata } = await t.kms.send(
       new CreateKeyCommand({
         Tags: Array.from({ length: 5 }, (_, i) => ({ TagKey: `k${i}`, TagValue: `v${i}` })),
       }),
     );
-    const first = await kms.send(new ListResourceTagsCommand({ KeyId: KeyMetadata!.KeyId, Limit: 3 }));
+    const first = await t.kms.send(new ListResourceTagsCommand({ KeyId: KeyMetadata!.KeyId, Limit: 3 }));
     assert.equal(first.Tags?.length, 3);
     assert.equal(first.Truncated, true);
-    const rest = await kms.send(
+    const rest = await t.kms.send(
       new ListResourceTagsCommand({ KeyId: KeyMetadata!.KeyId, Limit: 3, Marker: first.NextMarker }),
     );
     assert.deepEqual(

@@ -21,6 +21,7 @@ import {
   UpdateSecretVersionStageCommand,
   ValidateResourcePolicyCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { keyPolicy } from '../support/kms.js';
 import { advance, errorOf, uniqueName } from '../support/tideway.js';
 import { assertSmError, smClient, smRaw, withSmServer } from './support.js';
 
@@ -31,6 +32,18 @@ describe('Secrets Manager conformance with AWS recordings', () => {
   const TOKEN_TEXT = 'You must provide a ClientRequestToken value. We recommend a UUID-type value.';
   const INVALID_NAME =
     'Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!';
+
+  /** A secret's resource policy that lets another account do anything with it (`extra` joins the statement). */
+  function allowAccount(account: string, extra: object = {}): string {
+    const statement = {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${account}:root` },
+      Action: ['secretsmanager:*'],
+      Resource: '*',
+      ...extra,
+    };
+    return JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+  }
 
   async function versions(name: string, includeDeprecated = false) {
     const { Versions } = await t.sm.send(
@@ -179,23 +192,21 @@ describe('Secrets Manager conformance with AWS recordings', () => {
 
   it('custom labels ride along with AWSCURRENT moves, AWSPENDING stays with the version it was on', async () => {
     const name = uniqueName('cycle');
-    const v1 = (await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'S1' }))).VersionId!;
-    const v2 = (
-      await t.sm.send(
-        new PutSecretValueCommand({
+    // The steps below put values with labels and move AWSCURRENT, each checked after it.
+    const put = (value: string, stages: string[]) =>
+      t.sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: value, VersionStages: stages }));
+    const moveCurrent = (to: string, from: string) =>
+      t.sm.send(
+        new UpdateSecretVersionStageCommand({
           SecretId: name,
-          SecretString: 'S1b',
-          VersionStages: ['AWSCURRENT', 'PUT0'],
+          VersionStage: 'AWSCURRENT',
+          MoveToVersionId: to,
+          RemoveFromVersionId: from,
         }),
-      )
-    ).VersionId!;
-    const v3put = await t.sm.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        SecretString: 'S2',
-        VersionStages: ['AWSPENDING', 'PUT1'],
-      }),
-    );
+      );
+    const v1 = (await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'S1' }))).VersionId!;
+    const v2 = (await put('S1b', ['AWSCURRENT', 'PUT0'])).VersionId!;
+    const v3put = await put('S2', ['AWSPENDING', 'PUT1']);
     assert.deepEqual(v3put.VersionStages, ['AWSPENDING', 'PUT1']);
     const v3 = v3put.VersionId!;
     assert.deepEqual(await versions(name), [
@@ -203,14 +214,7 @@ describe('Secrets Manager conformance with AWS recordings', () => {
       [v2, ['AWSCURRENT', 'PUT0']],
       [v3, ['AWSPENDING', 'PUT1']],
     ]);
-    const moved = await t.sm.send(
-      new UpdateSecretVersionStageCommand({
-        SecretId: name,
-        VersionStage: 'AWSCURRENT',
-        MoveToVersionId: v3,
-        RemoveFromVersionId: v2,
-      }),
-    );
+    const moved = await moveCurrent(v3, v2);
     assert.deepEqual(
       Object.keys(moved)
         .filter((k) => k !== '$metadata')
@@ -223,28 +227,13 @@ describe('Secrets Manager conformance with AWS recordings', () => {
     ]);
     const current = await t.sm.send(new GetSecretValueCommand({ SecretId: name }));
     assert.deepEqual(current.VersionStages, ['AWSCURRENT', 'AWSPENDING', 'PUT1']);
-    const v4 = (
-      await t.sm.send(
-        new PutSecretValueCommand({
-          SecretId: name,
-          SecretString: 'S3',
-          VersionStages: ['AWSPENDING', 'PUT2'],
-        }),
-      )
-    ).VersionId!;
+    const v4 = (await put('S3', ['AWSPENDING', 'PUT2'])).VersionId!;
     assert.deepEqual(await versions(name), [
       [v2, ['AWSPREVIOUS', 'PUT0']],
       [v3, ['AWSCURRENT', 'PUT1']],
       [v4, ['AWSPENDING', 'PUT2']],
     ]);
-    await t.sm.send(
-      new UpdateSecretVersionStageCommand({
-        SecretId: name,
-        VersionStage: 'AWSCURRENT',
-        MoveToVersionId: v4,
-        RemoveFromVersionId: v3,
-      }),
-    );
+    await moveCurrent(v4, v3);
     assert.deepEqual(await versions(name), [
       [v2, ['PUT0']],
       [v3, ['AWSPREVIOUS', 'PUT1']],
@@ -416,23 +405,10 @@ describe('Secrets Manager conformance with AWS recordings', () => {
     const OTHER = '444455556666';
     const other = smClient(t.server.endpoint, OTHER);
     try {
-      const policy = {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
-            Action: ['secretsmanager:*'],
-            Resource: '*',
-          },
-        ],
-      };
       const { ARN } = await t.sm.send(
         new CreateSecretCommand({ Name: uniqueName('xacct'), SecretString: 'secret' }),
       );
-      await t.sm.send(
-        new PutResourcePolicyCommand({ SecretId: ARN, ResourcePolicy: JSON.stringify(policy) }),
-      );
+      await t.sm.send(new PutResourcePolicyCommand({ SecretId: ARN, ResourcePolicy: allowAccount(OTHER) }));
       assert.equal((await other.send(new DescribeSecretCommand({ SecretId: ARN }))).ARN, ARN);
       const DEFAULT_KEY =
         "You can't access a secret from a different AWS account if you encrypt the secret with the default KMS service key.";
@@ -448,8 +424,8 @@ describe('Secrets Manager conformance with AWS recordings', () => {
         'InvalidRequestException',
         DEFAULT_KEY,
       );
-      const sid = { ...policy, Statement: [{ ...policy.Statement[0], Sid: 'AllowCrossAccount' }] };
-      await other.send(new PutResourcePolicyCommand({ SecretId: ARN, ResourcePolicy: JSON.stringify(sid) }));
+      const sid = allowAccount(OTHER, { Sid: 'AllowCrossAccount' });
+      await other.send(new PutResourcePolicyCommand({ SecretId: ARN, ResourcePolicy: sid }));
       const got = await other.send(new GetResourcePolicyCommand({ SecretId: ARN }));
       assert.equal(JSON.parse(got.ResourcePolicy!).Statement[0].Sid, 'AllowCrossAccount');
       assert.equal(
@@ -473,31 +449,16 @@ describe('Secrets Manager conformance with AWS recordings', () => {
     const OTHER = '444455556667';
     const other = smClient(t.server.endpoint, OTHER);
     try {
-      const keyPolicy = {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: 'arn:aws:iam::000000000000:root' },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
-            Action: [
-              'kms:Encrypt',
-              'kms:Decrypt',
-              'kms:ReEncrypt*',
-              'kms:GenerateDataKey*',
-              'kms:DescribeKey',
-            ],
-            Resource: '*',
-          },
-        ],
-      };
+      const policy = keyPolicy([
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
+          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+          Resource: '*',
+        },
+      ]);
       const { KeyMetadata } = await t.kms.send(
-        new CreateKeyCommand({ Description: 'test-key', Policy: JSON.stringify(keyPolicy) }),
+        new CreateKeyCommand({ Description: 'test-key', Policy: policy }),
       );
       const { ARN } = await t.sm.send(
         new CreateSecretCommand({
@@ -509,17 +470,7 @@ describe('Secrets Manager conformance with AWS recordings', () => {
       await t.sm.send(
         new PutResourcePolicyCommand({
           SecretId: ARN,
-          ResourcePolicy: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
-                Action: ['secretsmanager:*'],
-                Resource: '*',
-              },
-            ],
-          }),
+          ResourcePolicy: allowAccount(OTHER),
         }),
       );
       assert.equal((await other.send(new GetSecretValueCommand({ SecretId: ARN }))).SecretString, 'secret');

@@ -19,6 +19,7 @@ import {
   UntagResourceCommand,
   ValidateResourcePolicyCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { keyPolicy } from '../support/kms.js';
 import { errorOf, uniqueName } from '../support/tideway.js';
 import { assertSmError, smClient, smRaw, withSmServer } from './support.js';
 
@@ -279,23 +280,14 @@ describe('Secrets Manager resource policies in force', () => {
         new PutKeyPolicyCommand({
           KeyId: KeyMetadata!.KeyId,
           PolicyName: 'default',
-          Policy: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { AWS: 'arn:aws:iam::000000000000:root' },
-                Action: 'kms:*',
-                Resource: '*',
-              },
-              {
-                Effect: 'Allow',
-                Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
-                Action: 'kms:Decrypt',
-                Resource: '*',
-              },
-            ],
-          }),
+          Policy: keyPolicy([
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
+              Action: 'kms:Decrypt',
+              Resource: '*',
+            },
+          ]),
         }),
       );
       const shared = await t.sm.send(

@@ -24,6 +24,27 @@ describe('Secrets Manager staging labels', () => {
     return Object.fromEntries(Versions!.map((v) => [v.VersionId!, v.VersionStages ?? []]));
   }
 
+  /** A secret whose first value ('a') is AWSCURRENT and whose second ('b') waits as AWSPENDING. */
+  async function withPendingVersion(name: string) {
+    const v1 = await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'a' }));
+    const v2 = await t.sm.send(
+      new PutSecretValueCommand({ SecretId: name, SecretString: 'b', VersionStages: ['AWSPENDING'] }),
+    );
+    return { v1, v2 };
+  }
+
+  /** Moves AWSCURRENT from one version to another, as the end of a rotation does. */
+  function moveCurrent(name: string, to: string, from: string) {
+    return t.sm.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: name,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: to,
+        RemoveFromVersionId: from,
+      }),
+    );
+  }
+
   it('custom labels on a new version leave AWSCURRENT where it was, and move off older versions', async () => {
     const name = uniqueName('labels');
     const v1 = await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'v0' }));
@@ -62,14 +83,7 @@ describe('Secrets Manager staging labels', () => {
     const v2 = await t.sm.send(
       new PutSecretValueCommand({ SecretId: name, SecretString: 'S1', VersionStages: ['PENDING'] }),
     );
-    const moved = await t.sm.send(
-      new UpdateSecretVersionStageCommand({
-        SecretId: name,
-        VersionStage: 'AWSCURRENT',
-        MoveToVersionId: v2.VersionId,
-        RemoveFromVersionId: v1.VersionId,
-      }),
-    );
+    const moved = await moveCurrent(name, v2.VersionId!, v1.VersionId!);
     assert.deepEqual({ ARN: moved.ARN, Name: moved.Name }, { ARN: v1.ARN, Name: name });
     assert.deepEqual(await stagesOf(name), {
       [v1.VersionId!]: ['AWSPREVIOUS'],
@@ -90,18 +104,8 @@ describe('Secrets Manager staging labels', () => {
 
   it('a new value after a finished rotation takes AWSPENDING off the old current version', async () => {
     const name = uniqueName('pending');
-    const v1 = await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'a' }));
-    const v2 = await t.sm.send(
-      new PutSecretValueCommand({ SecretId: name, SecretString: 'b', VersionStages: ['AWSPENDING'] }),
-    );
-    await t.sm.send(
-      new UpdateSecretVersionStageCommand({
-        SecretId: name,
-        VersionStage: 'AWSCURRENT',
-        MoveToVersionId: v2.VersionId,
-        RemoveFromVersionId: v1.VersionId,
-      }),
-    );
+    const { v1, v2 } = await withPendingVersion(name);
+    await moveCurrent(name, v2.VersionId!, v1.VersionId!);
     assert.deepEqual(await stagesOf(name), {
       [v1.VersionId!]: ['AWSPREVIOUS'],
       [v2.VersionId!]: ['AWSCURRENT', 'AWSPENDING'],
@@ -116,10 +120,7 @@ describe('Secrets Manager staging labels', () => {
 
   it('checks RemoveFromVersionId, and never lets AWSCURRENT go', async () => {
     const name = uniqueName('checks');
-    const v1 = await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'a' }));
-    const v2 = await t.sm.send(
-      new PutSecretValueCommand({ SecretId: name, SecretString: 'b', VersionStages: ['AWSPENDING'] }),
-    );
+    const { v1, v2 } = await withPendingVersion(name);
     assertSmError(
       await errorOf(() =>
         t.sm.send(

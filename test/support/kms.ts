@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
-import { credentials } from './tideway.js';
+import { credentials, type RunningTideway, startServer } from './tideway.js';
 
 /** An SDK v3 KMS client for the server at `endpoint`, acting in `account` (a 12-digit access key). */
 export function kmsClient(endpoint: string, extra: Partial<KMSClientConfig> = {}): KMSClient {
@@ -24,4 +25,37 @@ export async function kmsRejects(
     return e;
   }
   assert.fail(`expected ${code}, but the call succeeded`);
+}
+
+export interface KmsSuite {
+  server: RunningTideway;
+  kms: KMSClient;
+}
+
+/** Starts a server and a default client before the suite's tests, stops both after; fields fill in `before`. */
+export function withKmsServer(): KmsSuite {
+  const suite = {} as KmsSuite;
+  before(async () => {
+    suite.server = await startServer();
+    suite.kms = kmsClient(suite.server.endpoint);
+  });
+  after(async () => {
+    suite.kms.destroy();
+    await suite.server.stop();
+  });
+  return suite;
+}
+
+/**
+ * A key policy, as the JSON CreateKey and PutKeyPolicy take: the account's root may do everything
+ * (the statement of KMS's default policy), then `statements`.
+ */
+export function keyPolicy(statements: object[] = [], account = '000000000000'): string {
+  const root = {
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${account}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+  };
+  return JSON.stringify({ Version: '2012-10-17', Statement: [root, ...statements] });
 }

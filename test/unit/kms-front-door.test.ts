@@ -9,6 +9,7 @@ import type { KeyFacts, KeyFailure } from '../../src/services/kms/front-door.js'
 import { Keyring } from '../../src/services/kms/keyring.js';
 import { MasterKey } from '../../src/services/kms/master-key.js';
 import { Journal } from '../../src/storage/embedded/journal.js';
+import { keyPolicy } from '../support/kms.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -28,19 +29,7 @@ function customerKey(ring: Keyring, policy?: string): KeyFacts {
     manager: 'CUSTOMER',
     multiRegion: false,
     state: 'Enabled',
-    policy:
-      policy ??
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-        ],
-      }),
+    policy: policy ?? keyPolicy([], ACCOUNT),
     tags: [],
   });
   ring.stage(ring.keys, key.arn, key);
@@ -133,15 +122,8 @@ describe('KMS front door', () => {
 
     const named = customerKey(
       ring,
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
+      keyPolicy(
+        [
           {
             Effect: 'Allow',
             Principal: { Service: 'sns.amazonaws.com' },
@@ -150,7 +132,8 @@ describe('KMS front door', () => {
             Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:sns:${REGION}:${ACCOUNT}:orders` } },
           },
         ],
-      }),
+        ACCOUNT,
+      ),
     );
     assert.equal(ring.check(named.arn, 'kms:GenerateDataKey', sns).ok, true);
     assert.equal(

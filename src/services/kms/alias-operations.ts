@@ -9,7 +9,7 @@ import type { RequestContext } from '../../protocols/service.js';
 import { failureError, kmsError } from './errors.js';
 import { managedBy, userOf } from './key-operations.js';
 import type { Keyring } from './keyring.js';
-import { type AliasRecord, AWS_MANAGED, aliasArn, type KeyRecord } from './keys.js';
+import { type AliasRecord, AWS_MANAGED, aliasArn, type KeyRecord, newAlias } from './keys.js';
 import { page } from './paging.js';
 
 /** An alias name a user may create or change: `alias/…`, never `alias/aws/…`. */
@@ -38,8 +38,7 @@ export function aliasOperations(keyring: Keyring) {
     const { account, region } = ctx.caller;
     const arn = aliasArn(region, account, name);
     const alias = keyring.aliases.get(arn);
-    if (!alias || !keyring.keyById(account, region, alias.targetKeyId))
-      throw kmsError.notFound(`Alias ${arn} is not found.`);
+    if (!alias || !keyring.aliasTarget(alias)) throw kmsError.notFound(`Alias ${arn} is not found.`);
     return alias;
   };
 
@@ -50,20 +49,10 @@ export function aliasOperations(keyring: Keyring) {
       const key = target(input.TargetKeyId!, 'kms:CreateAlias', ctx);
       const { account, region } = ctx.caller;
       const arn = aliasArn(region, account, name);
-      const taken = keyring.aliases.get(arn);
-      if (taken && keyring.keyById(account, region, taken.targetKeyId)) {
+      if (keyring.aliasTarget(keyring.aliases.get(arn))) {
         throw kmsError.alreadyExists(`An alias with the name ${arn} already exists`);
       }
-      const now = keyring.clock.now();
-      await keyring.aliases.put(arn, {
-        arn,
-        name,
-        account,
-        region,
-        targetKeyId: key.keyId,
-        createdAt: now,
-        updatedAt: now,
-      });
+      await keyring.aliases.put(arn, newAlias(name, account, region, key.keyId, keyring.clock.now()));
       return {};
     },
 
@@ -100,7 +89,7 @@ export function aliasOperations(keyring: Keyring) {
       const named = new Set<string>();
       for (const alias of keyring.aliases.values()) {
         if (alias.account !== account || alias.region !== region) continue;
-        if (!keyring.keyById(account, region, alias.targetKeyId)) continue;
+        if (!keyring.aliasTarget(alias)) continue;
         if (keyId !== undefined && alias.targetKeyId !== keyId) continue;
         named.add(alias.name);
         entries.push({

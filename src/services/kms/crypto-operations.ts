@@ -20,7 +20,7 @@ import {
 } from './asymmetric.js';
 import { failureError, kmsError, kmsFailure, required } from './errors.js';
 import type { EncryptionContext, KeyFailure } from './front-door.js';
-import { userOf } from './key-operations.js';
+import { keyFor, materialFor, usageFor, userOf } from './key-operations.js';
 import type { Keyring } from './keyring.js';
 import type { KeyRecord } from './keys.js';
 
@@ -35,13 +35,7 @@ function unwrap<T extends object>(result: T | KeyFailure): T {
 function algorithmFor(key: KeyRecord, algorithm: string | undefined): string {
   const chosen = algorithm ?? SYMMETRIC;
   const listed = ASYMMETRIC_SPECS[key.keySpec]?.encryption ?? [SYMMETRIC];
-  if (!listed.includes(chosen)) {
-    throw failureError({
-      ok: false,
-      code: 'InvalidKeyUsageException',
-      message: `Algorithm ${chosen} is incompatible with key spec ${key.keySpec}.`,
-    });
-  }
+  if (!listed.includes(chosen)) throw failureError(kmsFailure.incompatibleAlgorithm(chosen, key.keySpec));
   return chosen;
 }
 
@@ -77,15 +71,16 @@ export function cryptoOperations(keyring: Keyring) {
     grantTokens: string[] | undefined,
     envelope: boolean,
   ): KeyRecord => {
-    const user = userOf(ctx);
-    const key = unwrap(keyring.resolve(keyId, user));
     const operation = action.slice('kms:'.length);
-    const refused =
-      keyring.usable(key) ??
-      keyring.authorize(key, action, user, context, grantTokens) ??
-      (envelope ? keyring.envelopeKey(key, operation) : keyring.usage(key, 'ENCRYPT_DECRYPT', operation));
-    if (refused) throw failureError(refused);
-    return key;
+    return keyFor(
+      keyring,
+      keyId,
+      action,
+      ctx,
+      (key) =>
+        envelope ? keyring.envelopeKey(key, operation) : keyring.usage(key, 'ENCRYPT_DECRYPT', operation),
+      { context, grantTokens },
+    );
   };
 
   /** Encrypt's own step: the envelope under a symmetric key, RSAES-OAEP under an RSA key. */
@@ -102,9 +97,7 @@ export function cryptoOperations(keyring: Keyring) {
         `Algorithm ${algorithm} and key spec ${key.keySpec} cannot encrypt data larger than ${limit} bytes.`,
       );
     }
-    const material = keyring.materialOf(key);
-    if (!material) throw failureError(unavailable(key.arn));
-    return oaepEncrypt(material, algorithm, plaintext);
+    return oaepEncrypt(materialFor(keyring, key), algorithm, plaintext);
   };
 
   /**
@@ -124,16 +117,17 @@ export function cryptoOperations(keyring: Keyring) {
     if (keyId !== undefined) {
       const named = unwrap(keyring.resolve(keyId, user));
       if (named.keySpec !== SYMMETRIC && ASYMMETRIC_SPECS[named.keySpec]?.encryption) {
-        const refused =
-          keyring.usable(named) ??
-          keyring.authorize(named, action, user, context, grantTokens) ??
-          keyring.usage(named, 'ENCRYPT_DECRYPT', 'Decrypt');
+        const refused = keyring.permits(
+          named,
+          action,
+          user,
+          (key) => keyring.usage(key, 'ENCRYPT_DECRYPT', 'Decrypt'),
+          { context, grantTokens },
+        );
         if (refused) throw failureError(refused);
         noContextForRsa(named, context);
         const chosen = algorithmFor(named, algorithm);
-        const material = keyring.materialOf(named);
-        if (!material) throw failureError(unavailable(named.arn));
-        const plaintext = oaepDecrypt(material, chosen, blob);
+        const plaintext = oaepDecrypt(materialFor(keyring, named), chosen, blob);
         if (!plaintext) throw failureError(kmsFailure.invalidCiphertext());
         return { record: named, plaintext, algorithm: chosen };
       }
@@ -185,16 +179,8 @@ export function cryptoOperations(keyring: Keyring) {
   const ignoresCiphertext = (input: { DryRun?: boolean; DryRunModifiers?: string[] }): boolean =>
     input.DryRun === true && (input.DryRunModifiers ?? []).includes('IGNORE_CIPHERTEXT');
 
-  const decryptingKey = (keyId: string, action: string, ctx: RequestContext, grantTokens?: string[]) => {
-    const user = userOf(ctx);
-    const key = unwrap(keyring.resolve(keyId, user));
-    const refused =
-      keyring.usable(key) ??
-      keyring.authorize(key, action, user, undefined, grantTokens) ??
-      keyring.usage(key, 'ENCRYPT_DECRYPT', action.slice('kms:'.length));
-    if (refused) throw failureError(refused);
-    return key;
-  };
+  const decryptingKey = (keyId: string, action: string, ctx: RequestContext, grantTokens?: string[]) =>
+    keyFor(keyring, keyId, action, ctx, usageFor(keyring, 'ENCRYPT_DECRYPT', action), { grantTokens });
 
   return {
     Encrypt: (input: EncryptRequest, ctx: RequestContext) => {
@@ -238,14 +224,9 @@ export function cryptoOperations(keyring: Keyring) {
     },
 
     ReEncrypt: (input: ReEncryptRequest, ctx: RequestContext) => {
-      if (ignoresCiphertext(input)) {
-        decryptingKey(
-          required(input.SourceKeyId, 'sourceKeyId'),
-          'kms:ReEncryptFrom',
-          ctx,
-          input.GrantTokens,
-        );
-        const destination = encryptingKey(
+      // Checked after the source key in both paths, so called where each path reaches it.
+      const destinationKey = () =>
+        encryptingKey(
           input.DestinationKeyId!,
           'kms:ReEncryptTo',
           ctx,
@@ -253,6 +234,14 @@ export function cryptoOperations(keyring: Keyring) {
           input.GrantTokens,
           false,
         );
+      if (ignoresCiphertext(input)) {
+        decryptingKey(
+          required(input.SourceKeyId, 'sourceKeyId'),
+          'kms:ReEncryptFrom',
+          ctx,
+          input.GrantTokens,
+        );
+        const destination = destinationKey();
         algorithmFor(destination, input.DestinationEncryptionAlgorithm);
         throw kmsError.dryRun();
       }
@@ -265,14 +254,7 @@ export function cryptoOperations(keyring: Keyring) {
         input.SourceEncryptionAlgorithm,
         input.GrantTokens,
       );
-      const destination = encryptingKey(
-        input.DestinationKeyId!,
-        'kms:ReEncryptTo',
-        ctx,
-        input.DestinationEncryptionContext,
-        input.GrantTokens,
-        false,
-      );
+      const destination = destinationKey();
       const algorithm = algorithmFor(destination, input.DestinationEncryptionAlgorithm);
       noContextForRsa(destination, input.DestinationEncryptionContext);
       const blob = encryptWith(destination, source.plaintext, algorithm, input.DestinationEncryptionContext);
@@ -314,13 +296,5 @@ export function cryptoOperations(keyring: Keyring) {
       if (input.Recipient) throw kmsError.notSupported('Recipient (Nitro Enclaves attestation)');
       return { Plaintext: randomBytes(input.NumberOfBytes) };
     },
-  };
-}
-
-export function unavailable(arn: string): KeyFailure {
-  return {
-    ok: false,
-    code: 'KeyUnavailableException',
-    message: `${arn} key material cannot be unwrapped with this server's KMS master key.`,
   };
 }

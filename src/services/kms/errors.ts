@@ -53,6 +53,16 @@ export const kmsFailure = {
     code: 'InvalidKeyUsageException',
     message: `${arn} key usage is ${usage} which is not valid for ${operation}.`,
   }),
+  incompatibleAlgorithm: (algorithm: string, keySpec: string): KeyFailure => ({
+    ok: false,
+    code: 'InvalidKeyUsageException',
+    message: `Algorithm ${algorithm} is incompatible with key spec ${keySpec}.`,
+  }),
+  unavailable: (arn: string): KeyFailure => ({
+    ok: false,
+    code: 'KeyUnavailableException',
+    message: `${arn} key material cannot be unwrapped with this server's KMS master key.`,
+  }),
   accessDenied: (who: string, action: string, arn: string, why: string): KeyFailure => ({
     ok: false,
     code: 'AccessDeniedException',

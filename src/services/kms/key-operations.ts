@@ -14,7 +14,7 @@ import type {
 import type { RequestContext } from '../../protocols/service.js';
 import { ASYMMETRIC_SPECS, generatePrivateKey } from './asymmetric.js';
 import { failureError, kmsError } from './errors.js';
-import type { KeyUser } from './front-door.js';
+import type { EncryptionContext, KeyFailure, KeyUser } from './front-door.js';
 import type { Keyring } from './keyring.js';
 import { defaultKeyPolicy, HMAC_SPECS, type KeyRecord, type KeySpec, type KeyUsage } from './keys.js';
 import { keyMetadata } from './metadata.js';
@@ -45,6 +45,39 @@ export function managedBy(
   const denied = keyring.authorize(key, action, user);
   if (denied) throw failureError(denied);
   return key;
+}
+
+/**
+ * The key a cryptographic operation names, after `Keyring.usableFor`'s checks in KMS's order
+ * (found, state, policy or grant, then `fits`: the usage and spec the operation needs).
+ */
+export function keyFor(
+  keyring: Keyring,
+  keyId: string,
+  action: string,
+  ctx: RequestContext,
+  fits: (key: KeyRecord) => KeyFailure | undefined,
+  request: { context?: EncryptionContext; grantTokens?: readonly string[] } = {},
+): KeyRecord {
+  const key = keyring.usableFor(keyId, action, userOf(ctx), fits, request);
+  if ('ok' in key) throw failureError(key);
+  return key;
+}
+
+/** `keyFor`'s usual `fits`: the key's usage must be `wanted`; KMS's text names the operation. */
+export function usageFor(
+  keyring: Keyring,
+  wanted: KeyUsage,
+  action: string,
+): (key: KeyRecord) => KeyFailure | undefined {
+  return (key) => keyring.usage(key, wanted, action.slice('kms:'.length));
+}
+
+/** The key's material, or KeyUnavailableException when this server's master key cannot unwrap it. */
+export function materialFor(keyring: Keyring, key: KeyRecord): Buffer {
+  const material = keyring.materialFor(key);
+  if (!Buffer.isBuffer(material)) throw failureError(material);
+  return material;
 }
 
 function notPendingDeletion(key: KeyRecord): void {

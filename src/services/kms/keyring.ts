@@ -25,6 +25,7 @@ import {
   type KeyRecord,
   keyArn,
   MRK_KEY_ID,
+  newAlias,
   parseKmsArn,
 } from './keys.js';
 import type { MasterKey } from './master-key.js';
@@ -142,6 +143,11 @@ export class Keyring implements KeyFrontDoor {
     return this.live(this.keys.get(keyArn(region, account, keyId)));
   }
 
+  /** The live key an alias points at; an alias whose key is gone names nothing, as in AWS. */
+  aliasTarget(alias: AliasRecord | undefined): KeyRecord | undefined {
+    return alias && this.keyById(alias.account, alias.region, alias.targetKeyId);
+  }
+
   /** Every live key of one account and region, oldest first. */
   keysOf(account: string, region: string): KeyRecord[] {
     const found: KeyRecord[] = [];
@@ -179,11 +185,8 @@ export class Keyring implements KeyFrontDoor {
     }
     if (name.startsWith('alias/')) {
       const arn = aliasArn(region, account, name);
-      const alias = this.aliases.get(arn);
-      if (alias) {
-        const key = this.keyById(account, region, alias.targetKeyId);
-        if (key) return key;
-      }
+      const key = this.aliasTarget(this.aliases.get(arn));
+      if (key) return key;
       const service = name.startsWith('alias/aws/') ? name.slice('alias/aws/'.length) : undefined;
       if (createManaged && service && AWS_MANAGED[service] && account === user.account) {
         return this.managedKey(service, account, region);
@@ -198,8 +201,7 @@ export class Keyring implements KeyFrontDoor {
   managedKey(service: string, account: string, region: string): KeyRecord {
     const name = `alias/aws/${service}`;
     const arn = aliasArn(region, account, name);
-    const alias = this.aliases.get(arn);
-    const existing = alias && this.keyById(account, region, alias.targetKeyId);
+    const existing = this.aliasTarget(this.aliases.get(arn));
     if (existing) return existing;
     const key = this.newKey({
       account,
@@ -220,16 +222,7 @@ export class Keyring implements KeyFrontDoor {
       rotation: { enabled: true, periodInDays: 365, enabledAt: this.clock.now() },
     });
     this.stage(this.keys, key.arn, key);
-    const now = this.clock.now();
-    this.stage(this.aliases, arn, {
-      arn,
-      name,
-      account,
-      region,
-      targetKeyId: key.keyId,
-      createdAt: now,
-      updatedAt: now,
-    });
+    this.stage(this.aliases, arn, newAlias(name, account, region, key.keyId, this.clock.now()));
     return key;
   }
 
@@ -338,14 +331,48 @@ export class Keyring implements KeyFrontDoor {
 
   /** The key, usable now by that user for that action, or KMS's error for it. */
   use(keyId: string, action: string, user: KeyUser, context?: EncryptionContext): KeyRecord | KeyFailure {
-    const key = this.resolve(keyId, user, true);
-    if ('ok' in key) return key;
-    return (
-      this.usable(key) ??
-      this.authorize(key, action, user, context) ??
-      (action === 'kms:DescribeKey' ? undefined : this.envelopeKey(key, action.slice(4))) ??
-      key
+    return this.usableFor(
+      keyId,
+      action,
+      user,
+      (key) => (action === 'kms:DescribeKey' ? undefined : this.envelopeKey(key, action.slice(4))),
+      { context, createManaged: true },
     );
+  }
+
+  /**
+   * The key a request names, checked in KMS's order: it exists for the caller, its state lets it
+   * be used, the key policy or a grant allows `action`, and last `fits` (the usage and spec the
+   * operation needs). Every operation that uses a key goes through here so the order is one.
+   */
+  usableFor(
+    keyId: string,
+    action: string,
+    user: KeyUser,
+    fits: (key: KeyRecord) => KeyFailure | undefined,
+    request: { context?: EncryptionContext; grantTokens?: readonly string[]; createManaged?: boolean } = {},
+  ): KeyRecord | KeyFailure {
+    const key = this.resolve(keyId, user, request.createManaged);
+    if ('ok' in key) return key;
+    return this.permits(key, action, user, fits, request) ?? key;
+  }
+
+  /** `usableFor`'s checks on a key already resolved. */
+  permits(
+    key: KeyRecord,
+    action: string,
+    user: KeyUser,
+    fits: (key: KeyRecord) => KeyFailure | undefined,
+    request: { context?: EncryptionContext; grantTokens?: readonly string[] } = {},
+  ): KeyFailure | undefined {
+    return (
+      this.usable(key) ?? this.authorize(key, action, user, request.context, request.grantTokens) ?? fits(key)
+    );
+  }
+
+  /** The key's material, or KeyUnavailableException when this server's master key cannot unwrap it. */
+  materialFor(key: KeyRecord): Buffer | KeyFailure {
+    return this.materialOf(key) ?? kmsFailure.unavailable(key.arn);
   }
 
   /** Envelope encryption (blobs, data keys) needs a symmetric encryption key. */
@@ -383,7 +410,7 @@ export class Keyring implements KeyFrontDoor {
 
   seal(key: KeyRecord, plaintext: Uint8Array, context: EncryptionContext | undefined): Buffer | KeyFailure {
     const material = this.materialOf(key);
-    if (!material) return unavailable(key.arn);
+    if (!material) return kmsFailure.unavailable(key.arn);
     return seal(material, key.arn, plaintext, context);
   }
 
@@ -426,7 +453,7 @@ export class Keyring implements KeyFrontDoor {
     const refused = this.usable(key) ?? this.authorize(key, action, user, context, grantTokens);
     if (refused) return refused;
     const material = this.materialOf(key);
-    if (!material) return unavailable(key.arn);
+    if (!material) return kmsFailure.unavailable(key.arn);
     const plaintext = open(material, parsed, context);
     if (!plaintext) return kmsFailure.invalidCiphertext();
     return { ok: true, plaintext, record: key };
@@ -449,14 +476,6 @@ export class Keyring implements KeyFrontDoor {
     this.materials.clear();
     await Promise.all([this.keys.clear(), this.aliases.clear(), this.grants.clear()]);
   }
-}
-
-function unavailable(arn: string): KeyFailure {
-  return {
-    ok: false,
-    code: 'KeyUnavailableException',
-    message: `${arn} key material cannot be unwrapped with this server's KMS master key.`,
-  };
 }
 
 /** A grant's encryption-context constraints against the request's context. */

@@ -60,6 +60,25 @@ export interface AliasRecord {
   updatedAt: number;
 }
 
+/** A new alias of `targetKeyId`, created and last updated `now`. */
+export function newAlias(
+  name: string,
+  account: string,
+  region: string,
+  targetKeyId: string,
+  now: number,
+): AliasRecord {
+  return {
+    arn: aliasArn(region, account, name),
+    name,
+    account,
+    region,
+    targetKeyId,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 export function keyArn(region: string, account: string, keyId: string): string {
   return `arn:aws:kms:${region}:${account}:key/${keyId}`;
 }

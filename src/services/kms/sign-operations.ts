@@ -1,84 +1,50 @@
 import type { GetPublicKeyRequest, SignRequest, VerifyRequest } from '@aws-sdk/client-kms';
 import type { RequestContext } from '../../protocols/service.js';
 import { ASYMMETRIC_SPECS, hashOf, publicKeyOf, signMessage, verifyMessage } from './asymmetric.js';
-import { unavailable } from './crypto-operations.js';
 import { failureError, kmsError, kmsFailure } from './errors.js';
-import { managedBy, userOf } from './key-operations.js';
+import type { KeyFailure } from './front-door.js';
+import { keyFor, managedBy, materialFor, usageFor, userOf } from './key-operations.js';
 import type { Keyring } from './keyring.js';
 import type { KeyRecord } from './keys.js';
 
 /** Asymmetric keys' own operations: Sign, Verify (RSA and ECC) and GetPublicKey. */
 export function signOperations(keyring: Keyring) {
+  /** What Sign and Verify share: the key and its checks, the algorithm, and the message as given. */
   const signingKey = (
-    keyId: string,
+    input: SignRequest | VerifyRequest,
     action: 'kms:Sign' | 'kms:Verify',
-    algorithm: string,
-    message: Uint8Array,
-    messageType: string | undefined,
     ctx: RequestContext,
-    grantTokens: string[] | undefined,
-  ): { key: KeyRecord; material: Buffer; digest: boolean } => {
-    const user = userOf(ctx);
-    const key = keyring.resolve(keyId, user);
-    if ('ok' in key) throw failureError(key);
-    const refused =
-      keyring.usable(key) ??
-      keyring.authorize(key, action, user, undefined, grantTokens) ??
-      keyring.usage(key, 'SIGN_VERIFY', action.slice('kms:'.length));
-    if (refused) throw failureError(refused);
+  ): { key: KeyRecord; material: Buffer; algorithm: string; message: Buffer; digest: boolean } => {
+    const algorithm = input.SigningAlgorithm!;
+    const key = keyFor(keyring, input.KeyId!, action, ctx, usageFor(keyring, 'SIGN_VERIFY', action), {
+      grantTokens: input.GrantTokens,
+    });
     if (!ASYMMETRIC_SPECS[key.keySpec]?.signing.includes(algorithm)) {
-      throw failureError({
-        ok: false,
-        code: 'InvalidKeyUsageException',
-        message: `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`,
-      });
+      throw failureError(kmsFailure.incompatibleAlgorithm(algorithm, key.keySpec));
     }
-    if (messageType === 'EXTERNAL_MU') throw kmsError.notSupported('MessageType EXTERNAL_MU (ML-DSA keys)');
-    const digest = messageType === 'DIGEST';
+    if (input.MessageType === 'EXTERNAL_MU') {
+      throw kmsError.notSupported('MessageType EXTERNAL_MU (ML-DSA keys)');
+    }
+    const digest = input.MessageType === 'DIGEST';
+    const message = Buffer.from(input.Message!);
     if (digest && message.length !== hashOf(algorithm).bytes) {
       throw kmsError.validation(`Digest is invalid length for algorithm ${algorithm}.`);
     }
-    const material = keyring.materialOf(key);
-    if (!material) throw failureError(unavailable(key.arn));
-    return { key, material, digest };
+    return { key, material: materialFor(keyring, key), algorithm, message, digest };
   };
 
   return {
     Sign: (input: SignRequest, ctx: RequestContext) => {
-      const algorithm = input.SigningAlgorithm!;
-      const { key, material, digest } = signingKey(
-        input.KeyId!,
-        'kms:Sign',
-        algorithm,
-        input.Message!,
-        input.MessageType,
-        ctx,
-        input.GrantTokens,
-      );
+      const { key, material, algorithm, message, digest } = signingKey(input, 'kms:Sign', ctx);
       if (input.DryRun) throw kmsError.dryRun();
-      const signature = signMessage(material, algorithm, Buffer.from(input.Message!), digest);
+      const signature = signMessage(material, algorithm, message, digest);
       return { KeyId: key.arn, Signature: signature, SigningAlgorithm: algorithm };
     },
 
     Verify: (input: VerifyRequest, ctx: RequestContext) => {
-      const algorithm = input.SigningAlgorithm!;
-      const { key, material, digest } = signingKey(
-        input.KeyId!,
-        'kms:Verify',
-        algorithm,
-        input.Message!,
-        input.MessageType,
-        ctx,
-        input.GrantTokens,
-      );
+      const { key, material, algorithm, message, digest } = signingKey(input, 'kms:Verify', ctx);
       if (input.DryRun) throw kmsError.dryRun();
-      const valid = verifyMessage(
-        material,
-        algorithm,
-        Buffer.from(input.Message!),
-        digest,
-        Buffer.from(input.Signature!),
-      );
+      const valid = verifyMessage(material, algorithm, message, digest, Buffer.from(input.Signature!));
       // AWS answers a signature that does not verify with KMSInvalidSignatureException and no text.
       if (!valid) throw kmsError.invalidSignature();
       return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: algorithm };
@@ -90,14 +56,15 @@ export function signOperations(keyring: Keyring) {
       input: { KeyId?: string; GrantTokens?: string[]; DryRun?: boolean },
       ctx: RequestContext,
     ) => {
-      const user = userOf(ctx);
-      const key = keyring.resolve(input.KeyId!, user);
-      if ('ok' in key) throw failureError(key);
-      const refused =
-        keyring.usable(key) ??
-        keyring.authorize(key, 'kms:DeriveSharedSecret', user, undefined, input.GrantTokens) ??
-        kmsFailure.keyUsage(key.arn, key.keyUsage, 'DeriveSharedSecret');
-      throw failureError(refused);
+      const refused = keyring.usableFor(
+        input.KeyId!,
+        'kms:DeriveSharedSecret',
+        userOf(ctx),
+        (key) => kmsFailure.keyUsage(key.arn, key.keyUsage, 'DeriveSharedSecret'),
+        { grantTokens: input.GrantTokens },
+      );
+      // The usage check refuses every key, so what comes back is always a failure.
+      throw failureError(refused as KeyFailure);
     },
 
     GetPublicKey: (input: GetPublicKeyRequest, ctx: RequestContext) => {
@@ -108,8 +75,7 @@ export function signOperations(keyring: Keyring) {
       }
       const refused = keyring.usable(key);
       if (refused) throw failureError(refused);
-      const material = keyring.materialOf(key);
-      if (!material) throw failureError(unavailable(key.arn));
+      const material = materialFor(keyring, key);
       return {
         KeyId: key.arn,
         PublicKey: publicKeyOf(material),
