@@ -161,6 +161,51 @@ describe('Kinesis streams encrypted with a KMS key', () => {
     );
   });
 
+  it('passes the stream ARN as the encryption context, so a key policy can hold the key to one stream', async () => {
+    const allowed = await stream();
+    const other = await stream();
+    const arnOf = async (name: string) =>
+      (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary!
+        .StreamARN!;
+    const { KeyMetadata } = await kms.send(
+      new CreateKeyCommand({
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+              Action: ['kms:Describe*', 'kms:Get*', 'kms:Put*'],
+              Resource: '*',
+            },
+            {
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+              Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+              Resource: '*',
+              Condition: { StringEquals: { 'kms:EncryptionContext:aws:kinesis:arn': await arnOf(allowed) } },
+            },
+          ],
+        }),
+      }),
+    );
+    await start(allowed, KeyMetadata!.Arn!);
+    await kinesis.send(
+      new PutRecordCommand({ StreamName: allowed, PartitionKey: 'k', Data: Buffer.from('a') }),
+    );
+    const { ShardIterator } = await kinesis.send(
+      new GetShardIteratorCommand({
+        StreamName: allowed,
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    const { Records } = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
+    assert.equal(Buffer.from(Records![0]!.Data!).toString(), 'a');
+    const refused = await errorOf(() => start(other, KeyMetadata!.Arn!));
+    assert.equal(refused.name, 'KMSAccessDeniedException');
+  });
+
   it('ends a SubscribeToShard event stream with KMSDisabledException once the key is disabled', async () => {
     const name = await stream();
     const key = await newKey();

@@ -37,7 +37,9 @@ export class StreamEncryption {
     const key = AWS_MANAGED.test(keyId)
       ? this.kms.awsManagedKey('kinesis', stream.account, stream.region).arn
       : keyId;
-    const checked = this.kms.check(key, action, user);
+    // Kinesis passes the stream ARN as the encryption context in every KMS call (Kinesis guide,
+    // "Kinesis Data Streams encryption context"), so key policies may condition on it.
+    const checked = this.kms.check(key, action, user, { 'aws:kinesis:arn': stream.arn });
     if (checked.ok) return;
     // A read the key policy refuses is worded by Kinesis itself, as AWS answers GetRecords:
     // "User … is not authorized to decrypt records in stream …" (quoted from a KCL consumer's log).

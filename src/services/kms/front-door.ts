@@ -15,8 +15,11 @@ export interface KeyFrontDoor {
    * created the first time the service uses it in that account and region, as AWS does.
    */
   awsManagedKey(service: string, account: string, region: string): KeyFacts;
-  /** Whether the key can be used now by that user for that operation: state, then key policy. */
-  check(keyId: string, action: KeyAction, user: KeyUser): KeyFacts | KeyFailure;
+  /**
+   * Whether the key can be used now by that user for that operation: state, then key policy. The
+   * context is the encryption context the call would carry, for `kms:EncryptionContext:` conditions.
+   */
+  check(keyId: string, action: KeyAction, user: KeyUser, context?: EncryptionContext): KeyFacts | KeyFailure;
   encrypt(
     keyId: string,
     plaintext: Uint8Array,

@@ -391,8 +391,8 @@ export class Keyring implements KeyFrontDoor {
     return key.keyUsage === wanted ? undefined : kmsFailure.keyUsage(key.arn, key.keyUsage, operation);
   }
 
-  check(keyId: string, action: KeyAction, user: KeyUser): KeyFacts | KeyFailure {
-    const key = this.use(keyId, action, user);
+  check(keyId: string, action: KeyAction, user: KeyUser, context?: EncryptionContext): KeyFacts | KeyFailure {
+    const key = this.use(keyId, action, user, context);
     return 'ok' in key ? key : this.facts(key);
   }
 

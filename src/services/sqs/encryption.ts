@@ -111,7 +111,7 @@ export class QueueEncryption {
     const blob = this.heldBlob(queue, keyId);
     const checked = blob
       ? this.kms.decrypt(blob, contextOf(queue), user)
-      : this.kms.check(this.resolvable(keyId, queue), 'kms:Decrypt', user);
+      : this.kms.check(this.resolvable(keyId, queue), 'kms:Decrypt', user, contextOf(queue));
     if (!checked.ok) {
       this.receiving.delete(queue.arn);
       throw sqsKmsError(checked);
