@@ -1,3 +1,4 @@
+import { ServiceError } from './errors.js';
 import type {
   Constraints,
   ListShape,
@@ -6,6 +7,7 @@ import type {
   ScalarShape,
   Shape,
   StructureShape,
+  ValidationErrors,
 } from './shapes.js';
 
 /**
@@ -79,6 +81,37 @@ export function serializationMessage(
   if (expected === 'list') return 'Expected list or null';
   if (expected === 'map') return 'Expected map or null';
   return `${jsonToken(value)} can not be converted to ${TYPE_NAMES[expected]}`;
+}
+
+/** A member path as the JSON front end prints it: every segment in lower camel case. */
+export function lowerCamelPath(path: string): string {
+  return path.split('.').map(lowerFirst).join('.');
+}
+
+/**
+ * The JSON front end's answers, shared by the services that speak it plainly (Kinesis, KMS,
+ * Secrets Manager): a value of the wrong JSON type is a SerializationException, and every broken
+ * constraint, a missing member among them, is listed in one error made by `validation` before the
+ * handler runs. `reorder` adjusts a violation before it is printed (KMS prints some enums in its
+ * own order).
+ */
+export function jsonFrontEndValidation(
+  validation: (message: string) => Error,
+  reorder?: (violation: Violation) => Violation,
+): ValidationErrors {
+  return {
+    missing: (path) =>
+      validation(
+        validationMessage([
+          { path: lowerCamelPath(path), value: 'null', constraint: 'Member must not be null' },
+        ]),
+      ),
+    invalidType: (_path, value, expected) =>
+      new ServiceError('SerializationException', serializationMessage(value, expected)),
+    malformed: (detail) => new ServiceError('SerializationException', detail),
+    constraints: (violations) =>
+      validation(validationMessage(reorder ? violations.map(reorder) : violations)),
+  };
 }
 
 function jsonToken(value: unknown): string {

@@ -1,6 +1,6 @@
 import { ServiceError } from '../../protocols/errors.js';
-import type { ScalarKind, ValidationErrors } from '../../protocols/shapes.js';
-import { serializationMessage, validationMessage } from '../../protocols/validate.js';
+import type { ValidationErrors } from '../../protocols/shapes.js';
+import { jsonFrontEndValidation } from '../../protocols/validate.js';
 
 // Kinesis speaks awsJson 1.1: `__type` is the bare error name. Texts are AWS's.
 export const kinesisError = {
@@ -27,25 +27,9 @@ export const kinesisError = {
   unknownOperation: () => new ServiceError('UnknownOperationException', ''),
 };
 
-function lowerFirst(path: string): string {
-  return path
-    .split('.')
-    .map((p) => p.charAt(0).toLowerCase() + p.slice(1))
-    .join('.');
-}
-
 /**
  * Kinesis answers with AWS's JSON front-end texts: a value of the wrong JSON type is a
  * SerializationException, and every broken constraint of the input is listed in one
  * ValidationException before the stream is looked up.
  */
-export const kinesisValidation: ValidationErrors = {
-  missing: (path: string) =>
-    kinesisError.validation(
-      validationMessage([{ path: lowerFirst(path), value: 'null', constraint: 'Member must not be null' }]),
-    ),
-  invalidType: (_path: string, value: unknown, expected: ScalarKind | 'list' | 'map' | 'structure') =>
-    new ServiceError('SerializationException', serializationMessage(value, expected)),
-  malformed: (detail: string) => new ServiceError('SerializationException', detail),
-  constraints: (violations) => kinesisError.validation(validationMessage(violations)),
-};
+export const kinesisValidation: ValidationErrors = jsonFrontEndValidation(kinesisError.validation);

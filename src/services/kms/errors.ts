@@ -1,6 +1,6 @@
 import { ServiceError } from '../../protocols/errors.js';
-import type { ScalarKind, ValidationErrors } from '../../protocols/shapes.js';
-import { serializationMessage, type Violation, validationMessage } from '../../protocols/validate.js';
+import type { ValidationErrors } from '../../protocols/shapes.js';
+import { jsonFrontEndValidation, type Violation, validationMessage } from '../../protocols/validate.js';
 import type { KeyFailure } from './front-door.js';
 
 // KMS speaks awsJson 1.1: `__type` is the bare error name. Texts are AWS's, as recorded against
@@ -116,28 +116,12 @@ export function required<T>(value: T | undefined, path: string): T {
   return value;
 }
 
-function lowerFirst(path: string): string {
-  return path
-    .split('.')
-    .map((p) => p.charAt(0).toLowerCase() + p.slice(1))
-    .join('.');
-}
-
 /**
  * KMS's JSON front end: a value of the wrong JSON type is a SerializationException, and every
  * broken constraint is listed in one ValidationException (`Value at 'plaintext' failed to
  * satisfy constraint: …`, member paths in lower camel case) before any key is looked up.
  */
-export const kmsValidation: ValidationErrors = {
-  missing: (path: string) =>
-    kmsError.validation(
-      validationMessage([{ path: lowerFirst(path), value: 'null', constraint: 'Member must not be null' }]),
-    ),
-  invalidType: (_path: string, value: unknown, expected: ScalarKind | 'list' | 'map' | 'structure') =>
-    new ServiceError('SerializationException', serializationMessage(value, expected)),
-  malformed: (detail: string) => new ServiceError('SerializationException', detail),
-  constraints: (violations) => kmsError.validation(validationMessage(violations.map(recordedEnumOrder))),
-};
+export const kmsValidation: ValidationErrors = jsonFrontEndValidation(kmsError.validation, recordedEnumOrder);
 
 /**
  * KMS prints an enum's values in its own (hash) order, not the model's. Where real KMS was

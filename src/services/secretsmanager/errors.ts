@@ -1,6 +1,6 @@
 import { ServiceError } from '../../protocols/errors.js';
-import type { ScalarKind, ValidationErrors } from '../../protocols/shapes.js';
-import { serializationMessage, validationMessage } from '../../protocols/validate.js';
+import type { ValidationErrors } from '../../protocols/shapes.js';
+import { jsonFrontEndValidation } from '../../protocols/validate.js';
 
 // Secrets Manager speaks awsJson 1.1: `__type` is the bare error name. Texts are AWS's, as its
 // recorded answers show them (docs/secrets-manager.md lists the few Tideway had to word itself).
@@ -79,24 +79,8 @@ export const smError = {
   unknownOperation: () => new ServiceError('UnknownOperationException', ''),
 };
 
-function lowerFirst(path: string): string {
-  return path
-    .split('.')
-    .map((p) => p.charAt(0).toLowerCase() + p.slice(1))
-    .join('.');
-}
-
 /**
  * Secrets Manager's JSON front end: a value of the wrong JSON type is a SerializationException,
  * and every broken constraint is listed in one ValidationException before the secret is looked up.
  */
-export const smValidation: ValidationErrors = {
-  missing: (path: string) =>
-    smError.validation(
-      validationMessage([{ path: lowerFirst(path), value: 'null', constraint: 'Member must not be null' }]),
-    ),
-  invalidType: (_path: string, value: unknown, expected: ScalarKind | 'list' | 'map' | 'structure') =>
-    new ServiceError('SerializationException', serializationMessage(value, expected)),
-  malformed: (detail: string) => new ServiceError('SerializationException', detail),
-  constraints: (violations) => smError.validation(validationMessage(violations)),
-};
+export const smValidation: ValidationErrors = jsonFrontEndValidation(smError.validation);

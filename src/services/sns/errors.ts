@@ -1,6 +1,6 @@
 import { ServiceError } from '../../protocols/errors.js';
 import type { ScalarKind, ValidationErrors } from '../../protocols/shapes.js';
-import { validationMessage } from '../../protocols/validate.js';
+import { lowerCamelPath, validationMessage } from '../../protocols/validate.js';
 
 // SNS speaks awsQuery only: `code` is the XML error Code, which the SDKs map to their exception
 // classes (NotFound → NotFoundException, InvalidParameter → InvalidParameterException, …).
@@ -73,18 +73,11 @@ export const snsError = {
   validationException: (message: string) => new ServiceError('ValidationException', message),
 };
 
-function lowerFirst(path: string): string {
-  return path
-    .split('.')
-    .map((p) => p.charAt(0).toLowerCase() + p.slice(1))
-    .join('.');
-}
-
 // Required members that SNS itself checks, behind its front end, with its own text (recorded
 // for Unsubscribe without a SubscriptionArn); the rest get the front end's ValidationError.
 const SERVICE_CHECKED = new Set(['SubscriptionArn']);
 /** The same members as the validator names them (lowerCamel paths), with SNS's own names. */
-const SERVICE_CHECKED_PATHS = new Map([...SERVICE_CHECKED].map((name) => [lowerFirst(name), name]));
+const SERVICE_CHECKED_PATHS = new Map([...SERVICE_CHECKED].map((name) => [lowerCamelPath(name), name]));
 
 /**
  * What the codec reports, in the form SNS's front end uses: "1 validation error detected: Value
@@ -95,11 +88,11 @@ export const snsValidation: ValidationErrors = {
     SERVICE_CHECKED.has(path)
       ? snsError.invalidParameter(path, 'no value for required parameter')
       : snsError.validation(
-          `1 validation error detected: Value null at '${lowerFirst(path)}' failed to satisfy constraint: Member must not be null`,
+          `1 validation error detected: Value null at '${lowerCamelPath(path)}' failed to satisfy constraint: Member must not be null`,
         ),
   invalidType: (path: string, value: unknown, expected: ScalarKind | 'list' | 'map' | 'structure') =>
     snsError.validation(
-      `1 validation error detected: Value '${String(value)}' at '${lowerFirst(path)}' failed to satisfy constraint: Member must be of type ${expected}`,
+      `1 validation error detected: Value '${String(value)}' at '${lowerCamelPath(path)}' failed to satisfy constraint: Member must be of type ${expected}`,
     ),
   malformed: (detail: string) => snsError.validation(detail),
   // Missing members in one answer, with coral's member paths
