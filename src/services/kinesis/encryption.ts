@@ -33,13 +33,9 @@ export class StreamEncryption {
       region: stream.region,
       viaService: `kinesis.${stream.region}.amazonaws.com`,
     };
-    // `alias/aws/kinesis` names the AWS managed key, made the first time Kinesis uses it.
-    const key = AWS_MANAGED.test(keyId)
-      ? this.kms.awsManagedKey('kinesis', stream.account, stream.region).arn
-      : keyId;
     // Kinesis passes the stream ARN as the encryption context in every KMS call (Kinesis guide,
     // "Kinesis Data Streams encryption context"), so key policies may condition on it.
-    const checked = this.kms.check(key, action, user, { 'aws:kinesis:arn': stream.arn });
+    const checked = this.kms.check(keyId, action, user, { 'aws:kinesis:arn': stream.arn });
     if (checked.ok) return;
     // A read the key policy refuses is worded by Kinesis itself, as AWS answers GetRecords:
     // "User … is not authorized to decrypt records in stream …" (quoted from a KCL consumer's log).
@@ -52,8 +48,6 @@ export class StreamEncryption {
     throw kinesisKmsError(checked);
   }
 }
-
-const AWS_MANAGED = /^(arn:aws[\w-]*:kms:[^:]*:\d{12}:)?alias\/aws\/kinesis$/;
 
 // Kinesis's codes for KMS's errors (the model's KMS* shapes); its texts are KMS's own, as AWS
 // answers PutRecord (`"__type": "KMSAccessDeniedException", "message": "User: … is not authorized to

@@ -47,11 +47,10 @@ export class TopicEncryption {
           sourceAccount: principal.sourceAccount,
         }
       : { account: topic.account, region, viaService: `sns.${region}.amazonaws.com` };
-    const key = AWS_MANAGED.test(keyId) ? this.kms.awsManagedKey('sns', topic.account, region).arn : keyId;
     // SNS names the topic in the encryption context, so a key policy may hold a principal to one
     // topic with kms:EncryptionContext:aws:sns:topicArn (as AWS's own guides write such policies).
     const context = { 'aws:sns:topicArn': topic.arn };
-    const generated = this.kms.generateDataKey(key, context, user);
+    const generated = this.kms.generateDataKey(keyId, context, user);
     if (!generated.ok) return generated;
     // Publishing needs kms:Decrypt as well (SNS guide, "Configure AWS KMS permissions"): the data
     // key is opened again, under the same context, to seal the message for delivery.
@@ -74,7 +73,6 @@ export class TopicEncryption {
 }
 
 const DATA_KEY_REUSE_MS = 5 * 60_000;
-const AWS_MANAGED = /^(arn:aws[\w-]*:kms:[^:]*:\d{12}:)?alias\/aws\/sns$/;
 
 // SNS's awsQuery codes for KMS's errors (the model's KMS* shapes).
 const SNS_CODES: Record<KeyFailure['code'], string> = {

@@ -111,7 +111,7 @@ export class QueueEncryption {
     const blob = this.heldBlob(queue, keyId);
     const checked = blob
       ? this.kms.decrypt(blob, contextOf(queue), user)
-      : this.kms.check(this.resolvable(keyId, queue), 'kms:Decrypt', user, contextOf(queue));
+      : this.kms.check(keyId, 'kms:Decrypt', user, contextOf(queue));
     if (!checked.ok) {
       this.receiving.delete(queue.arn);
       throw sqsKmsError(checked);
@@ -178,8 +178,7 @@ export class QueueEncryption {
           sourceAccount: requester.sourceAccount,
         }
       : userOf(queue);
-    const resolvable = this.resolvable(keyId, queue);
-    const generated = kms.generateDataKey(resolvable, contextOf(queue), user);
+    const generated = kms.generateDataKey(keyId, contextOf(queue), user);
     if (!generated.ok) {
       byRequester?.delete(requester.id);
       return generated;
@@ -206,12 +205,6 @@ export class QueueEncryption {
     }
     byRequester.set(requester.id, key);
     return key;
-  }
-
-  /** `alias/aws/sqs` names the AWS managed key, which KMS creates the first time SQS uses it. */
-  private resolvable(keyId: string, queue: QueueRecord): string {
-    if (!AWS_MANAGED.test(keyId)) return keyId;
-    return this.kms!.awsManagedKey('sqs', queue.account, queue.region).arn;
   }
 }
 
