@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { LogLevel } from '../core/logger.js';
 import { startTideway } from '../server/tideway.js';
+import { DEFAULT_QUOTAS, type EventsQuotas } from '../services/events/state.js';
 
 const HELP = `tideway — AWS messaging on your own machine
 
@@ -23,6 +24,12 @@ Options (environment variable in brackets):
   --kinesis-limits    enforce Kinesis per-shard throughput: 1 MiB  [TIDEWAY_KINESIS_LIMITS=1]
                       and 1,000 records/s in, 2 MiB and 5 GetRecords calls/s out
                       (ProvisionedThroughputExceededException)                  default off
+  --events-quotas     enforce EventBridge's quotas: 300 rules per bus [TIDEWAY_EVENTS_QUOTAS=1]
+                      (30 with wildcards), 5 targets per rule, 10 PutEvents entries,
+                      100 buses and 10 archives per account…                    default off
+  --events-quota <name>=<n>
+                      raise one quota, as an account's increase would (repeatable;
+                      implies --events-quotas), e.g. --events-quota rules-per-bus=20000
 
 Environment only:
   TIDEWAY_KMS_MASTER_KEY   base64 of 32 bytes: wraps KMS key material in the --data-dir
@@ -40,6 +47,21 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+function parseEventsQuotas(enforced: boolean, raised: string[]): boolean | Partial<EventsQuotas> {
+  if (raised.length === 0) return enforced;
+  const overrides: Partial<EventsQuotas> = {};
+  for (const item of raised) {
+    const match = /^([a-z-]+)=(\d{1,9})$/.exec(item);
+    if (!match || !Object.hasOwn(DEFAULT_QUOTAS, match[1])) {
+      fail(
+        `--events-quota takes <name>=<n> with a name among ${Object.keys(DEFAULT_QUOTAS).join(', ')}, not '${item}'`,
+      );
+    }
+    overrides[match[1] as keyof EventsQuotas] = Number(match[2]);
+  }
+  return overrides;
+}
+
 async function main(argv: string[]): Promise<void> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -55,6 +77,8 @@ async function main(argv: string[]): Promise<void> {
         'lenient-policies': { type: 'boolean' },
         'kinesis-status-delay': { type: 'string' },
         'kinesis-limits': { type: 'boolean' },
+        'events-quotas': { type: 'boolean' },
+        'events-quota': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -89,6 +113,10 @@ async function main(argv: string[]): Promise<void> {
   const kinesisStatusDelayMs = Number(delayText);
   const kinesisLimits =
     values['kinesis-limits'] === true || ['1', 'true'].includes(env.TIDEWAY_KINESIS_LIMITS ?? '');
+  const eventsQuotas = parseEventsQuotas(
+    values['events-quotas'] === true || ['1', 'true'].includes(env.TIDEWAY_EVENTS_QUOTAS ?? ''),
+    (values['events-quota'] as string[] | undefined) ?? [],
+  );
   let running: Awaited<ReturnType<typeof startTideway>>;
   try {
     running = await startTideway({
@@ -100,6 +128,7 @@ async function main(argv: string[]): Promise<void> {
       lenientPolicies,
       kinesisStatusDelayMs,
       kinesisLimits,
+      eventsQuotas,
     });
   } catch (err) {
     fail(`could not start on ${host}:${port}: ${(err as Error).message}`);

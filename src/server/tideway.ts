@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Clock } from '../core/clock.js';
 import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { Scheduler } from '../core/scheduler.js';
+import type { EventsQuotaSettings, EventsQuotas } from '../services/events/state.js';
 import { buildServices, SERVICES, type ServiceFactory } from '../services/registry.js';
 import { EmbeddedEngine } from '../storage/embedded/engine.js';
 import type { Journal } from '../storage/embedded/journal.js';
@@ -26,6 +27,11 @@ export interface TidewayOptions {
   kinesisStatusDelayMs?: number;
   /** Enforce Kinesis per-shard throughput quotas (ProvisionedThroughputExceededException); off by default. */
   kinesisLimits?: boolean;
+  /**
+   * Enforce EventBridge's quotas (rules per bus, targets per rule, PutEvents entries…); `true` for
+   * AWS's defaults, or the quotas raised as an account's increases would raise them.
+   */
+  eventsQuotas?: boolean | Partial<EventsQuotas>;
   /** @internal Services served after the registry's: test-only modules (the REST routing tests); not public API. */
   extraServices?: readonly ServiceFactory[];
 }
@@ -78,6 +84,7 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
       lenientPolicies: options.lenientPolicies,
       kinesisStatusDelayMs: statusDelay,
       kinesisLimits: options.kinesisLimits,
+      eventsQuotas: eventsQuotaSettings(options.eventsQuotas),
     },
   };
   const modules = buildServices(
@@ -128,4 +135,9 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
       await storage.close();
     },
   };
+}
+
+function eventsQuotaSettings(option: TidewayOptions['eventsQuotas']): EventsQuotaSettings | undefined {
+  if (option === undefined || option === false) return undefined;
+  return { enforced: true, overrides: option === true ? {} : option };
 }

@@ -4,10 +4,13 @@ import type { Scheduler } from '../core/scheduler.js';
 import type { HttpReply, ServiceDefinition } from '../protocols/service.js';
 import type { Journal } from '../storage/embedded/journal.js';
 import type { QueueStorage } from '../storage/types.js';
+import { eventsModule } from './events/index.js';
+import type { EventsFrontDoor, EventsQuotaSettings } from './events/state.js';
 import type { StreamFrontDoor } from './kinesis/deliveries.js';
 import { kinesisModule } from './kinesis/index.js';
 import type { KeyFrontDoor } from './kms/front-door.js';
 import { kmsModule } from './kms/index.js';
+import type { SecretsFrontDoor } from './secretsmanager/front-door.js';
 import { secretsManagerModule } from './secretsmanager/index.js';
 import type { TopicFrontDoor } from './sns/front-door.js';
 import { snsModule } from './sns/index.js';
@@ -19,6 +22,8 @@ export interface ServiceSettings {
   lenientPolicies?: boolean;
   kinesisStatusDelayMs?: number;
   kinesisLimits?: boolean;
+  /** EventBridge quotas (`--events-quotas`); none enforced when absent. */
+  eventsQuotas?: EventsQuotaSettings;
 }
 
 /** What the server hands every service when it builds it. */
@@ -44,11 +49,15 @@ export interface ServiceEnvironment {
 export interface FrontDoors {
   /** KMS's key use for services that encrypt (kms/front-door.ts): built first, used by the rest. */
   kms?: KeyFrontDoor;
+  /** Secrets Manager for services that keep credentials in secrets (EventBridge connections). */
+  secretsmanager?: SecretsFrontDoor;
   sqs?: QueueFrontDoor;
   /** SNS's Publish for service principals (sns/front-door.ts); loads SNS's code on first use. */
   sns?: TopicFrontDoor;
   /** Kinesis's PutRecord(s) for services writing as a role (kinesis/deliveries.ts); loads on first use. */
   kinesis?: StreamFrontDoor;
+  /** EventBridge: AWS services' events to default buses, and bus observers (schemas' discoverers). */
+  events?: EventsFrontDoor;
 }
 
 /** A read-only admin endpoint under /_tideway/ (the SNS outbox). */
@@ -86,6 +95,7 @@ export const SERVICES: readonly ServiceFactory[] = [
   sqsModule,
   snsModule,
   kinesisModule,
+  eventsModule,
 ];
 
 /** Builds every service in order, each seeing the front doors of those built before it. */

@@ -34,7 +34,19 @@ export type ResourceTable =
   | 'kmsKeys'
   | 'kmsAliases'
   | 'kmsGrants'
-  | 'secrets';
+  | 'secrets'
+  | 'eventBuses'
+  | 'eventRules'
+  | 'eventArchives'
+  | 'eventArchivedEvents'
+  | 'eventReplays'
+  | 'eventConnections'
+  | 'eventApiDestinations'
+  | 'eventEndpoints'
+  | 'eventPartnerSources'
+  | 'schemaRegistries'
+  | 'schemas'
+  | 'schemaDiscoverers';
 
 /** A Kinesis stream's row: its incarnation number and whatever the stream engine saved of it. */
 export interface StreamRow {

@@ -1,0 +1,32 @@
+import { ServiceError } from '../../protocols/errors.js';
+import type { ValidationErrors } from '../../protocols/shapes.js';
+import { jsonFrontEndValidation } from '../../protocols/validate.js';
+
+// EventBridge speaks awsJson 1.1: `__type` is the bare error name. Texts are AWS's, as its recorded
+// answers show them; docs/eventbridge.md lists any Tideway had to word itself.
+export const eventsError = {
+  validation: (message: string) => new ServiceError('ValidationException', message),
+  notFound: (message: string) => new ServiceError('ResourceNotFoundException', message),
+  alreadyExists: (message: string) => new ServiceError('ResourceAlreadyExistsException', message),
+  limitExceeded: (message: string) => new ServiceError('LimitExceededException', message),
+  invalidEventPattern: (message: string) => new ServiceError('InvalidEventPatternException', message),
+  illegalStatus: (message: string) => new ServiceError('IllegalStatusException', message),
+  invalidState: (message: string) => new ServiceError('InvalidStateException', message),
+  concurrentModification: (message: string) => new ServiceError('ConcurrentModificationException', message),
+  managedRule: (message: string) => new ServiceError('ManagedRuleException', message),
+  policyLengthExceeded: (message: string) => new ServiceError('PolicyLengthExceededException', message),
+  accessDenied: (message: string) => new ServiceError('AccessDeniedException', message),
+  operationDisabled: (message: string) => new ServiceError('OperationDisabledException', message),
+  notSupported: (operation: string) =>
+    new ServiceError(
+      'ValidationException',
+      `Tideway does not support ${operation} (docs/eventbridge.md lists what it does).`,
+    ),
+  unknownOperation: () => new ServiceError('UnknownOperationException', ''),
+};
+
+/**
+ * EventBridge's JSON front end: a value of the wrong JSON type is a SerializationException, and
+ * every broken constraint is listed in one ValidationException before any resource is looked up.
+ */
+export const eventsValidation: ValidationErrors = jsonFrontEndValidation(eventsError.validation);

@@ -1,0 +1,65 @@
+import type { ServiceDefinition } from '../../protocols/service.js';
+import type { ServiceFactory } from '../registry.js';
+import { eventsError, eventsValidation } from './errors.js';
+import { type EventsFrontDoor, EventsState } from './state.js';
+
+/**
+ * Amazon EventBridge (events, awsJson 1.1). The state is built at start-up; the code that routes
+ * and delivers (runtime.ts) starts with the first request, the first event from another service,
+ * or at once when the journal holds scheduled rules to fire.
+ */
+export const eventsModule: ServiceFactory = {
+  name: 'events',
+  create: ({ clock, scheduler, log, journal, frontDoors, settings }) => {
+    const state = new EventsState({ clock, scheduler, log, journal, frontDoors, settings });
+    let stopRuntime: (() => void) | undefined;
+    let running: Promise<void> | undefined;
+    const startRuntime = (): Promise<void> => {
+      running ??= import('./runtime.js').then(({ startEventsRuntime }) => {
+        stopRuntime = startEventsRuntime(state);
+      });
+      return running;
+    };
+    let loading: Promise<void> | undefined;
+    const definition: ServiceDefinition = {
+      name: 'events',
+      signingName: 'events',
+      json: {
+        targetPrefix: 'AWSEvents',
+        contentType: 'application/x-amz-json-1.1',
+        errorNamespace: '',
+        queryCompatible: false,
+      },
+      operations: {},
+      validation: eventsValidation,
+      unknownOperation: () => eventsError.unknownOperation(),
+      load: () => {
+        loading ??= Promise.all([startRuntime(), import('./operations.js')]).then(
+          ([, { eventsOperations }]) => {
+            definition.operations = eventsOperations(state);
+            definition.load = undefined;
+          },
+        );
+        return loading;
+      },
+    };
+    if (state.rules.values().some((rule) => rule.scheduleExpression !== undefined)) void startRuntime();
+    const frontDoor: EventsFrontDoor = {
+      putServiceEvent: (account, region, event) => {
+        void startRuntime().then(() => state.router?.putServiceEvent(account, region, event));
+      },
+      observe: (observer) => {
+        state.observers.add(observer);
+        return () => state.observers.delete(observer);
+      },
+      describeBus: (arn) => state.buses.get(arn),
+    };
+    return {
+      definition,
+      cors: true,
+      reset: () => state.clear(),
+      close: () => stopRuntime?.(),
+      frontDoors: { events: frontDoor },
+    };
+  },
+};
