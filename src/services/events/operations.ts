@@ -9,6 +9,7 @@ import { partnerHandlers } from './partners.js';
 import { putEventsHandlers } from './put-events.js';
 import { ruleHandlers } from './rules.js';
 import type { EventsState } from './state.js';
+import { testEventPatternHandlers } from './test-event-pattern.js';
 
 export type EventsHandler = (input: any, ctx: RequestContext) => unknown;
 export type EventsHandlers = Partial<Record<EventsOperationName, EventsHandler>>;
@@ -18,6 +19,7 @@ export function eventsOperations(state: EventsState): Record<string, Operation> 
   const handlers: EventsHandlers = {
     ...busHandlers(state),
     ...ruleHandlers(state),
+    ...testEventPatternHandlers(state),
     ...partnerHandlers(state),
     ...endpointHandlers(state),
     ...putEventsHandlers(state),

@@ -1,7 +1,7 @@
 import type { EventsHandlers } from './operations.js';
 import type { EventsState } from './state.js';
 
-/** Handlers of: PutRule DeleteRule DescribeRule EnableRule DisableRule ListRules ListRuleNamesByTarget PutTargets RemoveTargets ListTargetsByRule TestEventPattern TagResource UntagResource ListTagsForResource. (To be built.) */
+/** Handlers of: PutRule DeleteRule DescribeRule EnableRule DisableRule ListRules ListRuleNamesByTarget PutTargets RemoveTargets ListTargetsByRule TagResource UntagResource ListTagsForResource. (To be built.) */
 export function ruleHandlers(_state: EventsState): EventsHandlers {
   return {};
 }
