@@ -147,21 +147,20 @@ function compileTransformer(template: string, pathsMap: Record<string, string>):
   const literals: string[] = [];
   const slots: Slot[] = [];
   let inString = false;
-  let from = 0;
+  let literalStart = 0;
   // Tracks string literals of the template the way a JSON reader would: a quote not escaped.
   const advance = (to: number) => {
-    for (let k = from; k < to; k++) {
+    for (let k = literalStart; k < to; k++) {
       if (template[k] === '\\') k++;
       else if (template[k] === '"') inString = !inString;
     }
   };
-  let literalStart = 0;
   for (const match of template.matchAll(PLACEHOLDER)) {
     const at = match.index;
     advance(at);
     literals.push(template.slice(literalStart, at));
     slots.push({ name: match[1], inString });
-    literalStart = from = at + match[0].length;
+    literalStart = at + match[0].length;
   }
   literals.push(template.slice(literalStart));
   const paths = new Map<string, CompiledPath | undefined>();
