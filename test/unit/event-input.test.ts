@@ -364,6 +364,10 @@ describe('quoting beyond the recordings', () => {
     assert.equal(fill('{\n  "a" : [ 1.50 , "x  y" ],\n  "b": <s>\n}'), '{"a":[1.50,"x  y"],"b":"x"}');
   });
 
+  it('sends quoted lines one per line, whatever whitespace separates them', () => {
+    assert.equal(fill('  "<s>"  \n\n  "<n>"\n'), '"x"\n"5"');
+  });
+
   it('does not escape a value: a quote in it spoils the JSON and the target is not invoked', () => {
     const t = target({
       InputTransformer: { InputPathsMap: { q: '$.detail.q' }, InputTemplate: '{"q": <q>}' },
@@ -372,7 +376,7 @@ describe('quoting beyond the recordings', () => {
     assert.throws(() => renderTargetInput(t, eventWith({ q: 'say "hi"' }), RULE), TargetInputError);
   });
 
-  it('compiles a target once and renders it for every event', () => {
+  it('renders a stored target afresh for every event', () => {
     const t = target({ InputTransformer: { InputPathsMap: { s: '$.detail.s' }, InputTemplate: '"<s>"' } });
     assert.equal(renderTargetInput(t, eventWith({ s: 'one' }), RULE), '"one"');
     assert.equal(renderTargetInput(t, eventWith({ s: 'two' }), RULE), '"two"');
@@ -431,6 +435,13 @@ describe('PutTargets checks', () => {
     assert.match(rejection({ Input: '{"a": 1' }).message, /line: 1, column: 8\]$/);
     const long = `{"k": "${'x'.repeat(600)}"`;
     assert.match(rejection({ Input: long }).message, /"\[truncated 108 chars\]; line: 1, column: 609\]$/);
+  });
+
+  it('refuses an empty Input at the first column', () => {
+    const t = target({ Input: '' });
+    assert.throws(() => checkTargetInput(t), {
+      message: `JSON syntax error in input for target ${t.Id}: [Source: (String)""; line: 1, column: 1]`,
+    });
   });
 
   it('takes any JSON value as Input', () => {
