@@ -102,7 +102,9 @@ describe('EventBridge rules', () => {
     assert.equal(described.ScheduleExpression, 'rate(5 minutes)');
     assert.equal(described.EventPattern, undefined);
     await eventsRejects(
-      t.events.send(new PutRuleCommand({ Name: uniqueName('scheduled'), ScheduleExpression: 'rate(5 weeks)' })),
+      t.events.send(
+        new PutRuleCommand({ Name: uniqueName('scheduled'), ScheduleExpression: 'rate(5 weeks)' }),
+      ),
       'ValidationException',
       'Parameter ScheduleExpression is not valid.',
     );
@@ -154,7 +156,10 @@ describe('EventBridge rules', () => {
     await t.events.send(new PutRuleCommand({ Name: forced, EventPattern: PATTERN }));
     await t.events.send(new PutTargetsCommand({ Rule: forced, Targets: [{ Id: 't', Arn: QUEUE }] }));
     await t.events.send(new DeleteRuleCommand({ Name: forced, Force: true }));
-    await eventsRejects(t.events.send(new DescribeRuleCommand({ Name: forced })), 'ResourceNotFoundException');
+    await eventsRejects(
+      t.events.send(new DescribeRuleCommand({ Name: forced })),
+      'ResourceNotFoundException',
+    );
   });
 
   it('lists rules in name order, a page at a time', async () => {
@@ -176,7 +181,10 @@ describe('EventBridge rules', () => {
         [3, 4, 5].map((i) => `${prefix}-${i}`),
       );
       assert.equal(second.NextToken, undefined);
-      await eventsRejects(owner.send(new ListRulesCommand({ NextToken: 'bm90LWEtdG9rZW4' })), 'ValidationException');
+      await eventsRejects(
+        owner.send(new ListRulesCommand({ NextToken: 'bm90LWEtdG9rZW4' })),
+        'ValidationException',
+      );
     } finally {
       owner.destroy();
     }
@@ -187,7 +195,9 @@ describe('EventBridge rules', () => {
     const prefix = uniqueName('by-target');
     for (let i = 0; i < 5; i++) {
       await t.events.send(new PutRuleCommand({ Name: `${prefix}-${i}`, EventPattern: PATTERN }));
-      await t.events.send(new PutTargetsCommand({ Rule: `${prefix}-${i}`, Targets: [{ Id: `t${i}`, Arn: queue }] }));
+      await t.events.send(
+        new PutTargetsCommand({ Rule: `${prefix}-${i}`, Targets: [{ Id: `t${i}`, Arn: queue }] }),
+      );
     }
     await t.events.send(new PutRuleCommand({ Name: `${prefix}-other`, EventPattern: PATTERN }));
     const pages: string[][] = [];
@@ -239,24 +249,22 @@ describe('EventBridge rule quotas (--events-quotas)', () => {
     }
   });
 
-  it(
-    'refuses a wildcard rule past the quota of wildcard rules per bus',
-    { todo: 'runs once the pattern compiler (core/patterns, another slice) knows wildcard' },
-    async () => {
-      const owner = eventsClient(t.server.endpoint, { credentials: accountCredentials('444444444444') });
-      try {
-        const wildcard = JSON.stringify({ source: [{ wildcard: 'my.*' }] });
-        await owner.send(new PutRuleCommand({ Name: 'w1', EventPattern: wildcard }));
-        await eventsRejects(
-          owner.send(new PutRuleCommand({ Name: 'w2', EventPattern: wildcard })),
-          'LimitExceededException',
-          quotaText,
-        );
-        await owner.send(new PutRuleCommand({ Name: 'w1', EventPattern: wildcard, Description: 'again' }));
-        await owner.send(new PutRuleCommand({ Name: 'plain', EventPattern: PATTERN }));
-      } finally {
-        owner.destroy();
-      }
-    },
-  );
+  it('refuses a wildcard rule past the quota of wildcard rules per bus', {
+    todo: 'runs once the pattern compiler (core/patterns, another slice) knows wildcard',
+  }, async () => {
+    const owner = eventsClient(t.server.endpoint, { credentials: accountCredentials('444444444444') });
+    try {
+      const wildcard = JSON.stringify({ source: [{ wildcard: 'my.*' }] });
+      await owner.send(new PutRuleCommand({ Name: 'w1', EventPattern: wildcard }));
+      await eventsRejects(
+        owner.send(new PutRuleCommand({ Name: 'w2', EventPattern: wildcard })),
+        'LimitExceededException',
+        quotaText,
+      );
+      await owner.send(new PutRuleCommand({ Name: 'w1', EventPattern: wildcard, Description: 'again' }));
+      await owner.send(new PutRuleCommand({ Name: 'plain', EventPattern: PATTERN }));
+    } finally {
+      owner.destroy();
+    }
+  });
 });

@@ -38,7 +38,9 @@ describe('EventBridge tags', () => {
   }
 
   it('tags, lists and untags a rule', async () => {
-    const { RuleArn } = await t.events.send(new PutRuleCommand({ Name: uniqueName('rule'), EventPattern: PATTERN }));
+    const { RuleArn } = await t.events.send(
+      new PutRuleCommand({ Name: uniqueName('rule'), EventPattern: PATTERN }),
+    );
     await tagCycle(RuleArn!);
   });
 
@@ -82,13 +84,19 @@ describe('EventBridge tags', () => {
       `Rule ${name} does not exist on EventBus default.`,
     );
     await t.events.send(new PutRuleCommand({ Name: name, EventPattern: PATTERN }));
-    assert.deepEqual((await t.events.send(new ListTagsForResourceCommand({ ResourceARN: RuleArn }))).Tags, []);
+    assert.deepEqual(
+      (await t.events.send(new ListTagsForResourceCommand({ ResourceARN: RuleArn }))).Tags,
+      [],
+    );
   });
 
   it('names the rule or bus that is not there, for all three operations', async () => {
     const name = uniqueName('missing');
     const cases = [
-      [`arn:aws:events:us-east-1:000000000000:rule/${name}`, `Rule ${name} does not exist on EventBus default.`],
+      [
+        `arn:aws:events:us-east-1:000000000000:rule/${name}`,
+        `Rule ${name} does not exist on EventBus default.`,
+      ],
       [`arn:aws:events:us-east-1:000000000000:rule/${name}-bus/r`, `Event bus ${name}-bus does not exist.`],
       [`arn:aws:events:us-east-1:000000000000:event-bus/${name}`, `Event bus ${name} does not exist.`],
     ];
@@ -112,7 +120,11 @@ describe('EventBridge tags', () => {
   });
 
   it('refuses an ARN that names no rule or bus', async () => {
-    for (const arn of ['not-an-arn', 'arn:aws:sqs:us-east-1:000000000000:q', 'arn:aws:events:us-east-1:000000000000:archive/a']) {
+    for (const arn of [
+      'not-an-arn',
+      'arn:aws:sqs:us-east-1:000000000000:q',
+      'arn:aws:events:us-east-1:000000000000:archive/a',
+    ]) {
       await eventsRejects(
         t.events.send(new ListTagsForResourceCommand({ ResourceARN: arn })),
         'ValidationException',

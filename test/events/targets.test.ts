@@ -27,7 +27,9 @@ describe('EventBridge targets', () => {
 
   it('puts, lists and removes a target', async () => {
     const name = await rule();
-    const put = await t.events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'q', Arn: QUEUE }] }));
+    const put = await t.events.send(
+      new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'q', Arn: QUEUE }] }),
+    );
     assert.equal(put.FailedEntryCount, 0);
     assert.deepEqual(put.FailedEntries, []);
     assert.deepEqual((await t.events.send(new ListTargetsByRuleCommand({ Rule: name }))).Targets, [
@@ -91,7 +93,9 @@ describe('EventBridge targets', () => {
       HttpParameters: { HeaderParameters: { 'x-h': 'v' }, QueryStringParameters: { q: '1' } },
     };
     await t.events.send(new PutTargetsCommand({ Rule: api, Targets: [destination] }));
-    assert.deepEqual((await t.events.send(new ListTargetsByRuleCommand({ Rule: api }))).Targets, [destination]);
+    assert.deepEqual((await t.events.send(new ListTargetsByRuleCommand({ Rule: api }))).Targets, [
+      destination,
+    ]);
   });
 
   it('a FIFO queue needs SqsParameters with a MessageGroupId', async () => {
@@ -99,7 +103,9 @@ describe('EventBridge targets', () => {
     const fifo = `arn:aws:sqs:us-east-1:${ACCOUNT}:orders.fifo`;
     for (const SqsParameters of [undefined, {}]) {
       await eventsRejects(
-        t.events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'f', Arn: fifo, SqsParameters }] })),
+        t.events.send(
+          new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'f', Arn: fifo, SqsParameters }] }),
+        ),
         'ValidationException',
         'Parameter(s) SqsParameters must be specified for target: f.',
       );
@@ -117,7 +123,13 @@ describe('EventBridge targets', () => {
     const name = await rule();
     await eventsRejects(
       t.events.send(
-        new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'ok', Arn: QUEUE }, { Id: 'bad', Arn: 'target-arn' }] }),
+        new PutTargetsCommand({
+          Rule: name,
+          Targets: [
+            { Id: 'ok', Arn: QUEUE },
+            { Id: 'bad', Arn: 'target-arn' },
+          ],
+        }),
       ),
       'ValidationException',
       'Parameter target-arn is not valid. Reason: Provided Arn is not in correct format.',
@@ -166,7 +178,9 @@ describe('EventBridge targets', () => {
       t.events.send(
         new PutTargetsCommand({
           Rule: name,
-          Targets: [{ Id: 'r', Arn: QUEUE, RetryPolicy: { MaximumRetryAttempts: 186, MaximumEventAgeInSeconds: 59 } }],
+          Targets: [
+            { Id: 'r', Arn: QUEUE, RetryPolicy: { MaximumRetryAttempts: 186, MaximumEventAgeInSeconds: 59 } },
+          ],
         }),
       ),
       'ValidationException',
@@ -201,7 +215,9 @@ describe('EventBridge targets', () => {
     const first = await t.events.send(new ListTargetsByRuleCommand({ Rule: name, Limit: 3 }));
     assert.deepEqual(first.Targets, targets.slice(0, 3));
     assert.ok(first.NextToken);
-    const second = await t.events.send(new ListTargetsByRuleCommand({ Rule: name, NextToken: first.NextToken }));
+    const second = await t.events.send(
+      new ListTargetsByRuleCommand({ Rule: name, NextToken: first.NextToken }),
+    );
     assert.deepEqual(second.Targets, targets.slice(3));
     assert.equal(second.NextToken, undefined);
   });

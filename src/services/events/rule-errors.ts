@@ -17,7 +17,8 @@ export const ruleError = {
   managed: (rule: string) =>
     eventsError.managedRule(`${rule} is a managed rule. Set 'force' parameter to true to override.`),
   /** AWS answers one text for every count quota of rules and targets. */
-  limitExceeded: () => eventsError.limitExceeded('The requested resource exceeds the maximum number allowed.'),
+  limitExceeded: () =>
+    eventsError.limitExceeded('The requested resource exceeds the maximum number allowed.'),
   badArn: (arn: string) =>
     eventsError.validation(`Parameter ${arn} is not valid. Reason: Provided Arn is not in correct format.`),
   sqsParametersRequired: (id: string) =>

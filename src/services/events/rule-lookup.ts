@@ -17,7 +17,8 @@ export function busAddress(eventBusName: string | undefined, ctx: RequestContext
   if (eventBusName.startsWith('arn:')) {
     // The model's pattern already holds the ARN to `…:event-bus/<name>`.
     const arn = parseArn(eventBusName);
-    if (arn) return { account: arn.account, region: arn.region, name: arn.resource.slice('event-bus/'.length) };
+    if (arn)
+      return { account: arn.account, region: arn.region, name: arn.resource.slice('event-bus/'.length) };
   }
   return { account, region, name: eventBusName };
 }

@@ -32,7 +32,9 @@ export function ruleHandlers(state: EventsState): EventsHandlers {
     if (!existing && perBus !== undefined && rules.length >= perBus) throw ruleError.limitExceeded();
     const wildcards = state.quota('wildcard-rules-per-bus');
     if (!wildcard || wildcards === undefined) return;
-    const others = rules.filter((r) => r.arn !== existing?.arn && r.eventPattern && wildcardIn(r.eventPattern));
+    const others = rules.filter(
+      (r) => r.arn !== existing?.arn && r.eventPattern && wildcardIn(r.eventPattern),
+    );
     if (others.length >= wildcards) throw ruleError.limitExceeded();
   };
 
@@ -111,7 +113,10 @@ export function ruleHandlers(state: EventsState): EventsHandlers {
       return { Rules: page.map(ruleSummary), NextToken: next };
     },
 
-    ListRuleNamesByTarget: (input: EB.ListRuleNamesByTargetRequest, ctx): EB.ListRuleNamesByTargetResponse => {
+    ListRuleNamesByTarget: (
+      input: EB.ListRuleNamesByTargetRequest,
+      ctx,
+    ): EB.ListRuleNamesByTargetResponse => {
       const bus = busOf(input.EventBusName, ctx);
       const rules = state
         .rulesOf(bus.arn)
