@@ -188,6 +188,22 @@ describe('EventBridge targets', () => {
     );
   });
 
+  it('KinesisParameters needs its PartitionKeyPath (the model says so)', async () => {
+    const name = await rule();
+    await eventsRejects(
+      t.events.send(
+        new PutTargetsCommand({
+          Rule: name,
+          Targets: [
+            { Id: 'k', Arn: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/s`, KinesisParameters: {} as never },
+          ],
+        }),
+      ),
+      'ValidationException',
+      /targets\.1\.member\.kinesisParameters\.partitionKeyPath/,
+    );
+  });
+
   it('targets of a rule that is not there', async () => {
     const missing = uniqueName('missing');
     const text = `Rule ${missing} does not exist on EventBus default.`;

@@ -45,7 +45,7 @@ export type TaggedResource = { kind: 'bus'; bus: BusRecord } | { kind: 'rule'; r
 
 export function findTagged(state: EventsState, resourceArn: string): TaggedResource {
   const arn = parseArn(resourceArn);
-  if (!arn || arn.service !== 'events' || !/^\d{12}$/.test(arn.account)) throw ruleError.badArn(resourceArn);
+  if (arn?.service !== 'events' || !/^\d{12}$/.test(arn.account)) throw ruleError.badArn(resourceArn);
   const [type, ...rest] = arn.resource.split('/');
   if (type === 'event-bus' && rest.length === 1 && rest[0]) {
     return { kind: 'bus', bus: findBus(state, { account: arn.account, region: arn.region, name: rest[0] }) };
