@@ -122,6 +122,29 @@ describe('EventBridge rule handlers', () => {
     );
   });
 
+  it('tags a partner bus and its rules, whose names hold slashes', async () => {
+    const name = 'aws.partner/example.com/123/source';
+    const bus: BusRecord = {
+      arn: state.busArn(ACCOUNT, REGION, name),
+      name,
+      account: ACCOUNT,
+      region: REGION,
+      createdAt: 0,
+      lastModifiedAt: 0,
+      tags: [],
+      eventSourceName: name,
+    };
+    await state.buses.put(bus.arn, bus);
+    const { RuleArn } = await call('PutRule', { Name: 'r', EventBusName: name, EventPattern: PATTERN });
+    assert.equal(RuleArn, `arn:aws:events:${REGION}:${ACCOUNT}:rule/${name}/r`);
+    for (const arn of [bus.arn, RuleArn]) {
+      await call('TagResource', { ResourceARN: arn, Tags: [{ Key: 'k', Value: arn }] });
+      assert.deepEqual((await call('ListTagsForResource', { ResourceARN: arn })).Tags, [
+        { Key: 'k', Value: arn },
+      ]);
+    }
+  });
+
   it('a managed rule changes only with Force', async () => {
     const managed: RuleRecord = {
       arn: state.ruleArn(ACCOUNT, REGION, 'orders', 'Events-Archive-a'),

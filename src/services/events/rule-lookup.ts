@@ -46,15 +46,19 @@ export type TaggedResource = { kind: 'bus'; bus: BusRecord } | { kind: 'rule'; r
 export function findTagged(state: EventsState, resourceArn: string): TaggedResource {
   const arn = parseArn(resourceArn);
   if (arn?.service !== 'events' || !/^\d{12}$/.test(arn.account)) throw ruleError.badArn(resourceArn);
+  // Partner buses' names hold slashes (`aws.partner/<partner>/<source>`): a rule is the last part.
   const [type, ...rest] = arn.resource.split('/');
-  if (type === 'event-bus' && rest.length === 1 && rest[0]) {
-    return { kind: 'bus', bus: findBus(state, { account: arn.account, region: arn.region, name: rest[0] }) };
+  if (rest.length === 0 || !rest.every(Boolean)) throw ruleError.badArn(resourceArn);
+  if (type === 'event-bus') {
+    return {
+      kind: 'bus',
+      bus: findBus(state, { account: arn.account, region: arn.region, name: rest.join('/') }),
+    };
   }
-  if (type === 'rule' && (rest.length === 1 || rest.length === 2) && rest.every(Boolean)) {
-    const busName = rest.length === 2 ? rest[0] : DEFAULT_BUS;
-    const ruleName = rest[rest.length - 1];
+  if (type === 'rule') {
+    const busName = rest.length > 1 ? rest.slice(0, -1).join('/') : DEFAULT_BUS;
     const bus = findBus(state, { account: arn.account, region: arn.region, name: busName });
-    return { kind: 'rule', rule: requireRule(state, bus, ruleName) };
+    return { kind: 'rule', rule: requireRule(state, bus, rest[rest.length - 1]) };
   }
   throw ruleError.badArn(resourceArn);
 }
