@@ -74,6 +74,23 @@ describe('EventBridge rules', () => {
     );
   });
 
+  it('names the bus by its ARN as well as by its name', async () => {
+    const name = uniqueName('rule');
+    const busArn = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`;
+    const { RuleArn } = await t.events.send(
+      new PutRuleCommand({ Name: name, EventPattern: PATTERN, EventBusName: busArn }),
+    );
+    assert.equal(RuleArn, `arn:aws:events:us-east-1:${ACCOUNT}:rule/${name}`);
+    assert.equal(
+      (await t.events.send(new DescribeRuleCommand({ Name: name, EventBusName: busArn }))).Name,
+      name,
+    );
+    await t.events.send(
+      new PutTargetsCommand({ Rule: name, EventBusName: busArn, Targets: [{ Id: 't', Arn: QUEUE }] }),
+    );
+    assert.equal((await t.events.send(new ListTargetsByRuleCommand({ Rule: name }))).Targets?.length, 1);
+  });
+
   it('a rule needs an EventPattern or a ScheduleExpression', async () => {
     await eventsRejects(
       t.events.send(new PutRuleCommand({ Name: uniqueName('rule') })),
