@@ -46,6 +46,14 @@ export function replayedEvent(event: BusEvent, replayName: string): BusEvent {
   } as BusEvent;
 }
 
+// A step runs inside the scheduler's pass over due timers: the record changes in memory at once
+// (its journal commit follows), so the next step it arms is seen by the same advance of the clock.
+function save(state: EventsState, replay: ReplayRecord): void {
+  void state.replays.put(replay.arn, replay).catch((err: unknown) => {
+    state.log.warn({ err, replay: replay.arn }, 'events: could not keep a replay');
+  });
+}
+
 function schedule(state: EventsState, arn: string, at: number): void {
   const map = timersOf(state);
   const existing = map.get(arn);
@@ -57,7 +65,7 @@ function schedule(state: EventsState, arn: string, at: number): void {
     arn,
     state.scheduler.at(at, () => {
       map.delete(arn);
-      void step(state, arn);
+      step(state, arn, at);
     }),
   );
 }
@@ -68,17 +76,17 @@ function schedule(state: EventsState, arn: string, at: number): void {
  * to the FilterArns rules when given, until none is left (COMPLETED). A cancelled replay stops at
  * its next step (CANCELLED).
  */
-export async function step(state: EventsState, arn: string): Promise<void> {
+export function step(state: EventsState, arn: string, dueAt: number): void {
   const replay = state.replays.get(arn);
   if (!replay) return;
   const now = state.clock.now();
   if (replay.state === 'CANCELLING') {
-    await state.replays.put(arn, { ...replay, state: 'CANCELLED', replayEndTime: now });
+    save(state, { ...replay, state: 'CANCELLED', replayEndTime: now });
     return;
   }
   if (replay.state === 'STARTING') {
-    await state.replays.put(arn, { ...replay, state: 'RUNNING' });
-    schedule(state, arn, now + REPLAY_STEP_MS);
+    save(state, { ...replay, state: 'RUNNING' });
+    schedule(state, arn, dueAt + REPLAY_STEP_MS);
     return;
   }
   if (replay.state !== 'RUNNING') return;
@@ -90,7 +98,7 @@ export async function step(state: EventsState, arn: string): Promise<void> {
     const stateReason = !archive
       ? `Archive ${parseArn(replay.sourceArn)?.resource.slice('archive/'.length)} does not exist.`
       : `Event bus ${busName} does not exist.`;
-    await state.replays.put(arn, { ...replay, state: 'FAILED', stateReason, replayEndTime: now });
+    save(state, { ...replay, state: 'FAILED', stateReason, replayEndTime: now });
     return;
   }
   const after = replay.lastReplayedSeq ?? -1;
@@ -112,9 +120,9 @@ export async function step(state: EventsState, arn: string): Promise<void> {
     updated.state = 'COMPLETED';
     updated.replayEndTime = now;
   } else {
-    schedule(state, arn, now + REPLAY_STEP_MS);
+    schedule(state, arn, dueAt + REPLAY_STEP_MS);
   }
-  await state.replays.put(arn, updated);
+  save(state, updated);
 }
 
 /** Replays a restart interrupted carry on from their last replayed event; returns how to stop them all. */
