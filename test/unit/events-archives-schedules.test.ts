@@ -228,6 +228,11 @@ describe('archives', () => {
     const rule = state.rules.get(state.ruleArn(ACCOUNT, REGION, 'default', 'Events-Archive-orders'));
     assert.equal(rule?.eventPattern, '{"replay-name":[{"exists":false}],"source":["shop"]}');
     assert.equal(rule?.managedBy, 'prod.vhs.events.aws.internal');
+    // Its target is the archive: the router finds it delivered (the observer stored the event).
+    const target = rule?.targets[0];
+    assert.equal(target?.Arn, `arn:aws:events:${REGION}:::`);
+    const kind = state.targetKind(target?.Arn as string);
+    assert.deepEqual(await kind?.deliver({} as never), { kind: 'delivered' });
   });
 
   it('drop events past their retention on the clock, and keep them for ever with 0', async () => {

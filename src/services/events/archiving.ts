@@ -2,9 +2,10 @@ import { compileEventPattern, type EventPattern } from '../../core/patterns/even
 import type { JsonValue } from '../../core/patterns/operators.js';
 import type { ArchivedEventRecord, ArchiveRecord, BusEvent, BusRecord } from './records.js';
 import { resumeReplays } from './replays.js';
-import type { EventsState } from './state.js';
+import type { EventsState, TargetKind } from './state.js';
 
 const DAY = 86_400_000;
+const ARCHIVE_TARGET = /^arn:aws[a-z-]*:events:[a-z0-9-]+:::$/;
 /** How often retention is swept on the clock (reads also trim, so counts are exact when asked). */
 const SWEEP_EVERY = 3_600_000;
 
@@ -108,6 +109,14 @@ export function installArchiving(state: EventsState): () => void {
   };
   state.observers.add(observer);
 
+  // The managed rule's target (`arn:aws:events:<region>:::`) is the archive itself: the observer
+  // above has already stored the event, so the router finds it delivered, not a target it lacks.
+  const archiveTarget: TargetKind = {
+    accepts: (arn) => ARCHIVE_TARGET.test(arn),
+    deliver: async () => ({ kind: 'delivered' }),
+  };
+  state.targetKinds.unshift(archiveTarget);
+
   // The managed rule deleted by force (DeleteRule with Force) leaves its archive DISABLED, as AWS does.
   const ruleListener = (rule: { arn: string }, deleted: boolean) => {
     if (!deleted) return;
@@ -132,6 +141,8 @@ export function installArchiving(state: EventsState): () => void {
 
   return () => {
     state.observers.delete(observer);
+    const index = state.targetKinds.indexOf(archiveTarget);
+    if (index >= 0) state.targetKinds.splice(index, 1);
     state.ruleListeners.delete(ruleListener);
     state.scheduler.cancel(timer);
     stopReplays();
