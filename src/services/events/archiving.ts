@@ -36,14 +36,6 @@ export function archivedKey(archiveArn: string, seq: number): string {
   return `${archiveArn}#${String(seq).padStart(12, '0')}`;
 }
 
-/** An archive's events in the order they were archived. */
-export function eventsOf(state: EventsState, archiveArn: string): ArchivedEventRecord[] {
-  return state.archivedEvents
-    .values()
-    .filter((e) => e.archiveArn === archiveArn)
-    .sort((a, b) => a.seq - b.seq);
-}
-
 /** Drops the events older than the archive's retention (0 keeps them for ever); returns the archive as it now stands. */
 export function trimArchive(state: EventsState, archive: ArchiveRecord): ArchiveRecord {
   if (archive.retentionDays <= 0) return archive;
@@ -97,7 +89,7 @@ export function installArchiving(state: EventsState): () => void {
         archiveArn: archive.arn,
         seq,
         time: state.clock.now(),
-        event,
+        event: { ...event },
       };
       void state.archivedEvents.put(key, record);
       void state.archives.put(archive.arn, {

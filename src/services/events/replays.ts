@@ -4,7 +4,7 @@ import type { Timer } from '../../core/scheduler.js';
 import type { RequestContext } from '../../protocols/service.js';
 import { pageOf } from './archive-pages.js';
 import { archiveArn, busByArn } from './archives.js';
-import { eventsOf, trimArchive } from './archiving.js';
+import { trimArchive } from './archiving.js';
 import { eventsError } from './errors.js';
 import type { EventsHandlers } from './operations.js';
 import type { BusEvent, ReplayRecord } from './records.js';
@@ -102,9 +102,17 @@ export function step(state: EventsState, arn: string, dueAt: number): void {
     return;
   }
   const after = replay.lastReplayedSeq ?? -1;
-  const pending = eventsOf(state, trimArchive(state, archive).arn).filter(
-    (e) => e.seq > after && e.time >= replay.eventStartTime && e.time <= replay.eventEndTime,
-  );
+  trimArchive(state, archive);
+  const pending = state.archivedEvents
+    .values()
+    .filter(
+      (e) =>
+        e.archiveArn === archive.arn &&
+        e.seq > after &&
+        e.time >= replay.eventStartTime &&
+        e.time <= replay.eventEndTime,
+    )
+    .sort((a, b) => a.seq - b.seq);
   const batch = pending.slice(0, REPLAY_BATCH);
   const options = {
     replayName: replay.name,
