@@ -20,7 +20,7 @@ export function archiveArn(account: string, region: string, name: string): strin
 
 /**
  * The bus an ARN names in the caller's account and region (the default bus exists from first
- * use); `undefined` when there is none, and an AWS ValidationException when it names no bus at all.
+ * use); none when there is no such bus there, and `invalid()` thrown when the ARN names no bus at all.
  */
 export function busByArn(
   state: EventsState,
@@ -32,7 +32,8 @@ export function busByArn(
   if (parsed?.service !== 'events' || !parsed.resource.startsWith('event-bus/')) throw invalid();
   const name = parsed.resource.slice('event-bus/'.length);
   const { account, region } = ctx.caller;
-  if (parsed.account !== account || parsed.region !== region) return { name, bus: state.buses.get(arn) };
+  // Archives and replays stay within the caller's account and region: another's bus is not found.
+  if (parsed.account !== account || parsed.region !== region) return { name };
   return { name, bus: state.bus(account, region, name) };
 }
 
