@@ -6,7 +6,7 @@ import { type EventsFrontDoor, EventsState } from './state.js';
 /**
  * Amazon EventBridge (events, awsJson 1.1). The state is built at start-up; the code that routes
  * and delivers (runtime.ts) starts with the first request, the first event from another service,
- * or at once when the journal holds scheduled rules to fire.
+ * or at once when the journal holds scheduled rules to fire or replays to finish.
  */
 export const eventsModule: ServiceFactory = {
   name: 'events',
@@ -43,7 +43,12 @@ export const eventsModule: ServiceFactory = {
         return loading;
       },
     };
-    if (state.rules.values().some((rule) => rule.scheduleExpression !== undefined)) void startRuntime();
+    if (
+      state.rules.values().some((rule) => rule.scheduleExpression !== undefined) ||
+      state.replays.values().some((replay) => ['STARTING', 'RUNNING', 'CANCELLING'].includes(replay.state))
+    ) {
+      void startRuntime();
+    }
     const frontDoor: EventsFrontDoor = {
       putServiceEvent: (account, region, event) => {
         void startRuntime().then(() => state.router?.putServiceEvent(account, region, event));

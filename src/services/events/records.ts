@@ -100,6 +100,8 @@ export interface ReplayRecord {
   eventLastReplayedTime?: number;
   replayStartTime: number;
   replayEndTime?: number;
+  /** The sequence of the last archived event replayed, so a replay resumes after a restart. */
+  lastReplayedSeq?: number;
 }
 
 export interface ConnectionRecord {
