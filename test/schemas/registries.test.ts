@@ -74,7 +74,11 @@ describe('schema registry', () => {
 
   it('creates, describes, updates, lists and deletes a registry', async () => {
     const created = await schemas.send(
-      new CreateRegistryCommand({ RegistryName: 'orders', Description: 'order events', Tags: { team: 'shop' } }),
+      new CreateRegistryCommand({
+        RegistryName: 'orders',
+        Description: 'order events',
+        Tags: { team: 'shop' },
+      }),
     );
     assert.equal(created.RegistryArn, `arn:aws:schemas:us-east-1:${ACCOUNT}:registry/orders`);
     assert.equal(created.RegistryName, 'orders');
@@ -86,7 +90,9 @@ describe('schema registry', () => {
       'ConflictException',
       'Registry with name orders already exists.',
     );
-    const updated = await schemas.send(new UpdateRegistryCommand({ RegistryName: 'orders', Description: 'v2' }));
+    const updated = await schemas.send(
+      new UpdateRegistryCommand({ RegistryName: 'orders', Description: 'v2' }),
+    );
     assert.equal(updated.Description, 'v2');
     const described = await schemas.send(new DescribeRegistryCommand({ RegistryName: 'orders' }));
     assert.equal(described.Description, 'v2');
@@ -123,13 +129,20 @@ describe('schema registry', () => {
         Description: 'placed',
       }),
     );
-    assert.equal(created.SchemaArn, `arn:aws:schemas:us-east-1:${ACCOUNT}:schema/shop/shop.orders@OrderPlaced`);
+    assert.equal(
+      created.SchemaArn,
+      `arn:aws:schemas:us-east-1:${ACCOUNT}:schema/shop/shop.orders@OrderPlaced`,
+    );
     assert.equal(created.SchemaVersion, '1');
     assert.equal(created.Type, 'OpenApi3');
     assert.ok(created.VersionCreatedDate instanceof Date);
 
     const same = await schemas.send(
-      new UpdateSchemaCommand({ RegistryName: 'shop', SchemaName: 'shop.orders@OrderPlaced', Content: first }),
+      new UpdateSchemaCommand({
+        RegistryName: 'shop',
+        SchemaName: 'shop.orders@OrderPlaced',
+        Content: first,
+      }),
     );
     assert.equal(same.SchemaVersion, '1');
     const second = openApi('OrderPlaced', { id: { type: 'string' }, total: { type: 'number' } });
@@ -150,7 +163,11 @@ describe('schema registry', () => {
     assert.equal(latest.SchemaVersion, '2');
     assert.equal(latest.Content, second);
     const v1 = await schemas.send(
-      new DescribeSchemaCommand({ RegistryName: 'shop', SchemaName: 'shop.orders@OrderPlaced', SchemaVersion: '1' }),
+      new DescribeSchemaCommand({
+        RegistryName: 'shop',
+        SchemaName: 'shop.orders@OrderPlaced',
+        SchemaVersion: '1',
+      }),
     );
     assert.equal(v1.Content, first);
 
@@ -168,18 +185,30 @@ describe('schema registry', () => {
     assert.equal(listed.Schemas?.[0].VersionCount, 2);
 
     await schemas.send(
-      new DeleteSchemaVersionCommand({ RegistryName: 'shop', SchemaName: 'shop.orders@OrderPlaced', SchemaVersion: '1' }),
+      new DeleteSchemaVersionCommand({
+        RegistryName: 'shop',
+        SchemaName: 'shop.orders@OrderPlaced',
+        SchemaVersion: '1',
+      }),
     );
     await eventsRejects(
       schemas.send(
-        new DescribeSchemaCommand({ RegistryName: 'shop', SchemaName: 'shop.orders@OrderPlaced', SchemaVersion: '1' }),
+        new DescribeSchemaCommand({
+          RegistryName: 'shop',
+          SchemaName: 'shop.orders@OrderPlaced',
+          SchemaVersion: '1',
+        }),
       ),
       'NotFoundException',
       'Schema with name shop.orders@OrderPlaced and version 1 does not exist.',
     );
-    await schemas.send(new DeleteSchemaCommand({ RegistryName: 'shop', SchemaName: 'shop.orders@OrderPlaced' }));
+    await schemas.send(
+      new DeleteSchemaCommand({ RegistryName: 'shop', SchemaName: 'shop.orders@OrderPlaced' }),
+    );
     await eventsRejects(
-      schemas.send(new DescribeSchemaCommand({ RegistryName: 'shop', SchemaName: 'shop.orders@OrderPlaced' })),
+      schemas.send(
+        new DescribeSchemaCommand({ RegistryName: 'shop', SchemaName: 'shop.orders@OrderPlaced' }),
+      ),
       'NotFoundException',
       'Schema with name shop.orders@OrderPlaced does not exist.',
     );
@@ -204,7 +233,11 @@ describe('schema registry', () => {
       'BadRequestException',
       /does not resolve/,
     );
-    await eventsRejects(create('JSONSchemaDraft4', '{"type":"thing"}'), 'BadRequestException', /not a valid type/);
+    await eventsRejects(
+      create('JSONSchemaDraft4', '{"type":"thing"}'),
+      'BadRequestException',
+      /not a valid type/,
+    );
     const draft4 = await create(
       'JSONSchemaDraft4',
       JSON.stringify({
@@ -216,13 +249,25 @@ describe('schema registry', () => {
     );
     assert.equal(draft4.Type, 'JSONSchemaDraft4');
     await eventsRejects(
-      schemas.send(new CreateSchemaCommand({ RegistryName: 'nowhere', SchemaName: 's', Type: 'OpenApi3', Content: '{}' })),
+      schemas.send(
+        new CreateSchemaCommand({
+          RegistryName: 'nowhere',
+          SchemaName: 's',
+          Type: 'OpenApi3',
+          Content: '{}',
+        }),
+      ),
       'NotFoundException',
       'Registry with name nowhere does not exist.',
     );
     await eventsRejects(
       schemas.send(
-        new CreateSchemaCommand({ RegistryName: 'strict', SchemaName: 's', Type: 'Avro' as 'OpenApi3', Content: '{}' }),
+        new CreateSchemaCommand({
+          RegistryName: 'strict',
+          SchemaName: 's',
+          Type: 'Avro' as 'OpenApi3',
+          Content: '{}',
+        }),
       ),
       'BadRequestException',
       /type/,
@@ -249,7 +294,11 @@ describe('schema registry', () => {
     assert.equal(found.Schemas?.[0].SchemaVersions?.[0].SchemaVersion, '1');
 
     const exported = await schemas.send(
-      new ExportSchemaCommand({ RegistryName: 'search', SchemaName: 'shop@UserCreated', Type: 'JSONSchemaDraft4' }),
+      new ExportSchemaCommand({
+        RegistryName: 'search',
+        SchemaName: 'shop@UserCreated',
+        Type: 'JSONSchemaDraft4',
+      }),
     );
     assert.equal(exported.Type, 'JSONSchemaDraft4');
     assert.equal(exported.SchemaVersion, '1');
@@ -264,7 +313,9 @@ describe('schema registry', () => {
       'x-amazon-events-source': 'shop.sales',
     });
     await eventsRejects(
-      schemas.send(new ExportSchemaCommand({ RegistryName: 'search', SchemaName: 'shop@UserCreated', Type: 'OpenApi3' })),
+      schemas.send(
+        new ExportSchemaCommand({ RegistryName: 'search', SchemaName: 'shop@UserCreated', Type: 'OpenApi3' }),
+      ),
       'BadRequestException',
     );
   });
@@ -274,10 +325,16 @@ describe('schema registry', () => {
     const names = listed.Schemas?.map((s) => s.SchemaName) ?? [];
     assert.ok(names.includes('aws.ec2@EC2InstanceStateChangeNotification'));
     const ec2 = await schemas.send(
-      new DescribeSchemaCommand({ RegistryName: 'aws.events', SchemaName: 'aws.ec2@EC2InstanceStateChangeNotification' }),
+      new DescribeSchemaCommand({
+        RegistryName: 'aws.events',
+        SchemaName: 'aws.ec2@EC2InstanceStateChangeNotification',
+      }),
     );
     const content = JSON.parse(ec2.Content ?? '');
-    assert.equal(content.components.schemas.AWSEvent['x-amazon-events-detail-type'], 'EC2 Instance State-change Notification');
+    assert.equal(
+      content.components.schemas.AWSEvent['x-amazon-events-detail-type'],
+      'EC2 Instance State-change Notification',
+    );
     await eventsRejects(
       schemas.send(
         new CreateSchemaCommand({
@@ -289,7 +346,10 @@ describe('schema registry', () => {
       ),
       'ForbiddenException',
     );
-    await eventsRejects(schemas.send(new DeleteRegistryCommand({ RegistryName: 'aws.events' })), 'ForbiddenException');
+    await eventsRejects(
+      schemas.send(new DeleteRegistryCommand({ RegistryName: 'aws.events' })),
+      'ForbiddenException',
+    );
   });
 
   it('tags registries and schemas by ARN', async () => {
@@ -305,8 +365,14 @@ describe('schema registry', () => {
     );
     // Another account sees none of it.
     const other = schemasClient(server.endpoint, { credentials: accountCredentials('111111111111') });
-    await eventsRejects(other.send(new ListTagsForResourceCommand({ ResourceArn: arn })), 'NotFoundException');
-    await eventsRejects(other.send(new DescribeRegistryCommand({ RegistryName: 'tagged' })), 'NotFoundException');
+    await eventsRejects(
+      other.send(new ListTagsForResourceCommand({ ResourceArn: arn })),
+      'NotFoundException',
+    );
+    await eventsRejects(
+      other.send(new DescribeRegistryCommand({ RegistryName: 'tagged' })),
+      'NotFoundException',
+    );
     other.destroy();
   });
 
@@ -335,7 +401,9 @@ describe('schema registry', () => {
     // The SDK hands the policy back as a JSON string it can also parse.
     assert.deepEqual(JSON.parse(String(got.Policy)), JSON.parse(policy));
     await eventsRejects(
-      schemas.send(new PutResourcePolicyCommand({ RegistryName: 'shared', Policy: policy, RevisionId: 'stale' })),
+      schemas.send(
+        new PutResourcePolicyCommand({ RegistryName: 'shared', Policy: policy, RevisionId: 'stale' }),
+      ),
       'PreconditionFailedException',
     );
     await eventsRejects(
@@ -366,12 +434,18 @@ describe('schema registry', () => {
     const doc = JSON.parse(open.Content ?? '');
     assert.equal(doc.info.title, 'UserCreated');
     assert.deepEqual(Object.keys(doc.components.schemas), ['AWSEvent', 'UserCreated', 'Data']);
-    const draft4 = await schemas.send(new GetDiscoveredSchemaCommand({ Events: [event], Type: 'JSONSchemaDraft4' }));
+    const draft4 = await schemas.send(
+      new GetDiscoveredSchemaCommand({ Events: [event], Type: 'JSONSchemaDraft4' }),
+    );
     assert.equal(JSON.parse(draft4.Content ?? '').definitions.Data.required[0], 'id');
   });
 
   it('answers code-binding calls with an error saying Tideway does not generate code', async () => {
-    const input = { RegistryName: 'aws.events', SchemaName: 'aws.ec2@EC2InstanceStateChangeNotification', Language: 'Java8' };
+    const input = {
+      RegistryName: 'aws.events',
+      SchemaName: 'aws.ec2@EC2InstanceStateChangeNotification',
+      Language: 'Java8',
+    };
     for (const call of [
       schemas.send(new DescribeCodeBindingCommand(input)),
       schemas.send(new PutCodeBindingCommand(input)),

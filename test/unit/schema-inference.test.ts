@@ -36,7 +36,10 @@ function event(source: string, detailType: string, detail: unknown, resources: u
 
 describe('schema inference', () => {
   it('reproduces AWS’s recorded discovered schema', () => {
-    assert.equal(inferSchema([event('users', 'userCreated', { data: { id: 'u-1' } })]), RECORDED_USER_CREATED);
+    assert.equal(
+      inferSchema([event('users', 'userCreated', { data: { id: 'u-1' } })]),
+      RECORDED_USER_CREATED,
+    );
   });
 
   it('exports it as AWS’s recorded JSONSchemaDraft4', () => {
@@ -52,12 +55,10 @@ describe('schema inference', () => {
 
   it('orders required keys as AWS’s hash set prints them', () => {
     // From a recorded discovered schema: the detail's four keys, as AWS listed them.
-    assert.deepEqual(javaHashSetOrder(['contract_id', 'contract_last_modified_on', 'contract_status', 'property_id']), [
-      'contract_last_modified_on',
-      'contract_id',
-      'contract_status',
-      'property_id',
-    ]);
+    assert.deepEqual(
+      javaHashSetOrder(['contract_id', 'contract_last_modified_on', 'contract_status', 'property_id']),
+      ['contract_last_modified_on', 'contract_id', 'contract_status', 'property_id'],
+    );
   });
 
   it('types scalars, arrays, nested objects and resources', () => {

@@ -73,7 +73,11 @@ const EC2_STATE_CHANGE = JSON.stringify({
   paths: {},
   components: {
     schemas: {
-      AWSEvent: awsEvent('aws.ec2', 'EC2 Instance State-change Notification', 'EC2InstanceStateChangeNotification'),
+      AWSEvent: awsEvent(
+        'aws.ec2',
+        'EC2 Instance State-change Notification',
+        'EC2InstanceStateChangeNotification',
+      ),
       EC2InstanceStateChangeNotification: {
         type: 'object',
         required: ['instance-id', 'state'],

@@ -47,7 +47,8 @@ function checkOpenApi(doc: Doc): void {
   if (components !== undefined && !isObject(components)) throw invalid('"components" must be an object.');
   const schemas = isObject(components) ? components.schemas : undefined;
   if (schemas !== undefined && !isObject(schemas)) throw invalid('"components.schemas" must be an object.');
-  for (const [name, schema] of Object.entries(schemas ?? {})) checkSchemaNode(schema, `components.schemas.${name}`);
+  for (const [name, schema] of Object.entries(schemas ?? {}))
+    checkSchemaNode(schema, `components.schemas.${name}`);
   checkReferences(doc, doc);
 }
 
@@ -58,7 +59,8 @@ function checkDraft4(doc: Doc): void {
   checkSchemaNode(doc, '#');
   if (doc.definitions !== undefined) {
     if (!isObject(doc.definitions)) throw invalid('"definitions" must be an object.');
-    for (const [name, schema] of Object.entries(doc.definitions)) checkSchemaNode(schema, `definitions.${name}`);
+    for (const [name, schema] of Object.entries(doc.definitions))
+      checkSchemaNode(schema, `definitions.${name}`);
   }
   checkReferences(doc, doc);
 }
@@ -70,10 +72,12 @@ function checkSchemaNode(node: unknown, at: string): void {
   if (!isObject(node)) throw invalid(`${at} must be a schema object.`);
   const type = node.type;
   const types = Array.isArray(type) ? type : type === undefined ? [] : [type];
-  for (const t of types) if (typeof t !== 'string' || !TYPES.has(t)) throw invalid(`${at}.type is not a valid type.`);
+  for (const t of types)
+    if (typeof t !== 'string' || !TYPES.has(t)) throw invalid(`${at}.type is not a valid type.`);
   if (node.properties !== undefined) {
     if (!isObject(node.properties)) throw invalid(`${at}.properties must be an object.`);
-    for (const [name, child] of Object.entries(node.properties)) checkSchemaNode(child, `${at}.properties.${name}`);
+    for (const [name, child] of Object.entries(node.properties))
+      checkSchemaNode(child, `${at}.properties.${name}`);
   }
   if (node.required !== undefined) {
     const required = node.required;

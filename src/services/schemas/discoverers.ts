@@ -47,7 +47,8 @@ export function discovererOperations(state: SchemasState, events: EventsFrontDoo
         throw schemasError.badRequest(`Event bus ${sourceArn} is not in this account and Region.`);
       const bus = events?.describeBus(sourceArn);
       // Every account's default bus exists, whether or not EventBridge has been called yet.
-      if (!bus && busName !== 'default') throw schemasError.badRequest(`Event bus ${sourceArn} does not exist.`);
+      if (!bus && busName !== 'default')
+        throw schemasError.badRequest(`Event bus ${sourceArn} does not exist.`);
       if (bus?.kmsKeyIdentifier !== undefined)
         throw schemasError.badRequest(
           'Schema discovery is not supported for event buses encrypted using a customer managed key.',

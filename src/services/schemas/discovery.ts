@@ -31,17 +31,22 @@ export async function discoveredRegistry(
  * latest one. Never on a bus with a customer managed key, as AWS refuses discovery there; events
  * from other accounts only when the discoverer's CrossAccount allows them.
  */
-export function discoverEvent(state: SchemasState, log: Logger, bus: BusRecord, event: BusEvent): void {
-  if (bus.kmsKeyIdentifier !== undefined) return;
-  const discoverer = state.discoverers
-    .values()
-    .find((d) => d.sourceArn === bus.arn && d.state === 'STARTED');
-  if (!discoverer) return;
-  if (!discoverer.crossAccount && event.account !== bus.account) return;
+/** Settles once the schema is stored (the observer need not wait for it). */
+export function discoverEvent(
+  state: SchemasState,
+  log: Logger,
+  bus: BusRecord,
+  event: BusEvent,
+): Promise<void> {
+  const done = Promise.resolve();
+  if (bus.kmsKeyIdentifier !== undefined) return done;
+  const discoverer = state.discoverers.values().find((d) => d.sourceArn === bus.arn && d.state === 'STARTED');
+  if (!discoverer) return done;
+  if (!discoverer.crossAccount && event.account !== bus.account) return done;
   const content = inferSchema([event as Parameters<typeof inferSchema>[0][number]]);
   const name = discoveredSchemaName(event.source, event['detail-type']);
   const now = state.clock.now();
-  void (async () => {
+  return (async () => {
     await discoveredRegistry(state, bus.account, bus.region);
     const arn = state.schemaArn(bus.account, bus.region, DISCOVERED_REGISTRY, name);
     const existing = state.schemas.get(arn);

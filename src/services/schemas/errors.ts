@@ -17,11 +17,14 @@ export const schemasError = {
   conflict: (message: string) => error('ConflictException', 409, message),
   forbidden: (message: string) => error('ForbiddenException', 403, message),
   preconditionFailed: (message: string) => error('PreconditionFailedException', 412, message),
-  registryNotFound: (name: string) => error('NotFoundException', 404, `Registry with name ${name} does not exist.`),
-  schemaNotFound: (name: string) => error('NotFoundException', 404, `Schema with name ${name} does not exist.`),
+  registryNotFound: (name: string) =>
+    error('NotFoundException', 404, `Registry with name ${name} does not exist.`),
+  schemaNotFound: (name: string) =>
+    error('NotFoundException', 404, `Schema with name ${name} does not exist.`),
   versionNotFound: (name: string, version: string) =>
     error('NotFoundException', 404, `Schema with name ${name} and version ${version} does not exist.`),
-  discovererNotFound: (id: string) => error('NotFoundException', 404, `Discoverer with id ${id} does not exist.`),
+  discovererNotFound: (id: string) =>
+    error('NotFoundException', 404, `Discoverer with id ${id} does not exist.`),
   /** Code bindings need AWS's code generators: the docs list them as unsupported. */
   notSupported: (operation: string) =>
     error(

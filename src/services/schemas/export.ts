@@ -14,8 +14,12 @@ export function toJsonSchemaDraft4(openApi: string): string {
     | undefined;
   const root = components?.AWSEvent;
   if (!root || typeof root !== 'object')
-    throw schemasError.badRequest('Tideway exports event schemas only: the content has no AWSEvent component.');
-  const definitions = Object.fromEntries(Object.entries(components ?? {}).filter(([name]) => name !== 'AWSEvent'));
+    throw schemasError.badRequest(
+      'Tideway exports event schemas only: the content has no AWSEvent component.',
+    );
+  const definitions = Object.fromEntries(
+    Object.entries(components ?? {}).filter(([name]) => name !== 'AWSEvent'),
+  );
   const out: Record<string, unknown> = {
     $schema: 'http://json-schema.org/draft-04/schema#',
     title: (doc.info as Record<string, unknown> | undefined)?.title,

@@ -18,7 +18,17 @@ export interface EventSample {
   resources?: Json;
 }
 
-const ENVELOPE = ['account', 'detail', 'detail-type', 'id', 'region', 'resources', 'source', 'time', 'version'];
+const ENVELOPE = [
+  'account',
+  'detail',
+  'detail-type',
+  'id',
+  'region',
+  'resources',
+  'source',
+  'time',
+  'version',
+];
 
 /** `EC2 Instance State-change Notification` → `EC2InstanceStateChangeNotification`; `userCreated` → `UserCreated`. */
 export function pascalCase(text: string): string {

@@ -32,7 +32,12 @@ function discoveredSchemaOperations() {
           throw schemasError.badRequest('Events must be valid JSON.');
         }
         const e = event as Partial<EventSample>;
-        if (typeof event !== 'object' || event === null || typeof e.source !== 'string' || typeof e['detail-type'] !== 'string')
+        if (
+          typeof event !== 'object' ||
+          event === null ||
+          typeof e.source !== 'string' ||
+          typeof e['detail-type'] !== 'string'
+        )
           throw schemasError.badRequest('Each event must be a JSON object with a source and a detail-type.');
         return e as EventSample;
       });

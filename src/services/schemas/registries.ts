@@ -33,7 +33,9 @@ export function registryOperations(state: SchemasState) {
     },
 
     DescribeRegistry(input: S.DescribeRegistryRequest, ctx: RequestContext) {
-      return describe(state.requireRegistry(ctx.caller.account, ctx.caller.region, input.RegistryName as string));
+      return describe(
+        state.requireRegistry(ctx.caller.account, ctx.caller.region, input.RegistryName as string),
+      );
     },
 
     async UpdateRegistry(input: S.UpdateRegistryRequest, ctx: RequestContext) {
@@ -47,7 +49,8 @@ export function registryOperations(state: SchemasState) {
       const { account, region } = ctx.caller;
       const registry = state.ownRegistry(account, region, input.RegistryName as string);
       // A registry goes with its schemas.
-      for (const schema of state.schemasOf(account, region, registry.name)) await state.schemas.delete(schema.arn);
+      for (const schema of state.schemasOf(account, region, registry.name))
+        await state.schemas.delete(schema.arn);
       await state.registries.delete(registry.arn);
       return {};
     },
@@ -61,7 +64,10 @@ export function registryOperations(state: SchemasState) {
         .values()
         .filter((r) => r.account === account && r.region === region)
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const all = [...(scope === 'LOCAL' ? [] : [awsEventsRegistry(region)]), ...(scope === 'AWS' ? [] : own)];
+      const all = [
+        ...(scope === 'LOCAL' ? [] : [awsEventsRegistry(region)]),
+        ...(scope === 'AWS' ? [] : own),
+      ];
       const prefix = input.RegistryNamePrefix ?? '';
       const { items, nextToken } = page(
         all.filter((r) => r.name.startsWith(prefix)),
@@ -75,4 +81,3 @@ export function registryOperations(state: SchemasState) {
     },
   };
 }
-

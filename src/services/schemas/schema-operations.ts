@@ -38,7 +38,12 @@ function describe(schema: SchemaRecord, version: SchemaVersionRecord, withConten
  * A schema with a new version holding `content`, when it differs from the latest: the version
  * number only moves when the content (or its type) changes. Used by UpdateSchema and discovery.
  */
-export function withVersion(schema: SchemaRecord, type: SchemaType, content: string, now: number): SchemaRecord {
+export function withVersion(
+  schema: SchemaRecord,
+  type: SchemaType,
+  content: string,
+  now: number,
+): SchemaRecord {
   const current = latest(schema);
   if (current && current.content === content && current.type === type) return schema;
   const version = schema.lastVersion + 1;
@@ -96,14 +101,24 @@ export function schemaOperations(state: SchemasState) {
 
     DescribeSchema(input: S.DescribeSchemaRequest, ctx: RequestContext) {
       const { account, region } = ctx.caller;
-      const schema = state.requireSchema(account, region, input.RegistryName as string, input.SchemaName as string);
+      const schema = state.requireSchema(
+        account,
+        region,
+        input.RegistryName as string,
+        input.SchemaName as string,
+      );
       return describe(schema, versionOf(schema, input.SchemaVersion), true);
     },
 
     async DeleteSchema(input: S.DeleteSchemaRequest, ctx: RequestContext) {
       const { account, region } = ctx.caller;
       state.ownRegistry(account, region, input.RegistryName as string);
-      const schema = state.requireSchema(account, region, input.RegistryName as string, input.SchemaName as string);
+      const schema = state.requireSchema(
+        account,
+        region,
+        input.RegistryName as string,
+        input.SchemaName as string,
+      );
       await state.schemas.delete(schema.arn);
       return {};
     },
@@ -111,7 +126,12 @@ export function schemaOperations(state: SchemasState) {
     async DeleteSchemaVersion(input: S.DeleteSchemaVersionRequest, ctx: RequestContext) {
       const { account, region } = ctx.caller;
       state.ownRegistry(account, region, input.RegistryName as string);
-      const schema = state.requireSchema(account, region, input.RegistryName as string, input.SchemaName as string);
+      const schema = state.requireSchema(
+        account,
+        region,
+        input.RegistryName as string,
+        input.SchemaName as string,
+      );
       const version = versionOf(schema, input.SchemaVersion as string);
       const versions = schema.versions.filter((v) => v !== version);
       // The last version goes with its schema.
@@ -143,7 +163,12 @@ export function schemaOperations(state: SchemasState) {
 
     ListSchemaVersions(input: S.ListSchemaVersionsRequest, ctx: RequestContext) {
       const { account, region } = ctx.caller;
-      const schema = state.requireSchema(account, region, input.RegistryName as string, input.SchemaName as string);
+      const schema = state.requireSchema(
+        account,
+        region,
+        input.RegistryName as string,
+        input.SchemaName as string,
+      );
       const { items, nextToken } = page(schema.versions, input.Limit, input.NextToken);
       return {
         SchemaVersions: items.map((v) => ({
@@ -162,7 +187,9 @@ export function schemaOperations(state: SchemasState) {
       // Every keyword must appear, in any case, in the schema's name, description or a version's content.
       const keywords = (input.Keywords as string).toLowerCase().split(/\s+/).filter(Boolean);
       const matches = state.schemasOf(account, region, registry.name).filter((s) => {
-        const text = [s.name, s.description ?? '', ...s.versions.map((v) => v.content)].join('\n').toLowerCase();
+        const text = [s.name, s.description ?? '', ...s.versions.map((v) => v.content)]
+          .join('\n')
+          .toLowerCase();
         return keywords.every((k) => text.includes(k));
       });
       const { items, nextToken } = page(matches, input.Limit, input.NextToken);
@@ -184,8 +211,15 @@ export function schemaOperations(state: SchemasState) {
     ExportSchema(input: S.ExportSchemaRequest, ctx: RequestContext) {
       const { account, region } = ctx.caller;
       if (input.Type !== 'JSONSchemaDraft4')
-        throw schemasError.badRequest(`Type ${input.Type} is not supported for export: use JSONSchemaDraft4.`);
-      const schema = state.requireSchema(account, region, input.RegistryName as string, input.SchemaName as string);
+        throw schemasError.badRequest(
+          `Type ${input.Type} is not supported for export: use JSONSchemaDraft4.`,
+        );
+      const schema = state.requireSchema(
+        account,
+        region,
+        input.RegistryName as string,
+        input.SchemaName as string,
+      );
       const version = versionOf(schema, input.SchemaVersion);
       return {
         Content: version.type === 'JSONSchemaDraft4' ? version.content : toJsonSchemaDraft4(version.content),
