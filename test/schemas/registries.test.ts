@@ -28,6 +28,7 @@ import {
   UpdateSchemaCommand,
 } from '@aws-sdk/client-schemas';
 import { accountCredentials, eventsRejects, schemasClient } from '../support/events.js';
+import { rawRequest, sigv4 } from '../support/server.js';
 import { type RunningTideway, startServer } from '../support/tideway.js';
 
 /**
@@ -438,6 +439,27 @@ describe('schema registry', () => {
       new GetDiscoveredSchemaCommand({ Events: [event], Type: 'JSONSchemaDraft4' }),
     );
     assert.equal(JSON.parse(draft4.Content ?? '').definitions.Data.required[0], 'id');
+  });
+
+  it('answers errors in the model\'s shape: x-amzn-ErrorType and a Code and Message body', async () => {
+    const res = await rawRequest(server.endpoint, {
+      method: 'GET',
+      path: '/v1/registries/name/absent',
+      headers: { authorization: sigv4('schemas') },
+    });
+    assert.equal(res.status, 404);
+    assert.equal(res.headers['x-amzn-errortype'], 'NotFoundException');
+    assert.deepEqual(JSON.parse(res.body), {
+      Code: 'NotFoundException',
+      Message: 'Registry with name absent does not exist.',
+    });
+    const unknown = await rawRequest(server.endpoint, {
+      method: 'GET',
+      path: '/v1/nothing-here',
+      headers: { authorization: sigv4('schemas') },
+    });
+    assert.equal(unknown.status, 404);
+    assert.equal(JSON.parse(unknown.body).Code, 'NotFoundException');
   });
 
   it('answers code-binding calls with an error saying Tideway does not generate code', async () => {
