@@ -441,7 +441,7 @@ describe('schema registry', () => {
     assert.equal(JSON.parse(draft4.Content ?? '').definitions.Data.required[0], 'id');
   });
 
-  it('answers errors in the model\'s shape: x-amzn-ErrorType and a Code and Message body', async () => {
+  it("answers errors in the model's shape: x-amzn-ErrorType and a Code and Message body", async () => {
     const res = await rawRequest(server.endpoint, {
       method: 'GET',
       path: '/v1/registries/name/absent',
