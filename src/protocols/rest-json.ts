@@ -188,7 +188,8 @@ export function restJsonError(
   body: string;
 } {
   const body: Record<string, unknown> = { ...fields };
-  if (err.message) body.message = err.message;
+  // A service whose error shapes name their text `Message` (the schema registry) sends that alone.
+  if (err.message && !('Message' in body)) body.message = err.message;
   return {
     status: err.status,
     headers: {

@@ -10,6 +10,7 @@ import type { StreamFrontDoor } from './kinesis/deliveries.js';
 import { kinesisModule } from './kinesis/index.js';
 import type { KeyFrontDoor } from './kms/front-door.js';
 import { kmsModule } from './kms/index.js';
+import { schemasModule } from './schemas/index.js';
 import type { SecretsFrontDoor } from './secretsmanager/front-door.js';
 import { secretsManagerModule } from './secretsmanager/index.js';
 import type { TopicFrontDoor } from './sns/front-door.js';
@@ -96,6 +97,7 @@ export const SERVICES: readonly ServiceFactory[] = [
   snsModule,
   kinesisModule,
   eventsModule,
+  schemasModule,
 ];
 
 /** Builds every service in order, each seeing the front doors of those built before it. */

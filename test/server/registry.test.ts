@@ -27,13 +27,13 @@ describe('the service registry', () => {
     for (const [i, factory] of SERVICES.entries()) {
       const module = modules[i];
       assert.equal(module.definition.name, factory.name);
-      assert.ok(module.definition.json || module.definition.query, factory.name);
+      assert.ok(module.definition.json || module.definition.query || module.definition.rest, factory.name);
       assert.ok(!names.has(factory.name), `${factory.name} is listed once`);
       names.add(factory.name);
       await module.reset();
       await module.close();
     }
-    assert.deepEqual([...names], ['kms', 'secretsmanager', 'sqs', 'sns', 'kinesis']);
+    assert.deepEqual([...names], ['kms', 'secretsmanager', 'sqs', 'sns', 'kinesis', 'events', 'schemas']);
     env.scheduler.stop();
     await env.queues.close();
   });
