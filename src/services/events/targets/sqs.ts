@@ -1,6 +1,6 @@
 import type { DeliveryOutcome } from '../../sqs/deliveries.js';
 import { EVENTS_PRINCIPAL, reasonOf, traceAttribute } from '../dead-letters.js';
-import type { EventsState, TargetInvocation, TargetKind, TargetResult } from '../state.js';
+import type { EventsState, TargetKind, TargetResult } from '../state.js';
 import { serviceOf } from './arns.js';
 
 /**
