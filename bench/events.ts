@@ -13,7 +13,9 @@ import { cpuMicros } from './lib/proc.js';
 import { signOnce } from './lib/sigv4.js';
 import { SqsWire } from './lib/sqs-wire.js';
 
-const RULE_COUNTS = [1, 100, 1_000, 10_000] as const;
+const RULE_COUNTS = process.env.BENCH_RULES
+  ? process.env.BENCH_RULES.split(',').map(Number)
+  : [1, 100, 1_000, 10_000];
 const BATCH = 10;
 const SETUP_CONCURRENCY = 16;
 // Deliveries are asynchronous: a phase ends when every accepted event has reached the queue.
@@ -58,6 +60,7 @@ class EventsWire extends AwsJsonWire {
 async function startTideway() {
   const port = await freePort();
   const args = [
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     'dist/src/cli/main.js',
     '--port',
     String(port),
@@ -142,7 +145,8 @@ async function benchRuleCount(
 
     const warm = new Recorder();
     await drive(config.concurrency, forDuration(config.warmMs), () => send(warm), warm);
-    await settle(sqs, QueueUrl, 0, true);
+    await settle(sqs, QueueUrl, warm.latency.count * BATCH);
+    await sqs.call('PurgeQueue', { QueueUrl });
 
     const recorder = new Recorder();
     const before = cpuMicros(server.child.pid);
@@ -154,7 +158,7 @@ async function benchRuleCount(
       recorder,
     );
     const entries = recorder.latency.count * BATCH;
-    await settle(sqs, QueueUrl, entries, false);
+    await settle(sqs, QueueUrl, entries);
     const untilDelivered = performance.now() - start;
     const cpu = cpuMicros(server.child.pid) - before;
     return {
@@ -174,21 +178,15 @@ async function benchRuleCount(
   }
 }
 
-/** Waits until the queue holds `expected` messages (then purges it), or, with `purge`, just empties it. */
-async function settle(sqs: SqsWire, url: string, expected: number, purge: boolean): Promise<void> {
+/** Waits until the queue holds `expected` messages: every accepted event has been delivered. */
+async function settle(sqs: SqsWire, url: string, expected: number): Promise<void> {
   const deadline = performance.now() + SETTLE_TIMEOUT_MS;
-  if (!purge) {
-    for (;;) {
-      const held = await messagesIn(sqs, url);
-      if (held >= expected) break;
-      if (performance.now() > deadline)
-        throw new Error(`only ${held} of ${expected} events reached the queue`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  for (;;) {
+    const held = await messagesIn(sqs, url);
+    if (held >= expected) return;
+    if (performance.now() > deadline) throw new Error(`only ${held} of ${expected} events reached the queue`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  // Let warm-up deliveries land before the purge, so none arrives inside the measured phase.
-  if (purge) await new Promise((resolve) => setTimeout(resolve, 500));
-  await sqs.call('PurgeQueue', { QueueUrl: url });
 }
 
 export async function runEventsBench(): Promise<void> {
