@@ -119,4 +119,22 @@ describe('SQS targets', () => {
     assert.equal(message.Attributes?.AWSTraceHeader, trace);
     assert.equal(message.MessageAttributes, undefined);
   });
+
+  it('cannot deliver to a queue encrypted with the AWS managed key: straight to the dead-letter queue', async () => {
+    const sqs = sqsClient(suite.server.endpoint);
+    const sealed = await eventQueue(sqs, {
+      allowEvents: true,
+      attributes: { KmsMasterKeyId: 'alias/aws/sqs' },
+    });
+    const dlq = await eventQueue(sqs, { allowEvents: true });
+    await ruleWithTargets(suite.events, { source: ['test.sealed'] }, [
+      { Id: 'q', Arn: sealed.arn, DeadLetterConfig: { Arn: dlq.arn } },
+    ]);
+    await putOne(suite.events, entry('test.sealed'));
+    const [dead] = await drain(sqs, dlq.url);
+    const attributes = stringAttributes(dead);
+    assert.equal(attributes.ERROR_CODE, 'NO_PERMISSIONS');
+    assert.equal(attributes.RETRY_ATTEMPTS, '0');
+    await assertEmpty(sqs, sealed.url);
+  });
 });

@@ -53,7 +53,7 @@ export function nextStep(
 export class TargetDeliveries {
   private readonly timers = new Set<Timer>();
   private stopped = false;
-  /** Deliveries started and not yet settled (delivered, dead-lettered or dropped): the bench waits on it. */
+  /** Deliveries started and not yet settled (delivered, dead-lettered or dropped). */
   inFlight = 0;
 
   constructor(private readonly state: EventsState) {}
