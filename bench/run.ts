@@ -1,4 +1,5 @@
 // `npm run bench -- <suite>`: compiles, then runs one benchmark suite by name.
+import { runEventsBench } from './events.js';
 import { runKinesisBench } from './kinesis.js';
 import { installCleanup } from './lib/children.js';
 import { runSnsBench } from './sns.js';
@@ -8,6 +9,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   sqs: runSqsBench,
   sns: runSnsBench,
   kinesis: runKinesisBench,
+  events: runEventsBench,
 };
 
 const name = process.argv[2];

@@ -62,8 +62,39 @@ export const eventsModule: ServiceFactory = {
     return {
       definition,
       cors: true,
-      reset: () => state.clear(),
+      reset: async () => {
+        await state.clear();
+        const [{ lambdaOutbox }, { deliveryDrops }] = await Promise.all([
+          import('./outbox.js'),
+          import('./drops.js'),
+        ]);
+        lambdaOutbox(state).clear();
+        deliveryDrops(state).clear();
+      },
       close: () => stopRuntime?.(),
+      views: {
+        'events/lambda-invocations': async (query) => {
+          const { lambdaOutbox } = await import('./outbox.js');
+          const invocations = lambdaOutbox(state).list({
+            functionArn: query.get('functionArn') ?? undefined,
+            ruleArn: query.get('ruleArn') ?? undefined,
+          });
+          return {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ invocations }),
+          };
+        },
+        'events/drops': async (query) => {
+          const { deliveryDrops } = await import('./drops.js');
+          const drops = deliveryDrops(state).list(query.get('ruleArn') ?? undefined);
+          return {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ drops }),
+          };
+        },
+      },
       frontDoors: { events: frontDoor },
     };
   },

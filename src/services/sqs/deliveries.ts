@@ -38,6 +38,8 @@ export interface DeliveryOrigin {
 export interface DeliveredMessage {
   body: string;
   attributes?: Record<string, StoredAttributeValue>;
+  /** System attributes (AWSTraceHeader): the trace header a delivering service propagates. */
+  systemAttributes?: Record<string, StoredAttributeValue>;
   groupId?: string;
   deduplicationId?: string;
 }
@@ -137,6 +139,7 @@ export class QueueDeliveries {
         {
           MessageBody: message.body,
           MessageAttributes: message.attributes,
+          MessageSystemAttributes: message.systemAttributes,
           MessageGroupId: message.groupId,
           MessageDeduplicationId: message.deduplicationId,
         },
