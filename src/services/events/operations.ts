@@ -3,7 +3,6 @@ import { type Operation, operationTable, type RequestContext } from '../../proto
 import { archiveHandlers } from './archives.js';
 import { busHandlers } from './buses.js';
 import { connectionHandlers } from './connections.js';
-import { devRuleHandlers } from './dev-rules.js';
 import { endpointHandlers } from './endpoints.js';
 import { eventsError } from './errors.js';
 import { partnerHandlers } from './partners.js';
@@ -20,7 +19,6 @@ export function eventsOperations(state: EventsState): Record<string, Operation> 
   const handlers: EventsHandlers = {
     ...busHandlers(state),
     // THROWAWAY: the delivery branch's bare rule handlers; the real ones below replace them.
-    ...devRuleHandlers(state),
     ...ruleHandlers(state),
     ...testEventPatternHandlers(state),
     ...partnerHandlers(state),
