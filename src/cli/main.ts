@@ -16,8 +16,9 @@ Options (environment variable in brackets):
   --data-dir <path>   persist to a SQLite journal in this folder [TIDEWAY_DATA_DIR] default: in memory
   --region <name>     region for unsigned requests              [TIDEWAY_REGION]    default us-east-1
   --log-level <lvl>   trace|debug|info|warn|error|silent        [TIDEWAY_LOG_LEVEL] default info
-  --lenient-policies  deliver SNS messages to queues whose policy  [TIDEWAY_LENIENT_POLICIES=1]
-                      does not allow sns.amazonaws.com (AWS drops them; Tideway still warns)
+  --lenient-policies  deliver SNS messages and EventBridge events  [TIDEWAY_LENIENT_POLICIES=1]
+                      to targets whose policy does not allow sns.amazonaws.com or
+                      events.amazonaws.com (AWS drops them; Tideway still warns)
   --kinesis-status-delay <ms>
                       how long a Kinesis stream stays CREATING,  [TIDEWAY_KINESIS_STATUS_DELAY]
                       UPDATING or DELETING (0: done when the call returns)      default 0
