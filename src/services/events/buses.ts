@@ -249,7 +249,7 @@ function checkKey(state: EventsState, ctx: RequestContext, keyId: string): void 
 /** The bus's dead-letter queue is an SQS queue, named by its ARN. */
 function checkDeadLetterArn(arn: string): void {
   const parsed = parseArn(arn);
-  if (!parsed || parsed.service !== 'sqs' || !/^\d{12}$/.test(parsed.account) || parsed.resource === '') {
+  if (parsed?.service !== 'sqs' || !/^\d{12}$/.test(parsed.account) || parsed.resource === '') {
     throw eventsError.validation(
       'Parameter DeadLetterConfig.Arn is not valid. Reason: Provided Arn is not in correct format.',
     );

@@ -1,0 +1,252 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  CreateEventBusCommand,
+  DeleteEventBusCommand,
+  DescribeEventBusCommand,
+  ListEventBusesCommand,
+  UpdateEventBusCommand,
+} from '@aws-sdk/client-eventbridge';
+import { CreateKeyCommand, DisableKeyCommand } from '@aws-sdk/client-kms';
+import { accountCredentials, eventsClient, eventsRejects, withEventsServer } from '../support/events.js';
+import { kmsClient } from '../support/kms.js';
+import { advance, startServer, uniqueName } from '../support/tideway.js';
+
+// Event buses as AWS's recorded answers show them (LocalStack's validated snapshots,
+// tests/aws/services/events/test_events.py TestEventBus) and the API reference.
+describe('EventBridge event buses', () => {
+  const t = withEventsServer();
+
+  it('creates, lists, describes and deletes a custom bus', async () => {
+    const name = uniqueName('bus');
+    const created = await t.events.send(new CreateEventBusCommand({ Name: name, Description: 'test bus' }));
+    assert.equal(created.EventBusArn, `arn:aws:events:us-east-1:000000000000:event-bus/${name}`);
+    assert.equal(created.Description, 'test bus');
+
+    const listed = await t.events.send(new ListEventBusesCommand({ NamePrefix: name }));
+    assert.equal(listed.EventBuses?.length, 1);
+    const [entry] = listed.EventBuses ?? [];
+    assert.equal(entry?.Name, name);
+    assert.equal(entry?.Arn, created.EventBusArn);
+    assert.equal(entry?.Description, 'test bus');
+    assert.ok(entry?.CreationTime instanceof Date);
+    assert.ok(entry?.LastModifiedTime instanceof Date);
+    assert.equal(listed.NextToken, undefined);
+
+    const described = await t.events.send(new DescribeEventBusCommand({ Name: name }));
+    assert.equal(described.Name, name);
+    assert.equal(described.Arn, created.EventBusArn);
+    assert.equal(described.Description, 'test bus');
+    assert.equal(described.Policy, undefined);
+    assert.ok(described.CreationTime instanceof Date);
+    // Describe also takes the bus's ARN.
+    const byArn = await t.events.send(new DescribeEventBusCommand({ Name: created.EventBusArn }));
+    assert.equal(byArn.Name, name);
+
+    await t.events.send(new DeleteEventBusCommand({ Name: name }));
+    const after = await t.events.send(new ListEventBusesCommand({ NamePrefix: name }));
+    assert.deepEqual(after.EventBuses, []);
+  });
+
+  it('has a default bus in every account and region from the start', async () => {
+    const other = eventsClient(t.server.endpoint, {
+      region: 'eu-west-1',
+      credentials: accountCredentials('111122223333'),
+    });
+    try {
+      const described = await other.send(new DescribeEventBusCommand({}));
+      assert.equal(described.Name, 'default');
+      assert.equal(described.Arn, 'arn:aws:events:eu-west-1:111122223333:event-bus/default');
+      const listed = await other.send(new ListEventBusesCommand({}));
+      assert.deepEqual(
+        listed.EventBuses?.map((b) => b.Name),
+        ['default'],
+      );
+    } finally {
+      other.destroy();
+    }
+  });
+
+  it('answers AWS texts for a bus that exists, does not exist, or is the default', async () => {
+    const name = uniqueName('bus');
+    await t.events.send(new CreateEventBusCommand({ Name: name }));
+    await eventsRejects(
+      t.events.send(new CreateEventBusCommand({ Name: name })),
+      'ResourceAlreadyExistsException',
+      `Event bus ${name} already exists.`,
+    );
+    await eventsRejects(
+      t.events.send(new CreateEventBusCommand({ Name: 'default' })),
+      'ResourceAlreadyExistsException',
+      'Event bus default already exists.',
+    );
+    await eventsRejects(
+      t.events.send(new DescribeEventBusCommand({ Name: 'no-such-bus' })),
+      'ResourceNotFoundException',
+      'Event bus no-such-bus does not exist.',
+    );
+    await eventsRejects(
+      t.events.send(new DeleteEventBusCommand({ Name: 'default' })),
+      'ValidationException',
+      'Cannot delete event bus default.',
+    );
+    // AWS answers success for deleting a bus that does not exist (recorded).
+    await t.events.send(new DeleteEventBusCommand({ Name: 'no-such-bus' }));
+  });
+
+  it('checks bus names: no slash outside partner buses, and the model pattern', async () => {
+    await eventsRejects(
+      t.events.send(new CreateEventBusCommand({ Name: 'team/bus' })),
+      'ValidationException',
+      "Event bus name must not contain '/'.",
+    );
+    await eventsRejects(
+      t.events.send(new CreateEventBusCommand({ Name: 'bad name!' })),
+      'ValidationException',
+      /Member must satisfy regular expression pattern/,
+    );
+    await eventsRejects(
+      t.events.send(
+        new CreateEventBusCommand({
+          Name: 'aws.partner/x.com/1/a',
+          EventSourceName: 'aws.partner/x.com/1/b',
+        }),
+      ),
+      'ValidationException',
+      'Event bus name must match event source name.',
+    );
+    await eventsRejects(
+      t.events.send(
+        new CreateEventBusCommand({
+          Name: 'aws.partner/x.com/1/a',
+          EventSourceName: 'aws.partner/x.com/1/a',
+        }),
+      ),
+      'ResourceNotFoundException',
+      'Event source aws.partner/x.com/1/a does not exist.',
+    );
+  });
+
+  it('pages ListEventBuses in name order with NextToken', async () => {
+    const prefix = uniqueName('page');
+    for (let i = 0; i < 6; i++) await t.events.send(new CreateEventBusCommand({ Name: `${prefix}-${i}` }));
+    const first = await t.events.send(new ListEventBusesCommand({ NamePrefix: prefix, Limit: 3 }));
+    assert.deepEqual(
+      first.EventBuses?.map((b) => b.Name),
+      [0, 1, 2].map((i) => `${prefix}-${i}`),
+    );
+    assert.ok(first.NextToken);
+    const second = await t.events.send(
+      new ListEventBusesCommand({ NamePrefix: prefix, Limit: 5, NextToken: first.NextToken }),
+    );
+    assert.deepEqual(
+      second.EventBuses?.map((b) => b.Name),
+      [3, 4, 5].map((i) => `${prefix}-${i}`),
+    );
+    assert.equal(second.NextToken, undefined);
+    await eventsRejects(
+      t.events.send(new ListEventBusesCommand({ NextToken: 'not-a-token' })),
+      'ValidationException',
+      'The NextToken provided is not valid.',
+    );
+  });
+
+  it('keeps the description, dead-letter queue and log settings; UpdateEventBus replaces them', async () => {
+    const name = uniqueName('bus');
+    const dlq = 'arn:aws:sqs:us-east-1:000000000000:bus-dlq';
+    const created = await t.events.send(
+      new CreateEventBusCommand({
+        Name: name,
+        Description: 'first',
+        DeadLetterConfig: { Arn: dlq },
+        LogConfig: { Level: 'ERROR', IncludeDetail: 'FULL' },
+      }),
+    );
+    assert.deepEqual(created.DeadLetterConfig, { Arn: dlq });
+    assert.deepEqual(created.LogConfig, { Level: 'ERROR', IncludeDetail: 'FULL' });
+    const before = await t.events.send(new DescribeEventBusCommand({ Name: name }));
+    assert.deepEqual(before.DeadLetterConfig, { Arn: dlq });
+
+    await advance(t.server, 5);
+    const updated = await t.events.send(new UpdateEventBusCommand({ Name: name, Description: 'second' }));
+    assert.equal(updated.Arn, before.Arn);
+    assert.equal(updated.Description, 'second');
+    assert.equal(updated.DeadLetterConfig, undefined);
+    const after = await t.events.send(new DescribeEventBusCommand({ Name: name }));
+    assert.equal(after.Description, 'second');
+    assert.equal(after.DeadLetterConfig, undefined);
+    assert.ok(
+      (after.LastModifiedTime as Date).getTime() >= (before.LastModifiedTime as Date).getTime() + 5000,
+    );
+    assert.equal(after.CreationTime?.getTime(), before.CreationTime?.getTime());
+
+    await eventsRejects(
+      t.events.send(
+        new UpdateEventBusCommand({
+          Name: name,
+          DeadLetterConfig: { Arn: 'arn:aws:sns:us-east-1:000000000000:t' },
+        }),
+      ),
+      'ValidationException',
+      'Parameter DeadLetterConfig.Arn is not valid. Reason: Provided Arn is not in correct format.',
+    );
+    await eventsRejects(
+      t.events.send(new UpdateEventBusCommand({ Name: 'no-such-bus', Description: 'x' })),
+      'ResourceNotFoundException',
+      'Event bus no-such-bus does not exist.',
+    );
+  });
+
+  it('takes a customer managed key named as KMS names it, and refuses a missing or disabled key', async () => {
+    const kms = kmsClient(t.server.endpoint);
+    try {
+      const key = await kms.send(new CreateKeyCommand({}));
+      const keyId = key.KeyMetadata?.KeyId as string;
+      const name = uniqueName('bus');
+      const created = await t.events.send(new CreateEventBusCommand({ Name: name, KmsKeyIdentifier: keyId }));
+      assert.equal(created.KmsKeyIdentifier, keyId);
+      const described = await t.events.send(new DescribeEventBusCommand({ Name: name }));
+      assert.equal(described.KmsKeyIdentifier, keyId);
+
+      const missing = 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000';
+      await eventsRejects(
+        t.events.send(new CreateEventBusCommand({ Name: uniqueName('bus'), KmsKeyIdentifier: missing })),
+        'ValidationException',
+        `Parameter KmsKeyIdentifier is not valid. Reason: Key '${missing}' does not exist`,
+      );
+      await kms.send(new DisableKeyCommand({ KeyId: keyId }));
+      await eventsRejects(
+        t.events.send(new UpdateEventBusCommand({ Name: name, KmsKeyIdentifier: keyId })),
+        'ValidationException',
+        `Parameter KmsKeyIdentifier is not valid. Reason: ${key.KeyMetadata?.Arn} is disabled.`,
+      );
+      // Leaving the key out goes back to the AWS owned key.
+      await t.events.send(new UpdateEventBusCommand({ Name: name }));
+      const plain = await t.events.send(new DescribeEventBusCommand({ Name: name }));
+      assert.equal(plain.KmsKeyIdentifier, undefined);
+    } finally {
+      kms.destroy();
+    }
+  });
+});
+
+describe('EventBridge bus quota', () => {
+  it('refuses a bus past buses-per-account with --events-quotas, with AWS text', async () => {
+    const server = await startServer({ eventsQuotas: { 'buses-per-account': 2 } });
+    const events = eventsClient(server.endpoint);
+    try {
+      await events.send(new CreateEventBusCommand({ Name: 'one' }));
+      await events.send(new CreateEventBusCommand({ Name: 'two' }));
+      await eventsRejects(
+        events.send(new CreateEventBusCommand({ Name: 'three' })),
+        'LimitExceededException',
+        'The requested resource exceeds the maximum number allowed.',
+      );
+      await events.send(new DeleteEventBusCommand({ Name: 'two' }));
+      await events.send(new CreateEventBusCommand({ Name: 'three' }));
+    } finally {
+      events.destroy();
+      await server.stop();
+    }
+  });
+});
