@@ -8,6 +8,15 @@ import {
   UpdateEventBusCommand,
 } from '@aws-sdk/client-eventbridge';
 import { CreateKeyCommand, DisableKeyCommand } from '@aws-sdk/client-kms';
+import { Clock } from '../../src/core/clock.js';
+import { createLogger } from '../../src/core/logger.js';
+import { Scheduler } from '../../src/core/scheduler.js';
+import type { ServiceError } from '../../src/protocols/errors.js';
+import type { RequestContext } from '../../src/protocols/service.js';
+import { busHandlers } from '../../src/services/events/buses.js';
+import type { EventsHandler } from '../../src/services/events/operations.js';
+import type { RuleRecord } from '../../src/services/events/records.js';
+import { EventsState } from '../../src/services/events/state.js';
 import { accountCredentials, eventsClient, eventsRejects, withEventsServer } from '../support/events.js';
 import { kmsClient } from '../support/kms.js';
 import { advance, startServer, uniqueName } from '../support/tideway.js';
@@ -248,5 +257,50 @@ describe('EventBridge bus quota', () => {
       events.destroy();
       await server.stop();
     }
+  });
+});
+
+// PutRule belongs to the rules part, so the bus's rule is put straight into the shared state here.
+describe('EventBridge DeleteEventBus with rules', () => {
+  it('refuses a bus that still has rules, with the text users report from AWS', async () => {
+    const clock = new Clock();
+    const state = new EventsState({
+      clock,
+      scheduler: new Scheduler(clock),
+      log: createLogger('silent'),
+      frontDoors: {},
+      settings: {},
+    });
+    const handlers = busHandlers(state);
+    const createBus = handlers.CreateEventBus as EventsHandler;
+    const deleteBus = handlers.DeleteEventBus as EventsHandler;
+    const ctx = { caller: { account: '000000000000', region: 'us-east-1' } } as RequestContext;
+    const { EventBusArn } = (await createBus({ Name: 'with-rules' }, ctx)) as { EventBusArn: string };
+    const rule: RuleRecord = {
+      arn: state.ruleArn('000000000000', 'us-east-1', 'with-rules', 'r'),
+      name: 'r',
+      busName: 'with-rules',
+      busArn: EventBusArn,
+      account: '000000000000',
+      region: 'us-east-1',
+      eventPattern: '{"source":["x"]}',
+      state: 'ENABLED',
+      createdBy: '000000000000',
+      targets: [],
+      tags: [],
+      createdAt: clock.now(),
+    };
+    await state.putRule(rule);
+    await assert.rejects(
+      async () => deleteBus({ Name: 'with-rules' }, ctx),
+      (err: ServiceError) => {
+        assert.equal(err.code, 'ValidationException');
+        assert.equal(err.message, "EventBus can't be deleted since it has rules.");
+        return true;
+      },
+    );
+    await state.deleteRule(rule.arn);
+    await deleteBus({ Name: 'with-rules' }, ctx);
+    assert.equal(state.buses.get(EventBusArn), undefined);
   });
 });
