@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  CreateEndpointCommand,
   CreateEventBusCommand,
+  CreatePartnerEventSourceCommand,
   DeleteEventBusCommand,
+  DescribeEndpointCommand,
   DescribeEventBusCommand,
+  DescribeEventSourceCommand,
   ListEventBusesCommand,
+  PutPermissionCommand,
   UpdateEventBusCommand,
 } from '@aws-sdk/client-eventbridge';
 import { CreateKeyCommand, DisableKeyCommand } from '@aws-sdk/client-kms';
@@ -302,5 +310,81 @@ describe('EventBridge DeleteEventBus with rules', () => {
     await state.deleteRule(rule.arn);
     await deleteBus({ Name: 'with-rules' }, ctx);
     assert.equal(state.buses.get(EventBusArn), undefined);
+  });
+});
+
+// With --data-dir the buses, their policies, partner sources and endpoints survive a restart.
+describe('EventBridge buses across a restart', () => {
+  it('keeps buses with their settings and policy, partner sources and endpoints', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tideway-events-buses-'));
+    try {
+      let server = await startServer({ dataDir: dir });
+      let events = eventsClient(server.endpoint);
+      const partner = eventsClient(server.endpoint, { credentials: accountCredentials('999988887777') });
+      await events.send(
+        new CreateEventBusCommand({
+          Name: 'kept',
+          Description: 'kept bus',
+          DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:dlq' },
+          Tags: [{ Key: 'team', Value: 'blue' }],
+        }),
+      );
+      await events.send(
+        new PutPermissionCommand({
+          EventBusName: 'kept',
+          Action: 'events:PutEvents',
+          Principal: '111122223333',
+          StatementId: 'friend',
+        }),
+      );
+      await partner.send(
+        new CreatePartnerEventSourceCommand({
+          Name: 'aws.partner/example.com/1/kept',
+          Account: '000000000000',
+        }),
+      );
+      partner.destroy();
+      const endpoint = await events.send(
+        new CreateEndpointCommand({
+          Name: 'kept',
+          RoutingConfig: {
+            FailoverConfig: {
+              Primary: { HealthCheck: 'arn:aws:route53:::healthcheck/abc-123' },
+              Secondary: { Route: 'us-west-2' },
+            },
+          },
+          EventBuses: [
+            { EventBusArn: 'arn:aws:events:us-east-1:000000000000:event-bus/kept' },
+            { EventBusArn: 'arn:aws:events:us-west-2:000000000000:event-bus/kept' },
+          ],
+          ReplicationConfig: { State: 'DISABLED' },
+        }),
+      );
+      const before = await events.send(new DescribeEventBusCommand({ Name: 'kept' }));
+      events.destroy();
+      await server.stop();
+
+      server = await startServer({ dataDir: dir });
+      events = eventsClient(server.endpoint);
+      try {
+        const after = await events.send(new DescribeEventBusCommand({ Name: 'kept' }));
+        assert.equal(after.Description, 'kept bus');
+        assert.deepEqual(after.DeadLetterConfig, before.DeadLetterConfig);
+        assert.equal(after.Policy, before.Policy);
+        assert.equal(after.CreationTime?.getTime(), before.CreationTime?.getTime());
+        const source = await events.send(
+          new DescribeEventSourceCommand({ Name: 'aws.partner/example.com/1/kept' }),
+        );
+        assert.equal(source.State, 'PENDING');
+        const kept = await events.send(new DescribeEndpointCommand({ Name: 'kept' }));
+        assert.equal(kept.Arn, endpoint.Arn);
+        assert.equal(kept.State, 'ACTIVE');
+      } finally {
+        events.destroy();
+        await server.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
