@@ -107,6 +107,13 @@ describe('EventBridge event buses', () => {
       'ValidationException',
       'Cannot delete event bus default.',
     );
+    await eventsRejects(
+      t.events.send(
+        new DescribeEventBusCommand({ Name: 'arn:aws:events:us-east-1:111122223333:event-bus/default' }),
+      ),
+      'ResourceNotFoundException',
+      'Event bus default does not exist.',
+    );
     // AWS answers success for deleting a bus that does not exist (recorded).
     await t.events.send(new DeleteEventBusCommand({ Name: 'no-such-bus' }));
   });

@@ -18,19 +18,19 @@ const MAX_POLICY_LENGTH = 10240;
 
 /** Handlers of: CreateEventBus DeleteEventBus DescribeEventBus ListEventBuses UpdateEventBus PutPermission RemovePermission. */
 export function busHandlers(state: EventsState): EventsHandlers {
-  /** The caller's bus by name or ARN (DescribeEventBus takes either); the default bus when none is named. */
+  /**
+   * The caller's bus by name or ARN (DescribeEventBus takes either); the default bus when none is
+   * named. An ARN of another account's or region's bus is not the caller's to read.
+   */
   const findBus = (ctx: RequestContext, nameOrArn: string | undefined): BusRecord => {
     const { account, region } = ctx.caller;
     let name = nameOrArn ?? DEFAULT_BUS;
-    let owner = account;
-    let where = region;
     if (name.startsWith('arn:')) {
       const arn = parseArn(name);
       name = arn?.resource.replace(/^event-bus\//, '') ?? name;
-      owner = arn?.account ?? account;
-      where = arn?.region ?? region;
+      if (arn?.account !== account || arn.region !== region) throw busNotFound(name);
     }
-    const bus = state.bus(owner, where, name);
+    const bus = state.bus(account, region, name);
     if (!bus) throw busNotFound(name);
     return bus;
   };
