@@ -159,7 +159,7 @@ export interface EndpointRecord {
 
 /** A partner event source: created by a partner account for a customer account (both sides kept). */
 export interface PartnerSourceRecord {
-  /** `<customer account>/<name>`. */
+  /** `<customer account>/<region>/<name>`: a source is offered to one account in one region. */
   key: string;
   name: string;
   arn: string;
