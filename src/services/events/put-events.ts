@@ -3,7 +3,7 @@ import type * as EB from '@aws-sdk/client-eventbridge';
 import { parseArn } from '../../core/arn.js';
 import type { JsonValue } from '../../core/patterns/operators.js';
 import type { RequestContext } from '../../protocols/service.js';
-import { busAllows } from './bus-access.js';
+import { busPolicyAllows } from './bus-policy.js';
 import { eventsError } from './errors.js';
 import type { EventsHandlers } from './operations.js';
 import type { BusEvent, BusRecord } from './records.js';
@@ -143,7 +143,7 @@ export function putEventsHandlers(state: EventsState): EventsHandlers {
         }
         const target = primary ?? namedBus(state, entry.EventBusName, account, region);
         const bus = state.bus(target.account, target.region, target.name);
-        if (bus && !busAllows(bus, account, 'events:PutEvents')) {
+        if (bus && !busPolicyAllows(bus, account, 'events:PutEvents')) {
           failed++;
           return entryError(
             'AccessDeniedException',

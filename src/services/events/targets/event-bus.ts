@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseArn } from '../../../core/arn.js';
-import { busAllows } from '../bus-access.js';
+import { busPolicyAllows } from '../bus-policy.js';
 import type { EventsState, TargetKind, TargetResult } from '../state.js';
 
 /**
@@ -22,7 +22,7 @@ export function eventBusTargets(state: EventsState): TargetKind {
           errorMessage: `Event bus ${target.Arn} does not exist.`,
         };
       }
-      if (!busAllows(bus, rule.account, 'events:PutEvents', rule.arn)) {
+      if (!busPolicyAllows(bus, rule.account, 'events:PutEvents', rule.arn)) {
         const reason = `the policy of event bus ${bus.arn} does not allow account ${rule.account} events:PutEvents (aws:SourceArn ${rule.arn})`;
         if (!lenient) return { kind: 'failed', errorCode: 'NO_PERMISSIONS', errorMessage: reason };
         state.log.warn(
