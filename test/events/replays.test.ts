@@ -11,9 +11,15 @@ import {
   PutTargetsCommand,
   StartReplayCommand,
 } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
 import { eventsRejects, withEventsServer } from '../support/events.js';
 import { advance, type RunningTideway, serverNow, sqsClient, uniqueName } from '../support/tideway.js';
+import { eventsMaySend } from './delivery-fixtures.js';
 
 // Replays through the SDK: AWS's validation texts (LocalStack's AWS-validated
 // test_archive_and_replay snapshots), the states a replay goes through on the clock, and what
@@ -248,7 +254,14 @@ describe('EventBridge replays: delivery', () => {
         .QueueUrl;
       const queueArn = (
         await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-      ).Attributes?.QueueArn;
+      ).Attributes?.QueueArn as string;
+      // As in AWS, EventBridge delivers only to a queue whose policy lets it in.
+      await sqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          Attributes: { Policy: eventsMaySend(queueArn) },
+        }),
+      );
       const pattern = JSON.stringify({ source: ['core.update-account-command'] });
       const ruleName = safe('rule');
       const ruleArn = (await t.events.send(new PutRuleCommand({ Name: ruleName, EventPattern: pattern })))

@@ -11,10 +11,12 @@ import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { eventsRejects, withEventsServer } from '../support/events.js';
 import { advance, serverNow, sqsClient, uniqueName } from '../support/tideway.js';
+import { eventsMaySend } from './delivery-fixtures.js';
 
 // Scheduled rules through the SDK, against what AWS answered in LocalStack's AWS-validated
 // test_events_schedule snapshots: the texts PutRule refuses, and the `Scheduled Event` an SQS
@@ -44,7 +46,12 @@ describe('EventBridge scheduled rules', () => {
     const attributes = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
     );
-    return { url, arn: attributes.Attributes?.QueueArn as string };
+    const arn = attributes.Attributes?.QueueArn as string;
+    // As in AWS, EventBridge delivers only to a queue whose policy lets it in.
+    await sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: eventsMaySend(arn) } }),
+    );
+    return { url, arn };
   }
 
   async function drain(url: string) {
