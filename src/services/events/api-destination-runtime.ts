@@ -70,6 +70,9 @@ export class ApiDestinationRuntime {
           ...(state === 'AUTHORIZED' && { lastAuthorizedAt: now }),
         });
       })
+      .catch((err: Error) =>
+        this.state.log.warn({ err, connection: connection.arn }, 'connection authorization not recorded'),
+      )
       .finally(() => {
         if (this.authorizing.get(connection.arn) === run) this.authorizing.delete(connection.arn);
       });
