@@ -377,6 +377,26 @@ describe('EventBridge connections', () => {
     }
   });
 
+  it('refuses a KmsKeyIdentifier KMS cannot use for the secret, and keeps nothing', async () => {
+    const err = await eventsRejects(
+      eb().send(
+        new CreateConnectionCommand({
+          Name: 'bad-key',
+          AuthorizationType: 'API_KEY',
+          AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'a', ApiKeyValue: 'b' } },
+          KmsKeyIdentifier: 'alias/does-not-exist',
+        }),
+      ),
+      'ValidationException',
+      /invalid KMS key/,
+    );
+    assert.equal(err.$metadata?.httpStatusCode, 400);
+    await eventsRejects(
+      eb().send(new DescribeConnectionCommand({ Name: 'bad-key' })),
+      'ResourceNotFoundException',
+    );
+  });
+
   it('keeps each account its own connections', async () => {
     const other = eventsClient(suite.server.endpoint, { credentials: accountCredentials('111122223333') });
     try {

@@ -77,6 +77,11 @@ describe('API destination requests', () => {
     assert.equal(kind(301), 'failed');
     assert.equal(kind(401), 'failed');
     assert.equal(kind(503, { 'retry-after': '-1' }), 'failed');
+    assert.equal(
+      (outcome({ status: 429, headers: { 'retry-after': '30' }, body: '' }) as { retryAfterSeconds?: number })
+        .retryAfterSeconds,
+      30,
+    );
     const result = outcome({ status: 418, headers: {}, body: '' });
     assert.deepEqual(result, {
       kind: 'failed',

@@ -98,7 +98,11 @@ export function outcome(answer: IncomingAnswer): TargetResult {
   const errorMessage = `Unable to invoke ApiDestination endpoint: The endpoint answered HTTP ${status}.`;
   const retryAfter = Number(answer.headers['retry-after']);
   if ((status === 429 || (status >= 500 && status <= 599)) && !(retryAfter < 0)) {
-    return { kind: 'retryable', errorCode, errorMessage };
+    // "EventBridge chooses the more conservative value between the defined retry policy and the
+    // Retry-After header": the router keeps the longer wait.
+    return Number.isFinite(retryAfter) && retryAfter > 0
+      ? { kind: 'retryable', errorCode, errorMessage, retryAfterSeconds: retryAfter }
+      : { kind: 'retryable', errorCode, errorMessage };
   }
   return { kind: 'failed', errorCode, errorMessage };
 }

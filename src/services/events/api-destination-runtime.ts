@@ -1,5 +1,7 @@
+import { ServiceError } from '../../protocols/errors.js';
 import type { SecretsFrontDoor } from '../secretsmanager/front-door.js';
 import { type ConnectionCredentials, credentialsFromSecret } from './connection-auth.js';
+import { eventsError } from './errors.js';
 import { InvocationRate } from './invocation-rate.js';
 import { OAuthTokens } from './oauth-tokens.js';
 import type { ConnectionRecord } from './records.js';
@@ -25,10 +27,23 @@ export class ApiDestinationRuntime {
     this.rate = new InvocationRate(state.clock, state.scheduler);
   }
 
+  /**
+   * Secrets Manager as EventBridge uses it: what it refuses (a KmsKeyIdentifier KMS cannot use)
+   * reaches the caller as EventBridge's ValidationException with Secrets Manager's text.
+   */
   secrets(): SecretsFrontDoor {
     const door = this.state.frontDoors.secretsmanager;
     if (!door) throw new Error('Secrets Manager is not part of this Tideway.');
-    return door;
+    const refused = (err: unknown): never => {
+      if (err instanceof ServiceError && err.status < 500) throw eventsError.validation(err.message);
+      throw err;
+    };
+    return {
+      create: (...args) => door.create(...args).catch(refused),
+      read: (arn) => door.read(arn).catch(refused),
+      update: (arn, value) => door.update(arn, value).catch(refused),
+      remove: (arn) => door.remove(arn).catch(refused),
+    };
   }
 
   async credentials(connection: ConnectionRecord): Promise<ConnectionCredentials> {
