@@ -1,6 +1,6 @@
 import { ServiceError } from '../../protocols/errors.js';
 import type { ValidationErrors } from '../../protocols/shapes.js';
-import { jsonFrontEndValidation } from '../../protocols/validate.js';
+import { jsonFrontEndValidation, type Violation } from '../../protocols/validate.js';
 
 // EventBridge speaks awsJson 1.1: `__type` is the bare error name. Texts are AWS's, as its recorded
 // answers show them; docs/eventbridge.md lists any Tideway had to word itself.
@@ -29,4 +29,20 @@ export const eventsError = {
  * EventBridge's JSON front end: a value of the wrong JSON type is a SerializationException, and
  * every broken constraint is listed in one ValidationException before any resource is looked up.
  */
-export const eventsValidation: ValidationErrors = jsonFrontEndValidation(eventsError.validation);
+export const eventsValidation: ValidationErrors = jsonFrontEndValidation(
+  eventsError.validation,
+  recordedEnumOrder,
+);
+
+/** Enums AWS prints in an order of its own, as its recorded answers show them (not the model's). */
+const RECORDED_ENUMS: Record<string, string> = {
+  // CreateApiDestination/UpdateApiDestination (test_api_destinations_and_connection snapshot).
+  httpMethod: 'HEAD, POST, PATCH, DELETE, PUT, GET, OPTIONS',
+};
+
+function recordedEnumOrder(v: Violation): Violation {
+  const values = RECORDED_ENUMS[v.path];
+  if (!values || !v.constraint.startsWith('Member must satisfy enum value set: [')) return v;
+  if (!v.constraint.includes('OPTIONS')) return v;
+  return { ...v, constraint: `Member must satisfy enum value set: [${values}]` };
+}

@@ -68,7 +68,13 @@ export interface EventsQuotaSettings {
 export type TargetResult =
   | { kind: 'delivered' }
   /** Worth retrying under the target's RetryPolicy (throttling, 5xx, a connection error). */
-  | { kind: 'retryable'; errorCode: string; errorMessage: string }
+  | {
+      kind: 'retryable';
+      errorCode: string;
+      errorMessage: string;
+      /** The endpoint's Retry-After in seconds (API destinations): wait at least this long before the next try. */
+      retryAfterSeconds?: number;
+    }
   /** Not retried: straight to the dead-letter queue (permissions, a missing resource, KMS, size). */
   | { kind: 'failed'; errorCode: string; errorMessage: string };
 

@@ -1,6 +1,6 @@
 /**
  * Secrets Manager for other services that keep credentials in a secret of the account (EventBridge
- * connections: `events!connection/<name>/<uuid>`), as the service does in AWS. (To be built.)
+ * connections: `events!connection/<name>/<uuid>`), as the service does in AWS (managed-secrets.ts).
  */
 export interface SecretsFrontDoor {
   /** Creates a service-managed secret and returns its ARN. */
@@ -9,7 +9,7 @@ export interface SecretsFrontDoor {
     region: string,
     name: string,
     value: string,
-    options?: { kmsKeyId?: string; description?: string },
+    options?: { kmsKeyId?: string; description?: string; owningService?: string },
   ): Promise<string>;
   /** The current value (AWSCURRENT). */
   read(arn: string): Promise<string>;

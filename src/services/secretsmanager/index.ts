@@ -2,6 +2,7 @@ import type { ServiceDefinition } from '../../protocols/service.js';
 import { EmbeddedRecords } from '../../storage/embedded/records.js';
 import type { ServiceFactory } from '../registry.js';
 import { smError, smValidation } from './errors.js';
+import type { SecretsFrontDoor } from './front-door.js';
 import type { SecretRecord } from './records.js';
 
 /**
@@ -14,6 +15,18 @@ export const secretsManagerModule: ServiceFactory = {
   create: ({ journal, clock, frontDoors }) => {
     const store = new EmbeddedRecords<SecretRecord>('secrets', journal, (s) => s.arn);
     let loading: Promise<void> | undefined;
+    // Other services' secrets load this code on their first use too.
+    let managed: Promise<SecretsFrontDoor> | undefined;
+    const door = () =>
+      (managed ??= import('./managed-secrets.js').then(({ managedSecrets }) =>
+        managedSecrets(store, clock, () => frontDoors.kms),
+      ));
+    const frontDoor: SecretsFrontDoor = {
+      create: async (...args) => (await door()).create(...args),
+      read: async (arn) => (await door()).read(arn),
+      update: async (arn, value) => (await door()).update(arn, value),
+      remove: async (arn) => (await door()).remove(arn),
+    };
     const definition: ServiceDefinition = {
       name: 'secretsmanager',
       signingName: 'secretsmanager',
@@ -41,6 +54,7 @@ export const secretsManagerModule: ServiceFactory = {
       cors: true,
       reset: () => store.clear(),
       close: () => undefined,
+      frontDoors: { secretsmanager: frontDoor },
     };
   },
 };

@@ -36,7 +36,8 @@ function matches(secret: SecretRecord, key: string, value: string): boolean {
     case 'primary-region':
       return false; // no secret in Tideway is a replica or has replicas
     case 'owning-service':
-      return false; // no service here creates managed secrets
+      // Prefix, case-sensitive, like name and tag filters (EventBridge connections are `events`).
+      return secret.owningService?.startsWith(value) ?? false;
     default: {
       // all: any word of the value starting any word of the name, description or tags.
       const own = [secret.name, secret.description ?? '', ...tags.flatMap((t) => [t.Key, t.Value])].flatMap(

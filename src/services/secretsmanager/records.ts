@@ -34,6 +34,8 @@ export interface SecretRecord {
   description?: string;
   /** The customer key as the caller gave it (id, ARN, alias); absent for the AWS-managed key. */
   kmsKeyId?: string;
+  /** The AWS service that made and manages the secret (`events` for EventBridge connections). */
+  owningService?: string;
   createdAt: number;
   lastChangedAt: number;
   lastAccessedAt?: number;

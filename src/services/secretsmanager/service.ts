@@ -50,6 +50,7 @@ export function secretFields(secret: SecretRecord) {
     Name: secret.name,
     Description: secret.description,
     KmsKeyId: secret.kmsKeyId,
+    OwningService: secret.owningService,
     RotationEnabled: rotation?.enabled,
     RotationLambdaARN: rotation?.lambdaArn,
     RotationRules: rotation?.rules,
