@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import {
   CreateQueueCommand,
+  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SetQueueAttributesCommand,
@@ -287,6 +288,13 @@ describe('EventBridge replays: delivery', () => {
         new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
       );
       assert.equal(original.Messages?.length, 3);
+      // Deleted, or they would come back once the clock passes their visibility timeout.
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: original.Messages?.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
       await advance(t.server, 60);
       const replayName = safe('again');
       await t.events.send(

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import {
   CreateQueueCommand,
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SetQueueAttributesCommand,
@@ -56,7 +57,11 @@ describe('EventBridge scheduled rules', () => {
 
   async function drain(url: string) {
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
-    return received.Messages ?? [];
+    const messages = received.Messages ?? [];
+    // Deleted, or they would come back once the clock passes their visibility timeout.
+    for (const m of messages)
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
+    return messages;
   }
 
   it('refuse what AWS refuses, with one text', async () => {
