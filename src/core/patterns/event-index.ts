@@ -1,4 +1,5 @@
 import type { CompiledEventPattern, EventPattern } from './event-pattern.js';
+import { RangeIndex } from './event-ranges.js';
 import { parseIp } from './ip.js';
 import {
   comparableNumber,
@@ -13,26 +14,27 @@ import {
 } from './operators.js';
 
 /**
- * Matching one event against many patterns without walking every pattern. Like AWS's Ruler, the
- * work is driven by the event's values rather than by the rules: each `$or` alternative of each
- * pattern is filed under one of its fields (its anchor), in per-field value indexes shared by all
- * patterns — hash maps for exact and case-folded values, maps per length for prefixes and suffixes,
- * short lists for ranges, CIDRs and wildcards. An event looks up only the fields it carries, and
- * only the alternatives found that way (plus the few with no indexable field, such as a lone
- * anything-but or exists:false) are checked in full. The anchor is the field whose bucket is
- * emptiest when the pattern is added, so rules that share a common value (one source for all)
- * spread over their rarer fields.
+ * Matching one event against many patterns at a cost driven by the event, not by the number of
+ * rules — the design of AWS's Ruler, written anew. Each `$or` alternative of each pattern is a
+ * list of field conditions in field-name order; alternatives are threaded through a tree whose
+ * edges are (field, condition) steps, so alternatives that begin with the same conditions share
+ * nodes and a shared condition is tested once. At each node the edges of one field sit in value
+ * indexes shared by every alternative through that node: hash maps for exact and case-folded
+ * values, maps per length for prefixes and suffixes, an interval index for numeric ranges, and
+ * short lists for what cannot be hashed (anything-but, CIDR, wildcard). An event descends only
+ * the edges its values satisfy; an alternative reached at the end is confirmed against the event
+ * with the single-pattern matcher, which alone knows Ruler's array-consistency rule.
  */
 
-// Must equal the domain patterns are compiled in (event-pattern.ts); kept here to avoid an import cycle.
+// Must equal the domain patterns are compiled in (event-pattern.ts).
 const NUMBERS: NumberDomain = { limit: 5e9, decimals: 6 };
 
 interface Entry<K> {
   key: K;
   seq: number;
   pattern: CompiledEventPattern;
-  /** Undoes every filing of this entry's alternatives. */
-  undo: (() => void)[];
+  /** Where each of the pattern's alternatives ends. */
+  ends: Node<K>[];
 }
 
 interface Alternative<K> {
@@ -40,10 +42,23 @@ interface Alternative<K> {
   branch: number;
 }
 
-type Bucket<K> = Set<Alternative<K>>;
+class Node<K> {
+  readonly terminals = new Set<Alternative<K>>();
+  readonly fields = new Map<string, FieldEdges<K>>();
+  readonly children = new Map<string, Node<K>>();
+  /** Alternatives passing through or ending here; at zero the node leaves its parent. */
+  users = 0;
 
-/** The value indexes of one field path (dotted keys split, so "a.b" and a → b are one field). */
-class FieldIndex<K> {
+  constructor(
+    readonly parent?: Node<K>,
+    readonly step?: { fieldId: string; edgeKey: string; undo: (() => void)[] },
+  ) {}
+}
+
+type Bucket<K> = Set<Node<K>>;
+
+/** The edges of one field out of one node, indexed by what satisfies them. */
+class FieldEdges<K> {
   readonly exact = new Map<string, Bucket<K>>();
   readonly folded = new Map<string, Bucket<K>>();
   /** Keyed by length, then by the affix: a value is cut once per distinct length. */
@@ -51,62 +66,153 @@ class FieldIndex<K> {
   readonly suffixes = new Map<number, Map<string, Bucket<K>>>();
   readonly foldedPrefixes = new Map<number, Map<string, Bucket<K>>>();
   readonly foldedSuffixes = new Map<number, Map<string, Bucket<K>>>();
-  /** Ranges, CIDRs and wildcards, tested one by one against each value. */
-  readonly scanned = new Set<{ matcher: Matcher; alternative: Alternative<K> }>();
-  /** exists:true: any value at all. */
+  readonly ranges = new RangeIndex<Node<K>>(NUMBERS);
+  /** anything-but of values: taken unless a value is among the ones the edge excludes. */
+  readonly anythingBut = new Set<Node<K>>();
+  readonly excludedBy = new Map<string, Bucket<K>>();
+  /** Tested one by one: the rest of the anything-but family, CIDR, wildcard. */
+  readonly scanned = new Set<{ matcher: Matcher; node: Node<K> }>();
+  /** exists:true, taken when the field has any value. */
   readonly present: Bucket<K> = new Set();
+  /** exists:false, taken when the field may be absent. */
+  readonly absent: Bucket<K> = new Set();
+  edges = 0;
 
   constructor(readonly path: readonly string[]) {}
 
-  isEmpty(): boolean {
-    return (
-      this.exact.size === 0 &&
-      this.folded.size === 0 &&
-      this.prefixes.size === 0 &&
-      this.suffixes.size === 0 &&
-      this.foldedPrefixes.size === 0 &&
-      this.foldedSuffixes.size === 0 &&
-      this.scanned.size === 0 &&
-      this.present.size === 0
-    );
-  }
-
-  /** Adds to `found` every alternative filed here that one of the values satisfies. */
-  collect(values: readonly JsonScalar[], found: Set<Alternative<K>>): void {
+  /** Adds to `into` the nodes whose edge the field's values satisfy. */
+  collect(field: FieldValues, into: Set<Node<K>>): void {
+    const { values } = field;
+    // In an array of objects one element may lack the field while another has it.
+    if (values.length === 0 || field.throughArray) for (const node of this.absent) into.add(node);
     if (values.length === 0) return;
-    for (const alternative of this.present) found.add(alternative);
+    for (const node of this.present) into.add(node);
+    const foldedNeeded = this.folded.size + this.foldedPrefixes.size + this.foldedSuffixes.size > 0;
     for (const value of values) {
-      addAll(found, this.exact.get(exactKey(value)));
+      addAll(into, this.exact.get(exactKey(value)));
       if (typeof value === 'string') {
-        const lower =
-          this.folded.size + this.foldedPrefixes.size + this.foldedSuffixes.size > 0 ? foldCase(value) : '';
-        addAll(found, this.folded.get(lower));
-        collectAffixes(this.prefixes, value, true, found);
-        collectAffixes(this.suffixes, value, false, found);
-        collectAffixes(this.foldedPrefixes, lower, true, found);
-        collectAffixes(this.foldedSuffixes, lower, false, found);
+        collectAffixes(this.prefixes, value, true, into);
+        collectAffixes(this.suffixes, value, false, into);
+        if (foldedNeeded) {
+          const lower = foldCase(value);
+          addAll(into, this.folded.get(lower));
+          collectAffixes(this.foldedPrefixes, lower, true, into);
+          collectAffixes(this.foldedSuffixes, lower, false, into);
+        }
+      } else if (typeof value === 'number') {
+        this.ranges.collect(value, into);
       }
-      for (const { matcher, alternative } of this.scanned) {
-        if (!found.has(alternative) && matchesScalar(matcher, value, NUMBERS)) found.add(alternative);
+      if (this.anythingBut.size > 0) {
+        const excluded = this.excludedBy.get(exactKey(value));
+        if (!excluded) for (const node of this.anythingBut) into.add(node);
+        else if (excluded.size < this.anythingBut.size) {
+          for (const node of this.anythingBut) if (!excluded.has(node)) into.add(node);
+        }
+      }
+      for (const { matcher, node } of this.scanned) {
+        if (!into.has(node) && matchesScalar(matcher, value, NUMBERS)) into.add(node);
       }
     }
   }
+
+  /** Files `node` under one matcher of its edge; returns how to take it back out. */
+  file(matcher: Matcher, node: Node<K>): () => void {
+    this.edges++;
+    const undo = this.fileMatcher(matcher, node);
+    return () => {
+      undo();
+      this.edges--;
+    };
+  }
+
+  private fileMatcher(matcher: Matcher, node: Node<K>): () => void {
+    switch (matcher.type) {
+      case 'equals':
+        return fileIn(this.exact, exactKey(matcher.value), node);
+      case 'equals-ignore-case':
+        return fileIn(this.folded, foldCase(matcher.value), node);
+      case 'prefix':
+        return fileAffix(this.prefixes, matcher.value, node);
+      case 'suffix':
+        return fileAffix(this.suffixes, matcher.value, node);
+      case 'prefix-ignore-case':
+        return fileAffix(this.foldedPrefixes, foldCase(matcher.value), node);
+      case 'suffix-ignore-case':
+        return fileAffix(this.foldedSuffixes, foldCase(matcher.value), node);
+      case 'numeric': {
+        const handle = this.ranges.add(matcher, node);
+        return () => this.ranges.remove(handle);
+      }
+      case 'anything-but': {
+        this.anythingBut.add(node);
+        const undos = [...new Set(matcher.values.map(exactKey))].map((key) =>
+          fileIn(this.excludedBy, key, node),
+        );
+        return () => {
+          this.anythingBut.delete(node);
+          for (const undo of undos) undo();
+        };
+      }
+      case 'exists': {
+        const set = matcher.value ? this.present : this.absent;
+        set.add(node);
+        return () => set.delete(node);
+      }
+      default: {
+        const item = { matcher, node };
+        this.scanned.add(item);
+        return () => this.scanned.delete(item);
+      }
+    }
+  }
+}
+
+function fileIn<K>(map: Map<string, Bucket<K>>, key: string, node: Node<K>): () => void {
+  let bucket = map.get(key);
+  if (!bucket) {
+    bucket = new Set();
+    map.set(key, bucket);
+  }
+  const filed = bucket;
+  filed.add(node);
+  return () => {
+    filed.delete(node);
+    if (filed.size === 0 && map.get(key) === filed) map.delete(key);
+  };
+}
+
+function fileAffix<K>(
+  byLength: Map<number, Map<string, Bucket<K>>>,
+  affix: string,
+  node: Node<K>,
+): () => void {
+  let map = byLength.get(affix.length);
+  if (!map) {
+    map = new Map();
+    byLength.set(affix.length, map);
+  }
+  const affixes = map;
+  const undo = fileIn(affixes, affix, node);
+  return () => {
+    undo();
+    if (affixes.size === 0 && byLength.get(affix.length) === affixes) byLength.delete(affix.length);
+  };
 }
 
 function collectAffixes<K>(
   byLength: Map<number, Map<string, Bucket<K>>>,
   value: string,
   prefix: boolean,
-  found: Set<Alternative<K>>,
+  into: Set<Node<K>>,
 ): void {
   for (const [length, affixes] of byLength) {
     if (length > value.length) continue;
-    addAll(found, affixes.get(prefix ? value.slice(0, length) : value.slice(value.length - length)));
+    addAll(into, affixes.get(prefix ? value.slice(0, length) : value.slice(value.length - length)));
   }
 }
 
-function addAll<K>(found: Set<Alternative<K>>, bucket: Bucket<K> | undefined): void {
-  if (bucket) for (const alternative of bucket) found.add(alternative);
+function addAll<K>(into: Set<Node<K>>, bucket: Bucket<K> | undefined): void {
+  if (bucket) for (const node of bucket) into.add(node);
 }
 
 /**
@@ -130,65 +236,51 @@ function exactKey(value: JsonScalar): string {
   }
 }
 
-/** How a matcher is filed, or undefined when it cannot anchor (it may hold for absent or most values). */
-type Filing =
-  | { index: 'exact' | 'folded'; key: string }
-  | { index: 'prefixes' | 'suffixes' | 'foldedPrefixes' | 'foldedSuffixes'; key: string }
-  | { index: 'scanned' }
-  | { index: 'present' };
-
-function filing(matcher: Matcher): Filing | undefined {
-  switch (matcher.type) {
-    case 'equals':
-      return { index: 'exact', key: exactKey(matcher.value) };
-    case 'equals-ignore-case':
-      return { index: 'folded', key: foldCase(matcher.value) };
-    case 'prefix':
-      return { index: 'prefixes', key: matcher.value };
-    case 'suffix':
-      return { index: 'suffixes', key: matcher.value };
-    case 'prefix-ignore-case':
-      return { index: 'foldedPrefixes', key: foldCase(matcher.value) };
-    case 'suffix-ignore-case':
-      return { index: 'foldedSuffixes', key: foldCase(matcher.value) };
-    case 'numeric':
-    case 'cidr':
-    case 'wildcard':
-      return { index: 'scanned' };
-    case 'exists':
-      return matcher.value ? { index: 'present' } : undefined;
-    default:
-      return undefined;
-  }
+/**
+ * Whether a condition holds for few values (an equality, affix, range, address block, wildcard or
+ * presence) rather than for most (the anything-but family, exists:false). Alternatives take their
+ * selective steps first, so an event leaves a branch of the tree early — the order is fixed per
+ * condition, so alternatives still share their common steps.
+ */
+function selective(matchers: readonly Matcher[]): boolean {
+  return matchers.every((m) => !m.type.startsWith('anything-but') && !(m.type === 'exists' && !m.value));
 }
 
-// What one more alternative under a filing costs an event that reaches it, before bucket sizes.
-const BASE_COST = { exact: 1, folded: 2, prefixes: 4, suffixes: 4, foldedPrefixes: 5, foldedSuffixes: 5 };
-const SCAN_COST = 64;
-const PRESENT_COST = 4096;
+/** A condition's identity, so alternatives with the same step share an edge. */
+function edgeKey(fieldId: string, matchers: readonly Matcher[]): string {
+  return `${fieldId}\u0001${JSON.stringify(matchers, (_key, value) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  )}`;
+}
+
+interface FieldValues {
+  values: JsonScalar[];
+  /** Whether an array of objects was crossed, where absence is judged per element. */
+  throughArray: boolean;
+}
 
 export class EventPatternIndex<K> {
   private readonly entries = new Map<K, Entry<K>>();
-  private readonly fields = new Map<string, FieldIndex<K>>();
-  /** Alternatives with no field to file under: checked for every event. */
-  private readonly unanchored = new Set<Alternative<K>>();
+  private readonly root = new Node<K>();
   private nextSeq = 0;
 
   add(key: K, pattern: EventPattern): void {
     const compiled = pattern as CompiledEventPattern;
     const previous = this.entries.get(key);
-    if (previous) this.unfile(previous);
-    const entry: Entry<K> = { key, seq: previous?.seq ?? this.nextSeq++, pattern: compiled, undo: [] };
+    if (previous) this.unthread(previous);
+    const entry: Entry<K> = { key, seq: previous?.seq ?? this.nextSeq++, pattern: compiled, ends: [] };
     this.entries.set(key, entry);
     compiled.branches.forEach((conditions, branch) => {
-      this.file({ entry, branch }, conditions);
+      const end = this.thread(conditions);
+      end.terminals.add({ entry, branch });
+      entry.ends.push(end);
     });
   }
 
   remove(key: K): void {
     const entry = this.entries.get(key);
     if (!entry) return;
-    this.unfile(entry);
+    this.unthread(entry);
     this.entries.delete(key);
   }
 
@@ -199,117 +291,101 @@ export class EventPatternIndex<K> {
   /** The keys whose pattern matches the event, in the order they were first added. */
   match(event: JsonValue): K[] {
     const normalized = normalizeDocument(event);
-    const candidates = new Set<Alternative<K>>(this.unanchored);
-    for (const field of this.fields.values()) field.collect(valuesAt(normalized, field.path), candidates);
+    const fieldValues = new Map<string, FieldValues>();
+    const valuesOf = (id: string, path: readonly string[]) => {
+      let found = fieldValues.get(id);
+      if (!found) {
+        found = valuesAt(normalized, path);
+        fieldValues.set(id, found);
+      }
+      return found;
+    };
     const matched = new Set<Entry<K>>();
-    for (const { entry, branch } of candidates) {
-      if (!matched.has(entry) && entry.pattern.document.matchesBranch(branch, normalized)) matched.add(entry);
+    const stack: Node<K>[] = [this.root];
+    const reached = new Set<Node<K>>();
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      for (const { entry, branch } of node.terminals) {
+        if (!matched.has(entry) && entry.pattern.document.matchesBranch(branch, normalized))
+          matched.add(entry);
+      }
+      if (node.fields.size === 0) continue;
+      reached.clear();
+      for (const [id, edges] of node.fields) edges.collect(valuesOf(id, edges.path), reached);
+      for (const child of reached) stack.push(child);
     }
     return [...matched].sort((a, b) => a.seq - b.seq).map((entry) => entry.key);
   }
 
-  private unfile(entry: Entry<K>): void {
-    for (const undo of entry.undo) undo();
-    entry.undo.length = 0;
-  }
-
-  private file(alternative: Alternative<K>, conditions: readonly FieldCondition[]): void {
-    let best: { condition: FieldCondition; filings: Filing[]; cost: number } | undefined;
-    for (const condition of conditions) {
-      const filings = condition.matchers.map(filing);
-      if (filings.some((f) => f === undefined)) continue;
-      const cost = this.cost(condition, filings as Filing[]);
-      if (!best || cost < best.cost) best = { condition, filings: filings as Filing[], cost };
-    }
-    const { entry } = alternative;
-    if (!best) {
-      this.unanchored.add(alternative);
-      entry.undo.push(() => this.unanchored.delete(alternative));
-      return;
-    }
-    const path = fieldPath(best.condition.path);
-    const id = path.join('\u0000');
-    let field = this.fields.get(id);
-    if (!field) {
-      field = new FieldIndex<K>(path);
-      this.fields.set(id, field);
-    }
-    const index = field;
-    best.condition.matchers.forEach((matcher, i) => {
-      const f = best.filings[i];
-      if (f.index === 'scanned') {
-        const item = { matcher, alternative };
-        index.scanned.add(item);
-        entry.undo.push(() => index.scanned.delete(item));
-      } else if (f.index === 'present') {
-        index.present.add(alternative);
-        entry.undo.push(() => index.present.delete(alternative));
-      } else {
-        const buckets =
-          f.index === 'exact' || f.index === 'folded'
-            ? index[f.index]
-            : affixMap(index[f.index], f.key.length);
-        let bucket = buckets.get(f.key);
-        if (!bucket) {
-          bucket = new Set();
-          buckets.set(f.key, bucket);
+  /** Walks (or lays) the alternative's conditions in field-name order; returns the last node. */
+  private thread(conditions: readonly FieldCondition[]): Node<K> {
+    const steps = conditions
+      .map((condition) => {
+        const path = condition.path.join('.').split('.');
+        const id = path.join('\u0000');
+        return {
+          path,
+          id,
+          matchers: condition.matchers,
+          order: `${selective(condition.matchers) ? 0 : 1}${id}`,
+        };
+      })
+      .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+    let node = this.root;
+    node.users++;
+    for (const { path, id, matchers } of steps) {
+      const key = edgeKey(id, matchers);
+      let child = node.children.get(key);
+      if (!child) {
+        let edges = node.fields.get(id);
+        if (!edges) {
+          edges = new FieldEdges<K>(path);
+          node.fields.set(id, edges);
         }
-        const filed = bucket;
-        filed.add(alternative);
-        entry.undo.push(() => {
-          filed.delete(alternative);
-          if (filed.size === 0 && buckets.get(f.key) === filed) buckets.delete(f.key);
-          if (f.index !== 'exact' && f.index !== 'folded' && buckets.size === 0)
-            index[f.index].delete(f.key.length);
-        });
+        const undo: (() => void)[] = [];
+        child = new Node<K>(node, { fieldId: id, edgeKey: key, undo });
+        for (const matcher of matchers) undo.push(edges.file(matcher, child));
+        node.children.set(key, child);
       }
-    });
-    entry.undo.push(() => {
-      if (index.isEmpty() && this.fields.get(id) === index) this.fields.delete(id);
-    });
+      node = child;
+      node.users++;
+    }
+    return node;
   }
 
-  private cost(condition: FieldCondition, filings: Filing[]): number {
-    const field = this.fields.get(fieldPath(condition.path).join('\u0000'));
-    let cost = 0;
-    for (const f of filings) {
-      if (f.index === 'scanned') cost += SCAN_COST + (field?.scanned.size ?? 0);
-      else if (f.index === 'present') cost += PRESENT_COST + (field?.present.size ?? 0);
-      else {
-        const buckets =
-          f.index === 'exact' || f.index === 'folded' ? field?.[f.index] : field?.[f.index].get(f.key.length);
-        cost += BASE_COST[f.index] + (buckets?.get(f.key)?.size ?? 0);
+  private unthread(entry: Entry<K>): void {
+    for (const end of entry.ends) {
+      for (const terminal of end.terminals) if (terminal.entry === entry) end.terminals.delete(terminal);
+      for (let node: Node<K> | undefined = end; node; node = node.parent) {
+        node.users--;
+        const { parent, step } = node;
+        if (node.users > 0 || !parent || !step) continue;
+        for (const undo of step.undo) undo();
+        parent.children.delete(step.edgeKey);
+        const edges = parent.fields.get(step.fieldId);
+        if (edges && edges.edges === 0) parent.fields.delete(step.fieldId);
       }
     }
-    return cost;
+    entry.ends.length = 0;
   }
-}
-
-function affixMap<K>(byLength: Map<number, Map<string, Bucket<K>>>, length: number): Map<string, Bucket<K>> {
-  let map = byLength.get(length);
-  if (!map) {
-    map = new Map();
-    byLength.set(length, map);
-  }
-  return map;
-}
-
-function fieldPath(path: readonly string[]): string[] {
-  return path.join('.').split('.');
 }
 
 /** Every scalar reachable along the path, through arrays at any level. */
-function valuesAt(document: JsonValue, path: readonly string[]): JsonScalar[] {
+function valuesAt(document: JsonValue, path: readonly string[]): FieldValues {
   let nodes: JsonValue[] = [document];
+  let throughArray = false;
   for (const key of path) {
     const next: JsonValue[] = [];
-    for (const node of nodes) collectChild(node, key, next);
-    if (next.length === 0) return [];
+    for (const node of nodes) {
+      if (Array.isArray(node)) throughArray = true;
+      collectChild(node, key, next);
+    }
+    if (next.length === 0) return { values: [], throughArray };
     nodes = next;
   }
   const values: JsonScalar[] = [];
   for (const node of nodes) collectLeaves(node, values);
-  return values;
+  return { values, throughArray };
 }
 
 function collectChild(node: JsonValue, key: string, into: JsonValue[]): void {
