@@ -16,14 +16,13 @@ export interface BenchRules {
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-south-1', 'eu-central-1'];
 const SIZES = ['XS', 'S', 'M', 'L'];
-const STATUSES = ['paid', 'pending', 'refunded', 'shipped'];
 
 /** The rule shapes, each failing on the probe event by construction (see `benchRules`). */
 const SHAPES: ((i: number) => Record<string, unknown>)[] = [
   // Exact customer (the one hashable miss), with common values beside it.
   (i) => ({
     'detail-type': ['Order Placed'],
-    detail: { customer: [`customer-${i}`], region: [REGIONS[i % 4]], total: [{ numeric: ['>', 0] }] },
+    detail: { customer: [`customer-${i}`], region: [REGIONS[(i >> 3) % 4]], total: [{ numeric: ['>', 0] }] },
   }),
   // A prefix no probe SKU has.
   (i) => ({
@@ -35,9 +34,10 @@ const SHAPES: ((i: number) => Record<string, unknown>)[] = [
   // A suffix the probe SKU does not end with, beside a region prefix it does match.
   (i) => ({
     detail: {
-      sku: [{ suffix: `-${SIZES[i % 4]}` }],
+      sku: [{ suffix: `-${SIZES[(i >> 3) % 4]}` }],
       region: [{ prefix: 'eu-' }],
       coupon: [{ exists: false }],
+      n: [{ numeric: ['<', 100 + i] }],
     },
   }),
   // A total range above the probe's.
@@ -47,7 +47,7 @@ const SHAPES: ((i: number) => Record<string, unknown>)[] = [
   }),
   // Anything but the probe's status.
   (i) => ({
-    detail: { status: [{ 'anything-but': ['paid', `status-${i}`] }], region: [REGIONS[i % 4]] },
+    detail: { status: [{ 'anything-but': ['paid', `status-${i}`] }], region: [REGIONS[(i >> 3) % 4]] },
   }),
   // A coupon the probe does not carry.
   (i) => ({
@@ -56,7 +56,7 @@ const SHAPES: ((i: number) => Record<string, unknown>)[] = [
   // A wildcard on sizes the probe SKU is not.
   (i) => ({
     detail: {
-      sku: [{ wildcard: `SKU-*-${SIZES[i % 4]}` }],
+      sku: [{ wildcard: `SKU-*-${SIZES[(i >> 3) % 4]}` }],
       tags: [{ prefix: 'gi' }],
       n: [{ 'anything-but': i }],
     },

@@ -68,8 +68,8 @@ class FieldEdges<K> {
   readonly foldedSuffixes = new Map<number, Map<string, Bucket<K>>>();
   readonly ranges = new RangeIndex<Node<K>>(NUMBERS);
   /** anything-but of values: taken unless a value is among the ones the edge excludes. */
-  readonly anythingBut = new Set<Node<K>>();
-  readonly excludedBy = new Map<string, Bucket<K>>();
+  readonly anythingBut = new Set<{ node: Node<K> }>();
+  readonly excludedBy = new Map<string, Set<{ node: Node<K> }>>();
   /** Tested one by one: the rest of the anything-but family, CIDR, wildcard. */
   readonly scanned = new Set<{ matcher: Matcher; node: Node<K> }>();
   /** exists:true, taken when the field has any value. */
@@ -104,9 +104,9 @@ class FieldEdges<K> {
       }
       if (this.anythingBut.size > 0) {
         const excluded = this.excludedBy.get(exactKey(value));
-        if (!excluded) for (const node of this.anythingBut) into.add(node);
+        if (!excluded) for (const { node } of this.anythingBut) into.add(node);
         else if (excluded.size < this.anythingBut.size) {
-          for (const node of this.anythingBut) if (!excluded.has(node)) into.add(node);
+          for (const item of this.anythingBut) if (!excluded.has(item)) into.add(item.node);
         }
       }
       for (const { matcher, node } of this.scanned) {
@@ -144,12 +144,13 @@ class FieldEdges<K> {
         return () => this.ranges.remove(handle);
       }
       case 'anything-but': {
-        this.anythingBut.add(node);
-        const undos = [...new Set(matcher.values.map(exactKey))].map((key) =>
-          fileIn(this.excludedBy, key, node),
-        );
+        // One item per matcher: two anything-but matchers on one edge each accept on their own.
+        const item = { node };
+        this.anythingBut.add(item);
+        const keys = new Set(matcher.values.map(exactKey));
+        const undos = [...keys].map((key) => fileIn(this.excludedBy, key, item));
         return () => {
-          this.anythingBut.delete(node);
+          this.anythingBut.delete(item);
           for (const undo of undos) undo();
         };
       }
@@ -167,7 +168,7 @@ class FieldEdges<K> {
   }
 }
 
-function fileIn<K>(map: Map<string, Bucket<K>>, key: string, node: Node<K>): () => void {
+function fileIn<T>(map: Map<string, Set<T>>, key: string, node: T): () => void {
   let bucket = map.get(key);
   if (!bucket) {
     bucket = new Set();
@@ -237,13 +238,30 @@ function exactKey(value: JsonScalar): string {
 }
 
 /**
- * Whether a condition holds for few values (an equality, affix, range, address block, wildcard or
- * presence) rather than for most (the anything-but family, exists:false). Alternatives take their
- * selective steps first, so an event leaves a branch of the tree early — the order is fixed per
- * condition, so alternatives still share their common steps.
+ * How narrowly a condition selects, lowest first: an equality, then case-folded equality, affixes
+ * and presence (one edge shared by every rule that asks), ranges and the other scanned tests
+ * (distinct bounds rarely share an edge), and last what holds for most values (the anything-but
+ * family, exists:false). A new step goes to the narrowest condition left, so an event
+ * leaves a branch of the tree early.
  */
-function selective(matchers: readonly Matcher[]): boolean {
-  return matchers.every((m) => !m.type.startsWith('anything-but') && !(m.type === 'exists' && !m.value));
+function rank(matchers: readonly Matcher[]): number {
+  let worst = 0;
+  for (const m of matchers) {
+    const r =
+      m.type === 'equals'
+        ? 0
+        : m.type === 'equals-ignore-case'
+          ? 1
+          : m.type.startsWith('anything-but') || (m.type === 'exists' && !m.value)
+            ? 5
+            : m.type === 'exists'
+              ? 2
+              : m.type === 'numeric' || m.type === 'cidr' || m.type === 'wildcard'
+                ? 3
+                : 2;
+    worst = Math.max(worst, r);
+  }
+  return worst;
 }
 
 /** A condition's identity, so alternatives with the same step share an edge. */
@@ -318,23 +336,44 @@ export class EventPatternIndex<K> {
   }
 
   /** Walks (or lays) the alternative's conditions in field-name order; returns the last node. */
+  /**
+   * Walks (or lays) the alternative's conditions from the root; returns the last node. Where a
+   * node already has an edge for one of the remaining conditions the walk takes it (the busiest
+   * first), so alternatives share the steps they have in common, as Ruler's machine does; where
+   * none exists, the narrowest condition makes the new edge.
+   */
   private thread(conditions: readonly FieldCondition[]): Node<K> {
-    const steps = conditions
-      .map((condition) => {
-        const path = condition.path.join('.').split('.');
-        const id = path.join('\u0000');
-        return {
-          path,
-          id,
-          matchers: condition.matchers,
-          order: `${selective(condition.matchers) ? 0 : 1}${id}`,
-        };
-      })
-      .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+    const steps = conditions.map((condition) => {
+      const path = condition.path.join('.').split('.');
+      const id = path.join('\u0000');
+      return {
+        path,
+        id,
+        matchers: condition.matchers,
+        key: edgeKey(id, condition.matchers),
+        rank: rank(condition.matchers),
+      };
+    });
     let node = this.root;
     node.users++;
-    for (const { path, id, matchers } of steps) {
-      const key = edgeKey(id, matchers);
+    while (steps.length > 0) {
+      let chosen = -1;
+      let busiest = 0;
+      steps.forEach((step, i) => {
+        const users = node.children.get(step.key)?.users ?? 0;
+        if (users > busiest) {
+          busiest = users;
+          chosen = i;
+        }
+      });
+      if (chosen === -1) {
+        chosen = 0;
+        steps.forEach((step, i) => {
+          const best = steps[chosen];
+          if (step.rank < best.rank || (step.rank === best.rank && step.key < best.key)) chosen = i;
+        });
+      }
+      const [{ path, id, matchers, key }] = steps.splice(chosen, 1);
       let child = node.children.get(key);
       if (!child) {
         let edges = node.fields.get(id);
