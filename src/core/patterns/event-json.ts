@@ -22,6 +22,9 @@ class Checker {
   constructor(private readonly source: string) {}
 
   document(): void {
+    // Jackson reads no token at all from blank text; the compiler then says "Filter is not an object".
+    this.space();
+    if (this.i === this.source.length) return;
     this.value();
     // Ruler stops reading at the end of the pattern's object; anything after it is refused here rather than ignored.
     this.space();
