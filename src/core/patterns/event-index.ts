@@ -284,6 +284,8 @@ export class EventPatternIndex<K> {
 
   add(key: K, pattern: EventPattern): void {
     const compiled = pattern as CompiledEventPattern;
+    if (!Array.isArray(compiled.branches))
+      throw new TypeError('EventPatternIndex takes patterns from compileEventPattern');
     const previous = this.entries.get(key);
     if (previous) this.unthread(previous);
     const entry: Entry<K> = { key, seq: previous?.seq ?? this.nextSeq++, pattern: compiled, ends: [] };
