@@ -1,3 +1,4 @@
+import { matchesWildcard, type WildcardGlob } from './event-wildcard.js';
 import { type IpRange, parseIp } from './ip.js';
 
 /**
@@ -27,11 +28,15 @@ export type Matcher =
   | { type: 'equals'; value: JsonScalar }
   | { type: 'prefix'; value: string }
   | { type: 'suffix'; value: string }
+  | { type: 'prefix-ignore-case'; value: string }
+  | { type: 'suffix-ignore-case'; value: string }
   | { type: 'equals-ignore-case'; value: string }
+  | { type: 'wildcard'; glob: WildcardGlob }
   | { type: 'anything-but'; values: (string | number)[] }
-  | { type: 'anything-but-prefix'; value: string }
-  | { type: 'anything-but-suffix'; value: string }
+  | { type: 'anything-but-prefix'; values: string[] }
+  | { type: 'anything-but-suffix'; values: string[] }
   | { type: 'anything-but-ignore-case'; values: string[] }
+  | { type: 'anything-but-wildcard'; globs: WildcardGlob[] }
   | { type: 'numeric'; lower?: Bound; upper?: Bound }
   | { type: 'cidr'; range: IpRange }
   | { type: 'exists'; value: boolean };
@@ -81,16 +86,24 @@ export function matchesScalar(matcher: Matcher, value: JsonScalar, domain: Numbe
       return typeof value === 'string' && value.startsWith(matcher.value);
     case 'suffix':
       return typeof value === 'string' && value.endsWith(matcher.value);
+    case 'prefix-ignore-case':
+      return typeof value === 'string' && foldCase(value).startsWith(foldCase(matcher.value));
+    case 'suffix-ignore-case':
+      return typeof value === 'string' && foldCase(value).endsWith(foldCase(matcher.value));
     case 'equals-ignore-case':
       return typeof value === 'string' && foldCase(value) === foldCase(matcher.value);
+    case 'wildcard':
+      return typeof value === 'string' && matchesWildcard(matcher.glob, value);
     // The anything-but family accepts every value its positive form rejects, whatever its type: Ruler
     // compares encoded values, so a number is never equal to an excluded string.
     case 'anything-but':
       return !matcher.values.some((excluded) => scalarEquals(excluded, value, domain));
     case 'anything-but-prefix':
-      return !(typeof value === 'string' && value.startsWith(matcher.value));
+      return !(typeof value === 'string' && matcher.values.some((v) => value.startsWith(v)));
     case 'anything-but-suffix':
-      return !(typeof value === 'string' && value.endsWith(matcher.value));
+      return !(typeof value === 'string' && matcher.values.some((v) => value.endsWith(v)));
+    case 'anything-but-wildcard':
+      return !(typeof value === 'string' && matcher.globs.some((glob) => matchesWildcard(glob, value)));
     case 'anything-but-ignore-case':
       return !(typeof value === 'string' && matcher.values.some((v) => foldCase(v) === foldCase(value)));
     case 'numeric':
@@ -136,7 +149,7 @@ function inRange(matcher: { lower?: Bound; upper?: Bound }, value: number, domai
   return true;
 }
 
-function foldCase(text: string): string {
+export function foldCase(text: string): string {
   return text.toLowerCase();
 }
 
@@ -165,6 +178,11 @@ export class DocumentPattern {
   matches(document: JsonValue): boolean {
     const normalized = splitDottedKeys(document);
     return this.branches.some((tree) => this.matchesNode(tree, normalized));
+  }
+
+  /** Whether one branch matches a document already passed through `normalizeDocument`. */
+  matchesBranch(branch: number, normalized: JsonValue): boolean {
+    return this.matchesNode(this.branches[branch], normalized);
   }
 
   // Within one array element every field must match together: a field from one element and another field
@@ -213,6 +231,8 @@ function buildTree(conditions: Conjunction): FieldTree {
 }
 
 /** Rewrites {"a.b": 1} as {"a": {"b": 1}} all through a document, merging with keys already there. */
+export const normalizeDocument = (value: JsonValue): JsonValue => splitDottedKeys(value);
+
 function splitDottedKeys(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(splitDottedKeys);
   if (!isObject(value)) return value;

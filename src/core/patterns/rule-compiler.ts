@@ -1,3 +1,4 @@
+import { parseWildcard, WildcardError, type WildcardGlob } from './event-wildcard.js';
 import { CidrError, parseCidr } from './ip.js';
 import {
   type Bound,
@@ -24,6 +25,14 @@ export interface RuleCompilerOptions {
   anythingBut: ReadonlySet<'prefix' | 'suffix' | 'equals-ignore-case'>;
   /** Match types beyond the core set (prefix, numeric, anything-but, exists, cidr), e.g. 'suffix'. */
   extraMatchTypes: ReadonlySet<'suffix' | 'equals-ignore-case'>;
+  /**
+   * The newer Ruler EventBridge runs: `wildcard` (also inside anything-but), lists of prefixes,
+   * suffixes and wildcards inside anything-but, {"prefix"|"suffix": {"equals-ignore-case": …}}, and
+   * the texts that version words differently ("prefix/suffix match pattern must be a string").
+   */
+  newerRuler?: boolean;
+  /** The most alternatives `$or` may expand a pattern into, and the text past it (no position). */
+  maxBranches?: { count: number; reason: string };
 }
 
 export class PatternSyntaxError extends Error {
@@ -37,19 +46,27 @@ export class PatternSyntaxError extends Error {
     readonly reason: string,
     readonly source: string,
     readonly column?: number,
+    /** Errors raised inside an anything-but list pass through a second handler that adds the location again. */
+    located = 1,
   ) {
-    super(column === undefined ? reason : `${reason}\n at ${sourceLocation(source, column)}`);
+    const at = column === undefined ? '' : `\n at ${sourceLocation(source, column)}`;
+    super(reason + at.repeat(located));
   }
 }
 
 // Jackson (2.9 to 2.12) quotes at most 500 characters of the source in a location.
 const SOURCE_SNIPPET = 500;
 
-function sourceLocation(source: string, column: number): string {
+/** Jackson's location text for the parser standing after `consumed` characters of the source. */
+export function sourceLocation(source: string, column: number): string {
+  const consumed = column - 1;
   const shown = source.length > SOURCE_SNIPPET ? source.slice(0, SOURCE_SNIPPET) : source;
   const truncated =
     source.length > SOURCE_SNIPPET ? `[truncated ${source.length - SOURCE_SNIPPET} chars]` : '';
-  return `[Source: (String)"${shown}"${truncated}; line: 1, column: ${column}]`;
+  const lineStart = source.lastIndexOf('\n', consumed - 1) + 1;
+  let line = 1;
+  for (let i = source.indexOf('\n'); i !== -1 && i < consumed; i = source.indexOf('\n', i + 1)) line++;
+  return `[Source: (String)"${shown}"${truncated}; line: ${line}, column: ${consumed - lineStart + 1}]`;
 }
 
 /** Texts of the `$or` errors, after which AWS SNS reads `$or` as an ordinary key instead. */
@@ -88,7 +105,7 @@ const RESERVED_IN_OR = new Set([
 ]);
 
 // ---------------------------------------------------------------------------------------------------------
-// Tokens of a compact JSON text (as JSON.stringify writes it: no whitespace)
+// Tokens of a JSON text already known to be valid (whitespace between tokens is skipped)
 
 type TokenKind = '{' | '}' | '[' | ']' | 'field' | 'string' | 'number' | 'true' | 'false' | 'null';
 
@@ -105,7 +122,7 @@ function tokenize(source: string): Token[] {
   let i = 0;
   while (i < source.length) {
     const c = source[i];
-    if (c === ',' || c === ':') {
+    if (c === ',' || c === ':' || c === ' ' || c === '\t' || c === '\n' || c === '\r') {
       i++;
     } else if (c === '{' || c === '}' || c === '[' || c === ']') {
       tokens.push({ kind: c, text: c, start: i, end: i + 1 });
@@ -114,7 +131,9 @@ function tokenize(source: string): Token[] {
       let j = i + 1;
       while (source[j] !== '"') j += source[j] === '\\' ? 2 : 1;
       const text = JSON.parse(source.slice(i, j + 1)) as string;
-      tokens.push({ kind: source[j + 1] === ':' ? 'field' : 'string', text, start: i, end: j + 1 });
+      let after = j + 1;
+      while (/\s/.test(source[after] ?? '')) after++;
+      tokens.push({ kind: source[after] === ':' ? 'field' : 'string', text, start: i, end: j + 1 });
       i = j + 1;
     } else {
       const literal = /^(?:true|false|null|-?[0-9.eE+-]+)/.exec(source.slice(i, i + 400))![0];
@@ -136,6 +155,8 @@ class Compiler {
   private index = -1;
   /** Jackson reads a string's body only when asked for its text; until then it stands after the quote. */
   private textRead = false;
+  /** How deep in anything-but lists the parser is (see `fail`). */
+  private listDepth = 0;
 
   constructor(
     private readonly source: string,
@@ -178,8 +199,9 @@ class Compiler {
     return consumed + 1;
   }
 
-  private fail(reason: string): never {
-    throw new PatternSyntaxError(reason, this.source, this.column());
+  /** `located` is 2 inside anything-but lists, where Ruler's second handler repeats the location. */
+  private fail(reason: string, located = this.listDepth > 0 && this.options.newerRuler ? 2 : 1): never {
+    throw new PatternSyntaxError(reason, this.source, this.column(), located);
   }
 
   private parseObject(branches: Branch[], path: string[], insideOr: boolean): void {
@@ -215,6 +237,8 @@ class Compiler {
       const forked = before.length > 0 ? before.map((branch) => new Map(branch)) : [new Map()];
       this.parseObject(forked, path, true);
       branches.push(...forked);
+      const cap = this.options.maxBranches;
+      if (cap && branches.length > cap.count) throw new PatternSyntaxError(cap.reason, this.source);
     }
     if (alternatives < 2) this.fail(`There must have at least 2 Objects in ${OR_KEY} relationship.`);
   }
@@ -251,13 +275,23 @@ class Compiler {
   private parseMatchExpression(): Matcher {
     if (this.next().kind !== 'field') this.fail('Match expression name not found');
     const type = this.current().text;
+    const newer = this.options.newerRuler === true;
     switch (type) {
       case 'prefix':
-        return this.stringOperand('prefix');
+        return newer ? this.affixOperand('prefix') : this.stringOperand('prefix');
       case 'suffix':
+        if (!this.options.extraMatchTypes.has(type)) break;
+        return newer ? this.affixOperand('suffix') : this.stringOperand('suffix');
       case 'equals-ignore-case':
         if (!this.options.extraMatchTypes.has(type)) break;
         return this.stringOperand(type);
+      case 'wildcard': {
+        if (!newer) break;
+        if (this.next().kind !== 'string') this.fail('wildcard match pattern must be a string');
+        const glob = this.wildcard(this.text());
+        this.endOfExpression('Only one key allowed in match expression');
+        return { type: 'wildcard', glob };
+      }
       case 'numeric':
         return this.parseNumeric();
       case 'anything-but':
@@ -295,6 +329,38 @@ class Compiler {
     return { type, value };
   }
 
+  /** A prefix or suffix, which the newer Ruler also takes as {"equals-ignore-case": "…"}. */
+  private affixOperand(type: 'prefix' | 'suffix'): Matcher {
+    const operand = this.next().kind;
+    if (operand === '{') {
+      if (this.next().kind !== 'field' || this.current().text !== 'equals-ignore-case') {
+        this.fail(`${type} match pattern must be a string`);
+      }
+      if (this.next().kind !== 'string') this.fail('equals-ignore-case match pattern must be a string');
+      const value = this.text();
+      this.endOfExpression('Only one key allowed in match expression');
+      this.endOfExpression('Only one key allowed in match expression');
+      return { type: type === 'prefix' ? 'prefix-ignore-case' : 'suffix-ignore-case', value };
+    }
+    if (operand !== 'string') this.fail(`${type} match pattern must be a string`);
+    const value = this.text();
+    this.endOfExpression('Only one key allowed in match expression');
+    return { type, value };
+  }
+
+  private wildcard(text: string): WildcardGlob {
+    try {
+      return parseWildcard(text);
+    } catch (err) {
+      if (err instanceof WildcardError) {
+        // Ruler reports a bad escape or doubled star where the parser stands, a complex one without.
+        if (err.located) this.fail(err.message);
+        throw new PatternSyntaxError(err.message, this.source);
+      }
+      throw err;
+    }
+  }
+
   private endOfExpression(reason: string): void {
     if (this.next().kind !== '}') this.fail(reason);
   }
@@ -312,6 +378,11 @@ class Compiler {
       if (inner === 'equals-ignore-case' && this.options.anythingBut.has(inner)) {
         ignoreCase = true;
         operand = this.next();
+      } else if (
+        this.options.newerRuler &&
+        (inner === 'prefix' || inner === 'suffix' || inner === 'wildcard')
+      ) {
+        return this.anythingButPatterns(inner);
       } else {
         if ((inner !== 'prefix' && inner !== 'suffix') || !this.options.anythingBut.has(inner)) {
           this.fail(`Unsupported anything-but pattern: ${inner}`);
@@ -321,7 +392,7 @@ class Compiler {
         if (value === '') this.fail(`Null ${inner} not allowed`);
         this.endOfExpression('Only one key allowed in match expression');
         this.endOfExpression('Only one key allowed in match expression');
-        return { type: inner === 'prefix' ? 'anything-but-prefix' : 'anything-but-suffix', value };
+        return { type: inner === 'prefix' ? 'anything-but-prefix' : 'anything-but-suffix', values: [value] };
       }
     }
     const kind = operand.kind;
@@ -334,6 +405,41 @@ class Compiler {
     return matcher;
   }
 
+  /** The newer Ruler's {"anything-but": {"prefix"|"suffix"|"wildcard": one or a list}}. */
+  private anythingButPatterns(inner: 'prefix' | 'suffix' | 'wildcard'): Matcher {
+    const mustBeString =
+      inner === 'wildcard'
+        ? 'wildcard match pattern must be a string'
+        : 'prefix/suffix match pattern must be a string';
+    const operand = this.next().kind;
+    const texts: string[] = [];
+    const take = () => {
+      const text = this.text();
+      if (inner !== 'wildcard' && text === '') this.fail('Null prefix/suffix not allowed');
+      texts.push(text);
+    };
+    if (operand === '[') {
+      this.listDepth++;
+      while (this.next().kind !== ']') {
+        if (this.current().kind !== 'string') this.fail(mustBeString);
+        take();
+      }
+      this.listDepth--;
+    } else if (operand === 'string') {
+      take();
+    } else if (operand === '{') {
+      this.fail('Value of anything-but must be an array or single string/number value.');
+    } else {
+      this.fail(mustBeString);
+    }
+    this.endOfExpression('Only one key allowed in match expression');
+    this.endOfExpression('Only one key allowed in match expression');
+    if (inner === 'wildcard') {
+      return { type: 'anything-but-wildcard', globs: texts.map((text) => this.wildcard(text)) };
+    }
+    return { type: inner === 'prefix' ? 'anything-but-prefix' : 'anything-but-suffix', values: texts };
+  }
+
   private anythingButValues(kind: TokenKind): Matcher {
     if (kind !== '[') {
       const value = kind === 'string' ? this.text() : this.number(false);
@@ -341,6 +447,7 @@ class Compiler {
     }
     const values: (string | number)[] = [];
     let strings = 0;
+    this.listDepth++;
     while (this.next().kind !== ']') {
       const item = this.current().kind;
       if (item === 'string') {
@@ -352,6 +459,7 @@ class Compiler {
         this.fail('Inside anything but list, start|null|boolean is not supported.');
       }
     }
+    this.listDepth--;
     if (values.length === 0 || (strings > 0 && strings < values.length)) {
       this.fail(
         'Inside anything but list, either all values are number or string, mixed type is not supported',
@@ -368,14 +476,18 @@ class Compiler {
       return { type: 'anything-but-ignore-case', values: [this.text()] };
     }
     const values: string[] = [];
+    this.listDepth++;
     while (this.next().kind !== ']') {
       if (this.current().kind !== 'string') {
+        // The newer Ruler fixed the spelling of "numberic".
+        const number = this.options.newerRuler ? 'number' : 'numberic';
         this.fail(
-          'Inside anything-but/equals-ignore-case list, numberic|start|null|boolean is not supported.',
+          `Inside anything-but/equals-ignore-case list, ${number}|start|null|boolean is not supported.`,
         );
       }
       values.push(this.text());
     }
+    this.listDepth--;
     return { type: 'anything-but-ignore-case', values };
   }
 
