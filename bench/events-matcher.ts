@@ -48,5 +48,5 @@ export async function runEventsMatcherBench(): Promise<{ patterns: number; event
   return { patterns: PATTERNS, eventsPerSecond };
 }
 
-// A standalone run until the `events` bench suite wires this in: node dist/bench/events-matcher.js
+// Also on its own: node dist/bench/events-matcher.js
 if (process.argv[1]?.endsWith('events-matcher.js')) await runEventsMatcherBench();

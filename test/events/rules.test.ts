@@ -266,9 +266,7 @@ describe('EventBridge rule quotas (--events-quotas)', () => {
     }
   });
 
-  it('refuses a wildcard rule past the quota of wildcard rules per bus', {
-    todo: 'runs once the pattern compiler (core/patterns, another slice) knows wildcard',
-  }, async () => {
+  it('refuses a wildcard rule past the quota of wildcard rules per bus', async () => {
     const owner = eventsClient(t.server.endpoint, { credentials: accountCredentials('444444444444') });
     try {
       const wildcard = JSON.stringify({ source: [{ wildcard: 'my.*' }] });
