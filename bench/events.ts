@@ -69,8 +69,11 @@ async function startTideway() {
     HOST,
     '--log-level',
     'silent',
+    // Raised as an account would raise them: some of the bench's patterns use wildcard.
     '--events-quota',
     'rules-per-bus=20000',
+    '--events-quota',
+    'wildcard-rules-per-bus=20000',
   ];
   const child = spawnNode('Tideway', args);
   try {
