@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  CreateEventBusCommand,
+  DeleteEventBusCommand,
   DeleteRuleCommand,
   ListTagsForResourceCommand,
   PutRuleCommand,
@@ -88,6 +90,58 @@ describe('EventBridge tags', () => {
       (await t.events.send(new ListTagsForResourceCommand({ ResourceARN: RuleArn }))).Tags,
       [],
     );
+  });
+
+  it('a custom bus deleted and created again has no tags; the default bus keeps its own', async () => {
+    const name = uniqueName('bus');
+    const { EventBusArn } = await t.events.send(
+      new CreateEventBusCommand({
+        Name: name,
+        Tags: [
+          { Key: 'tag1', Value: 'value1' },
+          { Key: 'tag2', Value: 'value2' },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      (await t.events.send(new ListTagsForResourceCommand({ ResourceARN: EventBusArn }))).Tags,
+      [
+        { Key: 'tag1', Value: 'value1' },
+        { Key: 'tag2', Value: 'value2' },
+      ],
+    );
+    await t.events.send(new DeleteEventBusCommand({ Name: name }));
+    await eventsRejects(
+      t.events.send(new ListTagsForResourceCommand({ ResourceARN: EventBusArn })),
+      'ResourceNotFoundException',
+      `Event bus ${name} does not exist.`,
+    );
+    await t.events.send(new CreateEventBusCommand({ Name: name }));
+    assert.deepEqual(
+      (await t.events.send(new ListTagsForResourceCommand({ ResourceARN: EventBusArn }))).Tags,
+      [],
+    );
+
+    const account = '777777777777';
+    const client = eventsClient(t.server.endpoint, { credentials: accountCredentials(account) });
+    try {
+      const defaultBus = `arn:aws:events:us-east-1:${account}:event-bus/default`;
+      await client.send(
+        new TagResourceCommand({ ResourceARN: defaultBus, Tags: [{ Key: 'tag1', Value: 'value1' }] }),
+      );
+      // "Recreating" the default bus is a CreateEventBus AWS refuses: the bus and its tags stay.
+      await eventsRejects(
+        client.send(new CreateEventBusCommand({ Name: 'default' })),
+        'ResourceAlreadyExistsException',
+        'Event bus default already exists.',
+      );
+      assert.deepEqual(
+        (await client.send(new ListTagsForResourceCommand({ ResourceARN: defaultBus }))).Tags,
+        [{ Key: 'tag1', Value: 'value1' }],
+      );
+    } finally {
+      client.destroy();
+    }
   });
 
   it('names the rule or bus that is not there, for all three operations', async () => {
