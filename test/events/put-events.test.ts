@@ -200,6 +200,29 @@ describe('PutEvents', () => {
   });
 });
 
+describe('PutEvents with more than 10 entries', () => {
+  const suite = withEventsServer();
+
+  // AWS prints each entry as its Java object, with two members the public model lacks (recorded).
+  it('answers the model constraint with every entry printed as AWS prints it', async () => {
+    const entry = {
+      Source: 'core.update-account-command',
+      DetailType: 'core.update-account-command',
+      Detail: '{"command": "update-account"}',
+      EventBusName: 'orders',
+    };
+    const printed =
+      'PutEventsRequestEntry(time=null, source=core.update-account-command, resources=null, ' +
+      'detailType=core.update-account-command, detail={"command": "update-account"}, eventBusName=orders, ' +
+      'traceHeader=null, kmsKeyIdentifier=null, internalMetadata=null)';
+    await eventsRejects(
+      suite.events.send(new PutEventsCommand({ Entries: Array(11).fill(entry) })),
+      'ValidationException',
+      `1 validation error detected: Value '[${Array(11).fill(printed).join(', ')}]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10`,
+    );
+  });
+});
+
 describe('PutEvents under --events-quotas', () => {
   it('holds a lowered put-events-entries quota', async () => {
     const server = await startServer({ eventsQuotas: { 'put-events-entries': 2 } });
