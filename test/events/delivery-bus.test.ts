@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eventsClient, withEventsServer } from '../support/events.js';
+import { PutPermissionCommand } from '@aws-sdk/client-eventbridge';
+import { accountCredentials, eventsClient, withEventsServer } from '../support/events.js';
 import { sqsClient } from '../support/tideway.js';
 import {
   ACCOUNT,
@@ -15,7 +16,9 @@ import {
 describe('event bus targets', () => {
   const suite = withEventsServer();
 
-  it("hand the event to another region's bus with a new id and that region", async () => {
+  // test_event_bus_to_event_bus_cross_account_region[default-region]: the forwarded event keeps the
+  // region (and account) it was put in; only its id is new.
+  it("hand the event to another region's bus with a new id, keeping its region and account", async () => {
     const west = eventsClient(suite.server.endpoint, { region: 'us-west-2' });
     const westSqs = sqsClient(suite.server.endpoint, 'json', { region: 'us-west-2' });
     const queue = await eventQueue(westSqs, { allowEvents: true });
@@ -31,14 +34,41 @@ describe('event bus targets', () => {
     const [message] = await drain(westSqs, queue.url);
     const event = JSON.parse(message.Body!);
     assert.notEqual(event.id, id);
-    assert.equal(event.region, 'us-west-2');
+    assert.equal(event.region, 'us-east-1');
     assert.equal(event.account, ACCOUNT);
     assert.deepEqual(event.detail, { hop: 1 });
     west.destroy();
     westSqs.destroy();
   });
 
-  // The allowing side (same id, same account field) needs PutPermission, which the buses part brings.
+  // test_event_bus_to_event_bus_cross_account_region[default-account]: same id, the sender's account.
+  it("hand the event to another account's bus that allows it, with its id and account unchanged", async () => {
+    const other = '111111111111';
+    const theirs = eventsClient(suite.server.endpoint, { credentials: accountCredentials(other) });
+    const theirSqs = sqsClient(suite.server.endpoint, 'json', { credentials: accountCredentials(other) });
+    await theirs.send(
+      new PutPermissionCommand({ StatementId: 'all', Action: 'events:PutEvents', Principal: '*' }),
+    );
+    const queue = await eventQueue(theirSqs, { allowEvents: true });
+    await ruleWithTargets(theirs, { source: ['test.bus.account'] }, [{ Id: 'q', Arn: queue.arn }]);
+    await ruleWithTargets(suite.events, { source: ['test.bus.account'] }, [
+      {
+        Id: 'theirs',
+        Arn: `arn:aws:events:us-east-1:${other}:event-bus/default`,
+        RoleArn: `arn:aws:iam::${ACCOUNT}:role/bus-to-bus`,
+      },
+    ]);
+    const id = await putOne(suite.events, entry('test.bus.account', { hop: 2 }));
+    const [message] = await drain(theirSqs, queue.url);
+    const event = JSON.parse(message.Body!);
+    assert.equal(event.id, id);
+    assert.equal(event.account, ACCOUNT);
+    assert.equal(event.region, 'us-east-1');
+    assert.deepEqual(event.detail, { hop: 2 });
+    theirs.destroy();
+    theirSqs.destroy();
+  });
+
   it("fail for another account's bus whose policy does not let the rule's account in", async () => {
     const sqs = sqsClient(suite.server.endpoint);
     const dlq = await eventQueue(sqs, { allowEvents: true });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ServiceError } from '../../protocols/errors.js';
 import type { SecretsFrontDoor } from '../secretsmanager/front-door.js';
 import { type ConnectionCredentials, credentialsFromSecret } from './connection-auth.js';
@@ -6,6 +7,14 @@ import { InvocationRate } from './invocation-rate.js';
 import { OAuthTokens } from './oauth-tokens.js';
 import type { ConnectionRecord } from './records.js';
 import type { EventsState } from './state.js';
+
+/**
+ * The least time (real, not the server's clock, so a frozen clock cannot hold deliveries) an OAuth
+ * connection stays AUTHORIZING. AWS's recorded DescribeConnection right after CreateConnection shows
+ * AUTHORIZING even for an endpoint that answers at once; without this floor an endpoint that fails
+ * fast (a name that does not resolve) would show DEAUTHORIZED before the caller's next call.
+ */
+export const MIN_AUTHORIZING_MS = 250;
 
 /**
  * What connections and API destinations keep beside their records, shared by the API handlers and
@@ -67,12 +76,17 @@ export class ApiDestinationRuntime {
   authorize(connection: ConnectionRecord, credentials: ConnectionCredentials): Promise<void> {
     const version = connection.lastModifiedAt;
     this.forget(connection.arn);
+    const floor = sleep(MIN_AUTHORIZING_MS);
     const run = this.tokens
       .fetch(connection.arn, credentials.OAuthParameters!)
       .then(
         () => ({ state: 'AUTHORIZED' as const, reason: undefined }),
         (err: Error) => ({ state: 'DEAUTHORIZED' as const, reason: err.message }),
       )
+      .then(async (outcome) => {
+        await floor;
+        return outcome;
+      })
       .then(async ({ state, reason }) => {
         const current = this.state.connections.get(connection.arn);
         // A later update or a delete decides the state now.

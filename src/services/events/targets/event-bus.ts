@@ -6,8 +6,8 @@ import type { EventsState, TargetKind, TargetResult } from '../state.js';
 /**
  * Another event bus, in this account or another, in this region or another. Another account's bus
  * takes the event only when its policy lets the rule's account events:PutEvents. As AWS's recorded
- * answers show, the event keeps its id and account; in another region it gets a new id and that
- * region.
+ * answers show, the event keeps its account and region fields; in the same region it keeps its id,
+ * in another region it gets a new one.
  */
 export function eventBusTargets(state: EventsState): TargetKind {
   return {
@@ -31,7 +31,7 @@ export function eventBusTargets(state: EventsState): TargetKind {
         );
       }
       const crossRegion = bus.region !== event.region;
-      const forwarded = crossRegion ? { ...event, id: randomUUID(), region: bus.region } : { ...event };
+      const forwarded = crossRegion ? { ...event, id: randomUUID() } : { ...event };
       delete forwarded['replay-name'];
       state.router?.route(bus, forwarded, { traceHeader });
       return { kind: 'delivered' };
