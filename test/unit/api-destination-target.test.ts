@@ -5,6 +5,7 @@ import { Clock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/logger.js';
 import { Scheduler } from '../../src/core/scheduler.js';
 import type { RequestContext } from '../../src/protocols/service.js';
+import { MIN_AUTHORIZING_MS } from '../../src/services/events/api-destination-runtime.js';
 import { installApiDestinationTargets } from '../../src/services/events/api-destination-target.js';
 import { connectionHandlers } from '../../src/services/events/connections.js';
 import type { EventsHandlers } from '../../src/services/events/operations.js';
@@ -145,6 +146,8 @@ describe('the API destination target kind', () => {
       },
       `${receiver.url}/hook`,
     );
+    // The connection stays AUTHORIZING for a moment of the (frozen) clock, as AWS's does.
+    clock.advance(MIN_AUTHORIZING_MS);
     const result = await state.targetKind(arn)!.deliver(invocation({ Id: 't', Arn: arn }));
     assert.deepEqual(result, { kind: 'delivered' });
     const hook = receiver.received.find((r) => r.path === '/hook')!;

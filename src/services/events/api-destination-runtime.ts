@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ServiceError } from '../../protocols/errors.js';
 import type { SecretsFrontDoor } from '../secretsmanager/front-door.js';
 import { type ConnectionCredentials, credentialsFromSecret } from './connection-auth.js';
@@ -9,8 +8,7 @@ import type { ConnectionRecord } from './records.js';
 import type { EventsState } from './state.js';
 
 /**
- * The least time (real, not the server's clock, so a frozen clock cannot hold deliveries) an OAuth
- * connection stays AUTHORIZING. AWS's recorded DescribeConnection right after CreateConnection shows
+ * The least time, on the server's clock, an OAuth connection stays AUTHORIZING. AWS's recorded DescribeConnection right after CreateConnection shows
  * AUTHORIZING even for an endpoint that answers at once; without this floor an endpoint that fails
  * fast (a name that does not resolve) would show DEAUTHORIZED before the caller's next call.
  */
@@ -76,7 +74,10 @@ export class ApiDestinationRuntime {
   authorize(connection: ConnectionRecord, credentials: ConnectionCredentials): Promise<void> {
     const version = connection.lastModifiedAt;
     this.forget(connection.arn);
-    const floor = sleep(MIN_AUTHORIZING_MS);
+    // On the server's clock, as every other wait: a test with a frozen clock advances it.
+    const floor = new Promise<void>((resolve) => {
+      this.state.scheduler.at(this.state.clock.now() + MIN_AUTHORIZING_MS, resolve);
+    });
     const run = this.tokens
       .fetch(connection.arn, credentials.OAuthParameters!)
       .then(
