@@ -145,34 +145,26 @@ describe('EventBridge global endpoints', () => {
       'ValidationException',
       /The secondary Region must be different from the primary Region/,
     );
-    await eventsRejects(
-      t.events.send(
-        new CreateEndpointCommand(
-          endpointInput(name, {
-            EventBuses: [
-              { EventBusArn: 'arn:aws:events:us-east-1:000000000000:event-bus/orders' },
-              { EventBusArn: 'arn:aws:events:us-west-2:000000000000:event-bus/payments' },
-            ],
-          }),
+    // Buses of two names, then the second bus in neither the home nor the failover region.
+    for (const second of [
+      'us-west-2:000000000000:event-bus/payments',
+      'eu-west-1:000000000000:event-bus/orders',
+    ]) {
+      await eventsRejects(
+        t.events.send(
+          new CreateEndpointCommand(
+            endpointInput(name, {
+              EventBuses: [
+                { EventBusArn: 'arn:aws:events:us-east-1:000000000000:event-bus/orders' },
+                { EventBusArn: `arn:aws:events:${second}` },
+              ],
+            }),
+          ),
         ),
-      ),
-      'ValidationException',
-      /Parameter EventBuses is not valid/,
-    );
-    await eventsRejects(
-      t.events.send(
-        new CreateEndpointCommand(
-          endpointInput(name, {
-            EventBuses: [
-              { EventBusArn: 'arn:aws:events:us-east-1:000000000000:event-bus/orders' },
-              { EventBusArn: 'arn:aws:events:eu-west-1:000000000000:event-bus/orders' },
-            ],
-          }),
-        ),
-      ),
-      'ValidationException',
-      /Parameter EventBuses is not valid/,
-    );
+        'ValidationException',
+        /Parameter EventBuses is not valid/,
+      );
+    }
     await eventsRejects(
       t.events.send(new CreateEndpointCommand(endpointInput(name, { RoleArn: undefined }))),
       'ValidationException',

@@ -4,6 +4,7 @@ import {
   ListTargetsByRuleCommand,
   PutRuleCommand,
   PutTargetsCommand,
+  type PutTargetsCommandInput,
   RemoveTargetsCommand,
   type Target,
 } from '@aws-sdk/client-eventbridge';
@@ -24,6 +25,9 @@ describe('EventBridge targets', () => {
     await t.events.send(new PutRuleCommand({ Name: name, EventPattern: PATTERN }));
     return name;
   }
+
+  const putTargetsRejects = (input: PutTargetsCommandInput, code: string, message?: string | RegExp) =>
+    eventsRejects(t.events.send(new PutTargetsCommand(input)), code, message);
 
   it('puts, lists and removes a target', async () => {
     const name = await rule();
@@ -102,10 +106,8 @@ describe('EventBridge targets', () => {
     const name = await rule();
     const fifo = `arn:aws:sqs:us-east-1:${ACCOUNT}:orders.fifo`;
     for (const SqsParameters of [undefined, {}]) {
-      await eventsRejects(
-        t.events.send(
-          new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'f', Arn: fifo, SqsParameters }] }),
-        ),
+      await putTargetsRejects(
+        { Rule: name, Targets: [{ Id: 'f', Arn: fifo, SqsParameters }] },
         'ValidationException',
         'Parameter(s) SqsParameters must be specified for target: f.',
       );
@@ -121,36 +123,30 @@ describe('EventBridge targets', () => {
 
   it('refuses, for the whole call, an ARN that is not one and a parameter of another kind of target', async () => {
     const name = await rule();
-    await eventsRejects(
-      t.events.send(
-        new PutTargetsCommand({
-          Rule: name,
-          Targets: [
-            { Id: 'ok', Arn: QUEUE },
-            { Id: 'bad', Arn: 'target-arn' },
-          ],
-        }),
-      ),
+    await putTargetsRejects(
+      {
+        Rule: name,
+        Targets: [
+          { Id: 'ok', Arn: QUEUE },
+          { Id: 'bad', Arn: 'target-arn' },
+        ],
+      },
       'ValidationException',
       'Parameter target-arn is not valid. Reason: Provided Arn is not in correct format.',
     );
-    await eventsRejects(
-      t.events.send(
-        new PutTargetsCommand({
-          Rule: name,
-          Targets: [{ Id: 'k', Arn: QUEUE, KinesisParameters: { PartitionKeyPath: '$.id' } }],
-        }),
-      ),
+    await putTargetsRejects(
+      {
+        Rule: name,
+        Targets: [{ Id: 'k', Arn: QUEUE, KinesisParameters: { PartitionKeyPath: '$.id' } }],
+      },
       'ValidationException',
       'Parameter KinesisParameters is not valid for target k.',
     );
-    await eventsRejects(
-      t.events.send(
-        new PutTargetsCommand({
-          Rule: name,
-          Targets: [{ Id: 'd', Arn: QUEUE, DeadLetterConfig: { Arn: `arn:aws:sns:us-east-1:${ACCOUNT}:t` } }],
-        }),
-      ),
+    await putTargetsRejects(
+      {
+        Rule: name,
+        Targets: [{ Id: 'd', Arn: QUEUE, DeadLetterConfig: { Arn: `arn:aws:sns:us-east-1:${ACCOUNT}:t` } }],
+      },
       'ValidationException',
       /^Parameter DeadLetterConfig\.Arn is not valid for target d\./,
     );
@@ -163,26 +159,24 @@ describe('EventBridge targets', () => {
 
   it('checks target Ids and retry policies against the model first', async () => {
     const name = await rule();
-    await eventsRejects(
-      t.events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: '!@#$@!#$', Arn: QUEUE }] })),
+    await putTargetsRejects(
+      { Rule: name, Targets: [{ Id: '!@#$@!#$', Arn: QUEUE }] },
       'ValidationException',
       "1 validation error detected: Value '!@#$@!#$' at 'targets.1.member.id' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+",
     );
     const long = 'x'.repeat(65);
-    await eventsRejects(
-      t.events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: long, Arn: QUEUE }] })),
+    await putTargetsRejects(
+      { Rule: name, Targets: [{ Id: long, Arn: QUEUE }] },
       'ValidationException',
       `1 validation error detected: Value '${long}' at 'targets.1.member.id' failed to satisfy constraint: Member must have length less than or equal to 64`,
     );
-    await eventsRejects(
-      t.events.send(
-        new PutTargetsCommand({
-          Rule: name,
-          Targets: [
-            { Id: 'r', Arn: QUEUE, RetryPolicy: { MaximumRetryAttempts: 186, MaximumEventAgeInSeconds: 59 } },
-          ],
-        }),
-      ),
+    await putTargetsRejects(
+      {
+        Rule: name,
+        Targets: [
+          { Id: 'r', Arn: QUEUE, RetryPolicy: { MaximumRetryAttempts: 186, MaximumEventAgeInSeconds: 59 } },
+        ],
+      },
       'ValidationException',
       /^2 validation errors detected: /,
     );
@@ -190,15 +184,13 @@ describe('EventBridge targets', () => {
 
   it('KinesisParameters needs its PartitionKeyPath (the model says so)', async () => {
     const name = await rule();
-    await eventsRejects(
-      t.events.send(
-        new PutTargetsCommand({
-          Rule: name,
-          Targets: [
-            { Id: 'k', Arn: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/s`, KinesisParameters: {} as never },
-          ],
-        }),
-      ),
+    await putTargetsRejects(
+      {
+        Rule: name,
+        Targets: [
+          { Id: 'k', Arn: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/s`, KinesisParameters: {} as never },
+        ],
+      },
       'ValidationException',
       /targets\.1\.member\.kinesisParameters\.partitionKeyPath/,
     );
@@ -207,8 +199,8 @@ describe('EventBridge targets', () => {
   it('targets of a rule that is not there', async () => {
     const missing = uniqueName('missing');
     const text = `Rule ${missing} does not exist on EventBus default.`;
-    await eventsRejects(
-      t.events.send(new PutTargetsCommand({ Rule: missing, Targets: [{ Id: 'q', Arn: QUEUE }] })),
+    await putTargetsRejects(
+      { Rule: missing, Targets: [{ Id: 'q', Arn: QUEUE }] },
       'ResourceNotFoundException',
       text,
     );

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateDiscovererCommand,
@@ -9,13 +9,11 @@ import {
   ListDiscoverersCommand,
   ListRegistriesCommand,
   ListSchemaVersionsCommand,
-  type SchemasClient,
   StartDiscovererCommand,
   StopDiscovererCommand,
   UpdateDiscovererCommand,
 } from '@aws-sdk/client-schemas';
-import { eventsClient, eventsRejects, schemasClient } from '../support/events.js';
-import { type RunningTideway, startServer } from '../support/tideway.js';
+import { eventsClient, eventsRejects, withSchemasServer } from '../support/events.js';
 
 /**
  * Discoverers through @aws-sdk/client-schemas, and discovery of what PutEvents puts on a bus.
@@ -27,19 +25,10 @@ const ACCOUNT = '000000000000';
 const DEFAULT_BUS = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`;
 
 describe('schema discoverers', () => {
-  let server: RunningTideway;
-  let schemas: SchemasClient;
-  before(async () => {
-    server = await startServer();
-    schemas = schemasClient(server.endpoint);
-  });
-  after(async () => {
-    schemas.destroy();
-    await server.stop();
-  });
+  const suite = withSchemasServer();
 
   it('creates a discoverer on the default bus and manages it by id', async () => {
-    const created = await schemas.send(
+    const created = await suite.schemas.send(
       new CreateDiscovererCommand({ SourceArn: DEFAULT_BUS, Description: 'all', Tags: { env: 'test' } }),
     );
     assert.equal(created.DiscovererId, 'events-event-bus-default');
@@ -53,38 +42,40 @@ describe('schema discoverers', () => {
     const id = created.DiscovererId;
 
     await eventsRejects(
-      schemas.send(new CreateDiscovererCommand({ SourceArn: DEFAULT_BUS })),
+      suite.schemas.send(new CreateDiscovererCommand({ SourceArn: DEFAULT_BUS })),
       'ConflictException',
     );
-    const registries = await schemas.send(new ListRegistriesCommand({ Scope: 'LOCAL' }));
+    const registries = await suite.schemas.send(new ListRegistriesCommand({ Scope: 'LOCAL' }));
     assert.deepEqual(
       registries.Registries?.map((r) => r.RegistryName),
       ['discovered-schemas'],
     );
 
-    const stopped = await schemas.send(new StopDiscovererCommand({ DiscovererId: id }));
+    const stopped = await suite.schemas.send(new StopDiscovererCommand({ DiscovererId: id }));
     assert.deepEqual([stopped.DiscovererId, stopped.State], [id, 'STOPPED']);
-    const updated = await schemas.send(
+    const updated = await suite.schemas.send(
       new UpdateDiscovererCommand({ DiscovererId: id, CrossAccount: false }),
     );
     assert.equal(updated.CrossAccount, false);
     assert.equal(updated.State, 'STOPPED');
-    await schemas.send(new StartDiscovererCommand({ DiscovererId: id }));
-    const described = await schemas.send(new DescribeDiscovererCommand({ DiscovererId: id }));
+    await suite.schemas.send(new StartDiscovererCommand({ DiscovererId: id }));
+    const described = await suite.schemas.send(new DescribeDiscovererCommand({ DiscovererId: id }));
     assert.equal(described.State, 'STARTED');
     assert.equal(described.Description, 'all');
 
-    const listed = await schemas.send(new ListDiscoverersCommand({ SourceArnPrefix: 'arn:aws:events:' }));
+    const listed = await suite.schemas.send(
+      new ListDiscoverersCommand({ SourceArnPrefix: 'arn:aws:events:' }),
+    );
     assert.deepEqual(
       listed.Discoverers?.map((d) => d.DiscovererId),
       [id],
     );
-    const none = await schemas.send(new ListDiscoverersCommand({ DiscovererIdPrefix: 'other' }));
+    const none = await suite.schemas.send(new ListDiscoverersCommand({ DiscovererIdPrefix: 'other' }));
     assert.deepEqual(none.Discoverers, []);
 
-    await schemas.send(new DeleteDiscovererCommand({ DiscovererId: id }));
+    await suite.schemas.send(new DeleteDiscovererCommand({ DiscovererId: id }));
     await eventsRejects(
-      schemas.send(new DescribeDiscovererCommand({ DiscovererId: id })),
+      suite.schemas.send(new DescribeDiscovererCommand({ DiscovererId: id })),
       'NotFoundException',
       `Discoverer with id ${id} does not exist.`,
     );
@@ -92,27 +83,29 @@ describe('schema discoverers', () => {
 
   it('refuses a source that is not an event bus of the caller', async () => {
     await eventsRejects(
-      schemas.send(new CreateDiscovererCommand({ SourceArn: 'arn:aws:sqs:us-east-1:000000000000:queue' })),
+      suite.schemas.send(
+        new CreateDiscovererCommand({ SourceArn: 'arn:aws:sqs:us-east-1:000000000000:queue' }),
+      ),
       'BadRequestException',
       /is not the ARN of an event bus/,
     );
     await eventsRejects(
-      schemas.send(
+      suite.schemas.send(
         new CreateDiscovererCommand({ SourceArn: 'arn:aws:events:us-east-1:111111111111:event-bus/default' }),
       ),
       'BadRequestException',
     );
     await eventsRejects(
-      schemas.send(new CreateDiscovererCommand({ SourceArn: 'short' })),
+      suite.schemas.send(new CreateDiscovererCommand({ SourceArn: 'short' })),
       'BadRequestException',
       /length/,
     );
   });
 
   it('versions the schemas of the events PutEvents puts on a discovered bus', async (t) => {
-    const events = eventsClient(server.endpoint);
+    const events = eventsClient(suite.server.endpoint);
     t.after(() => events.destroy());
-    await schemas.send(new CreateDiscovererCommand({ SourceArn: DEFAULT_BUS }));
+    await suite.schemas.send(new CreateDiscovererCommand({ SourceArn: DEFAULT_BUS }));
     const put = (detail: object) =>
       events.send(
         new PutEventsCommand({
@@ -135,13 +128,13 @@ describe('schema discoverers', () => {
     const deadline = Date.now() + 5000;
     let versions: string[] = [];
     while (Date.now() < deadline) {
-      const listed = await schemas.send(new ListSchemaVersionsCommand(key)).catch(() => undefined);
+      const listed = await suite.schemas.send(new ListSchemaVersionsCommand(key)).catch(() => undefined);
       versions = listed?.SchemaVersions?.map((v) => v.SchemaVersion ?? '') ?? [];
       if (versions.length >= 2) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     assert.deepEqual(versions, ['1', '2']);
-    const latest = await schemas.send(new DescribeSchemaCommand(key));
+    const latest = await suite.schemas.send(new DescribeSchemaCommand(key));
     const content = JSON.parse(latest.Content ?? '');
     assert.equal(content.components.schemas.AWSEvent['x-amazon-events-source'], 'shop');
     assert.deepEqual(content.components.schemas.OrderPlaced.properties.total, {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateRegistryCommand,
   CreateSchemaCommand,
@@ -20,16 +20,14 @@ import {
   ListTagsForResourceCommand,
   PutCodeBindingCommand,
   PutResourcePolicyCommand,
-  type SchemasClient,
   SearchSchemasCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateRegistryCommand,
   UpdateSchemaCommand,
 } from '@aws-sdk/client-schemas';
-import { accountCredentials, eventsRejects, schemasClient } from '../support/events.js';
+import { accountCredentials, eventsRejects, schemasClient, withSchemasServer } from '../support/events.js';
 import { rawRequest, sigv4 } from '../support/server.js';
-import { type RunningTideway, startServer } from '../support/tideway.js';
 
 /**
  * The schema registry through @aws-sdk/client-schemas: registries, schemas and their versions,
@@ -62,19 +60,10 @@ function openApi(title: string, detail: Record<string, unknown>): string {
 }
 
 describe('schema registry', () => {
-  let server: RunningTideway;
-  let schemas: SchemasClient;
-  before(async () => {
-    server = await startServer();
-    schemas = schemasClient(server.endpoint);
-  });
-  after(async () => {
-    schemas.destroy();
-    await server.stop();
-  });
+  const suite = withSchemasServer();
 
   it('creates, describes, updates, lists and deletes a registry', async () => {
-    const created = await schemas.send(
+    const created = await suite.schemas.send(
       new CreateRegistryCommand({
         RegistryName: 'orders',
         Description: 'order events',
@@ -87,31 +76,31 @@ describe('schema registry', () => {
     assert.deepEqual(created.Tags, { team: 'shop' });
 
     await eventsRejects(
-      schemas.send(new CreateRegistryCommand({ RegistryName: 'orders' })),
+      suite.schemas.send(new CreateRegistryCommand({ RegistryName: 'orders' })),
       'ConflictException',
       'Registry with name orders already exists.',
     );
-    const updated = await schemas.send(
+    const updated = await suite.schemas.send(
       new UpdateRegistryCommand({ RegistryName: 'orders', Description: 'v2' }),
     );
     assert.equal(updated.Description, 'v2');
-    const described = await schemas.send(new DescribeRegistryCommand({ RegistryName: 'orders' }));
+    const described = await suite.schemas.send(new DescribeRegistryCommand({ RegistryName: 'orders' }));
     assert.equal(described.Description, 'v2');
 
-    const local = await schemas.send(new ListRegistriesCommand({ Scope: 'LOCAL' }));
+    const local = await suite.schemas.send(new ListRegistriesCommand({ Scope: 'LOCAL' }));
     assert.deepEqual(
       local.Registries?.map((r) => r.RegistryName),
       ['orders'],
     );
-    const aws = await schemas.send(new ListRegistriesCommand({ Scope: 'AWS' }));
+    const aws = await suite.schemas.send(new ListRegistriesCommand({ Scope: 'AWS' }));
     assert.deepEqual(
       aws.Registries?.map((r) => r.RegistryName),
       ['aws.events'],
     );
 
-    await schemas.send(new DeleteRegistryCommand({ RegistryName: 'orders' }));
+    await suite.schemas.send(new DeleteRegistryCommand({ RegistryName: 'orders' }));
     const err = await eventsRejects(
-      schemas.send(new DescribeRegistryCommand({ RegistryName: 'orders' })),
+      suite.schemas.send(new DescribeRegistryCommand({ RegistryName: 'orders' })),
       'NotFoundException',
       'Registry with name orders does not exist.',
     );
@@ -119,9 +108,9 @@ describe('schema registry', () => {
   });
 
   it('versions a schema only when its content changes', async () => {
-    await schemas.send(new CreateRegistryCommand({ RegistryName: 'shop' }));
+    await suite.schemas.send(new CreateRegistryCommand({ RegistryName: 'shop' }));
     const first = openApi('OrderPlaced', { id: { type: 'string' } });
-    const created = await schemas.send(
+    const created = await suite.schemas.send(
       new CreateSchemaCommand({
         RegistryName: 'shop',
         SchemaName: 'shop.orders@OrderPlaced',
@@ -138,7 +127,7 @@ describe('schema registry', () => {
     assert.equal(created.Type, 'OpenApi3');
     assert.ok(created.VersionCreatedDate instanceof Date);
 
-    const same = await schemas.send(
+    const same = await suite.schemas.send(
       new UpdateSchemaCommand({
         RegistryName: 'shop',
         SchemaName: 'shop.orders@OrderPlaced',
@@ -147,7 +136,7 @@ describe('schema registry', () => {
     );
     assert.equal(same.SchemaVersion, '1');
     const second = openApi('OrderPlaced', { id: { type: 'string' }, total: { type: 'number' } });
-    const changed = await schemas.send(
+    const changed = await suite.schemas.send(
       new UpdateSchemaCommand({
         RegistryName: 'shop',
         SchemaName: 'shop.orders@OrderPlaced',
@@ -158,12 +147,12 @@ describe('schema registry', () => {
     assert.equal(changed.SchemaVersion, '2');
     assert.equal(changed.Description, 'placed');
 
-    const latest = await schemas.send(
+    const latest = await suite.schemas.send(
       new DescribeSchemaCommand({ RegistryName: 'shop', SchemaName: 'shop.orders@OrderPlaced' }),
     );
     assert.equal(latest.SchemaVersion, '2');
     assert.equal(latest.Content, second);
-    const v1 = await schemas.send(
+    const v1 = await suite.schemas.send(
       new DescribeSchemaCommand({
         RegistryName: 'shop',
         SchemaName: 'shop.orders@OrderPlaced',
@@ -172,7 +161,7 @@ describe('schema registry', () => {
     );
     assert.equal(v1.Content, first);
 
-    const versions = await schemas.send(
+    const versions = await suite.schemas.send(
       new ListSchemaVersionsCommand({ RegistryName: 'shop', SchemaName: 'shop.orders@OrderPlaced' }),
     );
     assert.deepEqual(
@@ -182,10 +171,10 @@ describe('schema registry', () => {
         ['2', 'OpenApi3'],
       ],
     );
-    const listed = await schemas.send(new ListSchemasCommand({ RegistryName: 'shop' }));
+    const listed = await suite.schemas.send(new ListSchemasCommand({ RegistryName: 'shop' }));
     assert.equal(listed.Schemas?.[0].VersionCount, 2);
 
-    await schemas.send(
+    await suite.schemas.send(
       new DeleteSchemaVersionCommand({
         RegistryName: 'shop',
         SchemaName: 'shop.orders@OrderPlaced',
@@ -193,7 +182,7 @@ describe('schema registry', () => {
       }),
     );
     await eventsRejects(
-      schemas.send(
+      suite.schemas.send(
         new DescribeSchemaCommand({
           RegistryName: 'shop',
           SchemaName: 'shop.orders@OrderPlaced',
@@ -203,11 +192,11 @@ describe('schema registry', () => {
       'NotFoundException',
       'Schema with name shop.orders@OrderPlaced and version 1 does not exist.',
     );
-    await schemas.send(
+    await suite.schemas.send(
       new DeleteSchemaCommand({ RegistryName: 'shop', SchemaName: 'shop.orders@OrderPlaced' }),
     );
     await eventsRejects(
-      schemas.send(
+      suite.schemas.send(
         new DescribeSchemaCommand({ RegistryName: 'shop', SchemaName: 'shop.orders@OrderPlaced' }),
       ),
       'NotFoundException',
@@ -216,9 +205,9 @@ describe('schema registry', () => {
   });
 
   it('refuses content that is not a schema of its type', async () => {
-    await schemas.send(new CreateRegistryCommand({ RegistryName: 'strict' }));
+    await suite.schemas.send(new CreateRegistryCommand({ RegistryName: 'strict' }));
     const create = (Type: 'OpenApi3' | 'JSONSchemaDraft4', Content: string) =>
-      schemas.send(new CreateSchemaCommand({ RegistryName: 'strict', SchemaName: 's', Type, Content }));
+      suite.schemas.send(new CreateSchemaCommand({ RegistryName: 'strict', SchemaName: 's', Type, Content }));
     await eventsRejects(create('OpenApi3', '{not json'), 'BadRequestException', /not valid JSON/);
     await eventsRejects(create('OpenApi3', '{"openapi":"2.0"}'), 'BadRequestException', /OpenAPI 3/);
     await eventsRejects(
@@ -250,7 +239,7 @@ describe('schema registry', () => {
     );
     assert.equal(draft4.Type, 'JSONSchemaDraft4');
     await eventsRejects(
-      schemas.send(
+      suite.schemas.send(
         new CreateSchemaCommand({
           RegistryName: 'nowhere',
           SchemaName: 's',
@@ -262,7 +251,7 @@ describe('schema registry', () => {
       'Registry with name nowhere does not exist.',
     );
     await eventsRejects(
-      schemas.send(
+      suite.schemas.send(
         new CreateSchemaCommand({
           RegistryName: 'strict',
           SchemaName: 's',
@@ -276,9 +265,9 @@ describe('schema registry', () => {
   });
 
   it('searches by keywords and exports OpenApi3 as JSONSchemaDraft4', async () => {
-    await schemas.send(new CreateRegistryCommand({ RegistryName: 'search' }));
+    await suite.schemas.send(new CreateRegistryCommand({ RegistryName: 'search' }));
     for (const name of ['OrderPlaced', 'OrderShipped', 'UserCreated']) {
-      await schemas.send(
+      await suite.schemas.send(
         new CreateSchemaCommand({
           RegistryName: 'search',
           SchemaName: `shop@${name}`,
@@ -287,14 +276,16 @@ describe('schema registry', () => {
         }),
       );
     }
-    const found = await schemas.send(new SearchSchemasCommand({ RegistryName: 'search', Keywords: 'order' }));
+    const found = await suite.schemas.send(
+      new SearchSchemasCommand({ RegistryName: 'search', Keywords: 'order' }),
+    );
     assert.deepEqual(
       found.Schemas?.map((s) => s.SchemaName),
       ['shop@OrderPlaced', 'shop@OrderShipped'],
     );
     assert.equal(found.Schemas?.[0].SchemaVersions?.[0].SchemaVersion, '1');
 
-    const exported = await schemas.send(
+    const exported = await suite.schemas.send(
       new ExportSchemaCommand({
         RegistryName: 'search',
         SchemaName: 'shop@UserCreated',
@@ -314,7 +305,7 @@ describe('schema registry', () => {
       'x-amazon-events-source': 'shop.sales',
     });
     await eventsRejects(
-      schemas.send(
+      suite.schemas.send(
         new ExportSchemaCommand({ RegistryName: 'search', SchemaName: 'shop@UserCreated', Type: 'OpenApi3' }),
       ),
       'BadRequestException',
@@ -322,10 +313,10 @@ describe('schema registry', () => {
   });
 
   it('serves AWS’s aws.events registry read-only', async () => {
-    const listed = await schemas.send(new ListSchemasCommand({ RegistryName: 'aws.events' }));
+    const listed = await suite.schemas.send(new ListSchemasCommand({ RegistryName: 'aws.events' }));
     const names = listed.Schemas?.map((s) => s.SchemaName) ?? [];
     assert.ok(names.includes('aws.ec2@EC2InstanceStateChangeNotification'));
-    const ec2 = await schemas.send(
+    const ec2 = await suite.schemas.send(
       new DescribeSchemaCommand({
         RegistryName: 'aws.events',
         SchemaName: 'aws.ec2@EC2InstanceStateChangeNotification',
@@ -337,7 +328,7 @@ describe('schema registry', () => {
       'EC2 Instance State-change Notification',
     );
     await eventsRejects(
-      schemas.send(
+      suite.schemas.send(
         new CreateSchemaCommand({
           RegistryName: 'aws.events',
           SchemaName: 'mine',
@@ -348,24 +339,24 @@ describe('schema registry', () => {
       'ForbiddenException',
     );
     await eventsRejects(
-      schemas.send(new DeleteRegistryCommand({ RegistryName: 'aws.events' })),
+      suite.schemas.send(new DeleteRegistryCommand({ RegistryName: 'aws.events' })),
       'ForbiddenException',
     );
   });
 
   it('tags registries and schemas by ARN', async () => {
-    const registry = await schemas.send(new CreateRegistryCommand({ RegistryName: 'tagged' }));
+    const registry = await suite.schemas.send(new CreateRegistryCommand({ RegistryName: 'tagged' }));
     const arn = registry.RegistryArn as string;
-    await schemas.send(new TagResourceCommand({ ResourceArn: arn, Tags: { a: '1', b: '2' } }));
-    await schemas.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ['a'] }));
-    const tags = await schemas.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
+    await suite.schemas.send(new TagResourceCommand({ ResourceArn: arn, Tags: { a: '1', b: '2' } }));
+    await suite.schemas.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ['a'] }));
+    const tags = await suite.schemas.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
     assert.deepEqual(tags.Tags, { b: '2' });
     await eventsRejects(
-      schemas.send(new ListTagsForResourceCommand({ ResourceArn: `${arn}-gone` })),
+      suite.schemas.send(new ListTagsForResourceCommand({ ResourceArn: `${arn}-gone` })),
       'NotFoundException',
     );
     // Another account sees none of it.
-    const other = schemasClient(server.endpoint, { credentials: accountCredentials('111111111111') });
+    const other = schemasClient(suite.server.endpoint, { credentials: accountCredentials('111111111111') });
     await eventsRejects(
       other.send(new ListTagsForResourceCommand({ ResourceArn: arn })),
       'NotFoundException',
@@ -378,7 +369,7 @@ describe('schema registry', () => {
   });
 
   it('keeps a resource policy with a revision id', async () => {
-    await schemas.send(new CreateRegistryCommand({ RegistryName: 'shared' }));
+    await suite.schemas.send(new CreateRegistryCommand({ RegistryName: 'shared' }));
     const policy = JSON.stringify({
       Version: '2012-10-17',
       Statement: [
@@ -392,29 +383,33 @@ describe('schema registry', () => {
       ],
     });
     await eventsRejects(
-      schemas.send(new GetResourcePolicyCommand({ RegistryName: 'shared' })),
+      suite.schemas.send(new GetResourcePolicyCommand({ RegistryName: 'shared' })),
       'NotFoundException',
     );
-    const put = await schemas.send(new PutResourcePolicyCommand({ RegistryName: 'shared', Policy: policy }));
+    const put = await suite.schemas.send(
+      new PutResourcePolicyCommand({ RegistryName: 'shared', Policy: policy }),
+    );
     assert.ok(put.RevisionId);
-    const got = await schemas.send(new GetResourcePolicyCommand({ RegistryName: 'shared' }));
+    const got = await suite.schemas.send(new GetResourcePolicyCommand({ RegistryName: 'shared' }));
     assert.equal(got.RevisionId, put.RevisionId);
     // The SDK hands the policy back as a JSON string it can also parse.
     assert.deepEqual(JSON.parse(String(got.Policy)), JSON.parse(policy));
     await eventsRejects(
-      schemas.send(
+      suite.schemas.send(
         new PutResourcePolicyCommand({ RegistryName: 'shared', Policy: policy, RevisionId: 'stale' }),
       ),
       'PreconditionFailedException',
     );
     await eventsRejects(
-      schemas.send(new PutResourcePolicyCommand({ RegistryName: 'shared', Policy: '{"Statement": 5}' })),
+      suite.schemas.send(
+        new PutResourcePolicyCommand({ RegistryName: 'shared', Policy: '{"Statement": 5}' }),
+      ),
       'BadRequestException',
       /Invalid policy/,
     );
-    await schemas.send(new DeleteResourcePolicyCommand({ RegistryName: 'shared' }));
+    await suite.schemas.send(new DeleteResourcePolicyCommand({ RegistryName: 'shared' }));
     await eventsRejects(
-      schemas.send(new GetResourcePolicyCommand({ RegistryName: 'shared' })),
+      suite.schemas.send(new GetResourcePolicyCommand({ RegistryName: 'shared' })),
       'NotFoundException',
     );
   });
@@ -431,18 +426,20 @@ describe('schema registry', () => {
       resources: [],
       detail: { data: { id: 'u-1' } },
     });
-    const open = await schemas.send(new GetDiscoveredSchemaCommand({ Events: [event], Type: 'OpenApi3' }));
+    const open = await suite.schemas.send(
+      new GetDiscoveredSchemaCommand({ Events: [event], Type: 'OpenApi3' }),
+    );
     const doc = JSON.parse(open.Content ?? '');
     assert.equal(doc.info.title, 'UserCreated');
     assert.deepEqual(Object.keys(doc.components.schemas), ['AWSEvent', 'UserCreated', 'Data']);
-    const draft4 = await schemas.send(
+    const draft4 = await suite.schemas.send(
       new GetDiscoveredSchemaCommand({ Events: [event], Type: 'JSONSchemaDraft4' }),
     );
     assert.equal(JSON.parse(draft4.Content ?? '').definitions.Data.required[0], 'id');
   });
 
   it("answers errors in the model's shape: x-amzn-ErrorType and a Code and Message body", async () => {
-    const res = await rawRequest(server.endpoint, {
+    const res = await rawRequest(suite.server.endpoint, {
       method: 'GET',
       path: '/v1/registries/name/absent',
       headers: { authorization: sigv4('schemas') },
@@ -453,7 +450,7 @@ describe('schema registry', () => {
       Code: 'NotFoundException',
       Message: 'Registry with name absent does not exist.',
     });
-    const unknown = await rawRequest(server.endpoint, {
+    const unknown = await rawRequest(suite.server.endpoint, {
       method: 'GET',
       path: '/v1/nothing-here',
       headers: { authorization: sigv4('schemas') },
@@ -469,9 +466,9 @@ describe('schema registry', () => {
       Language: 'Java8',
     };
     for (const call of [
-      schemas.send(new DescribeCodeBindingCommand(input)),
-      schemas.send(new PutCodeBindingCommand(input)),
-      schemas.send(new GetCodeBindingSourceCommand(input)),
+      suite.schemas.send(new DescribeCodeBindingCommand(input)),
+      suite.schemas.send(new PutCodeBindingCommand(input)),
+      suite.schemas.send(new GetCodeBindingSourceCommand(input)),
     ]) {
       await eventsRejects(call, 'BadRequestException', /Tideway does not support/);
     }

@@ -1,8 +1,8 @@
-import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
 import { EventBridgeClient, type EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
 import { SchemasClient, type SchemasClientConfig } from '@aws-sdk/client-schemas';
-import { credentials, type RunningTideway, startServer } from './tideway.js';
+import { sdkRejects } from './rejects.js';
+import { withClientServer } from './suite.js';
+import { credentials, type RunningTideway, type startServer } from './tideway.js';
 
 /** An SDK v3 EventBridge client for the server at `endpoint`. */
 export function eventsClient(
@@ -23,22 +23,7 @@ export function accountCredentials(account: string) {
 }
 
 /** The SDK error a call fails with, checked for its code and (when given) its exact message. */
-export async function eventsRejects(
-  call: Promise<unknown>,
-  code: string,
-  message?: string | RegExp,
-): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await call;
-  } catch (err) {
-    const e = err as Error & { name: string };
-    assert.equal(e.name, code, `expected ${code}, got ${e.name}: ${e.message}`);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else if (message) assert.match(e.message, message);
-    return e;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
-}
+export const eventsRejects = sdkRejects;
 
 export interface EventsSuite {
   server: RunningTideway;
@@ -47,14 +32,15 @@ export interface EventsSuite {
 
 /** Starts a server and a default client before the suite's tests, stops both after; fields fill in `before`. */
 export function withEventsServer(options: Parameters<typeof startServer>[0] = {}): EventsSuite {
-  const suite = {} as EventsSuite;
-  before(async () => {
-    suite.server = await startServer(options);
-    suite.events = eventsClient(suite.server.endpoint);
-  });
-  after(async () => {
-    suite.events?.destroy();
-    await suite.server?.stop();
-  });
-  return suite;
+  return withClientServer('events', (endpoint) => eventsClient(endpoint), options);
+}
+
+export interface SchemasSuite {
+  server: RunningTideway;
+  schemas: SchemasClient;
+}
+
+/** Starts a server and a default Schemas client before the suite's tests, stops both after. */
+export function withSchemasServer(options: Parameters<typeof startServer>[0] = {}): SchemasSuite {
+  return withClientServer('schemas', (endpoint) => schemasClient(endpoint), options);
 }

@@ -1,7 +1,7 @@
-import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
 import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
-import { credentials, type RunningTideway, startServer } from './tideway.js';
+import { sdkRejects } from './rejects.js';
+import { withClientServer } from './suite.js';
+import { credentials, type RunningTideway } from './tideway.js';
 
 /** An SDK v3 KMS client for the server at `endpoint`, acting in `account` (a 12-digit access key). */
 export function kmsClient(endpoint: string, extra: Partial<KMSClientConfig> = {}): KMSClient {
@@ -9,22 +9,13 @@ export function kmsClient(endpoint: string, extra: Partial<KMSClientConfig> = {}
 }
 
 /** The SDK error a call fails with, checked for its code and (when given) its exact message. */
-export async function kmsRejects(
+export function kmsRejects(
   call: Promise<unknown>,
   code: string,
   message?: string | RegExp,
-): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await call;
-  } catch (err) {
-    const e = err as Error & { name: string };
-    assert.equal(e.name, code, `expected ${code}, got ${e.name}: ${e.message}`);
-    // The SDK shows an empty message (InvalidCiphertextException's) as 'UnknownError'.
-    if (typeof message === 'string') assert.equal(e.message, message === '' ? 'UnknownError' : message);
-    else if (message) assert.match(e.message, message);
-    return e;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
+): ReturnType<typeof sdkRejects> {
+  // The SDK shows an empty message (InvalidCiphertextException's) as 'UnknownError'.
+  return sdkRejects(call, code, message === '' ? 'UnknownError' : message);
 }
 
 export interface KmsSuite {
@@ -34,16 +25,7 @@ export interface KmsSuite {
 
 /** Starts a server and a default client before the suite's tests, stops both after; fields fill in `before`. */
 export function withKmsServer(): KmsSuite {
-  const suite = {} as KmsSuite;
-  before(async () => {
-    suite.server = await startServer();
-    suite.kms = kmsClient(suite.server.endpoint);
-  });
-  after(async () => {
-    suite.kms.destroy();
-    await suite.server.stop();
-  });
-  return suite;
+  return withClientServer('kms', (endpoint) => kmsClient(endpoint));
 }
 
 /**

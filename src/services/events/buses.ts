@@ -80,13 +80,7 @@ export function busHandlers(state: EventsState): EventsHandlers {
       };
       await save(bus);
       if (sourceName !== undefined) await partnerSourceActivated(state, account, region, sourceName);
-      return {
-        EventBusArn: bus.arn,
-        Description: bus.description,
-        KmsKeyIdentifier: bus.kmsKeyIdentifier,
-        DeadLetterConfig: bus.deadLetterArn === undefined ? undefined : { Arn: bus.deadLetterArn },
-        LogConfig: bus.logConfig,
-      };
+      return { EventBusArn: bus.arn, ...busConfiguration(bus) };
     },
 
     DeleteEventBus: async (input: EB.DeleteEventBusRequest, ctx) => {
@@ -110,11 +104,8 @@ export function busHandlers(state: EventsState): EventsHandlers {
       return {
         Name: bus.name,
         Arn: bus.arn,
-        Description: bus.description,
-        KmsKeyIdentifier: bus.kmsKeyIdentifier,
-        DeadLetterConfig: bus.deadLetterArn === undefined ? undefined : { Arn: bus.deadLetterArn },
+        ...busConfiguration(bus),
         Policy: bus.policy,
-        LogConfig: bus.logConfig,
         CreationTime: new Date(bus.createdAt),
         LastModifiedTime: new Date(bus.lastModifiedAt),
       };
@@ -155,14 +146,7 @@ export function busHandlers(state: EventsState): EventsHandlers {
         lastModifiedAt: state.clock.now(),
       };
       await save(updated);
-      return {
-        Arn: updated.arn,
-        Name: updated.name,
-        Description: updated.description,
-        KmsKeyIdentifier: updated.kmsKeyIdentifier,
-        DeadLetterConfig: updated.deadLetterArn === undefined ? undefined : { Arn: updated.deadLetterArn },
-        LogConfig: updated.logConfig,
-      };
+      return { Arn: updated.arn, Name: updated.name, ...busConfiguration(updated) };
     },
 
     PutPermission: async (input: EB.PutPermissionRequest, ctx) => {
@@ -205,6 +189,16 @@ export function busHandlers(state: EventsState): EventsHandlers {
       await save({ ...bus, policy: policyText(kept), lastModifiedAt: state.clock.now() });
       return {};
     },
+  };
+}
+
+/** The settings CreateEventBus, DescribeEventBus and UpdateEventBus all answer with. */
+function busConfiguration(bus: BusRecord) {
+  return {
+    Description: bus.description,
+    KmsKeyIdentifier: bus.kmsKeyIdentifier,
+    DeadLetterConfig: bus.deadLetterArn === undefined ? undefined : { Arn: bus.deadLetterArn },
+    LogConfig: bus.logConfig,
   };
 }
 

@@ -75,14 +75,19 @@ export function endpointHandlers(state: EventsState): EventsHandlers {
     return endpoint;
   };
 
-  const described = (e: EndpointRecord) => ({
+  // What CreateEndpoint, UpdateEndpoint and DescribeEndpoint all answer with.
+  const configured = (e: EndpointRecord) => ({
     Name: e.name,
-    Description: e.description,
     Arn: e.arn,
     RoutingConfig: e.routingConfig,
     ReplicationConfig: e.replicationConfig,
     EventBuses: e.eventBuses,
     RoleArn: e.roleArn,
+  });
+
+  const described = (e: EndpointRecord) => ({
+    ...configured(e),
+    Description: e.description,
     EndpointId: e.endpointId,
     EndpointUrl: e.endpointUrl,
     State: e.state,
@@ -121,15 +126,7 @@ export function endpointHandlers(state: EventsState): EventsHandlers {
         lastModifiedAt: now,
       };
       await state.endpoints.put(arn, endpoint);
-      return {
-        Name: name,
-        Arn: arn,
-        RoutingConfig: endpoint.routingConfig,
-        ReplicationConfig: endpoint.replicationConfig,
-        EventBuses: endpoint.eventBuses,
-        RoleArn: endpoint.roleArn,
-        State: 'CREATING',
-      };
+      return { ...configured(endpoint), State: 'CREATING' };
     },
 
     UpdateEndpoint: async (input: EB.UpdateEndpointRequest, ctx) => {
@@ -149,12 +146,7 @@ export function endpointHandlers(state: EventsState): EventsHandlers {
       };
       await state.endpoints.put(updated.arn, updated);
       return {
-        Name: updated.name,
-        Arn: updated.arn,
-        RoutingConfig: updated.routingConfig,
-        ReplicationConfig: updated.replicationConfig,
-        EventBuses: updated.eventBuses,
-        RoleArn: updated.roleArn,
+        ...configured(updated),
         EndpointId: updated.endpointId,
         EndpointUrl: updated.endpointUrl,
         State: 'UPDATING',

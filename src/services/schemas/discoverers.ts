@@ -15,8 +15,8 @@ function discovererId(busName: string): string {
 
 /** Discoverers: schema discovery turned on for one event bus. */
 export function discovererOperations(state: SchemasState, events: EventsFrontDoor | undefined) {
-  const describe = (d: DiscovererRecord) => ({
-    Description: d.description,
+  // ListDiscoverers answers each without its Description.
+  const summary = (d: DiscovererRecord) => ({
     DiscovererArn: d.arn,
     DiscovererId: d.id,
     SourceArn: d.sourceArn,
@@ -24,6 +24,7 @@ export function discovererOperations(state: SchemasState, events: EventsFrontDoo
     CrossAccount: d.crossAccount,
     Tags: d.tags,
   });
+  const describe = (d: DiscovererRecord) => ({ Description: d.description, ...summary(d) });
   const find = (ctx: RequestContext, id: string): DiscovererRecord => {
     const found = state.discoverers.get(state.discovererArn(ctx.caller.account, ctx.caller.region, id));
     if (!found) throw schemasError.discovererNotFound(id);
@@ -116,14 +117,7 @@ export function discovererOperations(state: SchemasState, events: EventsFrontDoo
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const { items, nextToken } = page(all, input.Limit, input.NextToken);
       return {
-        Discoverers: items.map((d) => ({
-          DiscovererArn: d.arn,
-          DiscovererId: d.id,
-          SourceArn: d.sourceArn,
-          State: d.state,
-          CrossAccount: d.crossAccount,
-          Tags: d.tags,
-        })),
+        Discoverers: items.map(summary),
         NextToken: nextToken,
       };
     },

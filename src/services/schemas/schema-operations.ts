@@ -56,6 +56,20 @@ export function withVersion(
 }
 
 export function schemaOperations(state: SchemasState) {
+  type SchemaKey = { RegistryName?: string; SchemaName?: string };
+  const schemaOf = (ctx: RequestContext, input: SchemaKey) =>
+    state.requireSchema(
+      ctx.caller.account,
+      ctx.caller.region,
+      input.RegistryName as string,
+      input.SchemaName as string,
+    );
+  // Deleting needs the registry to be the caller's own, not only one it may read.
+  const ownSchema = (ctx: RequestContext, input: SchemaKey) => {
+    state.ownRegistry(ctx.caller.account, ctx.caller.region, input.RegistryName as string);
+    return schemaOf(ctx, input);
+  };
+
   return {
     async CreateSchema(input: S.CreateSchemaRequest, ctx: RequestContext) {
       const { account, region } = ctx.caller;
@@ -100,38 +114,18 @@ export function schemaOperations(state: SchemasState) {
     },
 
     DescribeSchema(input: S.DescribeSchemaRequest, ctx: RequestContext) {
-      const { account, region } = ctx.caller;
-      const schema = state.requireSchema(
-        account,
-        region,
-        input.RegistryName as string,
-        input.SchemaName as string,
-      );
+      const schema = schemaOf(ctx, input);
       return describe(schema, versionOf(schema, input.SchemaVersion), true);
     },
 
     async DeleteSchema(input: S.DeleteSchemaRequest, ctx: RequestContext) {
-      const { account, region } = ctx.caller;
-      state.ownRegistry(account, region, input.RegistryName as string);
-      const schema = state.requireSchema(
-        account,
-        region,
-        input.RegistryName as string,
-        input.SchemaName as string,
-      );
+      const schema = ownSchema(ctx, input);
       await state.schemas.delete(schema.arn);
       return {};
     },
 
     async DeleteSchemaVersion(input: S.DeleteSchemaVersionRequest, ctx: RequestContext) {
-      const { account, region } = ctx.caller;
-      state.ownRegistry(account, region, input.RegistryName as string);
-      const schema = state.requireSchema(
-        account,
-        region,
-        input.RegistryName as string,
-        input.SchemaName as string,
-      );
+      const schema = ownSchema(ctx, input);
       const version = versionOf(schema, input.SchemaVersion as string);
       const versions = schema.versions.filter((v) => v !== version);
       // The last version goes with its schema.
@@ -162,13 +156,7 @@ export function schemaOperations(state: SchemasState) {
     },
 
     ListSchemaVersions(input: S.ListSchemaVersionsRequest, ctx: RequestContext) {
-      const { account, region } = ctx.caller;
-      const schema = state.requireSchema(
-        account,
-        region,
-        input.RegistryName as string,
-        input.SchemaName as string,
-      );
+      const schema = schemaOf(ctx, input);
       const { items, nextToken } = page(schema.versions, input.Limit, input.NextToken);
       return {
         SchemaVersions: items.map((v) => ({
@@ -209,17 +197,11 @@ export function schemaOperations(state: SchemasState) {
     },
 
     ExportSchema(input: S.ExportSchemaRequest, ctx: RequestContext) {
-      const { account, region } = ctx.caller;
       if (input.Type !== 'JSONSchemaDraft4')
         throw schemasError.badRequest(
           `Type ${input.Type} is not supported for export: use JSONSchemaDraft4.`,
         );
-      const schema = state.requireSchema(
-        account,
-        region,
-        input.RegistryName as string,
-        input.SchemaName as string,
-      );
+      const schema = schemaOf(ctx, input);
       const version = versionOf(schema, input.SchemaVersion);
       return {
         Content: version.type === 'JSONSchemaDraft4' ? version.content : toJsonSchemaDraft4(version.content),
