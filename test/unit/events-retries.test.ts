@@ -59,6 +59,18 @@ describe('EventBridge retry policy', () => {
     });
   });
 
+  it('waits as long as a Retry-After asks when that is longer than the backoff', () => {
+    const limits = { maximumRetryAttempts: 185, maximumEventAgeMs: 86_400_000 };
+    assert.deepEqual(
+      nextStep(limits, 0, 0, 1_000, () => 0, 30_000),
+      { retryAt: 31_000 },
+    );
+    assert.deepEqual(
+      nextStep(limits, 0, 0, 1_000, () => 0, 100),
+      { retryAt: 1_500 },
+    );
+  });
+
   it('stops on MaximumEventAgeInSeconds when the next retry would come after it', () => {
     const limits = { maximumRetryAttempts: 185, maximumEventAgeMs: 60_000 };
     assert.deepEqual(

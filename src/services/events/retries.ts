@@ -38,9 +38,11 @@ export function nextStep(
   firstAttemptAt: number,
   now: number,
   random: () => number = Math.random,
+  /** A target's own wait (an API destination's Retry-After), when longer than the backoff. */
+  retryAfterMs = 0,
 ): { retryAt: number } | { exhausted: ExhaustedCondition } {
   if (retriesDone >= limits.maximumRetryAttempts) return { exhausted: 'MaximumRetryAttempts' };
-  const retryAt = now + backoffDelayMs(retriesDone, random);
+  const retryAt = now + Math.max(backoffDelayMs(retriesDone, random), retryAfterMs);
   if (retryAt - firstAttemptAt > limits.maximumEventAgeMs) return { exhausted: 'MaximumEventAgeInSeconds' };
   return { retryAt };
 }
@@ -94,6 +96,8 @@ export class TargetDeliveries {
       retriesDone,
       firstAttemptAt,
       this.state.clock.now(),
+      Math.random,
+      (result.retryAfterSeconds ?? 0) * 1000,
     );
     if ('exhausted' in step) {
       await this.deadLetter(invocation, result, retriesDone, step.exhausted);
