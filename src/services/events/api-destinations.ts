@@ -5,8 +5,8 @@ import type { RequestContext } from '../../protocols/service.js';
 import { checkHttpUrl } from './connection-auth.js';
 import { connectionNotFound } from './connections.js';
 import { eventsError } from './errors.js';
-import { page } from './list-page.js';
 import type { EventsHandlers } from './operations.js';
+import { pageByOffset } from './paging.js';
 import type { ApiDestinationRecord, ConnectionRecord } from './records.js';
 import type { EventsState } from './state.js';
 
@@ -118,7 +118,7 @@ export function apiDestinationHandlers(state: EventsState): EventsHandlers {
         .filter((d) => input.NamePrefix === undefined || d.name.startsWith(input.NamePrefix))
         .filter((d) => input.ConnectionArn === undefined || d.connectionArn === input.ConnectionArn)
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const { items, next } = page(matching, input.NextToken, input.Limit);
+      const { items, next } = pageByOffset(matching, input.NextToken, input.Limit);
       return { ApiDestinations: items.map(listed), NextToken: next };
     },
 

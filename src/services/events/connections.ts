@@ -14,8 +14,8 @@ import {
   withoutCredentials,
 } from './connection-auth.js';
 import { eventsError } from './errors.js';
-import { page } from './list-page.js';
 import type { EventsHandlers } from './operations.js';
+import { pageByOffset } from './paging.js';
 import type { ConnectionRecord } from './records.js';
 import type { EventsState } from './state.js';
 
@@ -153,7 +153,7 @@ export function connectionHandlers(state: EventsState): EventsHandlers {
         .filter((c) => input.NamePrefix === undefined || c.name.startsWith(input.NamePrefix))
         .filter((c) => input.ConnectionState === undefined || c.state === input.ConnectionState)
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const { items, next } = page(matching, input.NextToken, input.Limit);
+      const { items, next } = pageByOffset(matching, input.NextToken, input.Limit);
       return {
         Connections: items.map((c) => ({
           ConnectionArn: c.arn,

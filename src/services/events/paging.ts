@@ -29,6 +29,30 @@ export function pageByName<T>(
 
 const PREFIX = 'tideway-events:';
 
+/**
+ * The paging of the List* operations whose order is their own (rules and targets in insertion
+ * order, connections, API destinations): the opaque token carries the next item's offset.
+ */
+export function pageByOffset<T>(
+  items: readonly T[],
+  nextToken: string | undefined,
+  limit: number | undefined,
+): { items: T[]; next?: string } {
+  let start = 0;
+  if (nextToken !== undefined) {
+    const text = Buffer.from(nextToken, 'base64url').toString('utf8');
+    start = Number(text.slice(PREFIX.length));
+    if (!text.startsWith(PREFIX) || !Number.isInteger(start) || start < 0) throw badToken();
+  }
+  const end = start + (limit ?? 100);
+  return {
+    items: items.slice(start, end),
+    next: end < items.length ? Buffer.from(`${PREFIX}${end}`).toString('base64url') : undefined,
+  };
+}
+
+const badToken = () => eventsError.validation('The NextToken provided is not valid.');
+
 function writeToken(name: string): string {
   return Buffer.from(`${PREFIX}${name}`, 'utf8').toString('base64url');
 }
@@ -36,7 +60,7 @@ function writeToken(name: string): string {
 function readToken(token: string): string {
   const text = Buffer.from(token, 'base64url').toString('utf8');
   if (!text.startsWith(PREFIX) || writeToken(text.slice(PREFIX.length)) !== token) {
-    throw eventsError.validation('The NextToken provided is not valid.');
+    throw badToken();
   }
   return text.slice(PREFIX.length);
 }

@@ -30,5 +30,4 @@ export const ruleError = {
     eventsError.validation(
       `Parameter DeadLetterConfig.Arn is not valid for target ${id}. Reason: the dead-letter queue must be an Amazon SQS queue.`,
     ),
-  badNextToken: () => eventsError.validation('The NextToken provided is not valid.'),
 };

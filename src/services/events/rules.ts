@@ -3,10 +3,10 @@ import { compileEventPattern, EventPatternError } from '../../core/patterns/even
 import type { RequestContext } from '../../protocols/service.js';
 import { eventsError } from './errors.js';
 import type { EventsHandlers } from './operations.js';
+import { pageByOffset } from './paging.js';
 import type { BusRecord, RuleRecord, Tag, TargetRecord } from './records.js';
 import { ruleError } from './rule-errors.js';
 import { busAddress, findBus, findRule, findTagged, requireRule } from './rule-lookup.js';
-import { paginate } from './rule-paging.js';
 import { byName, ruleDescription, ruleSummary, usesWildcard } from './rule-views.js';
 import { parseScheduleExpression } from './schedule-expressions.js';
 import { DEFAULT_BUS, type EventsState } from './state.js';
@@ -109,7 +109,7 @@ export function ruleHandlers(state: EventsState): EventsHandlers {
         .rulesOf(bus.arn)
         .filter((rule) => rule.name.startsWith(prefix))
         .sort(byName);
-      const { page, next } = paginate(rules, input.NextToken, input.Limit);
+      const { items: page, next } = pageByOffset(rules, input.NextToken, input.Limit);
       return { Rules: page.map(ruleSummary), NextToken: next };
     },
 
@@ -122,7 +122,7 @@ export function ruleHandlers(state: EventsState): EventsHandlers {
         .rulesOf(bus.arn)
         .filter((rule) => rule.targets.some((target) => target.Arn === input.TargetArn))
         .sort(byName);
-      const { page, next } = paginate(rules, input.NextToken, input.Limit);
+      const { items: page, next } = pageByOffset(rules, input.NextToken, input.Limit);
       return { RuleNames: page.map((rule) => rule.name), NextToken: next };
     },
 
@@ -157,7 +157,7 @@ export function ruleHandlers(state: EventsState): EventsHandlers {
     ListTargetsByRule: (input: EB.ListTargetsByRuleRequest, ctx): EB.ListTargetsByRuleResponse => {
       const bus = busOf(input.EventBusName, ctx);
       const rule = requireRule(state, bus, input.Rule!);
-      const { page, next } = paginate(rule.targets, input.NextToken, input.Limit);
+      const { items: page, next } = pageByOffset(rule.targets, input.NextToken, input.Limit);
       return { Targets: page, NextToken: next };
     },
 
