@@ -17,6 +17,8 @@ import {
 interface BusRules {
   index: EventPatternIndex<string>;
   rules: Map<string, RuleRecord>;
+  /** The bus's rules version it was built from. */
+  version: number;
 }
 
 /** The envelope's time: ISO 8601 to the second, as AWS writes it (`2026-12-07T18:00:00Z`). */
@@ -32,8 +34,7 @@ export function eventTime(ms: number): string {
  */
 export class Router implements EventRouter {
   readonly deliveries: TargetDeliveries;
-  private byBus = new Map<string, BusRules>();
-  private version = -1;
+  private readonly byBus = new Map<string, BusRules>();
 
   constructor(private readonly state: EventsState) {
     this.deliveries = new TargetDeliveries(state);
@@ -93,13 +94,10 @@ export class Router implements EventRouter {
   }
 
   private busRules(busArn: string): BusRules {
-    if (this.version !== this.state.rulesVersion) {
-      this.byBus = new Map();
-      this.version = this.state.rulesVersion;
-    }
+    const version = this.state.rulesVersionOf(busArn);
     let found = this.byBus.get(busArn);
-    if (!found) {
-      found = { index: new EventPatternIndex(), rules: new Map() };
+    if (!found || found.version !== version) {
+      found = { index: new EventPatternIndex(), rules: new Map(), version };
       for (const rule of this.state.rulesOf(busArn)) {
         if (rule.state === 'DISABLED' || rule.eventPattern === undefined) continue;
         try {

@@ -164,8 +164,10 @@ export class EventsState {
   readonly endpoints: EmbeddedRecords<EndpointRecord>;
   readonly partnerSources: EmbeddedRecords<PartnerSourceRecord>;
 
-  /** Bumped on every change to a rule, so the router rebuilds a bus's index only when needed. */
+  /** Bumped on every change to a rule; each bus remembers the count of its own last change. */
   rulesVersion = 0;
+  private readonly busRuleVersions = new Map<string, number>();
+  private clearedAt = 0;
   /** Set by router.ts when it is built. */
   router?: EventRouter;
   readonly targetKinds: TargetKind[] = [];
@@ -221,15 +223,25 @@ export class EventsState {
     return created;
   }
 
-  async putRule(rule: RuleRecord): Promise<void> {
+  /** Changes when, and only when, the bus's rules change: the router rebuilds only that bus's index. */
+  rulesVersionOf(busArn: string): number {
+    return this.busRuleVersions.get(busArn) ?? this.clearedAt;
+  }
+
+  private ruleChanged(busArn: string | undefined): void {
     this.rulesVersion++;
+    if (busArn !== undefined) this.busRuleVersions.set(busArn, this.rulesVersion);
+  }
+
+  async putRule(rule: RuleRecord): Promise<void> {
+    this.ruleChanged(rule.busArn);
     await this.rules.put(rule.arn, rule);
     for (const listener of this.ruleListeners) listener(rule, false);
   }
 
   async deleteRule(arn: string): Promise<void> {
     const rule = this.rules.get(arn);
-    this.rulesVersion++;
+    this.ruleChanged(rule?.busArn);
     await this.rules.delete(arn);
     if (rule) for (const listener of this.ruleListeners) listener(rule, true);
   }
@@ -251,6 +263,8 @@ export class EventsState {
 
   async clear(): Promise<void> {
     this.rulesVersion++;
+    this.busRuleVersions.clear();
+    this.clearedAt = this.rulesVersion;
     await Promise.all([
       this.buses.clear(),
       this.rules.clear(),
