@@ -7,6 +7,12 @@ const HELP = `tideway — AWS messaging on your own machine
 
 Usage:
   tideway start [options]     run the server (the default command)
+  tideway advise [options]    which messaging or streaming service fits a workload
+  tideway lint <path>…        find integration mistakes in CloudFormation, SAM, cdk.out
+                              and Terraform plans
+  tideway doctor [options]    the same rules, and what only runtime shows, on a running Tideway
+  tideway mcp [options]       advise, lint and doctor for AI coding agents (MCP over stdio)
+  tideway <command> --help    that command's options
   tideway --help              this text
 
 Options (environment variable in brackets):
@@ -63,7 +69,21 @@ function parseEventsQuotas(enforced: boolean, raised: string[]): boolean | Parti
   return overrides;
 }
 
+/** The know-how commands, loaded only when asked for so that `start` stays fast. */
+const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+  advise: () => import('./advise.js'),
+  lint: () => import('./lint.js'),
+  doctor: () => import('./doctor.js'),
+  mcp: () => import('./mcp.js'),
+};
+
 async function main(argv: string[]): Promise<void> {
+  const load = argv[0] === undefined ? undefined : COMMANDS[argv[0]];
+  if (load) {
+    const command = await load();
+    process.exitCode = await command.run(argv.slice(1));
+    return;
+  }
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({

@@ -78,6 +78,8 @@ export interface Entity {
   origin: Origin;
   /** Rule ids suppressed on this resource (`Metadata: { tideway: { ignore: [...] } }`). */
   ignore: string[];
+  /** Live resources only: their attributes as the service reports them, for read-only views. */
+  attributes?: Record<string, string>;
   /**
    * For resources a SAM transform (or another generator) created: the id of the resource written
    * in the template, so findings point at what the author can edit.
@@ -206,7 +208,14 @@ export interface Secret extends Entity {
   kmsKey?: Sym;
 }
 
+export interface Stream extends Entity {
+  shardCount?: Sym;
+  retentionHours?: Sym;
+}
+
 export interface DeliveryStream extends Entity {
+  /** Its source Kinesis stream, when it reads one. */
+  source?: Sym;
   /** The processor types of its processing configuration, in order (`AppendDelimiterToRecord`…). */
   processors: string[];
   processingEnabled: boolean;
@@ -242,6 +251,7 @@ export interface Model {
   roles: Role[];
   keys: KmsKey[];
   secrets: Secret[];
+  streams: Stream[];
   deliveryStreams: DeliveryStream[];
   brokers: MqBroker[];
   clusters: MskCluster[];
@@ -271,6 +281,7 @@ export function emptyModel(source: Model['source']): Model {
     roles: [],
     keys: [],
     secrets: [],
+    streams: [],
     deliveryStreams: [],
     brokers: [],
     clusters: [],
@@ -294,6 +305,7 @@ export function entities(model: Model): Entity[] {
     ...model.roles,
     ...model.keys,
     ...model.secrets,
+    ...model.streams,
     ...model.deliveryStreams,
     ...model.brokers,
     ...model.clusters,

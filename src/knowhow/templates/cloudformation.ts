@@ -1,6 +1,6 @@
 import type { Model } from '../model.js';
 
-// SKELETON: the readers' contracts. Each is replaced by its implementation before this lands.
+// SKELETON: replaced by the reader before this lands.
 
 /**
  * A CloudFormation or SAM template (JSON or YAML with short-form intrinsics), expanded the way
@@ -8,16 +8,6 @@ import type { Model } from '../model.js';
  * path reported in findings. Throws `TemplateError` when the text is not a template.
  */
 export function readCloudFormation(_text: string, _file: string): Model {
-  throw new Error('not yet');
-}
-
-/** A `cdk.out` folder: one model per stack template named by its manifest.json. */
-export async function readCdkOut(_dir: string): Promise<Model[]> {
-  throw new Error('not yet');
-}
-
-/** The JSON of `terraform show -json <plan>`. */
-export function readTerraformPlan(_json: unknown, _file: string): Model {
   throw new Error('not yet');
 }
 
