@@ -106,7 +106,13 @@ class Walk {
   async explicit(given: string): Promise<void> {
     let folder: boolean;
     try {
-      folder = (await stat(given)).isDirectory();
+      const info = await stat(given);
+      folder = info.isDirectory();
+      // A pipe or a device would block the read or never end; templates are plain files.
+      if (!folder && !info.isFile()) {
+        this.problems.push({ path: given, reason: 'not a regular file or folder' });
+        return;
+      }
     } catch (err) {
       this.problems.push({ path: given, reason: systemReason(err) });
       return;
@@ -269,7 +275,7 @@ function parseInput(text: string): { value: unknown } | { skip: string } {
  * intrinsics (`!Ref`…) are only warnings to the parser, and the reader resolves them properly.
  */
 function parseYamlTop(text: string): { value: unknown } | { skip: string } {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     return { skip: `not a template or plan: invalid YAML (${firstLine(doc.errors[0].message)})` };
   }

@@ -237,6 +237,22 @@ describe('tideway lint', () => {
       }
     });
 
+    it('lints the whole corpus of public templates without an unreadable file or a crash', async () => {
+      const corpus = path.resolve(cliMain, '../../../../test/fixtures/lint-corpus');
+      const run = await lint(['--format', 'json', corpus], dir);
+      assert.ok(run.code === 0 || run.code === 1, `exit ${run.code}: ${run.stderr}`);
+      assert.equal(run.stderr, '');
+      const { findings } = JSON.parse(run.stdout);
+      for (const finding of findings) {
+        assert.ok(
+          RULES.some((rule) => rule.id === finding.rule),
+          finding.rule,
+        );
+        assert.ok(finding.file.startsWith(corpus), finding.file);
+        assert.ok(finding.message.length > 0 && finding.fix.length > 0);
+      }
+    });
+
     it('--explain in JSON keeps the document clean and puts the notes on stderr', async () => {
       const run = await lint(['--format', 'json', '--explain', 'suppressed.yaml'], dir);
       assert.deepEqual(Object.keys(JSON.parse(run.stdout)), ['findings']);

@@ -158,6 +158,7 @@ describe('lintPaths', () => {
       'app/assembly/Other.template.json': '{ "Resources": {} }',
       'broken/cdk.out/manifest.json': '{}',
       'plain/bad.yaml': 'Resources: [unclosed\n',
+      'dup/template.yml': 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  Q:\n    Type: AWS::SQS::Queue\n',
       'plain/notes.txt': 'hello\n',
       'plain/broken.json': '{ "Resources": ',
       'empty/readme.md': 'nothing here\n',
@@ -275,6 +276,12 @@ describe('lintPaths', () => {
     assert.equal(result.files.filter((f) => f === file).length, 1);
     assert.equal(result.findings.filter((f) => f.file === file && f.rule === 'every-queue').length, 1);
     assert.equal(result.files.filter((f) => f.endsWith('cdk.out')).length, 1);
+  });
+
+  it('leaves duplicate keys to the reader rather than refusing the file', async () => {
+    const file = path.join(root, 'dup/template.yml');
+    const result = await lintPaths([file], {}, deps);
+    assert.deepEqual(result.files, [file]);
   });
 
   it('names a cdk.out folder explicitly', async () => {
