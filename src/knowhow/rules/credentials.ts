@@ -30,11 +30,15 @@ export type CredentialSource =
 export function credentialSource(value: Sym | undefined): CredentialSource {
   if (value === undefined || value === null || value === '') return { kind: 'safe', why: 'empty' };
   if (isUnknown(value)) {
-    if (value.param !== undefined) {
-      return value.noEcho
-        ? { kind: 'safe', why: `NoEcho parameter ${value.param}` }
-        : { kind: 'visible-parameter', param: value.param };
-    }
+    if (value.param !== undefined && value.noEcho)
+      return { kind: 'safe', why: `NoEcho parameter ${value.param}` };
+    // Only the parameter itself is a password shown in the console; a string built around one
+    // (`{{resolve:secretsmanager:${SecretName}…}}`) may well be a reference to a secret.
+    if (
+      value.param !== undefined &&
+      [`parameter ${value.param}`, `variable ${value.param}`].includes(value.$unknown)
+    )
+      return { kind: 'visible-parameter', param: value.param };
     return { kind: 'unknown', reason: value.$unknown };
   }
   if (isRef(value)) return { kind: 'safe', why: `reference to ${value.$ref}` };

@@ -118,6 +118,7 @@ describe('sqs-short-polling', () => {
       queues: [
         queue('Main', {
           receiveWaitTimeSeconds: 20,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation pseudo parameters, kept as the reader keeps them
           redriveDlq: 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:my-dlq',
         }),
         queue('Dlq', { name: 'my-dlq' }),
