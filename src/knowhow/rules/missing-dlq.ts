@@ -49,10 +49,10 @@ export const missingDlqRule: KnowHowRule = {
     }
     for (const subscription of model.subscriptions) {
       if (subscription.dlq !== undefined && subscription.dlq !== null) continue;
-      const protocol = typeof subscription.protocol === 'string' ? subscription.protocol : 'its';
+      const protocol = typeof subscription.protocol === 'string' ? ` (${subscription.protocol})` : '';
       const finding = findingOn(model, ID, 'warning', subscription, {
         message:
-          `Subscription ${label(subscription)} (${protocol}) has no dead-letter queue, so a message that SNS ` +
+          `Subscription ${label(subscription)}${protocol} has no dead-letter queue, so a message that SNS ` +
           'cannot deliver after its retries is dropped without a trace.',
         fix:
           'Set RedrivePolicy: { deadLetterTargetArn: !GetAtt <Dlq>.Arn } on the subscription (Terraform ' +

@@ -48,8 +48,8 @@ export const sqsShortPollingRule: KnowHowRule = {
           : 'sets ReceiveMessageWaitTimeSeconds to 0';
       const finding = findingOn(model, ID, 'warning', queue, {
         message:
-          `Queue ${label(queue)} ${setting}, and nothing in ${model.source === 'live' ? 'this account' : 'the template'} ` +
-          'consumes it through Lambda or a Pipe, so code polls it: every ReceiveMessage returns at once, ' +
+          `Queue ${label(queue)} ${setting}, and no Lambda event source mapping or Pipe ${model.source === 'live' ? 'in this account' : 'declared with it'} ` +
+          'reads it, so code polls it: every ReceiveMessage returns at once, ' +
           'often empty or falsely empty, and consumers pay for the empty receives.',
         fix:
           'Turn on long polling: ReceiveMessageWaitTimeSeconds: 20 (Terraform receive_wait_time_seconds = 20), ' +
