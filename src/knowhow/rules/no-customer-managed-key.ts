@@ -52,10 +52,9 @@ export const noCustomerManagedKeyRule: KnowHowRule = {
           'and the use of the key cannot be scoped, audited or revoked per application' +
           (kind === 'Queue' ? ' (SSE-SQS, SqsManagedSseEnabled, uses a key that SQS owns).' : '.'),
         fix:
-          `Create an AWS::KMS::Key and set KmsMasterKeyId to it (Terraform kms_master_key_id = aws_kms_key.<name>.arn); ` +
-          `its key policy must let the services that send to this ${kind.toLowerCase()} use it ` +
-          `(kms:GenerateDataKey*, kms:Decrypt for ${kind === 'Queue' ? 'sns, events or s3' : 'events or s3'}.amazonaws.com). ` +
-          `Not alias/aws/${service}.`,
+          `Create an AWS::KMS::Key (Terraform aws_kms_key) and set KmsMasterKeyId to its ARN ` +
+          `(kms_master_key_id), not alias/aws/${service}. Its key policy must let the services that send ` +
+          `to this ${kind.toLowerCase()} use it (kms:GenerateDataKey*, kms:Decrypt).`,
       });
       if (finding) findings.push(finding);
     };
