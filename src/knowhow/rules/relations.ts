@@ -183,7 +183,8 @@ export function queueRelations(model: Model): QueueRelations {
     }
   };
   for (const mapping of model.mappings) {
-    if (mapping.selfManagedKafka) continue;
+    // Kafka and broker mappings (source access settings) never read an SQS queue.
+    if (mapping.selfManagedKafka || mapping.sourceAccess.length > 0) continue;
     consumer(mapping, mapping.source, (queue) => push(relations.lambdaConsumers, queue, mapping));
   }
   for (const pipe of model.pipes) {

@@ -155,6 +155,24 @@ describe('sqs-short-polling', () => {
     assert.match(c.notes[0]?.message ?? '', /Esm has a source that is not known \(Fn::If\)/);
   });
 
+  it('still fires when the only unknown source is a Kafka or broker mapping, which never reads SQS', () => {
+    const m = model({
+      queues: [queue('Q')],
+      functions: [fn('Fn')],
+      mappings: [
+        mapping('Msk', {
+          source: { $unknown: 'parameter ClusterArn', param: 'ClusterArn' },
+          function: ref('Fn'),
+          sourceAccess: [{ type: 'SASL_SCRAM_512_AUTH', uri: { $unknown: 'parameter SecretArn' } }],
+        }),
+      ],
+    });
+    assert.deepEqual(
+      check(m).map((f) => f.resource),
+      ['Q'],
+    );
+  });
+
   it('honours Metadata ignore, and reports a SAM-generated queue on the resource the author wrote', () => {
     assert.deepEqual(check(model({ queues: [queue('Q', { ignore: ['sqs-short-polling'] })] })), []);
     const findings = check(model({ queues: [queue('FnEventQueue', { generatedBy: 'Fn' })] }));
