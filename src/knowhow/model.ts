@@ -167,6 +167,11 @@ export interface LambdaFunction extends Entity {
   roleArn?: Sym;
   /** Identity policies of its role (and SAM `Policies`), when known. */
   rolePolicies: AttachedPolicy[];
+  /**
+   * `DeadLetterConfig.TargetArn` (SAM `DeadLetterQueue.TargetArn`): where Lambda sends failed
+   * asynchronous invocations, so that queue is a dead-letter queue, not one that code polls.
+   */
+  dlq?: Sym;
 }
 
 export interface SourceAccess {
@@ -229,6 +234,8 @@ export interface MqBroker extends Entity {
 export interface MskCluster extends Entity {
   /** SASL/SCRAM client authentication enabled. */
   scram: boolean;
+  /** IAM client authentication enabled, when the reader knows (a mapping without a secret uses it). */
+  iam?: boolean;
   serverless: boolean;
 }
 
