@@ -132,7 +132,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
       any: [
         { is: { replay: true } },
         { is: { ordering: 'per-partition' } },
-        { all: [{ is: { throughput: 'sustained-high' } }, PUB_SUB] },
+        { is: { throughput: 'sustained-high', consumers: 'independent-readers' } },
       ],
     },
     pattern: 'Event streaming on Amazon Kinesis Data Streams',
