@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import Ajv2020 from 'ajv/dist/2020.js';
 import {
   DEFAULT_WORKLOAD,
   parseSize,
   parseWorkload,
   WORKLOAD_DIMENSIONS,
   WorkloadError,
+  workloadJsonSchema,
 } from '../../src/knowhow/advise/index.js';
 
 function workloadError(input: unknown): WorkloadError {
@@ -100,5 +102,25 @@ describe('advise workload', () => {
     assert.match(unknown.message, /unknown workload field 'colour'/);
     assert.match(unknown.message, /crossAccount/);
     for (const bad of [null, [], 'fan-out', 3]) assert.match(workloadError(bad).message, /JSON object/);
+  });
+
+  it('describes the JSON workload as a JSON Schema that agrees with parseWorkload', () => {
+    const ajv = new Ajv2020.default({ strict: true, useDefaults: false });
+    const valid = ajv.compile(workloadJsonSchema());
+    const accepted = [
+      {},
+      { ordering: 'per-group', consumers: 'fan-out', tenants: 4 },
+      { messageSize: '256KiB', replay: true },
+      { messageSize: 2048, kafkaApi: false, protocol: 'mqtt' },
+    ];
+    for (const workload of accepted) {
+      assert.ok(valid(workload), JSON.stringify(valid.errors));
+      parseWorkload(workload);
+    }
+    const refused = [{ ordering: 'strict' }, { colour: 'blue' }, { tenants: 0 }, { messageSize: 'huge' }];
+    for (const workload of refused) {
+      assert.equal(valid(workload), false, JSON.stringify(workload));
+      assert.throws(() => parseWorkload(workload), WorkloadError);
+    }
   });
 });

@@ -23,6 +23,7 @@ export {
   type Workload,
   type WorkloadDimension,
   WorkloadError,
+  workloadJsonSchema,
 } from './workload.js';
 
 /** Which services fit the workload, why, how to combine them, and the settings that matter. */

@@ -320,3 +320,31 @@ export function parseWorkload(input: unknown): Workload {
   }
   return workload as unknown as Workload;
 }
+
+/** The JSON workload as a JSON Schema (draft 2020-12), for tool definitions such as MCP's. */
+export function workloadJsonSchema(): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const dim of WORKLOAD_DIMENSIONS) {
+    const description = `${dim.question} ${dim.description}`;
+    if (dim.kind === 'boolean') properties[dim.name] = { type: 'boolean', default: dim.default, description };
+    else if (dim.kind === 'choice') {
+      properties[dim.name] = { type: 'string', enum: [...dim.values!], default: dim.default, description };
+    } else if (dim.kind === 'size') {
+      properties[dim.name] = {
+        anyOf: [
+          { type: 'integer', minimum: 1 },
+          { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*([kK][iI]?[bB]|[mM][iI]?[bB]|[bB])?\\s*$' },
+        ],
+        default: dim.default,
+        description,
+      };
+    } else properties[dim.name] = { type: 'integer', minimum: 1, default: dim.default, description };
+  }
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'Tideway advise workload',
+    type: 'object',
+    properties,
+    additionalProperties: false,
+  };
+}
