@@ -134,9 +134,9 @@ describe('tideway advise (command line)', () => {
   });
 
   it('exits 2 naming the allowed values of a wrong flag value', async () => {
-    const ordering = await advise(['--ordering', 'strict']);
+    const ordering = await advise(['--ordering', 'sideways']);
     assert.equal(ordering.code, 2);
-    assert.match(ordering.stderr, /--ordering must be one of none, per-group, per-partition, not "strict"/);
+    assert.match(ordering.stderr, /--ordering must be one of none, per-group, per-partition, not "sideways"/);
     const format = await advise(['--replay', '--format', 'sarif']);
     assert.equal(format.code, 2);
     assert.match(format.stderr, /--format must be one of text, json/);

@@ -69,6 +69,20 @@ describe('advise workload', () => {
     assert.equal(parseWorkload({ messageSize: '300KB' }).messageSize, 300_000);
   });
 
+  it('takes the issue’s wordings of some values, and flag names as field names', () => {
+    assert.equal(parseWorkload({ ordering: 'strict' }).ordering, 'per-partition');
+    assert.equal(parseWorkload({ ordering: 'Per-Key' }).ordering, 'per-group');
+    assert.equal(parseWorkload({ consumers: 'competing-workers' }).consumers, 'competing');
+    assert.equal(parseWorkload({ consumers: 'fanout' }).consumers, 'fan-out');
+    assert.equal(parseWorkload({ throughput: 'sustained' }).throughput, 'sustained-high');
+    const byFlag = parseWorkload({ 'cross-account': true, 'to-storage': 'yes', 'message-size': '2MB' });
+    assert.equal(byFlag.crossAccount, true);
+    assert.equal(byFlag.toStorage, true);
+    assert.equal(byFlag.messageSize, 2_000_000);
+    assert.equal('cross-account' in byFlag, false);
+    assert.match(workloadError({ 'kafka-api': 'maybe' }).message, /^kafka-api must be true or false/);
+  });
+
   it('takes yes/no and true/false for booleans', () => {
     assert.equal(parseWorkload({ replay: 'yes' }).replay, true);
     assert.equal(parseWorkload({ stateful: 'no' }).stateful, false);
@@ -76,9 +90,9 @@ describe('advise workload', () => {
   });
 
   it('names the field and the allowed values of a wrong answer', () => {
-    const ordering = workloadError({ ordering: 'strict' });
+    const ordering = workloadError({ ordering: 'sideways' });
     assert.equal(ordering.field, 'ordering');
-    assert.match(ordering.message, /ordering must be one of none, per-group, per-partition, not "strict"/);
+    assert.match(ordering.message, /ordering must be one of none, per-group, per-partition, not "sideways"/);
 
     const consumers = workloadError({ consumers: 'many' });
     assert.match(consumers.message, /competing, independent-readers, fan-out/);
@@ -117,7 +131,7 @@ describe('advise workload', () => {
       assert.ok(valid(workload), JSON.stringify(valid.errors));
       parseWorkload(workload);
     }
-    const refused = [{ ordering: 'strict' }, { colour: 'blue' }, { tenants: 0 }, { messageSize: 'huge' }];
+    const refused = [{ ordering: 'sideways' }, { colour: 'blue' }, { tenants: 0 }, { messageSize: 'huge' }];
     for (const workload of refused) {
       assert.equal(valid(workload), false, JSON.stringify(workload));
       assert.throws(() => parseWorkload(workload), WorkloadError);

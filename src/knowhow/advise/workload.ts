@@ -51,6 +51,8 @@ export interface WorkloadDimension {
   question: string;
   /** The accepted answers for `choice` and `boolean`. */
   values?: readonly string[];
+  /** Other spellings accepted for a value, as the issue and common usage word them. */
+  aliases?: Readonly<Record<string, string>>;
   default: boolean | string | number;
   description: string;
 }
@@ -71,6 +73,12 @@ export const WORKLOAD_DIMENSIONS: readonly WorkloadDimension[] = [
     kind: 'choice',
     question: 'What ordering do consumers need?',
     values: ['none', 'per-group', 'per-partition'],
+    aliases: {
+      'per-key': 'per-group',
+      group: 'per-group',
+      partition: 'per-partition',
+      strict: 'per-partition',
+    },
     default: 'none',
     description:
       'none; per-group: in order within a key (customer, order id) with parallelism across keys; ' +
@@ -82,6 +90,7 @@ export const WORKLOAD_DIMENSIONS: readonly WorkloadDimension[] = [
     kind: 'choice',
     question: 'How is each message consumed?',
     values: ['competing', 'independent-readers', 'fan-out'],
+    aliases: { 'competing-workers': 'competing', independent: 'independent-readers', fanout: 'fan-out' },
     default: 'competing',
     description:
       'competing: a pool of workers shares the work, each message handled once; ' +
@@ -94,6 +103,7 @@ export const WORKLOAD_DIMENSIONS: readonly WorkloadDimension[] = [
     kind: 'choice',
     question: 'What is the throughput shape?',
     values: ['bursty', 'sustained-high'],
+    aliases: { sustained: 'sustained-high', high: 'sustained-high' },
     default: 'bursty',
     description:
       'bursty: spiky or modest volume; sustained-high: a steady high volume (MB/s, thousands of msg/s).',
@@ -205,8 +215,9 @@ export class WorkloadError extends Error {
   }
 }
 
+/** A dimension by its JSON name, or by its flag name (`cross-account` for `crossAccount`). */
 export function dimension(name: string): WorkloadDimension | undefined {
-  return WORKLOAD_DIMENSIONS.find((d) => d.name === name);
+  return WORKLOAD_DIMENSIONS.find((d) => d.name === name) ?? WORKLOAD_DIMENSIONS.find((d) => d.flag === name);
 }
 
 const SIZE_UNITS: Record<string, number> = {
@@ -249,9 +260,10 @@ export function parseAnswer(
       throw new WorkloadError(`${label} must be true or false (yes or no), not ${show(value)}`, dim.name);
     }
     case 'choice': {
-      if (typeof value === 'string' && dim.values!.includes(value.trim())) {
-        return value.trim() as Workload[DimensionName];
-      }
+      const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+      const canonical = text === undefined ? undefined : (dim.aliases?.[text] ?? text);
+      if (canonical !== undefined && dim.values!.includes(canonical))
+        return canonical as Workload[DimensionName];
       throw new WorkloadError(
         `${label} must be one of ${dim.values!.join(', ')}, not ${show(value)}`,
         dim.name,
@@ -316,7 +328,7 @@ export function parseWorkload(input: unknown): Workload {
         key,
       );
     }
-    workload[key] = parseAnswer(dim, value);
+    workload[dim.name] = parseAnswer(dim, value, key);
   }
   return workload as unknown as Workload;
 }
