@@ -226,7 +226,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
       {
         id: 'sqs',
         reason:
-          'A FIFO queue keeps order within each message group and delivers each message exactly once within the 5-minute deduplication interval, while different groups are worked on in parallel. It takes 300 API calls per second per action (3,000 messages per second with batches of 10), and far more in high-throughput mode.',
+          'A FIFO queue keeps order within each message group and drops duplicates sent within the 5-minute deduplication interval (exactly-once processing), while different groups are worked on in parallel. It takes 300 API calls per second per action (3,000 messages per second with batches of 10), and far more in high-throughput mode.',
       },
     ],
     integrations: [
