@@ -1,32 +1,33 @@
-// SKELETON: replaced by advise before this lands.
+import type { Advice } from './advice.js';
+import { evaluate } from './engine.js';
+import type { Workload } from './workload.js';
 
-export type ServiceId =
-  | 'sqs'
-  | 'sns'
-  | 'eventbridge'
-  | 'mq'
-  | 'kinesis-data-streams'
-  | 'firehose'
-  | 'managed-flink'
-  | 'msk';
+export {
+  type Advice,
+  type IntegrationAdvice,
+  SERVICE_IDS,
+  SERVICE_NAMES,
+  type ServiceAdvice,
+  type ServiceId,
+  type SettingAdvice,
+} from './advice.js';
+export { DEFAULT_TABLE, evaluate, formatBytes, type RuleTable } from './engine.js';
+export { ADVICE_RULES, PATTERN_RULES, SIZE_LIMITS } from './rules.js';
+export { formatAdviceText } from './text.js';
+export {
+  DEFAULT_WORKLOAD,
+  parseAnswer,
+  parseSize,
+  parseWorkload,
+  WORKLOAD_DIMENSIONS,
+  type Workload,
+  type WorkloadDimension,
+  WorkloadError,
+  workloadJsonSchema,
+} from './workload.js';
 
-/** A workload's answers to the dimensions listed in docs/advise.md; defined by advise. */
-export type Workload = Record<string, unknown>;
-
-export interface Advice {
-  pattern: string;
-  services: { id: ServiceId; reason: string }[];
-  integrations: unknown[];
-  settings: unknown[];
+/** Which services fit the workload, why, how to combine them, and the settings that matter. */
+export function advise(workload: Workload): Advice {
+  const { pattern, services, integrations, settings } = evaluate(workload);
+  return { pattern, services, integrations, settings };
 }
-
-/** Checks a workload given as JSON (file, MCP, flags); throws `WorkloadError` naming the field. */
-export function parseWorkload(_input: unknown): Workload {
-  throw new Error('not yet');
-}
-
-export function advise(_workload: Workload): Advice {
-  throw new Error('not yet');
-}
-
-export class WorkloadError extends Error {}
