@@ -14,6 +14,7 @@ export interface StdioOptions extends TidewayMcpOptions {
 export async function serveStdio(options: StdioOptions): Promise<void> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
+  if (stdout === process.stdout) keepConsoleOffStdout();
   const server = createTidewayMcpServer({ endpoint: options.endpoint });
   const transport = new StdioServerTransport(stdin, stdout);
   const ended = new Promise<void>((resolve) => {
@@ -23,4 +24,12 @@ export async function serveStdio(options: StdioOptions): Promise<void> {
   await server.connect(transport);
   await ended;
   await server.close();
+}
+
+/** Stdout carries the protocol: a stray console.log anywhere in the process would corrupt it. */
+function keepConsoleOffStdout(): void {
+  const toStderr = (...args: unknown[]) => console.error(...args);
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
 }
