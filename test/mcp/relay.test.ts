@@ -238,8 +238,8 @@ describe('tideway mcp relays advise, lint, doctor and the inventory', () => {
     assert.equal(answer.findings[0].resource, QUEUE_ARN);
     assert.equal('line' in answer.findings[0], false);
     assert.deepEqual(answer.notes, [{ message: 'a note' }]);
-    await callTool('doctor', { endpoint: 'http://localhost:9999' });
-    assert.equal(calls.doctor.at(-1)!.endpoint, 'http://localhost:9999');
+    await callTool('doctor', { endpoint: 'http://localhost:9999/' });
+    assert.equal(calls.doctor.at(-1)!.endpoint, 'http://localhost:9999', 'paths are appended to it');
   });
 
   it('doctor: a failure names the endpoint', async () => {

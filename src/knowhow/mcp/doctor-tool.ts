@@ -6,6 +6,7 @@ import { errorResult, guarded, jsonResult } from './results.js';
 import {
   disableInput,
   endpointInput,
+  endpointOf,
   explainInput,
   findingOutput,
   noteOutput,
@@ -51,7 +52,7 @@ export function registerDoctorTool(server: McpServer, knowHow: KnowHow, defaultE
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (input) => {
-      const endpoint = input.endpoint ?? defaultEndpoint;
+      const endpoint = endpointOf(input.endpoint, defaultEndpoint);
       return guarded(`doctor could not check the Tideway at ${endpoint}`, async () => {
         const unknown = unknownIds(input.disable, HINT_IDS);
         if (unknown.length > 0) return errorResult(`Unknown rule id in "disable": ${unknown.join(', ')}`);

@@ -1,16 +1,9 @@
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { KnowHow } from './know-how.js';
-import {
-  arnOfUri,
-  describeResource,
-  KIND_NAMES,
-  listResources,
-  type ResourceKind,
-  scopeOfArn,
-} from './live-view.js';
+import { arnOfUri, describeResource, KIND_NAMES, listResources, scopeOfArn } from './live-view.js';
 import { errorResult, guarded, jsonResult, messageOf } from './results.js';
-import { endpointInput } from './schemas.js';
+import { endpointInput, endpointOf } from './schemas.js';
 
 const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: false } as const;
 
@@ -56,13 +49,13 @@ export function registerLiveTools(server: McpServer, knowHow: KnowHow, defaultEn
       annotations: READ_ONLY,
     },
     (input) => {
-      const endpoint = input.endpoint ?? defaultEndpoint;
+      const endpoint = endpointOf(input.endpoint, defaultEndpoint);
       return guarded(`Could not list the resources of the Tideway at ${endpoint}`, async () => {
         const inventory = await knowHow.fetchInventory(endpoint, {
           account: input.account,
           region: input.region,
         });
-        return jsonResult({ endpoint, resources: listResources(inventory, input.kinds as ResourceKind[]) });
+        return jsonResult({ endpoint, resources: listResources(inventory, input.kinds) });
       });
     },
   );
@@ -90,7 +83,7 @@ export function registerLiveTools(server: McpServer, knowHow: KnowHow, defaultEn
       annotations: READ_ONLY,
     },
     (input) => {
-      const endpoint = input.endpoint ?? defaultEndpoint;
+      const endpoint = endpointOf(input.endpoint, defaultEndpoint);
       return guarded(`Could not describe ${input.arn} at the Tideway at ${endpoint}`, async () => {
         const description = await describe(knowHow, endpoint, input.arn);
         if (!description) {

@@ -9,6 +9,11 @@ export const endpointInput = z
   .optional()
   .describe('A running Tideway; the server was started with a default (see the tool description)');
 
+/** The endpoint a call names, else the server's; without a trailing slash, to append paths to. */
+export function endpointOf(given: string | undefined, defaultEndpoint: string): string {
+  return (given ?? defaultEndpoint).replace(/\/+$/, '');
+}
+
 export const profileInput = z
   .enum(['default', 'production'])
   .optional()
