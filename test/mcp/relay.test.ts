@@ -5,11 +5,13 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { type Advice, WorkloadError } from '../../src/knowhow/advise/index.js';
 import type { DoctorOptions } from '../../src/knowhow/doctor.js';
 import type { Finding } from '../../src/knowhow/findings.js';
 import type { LintOptions } from '../../src/knowhow/lint.js';
 import type { LiveInventory } from '../../src/knowhow/live/inventory.js';
+import { workloadSchema } from '../../src/knowhow/mcp/advise-tool.js';
 import type { KnowHow } from '../../src/knowhow/mcp/know-how.js';
 import { createTidewayMcpServer } from '../../src/knowhow/mcp/server.js';
 import type { Bus, EventRule, Subscription } from '../../src/knowhow/model.js';
@@ -371,5 +373,45 @@ describe('tideway mcp with nothing listening at its endpoint', () => {
       client.readResource({ uri: `tideway://resources/${QUEUE_ARN}` }),
       /Could not read the Tideway at http:\/\/127\.0\.0\.1:1: nothing answers/,
     );
+  });
+});
+
+describe("advise's input schema", () => {
+  const dimensions = [
+    { name: 'replay', kind: 'boolean', default: false, description: 'Re-read after consumption.' },
+    { name: 'ordering', kind: 'choice', values: ['none', 'per-group', 'per-partition'], default: 'none' },
+    { name: 'messageSize', kind: 'size', default: 1024 },
+    { name: 'tenants', kind: 'count', default: 1 },
+  ];
+
+  it('has one property per dimension, with its allowed values and default', () => {
+    const json = z.toJSONSchema(workloadSchema(dimensions)) as any;
+    assert.deepEqual(Object.keys(json.properties), ['replay', 'ordering', 'messageSize', 'tenants']);
+    assert.equal(json.properties.replay.type, 'boolean');
+    assert.equal(json.properties.replay.description, 'Re-read after consumption. Default: false.');
+    assert.deepEqual(json.properties.ordering.enum, ['none', 'per-group', 'per-partition']);
+    assert.equal(json.properties.ordering.description, 'Default: "none".');
+    assert.deepEqual(json.required ?? [], []);
+  });
+
+  it('accepts answers of the right kind and leaves unknown fields to parseWorkload', () => {
+    const schema = workloadSchema(dimensions);
+    assert.ok(schema.safeParse({ ordering: 'per-group', messageSize: '256KiB', tenants: 40 }).success);
+    assert.ok(schema.safeParse({ replay: true, messageSize: 2048 }).success);
+    assert.ok(schema.safeParse({ frequency: 'daily' }).success, 'parseWorkload names the known fields');
+    for (const wrong of [
+      { ordering: 'sideways' },
+      { replay: 'often' },
+      { tenants: 0 },
+      { messageSize: -1 },
+    ]) {
+      assert.equal(schema.safeParse(wrong).success, false, JSON.stringify(wrong));
+    }
+  });
+
+  it('is any object when advise does not describe its dimensions', () => {
+    const schema = workloadSchema(undefined);
+    assert.ok(schema.safeParse({ anything: 1 }).success);
+    assert.equal(schema.safeParse('fast').success, false);
   });
 });

@@ -152,9 +152,31 @@ describe('tideway mcp over stdio', () => {
       assert.ok(answer.services.every((s: { reason: string }) => s.reason.length > 0));
     });
 
-    it('reports an invalid workload as an error result naming the problem', async () => {
+    it('describes every dimension in its input schema', async () => {
+      const { tools } = await session.client.listTools();
+      const workload = (tools.find((tool) => tool.name === 'advise')!.inputSchema.properties as any).workload;
+      for (const name of [
+        'replay',
+        'ordering',
+        'consumers',
+        'crossAccount',
+        'kafkaApi',
+        'messageSize',
+        'tenants',
+      ]) {
+        assert.ok(workload.properties?.[name], `advise's schema has ${name}`);
+      }
+      assert.deepEqual(workload.properties.ordering.enum, ['none', 'per-group', 'per-partition']);
+    });
+
+    it('reports a wrong answer as an error result naming the dimension', async () => {
       const message = errorOf(await call(session, 'advise', { workload: { ordering: 'sideways' } }));
-      assert.match(message, /^Invalid workload: /);
+      assert.match(message, /ordering/);
+    });
+
+    it('reports an unknown field with the names of the right ones', async () => {
+      const message = errorOf(await call(session, 'advise', { workload: { frequency: 'daily' } }));
+      assert.match(message, /^Invalid workload: .*frequency/);
     });
 
     it('refuses a workload that is not an object', async () => {

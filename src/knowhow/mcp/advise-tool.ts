@@ -15,14 +15,52 @@ const SERVICE_IDS = [
   'msk',
 ] as const satisfies readonly adviseModule.ServiceId[];
 
+/** A dimension as advise describes it (WORKLOAD_DIMENSIONS): read by shape, not by type. */
+interface DimensionLike {
+  name: string;
+  kind?: string;
+  values?: readonly string[];
+  default?: unknown;
+  description?: string;
+}
+
+function isDimension(value: unknown): value is DimensionLike {
+  return typeof value === 'object' && value !== null && typeof (value as DimensionLike).name === 'string';
+}
+
+function answerSchema(dimension: DimensionLike): z.ZodType {
+  switch (dimension.kind) {
+    case 'boolean':
+      return z.boolean();
+    case 'choice':
+      return dimension.values && dimension.values.length > 0
+        ? z.enum(dimension.values as [string, ...string[]])
+        : z.string();
+    case 'size':
+      return z.union([z.number().int().positive(), z.string()]);
+    case 'count':
+      return z.number().int().min(1);
+    default:
+      return z.unknown();
+  }
+}
+
 /**
- * The dimensions as advise describes them, when it exports that description, so the agent sees
- * the field names and allowed values without a second round trip.
+ * The workload's input schema, one property per dimension with its allowed values and default,
+ * so the agent sees the field names without a second round trip. Unknown fields still reach
+ * parseWorkload, whose message lists the right ones.
  */
-function dimensionsText(): string {
-  const dimensions = (adviseModule as unknown as Record<string, unknown>).WORKLOAD_DIMENSIONS;
-  if (dimensions === undefined) return 'The dimensions are described in docs/advise.md.';
-  return `The dimensions (name, question, allowed values, default), as JSON: ${JSON.stringify(dimensions)}`;
+export function workloadSchema(dimensions: unknown) {
+  const list = Array.isArray(dimensions) ? dimensions.filter(isDimension) : [];
+  if (list.length === 0) {
+    return z.record(z.string(), z.unknown()).describe("The workload's answers (see docs/advise.md)");
+  }
+  const shape: Record<string, z.ZodType> = {};
+  for (const dimension of list) {
+    const text = [dimension.description, `Default: ${JSON.stringify(dimension.default)}.`];
+    shape[dimension.name] = answerSchema(dimension).optional().describe(text.filter(Boolean).join(' '));
+  }
+  return z.looseObject(shape).describe("The workload's answers; unset dimensions take their defaults");
 }
 
 const DESCRIPTION = `Which AWS messaging or streaming service fits a workload: SQS, SNS, EventBridge, Amazon MQ, Kinesis Data Streams, Data Firehose, Managed Service for Apache Flink or MSK.
@@ -34,11 +72,9 @@ export function registerAdviseTool(server: McpServer, knowHow: KnowHow): void {
     'advise',
     {
       title: 'Choose a messaging or streaming service',
-      description: `${DESCRIPTION}\n${dimensionsText()}`,
+      description: DESCRIPTION,
       inputSchema: {
-        workload: z
-          .record(z.string(), z.unknown())
-          .describe("The workload's answers to the dimensions, e.g. { ordering, consumers, replay, … }"),
+        workload: workloadSchema((adviseModule as unknown as Record<string, unknown>).WORKLOAD_DIMENSIONS),
       },
       outputSchema: {
         pattern: z.string(),
