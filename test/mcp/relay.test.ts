@@ -6,10 +6,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { type Advice, WorkloadError } from '../../src/knowhow/advise/index.js';
-import type { DoctorOptions } from '../../src/knowhow/doctor.js';
+import { type Advice, type Workload, WorkloadError } from '../../src/knowhow/advise/index.js';
+import type { DoctorOptions, DoctorResult } from '../../src/knowhow/doctor.js';
 import type { Finding } from '../../src/knowhow/findings.js';
-import type { LintOptions } from '../../src/knowhow/lint.js';
+import type { LintOptions, LintResult } from '../../src/knowhow/lint.js';
 import type { LiveInventory } from '../../src/knowhow/live/inventory.js';
 import { workloadSchema } from '../../src/knowhow/mcp/advise-tool.js';
 import type { KnowHow } from '../../src/knowhow/mcp/know-how.js';
@@ -100,8 +100,10 @@ const ADVICE: Advice = {
     { id: 'sns', reason: 'fan-out to several kinds of subscriber' },
     { id: 'sqs', reason: 'a queue per consumer' },
   ],
-  integrations: [{ id: 'sns-sqs-fanout', description: 'SNS topic → one SQS queue per consumer' }],
-  settings: [{ service: 'sqs', setting: 'ReceiveMessageWaitTimeSeconds', value: '20' }],
+  integrations: [
+    { id: 'sns-sqs-fanout', services: ['sns', 'sqs'], description: 'SNS topic → one SQS queue per consumer' },
+  ],
+  settings: [{ service: 'sqs', setting: 'ReceiveMessageWaitTimeSeconds', value: '20', why: 'long polling' }],
 };
 
 interface Calls {
@@ -113,20 +115,22 @@ interface Calls {
 function recordingKnowHow(calls: Calls): Partial<KnowHow> {
   return {
     parseWorkload: (input) => {
-      if ((input as { ordering?: unknown }).ordering === 'sideways') {
-        throw new WorkloadError('ordering must be one of none, per-group, per-partition');
+      if ((input as { frequency?: unknown }).frequency !== undefined) {
+        throw new WorkloadError("unknown workload field 'frequency'");
       }
-      return input as Record<string, unknown>;
+      return input as Workload;
     },
     advise: () => ADVICE,
     lintPaths: async (paths, options = {}) => {
       const contents = await Promise.all(paths.map((p) => readFile(p, 'utf8').catch(() => '')));
       calls.lint.push({ paths, options, contents });
+      if (contents[0] === 'NOT A TEMPLATE') throw new Error(`cannot read ${paths[0]}: no Resources`);
       return {
         findings: [{ ...FINDING, file: paths[0] }],
         notes: [{ resource: 'Param', origin: { file: paths[0], line: 2 }, message: 'a parameter' }],
         files: paths,
-      };
+        skipped: [{ path: paths[0], reason: 'a skipped file' }],
+      } as LintResult;
     },
     runDoctor: async (options) => {
       calls.doctor.push(options);
@@ -134,7 +138,8 @@ function recordingKnowHow(calls: Calls): Partial<KnowHow> {
       return {
         findings: [{ ...FINDING, resource: QUEUE_ARN, file: LIVE.file, line: undefined }],
         notes: [{ message: 'a note' }],
-      };
+        scopes: [{ account: ACCOUNT, region: REGION }],
+      } as DoctorResult;
     },
     fetchInventory: async (endpoint, filter = {}) => {
       calls.inventory.push({ endpoint, filter });
@@ -172,8 +177,8 @@ describe('tideway mcp relays advise, lint, doctor and the inventory', () => {
   it('advise: the advice as structured content, and a workload error as an error result', async () => {
     assert.deepEqual(answerOf(await callTool('advise', { workload: { consumers: 'fan-out' } })), ADVICE);
     assert.equal(
-      errorOf(await callTool('advise', { workload: { ordering: 'sideways' } })),
-      'Invalid workload: ordering must be one of none, per-group, per-partition',
+      errorOf(await callTool('advise', { workload: { frequency: 'daily' } })),
+      "Invalid workload: unknown workload field 'frequency'",
     );
   });
 
@@ -193,8 +198,14 @@ describe('tideway mcp relays advise, lint, doctor and the inventory', () => {
     assert.deepEqual(seen.options, { disable: ['missing-dlq'], profile: 'production' });
     assert.deepEqual(answer.findings, [{ ...FINDING, file: 'infra/orders.yaml' }]);
     assert.deepEqual(answer.files, ['infra/orders.yaml']);
+    assert.deepEqual(answer.skipped, [{ path: 'infra/orders.yaml', reason: 'a skipped file' }]);
     assert.deepEqual(answer.summary, { errors: 1, warnings: 0, notices: 0 });
     assert.equal(answer.notes, undefined);
+  });
+
+  it("lint: a template lint cannot read is an error result under the agent's name for it", async () => {
+    const message = errorOf(await callTool('lint', { template: 'NOT A TEMPLATE', filename: 'orders.yaml' }));
+    assert.equal(message, 'lint failed: cannot read orders.yaml: no Resources');
   });
 
   it('lint: JSON and plans get a .json file, YAML a .yaml one, when no filename is given', async () => {

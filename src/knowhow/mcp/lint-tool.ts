@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { LintResult } from '../lint.js';
 import { RULES } from '../rules/index.js';
 import type { KnowHow } from './know-how.js';
-import { errorResult, guarded, jsonResult } from './results.js';
+import { errorResult, guarded, jsonResult, messageOf } from './results.js';
 import {
   disableInput,
   explainInput,
@@ -41,15 +41,29 @@ async function writeTemplate(text: string, format: TemplateFormat | undefined, f
   return { dir, file, shownAs: filename ?? base };
 }
 
+/** Files lint met but could not read (lint engines that report them; they are in notes too). */
+interface Skipped {
+  path: string;
+  reason: string;
+}
+
+function skippedOf(result: LintResult): Skipped[] {
+  const skipped = (result as { skipped?: Skipped[] }).skipped;
+  return Array.isArray(skipped) ? skipped : [];
+}
+
 /** Findings on the temporary copy point at the name the agent knows the template by. */
 function renameFile(result: LintResult, from: string, to: string): LintResult {
   const rename = (file: string) => (file === from ? to : file);
   return {
+    ...result,
     findings: result.findings.map((finding) => ({ ...finding, file: rename(finding.file) })),
     notes: result.notes.map((note) =>
       note.origin ? { ...note, origin: { ...note.origin, file: rename(note.origin.file) } } : note,
     ),
     files: result.files.map(rename),
+    // Spread, since the contract's LintResult may not name `skipped` yet.
+    ...{ skipped: skippedOf(result).map((s) => ({ ...s, path: rename(s.path) })) },
   };
 }
 
@@ -90,6 +104,7 @@ export function registerLintTool(server: McpServer, knowHow: KnowHow): void {
         findings: z.array(findingOutput),
         summary: summaryOutput,
         files: z.array(z.string()),
+        skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
         notes: z.array(noteOutput).optional(),
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -118,6 +133,9 @@ export function registerLintTool(server: McpServer, knowHow: KnowHow): void {
               written.file,
               written.shownAs,
             );
+          } catch (err) {
+            // "cannot read /tmp/…/template.yaml: …" is about the agent's template, under its name.
+            throw new Error(messageOf(err).split(written.file).join(written.shownAs));
           } finally {
             await rm(written.dir, { recursive: true, force: true });
           }
@@ -126,6 +144,7 @@ export function registerLintTool(server: McpServer, knowHow: KnowHow): void {
           findings: result.findings,
           summary: summarise(result.findings),
           files: result.files,
+          skipped: skippedOf(result),
           ...(input.explain ? { notes: result.notes } : {}),
         });
       }),
