@@ -247,6 +247,8 @@ export function eventsSource(
         });
       }
     },
+    // drops.ts warns about the first drop of each target already.
+    hintsLogged: true,
     async hints() {
       return (await drops()).map((d) => {
         const rule = rules().find((r) => r.arn === d.ruleArn);

@@ -91,7 +91,11 @@ export class HintRecorder {
     private readonly log: Logger,
   ) {}
 
-  record(input: HintInput): void {
+  /**
+   * Counts one occurrence. `logged`: the service already warns about it in its own words (SNS's
+   * drops), so the hint adds no second warning.
+   */
+  record(input: HintInput, logged = false): void {
     const key = `${input.kind}\n${input.resource}`;
     const now = this.clock.now();
     const known = this.hints.get(key);
@@ -104,7 +108,8 @@ export class HintRecorder {
     const { account, region } = arnScope(input.resource);
     const hint = { ...input, account, region, count: 1, firstSeen: now, lastSeen: now };
     this.hints.set(key, hint);
-    this.announce(hint);
+    if (logged) this.announced.add(key);
+    else this.announce(hint);
   }
 
   /** Logs a hint at warn level with its fix, the first time its kind is seen on its resource. */

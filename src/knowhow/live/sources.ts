@@ -16,6 +16,8 @@ export interface LiveSource {
   scopes(): Scope[] | Promise<Scope[]>;
   collect(model: Model, scope: Scope): void | Promise<void>;
   hints?(now: number): RuntimeHint[] | Promise<RuntimeHint[]>;
+  /** The service warns about its hints itself (EventBridge's drops): doctor's views add no warning. */
+  hintsLogged?: boolean;
 }
 
 /** `tideway://<account>/<region>`: where live findings point, in place of a template path. */

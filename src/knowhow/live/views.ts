@@ -50,8 +50,11 @@ export async function hints(
   filter: Partial<Scope>,
 ): Promise<RuntimeHint[]> {
   const computed: RuntimeHint[] = [];
-  for (const source of sources) computed.push(...((await source.hints?.(now)) ?? []));
-  for (const hint of computed) recorder.announce(hint);
+  for (const source of sources) {
+    const found = (await source.hints?.(now)) ?? [];
+    if (!source.hintsLogged) for (const hint of found) recorder.announce(hint);
+    computed.push(...found);
+  }
   return [...recorder.list(filter), ...computed.filter((h) => matches(h, filter))].sort(
     (a, b) => a.kind.localeCompare(b.kind) || a.resource.localeCompare(b.resource),
   );

@@ -239,12 +239,16 @@ export class FanOut {
   }
 
   private countDrop(sub: SubscriptionRecord, why: string): void {
-    this.deps.hints?.record({
-      kind: 'dropped-deliveries',
-      resource: sub.arn,
-      message: `SNS dropped messages of ${sub.arn} to ${sub.endpoint}: ${why}.`,
-      fix: 'Add a statement to the queue policy (and the dead-letter queue policy) allowing sns.amazonaws.com sqs:SendMessage with aws:SourceArn set to the topic ARN.',
-    });
+    this.deps.hints?.record(
+      {
+        kind: 'dropped-deliveries',
+        resource: sub.arn,
+        message: `SNS dropped messages of ${sub.arn} to ${sub.endpoint}: ${why}.`,
+        fix: 'Add a statement to the queue policy (and the dead-letter queue policy) allowing sns.amazonaws.com sqs:SendMessage with aws:SourceArn set to the topic ARN.',
+      },
+      // warnOnce below says it already, once per subscription.
+      true,
+    );
   }
 
   /** Policy problems repeat on every message: say it once per subscription, then at debug level. */
