@@ -1,7 +1,9 @@
-import type { Finding } from './findings.js';
+import type { Finding, KnowHowRule, Severity } from './findings.js';
+import type { HintKind, RuntimeHint } from './live/hints.js';
+import { fetchHints, fetchInventory, type LiveScope } from './live/inventory.js';
+import { liveFile } from './live/sources.js';
 import type { ExplainNote } from './model.js';
-
-// SKELETON: replaced by doctor before this lands.
+import { RULES } from './rules/index.js';
 
 export interface DoctorOptions {
   /** A running Tideway, e.g. http://127.0.0.1:4566. */
@@ -11,14 +13,105 @@ export interface DoctorOptions {
   region?: string;
   disable?: string[];
   profile?: 'default' | 'production';
+  /** The rules to run over the live model; RULES by default. */
+  rules?: readonly KnowHowRule[];
 }
 
 export interface DoctorResult {
   findings: Finding[];
   notes: ExplainNote[];
+  /** The accounts and regions that were inspected. */
+  scopes: { account: string; region: string }[];
+}
+
+/** What only runtime shows, as findings: each hint kind is a rule id of its own. */
+export const HINT_RULES: Record<HintKind, { severity: Severity; title: string }> = {
+  'dropped-deliveries': {
+    severity: 'error',
+    title: 'Deliveries dropped because a target or dead-letter queue policy did not allow the service',
+  },
+  'system-attribute-as-message-attribute': {
+    severity: 'warning',
+    title: 'ReceiveMessage asks for system attributes in MessageAttributeNames, where they never appear',
+  },
+  'short-polling-empty-receives': {
+    severity: 'warning',
+    title: 'Consumers short-poll an empty queue over and over',
+  },
+  'consumer-falling-behind': {
+    severity: 'warning',
+    title: 'A Kinesis consumer falls further behind the latest record',
+  },
+  'retention-nearing': {
+    severity: 'warning',
+    title: "A queue's oldest message nears the retention period",
+  },
+};
+
+export function hintFinding(hint: RuntimeHint): Finding {
+  const times = hint.count === 1 ? 'once' : `${hint.count} times`;
+  const seen =
+    hint.kind === 'retention-nearing'
+      ? ''
+      : ` (seen ${times} since start, last at ${new Date(hint.lastSeen).toISOString()})`;
+  return {
+    rule: hint.kind,
+    severity: HINT_RULES[hint.kind]?.severity ?? 'warning',
+    resource: hint.resource,
+    file: liveFile(hint),
+    message: `${hint.message}${seen}`,
+    fix: hint.fix,
+  };
+}
+
+function runRules(
+  scope: LiveScope,
+  rules: readonly KnowHowRule[],
+  options: DoctorOptions,
+  notes: ExplainNote[],
+): Finding[] {
+  const context = {
+    profile: options.profile ?? 'default',
+    explain: (note: ExplainNote) => notes.push(note),
+  };
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    try {
+      findings.push(...rule.check(scope.model, context));
+    } catch (err) {
+      notes.push({
+        origin: { file: liveFile(scope) },
+        message: `rule ${rule.id} failed on the live resources: ${(err as Error).message}`,
+      });
+    }
+  }
+  return findings;
 }
 
 /** The lint rules over the live resources, plus what only runtime shows (the server's hints). */
-export async function runDoctor(_options: DoctorOptions): Promise<DoctorResult> {
-  throw new Error('not yet');
+export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
+  const filter = { account: options.account, region: options.region };
+  const [inventory, hints] = await Promise.all([
+    fetchInventory(options.endpoint, filter),
+    fetchHints(options.endpoint, filter),
+  ]);
+  const disabled = new Set(options.disable ?? []);
+  const rules = (options.rules ?? RULES).filter((rule) => !disabled.has(rule.id));
+  const notes: ExplainNote[] = [];
+  const findings: Finding[] = [];
+  for (const scope of inventory.scopes) {
+    notes.push(...scope.model.notes);
+    findings.push(...runRules(scope, rules, options, notes));
+  }
+  for (const hint of hints) {
+    if (!disabled.has(hint.kind)) findings.push(hintFinding(hint));
+  }
+  return {
+    findings: findings.sort(
+      (a, b) =>
+        a.file.localeCompare(b.file) || a.resource.localeCompare(b.resource) || a.rule.localeCompare(b.rule),
+    ),
+    notes,
+    scopes: inventory.scopes.map(({ account, region }) => ({ account, region })),
+  };
 }

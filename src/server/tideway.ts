@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Clock } from '../core/clock.js';
 import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { Scheduler } from '../core/scheduler.js';
+import { HintRecorder } from '../knowhow/live/hints.js';
+import type { LiveSource } from '../knowhow/live/sources.js';
 import type { EventsQuotaSettings, EventsQuotas } from '../services/events/state.js';
 import { buildServices, SERVICES, type ServiceFactory } from '../services/registry.js';
 import { EmbeddedEngine } from '../storage/embedded/engine.js';
@@ -73,7 +75,9 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
     journal = new Journal(options.dataDir);
   }
   const storage = new EmbeddedEngine(clock, scheduler, log, journal);
+  const hints = new HintRecorder(clock, log);
   const environment = {
+    hints,
     clock,
     scheduler,
     log,
@@ -108,8 +112,17 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
         persistent: journal !== undefined,
         reset: async () => {
           for (const m of modules) await m.reset();
+          hints.clear();
         },
-        views: Object.assign({}, ...modules.map((m) => m.views ?? {})),
+        views: Object.assign(
+          {},
+          ...modules.map((m) => m.views ?? {}),
+          doctorViews(
+            modules.flatMap((m) => (m.live ? [m.live] : [])),
+            hints,
+            clock,
+          ),
+        ),
       },
     }),
   );
@@ -134,6 +147,17 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
       scheduler.stop();
       await storage.close();
     },
+  };
+}
+
+/** doctor's views load their code on the first call: a server nobody doctors never loads it. */
+function doctorViews(sources: LiveSource[], hints: HintRecorder, clock: Clock) {
+  const load = () => import('../knowhow/live/views.js');
+  return {
+    'doctor/inventory': async (query: URLSearchParams) =>
+      (await load()).doctorViews(() => sources, hints, clock)['doctor/inventory'](query),
+    'doctor/hints': async (query: URLSearchParams) =>
+      (await load()).doctorViews(() => sources, hints, clock)['doctor/hints'](query),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Scheduler } from '../core/scheduler.js';
+import type { HintRecorder } from '../knowhow/live/hints.js';
+import type { LiveSource } from '../knowhow/live/sources.js';
 import type { HttpReply, ServiceDefinition } from '../protocols/service.js';
 import type { Journal } from '../storage/embedded/journal.js';
 import type { QueueStorage } from '../storage/types.js';
@@ -41,6 +43,8 @@ export interface ServiceEnvironment {
   /** The entries of the services built before this one, for deliveries to them. */
   frontDoors: FrontDoors;
   settings: ServiceSettings;
+  /** Runtime hints for `tideway doctor` (hints.ts): request paths record what shows a mistake. */
+  hints?: HintRecorder;
 }
 
 /**
@@ -82,6 +86,8 @@ export interface ServiceModule {
   documents?: Record<string, () => HttpReply | Promise<HttpReply>>;
   /** The entries it offers the services built after it. */
   frontDoors?: FrontDoors;
+  /** Its resources for `tideway doctor`'s inventory (knowhow/live/collect.ts). */
+  live?: LiveSource;
 }
 
 export interface ServiceFactory {

@@ -191,6 +191,10 @@ export interface QueueStorage {
   /** When the queue was last purged, for PurgeQueue's 60-second rule. */
   lastPurge(queue: QueueRecord): Promise<number | undefined>;
   counts(queue: QueueRecord): Promise<QueueCounts>;
+  /** Every queue of every account and region, for `tideway doctor`'s inventory. */
+  allQueues?(): QueueRecord[];
+  /** When the queue's oldest message was enqueued (clock ms); undefined when it holds none. */
+  oldestEnqueuedAt?(queue: QueueRecord): number | undefined;
 
   /**
    * Starts moving the source's messages at `maxPerSecond` (MAX_MOVE_RATE when absent) on the
@@ -250,6 +254,8 @@ export interface TopicStorage {
   putTopic(topic: TopicRecord): Promise<void>;
   getTopic(arn: string): TopicRecord | undefined;
   listTopics(account: string, region: string): TopicRecord[];
+  /** Every topic of every account and region, for `tideway doctor`'s inventory. */
+  allTopics?(): TopicRecord[];
   /** Drops the topic and its subscriptions. */
   deleteTopic(arn: string): Promise<void>;
   putSubscription(subscription: SubscriptionRecord): Promise<void>;
@@ -384,6 +390,8 @@ export interface StreamStorage {
   createStream(stream: StreamRecord, shardCount: number): Promise<void>;
   getStream(arn: string): StreamRecord | undefined;
   listStreams(account: string, region: string): StreamRecord[];
+  /** Every stream of every account and region, for `tideway doctor`'s inventory. */
+  allStreams?(): StreamRecord[];
   updateStream(stream: StreamRecord): Promise<void>;
   deleteStream(arn: string): Promise<void>;
   shards(arn: string): ShardInfo[];

@@ -1,3 +1,4 @@
+import { eventsSource } from '../../knowhow/live/collect.js';
 import type { ServiceDefinition } from '../../protocols/service.js';
 import type { ServiceFactory } from '../registry.js';
 import { eventsError, eventsValidation } from './errors.js';
@@ -96,6 +97,11 @@ export const eventsModule: ServiceFactory = {
         },
       },
       frontDoors: { events: frontDoor },
+      live: eventsSource(
+        () => state.buses.values(),
+        () => state.rules.values(),
+        async () => (await import('./drops.js')).deliveryDrops(state).list(),
+      ),
     };
   },
 };

@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js';
+import { kinesisSource } from '../../knowhow/live/collect.js';
 import type { ServiceDefinition } from '../../protocols/service.js';
 import { EmbeddedRecords } from '../../storage/embedded/records.js';
 import { EmbeddedStreams } from '../../storage/embedded/streams.js';
@@ -67,7 +68,7 @@ export function createKinesis(
 /** Kinesis as the server builds it: streams and account settings in the journal. */
 export const kinesisModule: ServiceFactory = {
   name: 'kinesis',
-  create: ({ journal, clock, scheduler, log, settings, frontDoors }) => {
+  create: ({ journal, clock, scheduler, log, settings, frontDoors, hints }) => {
     const streams = new EmbeddedStreams(clock, scheduler, log, journal);
     const kinesis = createKinesis(streams, clock, {
       commitments: new EmbeddedRecords('kinesisAccounts', journal, (c) => c.key),
@@ -76,9 +77,11 @@ export const kinesisModule: ServiceFactory = {
       statusDelayMs: settings.kinesisStatusDelayMs ?? 0,
       limits: settings.kinesisLimits,
       kms: frontDoors.kms,
+      hints,
     });
     return {
       definition: kinesis,
+      live: kinesisSource(streams),
       cors: true,
       reset: async () => {
         await streams.reset();

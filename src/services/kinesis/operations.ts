@@ -31,8 +31,13 @@ export function kinesisOperations(
     () => kinesis.statusDelayMs,
     (stream) => accountSettings.committed(stream.account, stream.region),
   );
-  const subscriptions = new ShardSubscriptions(streams, consumers, clock, options.scheduler, (stream) =>
-    kinesis.encryption.checkRead(stream),
+  const subscriptions = new ShardSubscriptions(
+    streams,
+    consumers,
+    clock,
+    options.scheduler,
+    (stream) => kinesis.encryption.checkRead(stream),
+    options.hints,
   );
   const streamSettings = new StreamSettings(streams, accountSettings, (input, ctx) =>
     kinesis.stream(input, ctx),

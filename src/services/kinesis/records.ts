@@ -305,6 +305,7 @@ export class StreamRecords {
       const bytes = batch.records.reduce((n, r) => n + recordBytes(r.Data!, r.PartitionKey!), 0);
       this.kinesis.throughput.charge(stream.arn, position.shardId, bytes, now);
     }
+    this.kinesis.hints?.kinesisLag(stream.arn, stream.arn, position.shardId, batch.millisBehindLatest);
     // A closed shard read to its end names its children and hands out no further iterator.
     if (batch.childShards) {
       return { Records: batch.records, MillisBehindLatest: 0, ChildShards: batch.childShards };

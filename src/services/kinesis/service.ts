@@ -2,6 +2,7 @@ import type * as K from '@aws-sdk/client-kinesis';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
+import type { HintRecorder } from '../../knowhow/live/hints.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { RecordStore, ShardInfo, StreamRecord, StreamStorage } from '../../storage/types.js';
 import type { KeyFrontDoor } from '../kms/front-door.js';
@@ -49,6 +50,8 @@ export interface KinesisStreamOptions {
   commitments: RecordStore<AccountCommitment>;
   /** KMS's front door, for server-side encryption with a KMS key. */
   kms?: KeyFrontDoor;
+  /** Readers falling behind, for `tideway doctor`. */
+  hints?: HintRecorder;
 }
 
 interface KinesisServiceOptions extends KinesisStreamOptions {
@@ -66,6 +69,7 @@ export class KinesisService {
   readonly throughput: ShardThroughput | undefined;
   /** The KMS key of encrypted streams, met at StartStreamEncryption, writes and reads. */
   readonly encryption: StreamEncryption;
+  readonly hints: HintRecorder | undefined;
   private readonly accounts: AccountSettings;
 
   constructor(
@@ -79,6 +83,7 @@ export class KinesisService {
     this.throughput = options.limits ? new ShardThroughput() : undefined;
     this.encryption = new StreamEncryption(options.kms);
     this.accounts = options.accounts;
+    this.hints = options.hints;
   }
 
   /** How long CREATING, UPDATING and DELETING last (consumers pass through theirs as long). */

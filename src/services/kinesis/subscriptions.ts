@@ -1,6 +1,7 @@
 import type * as K from '@aws-sdk/client-kinesis';
 import type { Clock } from '../../core/clock.js';
 import type { Scheduler, Timer } from '../../core/scheduler.js';
+import type { HintRecorder } from '../../knowhow/live/hints.js';
 import { EventStreamOutput, type StreamedEvent } from '../../protocols/event-stream.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { StreamRecord, StreamStorage } from '../../storage/types.js';
@@ -35,6 +36,8 @@ export class ShardSubscriptions {
     private readonly scheduler: Scheduler,
     /** An encrypted stream's key must let each read in (throws Kinesis's KMS error). */
     private readonly checkRead: (stream: StreamRecord) => void = () => {},
+    /** Readers falling behind, for `tideway doctor`. */
+    private readonly hints?: HintRecorder,
   ) {}
 
   subscribe(input: K.SubscribeToShardInput, ctx: RequestContext): EventStreamOutput {
@@ -99,6 +102,7 @@ export class ShardSubscriptions {
     const arn = stream.arn;
     const consumerArn = consumer.arn;
     const checkRead = this.checkRead;
+    const hints = this.hints;
 
     async function* events(): AsyncGenerator<StreamedEvent> {
       const unwatch = streams.watch(arn, nudge);
@@ -126,6 +130,7 @@ export class ShardSubscriptions {
             clock.now(),
           );
           const due = heartbeat === undefined || !scheduler.isPending(heartbeat);
+          hints?.kinesisLag(arn, consumerArn, shard.id, batch.millisBehindLatest);
           if (first || due || batch.records.length > 0 || batch.childShards) {
             first = false;
             after = batch.last;

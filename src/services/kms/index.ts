@@ -1,3 +1,4 @@
+import { kmsSource } from '../../knowhow/live/collect.js';
 import type { ServiceDefinition } from '../../protocols/service.js';
 import type { ServiceFactory } from '../registry.js';
 import { kmsError, kmsValidation } from './errors.js';
@@ -40,6 +41,10 @@ export const kmsModule: ServiceFactory = {
       reset: () => keyring.reset(),
       close: () => undefined,
       frontDoors: { kms: keyring },
+      live: kmsSource(
+        () => keyring.keys.values(),
+        () => keyring.aliases.values(),
+      ),
     };
   },
 };

@@ -1,3 +1,4 @@
+import { secretsSource } from '../../knowhow/live/collect.js';
 import type { ServiceDefinition } from '../../protocols/service.js';
 import { EmbeddedRecords } from '../../storage/embedded/records.js';
 import type { ServiceFactory } from '../registry.js';
@@ -55,6 +56,7 @@ export const secretsManagerModule: ServiceFactory = {
       reset: () => store.clear(),
       close: () => undefined,
       frontDoors: { secretsmanager: frontDoor },
+      live: secretsSource(() => store.values()),
     };
   },
 };

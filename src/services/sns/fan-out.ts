@@ -1,3 +1,4 @@
+import type { HintRecorder } from '../../knowhow/live/hints.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type {
   StoredAttributeValue,
@@ -26,6 +27,8 @@ export interface FanOutDependencies {
   filters: SubscriptionFilters;
   archive: TopicArchive<Publication>;
   signer: () => NotificationSigner;
+  /** Counts drops for `tideway doctor`. */
+  hints?: HintRecorder;
 }
 
 /**
@@ -202,6 +205,7 @@ export class FanOut {
       ? (JSON.parse(sub.attributes.RedrivePolicy) as { deadLetterTargetArn: string })
       : undefined;
     if (!redrive) {
+      if (outcome.kind === 'denied') this.countDrop(sub, `${why}; the subscription has no dead-letter queue`);
       this.warnOnce(
         ctx,
         sub.arn,
@@ -223,11 +227,27 @@ export class FanOut {
       dead.kind === 'missing'
         ? `the dead-letter queue ${redrive.deadLetterTargetArn} does not exist`
         : dead.reason;
+    if (outcome.kind === 'denied' || dead.kind === 'denied') {
+      this.countDrop(sub, `${why}, and the dead-letter queue refused it: ${deadWhy}`);
+    }
     this.warnOnce(
       ctx,
       `${sub.arn}:dlq`,
       { subscription: sub.arn, queue: sub.endpoint, deadLetterQueue: redrive.deadLetterTargetArn },
       `message ${p.messageId} dropped: ${why}, and the dead-letter queue refused it: ${deadWhy}`,
+    );
+  }
+
+  private countDrop(sub: SubscriptionRecord, why: string): void {
+    this.deps.hints?.record(
+      {
+        kind: 'dropped-deliveries',
+        resource: sub.arn,
+        message: `SNS dropped messages of ${sub.arn} to ${sub.endpoint}: ${why}.`,
+        fix: 'Add a statement to the queue policy (and the dead-letter queue policy) allowing sns.amazonaws.com sqs:SendMessage with aws:SourceArn set to the topic ARN.',
+      },
+      // warnOnce below says it already, once per subscription.
+      true,
     );
   }
 

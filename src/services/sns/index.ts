@@ -1,6 +1,8 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scheduler } from '../../core/scheduler.js';
+import { snsSource } from '../../knowhow/live/collect.js';
+import type { HintRecorder } from '../../knowhow/live/hints.js';
 import type { HttpReply, ServiceDefinition } from '../../protocols/service.js';
 import { EmbeddedRecords } from '../../storage/embedded/records.js';
 import { EmbeddedTopics } from '../../storage/embedded/topics.js';
@@ -34,6 +36,8 @@ export interface SnsOptions {
   lenientPolicies?: boolean;
   /** KMS's front door, for topics with KmsMasterKeyId. */
   kms?: KeyFrontDoor;
+  /** Drops counted for `tideway doctor`. */
+  hints?: HintRecorder;
 }
 
 export interface SnsDefinition extends ServiceDefinition {
@@ -105,7 +109,7 @@ export function createSns(options: SnsOptions): SnsDefinition {
 /** SNS as the server builds it: topics and platform records in the journal, deliveries to the queue engine. */
 export const snsModule: ServiceFactory = {
   name: 'sns',
-  create: ({ journal, frontDoors, clock, scheduler, log, settings }) => {
+  create: ({ journal, frontDoors, clock, scheduler, log, settings, hints }) => {
     const queues = frontDoors.sqs;
     if (!queues) throw new Error('SNS delivers to SQS: build SQS first');
     const topics = new EmbeddedTopics(journal);
@@ -122,9 +126,11 @@ export const snsModule: ServiceFactory = {
       log,
       lenientPolicies: settings.lenientPolicies,
       kms: frontDoors.kms,
+      hints,
     });
     return {
       definition: sns,
+      live: snsSource(topics),
       cors: true,
       reset: async () => {
         await topics.reset();

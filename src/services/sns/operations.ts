@@ -60,6 +60,7 @@ export function snsOperations(options: SnsOptions): SnsParts {
     http,
     outbox,
     signer: getSigner,
+    hints: options.hints,
   });
   type Handler = (input: any, ctx: RequestContext) => unknown;
   const unsupported =

@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js';
+import type { HintRecorder } from '../../knowhow/live/hints.js';
 import type { TopicStorage } from '../../storage/types.js';
 import { TopicArchive } from './archive.js';
 import type { TopicEncryption } from './encryption.js';
@@ -25,6 +26,7 @@ export interface SnsDependencies {
   sms: SmsService;
   signer: () => NotificationSigner;
   encryption?: TopicEncryption;
+  hints?: HintRecorder;
 }
 
 /**
@@ -56,6 +58,7 @@ export class SnsService {
       filters: this.filters,
       archive: this.archive,
       signer: deps.signer,
+      hints: deps.hints,
     });
     this.subscriptions = new SubscriptionOperations({
       storage: deps.topics,

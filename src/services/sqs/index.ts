@@ -1,4 +1,6 @@
 import type { Clock } from '../../core/clock.js';
+import { sqsSource } from '../../knowhow/live/collect.js';
+import type { HintRecorder } from '../../knowhow/live/hints.js';
 import { SQS_OPERATIONS, type SqsOperationName } from '../../protocols/models/sqs.js';
 import { operationTable, type RequestContext, type ServiceDefinition } from '../../protocols/service.js';
 import type { QueueStorage } from '../../storage/types.js';
@@ -17,8 +19,13 @@ export interface SqsDefinition extends ServiceDefinition {
   sqs: SqsService;
 }
 
-export function createSqs(storage: QueueStorage, clock: Clock, encryption?: EncryptionSetup): SqsDefinition {
-  const sqs = new SqsService(storage, clock, encryption);
+export function createSqs(
+  storage: QueueStorage,
+  clock: Clock,
+  encryption?: EncryptionSetup,
+  hints?: HintRecorder,
+): SqsDefinition {
+  const sqs = new SqsService(storage, clock, encryption, hints);
   type Handler = (input: any, ctx: RequestContext) => unknown;
   const handlers: Record<SqsOperationName, Handler> = {
     AddPermission: (i, c) => sqs.queues.addPermission(i, c),
@@ -71,17 +78,23 @@ export function createSqs(storage: QueueStorage, clock: Clock, encryption?: Encr
 /** SQS as the server builds it: the queue engine is its store, KMS its keys for SSE-KMS. */
 export const sqsModule: ServiceFactory = {
   name: 'sqs',
-  create: ({ queues, clock, log, journal, frontDoors }) => {
+  create: ({ queues, clock, log, journal, frontDoors, hints }) => {
     // Bodies are sealed only where they are written down: with --data-dir.
-    const definition = createSqs(queues, clock, {
-      kms: frontDoors.kms,
-      log,
-      sealAtRest: journal !== undefined,
-    });
+    const definition = createSqs(
+      queues,
+      clock,
+      {
+        kms: frontDoors.kms,
+        log,
+        sealAtRest: journal !== undefined,
+      },
+      hints,
+    );
     return {
       definition,
       cors: true,
       frontDoors: { sqs: definition.sqs },
+      live: sqsSource(queues),
       reset: async () => {
         await queues.reset();
         definition.sqs.reset();

@@ -1,5 +1,6 @@
 import type * as Sqs from '@aws-sdk/client-sqs';
 import { setEntry } from '../../core/entries.js';
+import type { HintRecorder } from '../../knowhow/live/hints.js';
 import type { ServiceError } from '../../protocols/errors.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type {
@@ -56,6 +57,8 @@ export class MessageOperations {
     private readonly storage: QueueStorage,
     private readonly access: QueueAccess,
     private readonly encryption: QueueEncryption,
+    /** Receives that show a mistake, for `tideway doctor`. */
+    private readonly hints?: HintRecorder,
   ) {}
 
   /** An encrypted queue's messages take the data key (KMS's refusal fails the request) and, with a journal, are sealed. */
@@ -210,6 +213,7 @@ export class MessageOperations {
       // Only a receive that may wait needs to hear that its client went away.
       signal: wait > 0 ? ctx.signal : undefined,
     });
+    this.hints?.receive(queue.arn, input.MessageAttributeNames, wait, received.length === 0);
     if (received.length === 0) return {};
     return { Messages: received.map((r) => this.toMessage(queue, r, systemNames, selectUser)) };
   }

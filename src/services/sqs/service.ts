@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import { createLogger, type Logger } from '../../core/logger.js';
+import type { HintRecorder } from '../../knowhow/live/hints.js';
 import type { QueueStorage } from '../../storage/types.js';
 import type { KeyFrontDoor } from '../kms/front-door.js';
 import {
@@ -22,7 +23,7 @@ export class SqsService {
   private readonly deliveries: QueueDeliveries;
   private readonly encryption: QueueEncryption;
 
-  constructor(storage: QueueStorage, clock: Clock, encryption?: EncryptionSetup) {
+  constructor(storage: QueueStorage, clock: Clock, encryption?: EncryptionSetup, hints?: HintRecorder) {
     const access = new QueueAccess(storage);
     this.encryption = new QueueEncryption(
       encryption?.kms,
@@ -31,7 +32,7 @@ export class SqsService {
       encryption?.sealAtRest ?? false,
     );
     this.queues = new QueueOperations(storage, clock, access);
-    this.messages = new MessageOperations(storage, access, this.encryption);
+    this.messages = new MessageOperations(storage, access, this.encryption, hints);
     this.moveTasks = new MoveTaskOperations(storage, access);
     this.deliveries = new QueueDeliveries(storage, this.encryption);
   }

@@ -184,6 +184,17 @@ export class EmbeddedEngine implements QueueStorage {
     return out;
   }
 
+  allQueues(): QueueRecord[] {
+    return [...this.byId.values()].map((state) => state.record);
+  }
+
+  oldestEnqueuedAt(record: QueueRecord): number | undefined {
+    const state = this.byId.get(record.id);
+    if (!state) return undefined;
+    this.catchUp(state, this.clock.now());
+    return state.oldestEnqueuedAt();
+  }
+
   async updateQueue(record: QueueRecord): Promise<void> {
     const state = this.state(record);
     const oldDelay = state.config.delayMs;

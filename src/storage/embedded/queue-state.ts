@@ -206,6 +206,14 @@ export class QueueState {
     return out;
   }
 
+  /** When the oldest message still held was enqueued; undefined when the queue is empty. */
+  oldestEnqueuedAt(): number | undefined {
+    const first = this.retention.first()?.enqueuedAt;
+    const late = this.late.peek()?.enqueuedAt;
+    if (first === undefined) return late;
+    return late === undefined ? first : Math.min(first, late);
+  }
+
   /** The next instant something on this queue changes by itself. */
   nextDeadline(): number {
     let next = this.timed.peek()?.visibleAt ?? Number.POSITIVE_INFINITY;

@@ -172,6 +172,10 @@ export class EmbeddedStreams implements StreamStorage {
     return this.streams.get(arn)?.record;
   }
 
+  allStreams(): StreamRecord[] {
+    return [...this.streams.values()].map((s) => s.record);
+  }
+
   listStreams(account: string, region: string): StreamRecord[] {
     return [...this.streams.values()]
       .map((s) => s.record)

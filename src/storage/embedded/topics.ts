@@ -85,6 +85,10 @@ export class EmbeddedTopics implements TopicStorage {
     return this.topics.get(arn);
   }
 
+  allTopics(): TopicRecord[] {
+    return [...this.topics.values()];
+  }
+
   listTopics(account: string, region: string): TopicRecord[] {
     return [...this.topics.values()].filter((t) => t.account === account && t.region === region);
   }
