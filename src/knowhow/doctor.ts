@@ -3,7 +3,7 @@ import type { HintKind, RuntimeHint } from './live/hints.js';
 import { fetchHints, fetchInventory, type LiveScope } from './live/inventory.js';
 import { liveFile } from './live/sources.js';
 import type { ExplainNote } from './model.js';
-import { RULES } from './rules/index.js';
+import { runRules, sortFindings } from './run-rules.js';
 
 export interface DoctorOptions {
   /** A running Tideway, e.g. http://127.0.0.1:4566. */
@@ -64,30 +64,6 @@ export function hintFinding(hint: RuntimeHint): Finding {
   };
 }
 
-function runRules(
-  scope: LiveScope,
-  rules: readonly KnowHowRule[],
-  options: DoctorOptions,
-  notes: ExplainNote[],
-): Finding[] {
-  const context = {
-    profile: options.profile ?? 'default',
-    explain: (note: ExplainNote) => notes.push(note),
-  };
-  const findings: Finding[] = [];
-  for (const rule of rules) {
-    try {
-      findings.push(...rule.check(scope.model, context));
-    } catch (err) {
-      notes.push({
-        origin: { file: liveFile(scope) },
-        message: `rule ${rule.id} failed on the live resources: ${(err as Error).message}`,
-      });
-    }
-  }
-  return findings;
-}
-
 /** The lint rules over the live resources, plus what only runtime shows (the server's hints). */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const filter = { account: options.account, region: options.region };
@@ -96,21 +72,22 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
     fetchHints(options.endpoint, filter),
   ]);
   const disabled = new Set(options.disable ?? []);
-  const rules = (options.rules ?? RULES).filter((rule) => !disabled.has(rule.id));
   const notes: ExplainNote[] = [];
   const findings: Finding[] = [];
   for (const scope of inventory.scopes) {
-    notes.push(...scope.model.notes);
-    findings.push(...runRules(scope, rules, options, notes));
+    const run = runRules(scope.model, {
+      disable: options.disable,
+      profile: options.profile,
+      rules: options.rules,
+    });
+    findings.push(...run.findings);
+    notes.push(...run.notes);
   }
   for (const hint of hints) {
     if (!disabled.has(hint.kind)) findings.push(hintFinding(hint));
   }
   return {
-    findings: findings.sort(
-      (a, b) =>
-        a.file.localeCompare(b.file) || a.resource.localeCompare(b.resource) || a.rule.localeCompare(b.rule),
-    ),
+    findings: sortFindings(findings),
     notes,
     scopes: inventory.scopes.map(({ account, region }) => ({ account, region })),
   };

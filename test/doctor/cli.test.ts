@@ -92,7 +92,7 @@ describe('tideway doctor (the command)', () => {
   it('exits 2 on a wrong option, and 0 with --help', async () => {
     const bad = await runCli(['doctor', '--format', 'xml', '--endpoint', server.endpoint]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--format must be text, json or sarif/);
+    assert.match(bad.stderr, /--format must be one of text, json, sarif/);
     const help = await runCli(['doctor', '--help']);
     assert.equal(help.code, 0);
     for (const flag of [
