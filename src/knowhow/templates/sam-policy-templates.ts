@@ -3,9 +3,15 @@
  * (samtranslator/policy_templates_data/policy_templates.json): each expands to an IAM document in
  * which `{ Ref: <Parameter> }` stands for the value the author passed.
  */
-const arnSub = (service: string, resource: string, parameter: string, variable: string): unknown => ({
+/** `resource` is the ARN's tail before and after the author's value, which `Ref: parameter` stands for. */
+const arnSub = (
+  service: string,
+  resource: [string, string],
+  parameter: string,
+  variable: string,
+): unknown => ({
   'Fn::Sub': [
-    `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+    `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource[0]}\${${variable}}${resource[1]}`,
     { [variable]: { Ref: parameter } },
   ],
 });
@@ -13,7 +19,7 @@ const arnSub = (service: string, resource: string, parameter: string, variable: 
 const TEMPLATES: Record<string, { actions: string[]; resource: unknown }> = {
   SQSSendMessagePolicy: {
     actions: ['sqs:SendMessage*'],
-    resource: arnSub('sqs', '${queueName}', 'QueueName', 'queueName'),
+    resource: arnSub('sqs', ['', ''], 'QueueName', 'queueName'),
   },
   SQSPollerPolicy: {
     actions: [
@@ -24,11 +30,11 @@ const TEMPLATES: Record<string, { actions: string[]; resource: unknown }> = {
       'sqs:GetQueueAttributes',
       'sqs:ReceiveMessage',
     ],
-    resource: arnSub('sqs', '${queueName}', 'QueueName', 'queueName'),
+    resource: arnSub('sqs', ['', ''], 'QueueName', 'queueName'),
   },
   SNSPublishMessagePolicy: {
     actions: ['sns:Publish'],
-    resource: arnSub('sns', '${topicName}', 'TopicName', 'topicName'),
+    resource: arnSub('sns', ['', ''], 'TopicName', 'topicName'),
   },
   SNSCrudPolicy: {
     actions: [
@@ -38,24 +44,19 @@ const TEMPLATES: Record<string, { actions: string[]; resource: unknown }> = {
       'sns:Subscribe',
       'sns:Publish',
     ],
-    resource: arnSub('sns', '${topicName}*', 'TopicName', 'topicName'),
+    resource: arnSub('sns', ['', '*'], 'TopicName', 'topicName'),
   },
   EventBridgePutEventsPolicy: {
     actions: ['events:PutEvents'],
-    resource: arnSub('events', 'event-bus/${eventBusName}', 'EventBusName', 'eventBusName'),
+    resource: arnSub('events', ['event-bus/', ''], 'EventBusName', 'eventBusName'),
   },
   FirehoseWritePolicy: {
     actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
-    resource: arnSub(
-      'firehose',
-      'deliverystream/${deliveryStreamName}',
-      'DeliveryStreamName',
-      'deliveryStreamName',
-    ),
+    resource: arnSub('firehose', ['deliverystream/', ''], 'DeliveryStreamName', 'deliveryStreamName'),
   },
   AWSSecretsManagerGetSecretValuePolicy: {
     actions: ['secretsmanager:GetSecretValue'],
-    resource: { 'Fn::Sub': ['${secretArn}', { secretArn: { Ref: 'SecretArn' } }] },
+    resource: { Ref: 'SecretArn' },
   },
 };
 
