@@ -73,7 +73,7 @@ describe('intrinsic functions (YAML short forms)', () => {
     assert.deepEqual(env.REF_RESOURCE, { $ref: 'Queue' });
     assert.deepEqual(env.REF_PARAMETER, { $unknown: 'parameter Stage', param: 'Stage' });
     assert.deepEqual(env.REF_NOECHO, { $unknown: 'parameter Secret', param: 'Secret', noEcho: true });
-    assert.equal(env.REF_PSEUDO, '${AWS::AccountId}');
+    assert.equal(env.REF_PSEUDO, `\${AWS::AccountId}`);
   });
 
   it('GetAtt in both short forms', () => {
@@ -82,12 +82,12 @@ describe('intrinsic functions (YAML short forms)', () => {
   });
 
   it('Sub keeps pseudo parameters, turns a lone placeholder into its reference, keeps placeholders mixed with text', () => {
-    assert.equal(env.SUB_PSEUDO, 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs');
+    assert.equal(env.SUB_PSEUDO, `arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:jobs`);
     assert.deepEqual(env.SUB_LONE, { $ref: 'Queue', $attr: 'Arn' });
     assert.deepEqual(env.SUB_LONE_REF, { $ref: 'Queue' });
-    assert.equal(env.SUB_MIXED, 'url=${Queue}&arn=${Queue.Arn}');
-    assert.equal(env.SUB_LIST, 'orders-${AWS::Region}');
-    assert.equal(env.SUB_LITERAL, 'keep ${Literal}');
+    assert.equal(env.SUB_MIXED, `url=\${Queue}&arn=\${Queue.Arn}`);
+    assert.equal(env.SUB_LIST, `orders-\${AWS::Region}`);
+    assert.equal(env.SUB_LITERAL, `keep \${Literal}`);
   });
 
   it('Sub with a parameter inside text is unknown and still says which (NoEcho) parameter', () => {
@@ -98,7 +98,7 @@ describe('intrinsic functions (YAML short forms)', () => {
   });
 
   it('Join of known strings is a string; of one reference, the reference; with a parameter, unknown', () => {
-    assert.equal(env.JOIN_LITERAL, 'arn:aws:sqs:${AWS::Region}:123456789012:q');
+    assert.equal(env.JOIN_LITERAL, `arn:aws:sqs:\${AWS::Region}:123456789012:q`);
     assert.deepEqual(env.JOIN_REF, { $ref: 'Queue', $attr: 'Arn' });
     assert.equal((env.JOIN_PARAMETER as { param: string }).param, 'Stage');
     assert.equal((env.NESTED as { param: string }).param, 'Stage');
@@ -143,7 +143,7 @@ describe('intrinsic functions (JSON long forms)', () => {
             Variables: {
               REF: { Ref: 'Queue' },
               GETATT: { 'Fn::GetAtt': ['Queue', 'Arn'] },
-              SUB: { 'Fn::Sub': ['${Q}', { Q: { 'Fn::GetAtt': ['Queue', 'Arn'] } }] },
+              SUB: { 'Fn::Sub': [`\${Q}`, { Q: { 'Fn::GetAtt': ['Queue', 'Arn'] } }] },
               JOIN: { 'Fn::Join': [':', ['a', { Ref: 'AWS::Region' }]] },
               PARAM: { Ref: 'Stage' },
               SELECT: { 'Fn::Select': ['0', { 'Fn::Split': [',', 'x,y'] }] },
@@ -160,7 +160,7 @@ describe('intrinsic functions (JSON long forms)', () => {
     assert.deepEqual(env.REF, { $ref: 'Queue' });
     assert.deepEqual(env.GETATT, { $ref: 'Queue', $attr: 'Arn' });
     assert.deepEqual(env.SUB, { $ref: 'Queue', $attr: 'Arn' });
-    assert.equal(env.JOIN, 'a:${AWS::Region}');
+    assert.equal(env.JOIN, `a:\${AWS::Region}`);
     assert.equal((env.PARAM as { param: string }).param, 'Stage');
     assert.equal(env.SELECT, 'x');
     assert.match((env.MISSING as { $unknown: string }).$unknown, /Nowhere/);
