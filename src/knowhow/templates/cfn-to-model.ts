@@ -366,7 +366,7 @@ const MAPPERS: Record<string, Mapper> = {
         note(context, item, `${item.resource.id}: the bucket it configures is not in this template`);
         return;
       }
-      bucket.notifications.push(...notifications(item.props.NotificationConfiguration));
+      bucket.notifications.push(...notifications(item.props.NotificationConfiguration, true));
     });
   },
   'AWS::Lambda::Function': (item, { model }) => {
@@ -547,20 +547,35 @@ function defaultBus(item: Resolved, model: Model): Bus {
   return bus;
 }
 
-function notifications(configuration: Sym | undefined): Model['buckets'][number]['notifications'] {
+/**
+ * Bucket notifications in CloudFormation's shape (`Queue`, `Topic`, `Function`) or, as CDK's
+ * custom resource passes them, in the S3 API's (`QueueArn`, `TopicArn`,
+ * `LambdaFunctionConfigurations`/`LambdaFunctionArn`, an empty `EventBridgeConfiguration`).
+ */
+function notifications(
+  configuration: Sym | undefined,
+  apiShape = false,
+): Model['buckets'][number]['notifications'] {
   const result: Model['buckets'][number]['notifications'] = [];
-  const kinds: [string, string, 'queue' | 'topic' | 'lambda'][] = [
-    ['QueueConfigurations', 'Queue', 'queue'],
-    ['TopicConfigurations', 'Topic', 'topic'],
-    ['LambdaConfigurations', 'Function', 'lambda'],
-  ];
+  const kinds: [string, string, 'queue' | 'topic' | 'lambda'][] = apiShape
+    ? [
+        ['QueueConfigurations', 'QueueArn', 'queue'],
+        ['TopicConfigurations', 'TopicArn', 'topic'],
+        ['LambdaFunctionConfigurations', 'LambdaFunctionArn', 'lambda'],
+      ]
+    : [
+        ['QueueConfigurations', 'Queue', 'queue'],
+        ['TopicConfigurations', 'Topic', 'topic'],
+        ['LambdaConfigurations', 'Function', 'lambda'],
+      ];
   for (const [listKey, targetKey, kind] of kinds) {
     for (const entry of list(field(configuration, listKey))) {
       const target = field(entry, targetKey);
       result.push(target === undefined ? { kind } : { kind, target });
     }
   }
-  if (isTrue(field(field(configuration, 'EventBridgeConfiguration'), 'EventBridgeEnabled'))) {
+  const eventBridge = field(configuration, 'EventBridgeConfiguration');
+  if (apiShape ? eventBridge !== undefined : isTrue(field(eventBridge, 'EventBridgeEnabled'))) {
     result.push({ kind: 'eventbridge' });
   }
   return result;

@@ -196,11 +196,14 @@ function placeholder(ref: { $ref: string; $attr?: string }): string {
 function concat(parts: Sym[], what: string): Sym {
   const meaningful = parts.filter((part) => part !== '');
   if (meaningful.length === 1 && typeof meaningful[0] === 'object') return meaningful[0];
+  // A dynamic reference stays one whatever names its secret: `{{resolve:secretsmanager:${Name}…}}`.
+  const dynamic = typeof meaningful[0] === 'string' && meaningful[0].startsWith('{{resolve:');
   let text = '';
   for (const part of parts) {
     if (typeof part === 'string') text += part;
     else if (typeof part === 'number' || typeof part === 'boolean') text += String(part);
     else if (isRef(part)) text += placeholder(part);
+    else if (isUnknown(part) && dynamic && part.param !== undefined) text += `\${${part.param}}`;
     else if (isUnknown(part)) return unknown(`${what} with ${part.$unknown}`, part);
     else return unknown(`${what} of a list or object`);
   }
