@@ -147,6 +147,9 @@ function attachEach<T extends Entity & { policies: AttachedPolicy[]; policyUnkno
     const target = targets.find((candidate) => matches(candidate, entry));
     if (target) {
       target.policies.push(attached);
+      // A document decided at deploy time may allow anything: no rule should call it missing.
+      if (isUnknown(attached.document))
+        target.policyUnknown = `${item.resource.id}: ${attached.document.$unknown}`;
       return;
     }
     const raw = Array.isArray(rawEntries) ? rawEntries[index] : rawEntries;

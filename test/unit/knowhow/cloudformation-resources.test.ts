@@ -272,3 +272,23 @@ describe('what is not a template', () => {
     assert.equal(model.queues[0].origin.line, 3);
   });
 });
+
+describe('policies whose document is decided at deploy time', () => {
+  const text = `
+Conditions:
+  Open: !Equals [a, b]
+Resources:
+  Q:
+    Type: AWS::SQS::Queue
+  P:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Q]
+      PolicyDocument: !If [Open, { Statement: [] }, { Statement: [{ Effect: Deny, Principal: '*', Action: '*' }] }]
+`;
+  it('attach as unknown documents and mark the queue policyUnknown', () => {
+    const queue = readCloudFormation(text, 't.yaml').queues[0];
+    assert.equal(queue.policies.length, 1);
+    assert.match(queue.policyUnknown ?? '', /^P: Fn::If on condition Open/);
+  });
+});
