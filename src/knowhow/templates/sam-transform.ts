@@ -429,7 +429,7 @@ function scheduleV2Event({ ctx, id, props, origin }: EventInput): void {
   };
   if (dlq !== undefined) target.DeadLetterConfig = { Arn: dlq };
   const schedule: Raw = { ScheduleExpression: props.ScheduleExpression, Target: target };
-  if (props.Name !== undefined) schedule.Name = props.Name;
+  if (props.OmitName !== true) schedule.Name = props.Name ?? id;
   ctx.out.push(generated(ctx, id, 'AWS::Scheduler::Schedule', schedule, origin));
   if (props.RoleArn !== undefined) return;
   const statements = [statement('lambda:InvokeFunction', getAtt(ctx.fn.id, 'Arn'))];
