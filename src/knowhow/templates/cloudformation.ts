@@ -1,6 +1,7 @@
 import type { Model } from '../model.js';
 import { buildModel, type TemplateResource } from './cfn-to-model.js';
 import type { TemplateScope } from './intrinsics.js';
+import { embeddedConnectors } from './sam-connectors.js';
 import { expandSam, hasSamTransform } from './sam-transform.js';
 import { parseTemplateText, SourceSyntaxError } from './template-source.js';
 
@@ -46,6 +47,10 @@ export function readCloudFormation(text: string, file: string): Model {
     });
   }
   if (hasSamTransform(root)) {
+    for (const resource of [...resources]) {
+      const body = declared[resource.id] as Record<string, unknown>;
+      resources.push(...embeddedConnectors(resource.id, body.Connectors, resource.origin, source.lineOf));
+    }
     const expansion = expandSam(resources, root.Globals, source.lineOf);
     resources = expansion.resources;
     notes.push(...expansion.notes);

@@ -1,6 +1,7 @@
 import type { Origin } from '../model.js';
 import type { TemplateResource } from './cfn-to-model.js';
 import { UNKNOWN_KEY } from './intrinsics.js';
+import { expandConnector } from './sam-connectors.js';
 import { expandPolicyTemplate } from './sam-policy-templates.js';
 
 /**
@@ -23,7 +24,6 @@ const IGNORED_SAM_TYPES = new Set([
   'AWS::Serverless::StateMachine',
   'AWS::Serverless::LayerVersion',
   'AWS::Serverless::Application',
-  'AWS::Serverless::Connector',
   'AWS::Serverless::GraphQLApi',
   'AWS::Serverless::WebSocketApi',
   'AWS::Serverless::CapacityProvider',
@@ -57,6 +57,8 @@ export function expandSam(
     if (resource.type === 'AWS::Serverless::Function') {
       const properties = mergeGlobals(functionGlobals, resource.properties) as Raw;
       out.push(...expandFunction({ ...resource, properties }, byId, lineOf, notes));
+    } else if (resource.type === 'AWS::Serverless::Connector') {
+      out.push(...expandConnector(resource, byId));
     } else if (IGNORED_SAM_TYPES.has(resource.type)) {
       // Nothing these create is read by the rules.
     } else out.push(resource);

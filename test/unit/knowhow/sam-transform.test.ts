@@ -260,3 +260,84 @@ describe('SAM Globals merge', () => {
     assert.equal(plain.functions[0].timeoutSeconds, undefined);
   });
 });
+
+describe('SAM connectors', () => {
+  const template = `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      EventPattern: { source: [shop] }
+      Targets:
+        - Id: q
+          Arn: !GetAtt Queue.Arn
+    Connectors:
+      ToQueue:
+        Properties:
+          Destination: { Id: Queue }
+          Permissions: [Write]
+  Queue:
+    Type: AWS::SQS::Queue
+  Topic:
+    Type: AWS::SNS::Topic
+  Other:
+    Type: AWS::SQS::Queue
+  TopicToQueues:
+    Type: AWS::Serverless::Connector
+    Properties:
+      Source: { Id: Topic }
+      Destination: [{ Id: Other }, { Type: AWS::SQS::Queue, Arn: arn:aws:sqs:us-east-1:123456789012:x, QueueUrl: https://x }]
+      Permissions: [Write]
+  RuleToTopic:
+    Type: AWS::Serverless::Connector
+    Properties:
+      Source: { Id: Rule }
+      Destination: { Id: Topic }
+      Permissions: [Write]
+  ReadOnly:
+    Type: AWS::Serverless::Connector
+    Properties:
+      Source: { Id: Rule }
+      Destination: { Id: Other }
+      Permissions: [Read]
+`;
+  const connected = readCloudFormation(template, 'connectors.yaml');
+
+  it('an embedded connector from a rule writes <Resource><Name>QueuePolicy for events.amazonaws.com from the rule', () => {
+    const queue = byId(connected.queues, 'Queue');
+    assert.equal(queue.policies.length, 1);
+    assert.equal(queue.policies[0].from, 'RuleToQueueQueuePolicy');
+    assert.equal(
+      queue.policies[0].origin.line,
+      template.split('\n').findIndex((line) => line.trim() === 'ToQueue:') + 1,
+    );
+    const [statement] = statements(queue.policies[0].document);
+    assert.deepEqual(statement.Principal, { Service: 'events.amazonaws.com' });
+    assert.equal(statement.Action, 'sqs:SendMessage');
+    assert.deepEqual(statement.Condition, { ArnEquals: { 'aws:SourceArn': { $ref: 'Rule', $attr: 'Arn' } } });
+  });
+
+  it('a connector to several destinations numbers its policies; topic sources grant sns.amazonaws.com', () => {
+    const other = byId(connected.queues, 'Other');
+    assert.deepEqual(
+      other.policies.map((policy) => policy.from),
+      ['TopicToQueuesQueuePolicyDestination0'],
+    );
+    assert.deepEqual(statements(other.policies[0].document)[0].Principal, { Service: 'sns.amazonaws.com' });
+    assert.ok(connected.notes.some((note) => note.resource === 'TopicToQueuesQueuePolicyDestination1'));
+  });
+
+  it('a rule → topic connector writes a topic policy; Read-only connectors write nothing', () => {
+    const topic = byId(connected.topics, 'Topic');
+    assert.deepEqual(
+      topic.policies.map((policy) => policy.from),
+      ['RuleToTopicTopicPolicy'],
+    );
+    assert.equal(statements(topic.policies[0].document)[0].Action, 'sns:Publish');
+    assert.equal(
+      entities(connected).some((entity) => entity.id.startsWith('ReadOnly')),
+      false,
+    );
+  });
+});
