@@ -341,3 +341,40 @@ Resources:
     );
   });
 });
+
+describe('SAM in a JSON template', () => {
+  const json = JSON.stringify(
+    {
+      Transform: 'AWS::Serverless-2016-10-31',
+      Resources: {
+        Queue: { Type: 'AWS::SQS::Queue' },
+        Fn: {
+          Type: 'AWS::Serverless::Function',
+          Properties: {
+            Events: {
+              Jobs: { Type: 'SQS', Properties: { Queue: { 'Fn::GetAtt': ['Queue', 'Arn'] } } },
+              Hourly: {
+                Type: 'Schedule',
+                Properties: { Schedule: 'rate(1 hour)', DeadLetterConfig: { Type: 'SQS' } },
+              },
+            },
+          },
+        },
+      },
+    },
+    null,
+    2,
+  );
+  const fromJson = readCloudFormation(json, 'sam.json');
+  const line = (key: string) => json.split('\n').findIndex((text) => text.trim().startsWith(`"${key}":`)) + 1;
+
+  it('expands the same way, generated resources at the line of their event', () => {
+    const mapping = byId(fromJson.mappings, 'FnJobs');
+    assert.deepEqual(mapping.source, { $ref: 'Queue', $attr: 'Arn' });
+    assert.equal(mapping.origin.line, line('Jobs'));
+    const queue = byId(fromJson.queues, 'FnHourlyQueue');
+    assert.equal(queue.origin.line, line('Hourly'));
+    assert.equal(queue.policies[0].from, 'FnHourlyQueuePolicy');
+    assert.equal(byId(fromJson.functions, 'Fn').origin.line, line('Fn'));
+  });
+});
