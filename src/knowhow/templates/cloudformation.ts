@@ -56,7 +56,11 @@ export function readCloudFormation(text: string, file: string): Model {
     notes.push(...expansion.notes);
   }
 
-  const model = buildModel(resources, scopeOf(root, resources));
+  // References to what SAM drops (APIs, tables…) still name a resource, just none the rules read.
+  const model = buildModel(
+    resources,
+    scopeOf(root, [...resources.map((resource) => resource.id), ...Object.keys(declared)]),
+  );
   model.notes.unshift(...notes.map((message) => ({ origin: { file }, message })));
   return model;
 }
@@ -65,7 +69,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function scopeOf(root: Record<string, unknown>, resources: TemplateResource[]): TemplateScope {
+function scopeOf(root: Record<string, unknown>, resourceIds: string[]): TemplateScope {
   const parameters = new Map<string, { noEcho: boolean }>();
   if (isRecord(root.Parameters)) {
     for (const [name, declaration] of Object.entries(root.Parameters)) {
@@ -75,7 +79,7 @@ function scopeOf(root: Record<string, unknown>, resources: TemplateResource[]): 
   }
   return {
     parameters,
-    resources: new Set(resources.map((resource) => resource.id)),
+    resources: new Set(resourceIds),
     mappings: isRecord(root.Mappings) ? root.Mappings : {},
   };
 }
