@@ -139,12 +139,11 @@ function attachEach<T extends Entity & { policies: AttachedPolicy[]; policyUnkno
   rawEntries: unknown,
   entries: Sym[],
   document: Sym | undefined,
-  matches: (target: T, entry: Sym) => boolean,
   what: string,
 ): void {
   const attached = policy(document, item);
   entries.forEach((entry, index) => {
-    const target = targets.find((candidate) => matches(candidate, entry));
+    const target = targets.find((candidate) => designates(candidate, entry));
     if (target) {
       target.policies.push(attached);
       // A document decided at deploy time may allow anything: no rule should call it missing.
@@ -207,7 +206,6 @@ const MAPPERS: Record<string, Mapper> = {
         item.resource.properties.Queues,
         list(item.props.Queues),
         item.props.PolicyDocument,
-        designates,
         'queue',
       ),
     );
@@ -221,7 +219,6 @@ const MAPPERS: Record<string, Mapper> = {
         item.resource.properties.Queue,
         list(item.props.Queue),
         item.props.PolicyDocument,
-        designates,
         'queue',
       ),
     );
@@ -259,7 +256,6 @@ const MAPPERS: Record<string, Mapper> = {
         item.resource.properties.Topics,
         list(item.props.Topics),
         item.props.PolicyDocument,
-        designates,
         'topic',
       ),
     );
@@ -273,7 +269,6 @@ const MAPPERS: Record<string, Mapper> = {
         item.resource.properties.TopicArn,
         list(item.props.TopicArn),
         item.props.PolicyDocument,
-        designates,
         'topic',
       ),
     );
@@ -308,16 +303,7 @@ const MAPPERS: Record<string, Mapper> = {
         // The default bus is never declared; the policy is what the author wrote about it.
         buses = [...buses, defaultBus(item, context.model)];
       }
-      attachEach(
-        context,
-        item,
-        buses,
-        item.resource.properties.EventBusName,
-        [name],
-        document,
-        designates,
-        'event bus',
-      );
+      attachEach(context, item, buses, item.resource.properties.EventBusName, [name], document, 'event bus');
     });
   },
   'AWS::Events::Rule': (item, { model }) => {
@@ -616,7 +602,6 @@ function attachIdentityPolicy(item: Resolved, context: MappingContext): void {
       item.resource.properties.Roles,
       list(roles),
       item.props.PolicyDocument,
-      designates,
       'role',
     );
   });
