@@ -368,6 +368,8 @@ const MAPPERS: Record<string, Mapper> = {
     };
     if (props.Timeout !== undefined) fn.timeoutSeconds = scalar(props.Timeout);
     if (props.Role !== undefined) fn.roleArn = props.Role;
+    const deadLetter = field(props.DeadLetterConfig, 'TargetArn');
+    if (deadLetter !== undefined) fn.dlq = deadLetter;
     model.functions.push(fn);
   },
   'AWS::Lambda::EventSourceMapping': (item, { model }) => {
@@ -486,11 +488,19 @@ const MAPPERS: Record<string, Mapper> = {
     });
   },
   'AWS::MSK::Cluster': (item, { model }) => {
-    const scram = field(field(field(item.props.ClientAuthentication, 'Sasl'), 'Scram'), 'Enabled');
-    model.clusters.push({ ...entity(item, 'ClusterName'), scram: isTrue(scram), serverless: false });
+    const sasl = field(item.props.ClientAuthentication, 'Sasl');
+    const scram = field(field(sasl, 'Scram'), 'Enabled');
+    const iam = field(field(sasl, 'Iam'), 'Enabled');
+    model.clusters.push({
+      ...entity(item, 'ClusterName'),
+      scram: isTrue(scram),
+      iam: isTrue(iam),
+      serverless: false,
+    });
   },
   'AWS::MSK::ServerlessCluster': (item, { model }) => {
-    model.clusters.push({ ...entity(item, 'ClusterName'), scram: false, serverless: true });
+    // Serverless clusters authenticate with IAM only.
+    model.clusters.push({ ...entity(item, 'ClusterName'), scram: false, iam: true, serverless: true });
   },
   'AWS::MSK::BatchScramSecret': (item, { model }) => {
     model.scramAssociations.push({
