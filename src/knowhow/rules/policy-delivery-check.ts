@@ -76,7 +76,11 @@ export function checkPolicyDelivery(
   const kindName = model.queues.includes(target as never) ? 'queue' : 'topic';
   const what = `${delivery.service} to ${action}`;
   const why = policyGap(target.id, kindName, target.policies.length, what, verdict);
-  const message = `${capitalise(delivery.label)} sends to ${kindName} ${target.id}, but ${why} ${CONSEQUENCE[delivery.service][delivery.kind]}`;
+  const path =
+    delivery.kind === 'dlq'
+      ? `Queue ${target.id} is the ${delivery.label}`
+      : `${capitalise(delivery.label)} sends to ${kindName} ${target.id}`;
+  const message = `${path}, but ${why} ${CONSEQUENCE[delivery.service][delivery.kind]}`;
   const statement = JSON.stringify(allowStatement(model, delivery, target, action));
   const carrier =
     kindName === 'queue'
