@@ -1,6 +1,6 @@
 import type { Finding, KnowHowRule } from '../findings.js';
 import { isUnknown, type KmsKey, lookup, type Model, type Queue, type Sym } from '../model.js';
-import { type Delivery, deliveries } from './deliveries.js';
+import { type Delivery, deliveries, describeDelivery } from './deliveries.js';
 import { senderArn } from './policy-conditions.js';
 import { distinct, explainOn, ignores, makeFinding, placeOf } from './policy-findings.js';
 import { evaluateGrant } from './policy-grants.js';
@@ -44,7 +44,7 @@ export const awsManagedKeyBlocksDeliveryRule: KnowHowRule = {
           makeFinding(
             awsManagedKeyBlocksDeliveryRule,
             placeOf(target),
-            `${kind === 'queue' ? 'Queue' : 'Topic'} ${target.id} is encrypted with the AWS managed key ${managed}, which ${delivery.service} cannot use: its key policy cannot be changed to allow the service. The ${delivery.label} fails and the messages are lost.`,
+            `${capitalise(kind)} ${target.id} ${receives(delivery)} and is encrypted with the AWS managed key ${managed}, which ${delivery.service} cannot use: its key policy cannot be changed to allow the service. The deliveries fail and the messages are lost.`,
             kind === 'queue'
               ? `Set KmsMasterKeyId to a customer managed key whose key policy allows ${delivery.service} kms:GenerateDataKey* and kms:Decrypt, or use SQS managed encryption (SqsManagedSseEnabled: true) instead.`
               : `Set KmsMasterKeyId to a customer managed key whose key policy allows ${delivery.service} kms:GenerateDataKey* and kms:Decrypt.`,
@@ -111,7 +111,12 @@ function checkKeyPolicy(
   const verdict = evaluateGrant(model, policies, { service: delivery.service, actions: KEY_ACTIONS, source });
   if (verdict.decision === 'allowed') return undefined;
   if (verdict.decision === 'unknown') {
-    explainOn(context, awsManagedKeyBlocksDeliveryRule, key, `${delivery.label}: ${verdict.reason}.`);
+    explainOn(
+      context,
+      awsManagedKeyBlocksDeliveryRule,
+      key,
+      `${describeDelivery(delivery)}: ${verdict.reason}.`,
+    );
     return undefined;
   }
   const gap =
@@ -133,7 +138,18 @@ function checkKeyPolicy(
   return makeFinding(
     awsManagedKeyBlocksDeliveryRule,
     placeOf(key),
-    `${target.id} is encrypted with KMS key ${key.id}, but ${gap}: the ${delivery.label} cannot encrypt what it writes, and the messages are lost.`,
+    `${target.id} ${receives(delivery)} and is encrypted with KMS key ${key.id}, but ${gap}: the service cannot encrypt what it writes, and the messages are lost.`,
     `Add this statement to the key policy of ${key.id}: ${JSON.stringify(statement)}.`,
   );
+}
+
+/** `receives from target T of rule R` or `is the dead-letter queue of …`. */
+function receives(delivery: Delivery): string {
+  return delivery.kind === 'dlq'
+    ? `is the dead-letter queue of ${delivery.label}`
+    : `receives from ${delivery.label}`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -42,7 +42,7 @@ export interface Delivery {
    */
   via: 'resource-policy' | 'role';
   roleArn?: Sym;
-  /** `target Q of rule R`, `dead-letter queue of subscription S`…, for messages. */
+  /** Who sends: `target T of EventBridge rule R`, `SNS subscription S of topic T`…, for messages. */
   label: string;
 }
 
@@ -81,7 +81,7 @@ export function deliveries(model: Model): Delivery[] {
             declaredBy: rule,
             destination: target.dlq,
             via: 'resource-policy',
-            label: `dead-letter queue of target ${targetName} of EventBridge rule ${rule.id}`,
+            label: `target ${targetName} of EventBridge rule ${rule.id}`,
           },
           'sqs:SendMessage',
         );
@@ -118,7 +118,7 @@ export function deliveries(model: Model): Delivery[] {
           ...base,
           kind: 'dlq',
           destination: subscription.dlq,
-          label: `dead-letter queue of SNS subscription ${subscription.id} of topic ${show(subscription.topic)}`,
+          label: `SNS subscription ${subscription.id} of topic ${show(subscription.topic)}`,
         },
         'sqs:SendMessage',
       );
@@ -157,14 +157,14 @@ export function deliveries(model: Model): Delivery[] {
       ...base,
       kind: 'target',
       destination: pipe.target,
-      label: `target of EventBridge Pipe ${pipe.id}`,
+      label: `EventBridge Pipe ${pipe.id}`,
     });
     if (pipe.dlq !== undefined && pipe.dlq !== null) {
       add({
         ...base,
         kind: 'dlq',
         destination: pipe.dlq,
-        label: `dead-letter queue of EventBridge Pipe ${pipe.id}`,
+        label: `EventBridge Pipe ${pipe.id}`,
       });
     }
   }
@@ -202,4 +202,9 @@ export function unresolvedReason(delivery: Delivery): string {
   const reason = isUnknown(delivery.destination) ? unknownReason(delivery.destination) : undefined;
   if (reason) return `its destination is not known (${reason})`;
   return `its destination ${show(delivery.destination)} is not declared in the model`;
+}
+
+/** `target T of rule R`, or `the dead-letter queue of target T of rule R`, for notes. */
+export function describeDelivery(delivery: Delivery): string {
+  return delivery.kind === 'dlq' ? `the dead-letter queue of ${delivery.label}` : delivery.label;
 }

@@ -1,6 +1,11 @@
 import type { Finding, KnowHowRule } from '../findings.js';
 import { deliveries } from './deliveries.js';
-import { checkPolicyDelivery, checkRoleDelivery } from './policy-delivery-check.js';
+import {
+  checkPolicyDelivery,
+  checkRoleDelivery,
+  type PolicyGap,
+  policyGapFindings,
+} from './policy-delivery-check.js';
 import { distinct } from './policy-findings.js';
 
 /**
@@ -13,14 +18,17 @@ export const dlqPolicyMissingRule: KnowHowRule = {
   title: 'A dead-letter queue that the sending service (or a Pipe role) is not allowed to write to',
   check(model, context) {
     const findings: Finding[] = [];
+    const gaps: PolicyGap[] = [];
     for (const delivery of deliveries(model)) {
       if (delivery.kind !== 'dlq') continue;
-      const finding =
-        delivery.via === 'role'
-          ? checkRoleDelivery(model, context, dlqPolicyMissingRule, delivery)
-          : checkPolicyDelivery(model, context, dlqPolicyMissingRule, delivery);
-      if (finding) findings.push(finding);
+      if (delivery.via === 'role') {
+        const finding = checkRoleDelivery(model, context, dlqPolicyMissingRule, delivery);
+        if (finding) findings.push(finding);
+        continue;
+      }
+      const gap = checkPolicyDelivery(model, context, dlqPolicyMissingRule, delivery);
+      if (gap) gaps.push(gap);
     }
-    return distinct(findings);
+    return distinct([...policyGapFindings(model, dlqPolicyMissingRule, gaps), ...findings]);
   },
 };

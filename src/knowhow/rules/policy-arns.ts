@@ -1,4 +1,5 @@
 import type { Entity, EventRule, Model } from '../model.js';
+import { arnFields } from './policy-values.js';
 
 /** The AWS service an entity of the model belongs to, by the list that holds it. */
 export type EntityService = 'sqs' | 'sns' | 'events' | 's3' | 'pipes' | 'iam' | 'kms' | 'other';
@@ -55,6 +56,5 @@ export function entityArn(model: Model, entity: Entity): string | undefined {
 
 /** The service field of a literal ARN (`sqs`, `sns`, `events`, `s3`…). */
 export function arnService(arn: string): string | undefined {
-  if (!arn.startsWith('arn:')) return undefined;
-  return arn.split(':')[2];
+  return arnFields(arn)?.[2];
 }

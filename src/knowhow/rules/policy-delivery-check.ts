@@ -1,6 +1,6 @@
 import type { Finding, KnowHowRule, RuleContext } from '../findings.js';
-import { type Entity, isUnknown, lookup, type Model, type Role } from '../model.js';
-import { type Delivery, unresolvedReason } from './deliveries.js';
+import { type Entity, isUnknown, lookup, type Model, type Queue, type Role, type Topic } from '../model.js';
+import { type Delivery, describeDelivery, unresolvedReason } from './deliveries.js';
 import { entityArn } from './policy-arns.js';
 import { senderArn } from './policy-conditions.js';
 import { explainOn, ignores, makeFinding, placeOf, policyIgnores } from './policy-findings.js';
@@ -29,20 +29,32 @@ const CONSEQUENCE: Record<Delivery['service'], Record<Delivery['kind'], string>>
   },
 };
 
-/** Checks one delivery that AWS authorises through the destination's resource policy. */
+/** A delivery that the destination's policies do not allow. */
+export interface PolicyGap {
+  delivery: Delivery;
+  target: Queue | Topic;
+  action: string;
+  verdict: Extract<GrantVerdict, { decision: 'missing' | 'denied' }>;
+}
+
+/**
+ * Checks one delivery that AWS authorises through the destination's resource policy: the gap when
+ * the policies do not allow it, nothing (and a note when it cannot be decided) otherwise.
+ */
 export function checkPolicyDelivery(
   model: Model,
   context: RuleContext,
   rule: KnowHowRule,
   delivery: Delivery,
-): Finding | undefined {
+): PolicyGap | undefined {
   const { target, action } = delivery;
+  const who = describeDelivery(delivery);
   if (!target || !action) {
     explainOn(
       context,
       rule,
       delivery.declaredBy,
-      `${delivery.label}: ${unresolvedReason(delivery)}, so its policy cannot be checked.`,
+      `${who}: ${unresolvedReason(delivery)}, so its policy cannot be checked.`,
     );
     return undefined;
   }
@@ -58,7 +70,7 @@ export function checkPolicyDelivery(
       context,
       rule,
       target,
-      `${delivery.label}: the policy of ${target.id} cannot be read (${target.policyUnknown}).`,
+      `${who}: the policy of ${target.id} cannot be read (${target.policyUnknown}).`,
     );
     return undefined;
   }
@@ -70,18 +82,38 @@ export function checkPolicyDelivery(
   });
   if (verdict.decision === 'allowed') return undefined;
   if (verdict.decision === 'unknown') {
-    explainOn(context, rule, target, `${delivery.label}: ${verdict.reason}.`);
+    explainOn(context, rule, target, `${who}: ${verdict.reason}.`);
     return undefined;
   }
-  const kindName = model.queues.includes(target as never) ? 'queue' : 'topic';
+  return { delivery, target, action, verdict };
+}
+
+/**
+ * One finding per destination, service and kind of delivery: several rules (or subscriptions)
+ * that share a dead-letter queue need one statement, listing them all as sources.
+ */
+export function policyGapFindings(model: Model, rule: KnowHowRule, gaps: PolicyGap[]): Finding[] {
+  const groups = new Map<string, PolicyGap[]>();
+  for (const gap of gaps) {
+    const key = `${gap.target.id}\u0000${gap.delivery.service}\u0000${gap.delivery.kind}\u0000${gap.action}`;
+    groups.set(key, [...(groups.get(key) ?? []), gap]);
+  }
+  return [...groups.values()].map((group) => gapFinding(model, rule, group));
+}
+
+function gapFinding(model: Model, rule: KnowHowRule, group: PolicyGap[]): Finding {
+  const [first] = group as [PolicyGap, ...PolicyGap[]];
+  const { delivery, target, action, verdict } = first;
+  const labels = listOf(group.map((gap) => gap.delivery.label));
+  const kindName = model.queues.includes(target as Queue) ? 'queue' : 'topic';
   const what = `${delivery.service} to ${action}`;
   const why = policyGap(target.id, kindName, target.policies.length, what, verdict);
   const path =
     delivery.kind === 'dlq'
-      ? `Queue ${target.id} is the ${delivery.label}`
-      : `${capitalise(delivery.label)} sends to ${kindName} ${target.id}`;
+      ? `Queue ${target.id} is the dead-letter queue of ${labels}`
+      : `${capitalise(labels)} ${group.length > 1 ? 'send' : 'sends'} to ${kindName} ${target.id}`;
   const message = `${path}, but ${why} ${CONSEQUENCE[delivery.service][delivery.kind]}`;
-  const statement = JSON.stringify(allowStatement(model, delivery, target, action));
+  const statement = JSON.stringify(allowStatement(model, group, target, action));
   const carrier =
     kindName === 'queue'
       ? 'AWS::SQS::QueuePolicy, AWS::SQS::QueueInlinePolicy or aws_sqs_queue_policy'
@@ -92,6 +124,12 @@ export function checkPolicyDelivery(
   return makeFinding(rule, placeOf(target), message, `${fix}.`);
 }
 
+function listOf(items: string[]): string {
+  const unique = [...new Set(items)];
+  if (unique.length <= 1) return unique[0] ?? '';
+  return `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`;
+}
+
 function policyGap(id: string, kindName: string, count: number, what: string, verdict: GrantVerdict): string {
   if (verdict.decision === 'denied') return `${verdict.statement} denies ${what}.`;
   if (count === 0) return `${id} has no ${kindName} policy, so nothing allows ${what}.`;
@@ -99,26 +137,30 @@ function policyGap(id: string, kindName: string, count: number, what: string, ve
   return `no statement of its ${kindName} policy allows ${what}${closest}.`;
 }
 
-/** The statement to add: the service, the action, the destination, scoped to this sender. */
+/** The statement to add: the service, the action, the destination, scoped to these senders. */
 function allowStatement(
   model: Model,
-  delivery: Delivery,
+  group: PolicyGap[],
   target: Entity,
   action: string,
 ): Record<string, unknown> {
-  const source = senderArn(model, {
-    sender: delivery.sender,
-    senderSym: delivery.senderSym,
-    service: delivery.service,
-  });
-  const sourceArn = source ?? `<ARN of ${delivery.sender?.id ?? show(delivery.senderSym)}>`;
-  const condition: Record<string, unknown> = { ArnEquals: { 'aws:SourceArn': sourceArn } };
+  const { service } = group[0]!.delivery;
+  const arns = [
+    ...new Set(
+      group.map(({ delivery }) => {
+        const source = { sender: delivery.sender, senderSym: delivery.senderSym, service };
+        return senderArn(model, source) ?? `<ARN of ${delivery.sender?.id ?? show(delivery.senderSym)}>`;
+      }),
+    ),
+  ];
+  const condition: Record<string, unknown> = {
+    ArnEquals: { 'aws:SourceArn': arns.length === 1 ? arns[0] : arns },
+  };
   // Bucket ARNs carry no account: S3's statement needs the owner's account as well.
-  if (delivery.service === 's3.amazonaws.com')
-    condition.StringEquals = { 'aws:SourceAccount': '<your account id>' };
+  if (service === 's3.amazonaws.com') condition.StringEquals = { 'aws:SourceAccount': '<your account id>' };
   return {
     Effect: 'Allow',
-    Principal: { Service: delivery.service },
+    Principal: { Service: service },
     Action: action,
     Resource: entityArn(model, target) ?? `<ARN of ${target.id}>`,
     Condition: condition,
@@ -145,7 +187,7 @@ export function checkRoleDelivery(
       context,
       rule,
       delivery.declaredBy,
-      `${delivery.label}: its execution role ${reason}, so its permissions cannot be checked.`,
+      `${describeDelivery(delivery)}: its execution role ${reason}, so its permissions cannot be checked.`,
     );
     return undefined;
   }
@@ -159,7 +201,7 @@ export function checkRoleDelivery(
       context,
       rule,
       delivery.declaredBy,
-      `${delivery.label}: ${unresolvedReason(delivery)}, so the role's permissions cannot be checked.`,
+      `${describeDelivery(delivery)}: ${unresolvedReason(delivery)}, so the role's permissions cannot be checked.`,
     );
     return undefined;
   }
@@ -171,7 +213,7 @@ export function checkRoleDelivery(
       context,
       rule,
       role,
-      `${delivery.label}: the policies of role ${role.id} cannot be read (${roleEntity.policyUnknown}).`,
+      `${describeDelivery(delivery)}: the policies of role ${role.id} cannot be read (${roleEntity.policyUnknown}).`,
     );
     return undefined;
   }
@@ -182,7 +224,7 @@ export function checkRoleDelivery(
   });
   if (verdict.decision === 'allowed') return undefined;
   if (verdict.decision === 'unknown') {
-    explainOn(context, rule, role, `${delivery.label}: ${verdict.reason}.`);
+    explainOn(context, rule, role, `${describeDelivery(delivery)}: ${verdict.reason}.`);
     return undefined;
   }
   const destinationName = delivery.target?.id ?? show(delivery.destination);
@@ -190,7 +232,7 @@ export function checkRoleDelivery(
     verdict.decision === 'denied'
       ? `${verdict.statement} denies ${action} on it.`
       : `no policy of the role allows ${action} on it.`;
-  const message = `${capitalise(delivery.label)} is ${destinationName}, which the Pipe writes to with its execution role ${role.id}, not through a queue or topic policy; ${why} ${CONSEQUENCE[delivery.service][delivery.kind]}`;
+  const message = `${capitalise(describeDelivery(delivery))} is ${destinationName}, which the Pipe writes to with its execution role ${role.id}, not through a queue or topic policy; ${why} ${CONSEQUENCE[delivery.service][delivery.kind]}`;
   const resource = delivery.target
     ? (entityArn(model, delivery.target) ?? `<ARN of ${delivery.target.id}>`)
     : show(delivery.destination);

@@ -1,7 +1,7 @@
 import type { Sym } from '../model.js';
 import { conditionKeys } from './policy-conditions.js';
 import type { PolicyStatement } from './policy-statements.js';
-import { items } from './policy-values.js';
+import { arnFields, items } from './policy-values.js';
 
 /** How far a statement's conditions tie a service principal to one source. */
 export interface SourceScope {
@@ -33,8 +33,8 @@ export function sourceScope(statement: PolicyStatement): SourceScope {
  */
 function arnNamesAccount(value: Sym): boolean {
   if (typeof value !== 'string') return value !== null;
-  const parts = value.split(':');
-  if (parts.length < 6) return false;
+  const parts = arnFields(value);
+  if (!parts) return false;
   const account = parts[4] ?? '';
   return account !== '' && account !== '*';
 }

@@ -91,8 +91,7 @@ export function literalAccount(value: string | undefined): string | undefined {
 
 /** The account field of a literal ARN, when it is a 12-digit literal. */
 export function arnAccount(arn: string | undefined): string | undefined {
-  if (!arn?.startsWith('arn:')) return undefined;
-  return literalAccount(arn.split(':')[4]);
+  return arn === undefined ? undefined : literalAccount(arnFields(arn)?.[4]);
 }
 
 /**
@@ -118,12 +117,23 @@ export function arnMatch(pattern: string, arn: string, wildcards: boolean): Tri 
   return allTri(answers);
 }
 
-/** `arn:partition:service:region:account:resource` (the resource part keeps its colons). */
-function splitArn(arn: string): string[] | undefined {
+/**
+ * `arn:partition:service:region:account:resource` as six fields (the resource keeps its colons).
+ * Pseudo parameters such as `${AWS::AccountId}` hold colons of their own, so they are set aside
+ * before splitting.
+ */
+export function arnFields(arn: string): string[] | undefined {
   if (!arn.startsWith('arn:')) return undefined;
-  const parts = arn.split(':');
+  // A fullwidth colon stands in for the colons inside pseudo parameters while splitting.
+  const masked = arn.replace(/\$\{[^}]+\}/g, (pseudo) => pseudo.replace(/:/g, '\uff1a'));
+  const parts = masked.split(':');
   if (parts.length < 6) return undefined;
-  return [...parts.slice(0, 5), parts.slice(5).join(':')];
+  const restore = (part: string) => part.replace(/\uff1a/g, ':');
+  return [...parts.slice(0, 5), parts.slice(5).join(':')].map(restore);
+}
+
+function splitArn(arn: string): string[] | undefined {
+  return arnFields(arn);
 }
 
 /** A short rendering of a symbol for messages. */

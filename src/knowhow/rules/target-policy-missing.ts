@@ -1,7 +1,7 @@
-import type { Finding, KnowHowRule } from '../findings.js';
+import type { KnowHowRule } from '../findings.js';
 import { deliveries } from './deliveries.js';
-import { checkPolicyDelivery } from './policy-delivery-check.js';
-import { distinct, explainOn } from './policy-findings.js';
+import { checkPolicyDelivery, type PolicyGap, policyGapFindings } from './policy-delivery-check.js';
+import { explainOn } from './policy-findings.js';
 
 /**
  * EventBridge, SNS and S3 send into a queue or topic as their service principal: only the
@@ -14,10 +14,12 @@ export const targetPolicyMissingRule: KnowHowRule = {
   title:
     'A rule target, SNS subscription or S3 notification sends to a queue or topic whose policy does not allow the service',
   check(model, context) {
-    const findings: Finding[] = [];
+    const gaps: PolicyGap[] = [];
     for (const delivery of deliveries(model)) {
       if (delivery.kind !== 'target' || delivery.service === 'pipes.amazonaws.com') continue;
       if (delivery.via === 'role') {
+        // Only worth a note when the target is a queue or topic.
+        if (delivery.action === undefined) continue;
         explainOn(
           context,
           targetPolicyMissingRule,
@@ -26,9 +28,9 @@ export const targetPolicyMissingRule: KnowHowRule = {
         );
         continue;
       }
-      const finding = checkPolicyDelivery(model, context, targetPolicyMissingRule, delivery);
-      if (finding) findings.push(finding);
+      const gap = checkPolicyDelivery(model, context, targetPolicyMissingRule, delivery);
+      if (gap) gaps.push(gap);
     }
-    return distinct(findings);
+    return policyGapFindings(model, targetPolicyMissingRule, gaps);
   },
 };

@@ -60,6 +60,23 @@ describe('dlq-policy-missing: EventBridge target dead-letter queues', () => {
     assert.equal(check(model({ queues: [dlq], rules: [routeRule] })).length, 1);
   });
 
+  it('reports a DLQ shared by several rules once, with every rule as a source in the fix', () => {
+    const rules = ['Red', 'Green', 'Blue'].map((name) =>
+      rule(`EventRule${name}`, [{ arn: ref(`${name}Topic`), dlq: ref('ReserveDLQueue', 'Arn') }]),
+    );
+    const topics = ['Red', 'Green', 'Blue'].map((name) => topic(`${name}Topic`));
+    const findings = check(model({ queues: [queue('ReserveDLQueue')], topics, rules }));
+    assert.equal(findings.length, 1);
+    assert.match(
+      findings[0]?.message ?? '',
+      /EventRuleRed, target T0 of EventBridge rule EventRuleGreen and target T0/,
+    );
+    assert.match(
+      findings[0]?.fix ?? '',
+      /"aws:SourceArn":\["<ARN of EventRuleRed>","<ARN of EventRuleGreen>","<ARN of EventRuleBlue>"\]/,
+    );
+  });
+
   it('leaves rule targets to target-policy-missing', () => {
     const targetOnly = rule('R', [{ arn: ref('Q', 'Arn') }]);
     assert.deepEqual(check(model({ queues: [queue('Q')], rules: [targetOnly] })), []);

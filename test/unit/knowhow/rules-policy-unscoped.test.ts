@@ -45,6 +45,11 @@ describe('service-principal-unscoped: queue, topic and bus policies', () => {
       { StringEquals: { 'aws:SourceAccount': ACCOUNT_ID } },
       { StringEquals: { 'aws:SourceOrgID': 'o-abc123' } },
       { ArnLike: { 'aws:SourceArn': 'arn:aws:events:us-east-1:111111111111:rule/*' } },
+      {
+        ArnEquals: {
+          'aws:SourceArn': `arn:\${AWS::Partition}:events:\${AWS::Region}:${ACCOUNT_ID}:rule/orders`,
+        },
+      },
     ];
     for (const condition of conditions) {
       const statement = allow('events.amazonaws.com', 'sqs:SendMessage', '*', condition);
