@@ -27,7 +27,6 @@ export const awsManagedKeyBlocksDeliveryRule: KnowHowRule = {
       if (delivery.via !== 'resource-policy' || !target) continue;
       const keySym = target.kmsKey;
       if (keySym === undefined || keySym === null || keySym === '') continue;
-      if (ignores(model, target, RULE_ID) || ignores(model, delivery.declaredBy, RULE_ID)) continue;
       if (isUnknown(keySym)) {
         explainOn(
           context,
@@ -40,6 +39,8 @@ export const awsManagedKeyBlocksDeliveryRule: KnowHowRule = {
       const kind = model.queues.includes(target as Queue) ? 'queue' : 'topic';
       const managed = awsManagedAlias(keySym);
       if (managed) {
+        if (ignores(model, target, RULE_ID, context) || ignores(model, delivery.declaredBy, RULE_ID, context))
+          continue;
         findings.push(
           makeFinding(
             awsManagedKeyBlocksDeliveryRule,
@@ -92,7 +93,6 @@ function checkKeyPolicy(
   key: KmsKey,
 ): Finding | undefined {
   const target = delivery.target!;
-  if (ignores(model, key, RULE_ID)) return undefined;
   if (isUnknown(key.policy)) {
     explainOn(
       context,
@@ -117,6 +117,13 @@ function checkKeyPolicy(
       key,
       `${describeDelivery(delivery)}: ${verdict.reason}.`,
     );
+    return undefined;
+  }
+  if (
+    ignores(model, key, RULE_ID, context) ||
+    ignores(model, target, RULE_ID, context) ||
+    ignores(model, delivery.declaredBy, RULE_ID, context)
+  ) {
     return undefined;
   }
   const gap =

@@ -58,13 +58,6 @@ export function checkPolicyDelivery(
     );
     return undefined;
   }
-  if (
-    ignores(model, target, rule.id) ||
-    ignores(model, delivery.declaredBy, rule.id) ||
-    target.policies.some((policy) => policyIgnores(model, policy, rule.id))
-  ) {
-    return undefined;
-  }
   if (target.policyUnknown) {
     explainOn(
       context,
@@ -83,6 +76,13 @@ export function checkPolicyDelivery(
   if (verdict.decision === 'allowed') return undefined;
   if (verdict.decision === 'unknown') {
     explainOn(context, rule, target, `${who}: ${verdict.reason}.`);
+    return undefined;
+  }
+  if (
+    ignores(model, target, rule.id, context) ||
+    ignores(model, delivery.declaredBy, rule.id, context) ||
+    target.policies.some((policy) => policyIgnores(model, policy, rule.id, context))
+  ) {
     return undefined;
   }
   return { delivery, target, action, verdict };
@@ -205,8 +205,6 @@ export function checkRoleDelivery(
     );
     return undefined;
   }
-  if (ignores(model, role, rule.id) || ignores(model, delivery.declaredBy, rule.id)) return undefined;
-  if (delivery.target && ignores(model, delivery.target, rule.id)) return undefined;
   const roleEntity = role as Role;
   if (roleEntity.policyUnknown) {
     explainOn(
@@ -225,6 +223,13 @@ export function checkRoleDelivery(
   if (verdict.decision === 'allowed') return undefined;
   if (verdict.decision === 'unknown') {
     explainOn(context, rule, role, `${describeDelivery(delivery)}: ${verdict.reason}.`);
+    return undefined;
+  }
+  if (
+    ignores(model, role, rule.id, context) ||
+    ignores(model, delivery.declaredBy, rule.id, context) ||
+    (delivery.target && ignores(model, delivery.target, rule.id, context))
+  ) {
     return undefined;
   }
   const destinationName = delivery.target?.id ?? show(delivery.destination);

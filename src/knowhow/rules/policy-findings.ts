@@ -6,20 +6,46 @@ export function editedResource(entity: Entity): string {
   return entity.generatedBy ?? entity.id;
 }
 
-/** Whether the resource (by entity or id) suppresses the rule through its Metadata. */
-export function ignores(model: Model, resource: Entity | string | undefined, ruleId: string): boolean {
+/**
+ * Whether the resource (by entity or id) suppresses the rule through its Metadata; the context, when
+ * given, hears about it as the lint engine says it for the resources it filters itself.
+ */
+export function ignores(
+  model: Model,
+  resource: Entity | string | undefined,
+  ruleId: string,
+  context?: RuleContext,
+): boolean {
   if (resource === undefined) return false;
   const entity = typeof resource === 'string' ? lookup(model, resource) : resource;
   if (!entity) return false;
-  if (entity.ignore.includes(ruleId)) return true;
   // A suppression written on the SAM resource covers what the transform generated from it.
   const author = entity.generatedBy ? lookup(model, entity.generatedBy) : undefined;
-  return author?.ignore.includes(ruleId) ?? false;
+  const suppressor = [entity, author].find((candidate) => candidate?.ignore.includes(ruleId));
+  if (suppressor) suppressed(context, ruleId, suppressor.id, suppressor.origin);
+  return suppressor !== undefined;
 }
 
 /** Whether the resource that carries a policy suppresses the rule. */
-export function policyIgnores(model: Model, policy: AttachedPolicy, ruleId: string): boolean {
-  return (policy.ignore?.includes(ruleId) ?? false) || ignores(model, policy.from, ruleId);
+export function policyIgnores(
+  model: Model,
+  policy: AttachedPolicy,
+  ruleId: string,
+  context?: RuleContext,
+): boolean {
+  if (policy.ignore?.includes(ruleId)) {
+    suppressed(context, ruleId, policy.from, policy.origin);
+    return true;
+  }
+  return ignores(model, policy.from, ruleId, context);
+}
+
+function suppressed(context: RuleContext | undefined, ruleId: string, id: string, origin: Origin): void {
+  context?.explain({
+    resource: id,
+    origin,
+    message: `${ruleId} suppressed by Metadata tideway ignore on ${id}`,
+  });
 }
 
 export interface FindingPlace {

@@ -40,9 +40,7 @@ export const servicePrincipalUnscopedRule: KnowHowRule = {
     const seen = new Set<string>();
     const owners: (Queue | Topic | Bus)[] = [...model.queues, ...model.topics, ...model.buses];
     for (const owner of owners) {
-      if (ignores(model, owner, RULE_ID)) continue;
       for (const policy of owner.policies) {
-        if (policyIgnores(model, policy, RULE_ID)) continue;
         const read = readStatements(policy);
         if (read.unknown)
           explainOn(
@@ -57,6 +55,8 @@ export const servicePrincipalUnscopedRule: KnowHowRule = {
             const key = `${policy.from}\u0000${statement.index}\u0000${service}`;
             if (seen.has(key) || scoped(service, sourceScope(statement))) continue;
             seen.add(key);
+            if (ignores(model, owner, RULE_ID, context) || policyIgnores(model, policy, RULE_ID, context))
+              continue;
             const receivers = owners.filter((other) => other.policies.some((p) => p.from === policy.from));
             findings.push(
               makeFinding(
@@ -71,7 +71,6 @@ export const servicePrincipalUnscopedRule: KnowHowRule = {
       }
     }
     for (const role of model.roles) {
-      if (ignores(model, role, RULE_ID)) continue;
       const read = readStatements({ document: role.trust, from: role.id, origin: role.origin });
       if (read.unknown)
         explainOn(
@@ -85,6 +84,7 @@ export const servicePrincipalUnscopedRule: KnowHowRule = {
         const scope = sourceScope(statement);
         for (const service of servicePrincipals(statement)) {
           if (!TRUST_SERVICES.includes(service) || scope.arn || scope.account || scope.org) continue;
+          if (ignores(model, role, RULE_ID, context)) continue;
           findings.push(
             makeFinding(
               servicePrincipalUnscopedRule,

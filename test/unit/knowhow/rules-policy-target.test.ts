@@ -170,7 +170,12 @@ describe('target-policy-missing: EventBridge rule → SQS', () => {
 
   it('honours tideway ignore on the queue, and points at the SAM resource that generated it', () => {
     const ignored = queue('MySqsQueue', { ignore: ['target-policy-missing'] });
-    assert.deepEqual(check(model({ queues: [ignored], rules: [eventRule] })), []);
+    const ctx = context();
+    assert.deepEqual(check(model({ queues: [ignored], rules: [eventRule] }), ctx), []);
+    assert.equal(
+      ctx.notes[0]?.message,
+      'target-policy-missing suppressed by Metadata tideway ignore on MySqsQueue',
+    );
     const generated = queue('MyFunctionQueue', { generatedBy: 'MyFunction' });
     const findings = check(
       model({ queues: [generated], rules: [rule('R', [{ arn: ref('MyFunctionQueue', 'Arn') }])] }),
