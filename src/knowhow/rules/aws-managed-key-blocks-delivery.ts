@@ -83,7 +83,9 @@ function findKey(model: Model, keySym: Sym): KmsKey | undefined {
   if (entity && model.keys.includes(entity as KmsKey)) return entity as KmsKey;
   if (typeof keySym !== 'string') return undefined;
   const alias = /(alias\/.+)$/.exec(keySym)?.[1];
-  return alias ? model.keys.find((key) => key.aliases.includes(alias)) : undefined;
+  if (alias) return model.keys.find((key) => key.aliases.includes(alias));
+  // A bare key id, as SQS and SNS report KmsMasterKeyId when it was set that way.
+  return model.keys.find((key) => key.attributes?.KeyId === keySym || key.arn?.endsWith(`:key/${keySym}`));
 }
 
 function checkKeyPolicy(

@@ -89,6 +89,12 @@ describe('aws-managed-key-blocks-delivery: customer managed keys', () => {
     assert.match(findings[0]?.message ?? '', /kms:GenerateDataKey/);
   });
 
+  it('resolves a live key named by its bare key id', () => {
+    const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
+    const liveKey = { ...keyWith([ROOT_STATEMENT]), arn: `arn:aws:kms:us-east-1:111111111111:key/${keyId}` };
+    assert.equal(check(snsToQueue(keyId, [liveKey])).length, 1);
+  });
+
   it('resolves a key named by one of its aliases', () => {
     assert.equal(check(snsToQueue('alias/orders', [keyWith([ROOT_STATEMENT], ['alias/orders'])])).length, 1);
   });
