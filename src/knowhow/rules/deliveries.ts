@@ -107,7 +107,7 @@ export function deliveries(model: Model): Delivery[] {
           ...base,
           kind: 'target',
           destination: subscription.endpoint,
-          label: `SNS subscription ${subscription.id} of topic ${show(subscription.topic)}`,
+          label: `SNS subscription ${subscription.id} of topic ${sender?.id ?? show(subscription.topic)}`,
         },
         'sqs:SendMessage',
       );
@@ -118,7 +118,7 @@ export function deliveries(model: Model): Delivery[] {
           ...base,
           kind: 'dlq',
           destination: subscription.dlq,
-          label: `SNS subscription ${subscription.id} of topic ${show(subscription.topic)}`,
+          label: `SNS subscription ${subscription.id} of topic ${sender?.id ?? show(subscription.topic)}`,
         },
         'sqs:SendMessage',
       );
