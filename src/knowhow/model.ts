@@ -94,6 +94,8 @@ export interface AttachedPolicy {
   /** The resource that carries it (QueuePolicy, TopicPolicy, the queue itself…). */
   from: string;
   origin: Origin;
+  /** Rule ids suppressed in the Metadata of the resource that carries it, when that is not an entity. */
+  ignore?: string[];
 }
 
 export interface Queue extends Entity {

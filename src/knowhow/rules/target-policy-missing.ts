@@ -1,10 +1,36 @@
 import type { KnowHowRule } from '../findings.js';
+import { deliveries } from './deliveries.js';
+import { checkPolicyDelivery, type PolicyGap, policyGapFindings } from './policy-delivery-check.js';
+import { explainOn } from './policy-findings.js';
 
-// SKELETON: replaced by the rule's implementation before this lands.
+/**
+ * EventBridge, SNS and S3 send into a queue or topic as their service principal: only the
+ * destination's resource policy can let them in (EventBridge targets that name a RoleArn use the
+ * role instead).
+ */
 export const targetPolicyMissingRule: KnowHowRule = {
   id: 'target-policy-missing',
   severity: 'error',
   title:
     'A rule target, SNS subscription or S3 notification sends to a queue or topic whose policy does not allow the service',
-  check: () => [],
+  check(model, context) {
+    const gaps: PolicyGap[] = [];
+    for (const delivery of deliveries(model)) {
+      if (delivery.kind !== 'target' || delivery.service === 'pipes.amazonaws.com') continue;
+      if (delivery.via === 'role') {
+        // Only worth a note when the target is a queue or topic.
+        if (delivery.action === undefined) continue;
+        explainOn(
+          context,
+          targetPolicyMissingRule,
+          delivery.declaredBy,
+          `${delivery.label} names a RoleArn: EventBridge sends with that role, not through the destination's policy.`,
+        );
+        continue;
+      }
+      const gap = checkPolicyDelivery(model, context, targetPolicyMissingRule, delivery);
+      if (gap) gaps.push(gap);
+    }
+    return policyGapFindings(model, targetPolicyMissingRule, gaps);
+  },
 };
