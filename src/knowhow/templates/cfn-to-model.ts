@@ -114,7 +114,15 @@ function entity(item: Resolved, nameKey?: string): Entity {
 }
 
 function policy(document: Sym | undefined, item: Resolved): AttachedPolicy {
-  return { document: jsonish(document) ?? null, from: item.resource.id, origin: item.resource.origin };
+  const attached: AttachedPolicy = {
+    document: jsonish(document) ?? null,
+    from: item.resource.id,
+    origin: item.resource.origin,
+  };
+  // A QueuePolicy or TopicPolicy is no entity of the model: its own Metadata travels with it.
+  const ignore = ignoreList(item.resource.metadata);
+  if (ignore.length > 0) attached.ignore = ignore;
+  return attached;
 }
 
 function dlqOf(redrivePolicy: Sym | undefined): Sym | undefined {
