@@ -197,6 +197,12 @@ export class TerraformPlan {
     return this.resources.filter((resource) => resource.type === type && resource.mode === mode);
   }
 
+  private raw(resource: PlanResource, path: Path): Json | undefined {
+    let node: Json | undefined = resource.values;
+    for (const key of path) node = step(node, key);
+    return node;
+  }
+
   /** The planned value at `path`, literal (JSON) when known, undefined when absent or null. */
   literal(resource: PlanResource, path: Path): Json | undefined {
     if (flagged(resource.unknown, path)) return undefined;
@@ -242,7 +248,10 @@ export class TerraformPlan {
    */
   valueAt(resource: PlanResource, path: Path): Sym | undefined {
     const expression = this.expression(resource, path);
-    if (!this.isUnknown(resource, path)) {
+    // Planned values leave out what is unknown; a plan cut down to planned_values and
+    // configuration (no resource_changes) still shows it by its absence.
+    const absent = this.raw(resource, path) === undefined && expression?.references !== undefined;
+    if (!this.isUnknown(resource, path) && !absent) {
       const value = this.literal(resource, path);
       if (flagged(resource.sensitive, path) && expression?.references) {
         // A sensitive value taken from a variable is the plan's parameter: not written in it.

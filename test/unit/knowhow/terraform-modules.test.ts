@@ -311,3 +311,30 @@ describe('Terraform reader: what a plan cannot tell', () => {
     }
   });
 });
+
+describe('Terraform reader: a plan without resource_changes', () => {
+  it('takes a value missing from planned_values as unknown and follows its references', () => {
+    const json = plan({
+      resources: [
+        queue('q'),
+        {
+          address: 'aws_sns_topic_subscription.s',
+          type: 'aws_sns_topic_subscription',
+          values: { protocol: 'sqs' },
+          expressions: {
+            protocol: { constant_value: 'sqs' },
+            endpoint: { references: ['aws_sqs_queue.q.arn', 'aws_sqs_queue.q'] },
+            topic_arn: { references: ['var.topic_arn'] },
+          },
+        },
+      ],
+      variables: { topic_arn: {} },
+    }) as Record<string, unknown>;
+    delete json.resource_changes;
+    json.variables = { topic_arn: { value: 'arn:aws:sns:us-east-1:123456789012:t' } };
+    const [subscription] = readTerraformPlan(json, 'plan.json').subscriptions;
+    assert.deepEqual(subscription!.endpoint, { $ref: 'aws_sqs_queue.q', $attr: 'arn' });
+    assert.equal(subscription!.topic, 'arn:aws:sns:us-east-1:123456789012:t');
+    assert.equal(subscription!.protocol, 'sqs');
+  });
+});
