@@ -58,6 +58,13 @@ export function mapIntegrations(reader: PlanModel): void {
       secrets: [reader.value(resource, 'secret_arn') ?? null],
     });
   }
+  // A mapping may name its function by name, which the model's lookup (ARN, id, URL) does not
+  // match: the function's reference says the same and resolves.
+  for (const mapping of model.mappings) {
+    const fn =
+      typeof mapping.function === 'string' ? reader.find(model.functions, mapping.function) : undefined;
+    if (fn && fn.arn !== mapping.function) mapping.function = { $ref: fn.id, $attr: 'function_name' };
+  }
   // Functions see their role's policies once every role has all of them.
   for (const fn of model.functions) {
     const owner = reader.find(model.roles, fn.roleArn);

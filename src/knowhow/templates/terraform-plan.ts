@@ -110,15 +110,11 @@ export class TerraformPlan {
   private readonly byBase = new Map<string, PlanResource[]>();
   private readonly scopes = new Map<string, Scope>();
   private readonly rootVariables: Record<string, { value?: Json }>;
-  private readonly rootScope: Scope;
 
   constructor(plan: Record<string, unknown>) {
     const configuration = isObj(plan.configuration) ? plan.configuration : {};
-    this.rootScope = {
-      prefix: '',
-      config: (configuration.root_module ?? undefined) as ConfigModule | undefined,
-    };
-    this.scopes.set('', this.rootScope);
+    const root = configuration.root_module;
+    this.scopes.set('', { prefix: '', config: isObj(root) ? (root as unknown as ConfigModule) : undefined });
     this.rootVariables = (isObj(plan.variables) ? plan.variables : {}) as Record<string, { value?: Json }>;
 
     const changes = new Map<string, JsonObject>();
@@ -154,7 +150,10 @@ export class TerraformPlan {
     if (!parsed) return;
     const scope = this.scope(parsed.modulePrefix, parsed.moduleCalls);
     const local = resourceBase('', parsed.mode, parsed.type, parsed.name);
-    const config = scope.config?.resources?.find((resource) => resource.address === local);
+    const declared = scope.config?.resources;
+    const config = Array.isArray(declared)
+      ? declared.find((resource) => isObj(resource) && resource.address === local)
+      : undefined;
     const resource: PlanResource = {
       address,
       mode: parsed.mode,
@@ -164,7 +163,7 @@ export class TerraformPlan {
       values: isObj(entry.values) ? entry.values : {},
       unknown: change?.after_unknown ?? null,
       sensitive: change?.after_sensitive ?? entry.sensitive_values ?? null,
-      expressions: config?.expressions,
+      expressions: isObj(config?.expressions) ? config.expressions : undefined,
       scope,
     };
     this.resources.push(resource);
@@ -182,9 +181,12 @@ export class TerraformPlan {
     const cut = prefix.lastIndexOf('.module.');
     const parentPrefix = cut === -1 ? '' : prefix.slice(0, cut);
     const parent = this.scope(parentPrefix, calls.slice(0, -1));
-    const call = parent.config?.module_calls?.[calls[calls.length - 1] ?? ''];
+    const moduleCalls = parent.config?.module_calls;
+    const found = isObj(moduleCalls) ? moduleCalls[calls[calls.length - 1] ?? ''] : undefined;
+    const call = isObj(found) ? (found as ModuleCall) : undefined;
     const lastStep = cut === -1 ? prefix : prefix.slice(cut + 1);
-    const scope: Scope = { prefix, parent, call, config: call?.module, key: keyOf(lastStep) };
+    const config = isObj(call?.module) ? call.module : undefined;
+    const scope: Scope = { prefix, parent, call, config, key: keyOf(lastStep) };
     this.scopes.set(prefix, scope);
     return scope;
   }

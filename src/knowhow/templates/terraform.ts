@@ -22,12 +22,18 @@ export function readTerraformPlan(json: unknown, file: string): Model {
   if (!/^[01]\./.test(version)) {
     throw new TemplateError(`${file} has Terraform JSON format_version ${version}; lint reads 0.x and 1.x`);
   }
-  const reader = new PlanModel(new TerraformPlan(plan), file);
-  // Keys before the resources that name them, roles before the functions that assume them.
-  mapIam(reader);
-  mapMessaging(reader);
-  mapIntegrations(reader);
-  return reader.model;
+  try {
+    const reader = new PlanModel(new TerraformPlan(plan), file);
+    // Keys before the resources that name them, roles before the functions that assume them.
+    mapIam(reader);
+    mapMessaging(reader);
+    mapIntegrations(reader);
+    return reader.model;
+  } catch (error) {
+    // A plan whose parts do not have the shapes Terraform writes: one file unread, not a crash.
+    if (error instanceof TypeError) throw new TemplateError(`${file} is a malformed plan: ${error.message}`);
+    throw error;
+  }
 }
 
 /** True for a parsed `terraform show -json` output of a plan or a state. */

@@ -113,6 +113,7 @@ describe('Terraform reader: functions, mappings, pipes and streams', () => {
     const kafka = byId['aws_lambda_event_source_mapping.kafka']!;
     assert.equal(kafka.selfManagedKafka, true);
     assert.equal(kafka.source, undefined);
+    assert.deepEqual(kafka.function, { $ref: 'aws_lambda_function.worker', $attr: 'function_name' });
     assert.equal(kafka.bootstrapServers, 'kafka1.example.com:9096,kafka2.example.com:9096');
     assert.deepEqual(
       kafka.sourceAccess.map((access) => access.type),
