@@ -159,10 +159,16 @@ function rule(reader: PlanModel, resource: PlanResource): EventRule {
   };
 }
 
-function sameBus(a: Sym, b: Sym): boolean {
-  const name = (value: Sym) =>
-    typeof value === 'string' && value.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value;
-  return JSON.stringify(name(a)) === JSON.stringify(name(b));
+/** A bus as a name: from an ARN, or from the bus entity a reference designates. */
+function busName(reader: PlanModel, value: Sym): Sym {
+  if (typeof value === 'string')
+    return value.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value;
+  const bus = isRef(value) ? reader.find(reader.model.buses, value) : undefined;
+  return bus && typeof bus.name === 'string' ? bus.name : value;
+}
+
+function sameBus(reader: PlanModel, a: Sym, b: Sym): boolean {
+  return JSON.stringify(busName(reader, a)) === JSON.stringify(busName(reader, b));
 }
 
 function attachTarget(reader: PlanModel, resource: PlanResource): void {
@@ -171,7 +177,9 @@ function attachTarget(reader: PlanModel, resource: PlanResource): void {
   const rules = reader.model.rules;
   const owner = isRef(ruleValue)
     ? rules.find((rule) => rule.id === ruleValue.$ref)
-    : rules.find((rule) => (rule.name === ruleValue || rule.arn === ruleValue) && sameBus(rule.bus, bus));
+    : rules.find(
+        (rule) => (rule.name === ruleValue || rule.arn === ruleValue) && sameBus(reader, rule.bus, bus),
+      );
   if (!owner) {
     reader.note(
       resource,

@@ -338,3 +338,85 @@ describe('Terraform reader: a plan without resource_changes', () => {
     assert.equal(subscription!.protocol, 'sqs');
   });
 });
+
+describe('Terraform reader: parts not shaped as Terraform writes them', () => {
+  it('reads what it can and leaves the rest unknown', () => {
+    const model = readTerraformPlan(
+      {
+        format_version: '1.2',
+        planned_values: {
+          root_module: {
+            resources: [{ address: 'aws_sqs_queue.q', type: 'aws_sqs_queue', values: 'odd' }, null],
+          },
+        },
+        configuration: {
+          root_module: {
+            resources: [{ address: 'aws_sqs_queue.q', expressions: { name: { references: [7] } } }],
+            module_calls: 'odd',
+          },
+        },
+        resource_changes: [{ address: 'aws_sqs_queue.q', change: { after_unknown: { name: true } } }],
+      },
+      'plan.json',
+    );
+    assert.deepEqual(
+      model.queues.map((queue) => [queue.id, queue.name]),
+      [['aws_sqs_queue.q', { $unknown: 'known only after apply' }]],
+    );
+  });
+});
+
+describe('Terraform reader: targets on a custom bus', () => {
+  it('attaches a target naming its rule and bus literally to a rule that references the bus', () => {
+    const model = readTerraformPlan(
+      plan({
+        resources: [
+          {
+            address: 'aws_cloudwatch_event_bus.b',
+            type: 'aws_cloudwatch_event_bus',
+            values: { name: 'orders' },
+            unknown: { arn: true },
+            expressions: { name: { constant_value: 'orders' } },
+          },
+          {
+            address: 'aws_cloudwatch_event_rule.r',
+            type: 'aws_cloudwatch_event_rule',
+            values: { name: 'placed', event_pattern: '{"source":["shop"]}' },
+            unknown: { arn: true, event_bus_name: true },
+            expressions: {
+              name: { constant_value: 'placed' },
+              event_bus_name: {
+                references: ['aws_cloudwatch_event_bus.b.arn', 'aws_cloudwatch_event_bus.b'],
+              },
+            },
+          },
+          {
+            address: 'aws_cloudwatch_event_target.t',
+            type: 'aws_cloudwatch_event_target',
+            values: { rule: 'placed', event_bus_name: 'orders', arn: 'arn:aws:sqs:us-east-1:123456789012:q' },
+            expressions: {
+              rule: { constant_value: 'placed' },
+              event_bus_name: { constant_value: 'orders' },
+              arn: { constant_value: 'arn:aws:sqs:us-east-1:123456789012:q' },
+            },
+          },
+          {
+            address: 'aws_cloudwatch_event_target.other_bus',
+            type: 'aws_cloudwatch_event_target',
+            values: { rule: 'placed', arn: 'arn:aws:sqs:us-east-1:123456789012:other' },
+            expressions: { rule: { constant_value: 'placed' } },
+          },
+        ],
+      }),
+      'plan.json',
+    );
+    const [rule] = model.rules;
+    assert.deepEqual(rule!.bus, { $ref: 'aws_cloudwatch_event_bus.b', $attr: 'arn' });
+    assert.deepEqual(
+      rule!.targets.map((target) => target.arn),
+      ['arn:aws:sqs:us-east-1:123456789012:q'],
+    );
+    // The other target names a rule `placed` on the default bus, which the plan does not hold.
+    assert.ok(model.notes.some((note) => note.resource === 'aws_cloudwatch_event_target.other_bus'));
+  });
+});
