@@ -53,7 +53,9 @@ function role(reader: PlanModel, resource: PlanResource): Role {
     role.trust = { $unknown: trust.unknown };
     reader.note(resource, trust.unknown);
   }
-  for (let i = 0; i < reader.blocks(resource, 'inline_policy'); i++) {
+  // inline_policy is also computed from aws_iam_role_policy resources: only what is written here.
+  const inline = reader.configured(resource, 'inline_policy') ? reader.blocks(resource, 'inline_policy') : 0;
+  for (let i = 0; i < inline; i++) {
     addPolicy(reader, role, resource, ['inline_policy', i, 'policy']);
   }
   const managed = reader.plan.listAt(resource, ['managed_policy_arns']);

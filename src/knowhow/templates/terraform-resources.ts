@@ -99,7 +99,12 @@ export class PlanModel {
 
   /** True when the author set the attribute (a state file, without configuration, counts as set). */
   configured(resource: PlanResource, ...path: Path): boolean {
-    return resource.expressions === undefined || this.plan.expression(resource, path) !== undefined;
+    if (resource.expressions === undefined) return true;
+    // A block is configured as a list of blocks, which is no expression of its own.
+    let node: unknown = resource.expressions;
+    for (const key of path)
+      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+    return Array.isArray(node) || this.plan.expression(resource, path) !== undefined;
   }
 
   note(resource: PlanResource | undefined, message: string): void {

@@ -420,3 +420,37 @@ describe('Terraform reader: targets on a custom bus', () => {
     assert.ok(model.notes.some((note) => note.resource === 'aws_cloudwatch_event_target.other_bus'));
   });
 });
+
+describe('Terraform reader: attributes computed from other resources', () => {
+  it('does not count a role policy twice through the computed inline_policy of an existing role', () => {
+    const document =
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}]}';
+    const model = readTerraformPlan(
+      plan({
+        resources: [
+          {
+            address: 'aws_iam_role.r',
+            type: 'aws_iam_role',
+            values: {
+              name: 'r',
+              assume_role_policy: '{"Version":"2012-10-17","Statement":[]}',
+              inline_policy: [{ name: 'send', policy: document }],
+            },
+            expressions: { name: { constant_value: 'r' }, assume_role_policy: {} },
+          },
+          {
+            address: 'aws_iam_role_policy.send',
+            type: 'aws_iam_role_policy',
+            values: { name: 'send', role: 'r', policy: document },
+            expressions: { role: { references: ['aws_iam_role.r.name', 'aws_iam_role.r'] }, policy: {} },
+          },
+        ],
+      }),
+      'plan.json',
+    );
+    assert.deepEqual(
+      model.roles[0]!.policies.map((policy) => policy.from),
+      ['aws_iam_role_policy.send'],
+    );
+  });
+});
