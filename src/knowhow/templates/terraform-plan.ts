@@ -98,7 +98,7 @@ function flagged(tree: Json | undefined, path: Path): boolean {
 
 /** The references of an expression without the shorter forms Terraform lists beside them. */
 function describeExpression(expression: Expression): string[] {
-  const texts = expression.references ?? [];
+  const texts = (expression.references ?? []).filter((text) => typeof text === 'string');
   return texts.filter(
     (text) => !texts.some((other) => other.startsWith(`${text}.`) || other.startsWith(`${text}[`)),
   );
@@ -340,7 +340,7 @@ export class TerraformPlan {
       return Array.isArray(value) ? (value as Sym[]) : [value as Sym];
     }
     if (depth > 16) return [];
-    const texts = expression.references ?? [];
+    const texts = (expression.references ?? []).filter((text) => typeof text === 'string');
     const parsed = texts.map(parseReference);
     const instanceMatch = parsed.some((ref) => ref.kind === 'instance');
     const out: Sym[] = [];
@@ -463,5 +463,10 @@ function keyOf(step: string): InstanceKey | undefined {
   const open = step.indexOf('[');
   if (open === -1) return undefined;
   const inner = step.slice(open + 1, step.lastIndexOf(']'));
-  return inner.startsWith('"') ? (JSON.parse(inner) as string) : Number(inner);
+  if (!inner.startsWith('"')) return Number(inner);
+  try {
+    return JSON.parse(inner) as string;
+  } catch {
+    return inner.slice(1, -1);
+  }
 }

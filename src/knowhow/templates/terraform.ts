@@ -31,8 +31,8 @@ export function readTerraformPlan(json: unknown, file: string): Model {
     return reader.model;
   } catch (error) {
     // A plan whose parts do not have the shapes Terraform writes: one file unread, not a crash.
-    if (error instanceof TypeError) throw new TemplateError(`${file} is a malformed plan: ${error.message}`);
-    throw error;
+    if (error instanceof TemplateError) throw error;
+    throw new TemplateError(`${file} is a malformed plan: ${(error as Error).message}`);
   }
 }
 
