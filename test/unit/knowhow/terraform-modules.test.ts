@@ -454,3 +454,47 @@ describe('Terraform reader: attributes computed from other resources', () => {
     );
   });
 });
+
+describe('Terraform reader: policies of existing resources', () => {
+  it('attaches a known aws_sqs_queue_policy to the queue its literal URL names', () => {
+    const url = 'https://sqs.us-east-1.amazonaws.com/123456789012/q';
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: 'arn:aws:sqs:us-east-1:123456789012:q',
+        },
+      ],
+    });
+    const model = readTerraformPlan(
+      plan({
+        resources: [
+          {
+            address: 'aws_sqs_queue.q',
+            type: 'aws_sqs_queue',
+            values: { name: 'q', url, id: url, arn: 'arn:aws:sqs:us-east-1:123456789012:q', policy },
+            expressions: { name: { constant_value: 'q' } },
+          },
+          {
+            address: 'aws_sqs_queue_policy.p',
+            type: 'aws_sqs_queue_policy',
+            values: { queue_url: url, policy },
+            expressions: { queue_url: { references: ['aws_sqs_queue.q.id', 'aws_sqs_queue.q'] }, policy: {} },
+          },
+        ],
+      }),
+      'plan.json',
+    );
+    const [queue] = model.queues;
+    // The queue's own `policy` is computed from the policy resource: read once, from the resource.
+    assert.deepEqual(
+      queue!.policies.map((attached) => attached.from),
+      ['aws_sqs_queue_policy.p'],
+    );
+    assert.deepEqual(queue!.policies[0]!.document, JSON.parse(policy));
+    assert.equal(queue!.policyUnknown, undefined);
+  });
+});
