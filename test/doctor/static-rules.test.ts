@@ -70,14 +70,14 @@ describe('doctor runs the lint rules on live resources', () => {
   it('finds target-policy-missing on a rule target and a subscription whose queue keeps the service out', async () => {
     const { findings } = await runDoctor({ endpoint: server.endpoint });
     const missing = findings.filter((f) => f.rule === 'target-policy-missing');
-    assert.ok(
-      missing.some((f) => f.resource === ruleArn && f.severity === 'error'),
-      JSON.stringify(missing),
-    );
-    assert.ok(
-      missing.some((f) => f.resource === subscriptionArn),
-      JSON.stringify(missing),
-    );
+    // Both are reported on the queue, the resource to fix; each message names its sender.
+    assert.equal(missing.length, 2, JSON.stringify(missing));
+    for (const f of missing) {
+      assert.equal(f.resource, queueArn('live-target'));
+      assert.equal(f.severity, 'error');
+    }
+    assert.ok(missing.some((f) => f.message.includes(ruleArn)));
+    assert.ok(missing.some((f) => f.message.includes(subscriptionArn)));
     for (const f of missing) assert.equal(f.file, `tideway://${DEFAULT_ACCOUNT}/us-east-1`);
   });
 
