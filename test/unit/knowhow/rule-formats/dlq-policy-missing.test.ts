@@ -1,0 +1,262 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { policyDocument, queuePolicy } from './policy-plans.js';
+import {
+  CDK_FILE,
+  ignoring,
+  json,
+  lineOf,
+  lintCdkOut,
+  lintPlan,
+  lintTemplate,
+  type TfResource,
+  tfIgnoring,
+  tfPlan,
+  tfRef,
+} from './support.js';
+
+const RULE = 'dlq-policy-missing';
+
+/** A rule target's DLQ without a policy, and a Pipe whose role cannot write to its DLQ. */
+const YAML = `Resources:
+  Orders:
+    Type: AWS::SQS::Queue
+  OrdersDLQ:
+    Type: AWS::SQS::Queue
+  OrdersRule:
+    Type: AWS::Events::Rule
+    Properties:
+      EventPattern: { source: [orders] }
+      Targets:
+        - Id: Queue
+          Arn: !GetAtt Orders.Arn
+          DeadLetterConfig:
+            Arn: !GetAtt OrdersDLQ.Arn
+  OrdersPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Orders]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: !GetAtt Orders.Arn
+            Condition: { ArnEquals: { aws:SourceArn: !GetAtt OrdersRule.Arn } }
+  Stream:
+    Type: AWS::Kinesis::Stream
+    Properties:
+      ShardCount: 1
+  PipeDLQ:
+    Type: AWS::SQS::Queue
+  PipeRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: pipes.amazonaws.com }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { aws:SourceAccount: !Ref AWS::AccountId } }
+      Policies:
+        - PolicyName: read
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [kinesis:GetRecords, kinesis:GetShardIterator, kinesis:DescribeStream, kinesis:ListShards]
+                Resource: !GetAtt Stream.Arn
+              - Effect: Allow
+                Action: sqs:SendMessage
+                Resource: !GetAtt Orders.Arn
+  Pipe:
+    Type: AWS::Pipes::Pipe
+    Properties:
+      RoleArn: !GetAtt PipeRole.Arn
+      Source: !GetAtt Stream.Arn
+      SourceParameters:
+        KinesisStreamParameters:
+          StartingPosition: LATEST
+          DeadLetterConfig:
+            Arn: !GetAtt PipeDLQ.Arn
+      Target: !GetAtt Orders.Arn
+`;
+
+const DLQ_POLICY = `  OrdersDLQPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref OrdersDLQ]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: !GetAtt OrdersDLQ.Arn
+            Condition: { ArnEquals: { aws:SourceArn: !GetAtt OrdersRule.Arn } }
+`;
+
+/** An SNS subscription whose redrive policy names a queue that lets only the target's sender in. */
+const JSON_TEMPLATE = {
+  Resources: {
+    Topic: { Type: 'AWS::SNS::Topic' },
+    Queue: { Type: 'AWS::SQS::Queue' },
+    Dlq: { Type: 'AWS::SQS::Queue' },
+    QueuePolicy: {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: {
+        Queues: [{ Ref: 'Queue' }, { Ref: 'Dlq' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'sns.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] },
+              Condition: { ArnEquals: { 'aws:SourceArn': { Ref: 'Topic' } } },
+            },
+          ],
+        },
+      },
+    },
+    Subscription: {
+      Type: 'AWS::SNS::Subscription',
+      Properties: {
+        TopicArn: { Ref: 'Topic' },
+        Protocol: 'sqs',
+        Endpoint: { 'Fn::GetAtt': ['Queue', 'Arn'] },
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] } },
+      },
+    },
+  },
+};
+
+function dlqAllowed(): typeof JSON_TEMPLATE {
+  const copy = structuredClone(JSON_TEMPLATE);
+  const [statement] = copy.Resources.QueuePolicy.Properties.PolicyDocument.Statement;
+  (statement as { Resource: unknown }).Resource = [
+    { 'Fn::GetAtt': ['Queue', 'Arn'] },
+    { 'Fn::GetAtt': ['Dlq', 'Arn'] },
+  ];
+  return copy;
+}
+
+describe(`${RULE} per input format`, () => {
+  it("CloudFormation YAML: a rule target's DLQ, and a Pipe's role that cannot write to its DLQ", async () => {
+    const result = await lintTemplate('dlq.yaml', YAML);
+    assert.deepEqual(result.rows(RULE), [
+      [RULE, 'error', 'OrdersDLQ', 'dlq.yaml', lineOf(YAML, 'OrdersDLQ')],
+      [RULE, 'error', 'PipeRole', 'dlq.yaml', lineOf(YAML, 'PipeRole')],
+    ]);
+  });
+
+  it('CloudFormation YAML: a DLQ policy and a role allowed to send raise nothing', async () => {
+    const fixed = YAML.replace(
+      '                Resource: !GetAtt Orders.Arn\n  Pipe:',
+      '                Resource: [!GetAtt Orders.Arn, !GetAtt PipeDLQ.Arn]\n  Pipe:',
+    );
+    assert.notEqual(fixed, YAML);
+    assert.deepEqual((await lintTemplate('dlq.yaml', fixed + DLQ_POLICY)).rows(RULE), []);
+  });
+
+  it("CloudFormation JSON: an SNS subscription's DLQ that the policy leaves out", async () => {
+    const text = json(JSON_TEMPLATE);
+    assert.deepEqual((await lintTemplate('dlq.json', text)).rows(RULE), [
+      [RULE, 'error', 'Dlq', 'dlq.json', lineOf(text, 'Dlq')],
+    ]);
+    assert.deepEqual((await lintTemplate('dlq.json', json(dlqAllowed()))).rows(RULE), []);
+  });
+
+  it('SAM: an EventBridgeRule DeadLetterConfig by Arn fires; Type: SQS gets the policy SAM writes', async () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: x
+      Events:
+        Given:
+          Type: EventBridgeRule
+          Properties:
+            Pattern: { source: [orders] }
+            DeadLetterConfig:
+              Arn: !GetAtt GivenDLQ.Arn
+        Generated:
+          Type: EventBridgeRule
+          Properties:
+            Pattern: { source: [billing] }
+            DeadLetterConfig:
+              Type: SQS
+  GivenDLQ:
+    Type: AWS::SQS::Queue
+`;
+    assert.deepEqual((await lintTemplate('sam.yaml', text)).rows(RULE), [
+      [RULE, 'error', 'GivenDLQ', 'sam.yaml', lineOf(text, 'GivenDLQ')],
+    ]);
+  });
+
+  it('cdk.out: fires on the DLQ; allowed when the policy names it', async () => {
+    assert.deepEqual((await lintCdkOut(JSON_TEMPLATE)).rows(RULE), [
+      [RULE, 'error', 'Dlq', CDK_FILE, lineOf(json(JSON_TEMPLATE), 'Dlq')],
+    ]);
+    assert.deepEqual((await lintCdkOut(dlqAllowed())).rows(RULE), []);
+  });
+
+  const plan: TfResource[] = [
+    { address: 'aws_sqs_queue.target', values: { name: 'target' } },
+    { address: 'aws_sqs_queue.dlq', values: { name: 'dlq' } },
+    {
+      address: 'aws_cloudwatch_event_rule.orders',
+      values: { name: 'orders', event_pattern: '{"source":["orders"]}' },
+    },
+    {
+      address: 'aws_cloudwatch_event_target.orders',
+      values: {
+        rule: tfRef('aws_cloudwatch_event_rule.orders.name'),
+        arn: tfRef('aws_sqs_queue.target.arn'),
+        dead_letter_config: [{ arn: tfRef('aws_sqs_queue.dlq.arn') }],
+      },
+    },
+    policyDocument('target', [
+      {
+        service: 'events.amazonaws.com',
+        action: 'sqs:SendMessage',
+        resource: 'aws_sqs_queue.target.arn',
+        sourceArn: 'aws_cloudwatch_event_rule.orders.arn',
+      },
+    ]),
+    queuePolicy('target', 'target'),
+  ];
+
+  it('Terraform plan: dead_letter_config to a queue without a policy fires', async () => {
+    assert.deepEqual((await lintPlan(tfPlan(plan))).rows(RULE), [
+      [RULE, 'error', 'aws_sqs_queue.dlq', 'plan.json'],
+    ]);
+  });
+
+  it('Terraform plan: an aws_sqs_queue_policy on the DLQ allows it', async () => {
+    const allowed = [
+      ...plan,
+      policyDocument('dlq', [
+        {
+          service: 'events.amazonaws.com',
+          action: 'sqs:SendMessage',
+          resource: 'aws_sqs_queue.dlq.arn',
+          sourceArn: 'aws_cloudwatch_event_rule.orders.arn',
+        },
+      ]),
+      queuePolicy('dlq', 'dlq'),
+    ];
+    assert.deepEqual((await lintPlan(tfPlan(allowed))).rows(RULE), []);
+  });
+
+  it('suppression and --disable', async () => {
+    assert.deepEqual(
+      (await lintTemplate('d.json', json(ignoring(JSON_TEMPLATE, 'Dlq', RULE)))).rows(RULE),
+      [],
+    );
+    assert.deepEqual((await lintPlan(tfPlan(tfIgnoring(plan, 'aws_sqs_queue.dlq', RULE)))).rows(RULE), []);
+    assert.deepEqual((await lintTemplate('dlq.yaml', YAML, { disable: [RULE] })).rows(RULE), []);
+  });
+});

@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { policyDocument, queuePolicy } from './policy-plans.js';
+import {
+  CDK_FILE,
+  ignoring,
+  json,
+  lineOf,
+  lintCdkOut,
+  lintPlan,
+  lintTemplate,
+  type TfResource,
+  tfIgnoring,
+  tfPlan,
+  tfRef,
+} from './support.js';
+
+const RULE = 'target-policy-missing';
+
+/** EventBridge → SQS and S3 → SNS, neither destination with a policy. */
+const YAML = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Orders:
+    Type: AWS::SQS::Queue
+  OrdersRule:
+    Type: AWS::Events::Rule
+    Properties:
+      EventPattern: { source: [orders] }
+      Targets:
+        - Id: Queue
+          Arn: !GetAtt Orders.Arn
+  Uploads:
+    Type: AWS::SNS::Topic
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      NotificationConfiguration:
+        TopicConfigurations:
+          - Event: s3:ObjectCreated:*
+            Topic: !Ref Uploads
+`;
+
+const POLICIES = `  OrdersPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Orders]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: !GetAtt Orders.Arn
+            Condition: { ArnEquals: { aws:SourceArn: !GetAtt OrdersRule.Arn } }
+  UploadsPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Uploads]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: s3.amazonaws.com }
+            Action: sns:Publish
+            Resource: !Ref Uploads
+            Condition:
+              ArnLike: { aws:SourceArn: !Sub 'arn:\${AWS::Partition}:s3:::\${Bucket}' }
+              StringEquals: { aws:SourceAccount: !Ref AWS::AccountId }
+`;
+
+/** CDK's SNS → SQS subscription, as \`topic.addSubscription(new SqsSubscription(queue))\` writes it. */
+const CDK_TEMPLATE = {
+  Resources: {
+    Topic: { Type: 'AWS::SNS::Topic' },
+    Queue: { Type: 'AWS::SQS::Queue', UpdateReplacePolicy: 'Delete', DeletionPolicy: 'Delete' },
+    QueuePolicy: {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: {
+        PolicyDocument: {
+          Statement: [
+            {
+              Action: 'sqs:SendMessage',
+              Condition: { ArnEquals: { 'aws:SourceArn': { Ref: 'Topic' } } },
+              Effect: 'Allow',
+              Principal: { Service: 'sns.amazonaws.com' },
+              Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] },
+            },
+          ],
+          Version: '2012-10-17',
+        },
+        Queues: [{ Ref: 'Queue' }],
+      },
+    },
+    QueueSubscription: {
+      Type: 'AWS::SNS::Subscription',
+      Properties: {
+        Protocol: 'sqs',
+        TopicArn: { Ref: 'Topic' },
+        Endpoint: { 'Fn::GetAtt': ['Queue', 'Arn'] },
+      },
+      DependsOn: ['QueuePolicy'],
+    },
+  },
+};
+
+function withoutPolicy(): typeof CDK_TEMPLATE {
+  const copy = structuredClone(CDK_TEMPLATE) as { Resources: Record<string, unknown> };
+  delete copy.Resources.QueuePolicy;
+  delete (copy.Resources.QueueSubscription as { DependsOn?: unknown }).DependsOn;
+  return copy as typeof CDK_TEMPLATE;
+}
+
+describe(`${RULE} per input format`, () => {
+  it('CloudFormation YAML: the queue of a rule target and the topic of an S3 notification', async () => {
+    const result = await lintTemplate('t.yaml', YAML);
+    assert.deepEqual(result.rows(RULE), [
+      [RULE, 'error', 'Orders', 't.yaml', lineOf(YAML, 'Orders')],
+      [RULE, 'error', 'Uploads', 't.yaml', lineOf(YAML, 'Uploads')],
+    ]);
+  });
+
+  it('CloudFormation YAML: policies that allow each service (scoped) raise nothing', async () => {
+    const result = await lintTemplate('t.yaml', YAML + POLICIES);
+    assert.deepEqual(result.rows(RULE), []);
+    assert.deepEqual(result.rows('service-principal-unscoped'), []);
+  });
+
+  it('CloudFormation JSON: an SNS subscription to a queue without a policy', async () => {
+    const text = json(withoutPolicy());
+    const result = await lintTemplate('t.json', text);
+    assert.deepEqual(result.rows(RULE), [[RULE, 'error', 'Queue', 't.json', lineOf(text, 'Queue')]]);
+  });
+
+  it('SAM: an SNS event with SqsSubscription gets the queue policy SAM writes', async () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: x
+      Events:
+        Fresh:
+          Type: SNS
+          Properties:
+            Topic: !Ref Topic
+            SqsSubscription: true
+        Given:
+          Type: SNS
+          Properties:
+            Topic: !Ref Topic
+            SqsSubscription:
+              QueueArn: !GetAtt Buffer.Arn
+              QueueUrl: !Ref Buffer
+  Buffer:
+    Type: AWS::SQS::Queue
+`;
+    assert.deepEqual((await lintTemplate('sam.yaml', text)).rows(RULE), []);
+  });
+
+  it("cdk.out: CDK's SNS → SQS subscription raises nothing; without its QueuePolicy it fires", async () => {
+    assert.deepEqual((await lintCdkOut(CDK_TEMPLATE)).rows(RULE), []);
+    const bare = withoutPolicy();
+    const result = await lintCdkOut(bare);
+    assert.deepEqual(result.rows(RULE), [[RULE, 'error', 'Queue', CDK_FILE, lineOf(json(bare), 'Queue')]]);
+  });
+
+  const plan: TfResource[] = [
+    { address: 'aws_sns_topic.orders', values: { name: 'orders' } },
+    { address: 'aws_sqs_queue.orders', values: { name: 'orders' } },
+    {
+      address: 'aws_sns_topic_subscription.orders',
+      values: {
+        topic_arn: tfRef('aws_sns_topic.orders.arn'),
+        protocol: 'sqs',
+        endpoint: tfRef('aws_sqs_queue.orders.arn'),
+      },
+    },
+  ];
+  const allowed = [
+    ...plan,
+    policyDocument('orders', [
+      {
+        service: 'sns.amazonaws.com',
+        action: 'sqs:SendMessage',
+        resource: 'aws_sqs_queue.orders.arn',
+        sourceArn: 'aws_sns_topic.orders.arn',
+      },
+    ]),
+    queuePolicy('orders', 'orders'),
+  ];
+
+  it('Terraform plan: a subscription to a queue without a policy fires, with no line', async () => {
+    assert.deepEqual((await lintPlan(tfPlan(plan))).rows(RULE), [
+      [RULE, 'error', 'aws_sqs_queue.orders', 'plan.json'],
+    ]);
+  });
+
+  it('Terraform plan: an aws_sqs_queue_policy from a deferred policy document allows it', async () => {
+    assert.deepEqual((await lintPlan(tfPlan(allowed))).rows(RULE), []);
+  });
+
+  it('Terraform plan: a policy for another service still fires', async () => {
+    const wrong = [
+      ...plan,
+      policyDocument('orders', [
+        {
+          service: 'events.amazonaws.com',
+          action: 'sqs:SendMessage',
+          resource: 'aws_sqs_queue.orders.arn',
+          sourceArn: 'aws_sns_topic.orders.arn',
+        },
+      ]),
+      queuePolicy('orders', 'orders'),
+    ];
+    assert.deepEqual((await lintPlan(tfPlan(wrong))).rows(RULE), [
+      [RULE, 'error', 'aws_sqs_queue.orders', 'plan.json'],
+    ]);
+  });
+
+  it('Terraform plan: an inline policy known only after apply is explained, not reported', async () => {
+    const unknown = plan.map((resource) =>
+      resource.address === 'aws_sqs_queue.orders'
+        ? { ...resource, values: { ...resource.values, policy: tfRef('aws_sns_topic.orders.arn') } }
+        : resource,
+    );
+    const result = await lintPlan(tfPlan(unknown));
+    assert.deepEqual(result.rows(RULE), []);
+    assert.ok(result.notes.some((note) => /policy of aws_sqs_queue\.orders/.test(note.message)));
+  });
+
+  it('suppression and --disable', async () => {
+    assert.deepEqual(
+      (await lintTemplate('t.json', json(ignoring(withoutPolicy(), 'Queue', RULE)))).rows(RULE),
+      [],
+    );
+    assert.deepEqual((await lintPlan(tfPlan(tfIgnoring(plan, 'aws_sqs_queue.orders', RULE)))).rows(RULE), []);
+    assert.deepEqual((await lintTemplate('t.yaml', YAML, { disable: [RULE] })).rows(RULE), []);
+  });
+});
