@@ -152,8 +152,16 @@ function mappingAccess(model: Model, context: RuleContext, mapping: EventSourceM
     }
   }
 
-  if (source.kind === 'self-managed-kafka' && typeof mapping.bootstrapServers === 'string') {
-    const embedded = embeddedCredential(mapping.bootstrapServers);
+  if (source.kind === 'self-managed-kafka') {
+    // CloudFormation and SAM list the servers; Terraform's plan joins them with commas.
+    const servers = mapping.bootstrapServers;
+    const texts = (Array.isArray(servers) ? servers : [servers]).filter(
+      (server): server is string => typeof server === 'string',
+    );
+    const embedded = texts
+      .flatMap((text) => text.split(','))
+      .map((server) => embeddedCredential(server.trim()) ?? serverCredential(server.trim()))
+      .find((found) => found !== undefined);
     if (embedded) report(`Event source mapping ${label(mapping)}: its bootstrap servers carry ${embedded}.`);
   }
   if (secrets > 0 || findings.length > 0) return findings;
@@ -216,4 +224,12 @@ function environment(model: Model, context: RuleContext, fn: LambdaFunction): Fi
     if (finding) findings.push(finding);
   }
   return findings;
+}
+
+/** `user:password@host:port`, a bootstrap server written without a scheme. */
+function serverCredential(server: string): string | undefined {
+  const match = /^([^\s/:@]+):([^\s/@]+)@[^\s/@]+$/.exec(server);
+  return match && embeddedCredential(`kafka://${server}`)
+    ? 'a user name and password (user:password@)'
+    : undefined;
 }

@@ -207,20 +207,18 @@ Resources:
   });
 
   it('Terraform plan: a SourceArn condition on the document passes', async () => {
-    const scoped = plan
-      .slice(0, 1)
-      .concat(
-        { address: 'aws_sns_topic.orders', values: { name: 'orders' } },
-        policyDocument('orders', [
-          {
-            service: 'sns.amazonaws.com',
-            action: 'sqs:SendMessage',
-            resource: 'aws_sqs_queue.orders.arn',
-            sourceArn: 'aws_sns_topic.orders.arn',
-          },
-        ]),
-        queuePolicy('orders', 'orders'),
-      );
+    const scoped = plan.slice(0, 1).concat(
+      { address: 'aws_sns_topic.orders', values: { name: 'orders' } },
+      policyDocument('orders', [
+        {
+          service: 'sns.amazonaws.com',
+          action: 'sqs:SendMessage',
+          resource: 'aws_sqs_queue.orders.arn',
+          sourceArn: 'aws_sns_topic.orders.arn',
+        },
+      ]),
+      queuePolicy('orders', 'orders'),
+    );
     assert.deepEqual((await lintPlan(tfPlan(scoped))).rows(RULE), []);
   });
 
