@@ -12,7 +12,6 @@ import {
   type TfResource,
   tfIgnoring,
   tfPlan,
-  tfRef,
 } from './support.js';
 
 const RULE = 'service-principal-unscoped';
@@ -122,7 +121,7 @@ describe(`${RULE} per input format`, () => {
       )
       .replace(
         '            Principal: { Service: events.amazonaws.com }\n            Action: sts:AssumeRole\n',
-        "            Principal: { Service: events.amazonaws.com }\n            Action: sts:AssumeRole\n            Condition: { StringEquals: { aws:SourceAccount: !Sub '${AWS::AccountId}' } }\n",
+        '            Principal: { Service: events.amazonaws.com }\n            Action: sts:AssumeRole\n            Condition: { StringEquals: { aws:SourceAccount: !Ref AWS::AccountId } }\n',
       );
     assert.deepEqual((await lintTemplate('p.yaml', scoped)).rows(RULE), []);
   });
