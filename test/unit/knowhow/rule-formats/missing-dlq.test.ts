@@ -155,6 +155,38 @@ Resources:
     assert.ok(messages.some((message) => /target/i.test(message)));
   });
 
+  it('SAM: Schedule and CloudWatchEvent events make rules whose targets need a DLQ; DeadLetterConfig Type: SQS is one', async () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: x
+      Events:
+        Tick:
+          Type: Schedule
+          Properties:
+            Schedule: rate(1 hour)
+        Old:
+          Type: CloudWatchEvent
+          Properties:
+            Pattern: { source: [aws.ec2] }
+        Safe:
+          Type: Schedule
+          Properties:
+            Schedule: rate(1 day)
+            DeadLetterConfig:
+              Type: SQS
+`;
+    const result = await lintTemplate('schedule.yaml', text);
+    assert.deepEqual(result.rows(RULE), [
+      [RULE, 'warning', 'Worker', 'schedule.yaml', lineOfKey(text, 'Tick')],
+      [RULE, 'warning', 'Worker', 'schedule.yaml', lineOfKey(text, 'Old')],
+    ]);
+  });
+
   it('cdk.out: the same as the JSON template', async () => {
     const result = await lintCdkOut(JSON_TEMPLATE);
     assert.deepEqual(result.rows(RULE), [

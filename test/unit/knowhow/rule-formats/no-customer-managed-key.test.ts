@@ -65,6 +65,30 @@ describe(`${RULE} per input format`, () => {
     assert.deepEqual(result.rows(RULE), rowsOf('keys.yaml', YAML, 'warning', ['Plain', 'Managed', 'SseSqs']));
   });
 
+  it('CloudFormation YAML: !Join and !Select resolve to the AWS-managed alias; !If on a condition is explained', async () => {
+    const text = `Conditions:
+  UseKey: !Equals [!Ref AWS::Region, us-east-1]
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+  Joined:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !Join ['', [alias/, aws/sqs]]
+  Chosen:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !If [UseKey, !Ref Key, !Ref AWS::NoValue]
+  Selected:
+    Type: AWS::SNS::Topic
+    Properties:
+      KmsMasterKeyId: !Select [1, [!Ref Key, alias/aws/sns]]
+`;
+    const result = await lintTemplate('short.yaml', text);
+    assert.deepEqual(result.rows(RULE), rowsOf('short.yaml', text, 'notice', ['Joined', 'Selected']));
+    assert.ok(result.notes.some((note) => note.resource === 'Chosen' && /UseKey/.test(note.message)));
+  });
+
   it('CloudFormation JSON: the ARN of an AWS-managed alias fires', async () => {
     const text = json(JSON_TEMPLATE);
     const result = await lintTemplate('keys.json', text);
