@@ -230,6 +230,68 @@ Resources:
     assert.ok(result.notes.some((note) => /policy of aws_sqs_queue\.orders/.test(note.message)));
   });
 
+  it('Terraform plan: an EventBridge target on a topic and an S3 notification to a queue fire', async () => {
+    const deliveries: TfResource[] = [
+      { address: 'aws_sns_topic.alerts', values: { name: 'alerts' } },
+      { address: 'aws_sqs_queue.uploads', values: { name: 'uploads' } },
+      {
+        address: 'aws_cloudwatch_event_rule.hourly',
+        values: { name: 'hourly', schedule_expression: 'rate(1 hour)' },
+      },
+      {
+        address: 'aws_cloudwatch_event_target.alerts',
+        values: {
+          rule: tfRef('aws_cloudwatch_event_rule.hourly.name'),
+          arn: tfRef('aws_sns_topic.alerts.arn'),
+        },
+      },
+      { address: 'aws_s3_bucket.uploads', values: { bucket: 'uploads-123456789012' } },
+      {
+        address: 'aws_s3_bucket_notification.uploads',
+        values: {
+          bucket: tfRef('aws_s3_bucket.uploads.id'),
+          queue: [{ queue_arn: tfRef('aws_sqs_queue.uploads.arn'), events: ['s3:ObjectCreated:*'] }],
+        },
+      },
+    ];
+    assert.deepEqual((await lintPlan(tfPlan(deliveries))).rows(RULE), [
+      [RULE, 'error', 'aws_sns_topic.alerts', 'plan.json'],
+      [RULE, 'error', 'aws_sqs_queue.uploads', 'plan.json'],
+    ]);
+  });
+
+  it('Terraform plan: an inline policy naming the topic by a literal ARN is explained, not reported', async () => {
+    const literal = plan.map((resource) =>
+      resource.address === 'aws_sqs_queue.orders'
+        ? {
+            ...resource,
+            values: {
+              ...resource.values,
+              policy: JSON.stringify({
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Principal: { Service: 'sns.amazonaws.com' },
+                    Action: 'sqs:SendMessage',
+                    Resource: 'arn:aws:sqs:us-east-1:123456789012:orders',
+                    Condition: {
+                      ArnEquals: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:123456789012:orders' },
+                    },
+                  },
+                ],
+              }),
+            },
+          }
+        : resource,
+    );
+    const result = await lintPlan(tfPlan(literal));
+    assert.deepEqual(result.rows(RULE), []);
+    assert.ok(
+      result.notes.some((note) => note.resource === 'aws_sqs_queue.orders' && note.message.startsWith(RULE)),
+    );
+  });
+
   it('suppression and --disable', async () => {
     assert.deepEqual(
       (await lintTemplate('t.json', json(ignoring(withoutPolicy(), 'Queue', RULE)))).rows(RULE),
