@@ -199,6 +199,30 @@ Resources:
     assert.deepEqual((await lintPlan(tfPlan(generated))).rows(RULE), []);
   });
 
+  it('Terraform plan: self-managed Kafka with user:password@ in its servers fires; a SASL secret passes', async () => {
+    const kafka = (servers: string, access: TfResource['values'][]): TfResource => ({
+      address: 'aws_lambda_event_source_mapping.kafka',
+      values: {
+        function_name: 'consumer',
+        topics: ['orders'],
+        self_managed_event_source: [{ endpoints: { KAFKA_BOOTSTRAP_SERVERS: servers } }],
+        source_access_configuration: access,
+      },
+    });
+    const secret: TfResource = { address: 'aws_secretsmanager_secret.kafka', values: { name: 'kafka' } };
+    const written = [secret, kafka('b1.example.com:9092,app:s3cr3t@b2.example.com:9096', [])];
+    assert.deepEqual((await lintPlan(tfPlan(written))).rows(RULE), [
+      [RULE, 'error', 'aws_lambda_event_source_mapping.kafka', 'plan.json'],
+    ]);
+    const stored = [
+      secret,
+      kafka('b1.example.com:9096,b2.example.com:9096', [
+        { type: 'SASL_SCRAM_512_AUTH', uri: tfRef('aws_secretsmanager_secret.kafka.arn') },
+      ]),
+    ];
+    assert.deepEqual((await lintPlan(tfPlan(stored))).rows(RULE), []);
+  });
+
   it('suppression and --disable', async () => {
     assert.deepEqual(
       (await lintTemplate('e.json', json(ignoring(JSON_TEMPLATE, 'Bare', RULE)))).rows(RULE),
