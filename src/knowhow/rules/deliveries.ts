@@ -145,6 +145,11 @@ export function deliveries(model: Model): Delivery[] {
   }
 
   for (const pipe of model.pipes) {
+    // Scheduler schedules are read as Pipes (both deliver with their role); name them as they are.
+    const label =
+      pipe.type === 'AWS::Scheduler::Schedule'
+        ? `EventBridge Scheduler schedule ${pipe.id}`
+        : `EventBridge Pipe ${pipe.id}`;
     const base = {
       service: 'pipes.amazonaws.com' as const,
       sender: pipe,
@@ -157,14 +162,14 @@ export function deliveries(model: Model): Delivery[] {
       ...base,
       kind: 'target',
       destination: pipe.target,
-      label: `EventBridge Pipe ${pipe.id}`,
+      label,
     });
     if (pipe.dlq !== undefined && pipe.dlq !== null) {
       add({
         ...base,
         kind: 'dlq',
         destination: pipe.dlq,
-        label: `EventBridge Pipe ${pipe.id}`,
+        label,
       });
     }
   }

@@ -237,7 +237,7 @@ export function checkRoleDelivery(
     verdict.decision === 'denied'
       ? `${verdict.statement} denies ${action} on it.`
       : `no policy of the role allows ${action} on it.`;
-  const message = `${capitalise(describeDelivery(delivery))} is ${destinationName}, which the Pipe writes to with its execution role ${role.id}, not through a queue or topic policy; ${why} ${CONSEQUENCE[delivery.service][delivery.kind]}`;
+  const message = `${capitalise(describeDelivery(delivery))} is ${destinationName}, which it writes to with its execution role ${role.id}, not through a queue or topic policy; ${why} ${CONSEQUENCE[delivery.service][delivery.kind]}`;
   const resource = delivery.target
     ? (entityArn(model, delivery.target) ?? `<ARN of ${delivery.target.id}>`)
     : show(delivery.destination);

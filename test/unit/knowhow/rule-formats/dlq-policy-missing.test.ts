@@ -196,6 +196,57 @@ Resources:
     ]);
   });
 
+  it("SAM: a ScheduleV2 DLQ is written with the schedule's role: SAM's role may, a given role without the grant may not", async () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: x
+      Events:
+        Generated:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: rate(1 hour)
+            DeadLetterConfig:
+              Arn: !GetAtt Failed.Arn
+        Given:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: rate(1 day)
+            RoleArn: !GetAtt SchedulerRole.Arn
+            DeadLetterConfig:
+              Arn: !GetAtt Failed.Arn
+  Failed:
+    Type: AWS::SQS::Queue
+  SchedulerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: scheduler.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: invoke
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: lambda:InvokeFunction
+                Resource: !GetAtt Worker.Arn
+`;
+    const result = await lintTemplate('schedule.yaml', text);
+    assert.deepEqual(result.rows(RULE), [
+      [RULE, 'error', 'SchedulerRole', 'schedule.yaml', lineOf(text, 'SchedulerRole')],
+    ]);
+    assert.match(
+      result.findings.find((finding) => finding.rule === RULE)?.message ?? '',
+      /Scheduler schedule WorkerGiven/,
+    );
+  });
+
   it('cdk.out: fires on the DLQ; allowed when the policy names it', async () => {
     assert.deepEqual((await lintCdkOut(JSON_TEMPLATE)).rows(RULE), [
       [RULE, 'error', 'Dlq', CDK_FILE, lineOf(json(JSON_TEMPLATE), 'Dlq')],
