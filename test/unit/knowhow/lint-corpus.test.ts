@@ -83,11 +83,9 @@ const EXPECTED: Record<string, Expected> = {
     [W, 'sqs-short-polling', 'IotSnsSqsCfnQueue'],
     [W, 'missing-dlq', 'IotSnsSqsCfnSubscription'],
   ],
-  'serverless-patterns/kinesis-lambda-error-handling.yaml': [
-    // The on-failure destination of a Kinesis mapping, read by code "for further analysis"; it is
-    // no redrive or EventBridge/SNS dead-letter queue. Arguable: the one queue of failures here.
-    [W, 'sqs-short-polling', 'AnomalyDataQueue'],
-  ],
+  // AnomalyDataQueue is the Kinesis mapping's on-failure destination: a queue of failures, read
+  // by hand like a dead-letter queue, so no sqs-short-polling (nor missing-dlq: no SQS consumer).
+  'serverless-patterns/kinesis-lambda-error-handling.yaml': [],
   // Six Lambda-consumed queues without redrive policies, six SNS subscriptions without DLQ.
   'serverless-patterns/lambda-esm-sqs-filters-sam.yaml': [
     [W, 'missing-dlq', 'EsmSqsFilterQueueNoFilter'],
