@@ -11,7 +11,7 @@ import { lintPaths } from '../../../src/knowhow/lint.js';
  * findings must be exactly the ones written below, each one a finding we defend to the template's
  * author. Comments say why where it is not obvious. Shared reasoning:
  * - sqs-short-polling: a queue that no Lambda mapping or Pipe of the template reads is polled by
- *   code; dead-letter queues are left alone.
+ *   code; dead-letter queues and on-failure destinations of mappings are left alone.
  * - missing-dlq, as the issue words it: a queue consumed by Lambda without a redrive policy, an
  *   EventBridge target or an SNS subscription (of any protocol) without a dead-letter queue.
  * - service-principal-unscoped: an error on queue/topic policies; a warning on role trust
