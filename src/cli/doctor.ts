@@ -1,8 +1,9 @@
 import { type DoctorResult, HINT_RULES, runDoctor } from '../knowhow/doctor.js';
-import { NoTidewayError } from '../knowhow/live/inventory.js';
+import { DEFAULT_ENDPOINT, NoTidewayError } from '../knowhow/live/inventory.js';
 import { liveFile } from '../knowhow/live/sources.js';
 import { RULES } from '../knowhow/rules/index.js';
 import {
+  endpointOption,
   internalFailure,
   parseCommandArgs,
   RULE_OPTIONS_HELP,
@@ -16,7 +17,7 @@ Usage:
   tideway doctor [options]
 
 Options:
-  --endpoint <url>       the running Tideway [AWS_ENDPOINT_URL]; default http://127.0.0.1:4566
+  --endpoint <url>       the running Tideway [AWS_ENDPOINT_URL]; default ${DEFAULT_ENDPOINT}
   --account <id>         only this account (12 digits); default every account
   --region <name>        only this region; default every region
 ${RULE_OPTIONS_HELP}
@@ -48,8 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   if (account !== undefined && !/^\d{12}$/.test(account)) {
     return usageFailure('doctor', `--account must be 12 digits, not '${account}'`);
   }
-  const endpoint =
-    (values.endpoint as string | undefined) ?? process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566';
+  const endpoint = endpointOption(values.endpoint as string | undefined);
   let result: DoctorResult;
   try {
     result = await runDoctor({

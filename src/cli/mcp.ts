@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_ENDPOINT } from '../knowhow/mcp/server.js';
+import { DEFAULT_ENDPOINT } from '../knowhow/live/inventory.js';
 import { serveStdio } from '../knowhow/mcp/stdio.js';
-import { usageFailure } from './options.js';
+import { endpointOption, usageFailure } from './options.js';
 
 const HELP = `tideway mcp — advise, lint and doctor for AI coding agents (Model Context Protocol over stdio)
 
@@ -47,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const endpoint = values.endpoint ?? process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT;
+  const endpoint = endpointOption(values.endpoint);
   if (!isHttpUrl(endpoint)) {
     return usageFailure('mcp', `--endpoint must be an http:// or https:// URL, not '${endpoint}'`);
   }

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Finding, KnowHowRule } from '../knowhow/findings.js';
+import { DEFAULT_ENDPOINT } from '../knowhow/live/inventory.js';
 import type { ExplainNote } from '../knowhow/model.js';
 import { formatReport, REPORT_FORMATS, type Report, type ReportFormat } from '../knowhow/report/index.js';
 import { noteLine } from '../knowhow/report/text.js';
@@ -101,6 +102,11 @@ export function rulesHelp(rules: readonly KnowHowRule[] = RULES): string {
   return rules
     .map((rule) => `  ${rule.id.padEnd(width)}  ${rule.severity.padEnd(7)}  ${rule.title}`)
     .join('\n');
+}
+
+/** The running Tideway a command reads: --endpoint, else AWS_ENDPOINT_URL, else the default. */
+export function endpointOption(given: string | undefined): string {
+  return given ?? process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT;
 }
 
 /** Writes a usage error the way every tideway command does; returns exit code 2. */

@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { SERVICE_IDS, WORKLOAD_DIMENSIONS, type Workload } from '../advise/index.js';
 import type { KnowHow } from './know-how.js';
-import { errorResult, guarded, jsonResult } from './results.js';
+import { errorResult, guarded, jsonResult, messageOf } from './results.js';
 
 /** A dimension as advise describes it (WORKLOAD_DIMENSIONS): read by shape, not by type. */
 interface DimensionLike {
@@ -79,8 +79,7 @@ export function registerAdviseTool(server: McpServer, knowHow: KnowHow): void {
         try {
           parsed = knowHow.parseWorkload(workload);
         } catch (err) {
-          const reason = err instanceof Error ? err.message : String(err);
-          return errorResult(`Invalid workload: ${reason}`);
+          return errorResult(`Invalid workload: ${messageOf(err)}`);
         }
         return jsonResult(knowHow.advise(parsed));
       }),
