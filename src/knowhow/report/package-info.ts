@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 
-/** Where the project and its rule pages live, unless package.json says otherwise (homepage). */
-const DEFAULT_PROJECT_URL = 'https://github.com/tideway/tideway';
-
 export interface PackageInfo {
   version: string;
-  projectUrl: string;
+  /** package.json's homepage or repository URL; absent until the project publishes one. */
+  projectUrl?: string;
 }
 
 let packageInfo: PackageInfo | undefined;
@@ -25,7 +23,7 @@ export function readPackage(): PackageInfo {
   const projectUrl = [pkg.homepage, fromRepository].find((url) => url && /^https?:\/\//.test(url));
   packageInfo = {
     version: pkg.version ?? '0.0.0',
-    projectUrl: (projectUrl ?? DEFAULT_PROJECT_URL).replace(/#.*$/, '').replace(/\/$/, ''),
+    projectUrl: projectUrl?.replace(/#.*$/, '').replace(/\/$/, ''),
   };
   return packageInfo;
 }

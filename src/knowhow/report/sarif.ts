@@ -17,9 +17,13 @@ type Level = 'error' | 'warning' | 'note';
 
 const LEVELS: Record<Severity, Level> = { error: 'error', warning: 'warning', notice: 'note' };
 
-/** A rule's page on the project's site: SARIF's helpUri must be an absolute URI. */
-export function ruleHelpUri(ruleId: string): string {
-  return `${readPackage().projectUrl}/blob/main/${rulePage(ruleId)}`;
+/**
+ * A rule's page on the project's site (SARIF's helpUri must be an absolute URI), when package.json
+ * names the site; otherwise undefined, and the descriptor's help text names the page instead.
+ */
+export function ruleHelpUri(ruleId: string): string | undefined {
+  const { projectUrl } = readPackage();
+  return projectUrl && `${projectUrl}/blob/main/${rulePage(ruleId)}`;
 }
 
 /**
@@ -74,6 +78,7 @@ interface Descriptor {
   name?: string;
   shortDescription: { text: string };
   helpUri?: string;
+  help?: { text: string };
   defaultConfiguration: { level: Level };
 }
 
@@ -84,6 +89,7 @@ function ruleDescriptors(rules: readonly KnowHowRule[], findings: Finding[]): De
     name: pascalCase(rule.id),
     shortDescription: { text: rule.title },
     helpUri: ruleHelpUri(rule.id),
+    help: { text: `${rule.title}. Why, and how to fix it: ${rulePage(rule.id)} in Tideway's documentation.` },
     defaultConfiguration: { level: LEVELS[rule.severity] },
   }));
   const known = new Set(descriptors.map((descriptor) => descriptor.id));
