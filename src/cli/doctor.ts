@@ -1,9 +1,15 @@
 import { type DoctorResult, HINT_RULES, runDoctor } from '../knowhow/doctor.js';
-import { NoTidewayError } from '../knowhow/live/inventory.js';
-import { formatReport } from '../knowhow/report/index.js';
-import { noteLine } from '../knowhow/report/text.js';
+import { DEFAULT_ENDPOINT, NoTidewayError } from '../knowhow/live/inventory.js';
+import { liveFile } from '../knowhow/live/sources.js';
 import { RULES } from '../knowhow/rules/index.js';
-import { parseRuleArgs, RULE_OPTIONS_HELP, UsageError, usageFailure } from './options.js';
+import {
+  endpointOption,
+  internalFailure,
+  parseCommandArgs,
+  RULE_OPTIONS_HELP,
+  usageFailure,
+  writeFindings,
+} from './options.js';
 
 const HELP = `tideway doctor — the lint rules on a running Tideway's resources, and what only runtime shows
 
@@ -11,7 +17,7 @@ Usage:
   tideway doctor [options]
 
 Options:
-  --endpoint <url>       the running Tideway [AWS_ENDPOINT_URL]; default http://127.0.0.1:4566
+  --endpoint <url>       the running Tideway [AWS_ENDPOINT_URL]; default ${DEFAULT_ENDPOINT}
   --account <id>         only this account (12 digits); default every account
   --region <name>        only this region; default every region
 ${RULE_OPTIONS_HELP}
@@ -26,17 +32,13 @@ endpoint or the options are wrong.
 
 /** `tideway doctor …`: returns the process exit code. */
 export async function run(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseRuleArgs>;
-  try {
-    parsed = parseRuleArgs(
-      argv,
-      { endpoint: { type: 'string' }, account: { type: 'string' }, region: { type: 'string' } },
-      [...RULES.map((rule) => rule.id), ...Object.keys(HINT_RULES)],
-    );
-  } catch (err) {
-    if (err instanceof UsageError) return usageFailure('doctor', err.message);
-    throw err;
-  }
+  const parsed = parseCommandArgs(
+    'doctor',
+    argv,
+    { endpoint: { type: 'string' }, account: { type: 'string' }, region: { type: 'string' } },
+    [...RULES.map((rule) => rule.id), ...Object.keys(HINT_RULES)],
+  );
+  if (typeof parsed === 'number') return parsed;
   const { options, values, positionals } = parsed;
   if (options.help) {
     process.stdout.write(HELP);
@@ -47,8 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   if (account !== undefined && !/^\d{12}$/.test(account)) {
     return usageFailure('doctor', `--account must be 12 digits, not '${account}'`);
   }
-  const endpoint =
-    (values.endpoint as string | undefined) ?? process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566';
+  const endpoint = endpointOption(values.endpoint as string | undefined);
   let result: DoctorResult;
   try {
     result = await runDoctor({
@@ -65,18 +66,8 @@ export async function run(argv: string[]): Promise<number> {
       );
       return 2;
     }
-    process.stderr.write(`tideway doctor: internal error: ${(err as Error)?.message ?? String(err)}\n`);
-    return 2;
+    return internalFailure('doctor', err);
   }
-  const files = result.scopes.map(({ account, region }) => `tideway://${account}/${region}`);
-  process.stdout.write(
-    formatReport(
-      { tool: 'doctor', findings: result.findings, notes: result.notes, explain: options.explain, files },
-      options.format,
-    ),
-  );
-  if (options.explain && options.format === 'json') {
-    for (const note of result.notes) process.stderr.write(`tideway doctor: note: ${noteLine(note)}\n`);
-  }
-  return result.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
+  const files = result.scopes.map(liveFile);
+  return writeFindings('doctor', { ...result, files }, options);
 }

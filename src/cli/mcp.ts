@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_ENDPOINT } from '../knowhow/mcp/server.js';
+import { DEFAULT_ENDPOINT } from '../knowhow/live/inventory.js';
 import { serveStdio } from '../knowhow/mcp/stdio.js';
+import { endpointOption, usageFailure } from './options.js';
 
 const HELP = `tideway mcp — advise, lint and doctor for AI coding agents (Model Context Protocol over stdio)
 
@@ -22,9 +23,13 @@ See docs/mcp.md for registering it with Claude Code, Claude Desktop, Cursor, VS 
 and Codex CLI.
 `;
 
-function usage(message: string): number {
-  process.stderr.write(`tideway mcp: ${message}\n\nRun 'tideway mcp --help' for usage.\n`);
-  return 2;
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 /** `tideway mcp …`: serves until stdin closes, then returns the process exit code. */
@@ -36,21 +41,15 @@ export async function run(argv: string[]): Promise<number> {
       options: { endpoint: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (err) {
-    return usage((err as Error).message);
+    return usageFailure('mcp', (err as Error).message);
   }
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
-  const endpoint = values.endpoint ?? process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT;
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    return usage(`--endpoint must be an http:// or https:// URL, not '${endpoint}'`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return usage(`--endpoint must be an http:// or https:// URL, not '${endpoint}'`);
+  const endpoint = endpointOption(values.endpoint);
+  if (!isHttpUrl(endpoint)) {
+    return usageFailure('mcp', `--endpoint must be an http:// or https:// URL, not '${endpoint}'`);
   }
   // Stdout carries the protocol: anything else written there would corrupt it.
   await serveStdio({ endpoint: endpoint.replace(/\/+$/, '') });

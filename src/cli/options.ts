@@ -1,6 +1,9 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { KnowHowRule } from '../knowhow/findings.js';
-import { REPORT_FORMATS, type ReportFormat } from '../knowhow/report/index.js';
+import type { Finding, KnowHowRule } from '../knowhow/findings.js';
+import { DEFAULT_ENDPOINT } from '../knowhow/live/inventory.js';
+import type { ExplainNote } from '../knowhow/model.js';
+import { formatReport, REPORT_FORMATS, type Report, type ReportFormat } from '../knowhow/report/index.js';
+import { noteLine } from '../knowhow/report/text.js';
 import { RULES } from '../knowhow/rules/index.js';
 
 /** The flags lint and doctor share. */
@@ -101,8 +104,56 @@ export function rulesHelp(rules: readonly KnowHowRule[] = RULES): string {
     .join('\n');
 }
 
+/** The running Tideway a command reads: --endpoint, else AWS_ENDPOINT_URL, else the default. */
+export function endpointOption(given: string | undefined): string {
+  return given ?? process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT;
+}
+
 /** Writes a usage error the way every tideway command does; returns exit code 2. */
 export function usageFailure(command: string, message: string): number {
   process.stderr.write(`tideway ${command}: ${message}\n\nRun 'tideway ${command} --help' for usage.\n`);
   return 2;
+}
+
+/**
+ * parseRuleArgs for `tideway <command>`: the parsed arguments, or the exit code 2 once a usage
+ * error has been written.
+ */
+export function parseCommandArgs(
+  command: string,
+  ...args: Parameters<typeof parseRuleArgs>
+): ParsedRuleArgs | number {
+  try {
+    return parseRuleArgs(...args);
+  } catch (err) {
+    if (err instanceof UsageError) return usageFailure(command, err.message);
+    throw err;
+  }
+}
+
+/** A bug of ours still ends as a message and exit code 2, never as a stack trace. */
+export function internalFailure(command: string, err: unknown): number {
+  process.stderr.write(`tideway ${command}: internal error: ${(err as Error)?.message ?? String(err)}
+`);
+  return 2;
+}
+
+/**
+ * Prints the findings in the chosen format and returns the exit code: 1 when one is an error.
+ * JSON has no place for notes, so --explain puts them on stderr, where they do not spoil the
+ * document.
+ */
+export function writeFindings(
+  tool: Report['tool'],
+  result: { findings: Finding[]; notes: ExplainNote[]; files: string[] },
+  options: RuleOptions,
+): number {
+  const { findings, notes, files } = result;
+  process.stdout.write(
+    formatReport({ tool, findings, notes, explain: options.explain, files }, options.format),
+  );
+  if (options.explain && options.format === 'json') {
+    for (const note of notes) process.stderr.write(`tideway ${tool}: note: ${noteLine(note)}\n`);
+  }
+  return findings.some((finding) => finding.severity === 'error') ? 1 : 0;
 }

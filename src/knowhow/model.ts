@@ -190,6 +190,11 @@ export interface EventSourceMapping extends Entity {
   selfManagedKafka: boolean;
   bootstrapServers?: Sym;
   sourceAccess: SourceAccess[];
+  /**
+   * `DestinationConfig.OnFailure.Destination`: where a stream or Kafka mapping sends the records
+   * of batches it gives up on, so that queue holds failures like a dead-letter queue.
+   */
+  onFailure?: Sym;
 }
 
 export interface Pipe extends Entity {

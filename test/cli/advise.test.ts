@@ -1,35 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { type CliRun, runCli } from '../support/server.js';
 
-const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-function advise(
-  args: string[],
-  stdin?: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, 'advise', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin ?? '');
-  });
+/** `tideway advise …` as a user runs it, with `stdin` piped in (empty unless given). */
+function advise(args: string[], stdin?: string): Promise<CliRun> {
+  return runCli(['advise', ...args], {}, { input: stdin, timeoutMs: 10_000 });
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tideway-advise-'));

@@ -1,55 +1,25 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RULES } from '../../src/knowhow/rules/index.js';
-import { cliMain } from '../support/server.js';
+import { FINDING_FIELDS } from '../support/knowhow-model.js';
+import { type CliRun, cliMain, runCli } from '../support/server.js';
 
 // `tideway lint` as a user runs it: the exit code is the contract CI relies on (issue 13: 1 with
 // an error finding, 0 otherwise; 2 for usage errors and unreadable input), and no stack trace.
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+function lint(args: string[], cwd: string): Promise<CliRun> {
+  return runCli(['lint', ...args], {}, { cwd, timeoutMs: 15_000 });
 }
 
-function lint(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliMain, 'lint', ...args], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function assertNoStack(run: Run): void {
+function assertNoStack(run: CliRun): void {
   assert.doesNotMatch(run.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');
 }
 
-// An EventBridge rule sends to a queue that has no queue policy: AWS drops every event
-// (EventBridge User Guide, "Permissions for Amazon SQS"). The queue is also a SAM function's
-// event source, so the template goes through the SAM reading.
-const RULE_TO_QUEUE_WITHOUT_POLICY = `AWSTemplateFormatVersion: '2010-09-09'
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Key:
+// A customer-managed key that lets its own account in: both templates encrypt with it.
+const KEY = `  Key:
     Type: AWS::KMS::Key
     Properties:
       KeyPolicy:
@@ -60,7 +30,15 @@ Resources:
               AWS: !Sub arn:aws:iam::\${AWS::AccountId}:root
             Action: kms:*
             Resource: '*'
-  Orders:
+`;
+
+// An EventBridge rule sends to a queue that has no queue policy: AWS drops every event
+// (EventBridge User Guide, "Permissions for Amazon SQS"). The queue is also a SAM function's
+// event source, so the template goes through the SAM reading.
+const RULE_TO_QUEUE_WITHOUT_POLICY = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+${KEY}  Orders:
     Type: AWS::SQS::Queue
     Properties:
       KmsMasterKeyId: !Ref Key
@@ -88,18 +66,7 @@ Resources:
 // A topic encrypted with its own customer-managed key, and nothing sending to it: nothing to say.
 const CLEAN = `AWSTemplateFormatVersion: '2010-09-09'
 Resources:
-  Key:
-    Type: AWS::KMS::Key
-    Properties:
-      KeyPolicy:
-        Version: '2012-10-17'
-        Statement:
-          - Effect: Allow
-            Principal:
-              AWS: !Sub arn:aws:iam::\${AWS::AccountId}:root
-            Action: kms:*
-            Resource: '*'
-  Alerts:
+${KEY}  Alerts:
     Type: AWS::SNS::Topic
     Properties:
       KmsMasterKeyId: !Ref Key
@@ -189,15 +156,7 @@ describe('tideway lint', () => {
       const { findings } = JSON.parse(run.stdout);
       const target = findings.find((f: { rule: string }) => f.rule === 'target-policy-missing');
       assert.ok(target, run.stdout);
-      assert.deepEqual(Object.keys(target), [
-        'rule',
-        'severity',
-        'resource',
-        'file',
-        'line',
-        'message',
-        'fix',
-      ]);
+      assert.deepEqual(Object.keys(target), FINDING_FIELDS);
       assert.equal(target.severity, 'error');
       assert.equal(target.file, 'rule-to-queue.yaml');
       assert.ok(Number.isInteger(target.line) && target.line > 0);

@@ -37,3 +37,6 @@ export function context(profile: RuleContext['profile'] = 'default'): RuleContex
   const notes: ExplainNote[] = [];
   return { profile, notes, explain: (note) => notes.push(note) };
 }
+
+/** A finding's fields in the order `--format json` prints them (issue 13's contract). */
+export const FINDING_FIELDS = ['rule', 'severity', 'resource', 'file', 'line', 'message', 'fix'];

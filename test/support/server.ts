@@ -156,12 +156,26 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI to completion (for --help and bad arguments). */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export interface CliRunOptions {
+  /** The working directory; the test process's by default. */
+  cwd?: string;
+  /** Written to the child's stdin, which then ends; without it stdin ends at once. */
+  input?: string;
+  /** How long the command may take before it is killed (its code is then null). */
+  timeoutMs?: number;
+}
+
+/** Runs the CLI to completion (--help, bad arguments, and the commands that end: lint, advise…). */
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: CliRunOptions = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliMain, ...args], {
       env: cliEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -171,12 +185,13 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
     child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString();
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 5_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    child.stdin.end(options.input ?? '');
   });
 }
 

@@ -1,16 +1,6 @@
 /** What `tideway advise` answers, in the shape `--format json` prints. */
 
-export type ServiceId =
-  | 'sqs'
-  | 'sns'
-  | 'eventbridge'
-  | 'mq'
-  | 'kinesis-data-streams'
-  | 'firehose'
-  | 'managed-flink'
-  | 'msk';
-
-export const SERVICE_IDS: readonly ServiceId[] = [
+export const SERVICE_IDS = [
   'sqs',
   'sns',
   'eventbridge',
@@ -19,7 +9,9 @@ export const SERVICE_IDS: readonly ServiceId[] = [
   'firehose',
   'managed-flink',
   'msk',
-];
+] as const;
+
+export type ServiceId = (typeof SERVICE_IDS)[number];
 
 export const SERVICE_NAMES: Record<ServiceId, string> = {
   sqs: 'Amazon SQS',

@@ -1,6 +1,10 @@
+import type { DropCount } from '../../services/events/drops.js';
+import type { BusRecord, RuleRecord } from '../../services/events/records.js';
+import type { AliasRecord, KeyRecord } from '../../services/kms/keys.js';
+import type { SecretRecord } from '../../services/secretsmanager/records.js';
 import type { QueueStorage, StreamStorage, TopicStorage } from '../../storage/types.js';
 import type { AttachedPolicy, Origin, Sym } from '../model.js';
-import { RETENTION_NEARING_SHARE, type RuntimeHint } from './hints.js';
+import { arnScope, RETENTION_NEARING_SHARE, type RuntimeHint } from './hints.js';
 import { type LiveSource, liveFile, numberAttribute, parsePolicy, type Scope } from './sources.js';
 
 /*
@@ -10,6 +14,28 @@ import { type LiveSource, liveFile, numberAttribute, parsePolicy, type Scope } f
 
 function origin(scope: Scope): Origin {
   return { file: liveFile(scope) };
+}
+
+/**
+ * The fields every live resource shares, in the order the inventory shows them: known by its ARN,
+ * declared at its scope, never suppressed; `name` only for the resources that have one.
+ */
+function liveEntity(
+  scope: Scope,
+  type: string,
+  arn: string,
+  name: string | undefined,
+  attributes: Record<string, string>,
+) {
+  return {
+    id: arn,
+    type,
+    arn,
+    ...(name === undefined ? {} : { name }),
+    origin: origin(scope),
+    ignore: [] as string[],
+    attributes,
+  };
 }
 
 function policies(text: string | undefined, from: string, scope: Scope): AttachedPolicy[] {
@@ -35,14 +61,7 @@ export function sqsSource(queues: QueueStorage): LiveSource {
         const a = q.attributes;
         const counts = await queues.counts(q);
         model.queues.push({
-          id: q.arn,
-          type: 'AWS::SQS::Queue',
-          arn: q.arn,
-          name: q.name,
-          url: `/${q.account}/${q.name}`,
-          origin: origin(scope),
-          ignore: [],
-          attributes: {
+          ...liveEntity(scope, 'AWS::SQS::Queue', q.arn, q.name, {
             ...a,
             QueueArn: q.arn,
             ApproximateNumberOfMessages: String(counts.visible),
@@ -50,7 +69,8 @@ export function sqsSource(queues: QueueStorage): LiveSource {
             ApproximateNumberOfMessagesDelayed: String(counts.delayed),
             CreatedTimestamp: String(Math.floor(q.createdAt / 1000)),
             LastModifiedTimestamp: String(Math.floor(q.modifiedAt / 1000)),
-          },
+          }),
+          url: `/${q.account}/${q.name}`,
           fifo: q.fifo,
           receiveWaitTimeSeconds: numberAttribute(a.ReceiveMessageWaitTimeSeconds),
           visibilityTimeoutSeconds: numberAttribute(a.VisibilityTimeout),
@@ -99,13 +119,7 @@ export function snsSource(topics: TopicStorage): LiveSource {
     collect(model, scope) {
       for (const t of topics.listTopics(scope.account, scope.region)) {
         model.topics.push({
-          id: t.arn,
-          type: 'AWS::SNS::Topic',
-          arn: t.arn,
-          name: t.name,
-          origin: origin(scope),
-          ignore: [],
-          attributes: { ...t.attributes },
+          ...liveEntity(scope, 'AWS::SNS::Topic', t.arn, t.name, { ...t.attributes }),
           fifo: t.fifo,
           kmsKey: t.attributes.KmsMasterKeyId || undefined,
           policies: policies(t.attributes.Policy, t.arn, scope),
@@ -113,19 +127,14 @@ export function snsSource(topics: TopicStorage): LiveSource {
       }
       for (const s of topics.listSubscriptions(scope.account, scope.region)) {
         model.subscriptions.push({
-          id: s.arn,
-          type: 'AWS::SNS::Subscription',
-          arn: s.arn,
-          origin: origin(scope),
-          ignore: [],
-          attributes: {
+          ...liveEntity(scope, 'AWS::SNS::Subscription', s.arn, undefined, {
             ...s.attributes,
             TopicArn: s.topicArn,
             Protocol: s.protocol,
             Endpoint: s.endpoint,
             Owner: s.owner,
             PendingConfirmation: String(!s.confirmed),
-          },
+          }),
           topic: s.topicArn,
           protocol: s.protocol,
           endpoint: s.endpoint,
@@ -145,17 +154,11 @@ export function kinesisSource(streams: StreamStorage): LiveSource {
       for (const s of streams.listStreams(scope.account, scope.region)) {
         const open = streams.shards(s.arn).filter((shard) => shard.closedAt === undefined).length;
         model.streams.push({
-          id: s.arn,
-          type: 'AWS::Kinesis::Stream',
-          arn: s.arn,
-          name: s.name,
-          origin: origin(scope),
-          ignore: [],
-          attributes: {
+          ...liveEntity(scope, 'AWS::Kinesis::Stream', s.arn, s.name, {
             StreamModeDetails: s.mode,
             RetentionPeriodHours: String(s.retentionHours),
             OpenShardCount: String(open),
-          },
+          }),
           shardCount: open,
           retentionHours: s.retentionHours,
         });
@@ -164,38 +167,28 @@ export function kinesisSource(streams: StreamStorage): LiveSource {
   };
 }
 
-/** The parts of EventBridge's records the inventory reads (records.ts's BusRecord and RuleRecord). */
-export interface LiveBus {
-  arn: string;
-  name: string;
-  account: string;
-  region: string;
-  kmsKeyIdentifier?: string;
-  deadLetterArn?: string;
-  policy?: string;
-}
+/** The parts of EventBridge's records the inventory reads. */
+export type LiveBus = Pick<
+  BusRecord,
+  'arn' | 'name' | 'account' | 'region' | 'kmsKeyIdentifier' | 'deadLetterArn' | 'policy'
+>;
 
-export interface LiveRule {
-  arn: string;
-  name: string;
-  busArn: string;
-  account: string;
-  region: string;
-  eventPattern?: string;
-  scheduleExpression?: string;
-  state: string;
-  roleArn?: string;
-  targets: { Id?: string; Arn?: string; RoleArn?: string; DeadLetterConfig?: { Arn?: string } }[];
-}
+export type LiveRule = Pick<
+  RuleRecord,
+  | 'arn'
+  | 'name'
+  | 'busArn'
+  | 'account'
+  | 'region'
+  | 'eventPattern'
+  | 'scheduleExpression'
+  | 'state'
+  | 'roleArn'
+  | 'targets'
+>;
 
-export interface LiveDrop {
-  ruleArn: string;
-  targetId: string;
-  targetArn: string;
-  count: number;
-  lastReason: string;
-  lastDroppedAt: string;
-}
+/** A target's drop count as EventBridge keeps it (drops.ts). */
+export type LiveDrop = DropCount;
 
 /** EventBridge: buses with their policy and key, rules with targets (DLQ, role); its drop counts as hints. */
 export function eventsSource(
@@ -212,13 +205,7 @@ export function eventsSource(
         if (b.deadLetterArn) attributes.DeadLetterArn = b.deadLetterArn;
         if (b.policy) attributes.Policy = b.policy;
         model.buses.push({
-          id: b.arn,
-          type: 'AWS::Events::EventBus',
-          arn: b.arn,
-          name: b.name,
-          origin: origin(scope),
-          ignore: [],
-          attributes,
+          ...liveEntity(scope, 'AWS::Events::EventBus', b.arn, b.name, attributes),
           kmsKey: b.kmsKeyIdentifier,
           policies: policies(b.policy, b.arn, scope),
         });
@@ -228,13 +215,7 @@ export function eventsSource(
         if (r.eventPattern) attributes.EventPattern = r.eventPattern;
         if (r.scheduleExpression) attributes.ScheduleExpression = r.scheduleExpression;
         model.rules.push({
-          id: r.arn,
-          type: 'AWS::Events::Rule',
-          arn: r.arn,
-          name: r.name,
-          origin: origin(scope),
-          ignore: [],
-          attributes,
+          ...liveEntity(scope, 'AWS::Events::Rule', r.arn, r.name, attributes),
           bus: r.busArn,
           hasPattern: r.eventPattern !== undefined,
           hasSchedule: r.scheduleExpression !== undefined,
@@ -252,10 +233,7 @@ export function eventsSource(
     async hints() {
       return (await drops()).map((d) => {
         const rule = rules().find((r) => r.arn === d.ruleArn);
-        const scope = rule ?? {
-          account: d.ruleArn.split(':')[4] ?? '',
-          region: d.ruleArn.split(':')[3] ?? '',
-        };
+        const scope = rule ?? arnScope(d.ruleArn);
         const at = Date.parse(d.lastDroppedAt);
         const what =
           d.targetId === '(bus)'
@@ -277,25 +255,13 @@ export function eventsSource(
   };
 }
 
-/** The parts of KMS's records the inventory reads (kms/keys.ts's KeyRecord and AliasRecord). */
-export interface LiveKey {
-  arn: string;
-  keyId: string;
-  account: string;
-  region: string;
-  manager: string;
-  state: string;
-  keyUsage: string;
-  description: string;
-  policy: string;
-}
+/** The parts of KMS's records the inventory reads. */
+export type LiveKey = Pick<
+  KeyRecord,
+  'arn' | 'keyId' | 'account' | 'region' | 'manager' | 'state' | 'keyUsage' | 'description' | 'policy'
+>;
 
-export interface LiveAlias {
-  name: string;
-  account: string;
-  region: string;
-  targetKeyId: string;
-}
+export type LiveAlias = Pick<AliasRecord, 'name' | 'account' | 'region' | 'targetKeyId'>;
 
 /** KMS: keys with their policy and aliases. */
 export function kmsSource(keys: () => LiveKey[], aliases: () => LiveAlias[]): LiveSource {
@@ -306,18 +272,13 @@ export function kmsSource(keys: () => LiveKey[], aliases: () => LiveAlias[]): Li
       for (const k of keys().filter((k) => inScope(k, scope))) {
         const document = parsePolicy(k.policy);
         model.keys.push({
-          id: k.arn,
-          type: 'AWS::KMS::Key',
-          arn: k.arn,
-          origin: origin(scope),
-          ignore: [],
-          attributes: {
+          ...liveEntity(scope, 'AWS::KMS::Key', k.arn, undefined, {
             KeyId: k.keyId,
             KeyManager: k.manager,
             KeyState: k.state,
             KeyUsage: k.keyUsage,
             Description: k.description,
-          },
+          }),
           policy: (document ?? null) as Sym,
           aliases: named.filter((a) => a.targetKeyId === k.keyId).map((a) => a.name),
         });
@@ -326,16 +287,11 @@ export function kmsSource(keys: () => LiveKey[], aliases: () => LiveAlias[]): Li
   };
 }
 
-/** The parts of Secrets Manager's records the inventory reads (secretsmanager/records.ts). */
-export interface LiveSecret {
-  arn: string;
-  name: string;
-  account: string;
-  region: string;
-  kmsKeyId?: string;
-  owningService?: string;
-  deletedAt?: number;
-}
+/** The parts of Secrets Manager's records the inventory reads. */
+export type LiveSecret = Pick<
+  SecretRecord,
+  'arn' | 'name' | 'account' | 'region' | 'kmsKeyId' | 'owningService' | 'deletedAt'
+>;
 
 /** Secrets Manager: secrets with their name and KMS key (absent: the aws/secretsmanager key). */
 export function secretsSource(secrets: () => LiveSecret[]): LiveSource {
@@ -347,13 +303,7 @@ export function secretsSource(secrets: () => LiveSecret[]): LiveSource {
         if (s.kmsKeyId) attributes.KmsKeyId = s.kmsKeyId;
         if (s.owningService) attributes.OwningService = s.owningService;
         model.secrets.push({
-          id: s.arn,
-          type: 'AWS::SecretsManager::Secret',
-          arn: s.arn,
-          name: s.name,
-          origin: origin(scope),
-          ignore: [],
-          attributes,
+          ...liveEntity(scope, 'AWS::SecretsManager::Secret', s.arn, s.name, attributes),
           kmsKey: s.kmsKeyId,
         });
       }

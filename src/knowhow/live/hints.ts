@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
+import { matches, type Scope } from './sources.js';
 
 /**
  * What only a running Tideway shows: hints recorded by the services as requests show a mistake,
@@ -186,13 +187,8 @@ export class HintRecorder {
     });
   }
 
-  list(filter: { account?: string; region?: string } = {}): RuntimeHint[] {
-    return [...this.hints.values()]
-      .filter(
-        (h) =>
-          (!filter.account || h.account === filter.account) && (!filter.region || h.region === filter.region),
-      )
-      .map((h) => ({ ...h }));
+  list(filter: Partial<Scope> = {}): RuntimeHint[] {
+    return [...this.hints.values()].filter((h) => matches(h, filter)).map((h) => ({ ...h }));
   }
 
   clear(): void {

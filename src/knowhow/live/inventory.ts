@@ -1,6 +1,9 @@
 import type { Model } from '../model.js';
 import type { RuntimeHint } from './hints.js';
 
+/** Where `tideway start` listens unless told otherwise: what doctor and the MCP server read by default. */
+export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4566';
+
 /** The resources of one account and region of a running Tideway, as the rules read them. */
 export interface LiveScope {
   account: string;

@@ -20,6 +20,14 @@ export interface LiveSource {
   hintsLogged?: boolean;
 }
 
+/** Whether a scope is the one asked for: an absent account or region takes every one. */
+export function matches(scope: Scope, filter: Partial<Scope>): boolean {
+  return (
+    (!filter.account || scope.account === filter.account) &&
+    (!filter.region || scope.region === filter.region)
+  );
+}
+
 /** `tideway://<account>/<region>`: where live findings point, in place of a template path. */
 export function liveFile(scope: Scope): string {
   return `tideway://${scope.account}/${scope.region}`;

@@ -3,7 +3,7 @@ import type { HttpReply } from '../../protocols/service.js';
 import { emptyModel } from '../model.js';
 import type { HintRecorder, RuntimeHint } from './hints.js';
 import type { LiveInventory } from './inventory.js';
-import { type LiveSource, type Scope, uniqueScopes } from './sources.js';
+import { type LiveSource, matches, type Scope, uniqueScopes } from './sources.js';
 
 function json(value: unknown): HttpReply {
   return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
@@ -11,13 +11,6 @@ function json(value: unknown): HttpReply {
 
 function filterOf(query: URLSearchParams): Partial<Scope> {
   return { account: query.get('account') || undefined, region: query.get('region') || undefined };
-}
-
-function matches(scope: Scope, filter: Partial<Scope>): boolean {
-  return (
-    (!filter.account || scope.account === filter.account) &&
-    (!filter.region || scope.region === filter.region)
-  );
 }
 
 /** Every account and region some service holds resources in, or the one asked for. */

@@ -1,19 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import * as adviseModule from '../advise/index.js';
+import { SERVICE_IDS, WORKLOAD_DIMENSIONS, type Workload } from '../advise/index.js';
 import type { KnowHow } from './know-how.js';
-import { errorResult, guarded, jsonResult } from './results.js';
-
-const SERVICE_IDS = [
-  'sqs',
-  'sns',
-  'eventbridge',
-  'mq',
-  'kinesis-data-streams',
-  'firehose',
-  'managed-flink',
-  'msk',
-] as const satisfies readonly adviseModule.ServiceId[];
+import { errorResult, guarded, jsonResult, messageOf } from './results.js';
 
 /** A dimension as advise describes it (WORKLOAD_DIMENSIONS): read by shape, not by type. */
 interface DimensionLike {
@@ -74,7 +63,7 @@ export function registerAdviseTool(server: McpServer, knowHow: KnowHow): void {
       title: 'Choose a messaging or streaming service',
       description: DESCRIPTION,
       inputSchema: {
-        workload: workloadSchema((adviseModule as unknown as Record<string, unknown>).WORKLOAD_DIMENSIONS),
+        workload: workloadSchema(WORKLOAD_DIMENSIONS),
       },
       outputSchema: {
         pattern: z.string(),
@@ -86,12 +75,11 @@ export function registerAdviseTool(server: McpServer, knowHow: KnowHow): void {
     },
     ({ workload }) =>
       guarded('advise failed', async () => {
-        let parsed: adviseModule.Workload;
+        let parsed: Workload;
         try {
           parsed = knowHow.parseWorkload(workload);
         } catch (err) {
-          const reason = err instanceof Error ? err.message : String(err);
-          return errorResult(`Invalid workload: ${reason}`);
+          return errorResult(`Invalid workload: ${messageOf(err)}`);
         }
         return jsonResult(knowHow.advise(parsed));
       }),

@@ -1,9 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { HintKind } from '../live/hints.js';
+import { HINT_RULES } from '../doctor.js';
 import type { KnowHow } from './know-how.js';
-import { errorResult, guarded, jsonResult } from './results.js';
+import { guarded, jsonResult } from './results.js';
 import {
+  accountInput,
   disableInput,
   endpointInput,
   endpointOf,
@@ -11,19 +12,13 @@ import {
   findingOutput,
   noteOutput,
   profileInput,
+  refuseUnknownIds,
+  regionInput,
   summarise,
   summaryOutput,
-  unknownIds,
 } from './schemas.js';
 
-/** Doctor reports runtime hints under their kind as rule id; a Record keeps the list complete. */
-const HINT_RULES: Record<HintKind, true> = {
-  'dropped-deliveries': true,
-  'system-attribute-as-message-attribute': true,
-  'short-polling-empty-receives': true,
-  'consumer-falling-behind': true,
-  'retention-nearing': true,
-};
+/** Doctor reports runtime hints under their kind as rule id, so "disable" takes those too. */
 const HINT_IDS = Object.keys(HINT_RULES);
 
 export function registerDoctorTool(server: McpServer, knowHow: KnowHow, defaultEndpoint: string): void {
@@ -34,11 +29,8 @@ export function registerDoctorTool(server: McpServer, knowHow: KnowHow, defaultE
       description: `Runs the lint rules against the live queues, topics, subscriptions, buses, rules and streams of a running Tideway (default ${defaultEndpoint}), all accounts and regions or one, and adds what only runtime shows: deliveries dropped because a policy did not allow the service, receives asking for system attributes in MessageAttributeNames, short polling on empty queues, Kinesis consumers falling behind, queues whose oldest message nears the retention period. Reads only; changes nothing.`,
       inputSchema: {
         endpoint: endpointInput,
-        account: z
-          .string()
-          .regex(/^\d{12}$/, 'a 12-digit account id')
-          .optional(),
-        region: z.string().optional().describe('e.g. us-east-1'),
+        account: accountInput,
+        region: regionInput,
         disable: disableInput(HINT_IDS),
         profile: profileInput,
         explain: explainInput,
@@ -54,8 +46,8 @@ export function registerDoctorTool(server: McpServer, knowHow: KnowHow, defaultE
     (input) => {
       const endpoint = endpointOf(input.endpoint, defaultEndpoint);
       return guarded(`doctor could not check the Tideway at ${endpoint}`, async () => {
-        const unknown = unknownIds(input.disable, HINT_IDS);
-        if (unknown.length > 0) return errorResult(`Unknown rule id in "disable": ${unknown.join(', ')}`);
+        const refused = refuseUnknownIds(input.disable, HINT_IDS);
+        if (refused) return refused;
         const result = await knowHow.runDoctor({
           endpoint,
           account: input.account,

@@ -13,9 +13,9 @@ import {
   findingOutput,
   noteOutput,
   profileInput,
+  refuseUnknownIds,
   summarise,
   summaryOutput,
-  unknownIds,
 } from './schemas.js';
 
 const TEMPLATE_FORMATS = ['json', 'yaml', 'terraform-plan'] as const;
@@ -41,17 +41,6 @@ async function writeTemplate(text: string, format: TemplateFormat | undefined, f
   return { dir, file, shownAs: filename ?? base };
 }
 
-/** Files lint met but could not read (lint engines that report them; they are in notes too). */
-interface Skipped {
-  path: string;
-  reason: string;
-}
-
-function skippedOf(result: LintResult): Skipped[] {
-  const skipped = (result as { skipped?: Skipped[] }).skipped;
-  return Array.isArray(skipped) ? skipped : [];
-}
-
 /** Findings on the temporary copy point at the name the agent knows the template by. */
 function renameFile(result: LintResult, from: string, to: string): LintResult {
   const rename = (file: string) => (file === from ? to : file);
@@ -62,8 +51,7 @@ function renameFile(result: LintResult, from: string, to: string): LintResult {
       note.origin ? { ...note, origin: { ...note.origin, file: rename(note.origin.file) } } : note,
     ),
     files: result.files.map(rename),
-    // Spread, since the contract's LintResult may not name `skipped` yet.
-    ...{ skipped: skippedOf(result).map((s) => ({ ...s, path: rename(s.path) })) },
+    skipped: result.skipped.map((s) => ({ ...s, path: rename(s.path) })),
   };
 }
 
@@ -115,8 +103,8 @@ export function registerLintTool(server: McpServer, knowHow: KnowHow): void {
         const hasTemplate = input.template !== undefined;
         if (hasPaths === hasTemplate)
           return errorResult('Give either "paths" or "template", not both nor neither.');
-        const unknown = unknownIds(input.disable);
-        if (unknown.length > 0) return errorResult(`Unknown rule id in "disable": ${unknown.join(', ')}`);
+        const refused = refuseUnknownIds(input.disable);
+        if (refused) return refused;
         const options = { disable: input.disable, profile: input.profile };
         let result: LintResult;
         if (hasPaths) {
@@ -144,7 +132,7 @@ export function registerLintTool(server: McpServer, knowHow: KnowHow): void {
           findings: result.findings,
           summary: summarise(result.findings),
           files: result.files,
-          skipped: skippedOf(result),
+          skipped: result.skipped,
           ...(input.explain ? { notes: result.notes } : {}),
         });
       }),

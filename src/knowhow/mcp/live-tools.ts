@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { KnowHow } from './know-how.js';
 import { arnOfUri, describeResource, KIND_NAMES, listResources, scopeOfArn } from './live-view.js';
 import { errorResult, guarded, jsonResult, messageOf } from './results.js';
-import { endpointInput, endpointOf } from './schemas.js';
+import { accountInput, endpointInput, endpointOf, regionInput } from './schemas.js';
 
 const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: false } as const;
 
@@ -24,11 +24,8 @@ export function registerLiveTools(server: McpServer, knowHow: KnowHow, defaultEn
       description: `Lists the queues, topics, subscriptions, event buses, rules, streams, keys and secrets of a running Tideway (default ${defaultEndpoint}), per account and region, with their ARNs. Read-only.`,
       inputSchema: {
         endpoint: endpointInput,
-        account: z
-          .string()
-          .regex(/^\d{12}$/, 'a 12-digit account id')
-          .optional(),
-        region: z.string().optional().describe('e.g. us-east-1'),
+        account: accountInput,
+        region: regionInput,
         kinds: z.array(z.enum(KIND_NAMES)).optional().describe('Only these kinds of resource'),
       },
       outputSchema: {

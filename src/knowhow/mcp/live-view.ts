@@ -67,8 +67,12 @@ function entitiesOf(model: Model, kind: ResourceKind): Entity[] {
   return model[RESOURCE_KINDS[kind]] as Entity[];
 }
 
+function arnOf(entity: Entity): string {
+  return entity.arn ?? entity.id;
+}
+
 function summarise(scope: LiveScope, kind: ResourceKind, entity: Entity): ResourceSummary {
-  const arn = entity.arn ?? entity.id;
+  const arn = arnOf(entity);
   const summary: ResourceSummary = {
     kind,
     arn,
@@ -101,15 +105,14 @@ interface Located {
   entity: Entity;
 }
 
-/** The resource an ARN (or a queue URL) names, with its scope. */
+/** The resource an ARN (or a queue URL) names, with its scope: the model's own lookup, scope by scope. */
 export function findResource(inventory: LiveInventory, arnOrUrl: string): Located | undefined {
   for (const scope of inventory.scopes) {
-    for (const kind of KIND_NAMES) {
-      const entity = entitiesOf(scope.model, kind).find(
-        (e) => e.arn === arnOrUrl || e.id === arnOrUrl || (e as Queue).url === arnOrUrl,
-      );
-      if (entity) return { scope, kind, entity };
-    }
+    const entity = lookup(scope.model, arnOrUrl);
+    if (!entity) continue;
+    // Every collection of the model has its kind, so the entity found is in one of them.
+    const kind = KIND_NAMES.find((k) => entitiesOf(scope.model, k).includes(entity));
+    if (kind) return { scope, kind, entity };
   }
   return undefined;
 }
@@ -132,10 +135,6 @@ export interface Relation {
   arn: string;
   /** The rule's target id, for rule targets. */
   targetId?: Sym;
-}
-
-function arnOf(entity: Entity): string {
-  return entity.arn ?? entity.id;
 }
 
 /** What points at `entity`, and what it points at, across the scope's model. */

@@ -1,5 +1,7 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { RULES } from '../rules/index.js';
+import { errorResult } from './results.js';
 
 /** Input and output shapes shared by the tools. */
 
@@ -13,6 +15,14 @@ export const endpointInput = z
 export function endpointOf(given: string | undefined, defaultEndpoint: string): string {
   return (given ?? defaultEndpoint).replace(/\/+$/, '');
 }
+
+/** One account of a running Tideway; every account when absent. */
+export const accountInput = z
+  .string()
+  .regex(/^\d{12}$/, 'a 12-digit account id')
+  .optional();
+
+export const regionInput = z.string().optional().describe('e.g. us-east-1');
 
 export const profileInput = z
   .enum(['default', 'production'])
@@ -32,10 +42,17 @@ export function disableInput(extraIds: readonly string[] = []) {
     .describe(`Rule ids not to run, among: ${ids.join(', ')}`);
 }
 
-/** Unknown rule ids are refused rather than ignored, so a typo does not hide a finding. */
-export function unknownIds(given: readonly string[] | undefined, extraIds: readonly string[] = []): string[] {
+/**
+ * The error result for a "disable" that names an unknown rule id (undefined when all are known):
+ * unknown ids are refused rather than ignored, so a typo does not hide a finding.
+ */
+export function refuseUnknownIds(
+  given: readonly string[] | undefined,
+  extraIds: readonly string[] = [],
+): CallToolResult | undefined {
   const known = new Set([...RULES.map((rule) => rule.id), ...extraIds]);
-  return (given ?? []).filter((id) => !known.has(id));
+  const unknown = (given ?? []).filter((id) => !known.has(id));
+  return unknown.length > 0 ? errorResult(`Unknown rule id in "disable": ${unknown.join(', ')}`) : undefined;
 }
 
 export const findingOutput = z.object({

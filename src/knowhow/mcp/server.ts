@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { rulePage } from '../findings.js';
+import { readPackage } from '../report/package-info.js';
 import { RULES } from '../rules/index.js';
 import { registerAdviseTool } from './advise-tool.js';
 import { registerDoctorTool } from './doctor-tool.js';
@@ -8,22 +8,13 @@ import { KNOW_HOW, type KnowHow } from './know-how.js';
 import { registerLintTool } from './lint-tool.js';
 import { registerLiveTools } from './live-tools.js';
 
-export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4566';
+export { DEFAULT_ENDPOINT } from '../live/inventory.js';
 
 export interface TidewayMcpOptions {
   /** The running Tideway that doctor and the resource view read unless a call names another. */
   endpoint: string;
   /** What the tools relay; the real advise, lint, doctor and inventory unless replaced. */
   knowHow?: Partial<KnowHow>;
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8'));
-    return String(pkg.version);
-  } catch {
-    return '0.0.0';
-  }
 }
 
 const INSTRUCTIONS = `Tideway's know-how about AWS messaging, for choosing and checking integrations:
@@ -36,7 +27,7 @@ Nothing here changes any state.`;
 /** The MCP server: advise, lint, doctor, and the read-only view of a running Tideway. */
 export function createTidewayMcpServer(options: TidewayMcpOptions): McpServer {
   const server = new McpServer(
-    { name: 'tideway', title: 'Tideway', version: packageVersion() },
+    { name: 'tideway', title: 'Tideway', version: readPackage().version },
     { instructions: INSTRUCTIONS },
   );
   const knowHow: KnowHow = { ...KNOW_HOW, ...options.knowHow };

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Finding, type KnowHowRule, rulePage, type Severity } from '../findings.js';
@@ -6,12 +5,10 @@ import type { ExplainNote } from '../model.js';
 import { RULES } from '../rules/index.js';
 import { sortFindings } from '../run-rules.js';
 import type { Report } from './index.js';
+import { readPackage } from './package-info.js';
 
 const SARIF_SCHEMA =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-
-/** Where the project and its rule pages live, unless package.json says otherwise (homepage). */
-const DEFAULT_PROJECT_URL = 'https://github.com/tideway/tideway';
 
 /** The base that relative artifact URIs resolve against: the folder lint ran in. */
 const SOURCE_ROOT = '%SRCROOT%';
@@ -20,35 +17,13 @@ type Level = 'error' | 'warning' | 'note';
 
 const LEVELS: Record<Severity, Level> = { error: 'error', warning: 'warning', notice: 'note' };
 
-interface PackageInfo {
-  version: string;
-  projectUrl: string;
-}
-
-let packageInfo: PackageInfo | undefined;
-
-function readPackage(): PackageInfo {
-  if (packageInfo) return packageInfo;
-  let pkg: { version?: string; homepage?: string; repository?: string | { url?: string } } = {};
-  try {
-    // dist/src/knowhow/report/sarif.js → the package root.
-    pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8'));
-  } catch {
-    // A bundled copy without package.json still writes valid SARIF.
-  }
-  const repository = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
-  const fromRepository = repository?.replace(/^git\+/, '').replace(/\.git$/, '');
-  const projectUrl = [pkg.homepage, fromRepository].find((url) => url && /^https?:\/\//.test(url));
-  packageInfo = {
-    version: pkg.version ?? '0.0.0',
-    projectUrl: (projectUrl ?? DEFAULT_PROJECT_URL).replace(/#.*$/, '').replace(/\/$/, ''),
-  };
-  return packageInfo;
-}
-
-/** A rule's page on the project's site: SARIF's helpUri must be an absolute URI. */
-export function ruleHelpUri(ruleId: string): string {
-  return `${readPackage().projectUrl}/blob/main/${rulePage(ruleId)}`;
+/**
+ * A rule's page on the project's site (SARIF's helpUri must be an absolute URI), when package.json
+ * names the site; otherwise undefined, and the descriptor's help text names the page instead.
+ */
+export function ruleHelpUri(ruleId: string): string | undefined {
+  const { projectUrl } = readPackage();
+  return projectUrl && `${projectUrl}/blob/main/${rulePage(ruleId)}`;
 }
 
 /**
@@ -103,6 +78,7 @@ interface Descriptor {
   name?: string;
   shortDescription: { text: string };
   helpUri?: string;
+  help?: { text: string };
   defaultConfiguration: { level: Level };
 }
 
@@ -113,6 +89,7 @@ function ruleDescriptors(rules: readonly KnowHowRule[], findings: Finding[]): De
     name: pascalCase(rule.id),
     shortDescription: { text: rule.title },
     helpUri: ruleHelpUri(rule.id),
+    help: { text: `${rule.title}. Why, and how to fix it: ${rulePage(rule.id)} in Tideway's documentation.` },
     defaultConfiguration: { level: LEVELS[rule.severity] },
   }));
   const known = new Set(descriptors.map((descriptor) => descriptor.id));

@@ -55,7 +55,11 @@ export const missingDlqRule: KnowHowRule = {
           `Subscription ${label(subscription)}${protocol} has no dead-letter queue, so a message that SNS ` +
           'cannot deliver after its retries is dropped without a trace.',
         fix:
-          'Set RedrivePolicy: { deadLetterTargetArn: !GetAtt <Dlq>.Arn } on the subscription (Terraform ' +
+          // A topic's inline Subscription property takes only Endpoint and Protocol.
+          (subscription.type === 'AWS::SNS::Topic.Subscription'
+            ? 'Move the inline subscription to an AWS::SNS::Subscription resource (the Subscription property of a topic takes no RedrivePolicy), and set '
+            : 'Set ') +
+          'RedrivePolicy: { deadLetterTargetArn: !GetAtt <Dlq>.Arn } on the subscription (Terraform ' +
           'redrive_policy), with a queue policy that lets sns.amazonaws.com send to it from this topic.',
       });
       if (finding) findings.push(finding);

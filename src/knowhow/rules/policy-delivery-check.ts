@@ -168,7 +168,8 @@ function allowStatement(
 }
 
 /**
- * Checks a delivery that AWS authorises through an execution role (a Pipe's dead-letter queue):
+ * Checks a delivery that AWS authorises through an execution role (a Pipe's dead-letter queue, an
+ * EventBridge target that names a RoleArn):
  * the role's own policies must allow the call on the destination.
  */
 export function checkRoleDelivery(
@@ -237,7 +238,8 @@ export function checkRoleDelivery(
     verdict.decision === 'denied'
       ? `${verdict.statement} denies ${action} on it.`
       : `no policy of the role allows ${action} on it.`;
-  const message = `${capitalise(describeDelivery(delivery))} is ${destinationName}, which it writes to with its execution role ${role.id}, not through a queue or topic policy; ${why} ${CONSEQUENCE[delivery.service][delivery.kind]}`;
+  const sender = delivery.service === 'pipes.amazonaws.com' ? 'it writes to' : 'EventBridge sends to';
+  const message = `${capitalise(describeDelivery(delivery))} is ${destinationName}, which ${sender} with its execution role ${role.id}, not through a queue or topic policy; ${why} ${CONSEQUENCE[delivery.service][delivery.kind]}`;
   const resource = delivery.target
     ? (entityArn(model, delivery.target) ?? `<ARN of ${delivery.target.id}>`)
     : show(delivery.destination);

@@ -211,6 +211,8 @@ export function queueRelations(model: Model): QueueRelations {
     deadLetter(subscription, subscription.dlq, 'redrive policy of the subscription');
   for (const pipe of model.pipes) deadLetter(pipe, pipe.dlq, 'dead-letter queue of the pipe');
   for (const fn of model.functions) deadLetter(fn, fn.dlq, 'dead-letter queue of the function');
+  for (const mapping of model.mappings)
+    deadLetter(mapping, mapping.onFailure, 'on-failure destination of the mapping');
   return relations;
 }
 

@@ -397,6 +397,8 @@ const MAPPERS: Record<string, Mapper> = {
     if (props.EventSourceArn !== undefined) mapping.source = props.EventSourceArn;
     const servers = field(field(selfManaged, 'Endpoints'), 'KafkaBootstrapServers');
     if (servers !== undefined) mapping.bootstrapServers = servers;
+    const onFailure = field(field(props.DestinationConfig, 'OnFailure'), 'Destination');
+    if (onFailure !== undefined) mapping.onFailure = onFailure;
     model.mappings.push(mapping);
   },
   'AWS::Pipes::Pipe': (item, { model }) => {

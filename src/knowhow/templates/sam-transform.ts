@@ -254,6 +254,8 @@ function pullMapping({ ctx, id, props, origin }: EventInput, source: unknown): v
     'SourceAccessConfigurations',
     'Topics',
     'Queues',
+    // SAM's OnFailure adds a Type beside Destination; the mapping keeps the Destination.
+    'DestinationConfig',
   ]) {
     if (props[key] !== undefined) mapping[key] = props[key];
   }

@@ -119,6 +119,8 @@ function mapping(reader: PlanModel, resource: PlanResource): EventSourceMapping 
     };
     mapping.sourceAccess.push(access);
   }
+  const onFailure = reader.value(resource, 'destination_config', 0, 'on_failure', 0, 'destination_arn');
+  if (onFailure !== undefined) mapping.onFailure = onFailure;
   return mapping;
 }
 
