@@ -111,6 +111,33 @@ describe('doctor runtime hints', () => {
     assert.match(drops[0].fix, /events\.amazonaws\.com/);
   });
 
+  it('counts EventBridge drops to a topic whose policy keeps events.amazonaws.com out, each side logging once', async () => {
+    const sns = snsClient(server.endpoint);
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'eb-closed-topic' }));
+    const events = eventsClient(server.endpoint);
+    const { RuleArn } = await events.send(
+      new PutRuleCommand({ Name: 'to-closed-topic', EventPattern: JSON.stringify({ source: ['app'] }) }),
+    );
+    await events.send(
+      new PutTargetsCommand({ Rule: 'to-closed-topic', Targets: [{ Id: 't', Arn: TopicArn }] }),
+    );
+    for (let i = 0; i < 3; i++) {
+      await events.send(
+        new PutEventsCommand({ Entries: [{ Source: 'app', DetailType: 't', Detail: '{}' }] }),
+      );
+    }
+    const hint = await until(
+      async () =>
+        (await fetchHints(server.endpoint)).find((h) => h.kind === 'dropped-deliveries' && h.count === 3),
+      'three drops',
+    );
+    assert.equal(hint.resource, RuleArn);
+    assert.match(hint.message, /eb-closed-topic/);
+    // EventBridge warns once per target, SNS once per topic and source: three drops, two lines.
+    const about = log.warnings.filter((w) => w.text.includes(TopicArn!));
+    assert.equal(about.length, 2, JSON.stringify(about));
+  });
+
   it('no drop is reported when the queue policy lets SNS in', async () => {
     const sqs = sqsClient(server.endpoint);
     const sns = snsClient(server.endpoint);
