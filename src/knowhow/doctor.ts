@@ -1,6 +1,6 @@
 import type { Finding, KnowHowRule, Severity } from './findings.js';
 import type { HintKind, RuntimeHint } from './live/hints.js';
-import { fetchHints, fetchInventory, type LiveScope } from './live/inventory.js';
+import { fetchHints, fetchInventory } from './live/inventory.js';
 import { liveFile } from './live/sources.js';
 import type { ExplainNote } from './model.js';
 import { runRules, sortFindings } from './run-rules.js';
