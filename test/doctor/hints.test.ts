@@ -138,6 +138,40 @@ describe('doctor runtime hints', () => {
     assert.equal(about.length, 2, JSON.stringify(about));
   });
 
+  it('counts SNS deliveries refused by the queue key, and its fix names the key policy', async () => {
+    const sns = snsClient(server.endpoint);
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'to-managed-key' }));
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: queueArn('managed-key-queue'),
+          Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } },
+        },
+      ],
+    };
+    await sqsClient(server.endpoint).send(
+      new CreateQueueCommand({
+        QueueName: 'managed-key-queue',
+        Attributes: { Policy: JSON.stringify(policy), KmsMasterKeyId: 'alias/aws/sqs' },
+      }),
+    );
+    await sns.send(
+      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn('managed-key-queue') }),
+    );
+    await sns.send(new PublishCommand({ TopicArn, Message: 'sealed' }));
+    const [drop] = only(
+      (await runDoctor({ endpoint: server.endpoint, rules: [] })).findings,
+      'dropped-deliveries',
+    );
+    assert.match(drop.message, /alias\/aws\/sqs/);
+    assert.match(drop.fix, /customer managed key/);
+    assert.match(drop.fix, /kms:GenerateDataKey/);
+  });
+
   it('no drop is reported when the queue policy lets SNS in', async () => {
     const sqs = sqsClient(server.endpoint);
     const sns = snsClient(server.endpoint);
