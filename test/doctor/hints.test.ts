@@ -215,6 +215,9 @@ describe('doctor runtime hints', () => {
     assert.equal(found[0].resource, queueArn('traced'));
     assert.match(found[0].message, /seen 2 times/);
     assert.match(found[0].fix, /MessageSystemAttributeNames/);
+    // The latest receive speaks: its message and its fix name the same attribute.
+    assert.match(found[0].message, /asked for SenderId in/);
+    assert.match(found[0].fix, /^Ask for SenderId in/);
     assert.equal(hintWarnings('system-attribute-as-message-attribute').length, 1);
   });
 
