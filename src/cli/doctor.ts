@@ -24,6 +24,17 @@ Exit status: 0 without errors, 1 when a finding is an error, 2 when nothing answ
 endpoint or the options are wrong.
 `;
 
+// `localhost:4566` parses as a URL of scheme `localhost:`: say what is wrong with it, not that
+// nothing answers there.
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /** `tideway doctor …`: returns the process exit code. */
 export async function run(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseRuleArgs>;
@@ -49,6 +60,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const endpoint =
     (values.endpoint as string | undefined) ?? process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566';
+  if (!isHttpUrl(endpoint)) {
+    return usageFailure('doctor', `--endpoint must be an http:// or https:// URL, not '${endpoint}'`);
+  }
   let result: DoctorResult;
   try {
     result = await runDoctor({

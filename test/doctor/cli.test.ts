@@ -131,6 +131,15 @@ describe('tideway doctor (the command)', () => {
     assert.equal(run.stdout, '');
   });
 
+  it('exits 2 on an endpoint that is not an http URL, saying so', async () => {
+    for (const endpoint of ['localhost:4566', 'ftp://127.0.0.1:4566', 'nowhere']) {
+      const run = await runCli(['doctor', '--endpoint', endpoint]);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /--endpoint must be an http:\/\/ or https:\/\/ URL/);
+      assert.ok(run.stderr.includes(`'${endpoint}'`), run.stderr);
+    }
+  });
+
   it('exits 2 on a wrong option, and 0 with --help', async () => {
     const bad = await runCli(['doctor', '--format', 'xml', '--endpoint', server.endpoint]);
     assert.equal(bad.code, 2);
