@@ -3,7 +3,7 @@ import { DEFAULT_ENDPOINT, NoTidewayError } from '../knowhow/live/inventory.js';
 import { liveFile } from '../knowhow/live/sources.js';
 import { RULES } from '../knowhow/rules/index.js';
 import {
-  endpointOption,
+  httpEndpointOption,
   internalFailure,
   parseCommandArgs,
   RULE_OPTIONS_HELP,
@@ -49,7 +49,8 @@ export async function run(argv: string[]): Promise<number> {
   if (account !== undefined && !/^\d{12}$/.test(account)) {
     return usageFailure('doctor', `--account must be 12 digits, not '${account}'`);
   }
-  const endpoint = endpointOption(values.endpoint as string | undefined);
+  const endpoint = httpEndpointOption('doctor', values.endpoint as string | undefined);
+  if (typeof endpoint === 'number') return endpoint;
   let result: DoctorResult;
   try {
     result = await runDoctor({

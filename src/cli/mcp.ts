@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_ENDPOINT } from '../knowhow/live/inventory.js';
 import { serveStdio } from '../knowhow/mcp/stdio.js';
-import { endpointOption, usageFailure } from './options.js';
+import { httpEndpointOption, usageFailure } from './options.js';
 
 const HELP = `tideway mcp — advise, lint and doctor for AI coding agents (Model Context Protocol over stdio)
 
@@ -23,15 +23,6 @@ See docs/mcp.md for registering it with Claude Code, Claude Desktop, Cursor, VS 
 and Codex CLI.
 `;
 
-function isHttpUrl(text: string): boolean {
-  try {
-    const { protocol } = new URL(text);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 /** `tideway mcp …`: serves until stdin closes, then returns the process exit code. */
 export async function run(argv: string[]): Promise<number> {
   let values: { endpoint?: string; help?: boolean };
@@ -47,10 +38,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const endpoint = endpointOption(values.endpoint);
-  if (!isHttpUrl(endpoint)) {
-    return usageFailure('mcp', `--endpoint must be an http:// or https:// URL, not '${endpoint}'`);
-  }
+  const endpoint = httpEndpointOption('mcp', values.endpoint);
+  if (typeof endpoint === 'number') return endpoint;
   // Stdout carries the protocol: anything else written there would corrupt it.
   await serveStdio({ endpoint: endpoint.replace(/\/+$/, '') });
   return 0;

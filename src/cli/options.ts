@@ -109,6 +109,23 @@ export function endpointOption(given: string | undefined): string {
   return given ?? process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT;
 }
 
+/**
+ * The endpoint from --endpoint, AWS_ENDPOINT_URL or the default, or exit code 2 once the usage
+ * error is written: `localhost:4566` parses as a URL of scheme `localhost:`, so say what is wrong
+ * with it rather than that nothing answers there.
+ */
+export function httpEndpointOption(command: string, given: string | undefined): string | number {
+  const endpoint = endpointOption(given);
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(endpoint).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol === 'http:' || protocol === 'https:') return endpoint;
+  return usageFailure(command, `--endpoint must be an http:// or https:// URL, not '${endpoint}'`);
+}
+
 /** Writes a usage error the way every tideway command does; returns exit code 2. */
 export function usageFailure(command: string, message: string): number {
   process.stderr.write(`tideway ${command}: ${message}\n\nRun 'tideway ${command} --help' for usage.\n`);

@@ -111,6 +111,67 @@ describe('doctor runtime hints', () => {
     assert.match(drops[0].fix, /events\.amazonaws\.com/);
   });
 
+  it('counts EventBridge drops to a topic whose policy keeps events.amazonaws.com out, each side logging once', async () => {
+    const sns = snsClient(server.endpoint);
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'eb-closed-topic' }));
+    const events = eventsClient(server.endpoint);
+    const { RuleArn } = await events.send(
+      new PutRuleCommand({ Name: 'to-closed-topic', EventPattern: JSON.stringify({ source: ['app'] }) }),
+    );
+    await events.send(
+      new PutTargetsCommand({ Rule: 'to-closed-topic', Targets: [{ Id: 't', Arn: TopicArn }] }),
+    );
+    for (let i = 0; i < 3; i++) {
+      await events.send(
+        new PutEventsCommand({ Entries: [{ Source: 'app', DetailType: 't', Detail: '{}' }] }),
+      );
+    }
+    const hint = await until(
+      async () =>
+        (await fetchHints(server.endpoint)).find((h) => h.kind === 'dropped-deliveries' && h.count === 3),
+      'three drops',
+    );
+    assert.equal(hint.resource, RuleArn);
+    assert.match(hint.message, /eb-closed-topic/);
+    // EventBridge warns once per target, SNS once per topic and source: three drops, two lines.
+    const about = log.warnings.filter((w) => w.text.includes(TopicArn!));
+    assert.equal(about.length, 2, JSON.stringify(about));
+  });
+
+  it('counts SNS deliveries refused by the queue key, and its fix names the key policy', async () => {
+    const sns = snsClient(server.endpoint);
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'to-managed-key' }));
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: queueArn('managed-key-queue'),
+          Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } },
+        },
+      ],
+    };
+    await sqsClient(server.endpoint).send(
+      new CreateQueueCommand({
+        QueueName: 'managed-key-queue',
+        Attributes: { Policy: JSON.stringify(policy), KmsMasterKeyId: 'alias/aws/sqs' },
+      }),
+    );
+    await sns.send(
+      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn('managed-key-queue') }),
+    );
+    await sns.send(new PublishCommand({ TopicArn, Message: 'sealed' }));
+    const [drop] = only(
+      (await runDoctor({ endpoint: server.endpoint, rules: [] })).findings,
+      'dropped-deliveries',
+    );
+    assert.match(drop.message, /alias\/aws\/sqs/);
+    assert.match(drop.fix, /customer managed key/);
+    assert.match(drop.fix, /kms:GenerateDataKey/);
+  });
+
   it('no drop is reported when the queue policy lets SNS in', async () => {
     const sqs = sqsClient(server.endpoint);
     const sns = snsClient(server.endpoint);
@@ -154,6 +215,9 @@ describe('doctor runtime hints', () => {
     assert.equal(found[0].resource, queueArn('traced'));
     assert.match(found[0].message, /seen 2 times/);
     assert.match(found[0].fix, /MessageSystemAttributeNames/);
+    // The latest receive speaks: its message and its fix name the same attribute.
+    assert.match(found[0].message, /asked for SenderId in/);
+    assert.match(found[0].fix, /^Ask for SenderId in/);
     assert.equal(hintWarnings('system-attribute-as-message-attribute').length, 1);
   });
 

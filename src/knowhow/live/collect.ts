@@ -248,7 +248,7 @@ export function eventsSource(
           firstSeen: at,
           lastSeen: at,
           message: `EventBridge dropped ${d.count} event${d.count === 1 ? '' : 's'} for ${what}; the latest: ${d.lastReason}.`,
-          fix: 'Let events.amazonaws.com send to the target and to its dead-letter queue: a queue policy statement allowing sqs:SendMessage (sns:Publish for a topic) with aws:SourceArn set to the rule ARN; give the target a DeadLetterConfig.',
+          fix: 'Let events.amazonaws.com send to the target and to its dead-letter queue: a queue policy statement allowing sqs:SendMessage (sns:Publish for a topic) with aws:SourceArn set to the rule ARN, and for an encrypted target a customer managed key whose key policy allows events.amazonaws.com kms:GenerateDataKey* and kms:Decrypt; give the target a DeadLetterConfig.',
         };
       });
     },

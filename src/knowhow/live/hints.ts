@@ -103,7 +103,9 @@ export class HintRecorder {
     if (known) {
       known.count++;
       known.lastSeen = now;
+      // The latest occurrence speaks for the hint: its message and its fix name the same things.
       known.message = input.message;
+      known.fix = input.fix;
       return;
     }
     const { account, region } = arnScope(input.resource);

@@ -244,7 +244,7 @@ export class FanOut {
         kind: 'dropped-deliveries',
         resource: sub.arn,
         message: `SNS dropped messages of ${sub.arn} to ${sub.endpoint}: ${why}.`,
-        fix: 'Add a statement to the queue policy (and the dead-letter queue policy) allowing sns.amazonaws.com sqs:SendMessage with aws:SourceArn set to the topic ARN.',
+        fix: 'Add a statement to the queue policy (and the dead-letter queue policy) allowing sns.amazonaws.com sqs:SendMessage with aws:SourceArn set to the topic ARN; for an encrypted queue, use a customer managed key whose key policy allows sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt.',
       },
       // warnOnce below says it already, once per subscription.
       true,

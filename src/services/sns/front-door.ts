@@ -56,12 +56,30 @@ export class TopicDeliveries implements TopicFrontDoor {
     },
   ) {}
 
+  /** What was warned about already, per topic, source and kind of failure (capped, as SQS keeps it). */
+  private readonly warned = new Set<string>();
+
+  /**
+   * Warns the first time a topic refuses a source for one reason; later ones go to debug, so that
+   * a rule firing in a loop does not flood the log (tideway doctor counts the drops).
+   */
+  private warnOnce(kind: string, origin: TopicOrigin, fields: object, text: string): void {
+    const key = `${kind}\n${origin.principal}\n${origin.sourceArn}\n${JSON.stringify(fields)}`;
+    if (this.warned.has(key)) {
+      this.deps.log.debug(fields, text);
+      return;
+    }
+    if (this.warned.size >= 10_000) this.warned.clear();
+    this.warned.add(key);
+    this.deps.log.warn(fields, `${text} (logged once for this topic and source; later ones at debug level)`);
+  }
+
   async publish(topicArn: string, message: TopicMessage, origin: TopicOrigin): Promise<DeliveryOutcome> {
     const { log } = this.deps;
     const fields = { topic: topicArn, principal: origin.principal, source: origin.sourceArn };
     const topic = this.deps.topics.getTopic(topicArn);
     if (!topic) {
-      log.warn(fields, 'dropped a delivery to SNS: the topic does not exist');
+      this.warnOnce('missing', origin, fields, 'dropped a delivery to SNS: the topic does not exist');
       return { kind: 'missing' };
     }
     const denial = decide(
@@ -71,10 +89,10 @@ export class TopicDeliveries implements TopicFrontDoor {
     );
     if (denial) {
       if (!(origin.lenient ?? this.deps.lenientPolicies)) {
-        log.warn(fields, `dropped a delivery to SNS: ${denial}`);
+        this.warnOnce('denied', origin, fields, `dropped a delivery to SNS: ${denial}`);
         return { kind: 'denied', reason: denial };
       }
-      log.warn(fields, `delivered only because of --lenient-policies: ${denial}`);
+      this.warnOnce('lenient', origin, fields, `delivered only because of --lenient-policies: ${denial}`);
     }
     const keyRefusal = this.deps.encryption?.refusal(topic, origin);
     if (keyRefusal) {
@@ -86,7 +104,7 @@ export class TopicDeliveries implements TopicFrontDoor {
             ? `: the key policy must allow {"Service":"${origin.principal}"} kms:GenerateDataKey* and kms:Decrypt`
             : ''
       }`;
-      log.warn({ ...fields, key: keyId }, `dropped a delivery to SNS: ${reason}`);
+      this.warnOnce('key', origin, { ...fields, key: keyId }, `dropped a delivery to SNS: ${reason}`);
       return { kind: keyRefusal.code === 'AccessDeniedException' ? 'denied' : 'rejected', reason };
     }
     const ctx: RequestContext = {
@@ -121,7 +139,7 @@ export class TopicDeliveries implements TopicFrontDoor {
     } catch (err) {
       if (!(err instanceof ServiceError)) throw err;
       const reason = `the topic refuses the message (${err.code}: ${err.message})`;
-      log.warn(fields, `dropped a delivery to SNS: ${reason}`);
+      this.warnOnce(err.code, origin, fields, `dropped a delivery to SNS: ${reason}`);
       return { kind: 'rejected', reason };
     }
   }
