@@ -77,7 +77,7 @@ function brokerUsers(model: Model, context: RuleContext, broker: MqBroker): Find
         });
       return;
     }
-    const finding = findingOn(model, ID, 'error', broker, {
+    const finding = findingOn(model, context, ID, 'error', broker, {
       message: `Amazon MQ broker ${label(broker)}: ${who} has ${what}.`,
       fix: SECRET_FIX,
     });
@@ -119,7 +119,7 @@ function mappingAccess(model: Model, context: RuleContext, mapping: EventSourceM
   if (source.kind === 'other') return [];
   const findings: Finding[] = [];
   const report = (message: string): void => {
-    const finding = findingOn(model, ID, 'error', mapping, { message, fix: SECRET_FIX });
+    const finding = findingOn(model, context, ID, 'error', mapping, { message, fix: SECRET_FIX });
     if (finding) findings.push(finding);
   };
 
@@ -215,7 +215,7 @@ function environment(model: Model, context: RuleContext, fn: LambdaFunction): Fi
         });
     }
     if (!what) continue;
-    const finding = findingOn(model, ID, 'error', fn, {
+    const finding = findingOn(model, context, ID, 'error', fn, {
       message:
         `Function ${label(fn)}: environment variable ${name} holds ${what}. Environment variables are ` +
         'shown to anyone who can read the function configuration.',

@@ -13,14 +13,14 @@ export const missingDlqRule: KnowHowRule = {
   id: ID,
   severity: 'warning',
   title: 'A Lambda-consumed queue, rule target or SNS subscription without a dead-letter queue',
-  check(model, _context) {
+  check(model, context) {
     const relations = queueRelations(model);
     const findings: Finding[] = [];
     for (const queue of model.queues) {
       const consumers = relations.lambdaConsumers.get(queue);
       if (!consumers || queue.redriveDlq !== undefined) continue;
       if (relations.deadLetterUses.has(queue)) continue;
-      const finding = findingOn(model, ID, 'warning', queue, {
+      const finding = findingOn(model, context, ID, 'warning', queue, {
         message:
           `Queue ${label(queue)} is consumed by Lambda (${consumers.map(label).join(', ')}) and has no redrive ` +
           'policy: a message that keeps failing comes back after every visibility timeout until its ' +
@@ -36,7 +36,7 @@ export const missingDlqRule: KnowHowRule = {
       for (const target of rule.targets) {
         if (target.dlq !== undefined && target.dlq !== null) continue;
         const id = typeof target.targetId === 'string' ? target.targetId : '(id not known)';
-        const finding = findingOn(model, ID, 'warning', rule, {
+        const finding = findingOn(model, context, ID, 'warning', rule, {
           message:
             `Rule ${label(rule)}: target ${id} has no dead-letter queue, so an event that EventBridge cannot ` +
             'deliver after its retries (24 hours by default) is dropped without a trace.',
@@ -50,7 +50,7 @@ export const missingDlqRule: KnowHowRule = {
     for (const subscription of model.subscriptions) {
       if (subscription.dlq !== undefined && subscription.dlq !== null) continue;
       const protocol = typeof subscription.protocol === 'string' ? ` (${subscription.protocol})` : '';
-      const finding = findingOn(model, ID, 'warning', subscription, {
+      const finding = findingOn(model, context, ID, 'warning', subscription, {
         message:
           `Subscription ${label(subscription)}${protocol} has no dead-letter queue, so a message that SNS ` +
           'cannot deliver after its retries is dropped without a trace.',

@@ -83,7 +83,7 @@ function checkSecret(
       !parsed.name.startsWith(PREFIX) &&
       !parsed.name.includes('{')
     ) {
-      const finding = findingOn(model, ID, 'error', association, {
+      const finding = findingOn(model, context, ID, 'error', association, {
         message:
           `Secret ${parsed.name}, associated with ${clusterName} by ${label(association)}, is not named with ` +
           `the ${PREFIX} prefix: MSK refuses to associate it.`,
@@ -145,6 +145,7 @@ function secretEntity(
   if (problems.length === 0) return [];
   const finding = findingOn(
     model,
+    context,
     ID,
     'error',
     secret,

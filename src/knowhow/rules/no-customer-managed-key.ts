@@ -46,7 +46,7 @@ export const noCustomerManagedKeyRule: KnowHowRule = {
         return;
       }
       const service = kind === 'Queue' ? 'sqs' : 'sns';
-      const finding = findingOn(model, ID, severity, entity, {
+      const finding = findingOn(model, context, ID, severity, entity, {
         message:
           `${kind} ${label(entity)} ${state}: no key policy of yours controls who can decrypt its messages, ` +
           'and the use of the key cannot be scoped, audited or revoked per application' +

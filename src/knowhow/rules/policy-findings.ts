@@ -19,9 +19,10 @@ export function ignores(
   if (resource === undefined) return false;
   const entity = typeof resource === 'string' ? lookup(model, resource) : resource;
   if (!entity) return false;
-  // A suppression written on the SAM resource covers what the transform generated from it.
+  // A suppression written on the SAM resource (or the topic an inline subscription sits in) covers
+  // what was generated from it, and the note names that resource: it is where the Metadata stands.
   const author = entity.generatedBy ? lookup(model, entity.generatedBy) : undefined;
-  const suppressor = [entity, author].find((candidate) => candidate?.ignore.includes(ruleId));
+  const suppressor = [author, entity].find((candidate) => candidate?.ignore.includes(ruleId));
   if (suppressor) suppressed(context, ruleId, suppressor.id, suppressor.origin);
   return suppressor !== undefined;
 }
@@ -64,8 +65,19 @@ export function makeFinding(
   fix: string,
   severity: Severity = rule.severity,
 ): Finding {
+  return makeFindingFor(rule.id, severity, place, message, fix);
+}
+
+/** A finding by rule id, at a place: the one shape every rule reports in. */
+export function makeFindingFor(
+  ruleId: string,
+  severity: Severity,
+  place: FindingPlace,
+  message: string,
+  fix: string,
+): Finding {
   const finding: Finding = {
-    rule: rule.id,
+    rule: ruleId,
     severity,
     resource: place.resource,
     file: place.origin.file,

@@ -34,6 +34,7 @@ export const snsFirehoseDoubleNewlineRule: KnowHowRule = {
       if (!stream?.processingEnabled || !stream.processors.includes(PROCESSOR)) continue;
       const finding = findingOn(
         model,
+        context,
         ID,
         'warning',
         subscription,

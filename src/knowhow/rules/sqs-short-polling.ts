@@ -46,7 +46,7 @@ export const sqsShortPollingRule: KnowHowRule = {
         queue.receiveWaitTimeSeconds === undefined
           ? 'does not set ReceiveMessageWaitTimeSeconds (default 0)'
           : 'sets ReceiveMessageWaitTimeSeconds to 0';
-      const finding = findingOn(model, ID, 'warning', queue, {
+      const finding = findingOn(model, context, ID, 'warning', queue, {
         message:
           `Queue ${label(queue)} ${setting}, and no Lambda event source mapping or Pipe ${model.source === 'live' ? 'in this account' : 'declared with it'} ` +
           'reads it, so code polls it: every ReceiveMessage returns at once, ' +

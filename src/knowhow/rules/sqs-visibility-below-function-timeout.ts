@@ -59,14 +59,14 @@ export const sqsVisibilityBelowFunctionTimeoutRule: KnowHowRule = {
         `Terraform visibility_timeout_seconds = ${6 * t}), or lower the function's Timeout.`;
       let finding: Finding | undefined;
       if (v < t) {
-        finding = findingOn(model, ID, 'error', queue, {
+        finding = findingOn(model, context, ID, 'error', queue, {
           message:
             `Queue ${label(queue)} has a visibility timeout of ${vText}, below the ${tText} timeout of ` +
             `${label(fn)}, which consumes it: Lambda refuses to create the event source mapping.`,
           fix,
         });
       } else if (v < 6 * t) {
-        finding = findingOn(model, ID, 'warning', queue, {
+        finding = findingOn(model, context, ID, 'warning', queue, {
           message:
             `Queue ${label(queue)} has a visibility timeout of ${vText}, less than six times the ${tText} ` +
             `timeout of ${label(fn)}, which consumes it: a batch retried after throttling can reappear ` +

@@ -3,14 +3,15 @@ import { describe, it } from 'node:test';
 import { policyDocument, queuePolicy } from './policy-plans.js';
 import {
   CDK_FILE,
-  ignoring,
   json,
   lineOf,
   lintCdkOut,
+  lintIgnoring,
   lintPlan,
+  lintPlanIgnoring,
   lintTemplate,
+  suppressedBy,
   type TfResource,
-  tfIgnoring,
   tfPlan,
   tfRef,
 } from './support.js';
@@ -243,12 +244,11 @@ Resources:
   });
 
   it('suppression and --disable', async () => {
+    const ignored = await lintIgnoring('k.json', JSON_TEMPLATE, 'Inbox', RULE);
+    assert.deepEqual(ignored.rows(RULE), []);
+    assert.deepEqual(suppressedBy(ignored, RULE), ['Inbox']);
     assert.deepEqual(
-      (await lintTemplate('k.json', json(ignoring(JSON_TEMPLATE, 'Inbox', RULE)))).rows(RULE),
-      [],
-    );
-    assert.deepEqual(
-      (await lintPlan(tfPlan(tfIgnoring(plan('alias/aws/sqs'), 'aws_sqs_queue.orders', RULE)))).rows(RULE),
+      (await lintPlanIgnoring(plan('alias/aws/sqs'), 'aws_sqs_queue.orders', RULE)).rows(RULE),
       [],
     );
     assert.deepEqual((await lintTemplate('k.yaml', YAML, { disable: [RULE] })).rows(RULE), []);

@@ -3,14 +3,15 @@ import { describe, it } from 'node:test';
 import { policyDocument, queuePolicy } from './policy-plans.js';
 import {
   CDK_FILE,
-  ignoring,
   json,
   lineOf,
   lintCdkOut,
+  lintIgnoring,
   lintPlan,
+  lintPlanIgnoring,
   lintTemplate,
+  suppressedBy,
   type TfResource,
-  tfIgnoring,
   tfPlan,
   tfRef,
 } from './support.js';
@@ -303,11 +304,10 @@ Resources:
   });
 
   it('suppression and --disable', async () => {
-    assert.deepEqual(
-      (await lintTemplate('d.json', json(ignoring(JSON_TEMPLATE, 'Dlq', RULE)))).rows(RULE),
-      [],
-    );
-    assert.deepEqual((await lintPlan(tfPlan(tfIgnoring(plan, 'aws_sqs_queue.dlq', RULE)))).rows(RULE), []);
+    const ignored = await lintIgnoring('d.json', JSON_TEMPLATE, 'Dlq', RULE);
+    assert.deepEqual(ignored.rows(RULE), []);
+    assert.deepEqual(suppressedBy(ignored, RULE), ['Dlq']);
+    assert.deepEqual((await lintPlanIgnoring(plan, 'aws_sqs_queue.dlq', RULE)).rows(RULE), []);
     assert.deepEqual((await lintTemplate('dlq.yaml', YAML, { disable: [RULE] })).rows(RULE), []);
   });
 });

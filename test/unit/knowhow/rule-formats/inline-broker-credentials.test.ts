@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   CDK_FILE,
-  ignoring,
   json,
   lineOf,
   lineOfKey,
   lintCdkOut,
+  lintIgnoring,
   lintPlan,
+  lintPlanIgnoring,
   lintTemplate,
+  suppressedBy,
   type TfResource,
-  tfIgnoring,
   tfPlan,
   tfRef,
 } from './support.js';
@@ -224,11 +225,10 @@ Resources:
   });
 
   it('suppression and --disable', async () => {
-    assert.deepEqual(
-      (await lintTemplate('e.json', json(ignoring(JSON_TEMPLATE, 'Bare', RULE)))).rows(RULE),
-      [],
-    );
-    assert.deepEqual((await lintPlan(tfPlan(tfIgnoring(plan, 'aws_mq_broker.orders', RULE)))).rows(RULE), [
+    const ignored = await lintIgnoring('e.json', JSON_TEMPLATE, 'Bare', RULE);
+    assert.deepEqual(ignored.rows(RULE), []);
+    assert.deepEqual(suppressedBy(ignored, RULE), ['Bare']);
+    assert.deepEqual((await lintPlanIgnoring(plan, 'aws_mq_broker.orders', RULE)).rows(RULE), [
       [RULE, 'error', 'aws_lambda_function.consumer', 'plan.json'],
     ]);
     assert.deepEqual((await lintTemplate('mq.yaml', YAML, { disable: [RULE] })).rows(RULE), []);

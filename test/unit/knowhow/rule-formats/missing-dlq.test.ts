@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   CDK_FILE,
-  ignoring,
   json,
   lineOf,
   lineOfKey,
   lintCdkOut,
+  lintIgnoring,
   lintPlan,
+  lintPlanIgnoring,
   lintTemplate,
+  suppressedBy,
   type TfResource,
-  tfIgnoring,
   tfPlan,
   tfRef,
 } from './support.js';
@@ -233,11 +234,10 @@ Resources:
   });
 
   it('suppression and --disable', async () => {
-    assert.deepEqual(
-      (await lintTemplate('d.json', json(ignoring(JSON_TEMPLATE, 'Jobs', RULE)))).rows(RULE),
-      [],
-    );
-    assert.deepEqual((await lintPlan(tfPlan(tfIgnoring(plan, 'aws_sqs_queue.jobs', RULE)))).rows(RULE), [
+    const ignored = await lintIgnoring('d.json', JSON_TEMPLATE, 'Jobs', RULE);
+    assert.deepEqual(ignored.rows(RULE), []);
+    assert.deepEqual(suppressedBy(ignored, RULE), ['Jobs']);
+    assert.deepEqual((await lintPlanIgnoring(plan, 'aws_sqs_queue.jobs', RULE)).rows(RULE), [
       [RULE, 'warning', 'aws_sns_topic_subscription.jobs', 'plan.json'],
     ]);
     assert.deepEqual((await lintTemplate('dlq.yaml', YAML, { disable: [RULE] })).rows(RULE), []);

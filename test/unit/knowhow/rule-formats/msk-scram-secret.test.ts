@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   CDK_FILE,
-  ignoring,
   json,
   lineOf,
   lintCdkOut,
+  lintIgnoring,
   lintPlan,
+  lintPlanIgnoring,
   lintTemplate,
+  suppressedBy,
   type TfResource,
-  tfIgnoring,
   tfPlan,
   tfRef,
 } from './support.js';
@@ -141,14 +142,10 @@ describe(`${RULE} per input format`, () => {
   });
 
   it('suppression and --disable', async () => {
-    assert.deepEqual(
-      (await lintTemplate('m.json', json(ignoring(JSON_TEMPLATE, 'Users', RULE)))).rows(RULE),
-      [],
-    );
-    assert.deepEqual(
-      (await lintPlan(tfPlan(tfIgnoring(wrong, 'aws_secretsmanager_secret.users', RULE)))).rows(RULE),
-      [],
-    );
+    const ignored = await lintIgnoring('m.json', JSON_TEMPLATE, 'Users', RULE);
+    assert.deepEqual(ignored.rows(RULE), []);
+    assert.deepEqual(suppressedBy(ignored, RULE), ['Users']);
+    assert.deepEqual((await lintPlanIgnoring(wrong, 'aws_secretsmanager_secret.users', RULE)).rows(RULE), []);
     assert.deepEqual((await lintTemplate('msk.yaml', YAML, { disable: [RULE] })).rows(RULE), []);
   });
 });

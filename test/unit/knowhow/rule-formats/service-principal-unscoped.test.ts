@@ -3,14 +3,15 @@ import { describe, it } from 'node:test';
 import { policyDocument, queuePolicy } from './policy-plans.js';
 import {
   CDK_FILE,
-  ignoring,
   json,
   lineOf,
   lintCdkOut,
+  lintIgnoring,
   lintPlan,
+  lintPlanIgnoring,
   lintTemplate,
+  suppressedBy,
   type TfResource,
-  tfIgnoring,
   tfPlan,
 } from './support.js';
 
@@ -222,14 +223,10 @@ Resources:
   });
 
   it('suppression and --disable', async () => {
-    assert.deepEqual(
-      (await lintTemplate('p.json', json(ignoring(unscoped(), 'QueuePolicy', RULE)))).rows(RULE),
-      [],
-    );
-    assert.deepEqual(
-      (await lintPlan(tfPlan(tfIgnoring(plan, 'aws_sqs_queue.audit', RULE)))).rows(RULE).length,
-      2,
-    );
+    const ignored = await lintIgnoring('p.json', unscoped(), 'QueuePolicy', RULE);
+    assert.deepEqual(ignored.rows(RULE), []);
+    assert.deepEqual(suppressedBy(ignored, RULE), ['QueuePolicy']);
+    assert.deepEqual((await lintPlanIgnoring(plan, 'aws_sqs_queue.audit', RULE)).rows(RULE).length, 2);
     assert.deepEqual((await lintTemplate('p.yaml', YAML, { disable: [RULE] })).rows(RULE), []);
   });
 });

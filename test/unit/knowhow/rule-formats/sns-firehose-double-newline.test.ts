@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   CDK_FILE,
-  ignoring,
   json,
   lineOf,
   lintCdkOut,
+  lintIgnoring,
   lintPlan,
+  lintPlanIgnoring,
   lintTemplate,
+  suppressedBy,
   type TfResource,
-  tfIgnoring,
   tfPlan,
   tfRef,
 } from './support.js';
@@ -138,15 +139,12 @@ describe(`${RULE} per input format`, () => {
   });
 
   it('suppression and --disable', async () => {
-    assert.deepEqual(
-      (await lintTemplate('f.json', json(ignoring(JSON_TEMPLATE, 'Topic', RULE)))).rows(RULE),
-      [],
-    );
+    const ignored = await lintIgnoring('f.json', JSON_TEMPLATE, 'Topic', RULE);
+    assert.deepEqual(ignored.rows(RULE), []);
+    assert.deepEqual(suppressedBy(ignored, RULE), ['Topic']);
     assert.deepEqual(
       (
-        await lintPlan(
-          tfPlan(tfIgnoring(plan('AppendDelimiterToRecord'), 'aws_sns_topic_subscription.archive', RULE)),
-        )
+        await lintPlanIgnoring(plan('AppendDelimiterToRecord'), 'aws_sns_topic_subscription.archive', RULE)
       ).rows(RULE),
       [],
     );

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   CDK_FILE,
-  ignoring,
   json,
   lineOf,
   lintCdkOut,
+  lintIgnoring,
   lintPlan,
+  lintPlanIgnoring,
   lintTemplate,
+  suppressedBy,
   type TfResource,
-  tfIgnoring,
   tfPlan,
   tfRef,
 } from './support.js';
@@ -114,17 +115,16 @@ Resources:
   });
 
   it('suppression: Metadata tideway ignore and the tideway:ignore tag', async () => {
-    assert.deepEqual(
-      (await lintTemplate('q.json', json(ignoring(JSON_TEMPLATE, 'Work', RULE)))).rows(RULE),
-      [],
-    );
+    const ignored = await lintIgnoring('q.json', JSON_TEMPLATE, 'Work', RULE);
+    assert.deepEqual(ignored.rows(RULE), []);
+    assert.deepEqual(suppressedBy(ignored, RULE), ['Work']);
     const yaml = YAML.replace(
       '  Work:\n    Type: AWS::SQS::Queue\n',
       `  Work:\n    Type: AWS::SQS::Queue\n    Metadata:\n      tideway:\n        ignore: [${RULE}]\n`,
     );
     const result = await lintTemplate('q.yaml', yaml);
     assert.deepEqual(result.rows(RULE), []);
-    assert.deepEqual((await lintPlan(tfPlan(tfIgnoring(plan, 'aws_sqs_queue.work', RULE)))).rows(RULE), []);
+    assert.deepEqual((await lintPlanIgnoring(plan, 'aws_sqs_queue.work', RULE)).rows(RULE), []);
   });
 
   it('--disable', async () => {

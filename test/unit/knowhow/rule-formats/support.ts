@@ -122,6 +122,23 @@ export function ignoring<T extends { Resources: Record<string, object> }>(
   return copy;
 }
 
+/** A JSON template linted with `rule` ignored in the Metadata of resource `id`. */
+export function lintIgnoring(
+  name: string,
+  template: { Resources: Record<string, object> },
+  id: string,
+  rule: string,
+): Promise<Linted> {
+  return lintTemplate(name, json(ignoring(template, id, rule)), {});
+}
+
+/** The resources whose ignore dropped a finding of `rule`, as the `--explain` notes name them. */
+export function suppressedBy(result: LintResult, rule: string): string[] {
+  const prefix = `${rule} suppressed by Metadata tideway ignore on `;
+  const ids = result.notes.filter((note) => note.message.startsWith(prefix));
+  return [...new Set(ids.map((note) => note.message.slice(prefix.length)))].sort();
+}
+
 // ---- Terraform plans ----
 
 /** An attribute whose value is another resource's attribute, known only after apply. */
@@ -277,4 +294,9 @@ export function tfIgnoring(resources: TfResource[], address: string, rule: strin
       ? { ...resource, values: { ...resource.values, tags: { 'tideway:ignore': rule } } }
       : resource,
   );
+}
+
+/** A plan linted with `rule` ignored by the `tideway:ignore` tag of the resource at `address`. */
+export function lintPlanIgnoring(resources: TfResource[], address: string, rule: string): Promise<Linted> {
+  return lintPlan(tfPlan(tfIgnoring(resources, address, rule)));
 }

@@ -3,14 +3,15 @@ import { describe, it } from 'node:test';
 import { policyDocument, queuePolicy } from './policy-plans.js';
 import {
   CDK_FILE,
-  ignoring,
   json,
   lineOf,
   lintCdkOut,
+  lintIgnoring,
   lintPlan,
+  lintPlanIgnoring,
   lintTemplate,
+  suppressedBy,
   type TfResource,
-  tfIgnoring,
   tfPlan,
   tfRef,
 } from './support.js';
@@ -293,11 +294,10 @@ Resources:
   });
 
   it('suppression and --disable', async () => {
-    assert.deepEqual(
-      (await lintTemplate('t.json', json(ignoring(withoutPolicy(), 'Queue', RULE)))).rows(RULE),
-      [],
-    );
-    assert.deepEqual((await lintPlan(tfPlan(tfIgnoring(plan, 'aws_sqs_queue.orders', RULE)))).rows(RULE), []);
+    const ignored = await lintIgnoring('t.json', withoutPolicy(), 'Queue', RULE);
+    assert.deepEqual(ignored.rows(RULE), []);
+    assert.deepEqual(suppressedBy(ignored, RULE), ['Queue']);
+    assert.deepEqual((await lintPlanIgnoring(plan, 'aws_sqs_queue.orders', RULE)).rows(RULE), []);
     assert.deepEqual((await lintTemplate('t.yaml', YAML, { disable: [RULE] })).rows(RULE), []);
   });
 });
