@@ -184,6 +184,26 @@ function designates(target: Entity, entry: Sym): boolean {
 
 // ---- mappers ----------------------------------------------------------------------------------
 
+/**
+ * A queue or topic policy resource: once every resource is mapped, its document is attached to
+ * each queue or topic that `property` (a list or a single value) names.
+ */
+function policyOn(targets: 'queues' | 'topics', property: string, what: string): Mapper {
+  return (item, context) => {
+    context.later.push(() =>
+      attachEach(
+        context,
+        item,
+        context.model[targets],
+        item.resource.properties[property],
+        list(item.props[property]),
+        item.props.PolicyDocument,
+        what,
+      ),
+    );
+  };
+}
+
 const MAPPERS: Record<string, Mapper> = {
   'AWS::SQS::Queue': (item, { model }) => {
     const { props } = item;
@@ -205,32 +225,8 @@ const MAPPERS: Record<string, Mapper> = {
       if (value !== undefined) (queue as unknown as SymObject)[key] = value;
     model.queues.push(queue);
   },
-  'AWS::SQS::QueuePolicy': (item, context) => {
-    context.later.push(() =>
-      attachEach(
-        context,
-        item,
-        context.model.queues,
-        item.resource.properties.Queues,
-        list(item.props.Queues),
-        item.props.PolicyDocument,
-        'queue',
-      ),
-    );
-  },
-  'AWS::SQS::QueueInlinePolicy': (item, context) => {
-    context.later.push(() =>
-      attachEach(
-        context,
-        item,
-        context.model.queues,
-        item.resource.properties.Queue,
-        list(item.props.Queue),
-        item.props.PolicyDocument,
-        'queue',
-      ),
-    );
-  },
+  'AWS::SQS::QueuePolicy': policyOn('queues', 'Queues', 'queue'),
+  'AWS::SQS::QueueInlinePolicy': policyOn('queues', 'Queue', 'queue'),
   'AWS::SNS::Topic': (item, { model }) => {
     const { props } = item;
     const name = props.TopicName;
@@ -255,32 +251,8 @@ const MAPPERS: Record<string, Mapper> = {
       });
     });
   },
-  'AWS::SNS::TopicPolicy': (item, context) => {
-    context.later.push(() =>
-      attachEach(
-        context,
-        item,
-        context.model.topics,
-        item.resource.properties.Topics,
-        list(item.props.Topics),
-        item.props.PolicyDocument,
-        'topic',
-      ),
-    );
-  },
-  'AWS::SNS::TopicInlinePolicy': (item, context) => {
-    context.later.push(() =>
-      attachEach(
-        context,
-        item,
-        context.model.topics,
-        item.resource.properties.TopicArn,
-        list(item.props.TopicArn),
-        item.props.PolicyDocument,
-        'topic',
-      ),
-    );
-  },
+  'AWS::SNS::TopicPolicy': policyOn('topics', 'Topics', 'topic'),
+  'AWS::SNS::TopicInlinePolicy': policyOn('topics', 'TopicArn', 'topic'),
   'AWS::SNS::Subscription': (item, { model }) => {
     const { props } = item;
     const subscription: Model['subscriptions'][number] = {
