@@ -10,6 +10,7 @@ import {
   lintPlan,
   lintPlanIgnoring,
   lintTemplate,
+  samFunction,
   suppressedBy,
   type TfResource,
   tfPlan,
@@ -161,13 +162,7 @@ Resources:
     Type: AWS::SQS::Queue
     Properties:
       KmsMasterKeyId: alias/aws/sqs
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      Handler: index.handler
-      InlineCode: x
-      Events:
+${samFunction('Fn')}      Events:
         Fresh:
           Type: SNS
           Properties:

@@ -10,6 +10,7 @@ import {
   lintPlan,
   lintPlanIgnoring,
   lintTemplate,
+  samFunction,
   suppressedBy,
   type TfResource,
   tfPlan,
@@ -170,13 +171,7 @@ describe(`${RULE} per input format`, () => {
   it('SAM: an EventBridgeRule DeadLetterConfig by Arn fires; Type: SQS gets the policy SAM writes', async () => {
     const text = `Transform: AWS::Serverless-2016-10-31
 Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      Handler: index.handler
-      InlineCode: x
-      Events:
+${samFunction('Fn')}      Events:
         Given:
           Type: EventBridgeRule
           Properties:
@@ -200,13 +195,7 @@ Resources:
   it("SAM: a ScheduleV2 DLQ is written with the schedule's role: SAM's role may, a given role without the grant may not", async () => {
     const text = `Transform: AWS::Serverless-2016-10-31
 Resources:
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      Handler: index.handler
-      InlineCode: x
-      Events:
+${samFunction('Worker')}      Events:
         Generated:
           Type: ScheduleV2
           Properties:

@@ -10,6 +10,7 @@ import {
   lintPlan,
   lintPlanIgnoring,
   lintTemplate,
+  samFunction,
   suppressedBy,
   type TfResource,
   tfPlan,
@@ -122,13 +123,7 @@ Resources:
       ClientAuthentication:
         Sasl:
           Scram: { Enabled: true }
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      Handler: index.handler
-      InlineCode: x
-      Events:
+${samFunction('Fn')}      Events:
         Broker:
           Type: MQ
           Properties:

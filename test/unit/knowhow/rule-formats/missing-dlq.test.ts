@@ -10,6 +10,7 @@ import {
   lintPlan,
   lintPlanIgnoring,
   lintTemplate,
+  samFunction,
   suppressedBy,
   type TfResource,
   tfPlan,
@@ -105,13 +106,7 @@ describe(`${RULE} per input format`, () => {
   it('SAM: SQS, SNS and EventBridgeRule events without DLQs, at the event line; the function DLQ does not count', async () => {
     const text = `Transform: AWS::Serverless-2016-10-31
 Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      Handler: index.handler
-      InlineCode: x
-      DeadLetterQueue:
+${samFunction('Fn')}      DeadLetterQueue:
         Type: SQS
         TargetArn: !GetAtt FnDLQ.Arn
       Events:
@@ -159,13 +154,7 @@ Resources:
   it('SAM: Schedule and CloudWatchEvent events make rules whose targets need a DLQ; DeadLetterConfig Type: SQS is one', async () => {
     const text = `Transform: AWS::Serverless-2016-10-31
 Resources:
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      Handler: index.handler
-      InlineCode: x
-      Events:
+${samFunction('Worker')}      Events:
         Tick:
           Type: Schedule
           Properties:

@@ -9,6 +9,7 @@ import {
   lintPlan,
   lintPlanIgnoring,
   lintTemplate,
+  samFunction,
   suppressedBy,
   type TfResource,
   tfPlan,
@@ -106,13 +107,7 @@ Resources:
     Type: AWS::SQS::Queue
     Properties:
       KmsMasterKeyId: !Ref KeyArn
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      Handler: index.handler
-      InlineCode: x
-      Events:
+${samFunction('Fn')}      Events:
         Q:
           Type: SQS
           Properties:

@@ -10,6 +10,7 @@ import {
   lintPlan,
   lintPlanIgnoring,
   lintTemplate,
+  samFunction,
   suppressedBy,
   type TfResource,
   tfPlan,
@@ -145,13 +146,7 @@ describe(`${RULE} per input format`, () => {
 Resources:
   Topic:
     Type: AWS::SNS::Topic
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      Handler: index.handler
-      InlineCode: x
-      Events:
+${samFunction('Fn')}      Events:
         Note:
           Type: SNS
           Properties:

@@ -110,6 +110,20 @@ export function lineOfKey(text: string, key: string): number {
   return index + 1;
 }
 
+/**
+ * The lines of a SAM template that declare a Node.js function `id` with inline code, at resource
+ * depth; its `Events:` or other properties follow at six spaces.
+ */
+export function samFunction(id: string): string {
+  return `  ${id}:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: x
+`;
+}
+
 /** A rule turned off by Metadata on one resource of a JSON template (a copy). */
 export function ignoring<T extends { Resources: Record<string, object> }>(
   template: T,
