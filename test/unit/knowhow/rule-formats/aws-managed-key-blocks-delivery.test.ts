@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { policyDocument, queuePolicy } from './policy-plans.js';
+import { queueAllowing } from './policy-plans.js';
 import {
   CDK_FILE,
   json,
@@ -220,15 +220,7 @@ ${samFunction('Fn')}      Events:
         endpoint: tfRef('aws_sqs_queue.orders.arn'),
       },
     },
-    policyDocument('orders', [
-      {
-        service: 'sns.amazonaws.com',
-        action: 'sqs:SendMessage',
-        resource: 'aws_sqs_queue.orders.arn',
-        sourceArn: 'aws_sns_topic.orders.arn',
-      },
-    ]),
-    queuePolicy('orders', 'orders'),
+    ...queueAllowing('orders', 'sns.amazonaws.com', 'aws_sns_topic.orders.arn'),
   ];
 
   it('Terraform plan: alias/aws/sqs fires; a key of the plan whose policy lets SNS in passes', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { policyDocument, queuePolicy } from './policy-plans.js';
+import { queueAllowing } from './policy-plans.js';
 import {
   CDK_FILE,
   json,
@@ -259,15 +259,7 @@ ${samFunction('Worker')}      Events:
         dead_letter_config: [{ arn: tfRef('aws_sqs_queue.dlq.arn') }],
       },
     },
-    policyDocument('target', [
-      {
-        service: 'events.amazonaws.com',
-        action: 'sqs:SendMessage',
-        resource: 'aws_sqs_queue.target.arn',
-        sourceArn: 'aws_cloudwatch_event_rule.orders.arn',
-      },
-    ]),
-    queuePolicy('target', 'target'),
+    ...queueAllowing('target', 'events.amazonaws.com', 'aws_cloudwatch_event_rule.orders.arn'),
   ];
 
   it('Terraform plan: dead_letter_config to a queue without a policy fires', async () => {
@@ -279,15 +271,7 @@ ${samFunction('Worker')}      Events:
   it('Terraform plan: an aws_sqs_queue_policy on the DLQ allows it', async () => {
     const allowed = [
       ...plan,
-      policyDocument('dlq', [
-        {
-          service: 'events.amazonaws.com',
-          action: 'sqs:SendMessage',
-          resource: 'aws_sqs_queue.dlq.arn',
-          sourceArn: 'aws_cloudwatch_event_rule.orders.arn',
-        },
-      ]),
-      queuePolicy('dlq', 'dlq'),
+      ...queueAllowing('dlq', 'events.amazonaws.com', 'aws_cloudwatch_event_rule.orders.arn'),
     ];
     assert.deepEqual((await lintPlan(tfPlan(allowed))).rows(RULE), []);
   });

@@ -43,3 +43,13 @@ export function queuePolicy(queue: string, name: string): TfResource {
     },
   };
 }
+
+/**
+ * A queue policy that lets `service` send to `aws_sqs_queue.<queue>` (from `sourceArn`, a
+ * reference, when given): the document and the policy resource, both named after the queue.
+ */
+export function queueAllowing(queue: string, service: string, sourceArn?: string): TfResource[] {
+  const grant: Grant = { service, action: 'sqs:SendMessage', resource: `aws_sqs_queue.${queue}.arn` };
+  if (sourceArn !== undefined) grant.sourceArn = sourceArn;
+  return [policyDocument(queue, [grant]), queuePolicy(queue, queue)];
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { policyDocument, queuePolicy } from './policy-plans.js';
+import { policyDocument, queueAllowing, queuePolicy } from './policy-plans.js';
 import {
   CDK_FILE,
   json,
@@ -202,18 +202,12 @@ ${samFunction('Fn')}      Events:
   });
 
   it('Terraform plan: a SourceArn condition on the document passes', async () => {
-    const scoped = plan.slice(0, 1).concat(
-      { address: 'aws_sns_topic.orders', values: { name: 'orders' } },
-      policyDocument('orders', [
-        {
-          service: 'sns.amazonaws.com',
-          action: 'sqs:SendMessage',
-          resource: 'aws_sqs_queue.orders.arn',
-          sourceArn: 'aws_sns_topic.orders.arn',
-        },
-      ]),
-      queuePolicy('orders', 'orders'),
-    );
+    const scoped = plan
+      .slice(0, 1)
+      .concat(
+        { address: 'aws_sns_topic.orders', values: { name: 'orders' } },
+        ...queueAllowing('orders', 'sns.amazonaws.com', 'aws_sns_topic.orders.arn'),
+      );
     assert.deepEqual((await lintPlan(tfPlan(scoped))).rows(RULE), []);
   });
 

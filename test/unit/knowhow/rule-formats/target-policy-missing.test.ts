@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { policyDocument, queuePolicy } from './policy-plans.js';
+import { queueAllowing } from './policy-plans.js';
 import {
   CDK_FILE,
   json,
@@ -174,18 +174,7 @@ ${samFunction('Fn')}      Events:
       },
     },
   ];
-  const allowed = [
-    ...plan,
-    policyDocument('orders', [
-      {
-        service: 'sns.amazonaws.com',
-        action: 'sqs:SendMessage',
-        resource: 'aws_sqs_queue.orders.arn',
-        sourceArn: 'aws_sns_topic.orders.arn',
-      },
-    ]),
-    queuePolicy('orders', 'orders'),
-  ];
+  const allowed = [...plan, ...queueAllowing('orders', 'sns.amazonaws.com', 'aws_sns_topic.orders.arn')];
 
   it('Terraform plan: a subscription to a queue without a policy fires, with no line', async () => {
     assert.deepEqual((await lintPlan(tfPlan(plan))).rows(RULE), [
@@ -198,18 +187,7 @@ ${samFunction('Fn')}      Events:
   });
 
   it('Terraform plan: a policy for another service still fires', async () => {
-    const wrong = [
-      ...plan,
-      policyDocument('orders', [
-        {
-          service: 'events.amazonaws.com',
-          action: 'sqs:SendMessage',
-          resource: 'aws_sqs_queue.orders.arn',
-          sourceArn: 'aws_sns_topic.orders.arn',
-        },
-      ]),
-      queuePolicy('orders', 'orders'),
-    ];
+    const wrong = [...plan, ...queueAllowing('orders', 'events.amazonaws.com', 'aws_sns_topic.orders.arn')];
     assert.deepEqual((await lintPlan(tfPlan(wrong))).rows(RULE), [
       [RULE, 'error', 'aws_sqs_queue.orders', 'plan.json'],
     ]);
