@@ -1,12 +1,5 @@
-import type { Finding, KnowHowRule } from '../findings.js';
-import { deliveries } from './deliveries.js';
-import {
-  checkPolicyDelivery,
-  checkRoleDelivery,
-  type PolicyGap,
-  policyGapFindings,
-} from './policy-delivery-check.js';
-import { distinct } from './policy-findings.js';
+import type { KnowHowRule } from '../findings.js';
+import { deliveryFindings } from './policy-delivery-check.js';
 
 /**
  * EventBridge and SNS write to a dead-letter queue as their service principal, so its queue policy
@@ -17,18 +10,6 @@ export const dlqPolicyMissingRule: KnowHowRule = {
   severity: 'error',
   title: 'A dead-letter queue that the sending service (or a Pipe role) is not allowed to write to',
   check(model, context) {
-    const findings: Finding[] = [];
-    const gaps: PolicyGap[] = [];
-    for (const delivery of deliveries(model)) {
-      if (delivery.kind !== 'dlq') continue;
-      if (delivery.via === 'role') {
-        const finding = checkRoleDelivery(model, context, dlqPolicyMissingRule, delivery);
-        if (finding) findings.push(finding);
-        continue;
-      }
-      const gap = checkPolicyDelivery(model, context, dlqPolicyMissingRule, delivery);
-      if (gap) gaps.push(gap);
-    }
-    return distinct([...policyGapFindings(model, dlqPolicyMissingRule, gaps), ...findings]);
+    return deliveryFindings(model, context, dlqPolicyMissingRule, (delivery) => delivery.kind === 'dlq');
   },
 };

@@ -1,9 +1,9 @@
 import type { Finding, KnowHowRule, RuleContext } from '../findings.js';
 import { type Entity, isUnknown, lookup, type Model, type Queue, type Role, type Topic } from '../model.js';
-import { type Delivery, describeDelivery, unresolvedReason } from './deliveries.js';
+import { type Delivery, deliveries, describeDelivery, unresolvedReason } from './deliveries.js';
 import { entityArn } from './policy-arns.js';
 import { senderArn } from './policy-conditions.js';
-import { explainOn, ignores, makeFinding, placeOf, policyIgnores } from './policy-findings.js';
+import { distinct, explainOn, ignores, makeFinding, placeOf, policyIgnores } from './policy-findings.js';
 import { evaluateGrant, type GrantVerdict } from './policy-grants.js';
 import type { Destination } from './policy-match.js';
 import { show } from './policy-values.js';
@@ -254,4 +254,32 @@ export function checkRoleDelivery(
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The findings of a rule over the deliveries it `checks`: those through a resource policy are
+ * gathered per destination (one finding a queue or topic), those sent with a role are checked
+ * against that role one by one, after `beforeRole` has had its say about them.
+ */
+export function deliveryFindings(
+  model: Model,
+  context: RuleContext,
+  rule: KnowHowRule,
+  checks: (delivery: Delivery) => boolean,
+  beforeRole?: (delivery: Delivery) => void,
+): Finding[] {
+  const gaps: PolicyGap[] = [];
+  const roleFindings: Finding[] = [];
+  for (const delivery of deliveries(model)) {
+    if (!checks(delivery)) continue;
+    if (delivery.via === 'role') {
+      beforeRole?.(delivery);
+      const finding = checkRoleDelivery(model, context, rule, delivery);
+      if (finding) roleFindings.push(finding);
+      continue;
+    }
+    const gap = checkPolicyDelivery(model, context, rule, delivery);
+    if (gap) gaps.push(gap);
+  }
+  return distinct([...policyGapFindings(model, rule, gaps), ...roleFindings]);
 }
