@@ -226,9 +226,11 @@ ${samFunction('Worker')}      Events:
     const ignored = await lintIgnoring('d.json', JSON_TEMPLATE, 'Jobs', RULE);
     assert.deepEqual(ignored.rows(RULE), []);
     assert.deepEqual(suppressedBy(ignored, RULE), ['Jobs']);
-    assert.deepEqual((await lintPlanIgnoring(plan, 'aws_sqs_queue.jobs', RULE)).rows(RULE), [
+    const planIgnored = await lintPlanIgnoring(plan, 'aws_sqs_queue.jobs', RULE);
+    assert.deepEqual(planIgnored.rows(RULE), [
       [RULE, 'warning', 'aws_sns_topic_subscription.jobs', 'plan.json'],
     ]);
+    assert.deepEqual(suppressedBy(planIgnored, RULE), ['aws_sqs_queue.jobs']);
     assert.deepEqual((await lintTemplate('dlq.yaml', YAML, { disable: [RULE] })).rows(RULE), []);
   });
 });

@@ -124,7 +124,9 @@ Resources:
     );
     const result = await lintTemplate('q.yaml', yaml);
     assert.deepEqual(result.rows(RULE), []);
-    assert.deepEqual((await lintPlanIgnoring(plan, 'aws_sqs_queue.work', RULE)).rows(RULE), []);
+    const planIgnored = await lintPlanIgnoring(plan, 'aws_sqs_queue.work', RULE);
+    assert.deepEqual(planIgnored.rows(RULE), []);
+    assert.deepEqual(suppressedBy(planIgnored, RULE), ['aws_sqs_queue.work']);
   });
 
   it('--disable', async () => {

@@ -178,7 +178,9 @@ Resources:
     const ignored = await lintIgnoring('w.json', JSON_TEMPLATE, 'Jobs', RULE);
     assert.deepEqual(ignored.rows(RULE), []);
     assert.deepEqual(suppressedBy(ignored, RULE), ['Jobs']);
-    assert.deepEqual((await lintPlanIgnoring(plan, 'aws_sqs_queue.short', RULE)).rows(RULE), []);
+    const planIgnored = await lintPlanIgnoring(plan, 'aws_sqs_queue.short', RULE);
+    assert.deepEqual(planIgnored.rows(RULE), []);
+    assert.deepEqual(suppressedBy(planIgnored, RULE), ['aws_sqs_queue.short']);
   });
 
   it('--disable', async () => {

@@ -270,7 +270,9 @@ ${samFunction('Fn')}      Events:
     const ignored = await lintIgnoring('t.json', withoutPolicy(), 'Queue', RULE);
     assert.deepEqual(ignored.rows(RULE), []);
     assert.deepEqual(suppressedBy(ignored, RULE), ['Queue']);
-    assert.deepEqual((await lintPlanIgnoring(plan, 'aws_sqs_queue.orders', RULE)).rows(RULE), []);
+    const planIgnored = await lintPlanIgnoring(plan, 'aws_sqs_queue.orders', RULE);
+    assert.deepEqual(planIgnored.rows(RULE), []);
+    assert.deepEqual(suppressedBy(planIgnored, RULE), ['aws_sqs_queue.orders']);
     assert.deepEqual((await lintTemplate('t.yaml', YAML, { disable: [RULE] })).rows(RULE), []);
   });
 });
