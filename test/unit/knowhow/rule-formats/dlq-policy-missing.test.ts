@@ -10,6 +10,7 @@ import {
   lintPlan,
   lintPlanIgnoring,
   lintTemplate,
+  queuePolicyYaml,
   samFunction,
   suppressedBy,
   type TfResource,
@@ -34,18 +35,7 @@ const YAML = `Resources:
           Arn: !GetAtt Orders.Arn
           DeadLetterConfig:
             Arn: !GetAtt OrdersDLQ.Arn
-  OrdersPolicy:
-    Type: AWS::SQS::QueuePolicy
-    Properties:
-      Queues: [!Ref Orders]
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Principal: { Service: events.amazonaws.com }
-            Action: sqs:SendMessage
-            Resource: !GetAtt Orders.Arn
-            Condition: { ArnEquals: { aws:SourceArn: !GetAtt OrdersRule.Arn } }
-  Stream:
+${queuePolicyYaml('OrdersPolicy', 'Orders', 'events.amazonaws.com', '!GetAtt OrdersRule.Arn')}  Stream:
     Type: AWS::Kinesis::Stream
     Properties:
       ShardCount: 1
@@ -83,18 +73,7 @@ const YAML = `Resources:
       Target: !GetAtt Orders.Arn
 `;
 
-const DLQ_POLICY = `  OrdersDLQPolicy:
-    Type: AWS::SQS::QueuePolicy
-    Properties:
-      Queues: [!Ref OrdersDLQ]
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Principal: { Service: events.amazonaws.com }
-            Action: sqs:SendMessage
-            Resource: !GetAtt OrdersDLQ.Arn
-            Condition: { ArnEquals: { aws:SourceArn: !GetAtt OrdersRule.Arn } }
-`;
+const DLQ_POLICY = `${queuePolicyYaml('OrdersDLQPolicy', 'OrdersDLQ', 'events.amazonaws.com', '!GetAtt OrdersRule.Arn')}`;
 
 /** An SNS subscription whose redrive policy names a queue that lets only the target's sender in. */
 const JSON_TEMPLATE = {

@@ -10,6 +10,7 @@ import {
   lintPlan,
   lintPlanIgnoring,
   lintTemplate,
+  queuePolicyYaml,
   samFunction,
   suppressedBy,
   type TfResource,
@@ -23,17 +24,7 @@ const YAML = `Resources:
     Type: AWS::SQS::Queue
   Topic:
     Type: AWS::SNS::Topic
-  Open:
-    Type: AWS::SQS::QueuePolicy
-    Properties:
-      Queues: [!Ref Queue]
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Principal: { Service: sns.amazonaws.com }
-            Action: sqs:SendMessage
-            Resource: !GetAtt Queue.Arn
-  BucketOnly:
+${queuePolicyYaml('Open', 'Queue', 'sns.amazonaws.com')}  BucketOnly:
     Type: AWS::SNS::TopicPolicy
     Properties:
       Topics: [!Ref Topic]

@@ -124,6 +124,26 @@ export function samFunction(id: string): string {
 `;
 }
 
+/**
+ * The YAML of an `AWS::SQS::QueuePolicy` letting `service` send to `queue`, scoped by
+ * `aws:SourceArn` to `sourceArn` (`!GetAtt Rule.Arn`, `!Ref Topic`) when given; at resource depth.
+ */
+export function queuePolicyYaml(id: string, queue: string, service: string, sourceArn?: string): string {
+  const condition =
+    sourceArn === undefined ? '' : `            Condition: { ArnEquals: { aws:SourceArn: ${sourceArn} } }\n`;
+  return `  ${id}:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref ${queue}]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: ${service} }
+            Action: sqs:SendMessage
+            Resource: !GetAtt ${queue}.Arn
+${condition}`;
+}
+
 /** A rule turned off by Metadata on one resource of a JSON template (a copy). */
 export function ignoring<T extends { Resources: Record<string, object> }>(
   template: T,

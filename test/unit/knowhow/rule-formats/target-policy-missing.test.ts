@@ -10,6 +10,7 @@ import {
   lintPlan,
   lintPlanIgnoring,
   lintTemplate,
+  queuePolicyYaml,
   samFunction,
   suppressedBy,
   type TfResource,
@@ -42,18 +43,7 @@ Resources:
             Topic: !Ref Uploads
 `;
 
-const POLICIES = `  OrdersPolicy:
-    Type: AWS::SQS::QueuePolicy
-    Properties:
-      Queues: [!Ref Orders]
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Principal: { Service: events.amazonaws.com }
-            Action: sqs:SendMessage
-            Resource: !GetAtt Orders.Arn
-            Condition: { ArnEquals: { aws:SourceArn: !GetAtt OrdersRule.Arn } }
-  UploadsPolicy:
+const POLICIES = `${queuePolicyYaml('OrdersPolicy', 'Orders', 'events.amazonaws.com', '!GetAtt OrdersRule.Arn')}  UploadsPolicy:
     Type: AWS::SNS::TopicPolicy
     Properties:
       Topics: [!Ref Uploads]
