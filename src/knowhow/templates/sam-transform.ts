@@ -190,6 +190,39 @@ function generated(
   return resource;
 }
 
+/**
+ * The queue policy SAM writes beside a queue it creates for an event: `principal` may send to the
+ * queue when the message comes from `sourceArn`.
+ */
+function sendPolicy(
+  ctx: FunctionContext,
+  id: string,
+  origin: Origin,
+  principal: unknown,
+  queue: { arn: unknown; url: unknown },
+  sourceArn: unknown,
+): TemplateResource {
+  const document = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Action: 'sqs:SendMessage',
+        Effect: 'Allow',
+        Principal: principal,
+        Resource: queue.arn,
+        Condition: { ArnEquals: { 'aws:SourceArn': sourceArn } },
+      },
+    ],
+  };
+  return generated(
+    ctx,
+    id,
+    'AWS::SQS::QueuePolicy',
+    { PolicyDocument: document, Queues: [queue.url] },
+    origin,
+  );
+}
+
 function statement(action: string | string[], resource: unknown): Raw {
   return { Effect: 'Allow', Action: action, Resource: resource };
 }
@@ -299,29 +332,7 @@ function snsEvent({ ctx, id, props, origin }: EventInput): void {
     ctx.out.push(generated(ctx, queueId, 'AWS::SQS::Queue', queue, origin));
   }
   // SAM's policy for this queue names no service principal: any principal, scoped to the topic.
-  ctx.out.push(
-    generated(
-      ctx,
-      policyId,
-      'AWS::SQS::QueuePolicy',
-      {
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Action: 'sqs:SendMessage',
-              Effect: 'Allow',
-              Principal: '*',
-              Resource: queueArn,
-              Condition: { ArnEquals: { 'aws:SourceArn': props.Topic } },
-            },
-          ],
-        },
-        Queues: [queueUrl],
-      },
-      origin,
-    ),
-  );
+  ctx.out.push(sendPolicy(ctx, policyId, origin, '*', { arn: queueArn, url: queueUrl }, props.Topic));
   ctx.out.push(generated(ctx, id, 'AWS::SNS::Subscription', subscription('sqs', queueArn), origin));
   ctx.out.push(
     generated(
@@ -392,29 +403,9 @@ function deadLetterQueue(
   const queueId = typeof config.QueueLogicalId === 'string' ? config.QueueLogicalId : `${eventId}Queue`;
   ctx.out.push(generated(ctx, queueId, 'AWS::SQS::Queue', {}, origin));
   if (withPolicy) {
-    ctx.out.push(
-      generated(
-        ctx,
-        `${eventId}QueuePolicy`,
-        'AWS::SQS::QueuePolicy',
-        {
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Action: 'sqs:SendMessage',
-                Effect: 'Allow',
-                Principal: { Service: 'events.amazonaws.com' },
-                Resource: getAtt(queueId, 'Arn'),
-                Condition: { ArnEquals: { 'aws:SourceArn': sourceArn } },
-              },
-            ],
-          },
-          Queues: [ref(queueId)],
-        },
-        origin,
-      ),
-    );
+    const queue = { arn: getAtt(queueId, 'Arn'), url: ref(queueId) };
+    const principal = { Service: 'events.amazonaws.com' };
+    ctx.out.push(sendPolicy(ctx, `${eventId}QueuePolicy`, origin, principal, queue, sourceArn));
   }
   return getAtt(queueId, 'Arn');
 }
