@@ -34,22 +34,22 @@ export interface SymObject {
   [key: string]: Sym;
 }
 
-export function isRef(value: Sym | undefined): value is SymRef {
+/** Whether a value is an object (not a list) whose `key` holds a string: how `$ref` and `$unknown` are told apart. */
+function hasString(value: Sym | undefined, key: '$ref' | '$unknown'): boolean {
   return (
     typeof value === 'object' &&
     value !== null &&
     !Array.isArray(value) &&
-    typeof (value as SymRef).$ref === 'string'
+    typeof (value as Record<string, unknown>)[key] === 'string'
   );
 }
 
+export function isRef(value: Sym | undefined): value is SymRef {
+  return hasString(value, '$ref');
+}
+
 export function isUnknown(value: Sym | undefined): value is SymUnknown {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    typeof (value as SymUnknown).$unknown === 'string'
-  );
+  return hasString(value, '$unknown');
 }
 
 export function isObject(value: Sym | undefined): value is SymObject {

@@ -191,7 +191,7 @@ function generated(
 }
 
 /**
- * The queue policy SAM writes beside a queue it creates for an event: `principal` may send to the
+ * The queue policy SAM writes for the queue of an event: `principal` may send to the
  * queue when the message comes from `sourceArn`.
  */
 function sendPolicy(

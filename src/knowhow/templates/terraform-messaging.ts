@@ -66,12 +66,16 @@ function queue(reader: PlanModel, resource: PlanResource): Queue {
   const dlq = jsonField(reader.value(resource, 'redrive_policy'), 'deadLetterTargetArn');
   if (dlq !== undefined) queue.redriveDlq = dlq;
   // `policy` is also computed from a separate aws_sqs_queue_policy: only what the author wrote here.
-  if (reader.configured(resource, 'policy')) {
-    const { policy, unknown } = reader.attach(resource, ['policy']);
-    if (policy) queue.policies.push(policy);
-    if (unknown) queue.policyUnknown = unknown;
-  }
+  inlinePolicy(reader, resource, queue);
   return queue;
+}
+
+/** The `policy` argument a queue or topic resource carries itself, when the author wrote one. */
+function inlinePolicy(reader: PlanModel, resource: PlanResource, owner: Queue | Topic): void {
+  if (!reader.configured(resource, 'policy')) return;
+  const { policy, unknown } = reader.attach(resource, ['policy']);
+  if (policy) owner.policies.push(policy);
+  if (unknown) owner.policyUnknown = unknown;
 }
 
 function topic(reader: PlanModel, resource: PlanResource): Topic {
@@ -82,11 +86,7 @@ function topic(reader: PlanModel, resource: PlanResource): Topic {
   };
   const kmsKey = reader.kmsKey(resource, 'kms_master_key_id');
   if (kmsKey !== undefined) topic.kmsKey = kmsKey;
-  if (reader.configured(resource, 'policy')) {
-    const { policy, unknown } = reader.attach(resource, ['policy']);
-    if (policy) topic.policies.push(policy);
-    if (unknown) topic.policyUnknown = unknown;
-  }
+  inlinePolicy(reader, resource, topic);
   return topic;
 }
 
