@@ -84,7 +84,7 @@ export function arnResourceName(arn: string): { service: string; name: string } 
 function placeholderEntity(model: Model, text: string): Entity | undefined {
   const match = /^\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}$/.exec(text);
   if (!match) return undefined;
-  return entities(model).find((entity) => entity.id === match[1]);
+  return lookup(model, { $ref: match[1] });
 }
 
 function byName(model: Model, value: string): Entity | undefined {
