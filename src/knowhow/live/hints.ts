@@ -84,7 +84,8 @@ export function arnScope(arn: string): { account: string; region: string } {
 export class HintRecorder {
   private readonly hints = new Map<string, RuntimeHint>();
   private readonly shortPolls = new Map<string, ShortPollWindow>();
-  private readonly lags = new Map<string, number>();
+  /** Reader ARN → shard id → its latest MillisBehindLatest (0 for any value under the bar). */
+  private readonly lags = new Map<string, Map<string, number>>();
   private readonly announced = new Set<string>();
 
   constructor(
@@ -139,8 +140,16 @@ export class HintRecorder {
   }
 
   private systemNames(queueArn: string, names: readonly string[]): void {
+    // Every receive that names attributes passes here: the loop allocates nothing unless one is misplaced.
+    let found = false;
+    for (const name of names) {
+      if (SYSTEM_ATTRIBUTE_NAMES.has(name)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return;
     const misplaced = names.filter((name) => SYSTEM_ATTRIBUTE_NAMES.has(name));
-    if (misplaced.length === 0) return;
     this.record({
       kind: 'system-attribute-as-message-attribute',
       resource: queueArn,
@@ -151,7 +160,8 @@ export class HintRecorder {
 
   private shortPoll(queueArn: string, empty: boolean): void {
     if (!empty) {
-      this.shortPolls.delete(queueArn);
+      // A receive that got messages, the common case, costs a size check while no queue is counting.
+      if (this.shortPolls.size > 0) this.shortPolls.delete(queueArn);
       return;
     }
     const now = this.clock.now();
@@ -176,10 +186,21 @@ export class HintRecorder {
    * and did not shrink since the reader's previous read.
    */
   kinesisLag(streamArn: string, reader: string, shardId: string, millisBehind: number): void {
-    const key = `${reader}\n${shardId}`;
-    const previous = this.lags.get(key);
-    this.lags.set(key, millisBehind);
-    if (millisBehind <= FALLING_BEHIND_MS || previous === undefined || millisBehind < previous) return;
+    // Called on every GetRecords and every SubscribeToShard batch: nested maps keyed by the strings
+    // at hand, so the common case (a reader near the tip) builds no key and writes nothing.
+    let shards = this.lags.get(reader);
+    if (shards === undefined) {
+      shards = new Map();
+      this.lags.set(reader, shards);
+    }
+    const previous = shards.get(shardId);
+    if (millisBehind <= FALLING_BEHIND_MS) {
+      // Any later read past the bar has grown from a value under it, so the exact value is moot.
+      if (previous === undefined || previous > FALLING_BEHIND_MS) shards.set(shardId, 0);
+      return;
+    }
+    shards.set(shardId, millisBehind);
+    if (previous === undefined || millisBehind < previous) return;
     const seconds = Math.round(millisBehind / 1000);
     this.record({
       kind: 'consumer-falling-behind',
