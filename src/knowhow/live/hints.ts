@@ -175,7 +175,8 @@ export class HintRecorder {
     this.record({
       kind: 'short-polling-empty-receives',
       resource: queueArn,
-      message: `${window.empty} short-polling receives (WaitTimeSeconds 0) on ${queueArn} came back empty within ${SHORT_POLL_WINDOW_MS / 1000} seconds: each one is a billed request, and short polling samples only some of SQS's servers.`,
+      // The count doctor prints is of such receives; the window only says when they start to count.
+      message: `Short-polling receives (WaitTimeSeconds 0) on ${queueArn} keep coming back empty (${SHORT_POLL_EMPTY_THRESHOLD} or more within ${SHORT_POLL_WINDOW_MS / 1000} seconds): each one is a billed request, and short polling samples only some of SQS's servers.`,
       fix: 'Long-poll: set the queue attribute ReceiveMessageWaitTimeSeconds to 20, or pass WaitTimeSeconds 20 to ReceiveMessage.',
     });
   }
