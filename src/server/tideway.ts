@@ -95,6 +95,8 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
     environment,
     options.extraServices ? [...SERVICES, ...options.extraServices] : SERVICES,
   );
+  const liveSources = modules.flatMap((m) => (m.live ? [m.live] : []));
+  hints.watch(() => liveSources, scheduler);
   let address = { port: options.port ?? 4566, host };
   const listener = new Listener(
     createRequestHandler({
@@ -117,11 +119,7 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
         views: Object.assign(
           {},
           ...modules.map((m) => m.views ?? {}),
-          doctorViews(
-            modules.flatMap((m) => (m.live ? [m.live] : [])),
-            hints,
-            clock,
-          ),
+          doctorViews(liveSources, hints, clock),
         ),
       },
     }),

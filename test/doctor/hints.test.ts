@@ -359,6 +359,30 @@ describe('doctor runtime hints', () => {
     assert.deepEqual(gone, [], 'the message expired: nothing is left to lose');
   });
 
+  it('logs a queue nearing its retention period as it happens, without doctor asking', async () => {
+    const sqs = sqsClient(server.endpoint);
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: 'ageing-unwatched',
+        Attributes: { MessageRetentionPeriod: '1000' },
+      }),
+    );
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'old' }));
+    const about = () =>
+      hintWarnings('retention-nearing').filter(
+        (w) => (w.fields as { resource?: string }).resource === queueArn('ageing-unwatched'),
+      );
+    server.clock.advance(700_000);
+    assert.equal(about().length, 0, '70% of the period');
+    // The server looks once a minute of clock time: by 900 s it has seen the message at 80%.
+    server.clock.advance(200_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(about().length, 1);
+    server.clock.advance(60_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(about().length, 1, 'logged once');
+  });
+
   it('filters hints by account and region, honours --disable, and forgets them on reset', async () => {
     const sqs = sqsClient(server.endpoint);
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'scoped' }));

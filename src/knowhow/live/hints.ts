@@ -1,6 +1,10 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
-import { matches, type Scope } from './sources.js';
+import type { Scheduler } from '../../core/scheduler.js';
+import { type LiveSource, matches, type Scope } from './sources.js';
+
+/** How often (clock time) the hints only a state shows are looked for, to log them as they happen. */
+export const STATE_HINTS_EVERY_MS = 60_000;
 
 /**
  * What only a running Tideway shows: hints recorded by the services as requests show a mistake,
@@ -213,6 +217,25 @@ export class HintRecorder {
 
   list(filter: Partial<Scope> = {}): RuntimeHint[] {
     return [...this.hints.values()].filter((h) => matches(h, filter)).map((h) => ({ ...h }));
+  }
+
+  /**
+   * Logs the hints that no request shows but a state does (a queue's oldest message nearing its
+   * retention period) as they happen: the sources are asked once a minute of clock time, which
+   * costs a look at each queue's oldest message and nothing on any request.
+   */
+  watch(sources: () => readonly LiveSource[], scheduler: Scheduler): void {
+    const look = async () => {
+      for (const source of sources()) {
+        if (source.hintsLogged || !source.hints) continue;
+        for (const hint of await source.hints(this.clock.now())) this.announce(hint);
+      }
+    };
+    const tick = () => {
+      look().catch((err) => this.log.debug({ err }, 'could not look for state hints'));
+      scheduler.at(this.clock.now() + STATE_HINTS_EVERY_MS, tick);
+    };
+    scheduler.at(this.clock.now() + STATE_HINTS_EVERY_MS, tick);
   }
 
   clear(): void {
