@@ -225,17 +225,27 @@ export class HintRecorder {
    * costs a look at each queue's oldest message and nothing on any request.
    */
   watch(sources: () => readonly LiveSource[], scheduler: Scheduler): void {
-    const look = async () => {
-      for (const source of sources()) {
-        if (source.hintsLogged || !source.hints) continue;
-        for (const hint of await source.hints(this.clock.now())) this.announce(hint);
-      }
-    };
     const tick = () => {
-      look().catch((err) => this.log.debug({ err }, 'could not look for state hints'));
+      this.lookAt(sources(), this.clock.now()).catch((err) =>
+        this.log.debug({ err }, 'could not look for state hints'),
+      );
       scheduler.at(this.clock.now() + STATE_HINTS_EVERY_MS, tick);
     };
     scheduler.at(this.clock.now() + STATE_HINTS_EVERY_MS, tick);
+  }
+
+  /**
+   * The hints the sources' state shows now, each logged the first time unless its service warns
+   * about it in its own words (`hintsLogged`).
+   */
+  async lookAt(sources: readonly LiveSource[], now: number): Promise<RuntimeHint[]> {
+    const computed: RuntimeHint[] = [];
+    for (const source of sources) {
+      const found = (await source.hints?.(now)) ?? [];
+      if (!source.hintsLogged) for (const hint of found) this.announce(hint);
+      computed.push(...found);
+    }
+    return computed;
   }
 
   clear(): void {

@@ -42,12 +42,7 @@ export async function hints(
   now: number,
   filter: Partial<Scope>,
 ): Promise<RuntimeHint[]> {
-  const computed: RuntimeHint[] = [];
-  for (const source of sources) {
-    const found = (await source.hints?.(now)) ?? [];
-    if (!source.hintsLogged) for (const hint of found) recorder.announce(hint);
-    computed.push(...found);
-  }
+  const computed = await recorder.lookAt(sources, now);
   return [...recorder.list(filter), ...computed.filter((h) => matches(h, filter))].sort(
     (a, b) => a.kind.localeCompare(b.kind) || a.resource.localeCompare(b.resource),
   );
