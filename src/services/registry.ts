@@ -8,10 +8,14 @@ import type { Journal } from '../storage/embedded/journal.js';
 import type { QueueStorage } from '../storage/types.js';
 import { eventsModule } from './events/index.js';
 import type { EventsFrontDoor, EventsQuotaSettings } from './events/state.js';
+import type { FirehoseFrontDoor } from './firehose/front-door.js';
+import { firehoseModule } from './firehose/index.js';
 import type { StreamFrontDoor } from './kinesis/deliveries.js';
 import { kinesisModule } from './kinesis/index.js';
 import type { KeyFrontDoor } from './kms/front-door.js';
 import { kmsModule } from './kms/index.js';
+import type { S3FrontDoor } from './s3/front-door.js';
+import { s3Module } from './s3/index.js';
 import { schemasModule } from './schemas/index.js';
 import type { SecretsFrontDoor } from './secretsmanager/front-door.js';
 import { secretsManagerModule } from './secretsmanager/index.js';
@@ -63,6 +67,10 @@ export interface FrontDoors {
   kinesis?: StreamFrontDoor;
   /** EventBridge: AWS services' events to default buses, and bus observers (schemas' discoverers). */
   events?: EventsFrontDoor;
+  /** S3's PutObject for services writing objects (Firehose); loads S3's code on first use. */
+  s3?: S3FrontDoor;
+  /** Firehose's PutRecordBatch for services writing records (SNS, EventBridge); loads on first use. */
+  firehose?: FirehoseFrontDoor;
 }
 
 /** A read-only admin endpoint under /_tideway/ (the SNS outbox). */
@@ -95,7 +103,11 @@ export interface ServiceFactory {
   create(env: ServiceEnvironment): ServiceModule;
 }
 
-/** Every service Tideway serves, in routing order (a delivery target before its sources); adding one is adding its line. */
+/**
+ * Every service Tideway serves, in routing order (a delivery target before its sources where it
+ * can be; S3, EventBridge and Firehose deliver to each other, so they read `frontDoors` at
+ * delivery time, when all are built); adding one is adding its line.
+ */
 export const SERVICES: readonly ServiceFactory[] = [
   kmsModule,
   secretsManagerModule,
@@ -104,6 +116,8 @@ export const SERVICES: readonly ServiceFactory[] = [
   kinesisModule,
   eventsModule,
   schemasModule,
+  s3Module,
+  firehoseModule,
 ];
 
 /** Builds every service in order, each seeing the front doors of those built before it. */

@@ -450,3 +450,36 @@ export interface StreamPassage {
   /** Deleted before it was ever ACTIVE: it never had shards to show. */
   neverActive: boolean;
 }
+
+/**
+ * Object bodies (S3): written as a stream, read back by range, never held whole by the server.
+ * In memory, or with --data-dir files under `<data-dir>/s3/` whose names come from random ids,
+ * never from keys. A body is invisible until committed: a crash mid-upload leaves no half object
+ * and, after the start-up sweep, no orphan file.
+ */
+export interface BodyStore {
+  /** Starts a body; bytes go in with `write`, and it exists once `commit` resolves. */
+  create(): BodyWriter;
+  /** Bytes [start, end] (inclusive, end defaults to the last byte) of a committed body. */
+  read(ref: BodyRef, start?: number, end?: number): AsyncIterable<Uint8Array>;
+  /** Drops a body once nothing names it (an overwritten or deleted object, an aborted upload). */
+  release(ref: BodyRef): Promise<void>;
+  /** Start-up: removes files no committed body names (`live` holds every ref the journal knows). */
+  sweep(live: Iterable<BodyRef>): Promise<void>;
+  /** Drops every body (admin reset). */
+  clear(): Promise<void>;
+}
+
+/** A committed body: an opaque id plus its length. */
+export interface BodyRef {
+  id: string;
+  size: number;
+}
+
+export interface BodyWriter {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Makes the body durable (file synced with --data-dir) and returns its ref. */
+  commit(): Promise<BodyRef>;
+  /** Forgets what was written (an upload that failed or was refused). */
+  abort(): Promise<void>;
+}

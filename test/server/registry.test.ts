@@ -33,7 +33,10 @@ describe('the service registry', () => {
       await module.reset();
       await module.close();
     }
-    assert.deepEqual([...names], ['kms', 'secretsmanager', 'sqs', 'sns', 'kinesis', 'events', 'schemas']);
+    assert.deepEqual(
+      [...names],
+      ['kms', 'secretsmanager', 'sqs', 'sns', 'kinesis', 'events', 'schemas', 's3', 'firehose'],
+    );
     env.scheduler.stop();
     await env.queues.close();
   });

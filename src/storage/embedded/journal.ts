@@ -46,7 +46,12 @@ export type ResourceTable =
   | 'eventPartnerSources'
   | 'schemaRegistries'
   | 'schemas'
-  | 'schemaDiscoverers';
+  | 'schemaDiscoverers'
+  | 's3Buckets'
+  | 's3Objects'
+  | 's3Uploads'
+  | 'firehoseStreams'
+  | 'firehoseBuffers';
 
 /** A Kinesis stream's row: its incarnation number and whatever the stream engine saved of it. */
 export interface StreamRow {

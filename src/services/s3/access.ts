@@ -1,0 +1,6 @@
+import type { S3Deps, S3Handlers } from './operations.js';
+
+// SKELETON: filled by its slice.
+export function accessOperations(_deps: S3Deps): S3Handlers {
+  return {};
+}
