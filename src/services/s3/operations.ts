@@ -24,7 +24,6 @@ export interface S3Deps {
 }
 
 /** Handlers of one part of S3, keyed by the model's operation names. */
-// biome-ignore lint/suspicious/noExplicitAny: each handler narrows its input to its SDK type
 export type S3Handlers = Partial<Record<S3OperationName, (input: any, ctx: any) => unknown>>;
 
 /** Every S3 operation: those Tideway serves, and the rest answering a clear not-supported error. */
