@@ -1,16 +1,44 @@
 import { ServiceError } from '../../protocols/errors.js';
 import type { ValidationErrors } from '../../protocols/shapes.js';
+import { jsonFrontEndValidation } from '../../protocols/validate.js';
 
-// SKELETON: the firehose-api slice completes this table with AWS's codes and texts.
+// Firehose speaks awsJson 1.1: `__type` is the bare error name. Texts are AWS's where they are on
+// record (quoted in the comments of docs/firehose.md); the rest say plainly what was refused.
 export const firehoseError = {
   unknownOperation: () => new ServiceError('UnknownOperationException', '', { status: 400 }),
-  invalidArgument: (message: string) =>
-    new ServiceError('InvalidArgumentException', message, { status: 400 }),
-  notFound: (message: string) => new ServiceError('ResourceNotFoundException', message, { status: 400 }),
+  invalidArgument: (message: string) => new ServiceError('InvalidArgumentException', message),
+  notFound: (message: string) => new ServiceError('ResourceNotFoundException', message),
+  streamNotFound: (name: string, account: string) =>
+    new ServiceError('ResourceNotFoundException', `Firehose ${name} under account ${account} not found.`),
+  streamExists: (name: string, account: string) =>
+    new ServiceError('ResourceInUseException', `Firehose ${name} under accountId ${account} already exists`),
+  inUse: (message: string) => new ServiceError('ResourceInUseException', message),
+  limitExceeded: (message: string) => new ServiceError('LimitExceededException', message),
+  concurrentModification: (message: string) => new ServiceError('ConcurrentModificationException', message),
+  /** A key KMS refuses (unknown, disabled, pending deletion, the key policy): KMS's own text. */
+  invalidKmsResource: (message: string) => new ServiceError('InvalidKMSResourceException', message),
+  serviceUnavailable: (message: string) =>
+    new ServiceError('ServiceUnavailableException', message, { status: 503 }),
+  accessDenied: (message: string) => new ServiceError('AccessDeniedException', message),
+  /** A put to a stream that reads its records from a source of its own. */
+  notDirectPut: (type: string) =>
+    new ServiceError(
+      'InvalidArgumentException',
+      `This operation is not permitted on ${type} delivery stream type.`,
+    ),
+  /** What Firehose offers but Tideway does not run (docs/firehose.md lists them). */
+  notSupported: (what: string) =>
+    new ServiceError(
+      'InvalidArgumentException',
+      `Tideway does not support ${what} (docs/firehose.md lists what it does).`,
+    ),
 };
 
-export const firehoseValidation: ValidationErrors = {
-  missing: (path) => new ServiceError('ValidationException', `${path} is required`, { status: 400 }),
-  invalidType: (path) => new ServiceError('SerializationException', `Invalid ${path}`, { status: 400 }),
-  malformed: () => new ServiceError('SerializationException', '', { status: 400 }),
-};
+/**
+ * Firehose's front end answers like the other Coral services: a value of the wrong JSON type is a
+ * SerializationException, and every broken constraint of the input is listed in one
+ * ValidationException before the stream is looked up.
+ */
+export const firehoseValidation: ValidationErrors = jsonFrontEndValidation(
+  (message) => new ServiceError('ValidationException', message),
+);

@@ -29,6 +29,8 @@ export interface DestinationRecord {
   id: string;
   extendedS3?: F.ExtendedS3DestinationDescription;
   httpEndpoint?: F.HttpEndpointDestinationDescription;
+  /** EndpointConfiguration.AccessKey: sent in X-Amz-Firehose-Access-Key, never described. */
+  httpEndpointAccessKey?: string;
 }
 
 /** A record as it entered the stream, before any processing. */
