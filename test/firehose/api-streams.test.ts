@@ -185,6 +185,19 @@ describe('CreateDeliveryStream and DescribeDeliveryStream', () => {
     assert.ok(source.DeliveryStartTimestamp instanceof Date);
   });
 
+  it('describes a DirectPut throughput hint as its source', async () => {
+    const name = uniqueName('fh');
+    await suite.firehose.send(
+      new CreateDeliveryStreamCommand({
+        ...s3Stream(name),
+        DirectPutSourceConfiguration: { ThroughputHintInMBs: 5 },
+      }),
+    );
+    assert.deepEqual((await describeStream(name)).Source, {
+      DirectPutSourceDescription: { ThroughputHintInMBs: 5 },
+    });
+  });
+
   it('refuses a name in use, in the account, with AWS text', async () => {
     const name = uniqueName('fh');
     await suite.firehose.send(new CreateDeliveryStreamCommand(s3Stream(name)));

@@ -229,7 +229,11 @@ function sourceOf(
       'KinesisStreamSourceConfiguration is only allowed when DeliveryStreamType is KinesisStreamAsSource.',
     );
   }
-  return undefined;
+  // The throughput hint is for information only (API reference, DirectPutSourceConfiguration).
+  const direct = input.DirectPutSourceConfiguration;
+  return direct
+    ? { DirectPutSourceDescription: { ThroughputHintInMBs: direct.ThroughputHintInMBs } }
+    : undefined;
 }
 
 /** The stored source, whose timestamps come back from the journal as strings. */
