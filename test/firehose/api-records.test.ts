@@ -14,7 +14,7 @@ import {
 import { CreateKeyCommand, DisableKeyCommand } from '@aws-sdk/client-kms';
 import { kmsClient } from '../support/kms.js';
 import { uniqueName } from '../support/tideway.js';
-import { BUCKET, firehoseRejects, ROLE, withFirehoseServer } from './api-helpers.js';
+import { BUCKET, firehoseRejects, kinesisSourceStream, ROLE, withFirehoseServer } from './api-helpers.js';
 
 const suite = withFirehoseServer();
 
@@ -54,7 +54,7 @@ describe('PutRecord and PutRecordBatch refusals', () => {
     const name = await newStream({
       DeliveryStreamType: 'KinesisStreamAsSource',
       KinesisStreamSourceConfiguration: {
-        KinesisStreamARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/src',
+        KinesisStreamARN: await kinesisSourceStream(suite.server.endpoint),
         RoleARN: ROLE,
       },
     });

@@ -16,7 +16,7 @@ import {
   UpdateDestinationCommand,
 } from '@aws-sdk/client-firehose';
 import { type RunningTideway, startServer } from '../support/tideway.js';
-import { BUCKET, firehoseClient, ROLE } from './api-helpers.js';
+import { BUCKET, firehoseClient, kinesisSourceStream, ROLE } from './api-helpers.js';
 
 function withoutMetadata<T extends object>(output: T): Omit<T, '$metadata'> {
   const { $metadata: _, ...rest } = output as T & { $metadata: unknown };
@@ -67,7 +67,7 @@ describe('Firehose streams across restarts', () => {
           DeliveryStreamName: 'sourced',
           DeliveryStreamType: 'KinesisStreamAsSource',
           KinesisStreamSourceConfiguration: {
-            KinesisStreamARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/src',
+            KinesisStreamARN: await kinesisSourceStream(first.server.endpoint),
             RoleARN: ROLE,
           },
           ExtendedS3DestinationConfiguration: { RoleARN: ROLE, BucketARN: BUCKET },

@@ -25,7 +25,14 @@ import {
   UpdateDestinationCommand,
 } from '@aws-sdk/client-firehose';
 import { uniqueName } from '../support/tideway.js';
-import { BUCKET, firehoseClient, firehoseRejects, ROLE, withFirehoseServer } from './api-helpers.js';
+import {
+  BUCKET,
+  firehoseClient,
+  firehoseRejects,
+  kinesisSourceStream,
+  ROLE,
+  withFirehoseServer,
+} from './api-helpers.js';
 
 const suite = withFirehoseServer();
 const DESTINATION = 'destinationId-000000000001';
@@ -169,7 +176,7 @@ describe('CreateDeliveryStream and DescribeDeliveryStream', () => {
 
   it('describes a KinesisStreamAsSource stream with its source', async () => {
     const name = uniqueName('fh');
-    const streamArn = 'arn:aws:kinesis:us-east-1:000000000000:stream/source-stream';
+    const streamArn = await kinesisSourceStream(suite.server.endpoint);
     await suite.firehose.send(
       new CreateDeliveryStreamCommand({
         ...s3Stream(name),
@@ -196,6 +203,26 @@ describe('CreateDeliveryStream and DescribeDeliveryStream', () => {
     assert.deepEqual((await describeStream(name)).Source, {
       DirectPutSourceDescription: { ThroughputHintInMBs: 5 },
     });
+  });
+
+  it('refuses a Kinesis source that does not exist', async () => {
+    const name = uniqueName('fh');
+    const missing = 'arn:aws:kinesis:us-east-1:000000000000:stream/no-such-source';
+    await firehoseRejects(
+      suite.firehose.send(
+        new CreateDeliveryStreamCommand({
+          ...s3Stream(name),
+          DeliveryStreamType: 'KinesisStreamAsSource',
+          KinesisStreamSourceConfiguration: { KinesisStreamARN: missing, RoleARN: ROLE },
+        }),
+      ),
+      'InvalidArgumentException',
+      `The source Kinesis stream ${missing} cannot be read: Stream no-such-source under account 000000000000 not found.`,
+    );
+    await firehoseRejects(
+      suite.firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: name })),
+      'ResourceNotFoundException',
+    );
   });
 
   it('refuses a name in use, in the account, with AWS text', async () => {
@@ -399,7 +426,7 @@ describe('ListDeliveryStreams', () => {
           ...s3Stream('k-stream'),
           DeliveryStreamType: 'KinesisStreamAsSource',
           KinesisStreamSourceConfiguration: {
-            KinesisStreamARN: 'arn:aws:kinesis:us-east-1:222233334444:stream/s',
+            KinesisStreamARN: await kinesisSourceStream(suite.server.endpoint, '222233334444'),
             RoleARN: 'arn:aws:iam::222233334444:role/r',
           },
         }),

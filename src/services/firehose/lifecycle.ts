@@ -18,6 +18,11 @@ export interface StreamHooks {
   created(stream: DeliveryStreamRecord): Promise<void>;
   updated(before: DeliveryStreamRecord, after: DeliveryStreamRecord): Promise<void>;
   deleted(stream: DeliveryStreamRecord): Promise<void>;
+  /**
+   * Why a KinesisStreamAsSource stream's source cannot be read (it does not exist), or undefined
+   * when it can; absent when Kinesis is not served.
+   */
+  sourceProblem?(stream: DeliveryStreamRecord): Promise<string | undefined>;
 }
 
 type Ctx = Pick<RequestContext, 'caller'>;
@@ -59,6 +64,10 @@ export class StreamLifecycle {
     };
     if (input.DeliveryStreamEncryptionConfigurationInput) {
       stream.encryption = this.encryption.configure(stream, input.DeliveryStreamEncryptionConfigurationInput);
+    }
+    if (stream.source?.KinesisStreamSourceDescription && this.hooks.sourceProblem) {
+      const problem = await this.hooks.sourceProblem(stream);
+      if (problem) throw firehoseError.invalidArgument(problem);
     }
     if (this.streams.get(arn)) throw firehoseError.streamExists(name, account);
     if (this.streams.inRegion(account, region).length >= MAX_STREAMS_PER_REGION) {

@@ -48,6 +48,7 @@ export async function firehoseRuntime(env: ServiceEnvironment): Promise<Firehose
       sources.stop(stream.arn);
       await following('the deletion', stream, () => pipeline.deleted(stream));
     },
+    sourceProblem: frontDoors.kinesis ? (stream) => kinesisSourceProblem(frontDoors, stream) : undefined,
   });
   const records = new RecordsApi(streams, clock, encryption, ingest, log);
 
@@ -125,4 +126,26 @@ class KinesisSources {
   stopAll(): void {
     for (const arn of [...this.stops.keys()]) this.stop(arn);
   }
+}
+
+/**
+ * Whether the source stream exists, asked the one way Kinesis answers other services: a delivery
+ * of no records finds the stream (or says it is missing) and is then refused by PutRecords' own
+ * rule of at least one record, so nothing is written.
+ */
+async function kinesisSourceProblem(
+  frontDoors: ServiceEnvironment['frontDoors'],
+  stream: DeliveryStreamRecord,
+): Promise<string | undefined> {
+  const source = stream.source?.KinesisStreamSourceDescription;
+  if (!source?.KinesisStreamARN || !frontDoors.kinesis) return undefined;
+  const outcome = await frontDoors.kinesis.put(source.KinesisStreamARN, [], {
+    principal: 'firehose.amazonaws.com',
+    sourceArn: stream.arn,
+    sourceAccount: stream.account,
+    roleArn: source.RoleARN,
+    lenient: true,
+  });
+  if (outcome.kind !== 'missing') return undefined;
+  return `The source Kinesis stream ${source.KinesisStreamARN} cannot be read: ${outcome.reason.replace(/^\w+: /, '')}`;
 }
