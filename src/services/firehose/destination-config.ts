@@ -285,10 +285,11 @@ export function applyDestinationUpdate(
   return updateExtendedS3(before, update as F.ExtendedS3DestinationUpdate);
 }
 
-function requireFields(config: object, type: string, fields: readonly string[]): void {
+/** `when` finishes the sentence: "RoleARN is required <when>." */
+function requireFields(config: object, when: string, fields: readonly string[]): void {
   for (const field of fields) {
     if ((config as Record<string, unknown>)[field] === undefined) {
-      throw firehoseError.invalidArgument(`${field} is required when changing the destination to ${type}.`);
+      throw firehoseError.invalidArgument(`${field} is required ${when}.`);
     }
   }
 }
@@ -299,7 +300,7 @@ function updateExtendedS3(
 ): DestinationRecord {
   const previous = before.extendedS3;
   if (!previous) {
-    requireFields(update, 'Amazon S3', ['RoleARN', 'BucketARN']);
+    requireFields(update, 'when changing the destination to Amazon S3', ['RoleARN', 'BucketARN']);
     const { S3BackupUpdate, ...rest } = update;
     return {
       id: before.id,
@@ -335,11 +336,17 @@ function updateExtendedS3(
           ...(given(S3BackupUpdate) as Partial<F.S3DestinationDescription>),
           BufferingHints: bufferingHints(S3BackupUpdate.BufferingHints, backup.BufferingHints),
         }
-      : s3Description(S3BackupUpdate as F.S3DestinationConfiguration);
+      : newBackup(S3BackupUpdate);
   }
   checkEncryption(merged.EncryptionConfiguration ?? {});
   checkExtendedS3(merged);
   return { id: before.id, extendedS3: merged };
+}
+
+/** A backup destination an update adds: it has no earlier values to merge into. */
+function newBackup(update: F.S3DestinationUpdate): F.S3DestinationDescription {
+  requireFields(update, 'to add an S3 backup', ['RoleARN', 'BucketARN']);
+  return s3Description(update as F.S3DestinationConfiguration);
 }
 
 function updateHttpEndpoint(
@@ -348,7 +355,10 @@ function updateHttpEndpoint(
 ): DestinationRecord {
   const previous = before.httpEndpoint;
   if (!previous) {
-    requireFields(update, 'an HTTP endpoint', ['EndpointConfiguration', 'S3Update']);
+    requireFields(update, 'when changing the destination to an HTTP endpoint', [
+      'EndpointConfiguration',
+      'S3Update',
+    ]);
     const { S3Update, ...rest } = update;
     return {
       ...httpEndpoint({ ...rest, S3Configuration: S3Update } as F.HttpEndpointDestinationConfiguration),

@@ -204,6 +204,24 @@ describe('UpdateDestination merges', () => {
     assert.deepEqual(after.extendedS3!.BufferingHints, { SizeInMBs: 20, IntervalInSeconds: 99 });
   });
 
+  it('adds a backup destination only when given whole', () => {
+    assert.match(
+      thrown(() =>
+        update(s3(), { ExtendedS3DestinationUpdate: { S3BackupMode: 'Enabled', S3BackupUpdate: {} } }),
+      ).message,
+      /RoleARN is required to add an S3 backup/,
+    );
+    const after = update(s3(), {
+      ExtendedS3DestinationUpdate: {
+        S3BackupMode: 'Enabled',
+        S3BackupUpdate: { RoleARN: ROLE, BucketARN: 'arn:aws:s3:::backup', Prefix: 'raw/' },
+      },
+    });
+    assert.equal(after.extendedS3!.S3BackupMode, 'Enabled');
+    assert.equal(after.extendedS3!.S3BackupDescription!.Prefix, 'raw/');
+    assert.equal(after.extendedS3!.S3BackupDescription!.CompressionFormat, 'UNCOMPRESSED');
+  });
+
   it('does not turn dynamic partitioning on for an existing stream', () => {
     assert.match(
       thrown(() =>
