@@ -35,18 +35,18 @@ export async function firehoseRuntime(env: ServiceEnvironment): Promise<Firehose
 
   // The API's change is durable before the pipeline hears of it: a pipeline that fails to follow
   // is the server's to log, not a failed UpdateDestination or DeleteDeliveryStream.
-  const following = (what: string, stream: DeliveryStreamRecord, run: () => Promise<void>) =>
+  const following = (what: string, arn: string, run: () => Promise<void>) =>
     Promise.resolve()
       .then(run)
       .catch((err) =>
-        log.error({ err, stream: stream.arn }, `firehose: the delivery pipeline could not follow ${what}`),
+        log.error({ err, stream: arn }, `firehose: the delivery pipeline could not follow ${what}`),
       );
   const lifecycle = new StreamLifecycle(streams, clock, encryption, {
     created: async (stream) => sources.start(stream),
-    updated: (before, after) => following('the update', after, () => pipeline.updated(before, after)),
+    updated: (before, after) => following('the update', after.arn, () => pipeline.updated(before, after)),
     deleted: async (stream) => {
       sources.stop(stream.arn);
-      await following('the deletion', stream, () => pipeline.deleted(stream));
+      await following('the deletion', stream.arn, () => pipeline.deleted(stream));
     },
     sourceProblem: frontDoors.kinesis ? (stream) => kinesisSourceProblem(frontDoors, stream) : undefined,
   });
@@ -82,8 +82,8 @@ export async function firehoseRuntime(env: ServiceEnvironment): Promise<Firehose
     frontDoor: records.frontDoor,
     reset: async () => {
       sources.stopAll();
-      await pipeline.clear();
       await streams.clear();
+      await following('the reset', '*', () => pipeline.clear());
     },
     close: () => {
       sources.stopAll();
