@@ -37,6 +37,9 @@ export async function extractMetadata(records: WorkRecord[], processor: F.Proces
   }
   if (parsed.length === 0) return { records: [], failed };
   let outcomes: Outcome[];
+  // jq's runtime sets process.exitCode to jq's own status when a query fails; the server's
+  // exit status is not jq's to decide.
+  const exitCode = process.exitCode;
   try {
     const { json } = await jq();
     const filter = `[.[] | try {ok: [(${query})]} catch {error: (. | tostring)}]`;
@@ -44,6 +47,8 @@ export async function extractMetadata(records: WorkRecord[], processor: F.Proces
   } catch (err) {
     for (const p of parsed) fail(p.record, `Invalid MetadataExtractionQuery: ${(err as Error).message}`);
     return { records: [], failed };
+  } finally {
+    process.exitCode = exitCode;
   }
   const out: WorkRecord[] = [];
   parsed.forEach(({ record }, index) => {
