@@ -125,6 +125,7 @@ export class DeliveryPipeline {
 
   close(): void {
     this.closed = true;
+    this.rows.freeze();
     for (const state of this.streams.values()) {
       for (const buffer of state.buffers.values()) this.deps.scheduler.cancel(buffer.timer);
     }
@@ -199,7 +200,7 @@ export class DeliveryPipeline {
     this.checkDoubleNewline(stream, records);
     if (extendedS3) {
       const result = await processRecords(extendedS3.ProcessingConfiguration, records);
-      if (state.gone) return;
+      if (state.gone || this.closed) return;
       const target = dataTarget(extendedS3);
       const failed = [...result.failed];
       const partitioned = dynamicPartitioning(extendedS3);
@@ -229,7 +230,7 @@ export class DeliveryPipeline {
       this.addFailures(state, stream, errorTarget(extendedS3, 'processing-failed'), failed, row);
     } else if (httpEndpoint) {
       const result = await processRecords(httpEndpoint.ProcessingConfiguration, records);
-      if (state.gone) return;
+      if (state.gone || this.closed) return;
       for (const record of result.records) {
         this.add(
           state,

@@ -87,6 +87,25 @@ describe('Firehose buffers across restarts', () => {
     assert.equal(await rows(journal as Journal), 0);
   });
 
+  it('keeps the batches of writes cut short by shutdown, and of buffers never written', async () => {
+    const first = restart();
+    first.s3.refusals = Number.POSITIVE_INFINITY;
+    const refused = s3Stream({ BufferingHints: { IntervalInSeconds: 0 } });
+    const waiting = s3Stream({}, { name: 'waiting', arn: STREAM_ARN.replace('orders', 'waiting') });
+    await first.put(refused, 'r');
+    await first.put(waiting, 'w');
+    await first.advance(5_000);
+    assert.equal(first.s3.attempts, 2);
+    crash();
+
+    const second = restart();
+    await second.pipeline.open([refused, waiting]);
+    await second.pipeline.idle();
+    await second.advance(300_000);
+    assert.deepEqual(second.s3.objects.map(body).sort(), ['r', 'w']);
+    assert.equal(await rows(journal as Journal), 0);
+  });
+
   it("drops a deleted stream's batches, and those of streams no longer there at start", async () => {
     const first = restart();
     const kept = s3Stream();

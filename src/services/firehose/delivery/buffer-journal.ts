@@ -21,6 +21,8 @@ export interface RestoredBatch {
 
 export class BufferJournal {
   private seq = 0;
+  /** Set at shutdown: work cut short then must leave its rows for the next start. */
+  private frozen = false;
   /** Row → how many holders (processing, buffers, deliveries) still need it. */
   private readonly holds = new Map<string, number>();
   /** Row → its stream, so a deleted stream's rows go with it. */
@@ -79,7 +81,7 @@ export class BufferJournal {
   }
 
   release(row: string | undefined): void {
-    if (row === undefined || !this.journal) return;
+    if (row === undefined || !this.journal || this.frozen) return;
     const count = this.holds.get(row);
     if (count === undefined) return;
     if (count > 1) {
@@ -87,6 +89,11 @@ export class BufferJournal {
       return;
     }
     this.drop(row);
+  }
+
+  /** From now on nothing is released: the server is closing, and what is unfinished resumes at start. */
+  freeze(): void {
+    this.frozen = true;
   }
 
   /** Forgets a stream's rows (the stream was deleted: its buffered records go with it). */
