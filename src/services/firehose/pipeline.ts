@@ -21,7 +21,6 @@ import {
   sourceBackup,
 } from './delivery/targets.js';
 import type { DeliveryStreamRecord, IngestedRecord } from './model.js';
-import { appendedDelimiter } from './processors/append-delimiter.js';
 import { type FailedRecord, processRecords } from './processors/index.js';
 
 export interface PipelineDeps {
@@ -62,8 +61,6 @@ interface StreamState {
 export class DeliveryPipeline {
   private readonly streams = new Map<string, StreamState>();
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** Streams already told about the double newline, so it is said once per stream. */
-  private readonly doubleNewlineTold = new Set<string>();
   private readonly rows: BufferJournal;
   private readonly writer: ObjectWriter;
   private closed = false;
@@ -197,7 +194,6 @@ export class DeliveryPipeline {
       for (const r of records)
         this.add(state, stream, lane, 'backup', { data: r.data, arrival: r.arrival }, [row]);
     }
-    this.checkDoubleNewline(stream, records);
     if (extendedS3) {
       const result = await processRecords(extendedS3.ProcessingConfiguration, records);
       if (state.gone || this.closed) return;
@@ -247,31 +243,6 @@ export class DeliveryPipeline {
     // IntervalInSeconds 0 (or records restored past their interval): delivered at once.
     const now = this.deps.clock.now();
     for (const buffer of [...state.buffers.values()]) if (buffer.dueAt <= now) this.flush(state, buffer);
-  }
-
-  /**
-   * SNS `firehose` subscriptions (and many producers) already end each record with a newline;
-   * AppendDelimiterToRecord then adds a second one, and the objects get a blank line between
-   * records. Firehose does exactly that, so Tideway does too, and says so once per stream.
-   */
-  private checkDoubleNewline(stream: DeliveryStreamRecord, records: readonly IngestedRecord[]): void {
-    if (this.doubleNewlineTold.has(stream.arn)) return;
-    const { extendedS3, httpEndpoint } = stream.destination;
-    const processing = extendedS3?.ProcessingConfiguration ?? httpEndpoint?.ProcessingConfiguration;
-    if (!processing?.Enabled) return;
-    const appender = processing.Processors?.find((p) => p.Type === 'AppendDelimiterToRecord');
-    if (!appender) return;
-    const delimiter = appendedDelimiter(appender);
-    if (delimiter.length !== 1 || delimiter[0] !== 0x0a) return;
-    if (!records.some((r) => r.data.length > 0 && r.data[r.data.length - 1] === 0x0a)) return;
-    this.doubleNewlineTold.add(stream.arn);
-    this.deps.log.warn(
-      {
-        deliveryStream: stream.arn,
-        fix: 'Turn AppendDelimiterToRecord off for sources that write newline-delimited records (SNS firehose subscriptions do), or stop adding the newline at the producer.',
-      },
-      'Firehose records already end with a newline and AppendDelimiterToRecord adds another: the objects get blank lines between records',
-    );
   }
 
   private addFailures(
@@ -462,6 +433,8 @@ export class DeliveryPipeline {
         ...item,
         errorCode: outcome.errorCode,
         errorMessage: outcome.errorMessage,
+        // The HTTP endpoint slice reports how many requests it made, where it counts them.
+        attemptsMade: (outcome as { attempts?: number }).attempts,
         endedAt: now,
       });
       this.add(
