@@ -446,5 +446,9 @@ export class DeliveryPipeline {
         buffer.rows,
       );
     }
+    // These records were buffered once and retried for RetryDuration already: they go to S3 now,
+    // one object per failed batch, not after another round of buffering.
+    const failed = state.buffers.get('error\nhttp-endpoint-failed');
+    if (failed) this.flush(state, failed);
   }
 }
