@@ -29,6 +29,11 @@ export interface DestinationRecord {
   id: string;
   extendedS3?: F.ExtendedS3DestinationDescription;
   httpEndpoint?: F.HttpEndpointDestinationDescription;
+  /**
+   * HttpEndpointConfiguration.AccessKey as given: AWS never describes it, but every request to the
+   * endpoint carries it (X-Amz-Firehose-Access-Key).
+   */
+  httpEndpointAccessKey?: string;
 }
 
 /** A record as it entered the stream, before any processing. */
