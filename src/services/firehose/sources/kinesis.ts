@@ -12,6 +12,8 @@ const READ_LIMIT = 10_000;
 const READ_BYTES = 10 * 1024 * 1024;
 /** After a failed read or ingest, the next try (clock time). */
 const RETRY_MS = 1_000;
+/** A missing source stream is looked for again this often: creating a stream wakes no reader. */
+const MISSING_POLL_MS = 10_000;
 
 /**
  * KinesisStreamAsSource: reads the source stream as Firehose does (from the tip at creation
@@ -97,9 +99,9 @@ class KinesisSource {
     }
   }
 
-  private retryLater(): void {
+  private retryLater(afterMs = RETRY_MS): void {
     if (this.stopped || this.deps.scheduler.isPending(this.retry)) return;
-    this.retry = this.deps.scheduler.at(this.deps.clock.now() + RETRY_MS, () => this.wake());
+    this.retry = this.deps.scheduler.at(this.deps.clock.now() + afterMs, () => this.wake());
   }
 
   /** Hands on every record not yet handed on, shard by shard, until nothing is left. */
@@ -110,6 +112,7 @@ class KinesisSource {
     const source = reader.getStream(arn);
     if (!source) {
       this.warnOnce('missing', `the source stream ${arn} does not exist; nothing is read until it does`);
+      this.retryLater(MISSING_POLL_MS);
       return;
     }
     const store = checkpointStore(this.deps);
