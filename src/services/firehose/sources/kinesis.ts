@@ -136,6 +136,8 @@ class KinesisSource {
             kinesis: { shardId: shard.id, sequenceNumber: r.sequenceNumber, partitionKey: r.partitionKey },
           }));
           await this.ingest(records);
+          // Stopped meanwhile (the delivery stream deleted): its positions are gone for good.
+          if (this.stopped) return;
           checkpoint.shards[shard.id] = stored[stored.length - 1].sequenceNumber;
         } else if (shard.endingSequenceNumber) {
           checkpoint.shards[shard.id] = DRAINED;
