@@ -29,10 +29,7 @@ export interface DestinationRecord {
   id: string;
   extendedS3?: F.ExtendedS3DestinationDescription;
   httpEndpoint?: F.HttpEndpointDestinationDescription;
-  /**
-   * HttpEndpointConfiguration.AccessKey as given: AWS never describes it, but every request to the
-   * endpoint carries it (X-Amz-Firehose-Access-Key).
-   */
+  /** EndpointConfiguration.AccessKey: sent in X-Amz-Firehose-Access-Key, never described. */
   httpEndpointAccessKey?: string;
 }
 
