@@ -92,7 +92,8 @@ describe('HTTP endpoint destinations', () => {
     await advance(suite.server, 61);
     await receiver.waitFor(1);
     let found: Awaited<ReturnType<typeof objects>> = [];
-    for (let i = 0; i < 40 && found.length === 0; i++) {
+    // Past the retries (10 s), then past the backup's buffering interval (300 s by default).
+    for (let i = 0; i < 80 && found.length === 0; i++) {
       await advance(suite.server, 5);
       await new Promise((r) => setTimeout(r, 25));
       found = await objects(suite.s3, backup.name);
