@@ -1,5 +1,6 @@
 // `npm run bench -- <suite>`: compiles, then runs one benchmark suite by name.
 import { runEventsBench } from './events.js';
+import { runFirehoseBench } from './firehose.js';
 import { runKinesisBench } from './kinesis.js';
 import { installCleanup } from './lib/children.js';
 import { runSnsBench } from './sns.js';
@@ -10,6 +11,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   sns: runSnsBench,
   kinesis: runKinesisBench,
   events: runEventsBench,
+  firehose: runFirehoseBench,
 };
 
 const name = process.argv[2];

@@ -24,7 +24,8 @@ ${RULE_OPTIONS_HELP}
 
 Besides the lint rules (docs/rules/), doctor reports what the server saw at runtime:
   dropped-deliveries (error), system-attribute-as-message-attribute, short-polling-empty-receives,
-  consumer-falling-behind, retention-nearing (warnings). See docs/doctor.md.
+  consumer-falling-behind, retention-nearing, sns-firehose-double-newline (warnings).
+  See docs/doctor.md.
 
 Exit status: 0 without errors, 1 when a finding is an error, 2 when nothing answers at the
 endpoint or the options are wrong.

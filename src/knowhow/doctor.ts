@@ -46,6 +46,10 @@ export const HINT_RULES: Record<HintKind, { severity: Severity; title: string }>
     severity: 'warning',
     title: "A queue's oldest message nears the retention period",
   },
+  'sns-firehose-double-newline': {
+    severity: 'warning',
+    title: 'SNS records get a second newline from the delivery stream: blank lines in every object',
+  },
 };
 
 export function hintFinding(hint: RuntimeHint): Finding {

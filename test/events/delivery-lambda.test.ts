@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { withEventsServer } from '../support/events.js';
-import { sqsClient } from '../support/tideway.js';
-import {
-  adminJson,
-  drain,
-  entry,
-  eventQueue,
-  putOne,
-  ruleWithTargets,
-  stringAttributes,
-} from './delivery-fixtures.js';
+import { adminJson, entry, putOne, ruleWithTargets } from './delivery-fixtures.js';
 
 interface Invocations {
   invocations: {
@@ -42,26 +33,5 @@ describe('Lambda targets', () => {
     const payload = JSON.parse(call.payload);
     assert.equal(payload.id, id);
     assert.deepEqual(payload.detail, { order: 7 });
-  });
-});
-
-describe('Firehose targets', () => {
-  const suite = withEventsServer();
-
-  it('fail, saying Tideway does not support them yet, and go to the dead-letter queue', async () => {
-    const sqs = sqsClient(suite.server.endpoint);
-    const dlq = await eventQueue(sqs, { allowEvents: true });
-    const stream = 'arn:aws:firehose:us-east-1:000000000000:deliverystream/s';
-    await ruleWithTargets(suite.events, { source: ['test.firehose'] }, [
-      {
-        Id: 'f',
-        Arn: stream,
-        RoleArn: 'arn:aws:iam::000000000000:role/r',
-        DeadLetterConfig: { Arn: dlq.arn },
-      },
-    ]);
-    await putOne(suite.events, entry('test.firehose'));
-    const [dead] = await drain(sqs, dlq.url);
-    assert.match(stringAttributes(dead).ERROR_MESSAGE, /Tideway does not support Firehose targets yet/);
   });
 });

@@ -20,7 +20,9 @@ export type HintKind =
   /** A Kinesis consumer whose iterator age keeps growing. */
   | 'consumer-falling-behind'
   /** A queue whose oldest message nears the retention period. */
-  | 'retention-nearing';
+  | 'retention-nearing'
+  /** SNS newline-delimits what it puts into a delivery stream whose AppendDelimiterToRecord adds another. */
+  | 'sns-firehose-double-newline';
 
 export interface RuntimeHint {
   kind: HintKind;

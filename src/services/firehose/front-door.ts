@@ -1,3 +1,5 @@
+import type { DeliveryStreamRecord } from './model.js';
+
 /**
  * Firehose's entry for deliveries from other services (SNS `firehose` subscriptions, EventBridge
  * targets, S3): PutRecordBatch's rules for a DirectPut stream, as the origin's role would call it.
@@ -13,6 +15,11 @@ export interface FirehoseFrontDoor {
     records: readonly Uint8Array[],
     origin: RecordDeliveryOrigin,
   ): Promise<{ failed: { index: number; errorCode: string; errorMessage: string }[] }>;
+  /**
+   * The stream as stored, or undefined when there is none: lets a delivering service see what the
+   * stream will do to its records (SNS warns when AppendDelimiterToRecord doubles its newlines).
+   */
+  describe?(deliveryStreamArn: string): Promise<DeliveryStreamRecord | undefined>;
 }
 
 /** Who delivers: a service acting for one of its resources, as a role of its account. */

@@ -40,6 +40,10 @@ export const firehoseModule: ServiceFactory = {
         await load();
         return runtime!.frontDoor.put(arn, records, origin);
       },
+      describe: async (arn) => {
+        await load();
+        return runtime!.frontDoor.describe?.(arn);
+      },
     };
     return {
       definition,

@@ -3,7 +3,7 @@ import type { Logger } from '../../core/logger.js';
 import { ServiceError } from '../../protocols/errors.js';
 import { KINESIS_OPERATIONS } from '../../protocols/models/kinesis.js';
 import { findViolations, validationMessage } from '../../protocols/validate.js';
-import type { NewStreamRecord, StreamRecord } from '../../storage/types.js';
+import type { NewStreamRecord, StreamRecord, StreamStorage } from '../../storage/types.js';
 import { STREAM_ARN } from './arns.js';
 import { kinesisError } from './errors.js';
 import type { StreamRecords } from './records.js';
@@ -18,7 +18,15 @@ export interface StreamFrontDoor {
     records: readonly DeliveredRecord[],
     origin: StreamDeliveryOrigin,
   ): Promise<StreamDeliveryOutcome>;
+  /**
+   * The streams as stored, for readers in other services (Firehose's KinesisStreamAsSource): reading
+   * needs none of Kinesis's API code, so it loads nothing.
+   */
+  readonly reader?: StreamReader;
 }
+
+/** What a reader in another service sees of the streams: shards, their records, and changes. */
+export type StreamReader = Pick<StreamStorage, 'getStream' | 'shards' | 'read' | 'lastSequence' | 'watch'>;
 
 /** Who delivers: an AWS service acting for one of its resources, through a role of its account. */
 export interface StreamDeliveryOrigin {

@@ -46,6 +46,7 @@ export function createKinesis(
     unknownOperation: () => kinesisError.unknownOperation(),
     reset: () => reset(),
     frontDoor: {
+      reader: streams,
       put: async (streamArn, records, origin) => {
         if (!deliveries) await definition.load?.();
         return deliveries!.put(streamArn, records, origin);

@@ -9,6 +9,7 @@ import type {
 import { archiveDays, type TopicArchive } from './archive.js';
 import { type NotificationSigner, notificationTemplate } from './envelope.js';
 import type { SubscriptionFilters } from './filters.js';
+import { type FirehoseDelivery, firehoseRecord } from './firehose-delivery.js';
 import { type HttpDelivery, retryPolicyOf, snsHttpHeaders } from './http-delivery.js';
 import { SIGNING_CERT_PATH } from './index.js';
 import { envelopeAttribute } from './message-attributes.js';
@@ -29,7 +30,15 @@ export interface FanOutDependencies {
   signer: () => NotificationSigner;
   /** Counts drops for `tideway doctor`. */
   hints?: HintRecorder;
+  /** `firehose` subscriptions; without it (or without Firehose) they go to the outbox. */
+  firehose?: FirehoseDelivery;
 }
+
+// What a drop for want of permission needs, by the kind of endpoint that refused.
+const QUEUE_DROP_FIX =
+  'Add a statement to the queue policy (and the dead-letter queue policy) allowing sns.amazonaws.com sqs:SendMessage with aws:SourceArn set to the topic ARN; for an encrypted queue, use a customer managed key whose key policy allows sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt.';
+const FIREHOSE_DROP_FIX =
+  "Subscribe a DirectPut delivery stream of the subscription role's account (SubscriptionRoleArn), whose role may call firehose:PutRecordBatch on it; a dead-letter queue (RedrivePolicy) keeps what is refused.";
 
 /**
  * Fan-out: each publication to every subscription that takes it, in the form its protocol gets.
@@ -42,6 +51,7 @@ export class FanOut {
 
   reset(): void {
     this.warned.clear();
+    this.deps.firehose?.reset();
   }
 
   /** Delivers to every confirmed subscription at once; one slow or failing endpoint holds up no other. */
@@ -101,6 +111,9 @@ export class FanOut {
 
   /** A promise only where the delivery has something left to wait for. */
   deliver(sub: SubscriptionRecord, p: Publication, ctx: RequestContext): Promise<void> | undefined {
+    if (sub.protocol === 'firehose' && this.deps.firehose?.available) {
+      return this.deliverToFirehose(sub, p, ctx, this.deps.firehose);
+    }
     switch (sub.protocol) {
       case 'sqs':
         return this.deliverToQueue(sub, p, ctx);
@@ -158,6 +171,28 @@ export class FanOut {
     return outcome.kind === 'delivered' ? undefined : this.undeliverable(sub, p, message, outcome, ctx);
   }
 
+  /** One record per message into the delivery stream, as the subscription's role. */
+  private async deliverToFirehose(
+    sub: SubscriptionRecord,
+    p: Publication,
+    ctx: RequestContext,
+    firehose: FirehoseDelivery,
+  ): Promise<void> {
+    const raw = sub.attributes.RawMessageDelivery === 'true';
+    const unsubscribeUrl = `${p.baseUrl}/?Action=Unsubscribe&SubscriptionArn=${sub.arn}`;
+    const record = firehoseRecord(this.textFor(sub, p), p, raw, unsubscribeUrl);
+    const outcome = await firehose.send(
+      sub.endpoint,
+      record,
+      p.topic.arn,
+      p.topic.account,
+      sub.attributes.SubscriptionRoleArn,
+    );
+    if (outcome.kind === 'delivered') return;
+    const message = { body: record.slice(0, -1), groupId: p.groupId, deduplicationId: p.deduplicationId };
+    await this.undeliverable(sub, p, message, outcome, ctx, FIREHOSE_DROP_FIX);
+  }
+
   /** Posted, not awaited: the endpoint's answer (or silence) holds up no other subscriber. */
   private deliverOverHttp(sub: SubscriptionRecord, p: Publication, ctx: RequestContext): void {
     const raw = sub.attributes.RawMessageDelivery === 'true';
@@ -197,15 +232,22 @@ export class FanOut {
       groupId?: string;
       deduplicationId?: string;
     },
-    outcome: Exclude<QueueOutcome, { kind: 'delivered' }>,
+    outcome: Exclude<QueueOutcome, { kind: 'delivered' }> | { kind: 'missing'; reason: string },
     ctx: RequestContext,
+    fix = QUEUE_DROP_FIX,
   ): Promise<void> {
-    const why = outcome.kind === 'missing' ? `the queue ${sub.endpoint} does not exist` : outcome.reason;
+    const why =
+      outcome.kind === 'missing'
+        ? 'reason' in outcome
+          ? outcome.reason
+          : `the queue ${sub.endpoint} does not exist`
+        : outcome.reason;
     const redrive = sub.attributes.RedrivePolicy
       ? (JSON.parse(sub.attributes.RedrivePolicy) as { deadLetterTargetArn: string })
       : undefined;
     if (!redrive) {
-      if (outcome.kind === 'denied') this.countDrop(sub, `${why}; the subscription has no dead-letter queue`);
+      if (outcome.kind === 'denied')
+        this.countDrop(sub, `${why}; the subscription has no dead-letter queue`, fix);
       this.warnOnce(
         ctx,
         sub.arn,
@@ -228,7 +270,7 @@ export class FanOut {
         ? `the dead-letter queue ${redrive.deadLetterTargetArn} does not exist`
         : dead.reason;
     if (outcome.kind === 'denied' || dead.kind === 'denied') {
-      this.countDrop(sub, `${why}, and the dead-letter queue refused it: ${deadWhy}`);
+      this.countDrop(sub, `${why}, and the dead-letter queue refused it: ${deadWhy}`, fix);
     }
     this.warnOnce(
       ctx,
@@ -238,13 +280,13 @@ export class FanOut {
     );
   }
 
-  private countDrop(sub: SubscriptionRecord, why: string): void {
+  private countDrop(sub: SubscriptionRecord, why: string, fix: string): void {
     this.deps.hints?.record(
       {
         kind: 'dropped-deliveries',
         resource: sub.arn,
         message: `SNS dropped messages of ${sub.arn} to ${sub.endpoint}: ${why}.`,
-        fix: 'Add a statement to the queue policy (and the dead-letter queue policy) allowing sns.amazonaws.com sqs:SendMessage with aws:SourceArn set to the topic ARN; for an encrypted queue, use a customer managed key whose key policy allows sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt.',
+        fix,
       },
       // warnOnce below says it already, once per subscription.
       true,

@@ -8,7 +8,7 @@ import { EmbeddedRecords } from '../../storage/embedded/records.js';
 import { EmbeddedTopics } from '../../storage/embedded/topics.js';
 import type { RecordStore, TopicStorage } from '../../storage/types.js';
 import type { KeyFrontDoor } from '../kms/front-door.js';
-import type { ServiceFactory } from '../registry.js';
+import type { FrontDoors, ServiceFactory } from '../registry.js';
 import type { QueueFrontDoor } from '../sqs/deliveries.js';
 import { snsError, snsValidation } from './errors.js';
 import type { TopicFrontDoor } from './front-door.js';
@@ -38,6 +38,8 @@ export interface SnsOptions {
   kms?: KeyFrontDoor;
   /** Drops counted for `tideway doctor`. */
   hints?: HintRecorder;
+  /** Every service's front doors, read at delivery time (Firehose, for `firehose` subscriptions, is built after SNS). */
+  frontDoors?: FrontDoors;
 }
 
 export interface SnsDefinition extends ServiceDefinition {
@@ -127,6 +129,7 @@ export const snsModule: ServiceFactory = {
       lenientPolicies: settings.lenientPolicies,
       kms: frontDoors.kms,
       hints,
+      frontDoors,
     });
     return {
       definition: sns,

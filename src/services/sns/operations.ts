@@ -2,6 +2,7 @@ import { SNS_OPERATIONS, type SnsOperationName } from '../../protocols/models/sn
 import { type Operation, operationTable, type RequestContext } from '../../protocols/service.js';
 import { TopicEncryption } from './encryption.js';
 import { snsError } from './errors.js';
+import { FirehoseDelivery } from './firehose-delivery.js';
 import { TopicDeliveries, type TopicFrontDoor } from './front-door.js';
 import { HttpDelivery } from './http-delivery.js';
 import type { SnsOptions } from './index.js';
@@ -61,6 +62,9 @@ export function snsOperations(options: SnsOptions): SnsParts {
     outbox,
     signer: getSigner,
     hints: options.hints,
+    firehose: options.frontDoors
+      ? new FirehoseDelivery(options.frontDoors, options.log, options.hints)
+      : undefined,
   });
   type Handler = (input: any, ctx: RequestContext) => unknown;
   const unsupported =

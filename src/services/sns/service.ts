@@ -6,6 +6,7 @@ import type { TopicEncryption } from './encryption.js';
 import type { NotificationSigner } from './envelope.js';
 import { FanOut } from './fan-out.js';
 import { SubscriptionFilters } from './filters.js';
+import type { FirehoseDelivery } from './firehose-delivery.js';
 import type { HttpDelivery } from './http-delivery.js';
 import type { Outbox } from './outbox.js';
 import type { PlatformService } from './platform.js';
@@ -27,6 +28,7 @@ export interface SnsDependencies {
   signer: () => NotificationSigner;
   encryption?: TopicEncryption;
   hints?: HintRecorder;
+  firehose?: FirehoseDelivery;
 }
 
 /**
@@ -59,6 +61,7 @@ export class SnsService {
       archive: this.archive,
       signer: deps.signer,
       hints: deps.hints,
+      firehose: deps.firehose,
     });
     this.subscriptions = new SubscriptionOperations({
       storage: deps.topics,

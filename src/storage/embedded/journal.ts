@@ -51,7 +51,8 @@ export type ResourceTable =
   | 's3Objects'
   | 's3Uploads'
   | 'firehoseStreams'
-  | 'firehoseBuffers';
+  | 'firehoseBuffers'
+  | 'firehoseSources';
 
 /** A Kinesis stream's row: its incarnation number and whatever the stream engine saved of it. */
 export interface StreamRow {

@@ -6,7 +6,7 @@ import { lambdaTargets } from './lambda.js';
 import { snsTargets } from './sns.js';
 import { sqsTargets } from './sqs.js';
 
-/** Installs SQS, SNS, Kinesis, event bus, Lambda (outbox) and Firehose (unsupported) targets. */
+/** Installs SQS, SNS, Kinesis, event bus, Lambda (outbox) and Firehose targets. */
 export function installTargetKinds(state: EventsState): () => void {
   const kinds: TargetKind[] = [
     sqsTargets(state),
@@ -14,7 +14,7 @@ export function installTargetKinds(state: EventsState): () => void {
     kinesisTargets(state),
     eventBusTargets(state),
     lambdaTargets(state),
-    firehoseTargets(),
+    firehoseTargets(state),
   ];
   state.targetKinds.push(...kinds);
   return () => {
