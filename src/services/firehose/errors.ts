@@ -1,6 +1,6 @@
 import { ServiceError } from '../../protocols/errors.js';
 import type { ValidationErrors } from '../../protocols/shapes.js';
-import { jsonFrontEndValidation } from '../../protocols/validate.js';
+import { jsonFrontEndValidation, type Violation } from '../../protocols/validate.js';
 
 // Firehose speaks awsJson 1.1: `__type` is the bare error name. Texts are AWS's where they are on
 // record (quoted in the comments of docs/firehose.md); the rest say plainly what was refused.
@@ -39,6 +39,23 @@ export const firehoseError = {
  * SerializationException, and every broken constraint of the input is listed in one
  * ValidationException before the stream is looked up.
  */
-export const firehoseValidation: ValidationErrors = jsonFrontEndValidation(
-  (message) => new ServiceError('ValidationException', message),
-);
+const frontEnd = jsonFrontEndValidation((message) => new ServiceError('ValidationException', message));
+
+/**
+ * AWS takes only https:// endpoint URLs. Tideway also takes http:// to a loopback address, so a
+ * receiver in a local test needs no certificate (docs/firehose/integrations.md); any other http://
+ * URL gets AWS's pattern violation.
+ */
+const LOOPBACK_HTTP = /^'http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?([/?#].*)?'$/;
+
+function loopbackEndpoint(violation: Violation): boolean {
+  return violation.path.endsWith('endpointConfiguration.url') && LOOPBACK_HTTP.test(violation.value);
+}
+
+export const firehoseValidation: ValidationErrors = {
+  ...frontEnd,
+  constraints: (violations) => {
+    const kept = violations.filter((v) => !loopbackEndpoint(v));
+    return kept.length === 0 ? undefined : frontEnd.constraints?.(kept);
+  },
+};

@@ -8,7 +8,7 @@ import { StreamLifecycle } from './lifecycle.js';
 import type { DeliveryStreamRecord } from './model.js';
 import { DeliveryPipeline, type PipelineDeps } from './pipeline.js';
 import { RecordsApi } from './records-api.js';
-import { startKinesisSource } from './sources/kinesis.js';
+import { clearKinesisSources, forgetKinesisSource, startKinesisSource } from './sources/kinesis.js';
 import { DeliveryStreams } from './streams.js';
 
 /** Firehose once loaded: its operations, its front door, and its lifecycle. */
@@ -46,6 +46,7 @@ export async function firehoseRuntime(env: ServiceEnvironment): Promise<Firehose
     updated: (before, after) => following('the update', after.arn, () => pipeline.updated(before, after)),
     deleted: async (stream) => {
       sources.stop(stream.arn);
+      await following('the deletion', stream.arn, () => forgetKinesisSource(stream.arn, deps));
       await following('the deletion', stream.arn, () => pipeline.deleted(stream));
     },
     sourceProblem: frontDoors.kinesis ? (stream) => kinesisSourceProblem(frontDoors, stream) : undefined,
@@ -83,6 +84,7 @@ export async function firehoseRuntime(env: ServiceEnvironment): Promise<Firehose
     reset: async () => {
       sources.stopAll();
       await streams.clear();
+      await following('the reset', '*', () => clearKinesisSources(deps));
       await following('the reset', '*', () => pipeline.clear());
     },
     close: () => {

@@ -8,7 +8,7 @@ import { type BufferedItem, bufferLimits, RecordBuffer } from './delivery/buffer
 import { BufferJournal } from './delivery/buffer-journal.js';
 import { compressBody } from './delivery/compression.js';
 import { errorRecordLine } from './delivery/error-records.js';
-import { deliverToHttpEndpoint } from './delivery/http-endpoint.js';
+import { deliverToHttpEndpoint, stopHttpEndpointDeliveries } from './delivery/http-endpoint.js';
 import { objectSuffix } from './delivery/object-names.js';
 import { evaluatePrefix, PrefixEvaluationError, partitionKeysOf } from './delivery/prefixes.js';
 import { ObjectWriter } from './delivery/s3-delivery.js';
@@ -122,6 +122,7 @@ export class DeliveryPipeline {
 
   close(): void {
     this.closed = true;
+    stopHttpEndpointDeliveries(this.deps);
     this.rows.freeze();
     for (const state of this.streams.values()) {
       for (const buffer of state.buffers.values()) this.deps.scheduler.cancel(buffer.timer);

@@ -131,6 +131,7 @@ export class RecordsApi {
    * refused as AWS refuses a role without rights there; a record over the limit fails alone.
    */
   readonly frontDoor: FirehoseFrontDoor = {
+    describe: async (arn) => this.streams.get(arn),
     put: async (arn, records, origin) => {
       const match = DELIVERY_STREAM_ARN.exec(arn);
       if (!match) throw firehoseError.invalidArgument(`Invalid delivery stream ARN: ${arn}`);
