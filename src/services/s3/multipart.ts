@@ -7,6 +7,7 @@ import {
   type PartDigest,
   startDigest,
 } from './checksum-combine.js';
+import { checkReadConditions, validateWriteConditions } from './conditions.js';
 import { s3Error } from './errors.js';
 import { bareEtag, multipartEtag, quoteEtag } from './etags.js';
 import type { ChecksumAlgorithm, ObjectRecord, StoredChecksum, Tag } from './model.js';
@@ -84,7 +85,7 @@ async function storePart(
 /** Attaches a stored part to its upload; the body is released when the upload ended meanwhile. */
 async function attach(deps: S3Deps, upload: UploadRecord, part: UploadedPart): Promise<void> {
   if (await uploadsOf(deps.state).attachPart(upload.uploadId, part)) return;
-  await deps.state.bodies.release(part.body);
+  deps.state.release([part.body]);
   throw multipartError.noSuchUpload(upload.uploadId);
 }
 
@@ -121,31 +122,6 @@ interface CopyConditions {
   CopySourceIfNoneMatch?: string;
   CopySourceIfModifiedSince?: Date;
   CopySourceIfUnmodifiedSince?: Date;
-}
-
-function etagMatches(condition: string, etag: string): boolean {
-  const current = bareEtag(etag);
-  return condition.split(',').some((c) => c.trim() === '*' || bareEtag(c) === current);
-}
-
-/**
- * The copy-source conditions as S3 weighs them: a matching If-Match wins over a failing
- * If-Unmodified-Since, and a failing If-None-Match with a passing If-Modified-Since still fails.
- */
-function checkCopyConditions(input: CopyConditions, source: ObjectRecord): void {
-  const modified = Math.floor(source.lastModified / 1000) * 1000;
-  const ifMatch = input.CopySourceIfMatch;
-  if (ifMatch !== undefined && !etagMatches(ifMatch, source.etag))
-    throw multipartError.preconditionFailed('x-amz-copy-source-If-Match');
-  const unmodified = input.CopySourceIfUnmodifiedSince;
-  if (ifMatch === undefined && unmodified !== undefined && modified > unmodified.getTime())
-    throw multipartError.preconditionFailed('x-amz-copy-source-If-Unmodified-Since');
-  const ifNoneMatch = input.CopySourceIfNoneMatch;
-  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, source.etag))
-    throw multipartError.preconditionFailed('x-amz-copy-source-If-None-Match');
-  const since = input.CopySourceIfModifiedSince;
-  if (ifNoneMatch === undefined && since !== undefined && modified <= since.getTime())
-    throw multipartError.preconditionFailed('x-amz-copy-source-If-Modified-Since');
 }
 
 interface CompletedPartInput extends ChecksumMembers {
@@ -234,6 +210,14 @@ function checkClaimedChecksum(
 export function multipartOperations(deps: S3Deps): S3Handlers {
   const { state, clock } = deps;
   const uploads = () => uploadsOf(state);
+  // S3 deletes a bucket whose only content is uploads in progress; they go with it.
+  state.onBucketDeleted((bucket) => {
+    uploads()
+      .abortBucket(bucket.name)
+      .catch((err) =>
+        deps.log.warn({ err, bucket: bucket.name }, 's3 uploads of a deleted bucket not dropped'),
+      );
+  });
 
   return {
     ...multipartListingOperations(deps),
@@ -283,6 +267,7 @@ export function multipartOperations(deps: S3Deps): S3Handlers {
         bucket: input.Bucket,
         key: input.Key,
         initiated: clock.now(),
+        since: state.mark(),
         owner: ctx.caller.account,
         algorithm,
         checksumType,
@@ -374,7 +359,17 @@ export function multipartOperations(deps: S3Deps): S3Handlers {
         throw multipartError.invalidVersionId(from.versionId);
       const source = state.object(from.bucket, from.key);
       if (!source) throw s3Error.noSuchKey(from.key);
-      checkCopyConditions(input, source);
+      checkReadConditions(
+        source,
+        {
+          ifMatch: input.CopySourceIfMatch,
+          ifNoneMatch: input.CopySourceIfNoneMatch,
+          ifModifiedSince: input.CopySourceIfModifiedSince,
+          ifUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
+        },
+        clock.now(),
+        true,
+      );
       const range =
         input.CopySourceRange === undefined
           ? { start: 0, end: source.size - 1 }
@@ -419,6 +414,8 @@ export function multipartOperations(deps: S3Deps): S3Handlers {
     ) => {
       state.requireBucket(input.Bucket);
       const upload = requireUpload(deps, input.Bucket, input.Key, input.UploadId);
+      const conditions = { ifMatch: input.IfMatch, ifNoneMatch: input.IfNoneMatch };
+      validateWriteConditions(conditions);
       const entries = input.MultipartUpload?.Parts ?? [];
       if (entries.length === 0) throw multipartError.noParts();
       if (input.ChecksumType !== undefined && input.ChecksumType !== upload.checksumType)
@@ -463,7 +460,7 @@ export function multipartOperations(deps: S3Deps): S3Handlers {
       try {
         await state.commitObject(
           record,
-          { ifMatch: input.IfMatch, ifNoneMatch: input.IfNoneMatch },
+          { ...conditions, since: upload.since },
           'ObjectCreated:CompleteMultipartUpload',
           requesterOf(ctx),
         );
@@ -473,7 +470,7 @@ export function multipartOperations(deps: S3Deps): S3Handlers {
       }
       // Parts uploaded but left out of the object are discarded with the upload, as on S3.
       const kept = new Set(parts);
-      for (const part of upload.parts) if (!kept.has(part)) await state.bodies.release(part.body);
+      state.release(upload.parts.filter((p) => !kept.has(p)).map((p) => p.body));
       return {
         Location: `${ctx.baseUrl}/${encodeURIComponent(upload.bucket)}/${upload.key
           .split('/')

@@ -26,6 +26,11 @@ export interface UploadRecord {
   key: string;
   /** Epoch milliseconds. */
   initiated: number;
+  /**
+   * `state.mark()` at creation: a key that changed after it makes a conditional completion a
+   * lost race (409 ConditionalRequestConflict), as on S3.
+   */
+  since: number;
   /** The account that started it. */
   owner: string;
   algorithm?: ChecksumAlgorithm;
@@ -68,13 +73,7 @@ export class UploadStore {
     return this.records
       .values()
       .filter((u) => u.bucket === bucket)
-      .sort((a, b) =>
-        a.key < b.key
-          ? -1
-          : a.key > b.key
-            ? 1
-            : a.initiated - b.initiated || compareIds(a.uploadId, b.uploadId),
-      );
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.since - b.since));
   }
 
   async save(upload: UploadRecord): Promise<void> {
@@ -95,7 +94,7 @@ export class UploadStore {
     else if (upload.parts[at].partNumber === part.partNumber) replaced = upload.parts.splice(at, 1, part)[0];
     else upload.parts.splice(at, 0, part);
     await this.records.put(uploadId, upload);
-    if (replaced) await this.state.bodies.release(replaced.body);
+    if (replaced) this.state.release([replaced.body]);
     return true;
   }
 
@@ -115,7 +114,7 @@ export class UploadStore {
   /** Ends an upload and releases every part's body (AbortMultipartUpload, bucket deleted). */
   async abort(upload: UploadRecord): Promise<void> {
     await this.take(upload);
-    for (const part of upload.parts) await this.state.bodies.release(part.body);
+    this.state.release(upload.parts.map((p) => p.body));
   }
 
   /** Aborts every upload of a bucket: S3 deletes a bucket whose only content is uploads in progress. */
@@ -132,10 +131,6 @@ export class UploadStore {
   async clear(): Promise<void> {
     await this.records.clear();
   }
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const stores = new WeakMap<S3State, UploadStore>();
