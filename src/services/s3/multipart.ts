@@ -10,20 +10,17 @@ import {
 import { checkReadConditions, validateWriteConditions } from './conditions.js';
 import { s3Error } from './errors.js';
 import { bareEtag, multipartEtag, quoteEtag } from './etags.js';
-import type { ChecksumAlgorithm, ObjectRecord, StoredChecksum, Tag } from './model.js';
+import type { ChecksumAlgorithm, ObjectRecord, StoredChecksum } from './model.js';
 import { MAX_PART_SIZE, MIN_PART_SIZE, multipartError } from './multipart-errors.js';
 import { multipartListingOperations, requireUpload } from './multipart-listing.js';
+import { checkKey, requesterOf } from './object-headers.js';
 import type { S3Deps, S3Handlers } from './operations.js';
-import type { Requester } from './state.js';
+import { parseTaggingHeader } from './tags.js';
 import { type UploadedPart, type UploadRecord, UploadStore, uploadsOf } from './uploads.js';
 
 const ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
 
 type ChecksumMembers = Partial<Record<`Checksum${ChecksumAlgorithm}`, string>>;
-
-function requesterOf(ctx: RequestContext): Requester {
-  return { account: ctx.caller.account, requestId: ctx.requestId, sourceIp: '127.0.0.1' };
-}
 
 /** The checksums a request or a completed part names, by algorithm. */
 function namedChecksums(members: ChecksumMembers): Array<[ChecksumAlgorithm, string]> {
@@ -42,12 +39,6 @@ function checkPartNumber(value: number): void {
 function rejectSseC(input: { SSECustomerAlgorithm?: string; CopySourceSSECustomerAlgorithm?: string }): void {
   if (input.SSECustomerAlgorithm !== undefined || input.CopySourceSSECustomerAlgorithm !== undefined)
     throw multipartError.sseC();
-}
-
-/** `x-amz-tagging`: a URL query string of tags. */
-function parseTagging(header: string | undefined): Tag[] | undefined {
-  if (header === undefined || header === '') return undefined;
-  return [...new URLSearchParams(header)].map(([Key, Value]) => ({ Key, Value }));
 }
 
 /**
@@ -242,6 +233,7 @@ export function multipartOperations(deps: S3Deps): S3Handlers {
       ctx: RequestContext,
     ) => {
       state.requireBucket(input.Bucket);
+      checkKey(input.Key);
       rejectSseC(input);
       let algorithm: ChecksumAlgorithm | undefined;
       if (input.ChecksumAlgorithm !== undefined) {
@@ -278,7 +270,7 @@ export function multipartOperations(deps: S3Deps): S3Handlers {
         cacheControl: input.CacheControl,
         expires: input.Expires === undefined ? undefined : input.Expires.toUTCString(),
         metadata: lowerCaseKeys(input.Metadata ?? {}),
-        tags: parseTagging(input.Tagging),
+        tags: parseTaggingHeader(input.Tagging),
         storageClass: input.StorageClass,
         parts: [],
       };
