@@ -14,6 +14,7 @@ import type { ChecksumAlgorithm, ObjectRecord, StoredChecksum } from './model.js
 import { MAX_PART_SIZE, MIN_PART_SIZE, multipartError } from './multipart-errors.js';
 import { multipartListingOperations, requireUpload } from './multipart-listing.js';
 import { checkKey, requesterOf } from './object-headers.js';
+import { checkWriteOptions } from './objects.js';
 import type { S3Deps, S3Handlers } from './operations.js';
 import { parseTaggingHeader } from './tags.js';
 import { type UploadedPart, type UploadRecord, UploadStore, uploadsOf } from './uploads.js';
@@ -229,12 +230,20 @@ export function multipartOperations(deps: S3Deps): S3Handlers {
         ChecksumAlgorithm?: string;
         ChecksumType?: string;
         SSECustomerAlgorithm?: string;
+        ACL?: string;
+        GrantFullControl?: string;
+        GrantRead?: string;
+        GrantReadACP?: string;
+        GrantWriteACP?: string;
+        ObjectLockMode?: string;
+        ObjectLockRetainUntilDate?: Date;
+        ObjectLockLegalHoldStatus?: string;
       },
       ctx: RequestContext,
     ) => {
       state.requireBucket(input.Bucket);
       checkKey(input.Key);
-      rejectSseC(input);
+      checkWriteOptions(input);
       let algorithm: ChecksumAlgorithm | undefined;
       if (input.ChecksumAlgorithm !== undefined) {
         const named = input.ChecksumAlgorithm.toUpperCase() as ChecksumAlgorithm;
@@ -271,7 +280,7 @@ export function multipartOperations(deps: S3Deps): S3Handlers {
         expires: input.Expires === undefined ? undefined : input.Expires.toUTCString(),
         metadata: lowerCaseKeys(input.Metadata ?? {}),
         tags: parseTaggingHeader(input.Tagging),
-        storageClass: input.StorageClass,
+        storageClass: input.StorageClass === 'STANDARD' ? undefined : input.StorageClass,
         parts: [],
       };
       await uploads().save(upload);

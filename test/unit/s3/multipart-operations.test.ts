@@ -201,6 +201,49 @@ describe('CreateMultipartUpload checksum settings', () => {
     }
   });
 
+  it('carries content headers, metadata, tags and storage class to the object', async () => {
+    const h = await harness();
+    const bad = await rejection(h.call('CreateMultipartUpload', { Key: 'k', StorageClass: 'BOGUS' }));
+    assertS3Error(bad, 'InvalidStorageClass', 400, 'The storage class you specified is not valid', {
+      StorageClassRequested: 'BOGUS',
+    });
+    const { UploadId } = await h.call('CreateMultipartUpload', {
+      Key: 'k',
+      ContentType: 'text/csv',
+      CacheControl: 'no-cache',
+      Metadata: { Team: 'blue' },
+      Tagging: 'env=test&owner=me',
+      StorageClass: 'STANDARD_IA',
+    });
+    const parts = await h.call('ListParts', { Key: 'k', UploadId });
+    assert.equal(parts.StorageClass, 'STANDARD_IA');
+    const part = await h.call('UploadPart', {
+      Key: 'k',
+      UploadId,
+      PartNumber: 1,
+      Body: streamOf(Buffer.from('x,y')),
+    });
+    await h.call('CompleteMultipartUpload', {
+      Key: 'k',
+      UploadId,
+      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+    });
+    const record = h.state.object('bucket', 'k')!;
+    assert.deepEqual(
+      [record.contentType, record.cacheControl, record.metadata, record.tags, record.storageClass],
+      [
+        'text/csv',
+        'no-cache',
+        { team: 'blue' },
+        [
+          { Key: 'env', Value: 'test' },
+          { Key: 'owner', Value: 'me' },
+        ],
+        'STANDARD_IA',
+      ],
+    );
+  });
+
   it('answers NoSuchBucket for a missing bucket', async () => {
     const h = await harness();
     const err = await rejection(
