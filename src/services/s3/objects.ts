@@ -5,7 +5,7 @@ import type { BodyRef } from '../../storage/types.js';
 import { checkReadConditions, checkWriteConditions, validateWriteConditions } from './conditions.js';
 import { CHECKSUM_ALGORITHMS, runningDigest } from './digests.js';
 import { s3Error } from './errors.js';
-import type { ChecksumAlgorithm, ObjectRecord, StoredChecksum } from './model.js';
+import type { ChecksumAlgorithm, ObjectRecord, StoredChecksum, Tag } from './model.js';
 import {
   checkKey,
   checkMetadata,
@@ -17,7 +17,7 @@ import {
 import type { S3Deps, S3Handlers } from './operations.js';
 import { type ByteRange, parseRange } from './ranges.js';
 import type { S3State } from './state.js';
-import { parseTaggingHeader } from './tags.js';
+import { parseTaggingHeader, validateTags } from './tags.js';
 
 /** The largest object a single PutObject may write (5 GiB). */
 export const MAX_PUT_SIZE = 5 * 1024 ** 3;
@@ -263,7 +263,253 @@ export function objectOperations({ state, clock }: S3Deps): S3Handlers {
       const { out } = read(input);
       return out;
     },
+
+    async CopyObject(input: S.CopyObjectRequest, ctx: RequestContext) {
+      const source = parseCopySource(input.CopySource!);
+      const bucket = input.Bucket!;
+      const key = input.Key!;
+      state.requireBucket(bucket);
+      checkKey(key);
+      const conditions = { ifMatch: input.IfMatch, ifNoneMatch: input.IfNoneMatch };
+      validateWriteConditions(conditions);
+      checkWriteOptions(input);
+      state.requireBucket(source.bucket);
+      const from = state.object(source.bucket, source.key);
+      if (!from) throw s3Error.noSuchKey(source.key);
+      checkReadConditions(
+        from,
+        {
+          ifMatch: input.CopySourceIfMatch,
+          ifNoneMatch: input.CopySourceIfNoneMatch,
+          ifModifiedSince: input.CopySourceIfModifiedSince,
+          ifUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
+        },
+        clock.now(),
+        true,
+      );
+      if (from.storageClass && ARCHIVED.has(from.storageClass))
+        throw s3Error.invalidObjectState(from.storageClass);
+      const replaceMetadata = input.MetadataDirective === 'REPLACE';
+      const algorithm = input.ChecksumAlgorithm
+        ? chosenAlgorithm(input as unknown as Record<string, unknown>)
+        : (from.checksum?.algorithm ?? 'CRC64NVME');
+      if (
+        source.bucket === bucket &&
+        source.key === key &&
+        !replaceMetadata &&
+        (input.StorageClass === undefined || input.StorageClass === (from.storageClass ?? 'STANDARD')) &&
+        input.WebsiteRedirectLocation === undefined &&
+        input.ServerSideEncryption === undefined &&
+        (input.ChecksumAlgorithm === undefined || algorithm === from.checksum?.algorithm)
+      )
+        throw s3Error.invalidRequest(
+          "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+        );
+      const tags =
+        input.TaggingDirective === 'REPLACE' ? (parseTaggingHeader(input.Tagging) ?? []) : (from.tags ?? []);
+      const metadata = replaceMetadata ? checkMetadata(input.Metadata) : { ...from.metadata };
+      const since = state.mark();
+      checkWriteConditions(state.object(bucket, key), conditions, key, false);
+      const stored = await storeBody(state, state.readObject(from), algorithm);
+      const record: ObjectRecord = {
+        bucket,
+        key,
+        size: stored.ref.size,
+        etag: `"${stored.md5}"`,
+        lastModified: wholeSeconds(clock.now()),
+        body: [stored.ref],
+        metadata,
+        checksum: stored.checksum,
+        owner: ctx.caller.account,
+      };
+      const headers = replaceMetadata
+        ? {
+            contentType: input.ContentType,
+            contentEncoding: input.ContentEncoding,
+            contentDisposition: input.ContentDisposition,
+            contentLanguage: input.ContentLanguage,
+            cacheControl: input.CacheControl,
+            expires: input.Expires === undefined ? undefined : new Date(input.Expires).toUTCString(),
+          }
+        : {
+            contentType: from.contentType,
+            contentEncoding: from.contentEncoding,
+            contentDisposition: from.contentDisposition,
+            contentLanguage: from.contentLanguage,
+            cacheControl: from.cacheControl,
+            expires: from.expires,
+          };
+      for (const [name, value] of Object.entries(headers))
+        if (value !== undefined && value !== '') (record as unknown as Record<string, unknown>)[name] = value;
+      const storageClass = input.StorageClass ?? 'STANDARD';
+      if (storageClass !== 'STANDARD') record.storageClass = storageClass;
+      if (tags.length > 0) record.tags = tags;
+      try {
+        await state.commitObject(record, { ...conditions, since }, 'ObjectCreated:Copy', requesterOf(ctx));
+      } catch (err) {
+        state.release([stored.ref]);
+        throw err;
+      }
+      return {
+        CopyObjectResult: {
+          ETag: record.etag,
+          LastModified: new Date(record.lastModified),
+          ...checksumFields(record.checksum),
+        },
+        ServerSideEncryption: 'AES256',
+      };
+    },
+
+    async DeleteObject(input: S.DeleteObjectRequest, ctx: RequestContext) {
+      state.requireBucket(input.Bucket!);
+      if (input.IfMatchLastModifiedTime !== undefined)
+        throw s3Error.headerNotImplemented('x-amz-if-match-last-modified-time');
+      if (input.IfMatchSize !== undefined) throw s3Error.headerNotImplemented('x-amz-if-match-size');
+      if (input.VersionId !== undefined && input.VersionId !== 'null')
+        throw s3Error.invalidArgument('Invalid version id specified', 'versionId', input.VersionId);
+      await state.deleteObject(input.Bucket!, input.Key!, { ifMatch: input.IfMatch }, requesterOf(ctx));
+      return input.VersionId === 'null' ? { VersionId: 'null' } : {};
+    },
+
+    async DeleteObjects(input: S.DeleteObjectsRequest, ctx: RequestContext) {
+      state.requireBucket(input.Bucket!);
+      const objects = input.Delete?.Objects ?? [];
+      if (objects.length === 0 || objects.length > 1000) throw s3Error.malformedXml();
+      const deleted: Array<Record<string, string>> = [];
+      const errors: Array<Record<string, string>> = [];
+      for (const entry of objects) {
+        const key = entry.Key!;
+        if (entry.VersionId !== undefined && entry.VersionId !== 'null') {
+          errors.push({
+            Key: key,
+            VersionId: entry.VersionId,
+            Code: 'NoSuchVersion',
+            Message: 'The specified version does not exist.',
+          });
+          continue;
+        }
+        try {
+          await state.deleteObject(input.Bucket!, key, { ifMatch: entry.ETag }, requesterOf(ctx));
+          deleted.push(
+            entry.VersionId === undefined ? { Key: key } : { Key: key, VersionId: entry.VersionId },
+          );
+        } catch (err) {
+          const e = err as { code?: string; message: string };
+          errors.push({ Key: key, Code: e.code ?? 'InternalError', Message: e.message });
+        }
+      }
+      const out: Record<string, unknown> = {};
+      if (!input.Delete?.Quiet && deleted.length > 0) out.Deleted = deleted;
+      if (errors.length > 0) out.Errors = errors;
+      return out;
+    },
+
+    async PutObjectTagging(input: S.PutObjectTaggingRequest, ctx: RequestContext) {
+      const record = existing(input);
+      const tags = validateTags((input.Tagging?.TagSet ?? []) as Tag[], false);
+      const next: ObjectRecord = { ...record, tags };
+      if (tags.length === 0) next.tags = undefined;
+      await state.updateObject(next, 'ObjectTagging:Put', requesterOf(ctx));
+      return input.VersionId === 'null' ? { VersionId: 'null' } : {};
+    },
+
+    GetObjectTagging(input: S.GetObjectTaggingRequest) {
+      const record = existing(input);
+      const out: Record<string, unknown> = { TagSet: record.tags ?? [] };
+      if (input.VersionId === 'null') out.VersionId = 'null';
+      return out;
+    },
+
+    async DeleteObjectTagging(input: S.DeleteObjectTaggingRequest, ctx: RequestContext) {
+      const record = existing(input);
+      const { tags: _gone, ...rest } = record;
+      await state.updateObject(rest, 'ObjectTagging:Delete', requesterOf(ctx));
+      return input.VersionId === 'null' ? { VersionId: 'null' } : {};
+    },
+
+    GetObjectAttributes(input: S.GetObjectAttributesRequest) {
+      const record = existing(input);
+      const wanted = new Set<string>();
+      for (const raw of input.ObjectAttributes ?? []) {
+        const name = String(raw).trim();
+        if (!OBJECT_ATTRIBUTES.has(name))
+          throw s3Error.invalidArgument('Invalid attribute name specified.', 'x-amz-object-attributes', name);
+        wanted.add(name);
+      }
+      if (wanted.size === 0)
+        throw s3Error.invalidArgument('Invalid attribute name specified.', 'x-amz-object-attributes', '');
+      const out: Record<string, unknown> = { LastModified: new Date(record.lastModified) };
+      if (input.VersionId === 'null') out.VersionId = 'null';
+      if (wanted.has('ETag')) out.ETag = record.etag.replaceAll('"', '');
+      if (wanted.has('Checksum') && record.checksum) out.Checksum = checksumFields(record.checksum);
+      if (wanted.has('ObjectParts') && record.parts) out.ObjectParts = objectParts(record, input);
+      if (wanted.has('StorageClass')) out.StorageClass = record.storageClass ?? 'STANDARD';
+      if (wanted.has('ObjectSize')) out.ObjectSize = record.size;
+      return out;
+    },
   };
+
+  /** The object a request names (NoSuchBucket, NoSuchKey, or a version other than "null"). */
+  function existing(input: { Bucket?: string; Key?: string; VersionId?: string }): ObjectRecord {
+    state.requireBucket(input.Bucket!);
+    if (input.VersionId !== undefined && input.VersionId !== 'null')
+      throw s3Error.invalidArgument('Invalid version id specified', 'versionId', input.VersionId);
+    const record = state.object(input.Bucket!, input.Key!);
+    if (!record) throw s3Error.noSuchKey(input.Key!);
+    return record;
+  }
+}
+
+const OBJECT_ATTRIBUTES = new Set(['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize']);
+
+/** GetObjectAttributes' ObjectParts: the count, and the parts with their checksums, paged. */
+function objectParts(record: ObjectRecord, input: S.GetObjectAttributesRequest): Record<string, unknown> {
+  const parts = record.parts ?? [];
+  const out: Record<string, unknown> = { TotalPartsCount: parts.length };
+  // S3 lists the parts only when they carry checksums.
+  if (!parts.some((p) => p.checksum !== undefined) || !record.checksum) return out;
+  const max = input.MaxParts ?? 1000;
+  const marker = input.PartNumberMarker === undefined ? 0 : Number(input.PartNumberMarker);
+  const page = parts
+    .map((part, i) => ({ part, number: i + 1 }))
+    .filter(({ number }) => number > marker)
+    .slice(0, max);
+  const member = `Checksum${record.checksum.algorithm}`;
+  out.PartNumberMarker = marker;
+  out.MaxParts = max;
+  out.IsTruncated = page.length > 0 && page[page.length - 1].number < parts.length;
+  if (page.length > 0) out.NextPartNumberMarker = page[page.length - 1].number;
+  out.Parts = page.map(({ part, number }) => {
+    const entry: Record<string, unknown> = { PartNumber: number, Size: part.size };
+    if (part.checksum !== undefined) entry[member] = part.checksum;
+    return entry;
+  });
+  return out;
+}
+
+/** `x-amz-copy-source`: `bucket/key` (URL-encoded, a leading slash allowed, `?versionId=` after). */
+export function parseCopySource(header: string): { bucket: string; key: string } {
+  let text = header;
+  let versionId: string | undefined;
+  const q = text.indexOf('?');
+  if (q >= 0) {
+    const params = new URLSearchParams(text.slice(q + 1));
+    versionId = params.get('versionId') ?? undefined;
+    text = text.slice(0, q);
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(text);
+  } catch {
+    throw s3Error.invalidArgument('Invalid copy source object key', 'x-amz-copy-source', 'x-amz-copy-source');
+  }
+  if (decoded.startsWith('/')) decoded = decoded.slice(1);
+  const slash = decoded.indexOf('/');
+  if (slash <= 0 || slash === decoded.length - 1)
+    throw s3Error.invalidArgument('Invalid copy source object key', 'x-amz-copy-source', 'x-amz-copy-source');
+  if (versionId !== undefined && versionId !== 'null')
+    throw s3Error.invalidArgument('Invalid version id specified', 'versionId', versionId);
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
 }
 
 /** GetObject's response-* query parameters replace the stored headers in the answer. */
