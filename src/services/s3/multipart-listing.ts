@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RequestContext } from '../../protocols/service.js';
+import { urlEncodeKey } from './listing.js';
 import { multipartError } from './multipart-errors.js';
 import type { S3Deps, S3Handlers } from './operations.js';
 import { type UploadRecord, uploadsOf } from './uploads.js';
@@ -13,11 +14,6 @@ export function canonicalUserId(account: string): string {
 
 function initiatorOf(upload: UploadRecord) {
   return { ID: canonicalUserId(upload.owner), DisplayName: 'webfile' };
-}
-
-/** `encoding-type=url`: keys percent-encoded, slashes kept, as S3 answers them. */
-function urlEncoded(value: string): string {
-  return encodeURIComponent(value).replace(/%2F/g, '/');
 }
 
 function limit(name: string, value: number | undefined): number {
@@ -131,7 +127,7 @@ export function multipartListingOperations(deps: S3Deps): S3Handlers {
         if (common !== undefined) prefixes.push(common);
         else uploads.push(upload);
       }
-      const encode = input.EncodingType === 'url' ? urlEncoded : (v: string) => v;
+      const encode = input.EncodingType === 'url' ? urlEncodeKey : (v: string) => v;
       const last = uploads[uploads.length - 1];
       return {
         Bucket: input.Bucket,

@@ -1029,6 +1029,27 @@ describe('ListMultipartUploads and ListParts', () => {
     );
   });
 
+  it('encoding-type=url encodes keys and prefixes as S3 does', async () => {
+    const h = await harness();
+    await h.call('CreateMultipartUpload', { Key: 'dir one/a&b.txt' });
+    await h.call('CreateMultipartUpload', { Key: 'dir one/sub dir/c' });
+    const out = await h.call('ListMultipartUploads', {
+      Prefix: 'dir one/',
+      Delimiter: '/',
+      EncodingType: 'url',
+    });
+    assert.deepEqual(
+      [
+        out.Prefix,
+        out.Uploads.map((u: any) => u.Key),
+        out.CommonPrefixes,
+        out.NextKeyMarker,
+        out.EncodingType,
+      ],
+      ['dir+one/', ['dir+one/a%26b.txt'], [{ Prefix: 'dir+one/sub+dir/' }], 'dir+one/a%26b.txt', 'url'],
+    );
+  });
+
   it('ListParts pages by part number and shows the upload checksum', async () => {
     const h = await harness();
     const { UploadId, datas } = await uploadParts(h, 'k', [1, 2, 3], { ChecksumAlgorithm: 'CRC32' });
