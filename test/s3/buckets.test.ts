@@ -259,4 +259,28 @@ describe('S3 buckets', () => {
     const after = await suite.s3.send(new GetBucketVersioningCommand({ Bucket }));
     assert.equal(after.Status, 'Suspended');
   });
+
+  it('checks x-amz-expected-bucket-owner before the operation runs', async () => {
+    const Bucket = bucketName('owner');
+    await suite.s3.send(new CreateBucketCommand({ Bucket }));
+    const mine = await suite.s3.send(
+      new GetBucketVersioningCommand({ Bucket, ExpectedBucketOwner: '000000000000' }),
+    );
+    assert.equal(mine.$metadata.httpStatusCode, 200);
+    await s3Rejects(
+      suite.s3.send(
+        new PutObjectCommand({ Bucket, Key: 'k', Body: 'v', ExpectedBucketOwner: '111111111111' }),
+      ),
+      {
+        code: 'AccessDenied',
+        status: 403,
+        message: 'Access Denied',
+      },
+    );
+    await s3Rejects(suite.s3.send(new GetBucketLocationCommand({ Bucket, ExpectedBucketOwner: 'abcd' })), {
+      code: 'InvalidBucketOwnerAWSAccountID',
+      status: 400,
+      message: 'The value of the expected bucket owner parameter must be an AWS Account ID... [abcd]',
+    });
+  });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type * as S from '@aws-sdk/client-s3';
 import type { RequestContext } from '../../protocols/service.js';
 import { BUCKET_REGIONS, validBucketName } from './bucket-names.js';
+import { withOwnerChecks } from './bucket-owner.js';
 import { s3Error, s3Failure } from './errors.js';
 import type { BucketRecord } from './model.js';
 import type { S3Deps, S3Handlers } from './operations.js';
@@ -38,7 +39,7 @@ export function bucketOperations({ state, clock }: S3Deps): S3Handlers {
     return bucket;
   }
 
-  return {
+  return withOwnerChecks(state, {
     async CreateBucket(input: S.CreateBucketRequest, ctx: RequestContext) {
       const name = input.Bucket!;
       if (!validBucketName(name)) throw s3Error.invalidBucketName(name);
@@ -181,7 +182,7 @@ export function bucketOperations({ state, clock }: S3Deps): S3Handlers {
       await state.saveBucket({ ...bucket, versioning: 'Suspended' });
       return {};
     },
-  };
+  });
 }
 
 function encodeToken(name: string): string {

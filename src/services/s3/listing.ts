@@ -1,4 +1,5 @@
 import type * as S from '@aws-sdk/client-s3';
+import { withOwnerChecks } from './bucket-owner.js';
 import { canonicalUserId } from './buckets.js';
 import { s3Error } from './errors.js';
 import { type ListingPage, listPage } from './keys-index.js';
@@ -71,7 +72,7 @@ function decodeToken(token: string): string {
 }
 
 export function listingOperations({ state }: S3Deps): S3Handlers {
-  return {
+  return withOwnerChecks(state, {
     ListObjects(input: S.ListObjectsRequest) {
       state.requireBucket(input.Bucket!);
       const url = checkEncoding(input.EncodingType);
@@ -181,5 +182,5 @@ export function listingOperations({ state }: S3Deps): S3Handlers {
       }
       return out;
     },
-  };
+  });
 }

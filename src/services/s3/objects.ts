@@ -2,6 +2,7 @@ import type * as S from '@aws-sdk/client-s3';
 import { HTTP_STATUS } from '../../protocols/rest-dispatch.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { BodyRef } from '../../storage/types.js';
+import { withOwnerChecks } from './bucket-owner.js';
 import { checkReadConditions, checkWriteConditions, validateWriteConditions } from './conditions.js';
 import { CHECKSUM_ALGORITHMS, runningDigest } from './digests.js';
 import { s3Error } from './errors.js';
@@ -248,7 +249,7 @@ export function objectOperations({ state, clock }: S3Deps): S3Handlers {
     return { record, range, out };
   }
 
-  return {
+  return withOwnerChecks(state, {
     PutObject: putObject,
 
     GetObject(input: S.GetObjectRequest) {
@@ -447,7 +448,7 @@ export function objectOperations({ state, clock }: S3Deps): S3Handlers {
       if (wanted.has('ObjectSize')) out.ObjectSize = record.size;
       return out;
     },
-  };
+  });
 
   /** The object a request names (NoSuchBucket, NoSuchKey, or a version other than "null"). */
   function existing(input: { Bucket?: string; Key?: string; VersionId?: string }): ObjectRecord {
