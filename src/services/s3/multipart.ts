@@ -195,7 +195,9 @@ function checkClaimedChecksum(
     if (!ok) throw multipartError.objectChecksumMismatch(algorithm);
     return;
   }
-  if (!named.every(([a, v]) => a === algorithm && v === computed.value))
+  // A composite value may come with its `-N` or without it.
+  const bare = computed.value.replace(/-\d+$/, '');
+  if (!named.every(([a, v]) => a === algorithm && (v === computed.value || v === bare)))
     throw multipartError.objectChecksumMismatch(algorithm);
 }
 

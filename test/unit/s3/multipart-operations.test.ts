@@ -477,10 +477,28 @@ describe('CompleteMultipartUpload', () => {
       400,
       'The upload was created using the COMPOSITE checksum mode. The complete request must use the same checksum mode.',
     );
+    const claimed = await rejection(
+      h.call('CompleteMultipartUpload', {
+        Key: 'k',
+        UploadId,
+        MultipartUpload: { Parts: parts },
+        ChecksumSHA256: `${checksumOf('SHA256', Buffer.from('other'))}-2`,
+      }),
+    );
+    assertS3Error(
+      claimed,
+      'BadDigest',
+      400,
+      'The sha256 you specified did not match the calculated checksum.',
+    );
     const out = await h.call('CompleteMultipartUpload', {
       Key: 'k',
       UploadId,
       MultipartUpload: { Parts: parts },
+      ChecksumSHA256: compositeChecksum(
+        'SHA256',
+        datas.map((d) => checksumOf('SHA256', d)),
+      ),
     });
     const expected = compositeChecksum(
       'SHA256',
