@@ -1,16 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { RequestContext } from '../../protocols/service.js';
+import { canonicalUserId } from './buckets.js';
 import { urlEncodeKey } from './listing.js';
 import { multipartError } from './multipart-errors.js';
 import type { S3Deps, S3Handlers } from './operations.js';
 import { type UploadRecord, uploadsOf } from './uploads.js';
 
 const MAX_LISTED = 1000;
-
-/** A canonical user id for an account: 64 hex digits as S3 shows them, stable per account. */
-export function canonicalUserId(account: string): string {
-  return createHash('sha256').update(`tideway-canonical-user:${account}`).digest('hex');
-}
 
 function initiatorOf(upload: UploadRecord) {
   return { ID: canonicalUserId(upload.owner), DisplayName: 'webfile' };
