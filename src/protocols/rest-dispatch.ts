@@ -73,6 +73,12 @@ export class RestServiceError extends ServiceError {
   }
 }
 
+/**
+ * A handler's output may carry the HTTP status under this key when it depends on the answer
+ * rather than on a modeled member (S3's 206 for a ranged GetObject).
+ */
+export const HTTP_STATUS = Symbol.for('tideway.rest.status');
+
 export interface RestRequest {
   method: string;
   /** The request target: path and query, as received (percent-encoded). */
@@ -109,7 +115,7 @@ export async function dispatchRest(
     const host = request.headers.host ?? request.headers[':authority'];
     const path = service.s3 ? s3TemplatePath(typeof host === 'string' ? host : undefined, rawPath) : rawPath;
     const router = routerOf(service);
-    const route = router.match(request.method, path, query);
+    const route = router.match(request.method, path, query, request.headers);
     if (!route) {
       if (service.invalidUri && !wellEscaped(path)) throw service.invalidUri();
       throw service.unknownOperation(request.method, path, router.pathKnown(path, query));
@@ -125,13 +131,24 @@ export async function dispatchRest(
         headers: service.s3 ? withoutChunkedEncoding(request.headers) : request.headers,
       },
       // Only S3's clients frame bodies as aws-chunked and declare checksums, and the errors are S3's.
-      service.s3 ? requestBody(request.headers, request.body) : request.body,
+      service.s3
+        ? requestBody(bodyChecksumHeaders(route.operation, request.headers), request.body)
+        : request.body,
     );
     const output = (await operation.handle(input, ctx)) as Record<string, unknown> | undefined;
     return encodeOutput(service, operation, output ?? {}, ctx.requestId, head);
   } catch (err) {
     return restError(service, toServiceError(err, ctx), ctx.requestId, head);
   }
+}
+
+/**
+ * The headers that describe the body's checksum. CompleteMultipartUpload's `x-amz-checksum-*`
+ * headers name the whole object's checksum, which S3 checks against its parts, not the XML body.
+ */
+function bodyChecksumHeaders(operation: string, headers: RestRequest['headers']): RestRequest['headers'] {
+  if (operation !== 'CompleteMultipartUpload') return headers;
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith('x-amz-checksum-')));
 }
 
 function wellEscaped(path: string): boolean {
@@ -258,7 +275,9 @@ function encodeOutput(
 ): HttpReply {
   const headers = requestIdHeaders(service, requestId);
   const shape = operation.output;
-  const status = (shape && encodeLocated(shape, output, headers)) ?? operation.http.responseCode ?? 200;
+  const located = shape && encodeLocated(shape, output, headers);
+  const chosen = (output as { [HTTP_STATUS]?: number })[HTTP_STATUS];
+  const status = chosen ?? located ?? operation.http.responseCode ?? 200;
   if (!shape || head) return { status, headers, body: '' };
   const payloadName = shape.payload;
   if (payloadName !== undefined) {
