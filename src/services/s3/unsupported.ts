@@ -46,8 +46,16 @@ export function notSupported(feature: string, operation: string) {
   return s3Error.notImplemented(`Tideway's S3 does not support ${feature} (${operation}).`);
 }
 
+/** The operations answered by `unsupportedOperation`: their requests are refused before any body is read. */
+const unserved = new Set<string>();
+
+export function isUnsupported(operation: string): boolean {
+  return unserved.has(operation);
+}
+
 /** The handler of an operation Tideway does not serve. */
 export function unsupportedOperation(name: string) {
+  unserved.add(name);
   return () => {
     throw notSupported(featureOf(name), name);
   };
@@ -79,10 +87,13 @@ function header(head: RestHead, name: string): string | undefined {
 }
 
 /**
- * Throws NotImplemented when a served operation's request asks for an unsupported feature by a
- * header: customer-provided keys (SSE-C), Object Lock settings, or ACLs beyond private.
+ * Throws NotImplemented for an unserved operation, and when a served operation's request asks
+ * for an unsupported feature by a header: customer-provided keys (SSE-C), Object Lock settings,
+ * or ACLs beyond private.
  */
 export function checkUnsupportedHeaders(operation: string, head: RestHead): void {
+  // Its body may not even follow the schema Tideway knows: the answer is the feature's absence.
+  if (unserved.has(operation)) throw notSupported(featureOf(operation), operation);
   if (SSE_C.some((name) => header(head, name) !== undefined))
     throw notSupported('server-side encryption with customer-provided keys (SSE-C)', operation);
   if (OBJECT_LOCK.some((name) => header(head, name) !== undefined))
