@@ -9,7 +9,7 @@ import type { S3Deps, S3Handlers } from './operations.js';
 import { checkPresignedQuery } from './presign.js';
 import { checkUnsupportedHeaders, notSupported, OWNER_ONLY_ACLS } from './unsupported.js';
 
-export { mayWrite } from './bucket-policy.js';
+export { isPublicPolicy, mayWrite } from './bucket-policy.js';
 
 /**
  * Who may do what with a bucket: CORS configurations, bucket policies and the owner-only ACL
