@@ -19,6 +19,8 @@ interface Route {
   greedy: boolean;
   /** Headers the operation's input requires (S3's CopyObject: x-amz-copy-source), lower-cased. */
   headers: string[];
+  /** Query parameters the operation's input requires (S3's UploadPart: partNumber, uploadId). */
+  requiredQuery: string[];
 }
 
 export interface RouteMatch {
@@ -47,6 +49,14 @@ function requiredHeaders(input: StructureShape | undefined): string[] {
   return input.required.flatMap((name) => {
     const member = input.members[name];
     return member?.location === 'header' ? [(member.locationName ?? name).toLowerCase()] : [];
+  });
+}
+
+function requiredQuery(input: StructureShape | undefined): string[] {
+  if (!input) return [];
+  return input.required.flatMap((name) => {
+    const member = input.members[name];
+    return member?.location === 'querystring' ? [member.locationName ?? name] : [];
   });
 }
 
@@ -80,6 +90,7 @@ function parseTemplate(operation: string, http: HttpBinding, input?: StructureSh
     literals,
     greedy,
     headers: requiredHeaders(input),
+    requiredQuery: requiredQuery(input),
   };
 }
 
@@ -88,7 +99,10 @@ function moreSpecific(a: Route, b: Route): number {
     b.literals - a.literals ||
     Number(a.greedy) - Number(b.greedy) ||
     b.query.length - a.query.length ||
-    b.segments.length - a.segments.length
+    b.segments.length - a.segments.length ||
+    // Same template (S3's PutObject, UploadPart, UploadPartCopy): the one asking most of the
+    // request first, so that it wins when the request has it all.
+    b.headers.length + b.requiredQuery.length - (a.headers.length + a.requiredQuery.length)
   );
 }
 
@@ -152,7 +166,10 @@ export function restRouter(
         if (route.method !== upper) continue;
         const labels = matchRoute(route, segments, query);
         if (!labels) continue;
-        if (headers && route.headers.some((h) => headers[h] === undefined)) {
+        if (
+          (headers && route.headers.some((h) => headers[h] === undefined)) ||
+          route.requiredQuery.some((q) => !query.has(q))
+        ) {
           lacking ??= { operation: route.operation, labels };
           continue;
         }
