@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteBucketPolicyCommand,
   GetBucketAclCommand,
@@ -183,6 +184,48 @@ describe('S3 bucket policies', () => {
     // The owner keeps every right nothing denies.
     const own = await owner.send(new GetObjectCommand({ Bucket: bucket, Key: 'private/b.txt' }));
     assert.equal(await own.Body!.transformToString(), 'private');
+  });
+
+  it("a copy needs the source bucket's permission to read as well", async () => {
+    await other.send(new CreateBucketCommand({ Bucket: 'policy-other-bucket' }));
+    try {
+      const denied = await errorOf(() =>
+        other.send(
+          new CopyObjectCommand({
+            Bucket: 'policy-other-bucket',
+            Key: 'copied.txt',
+            CopySource: `${bucket}/private/b.txt`,
+          }),
+        ),
+      );
+      assert.equal(denied.name, 'AccessDenied');
+      await owner.send(
+        new PutBucketPolicyCommand({
+          Bucket: bucket,
+          Policy: policy([
+            {
+              Effect: 'Allow',
+              Principal: { AWS: OTHER },
+              Action: 's3:GetObject',
+              Resource: `arn:aws:s3:::${bucket}/private/*`,
+            },
+          ]),
+        }),
+      );
+      await other.send(
+        new CopyObjectCommand({
+          Bucket: 'policy-other-bucket',
+          Key: 'copied.txt',
+          CopySource: `${bucket}/private/b.txt`,
+        }),
+      );
+      const copied = await other.send(
+        new GetObjectCommand({ Bucket: 'policy-other-bucket', Key: 'copied.txt' }),
+      );
+      assert.equal(await copied.Body!.transformToString(), 'private');
+    } finally {
+      await owner.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
+    }
   });
 
   it('an explicit Deny binds the owner too', async () => {

@@ -185,6 +185,22 @@ function bucketAndKey(path: string): { bucket: string; key?: string } {
   return { bucket: decode(path.slice(1, slash)), key: key === '' ? undefined : decode(key) };
 }
 
+/** `x-amz-copy-source`: `[/]<bucket>/<key>[?versionId=…]`, percent-encoded. */
+function copySourceOf(header: string): { bucket: string; key: string } | undefined {
+  const mark = header.indexOf('?');
+  const path = (mark < 0 ? header : header.slice(0, mark)).replace(/^\//, '');
+  const slash = path.indexOf('/');
+  if (slash <= 0) return undefined;
+  try {
+    return {
+      bucket: decodeURIComponent(path.slice(0, slash)),
+      key: decodeURIComponent(path.slice(slash + 1)),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The checks S3 makes around every operation, as the REST service's hooks. */
 export function accessHooks({
   state,
@@ -216,6 +232,22 @@ export function accessHooks({
         context: { 'aws:SecureTransport': String(ctx.secure) },
       });
       if (decision !== 'Allow') throw s3Error.accessDenied();
+      // A copy reads its source too: the source bucket's policy must let the caller get it.
+      const copySource = headerOf(head, 'x-amz-copy-source');
+      if (copySource !== undefined) {
+        const source = copySourceOf(copySource);
+        const from = source && state.bucket(source.bucket);
+        if (
+          from &&
+          bucketAccess(from, {
+            principal: { kind: 'AWS', id: ctx.caller.account },
+            account: ctx.caller.account,
+            action: 's3:GetObject',
+            resource: s3Arn(from.name, source.key),
+          }) !== 'Allow'
+        )
+          throw s3Error.accessDenied();
+      }
     },
     preflight: (head) => {
       const { bucket, key } = bucketAndKey(head.path);
