@@ -78,6 +78,7 @@ describe('S3 addressing', () => {
       `${bucket}.s3.us-east-1.localhost.localstack.cloud:4566`,
       `${bucket}.s3.amazonaws.com`,
       `${bucket}.s3.eu-west-1.amazonaws.com`,
+      `${bucket}.s3-eu-west-1.amazonaws.com`,
       `${bucket.toUpperCase()}.S3.US-EAST-1.AMAZONAWS.COM`,
     ];
     for (const bucket of [plain, dotted]) {
