@@ -4,10 +4,13 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   CreateBucketCommand,
+  DeleteBucketEncryptionCommand,
   GetBucketAclCommand,
+  GetBucketEncryptionCommand,
   GetObjectAclCommand,
   GetObjectLockConfigurationCommand,
   PutBucketAclCommand,
+  PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketReplicationCommand,
   PutBucketWebsiteCommand,
@@ -170,6 +173,47 @@ describe('S3 features Tideway does not support', () => {
     );
     const missing = await errorOf(() => s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'nope' })));
     assert.equal(missing.name, 'NoSuchKey');
+  });
+
+  it('bucket encryption: SSE-S3 (AES256) by default as on AWS; only that can be put', async () => {
+    const expected = {
+      Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }],
+    };
+    const got = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+    assert.deepEqual(got.ServerSideEncryptionConfiguration, expected);
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: bucket,
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+      }),
+    );
+    assertNotImplemented(
+      await errorOf(() =>
+        s3.send(
+          new PutBucketEncryptionCommand({
+            Bucket: bucket,
+            ServerSideEncryptionConfiguration: {
+              Rules: [
+                {
+                  ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/k' },
+                },
+              ],
+            },
+          }),
+        ),
+      ),
+      /default bucket encryption with aws:kms/,
+    );
+    const deleted = await s3.send(new DeleteBucketEncryptionCommand({ Bucket: bucket }));
+    assert.equal(deleted.$metadata.httpStatusCode, 204);
+    const after = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+    assert.deepEqual(after.ServerSideEncryptionConfiguration, expected);
+    const missing = await errorOf(() =>
+      s3.send(new GetBucketEncryptionCommand({ Bucket: 'no-such-enc-bucket' })),
+    );
+    assert.equal(missing.name, 'NoSuchBucket');
   });
 
   it('docs/s3.md lists every operation of the S3 model with its status', () => {

@@ -111,6 +111,32 @@ export function accessOperations({ state }: S3Deps): S3Handlers {
       const policy = requirePolicy(state.requireBucket(input.Bucket));
       return { PolicyStatus: { IsPublic: isPublicPolicy(policy) } };
     },
+    // Every bucket has SSE-S3 by default, as on AWS since 2023; only that setting can be put.
+    GetBucketEncryption: (input: { Bucket: string }) => {
+      state.requireBucket(input.Bucket);
+      return { ServerSideEncryptionConfiguration: DEFAULT_ENCRYPTION };
+    },
+    PutBucketEncryption: (input: {
+      Bucket: string;
+      ServerSideEncryptionConfiguration?: EncryptionConfiguration;
+    }) => {
+      state.requireBucket(input.Bucket);
+      const rules = input.ServerSideEncryptionConfiguration?.Rules ?? [];
+      if (rules.length === 0) throw s3Error.malformedXml();
+      for (const rule of rules) {
+        const algorithm = rule.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
+        if (algorithm !== undefined && algorithm !== 'AES256')
+          throw notSupported(
+            `default bucket encryption with ${algorithm} (only SSE-S3, AES256)`,
+            'PutBucketEncryption',
+          );
+      }
+      return {};
+    },
+    DeleteBucketEncryption: (input: { Bucket: string }) => {
+      state.requireBucket(input.Bucket);
+      return {};
+    },
     GetBucketAcl: (input: { Bucket: string }) => ownerOnlyAcl(state.requireBucket(input.Bucket).account),
     PutBucketAcl: (input: AclInput & { Bucket: string }) => {
       const bucket = state.requireBucket(input.Bucket);
@@ -126,6 +152,14 @@ export function accessOperations({ state }: S3Deps): S3Handlers {
     },
   };
 }
+
+interface EncryptionConfiguration {
+  Rules?: Array<{ ApplyServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }>;
+}
+
+const DEFAULT_ENCRYPTION = {
+  Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }],
+};
 
 function requirePolicy(bucket: BucketRecord): string {
   if (bucket.policy === undefined)

@@ -14,7 +14,7 @@ const FEATURES: ReadonlyArray<readonly [RegExp, string]> = [
   [/Replication/, 'replication'],
   [/Website/, 'static website hosting'],
   [/Acl$/, 'access control lists beyond the canned private ACL'],
-  [/Encryption/, 'bucket encryption configurations (objects are stored unencrypted, reported as SSE-S3)'],
+  [/UpdateObjectEncryption/, 'changing the encryption of stored objects'],
   [/Analytics/, 'storage class analytics'],
   [/IntelligentTiering/, 'S3 Intelligent-Tiering configurations'],
   [/Inventory/, 'S3 Inventory'],
@@ -33,7 +33,6 @@ const FEATURES: ReadonlyArray<readonly [RegExp, string]> = [
   [/Torrent/, 'BitTorrent'],
   [/RenameObject/, 'renaming objects (directory buckets)'],
   [/WriteGetObjectResponse/, 'S3 Object Lambda'],
-  [/UpdateObjectEncryption/, 'changing the encryption of stored objects'],
 ];
 
 /** The feature an operation belongs to, for its message. */
