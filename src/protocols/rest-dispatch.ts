@@ -56,6 +56,25 @@ export interface RestService {
   invalidUri?(): ServiceError;
   /** Largest body read whole for a non-streaming payload; a streamed one is not bounded here. */
   maxDocumentBytes?: number;
+  /** Authentication checks on the request's head before it is routed (S3: a presigned URL's expiry). */
+  admit?(head: RestHead, ctx: RequestContext): void;
+  /** Access checks once the operation is known, before any of the body is read (S3: bucket policies). */
+  authorize?(operation: string, labels: Record<string, string>, head: RestHead, ctx: RequestContext): void;
+  /** The answer to an OPTIONS request (S3: a CORS preflight answered from the bucket's rules). */
+  preflight?(head: RestHead, ctx: RequestContext): HttpReply;
+  /** Whether an unsigned path-style request is this service's (S3: its first segment names a bucket). */
+  claims?(path: string): boolean;
+  /** Last touches on every answer, errors included (S3: the matching CORS rule's headers). */
+  decorate?(head: RestHead, reply: HttpReply, ctx: RequestContext): void;
+}
+
+/** A request's head as a service's hooks see it: for S3 the virtual-hosted bucket is in the path. */
+export interface RestHead {
+  method: string;
+  /** The template path, percent-encoded. */
+  path: string;
+  query: URLSearchParams;
+  headers: RestRequest['headers'];
 }
 
 /**
@@ -107,6 +126,8 @@ export async function dispatchRest(
   ctx: RequestContext,
 ): Promise<HttpReply> {
   const head = request.method.toUpperCase() === 'HEAD';
+  let restHead: RestHead | undefined;
+  let reply: HttpReply;
   try {
     const q = request.url.indexOf('?');
     const rawPath = q < 0 ? request.url : request.url.slice(0, q);
@@ -114,32 +135,48 @@ export async function dispatchRest(
     // HTTP/2 names the host in its :authority pseudo-header.
     const host = request.headers.host ?? request.headers[':authority'];
     const path = service.s3 ? s3TemplatePath(typeof host === 'string' ? host : undefined, rawPath) : rawPath;
-    const router = routerOf(service);
-    const route = router.match(request.method, path, query, request.headers);
-    if (!route) {
-      if (service.invalidUri && !wellEscaped(path)) throw service.invalidUri();
-      throw service.unknownOperation(request.method, path, router.pathKnown(path, query));
+    restHead = { method: request.method.toUpperCase(), path, query, headers: request.headers };
+    service.admit?.(restHead, ctx);
+    if (service.preflight && restHead.method === 'OPTIONS') {
+      reply = service.preflight(restHead, ctx);
+      Object.assign(reply.headers, requestIdHeaders(service, ctx.requestId));
+    } else {
+      const router = routerOf(service);
+      const route = router.match(request.method, path, query, request.headers);
+      if (!route) {
+        if (service.invalidUri && !wellEscaped(path)) throw service.invalidUri();
+        throw service.unknownOperation(request.method, path, router.pathKnown(path, query));
+      }
+      const operation = service.operations[route.operation];
+      ctx.operation = route.operation;
+      service.authorize?.(route.operation, route.labels, restHead, ctx);
+      const input = await decodeInput(
+        service,
+        operation,
+        {
+          labels: route.labels,
+          query,
+          headers: service.s3 ? withoutChunkedEncoding(request.headers) : request.headers,
+        },
+        // Only S3's clients frame bodies as aws-chunked and declare checksums, and the errors are S3's.
+        service.s3
+          ? requestBody(bodyChecksumHeaders(route.operation, request.headers), request.body)
+          : request.body,
+      );
+      const output = (await operation.handle(input, ctx)) as Record<string, unknown> | undefined;
+      reply = encodeOutput(service, operation, output ?? {}, ctx.requestId, head);
     }
-    const operation = service.operations[route.operation];
-    ctx.operation = route.operation;
-    const input = await decodeInput(
-      service,
-      operation,
-      {
-        labels: route.labels,
-        query,
-        headers: service.s3 ? withoutChunkedEncoding(request.headers) : request.headers,
-      },
-      // Only S3's clients frame bodies as aws-chunked and declare checksums, and the errors are S3's.
-      service.s3
-        ? requestBody(bodyChecksumHeaders(route.operation, request.headers), request.body)
-        : request.body,
-    );
-    const output = (await operation.handle(input, ctx)) as Record<string, unknown> | undefined;
-    return encodeOutput(service, operation, output ?? {}, ctx.requestId, head);
   } catch (err) {
-    return restError(service, toServiceError(err, ctx), ctx.requestId, head);
+    reply = restError(service, toServiceError(err, ctx), ctx.requestId, head);
   }
+  if (restHead && service.decorate) {
+    try {
+      service.decorate(restHead, reply, ctx);
+    } catch (err) {
+      ctx.log.error({ err }, 'answer decoration failed');
+    }
+  }
+  return reply;
 }
 
 /**

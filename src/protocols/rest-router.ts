@@ -183,7 +183,8 @@ export function restRouter(
 
 /**
  * The bucket of a virtual-hosted S3 request, from its Host: `<bucket>.s3.<anything>`
- * (`b.s3.localhost.localstack.cloud`, `b.s3.us-east-1.amazonaws.com`) or `<bucket>.localhost`.
+ * (`b.s3.localhost.localstack.cloud`, `b.s3.us-east-1.amazonaws.com`), the legacy
+ * `<bucket>.s3-<region>.amazonaws.com`, or `<bucket>.localhost`; a bucket name may hold dots.
  * Undefined for path-style hosts (`localhost`, `s3.localhost`, an IP address).
  */
 export function virtualHostBucket(host: string | undefined): string | undefined {
@@ -192,6 +193,9 @@ export function virtualHostBucket(host: string | undefined): string | undefined 
   if (/^[\d.]+$/.test(name) || name.startsWith('[')) return undefined;
   const s3 = name.indexOf('.s3.');
   if (s3 > 0) return name.slice(0, s3);
+  // The legacy regional form: `<bucket>.s3-<region>.amazonaws.com`.
+  const legacy = /\.s3-[a-z0-9-]+\.amazonaws\.com$/.exec(name);
+  if (legacy && legacy.index > 0) return name.slice(0, legacy.index);
   if (name.endsWith('.localhost')) {
     const bucket = name.slice(0, -'.localhost'.length);
     return bucket === 's3' ? undefined : bucket;

@@ -99,7 +99,9 @@ function decodeStructure(
     if (bodyOnly && !inBody(member)) continue;
     const memberPath = path ? `${path}.${name}` : name;
     if (member.xmlAttribute) {
-      const raw = node[ATTRIBUTE + elementOf(name, member)];
+      // The parser drops namespace prefixes (removeNSPrefix): `xsi:type` arrives as `type`.
+      const attribute = elementOf(name, member);
+      const raw = node[ATTRIBUTE + attribute.slice(attribute.indexOf(':') + 1)];
       if (raw !== undefined) out[name] = decodeScalar(member, member.shape, raw, memberPath, errors);
       continue;
     }

@@ -56,7 +56,7 @@ export function createRequestHandler(options: AppOptions) {
     // to its handler, never capped or held whole as the RPC bodies below are.
     const rest = anyRest ? restRoute(options, router, req) : undefined;
     if (rest) {
-      serveRest(options, cors, anonymous, rest, req, res, requestId).then(
+      serveRest(options, cors, anonymous, rest, req, res, requestId, router).then(
         (handled) => respond(options.log, debug, req, res, requestId, started, handled),
         (err: unknown) =>
           respond(options.log, debug, req, res, requestId, started, failed(options.log, err, requestId)),
@@ -175,7 +175,7 @@ interface Handled {
 function restRoute(options: AppOptions, router: Router, req: AnyRequest): RestRoute | undefined {
   const url = req.url ?? '/';
   if (url.startsWith('/_tideway/')) return undefined;
-  const found = router.routeRest(req.headers, url);
+  const found = router.routeRest(req.headers, url, req.method);
   if (!found || !options.documents) return found;
   const mark = url.indexOf('?');
   return Object.hasOwn(options.documents, mark < 0 ? url : url.slice(0, mark)) ? undefined : found;
@@ -190,10 +190,11 @@ async function serveRest(
   options: AppOptions,
   cors: ReadonlySet<string>,
   anonymous: Caller,
-  { service, rest, scope }: RestRoute,
+  { service, rest, scope, tentative }: RestRoute,
   req: AnyRequest,
   res: AnyResponse,
   requestId: string,
+  router: Router,
 ): Promise<Handled> {
   req.on('error', () => res.destroy());
   const url = req.url ?? '/';
@@ -215,6 +216,11 @@ async function serveRest(
   let reply: HttpReply;
   try {
     if (service.load) await service.load();
+    // A preflight on a path the service does not own (another REST service's) is answered as before.
+    if (tentative && !rest.claims?.(mark < 0 ? url : url.slice(0, mark))) {
+      req.resume();
+      return handle(options, cors, router, anonymous, req, res, NO_BODY, requestId, false);
+    }
     reply = await dispatchRest(
       rest,
       // A handler that stops reading early must not destroy the request: that would close the

@@ -60,9 +60,16 @@ export interface RestRoute {
   service: ServiceDefinition;
   rest: RestService;
   scope?: CredentialScope;
+  /**
+   * An unsigned path-style request the service may not own (an OPTIONS preflight): the service's
+   * `claims` decides once it is loaded, and an unclaimed request is answered as an RPC one.
+   */
+  tentative?: boolean;
 }
 
 const NO_QUERY: URLSearchParams = new URLSearchParams();
+/** A queue URL's path, which SQS's query clients post to (and browsers preflight). */
+const SQS_QUEUE_PATH = /^\/\d{12}\/[^/]+$/;
 
 export interface RouteInput {
   scope?: CredentialScope;
@@ -110,7 +117,7 @@ export class Router {
    * an unsigned request, a virtual-hosted bucket in the Host. An unsigned request that names an
    * RPC operation (an SNS confirmation link followed from a `*.localhost` endpoint) stays RPC.
    */
-  routeRest(headers: IncomingHttpHeaders, url: string): RestRoute | undefined {
+  routeRest(headers: IncomingHttpHeaders, url: string, method = 'GET'): RestRoute | undefined {
     const authorization = headers.authorization;
     let query = NO_QUERY;
     const mark = url.indexOf('?');
@@ -122,9 +129,17 @@ export class Router {
     }
     const service = this.byBucketHost;
     if (!service?.rest || query.has('Action') || headers['x-amz-target'] !== undefined) return undefined;
+    // S3's own signature version 2, in the header (`AWS <key>:<signature>`) or a presigned query.
+    if (authorization?.startsWith('AWS ') || (query.has('AWSAccessKeyId') && query.has('Signature')))
+      return { service, rest: service.rest };
     const host = headers[':authority'] ?? headers.host;
-    if (virtualHostBucket(typeof host === 'string' ? host : undefined) === undefined) return undefined;
-    return { service, rest: service.rest };
+    if (virtualHostBucket(typeof host === 'string' ? host : undefined) !== undefined)
+      return { service, rest: service.rest };
+    // A browser's preflight is unsigned: on a path that could name a bucket, S3 decides.
+    const path = mark < 0 ? url : url.slice(0, mark);
+    if (method === 'OPTIONS' && authorization === undefined && path !== '/' && !SQS_QUEUE_PATH.test(path))
+      return { service, rest: service.rest, tentative: true };
+    return undefined;
   }
 
   route(input: RouteInput): Route | undefined {
@@ -147,7 +162,7 @@ export class Router {
     let service: ServiceDefinition | undefined = input.scope && this.bySigningName.get(input.scope.service);
     if (!speaks(service) && target) service = this.byTargetPrefix.get(target.slice(0, dot));
     if (!speaks(service) && action && input.version) service = this.byQueryVersion.get(input.version);
-    if (!speaks(service) && /^\/\d{12}\/[^/]+$/.test(input.path)) service = this.sqs;
+    if (!speaks(service) && SQS_QUEUE_PATH.test(input.path)) service = this.sqs;
     if (!speaks(service) && action && !input.scope) service = this.byOwnAction.get(action) ?? undefined;
     return speaks(service) ? { service, protocol, operation } : undefined;
   }

@@ -14,6 +14,7 @@ import {
   NotFoundException,
 } from '@aws-sdk/client-kafka';
 import {
+  CreateBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -36,8 +37,9 @@ import { credentials, type RunningTideway, sqsClient, startServer } from '../sup
  * The server's REST routing, through the real listener: a REST service is picked from the
  * request's head (credential scope, presigned query, virtual-hosted Host) and its body reaches
  * the handler unread, over HTTP/1.1 and h2c; the RPC services keep their routing and CORS.
- * Two test-only service modules (S3's and MSK's bindings declared in test/rest/) stand in for
- * the REST services Tideway does not serve yet.
+ * Two test-only service modules (S3's and MSK's bindings declared in test/rest/) give handlers
+ * that observe the stream; the S3 one takes S3's signing name, so signed S3 requests reach it,
+ * and the virtual-hosted case runs against Tideway's own S3 on a server of its own.
  */
 
 interface Upload {
@@ -266,31 +268,6 @@ describe('REST routing through the server', () => {
     } finally {
       client.destroy();
       msk.destroy();
-    }
-  });
-
-  it('a virtual-hosted bucket is routed by its Host (forcePathStyle false)', async () => {
-    const agent = new http.Agent({ lookup: loopback });
-    const client = s3Client(`http://localhost:${port}`, {
-      forcePathStyle: false,
-      requestHandler: new NodeHttpHandler({ httpAgent: agent }),
-    });
-    try {
-      await client.send(new PutObjectCommand({ Bucket: 'vhost', Key: 'a/b.txt', Body: 'hello' }));
-      assert.equal(objects.get('vhost/a/b.txt')?.toString(), 'hello');
-      const got = await client.send(new GetObjectCommand({ Bucket: 'vhost', Key: 'a/b.txt' }));
-      assert.equal(await got.Body!.transformToString(), 'hello');
-      // Unsigned, the Host alone names S3.
-      const anonymous = await rawRequest(server.endpoint, {
-        method: 'GET',
-        path: '/a/b.txt',
-        headers: { host: `vhost.localhost:${port}` },
-      });
-      assert.equal(anonymous.status, 200);
-      assert.equal(anonymous.body, 'hello');
-    } finally {
-      client.destroy();
-      agent.destroy();
     }
   });
 
@@ -554,5 +531,48 @@ describe('REST routing through the server', () => {
       else assert.equal(XMLValidator.validate(res.body), true, `${what}: ${res.body}`);
     }
     assert.ok(byS3 > 40, `the storm reached the REST routes (${byS3} S3 answers)`);
+  });
+});
+
+// A signed request goes to the service its credential scope names (the stand-in above, which
+// replaces S3's signing name); an unsigned one with a bucket in its Host goes to Tideway's S3.
+describe("virtual-hosted routing to Tideway's S3", () => {
+  let server: RunningTideway;
+  let port: string;
+  before(async () => {
+    server = await startServer();
+    port = new URL(server.endpoint).port;
+  });
+  after(() => server.stop());
+
+  it('a virtual-hosted bucket is routed by its Host (forcePathStyle false)', async () => {
+    const agent = new http.Agent({ lookup: loopback });
+    const client = s3Client(`http://localhost:${port}`, {
+      forcePathStyle: false,
+      requestHandler: new NodeHttpHandler({ httpAgent: agent }),
+    });
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'vhost' }));
+      await client.send(new PutObjectCommand({ Bucket: 'vhost', Key: 'a/b.txt', Body: 'hello' }));
+      const got = await client.send(new GetObjectCommand({ Bucket: 'vhost', Key: 'a/b.txt' }));
+      assert.equal(await got.Body!.transformToString(), 'hello');
+      // Path style on 127.0.0.1 reaches the same bucket.
+      const pathStyle = s3Client(server.endpoint);
+      const again = await pathStyle.send(new GetObjectCommand({ Bucket: 'vhost', Key: 'a/b.txt' }));
+      assert.equal(await again.Body!.transformToString(), 'hello');
+      pathStyle.destroy();
+      // Unsigned, the Host alone names S3.
+      const anonymous = await rawRequest(server.endpoint, {
+        method: 'GET',
+        path: '/a/b.txt',
+        headers: { host: `vhost.localhost:${port}` },
+      });
+      assert.equal(anonymous.status, 200);
+      assert.equal(anonymous.headers['x-amz-request-id'] !== undefined, true);
+      assert.equal(anonymous.body, 'hello');
+    } finally {
+      client.destroy();
+      agent.destroy();
+    }
   });
 });

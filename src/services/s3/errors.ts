@@ -155,7 +155,9 @@ export const s3Error = {
 };
 
 export const s3Validation: ValidationErrors = {
-  missing: (path) => s3Error.invalidArgument(`${path} is required`),
+  // A member missing inside an XML body is a document that does not follow S3's schema.
+  missing: (path) =>
+    path.includes('.') ? s3Error.malformedXml() : s3Error.invalidArgument(`${path} is required`),
   invalidType: (path, value) => s3Error.invalidArgument(`Invalid ${path}`, path, String(value)),
   malformed: () => s3Error.malformedXml(),
 };

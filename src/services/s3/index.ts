@@ -32,8 +32,10 @@ export const s3Module: ServiceFactory = {
         await state.open();
         const { s3Operations } = await import('./operations.js');
         const { s3FrontDoor } = await import('./deliveries.js');
+        const { accessHooks } = await import('./access.js');
         const deps = { state, clock, log, frontDoors, hints };
         rest.operations = s3Operations(deps);
+        Object.assign(rest, accessHooks(deps));
         frontDoor = s3FrontDoor(deps);
         definition.load = undefined;
       })();
