@@ -129,6 +129,16 @@ export const s3Error = {
       ProposedSize: proposed,
       MaxSizeAllowed: max,
     }),
+  metadataTooLarge: (size: number, max: number) =>
+    s3Failure('MetadataTooLarge', 400, 'Your metadata headers exceed the maximum allowed metadata size', {
+      Size: size,
+      MaxSizeAllowed: max,
+    }),
+  invalidObjectState: (storageClass: string) =>
+    s3Failure('InvalidObjectState', 403, "The operation is not valid for the object's storage class", {
+      StorageClass: storageClass,
+    }),
+  aclNotSupported: () => s3Failure('AccessControlListNotSupported', 400, 'The bucket does not allow ACLs'),
   methodNotAllowed: (method: string, resourceType: string) =>
     s3Failure('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {
       Method: method,

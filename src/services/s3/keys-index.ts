@@ -93,3 +93,70 @@ export class KeyIndex {
     return this.records.values();
   }
 }
+
+/**
+ * The index just past every key beginning with `prefix`, searching from `from`: keys that begin
+ * with a prefix sit together in key order, right after the keys ordered before it.
+ */
+export function prefixEnd(index: KeyIndex, prefix: string, from: number): number {
+  let lo = from;
+  let hi = index.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const key = index.keyAt(mid)!;
+    if (compareKeys(key, prefix) < 0 || key.startsWith(prefix)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export interface ListingEntry {
+  /** An object, or a common prefix rolled up at the delimiter. */
+  record?: ObjectRecord;
+  prefix?: string;
+}
+
+export interface ListingPage {
+  entries: ListingEntry[];
+  truncated: boolean;
+  /** The last key or common prefix of the page, where the next page starts after. */
+  last?: string;
+}
+
+/**
+ * One page of a listing: keys after `after` beginning with `prefix`, those holding `delimiter`
+ * past the prefix rolled into one common prefix each, `max` entries at most. A page costs a
+ * binary search and its own length; a common prefix's keys are skipped by another search.
+ */
+export function listPage(
+  index: KeyIndex,
+  options: { prefix: string; delimiter?: string; after?: string; max: number },
+): ListingPage {
+  const { prefix, delimiter, after, max } = options;
+  let i = index.lowerBound(prefix);
+  if (after !== undefined) {
+    i = Math.max(i, index.upperBound(after));
+    // After a common prefix (a page that ended on one), its keys were all listed already.
+    if (delimiter && after.startsWith(prefix) && after.endsWith(delimiter) && after.length > prefix.length)
+      i = Math.max(i, prefixEnd(index, after, i));
+  }
+  const entries: ListingEntry[] = [];
+  let last: string | undefined;
+  while (i < index.length) {
+    const key = index.keyAt(i)!;
+    if (!key.startsWith(prefix)) break;
+    if (entries.length >= max) return { entries, truncated: true, last };
+    const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+    if (delimiter && cut >= 0) {
+      const common = key.slice(0, cut + delimiter.length);
+      entries.push({ prefix: common });
+      last = common;
+      i = prefixEnd(index, common, i);
+    } else {
+      entries.push({ record: index.get(key) });
+      last = key;
+      i++;
+    }
+  }
+  return { entries, truncated: false, last };
+}

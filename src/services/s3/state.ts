@@ -66,7 +66,10 @@ export class S3State {
       for (const record of this.journal.resources<ObjectRecord>('s3Objects')) {
         if (!this.buckets.has(record.bucket)) continue;
         let list = byBucket.get(record.bucket);
-        if (!list) byBucket.set(record.bucket, (list = []));
+        if (!list) {
+          list = [];
+          byBucket.set(record.bucket, list);
+        }
         list.push(record);
         live.push(...record.body);
       }
