@@ -4,10 +4,13 @@ import {
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
+  DeleteObjectTaggingCommand,
   GetBucketNotificationConfigurationCommand,
   PutBucketNotificationConfigurationCommand,
   type PutBucketNotificationConfigurationCommandInput,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SetTopicAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -331,6 +334,36 @@ describe('S3 event notifications', () => {
     assert.equal(removed.eventName, 'ObjectRemoved:Delete');
     assert.deepEqual(Object.keys(removed.s3.object), ['key', 'sequencer']);
     assert.ok(removed.s3.object.sequencer > copied.s3.object.sequencer, 'sequencers grow per key');
+  });
+
+  it('send tagging records at version 2.3 with the ETag, and one removal per key of DeleteObjects', async () => {
+    const sqs = sqsClient(suite.server.endpoint);
+    const { name, q } = await notifyingBucket(suite.s3, sqs, ['s3:ObjectTagging:*', 's3:ObjectRemoved:*']);
+    await suite.s3.send(new PutObjectCommand({ Bucket: name, Key: 'tagged', Body: 'hello' }));
+    await suite.s3.send(new PutObjectCommand({ Bucket: name, Key: 'other', Body: 'hello' }));
+    await suite.s3.send(
+      new PutObjectTaggingCommand({
+        Bucket: name,
+        Key: 'tagged',
+        Tagging: { TagSet: [{ Key: 'k', Value: 'v' }] },
+      }),
+    );
+    await suite.s3.send(new DeleteObjectTaggingCommand({ Bucket: name, Key: 'tagged' }));
+    await suite.s3.send(
+      new DeleteObjectsCommand({ Bucket: name, Delete: { Objects: [{ Key: 'tagged' }, { Key: 'other' }] } }),
+    );
+    const records = (await take(sqs, q.url, 4)).map((m) => recordOf(m.Body));
+    assert.deepEqual(
+      records.map((r) => [r.eventName, r.eventVersion, r.s3.object.key]),
+      [
+        ['ObjectTagging:Put', '2.3', 'tagged'],
+        ['ObjectTagging:Delete', '2.3', 'tagged'],
+        ['ObjectRemoved:Delete', '2.1', 'tagged'],
+        ['ObjectRemoved:Delete', '2.1', 'other'],
+      ],
+    );
+    assert.deepEqual(records[0].s3.object, { key: 'tagged', eTag: '5d41402abc4b2a76b9719d911017c592' });
+    assert.deepEqual(Object.keys(records[3].s3.object), ['key', 'sequencer']);
   });
 
   it('apply event names and key filters', async () => {
