@@ -130,6 +130,27 @@ describe('S3 notification configuration', () => {
     assert.equal(cleared.EventBridgeConfiguration, undefined);
   });
 
+  it('reads a legacy PutBucketNotification document on the same request line', async () => {
+    const sqs = sqsClient(suite.server.endpoint);
+    const name = await bucket(suite.s3);
+    const q = await queue(sqs, s3MaySend(name));
+    const res = await fetch(`${suite.server.endpoint}/${name}?notification`, {
+      method: 'PUT',
+      headers: {
+        authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`,
+        'x-amz-date': '20260101T000000Z',
+        'content-type': 'application/xml',
+      },
+      body: `<NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><QueueConfiguration><Id>legacy</Id><Event>s3:ObjectCreated:*</Event><Queue>${q.arn}</Queue></QueueConfiguration></NotificationConfiguration>`,
+    });
+    assert.equal(res.status, 200, await res.text());
+    await take(sqs, q.url, 1);
+    const got = await suite.s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: name }));
+    assert.deepEqual(got.QueueConfigurations, [
+      { Id: 'legacy', QueueArn: q.arn, Events: ['s3:ObjectCreated:*'] },
+    ]);
+  });
+
   it('sends s3:TestEvent to the queue when the configuration names it', async () => {
     const sqs = sqsClient(suite.server.endpoint);
     const name = await bucket(suite.s3);
