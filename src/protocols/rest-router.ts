@@ -72,12 +72,6 @@ function parseTemplate(operation: string, http: HttpBinding, input?: StructureSh
     const eq = pair.indexOf('=');
     query.push(eq < 0 ? [pair, undefined] : [pair.slice(0, eq), pair.slice(eq + 1)]);
   }
-  // A required query member counts as a query literal: DeleteObject and AbortMultipartUpload
-  // (?uploadId) share `DELETE /{Bucket}/{Key+}`, PutObject and UploadPart (?partNumber&uploadId) their PUT.
-  for (const name of input?.required ?? []) {
-    const member = input!.members[name];
-    if (member?.location === 'querystring') query.push([member.locationName ?? name, undefined]);
-  }
   return {
     operation,
     method: http.method.toUpperCase(),
