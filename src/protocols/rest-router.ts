@@ -19,6 +19,8 @@ interface Route {
   greedy: boolean;
   /** Headers the operation's input requires (S3's CopyObject: x-amz-copy-source), lower-cased. */
   headers: string[];
+  /** Query keys the input requires beyond the template's (S3's AbortMultipartUpload: uploadId). */
+  required: string[];
 }
 
 export interface RouteMatch {
@@ -29,8 +31,9 @@ export interface RouteMatch {
 
 export interface RestRouter {
   /**
-   * With `headers`, a route whose required header is absent yields to another that fits (S3's
-   * PutObject and CopyObject share `PUT /{Bucket}/{Key+}`, told apart by x-amz-copy-source).
+   * With `headers`, a route whose required header or query value is absent yields to another
+   * that fits (S3's PutObject and CopyObject share `PUT /{Bucket}/{Key+}`, told apart by
+   * x-amz-copy-source; DeleteObject and AbortMultipartUpload by uploadId).
    */
   match(
     method: string,
@@ -42,11 +45,13 @@ export interface RestRouter {
   pathKnown(path: string, query: URLSearchParams): boolean;
 }
 
-function requiredHeaders(input: StructureShape | undefined): string[] {
+function requiredLocated(input: StructureShape | undefined, location: 'header' | 'querystring'): string[] {
   if (!input) return [];
   return input.required.flatMap((name) => {
     const member = input.members[name];
-    return member?.location === 'header' ? [(member.locationName ?? name).toLowerCase()] : [];
+    if (member?.location !== location) return [];
+    const wire = member.locationName ?? name;
+    return [location === 'header' ? wire.toLowerCase() : wire];
   });
 }
 
@@ -79,7 +84,8 @@ function parseTemplate(operation: string, http: HttpBinding, input?: StructureSh
     query,
     literals,
     greedy,
-    headers: requiredHeaders(input),
+    headers: requiredLocated(input, 'header'),
+    required: requiredLocated(input, 'querystring'),
   };
 }
 
@@ -152,7 +158,10 @@ export function restRouter(
         if (route.method !== upper) continue;
         const labels = matchRoute(route, segments, query);
         if (!labels) continue;
-        if (headers && route.headers.some((h) => headers[h] === undefined)) {
+        if (
+          headers &&
+          (route.headers.some((h) => headers[h] === undefined) || route.required.some((q) => !query.has(q)))
+        ) {
           lacking ??= { operation: route.operation, labels };
           continue;
         }
