@@ -131,13 +131,24 @@ export async function dispatchRest(
         headers: service.s3 ? withoutChunkedEncoding(request.headers) : request.headers,
       },
       // Only S3's clients frame bodies as aws-chunked and declare checksums, and the errors are S3's.
-      service.s3 ? requestBody(request.headers, request.body) : request.body,
+      service.s3
+        ? requestBody(bodyChecksumHeaders(route.operation, request.headers), request.body)
+        : request.body,
     );
     const output = (await operation.handle(input, ctx)) as Record<string, unknown> | undefined;
     return encodeOutput(service, operation, output ?? {}, ctx.requestId, head);
   } catch (err) {
     return restError(service, toServiceError(err, ctx), ctx.requestId, head);
   }
+}
+
+/**
+ * The headers that describe the body's checksum. CompleteMultipartUpload's `x-amz-checksum-*`
+ * headers name the whole object's checksum, which S3 checks against its parts, not the XML body.
+ */
+function bodyChecksumHeaders(operation: string, headers: RestRequest['headers']): RestRequest['headers'] {
+  if (operation !== 'CompleteMultipartUpload') return headers;
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith('x-amz-checksum-')));
 }
 
 function wellEscaped(path: string): boolean {

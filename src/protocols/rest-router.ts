@@ -94,7 +94,10 @@ function moreSpecific(a: Route, b: Route): number {
     b.literals - a.literals ||
     Number(a.greedy) - Number(b.greedy) ||
     b.query.length - a.query.length ||
-    b.segments.length - a.segments.length
+    b.segments.length - a.segments.length ||
+    // Same template (S3's PutObject, UploadPart, UploadPartCopy): the one asking most of the
+    // request first, so that it wins when the request has it all.
+    b.headers.length + b.required.length - (a.headers.length + a.required.length)
   );
 }
 
