@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   DeleteObjectTaggingCommand,
@@ -12,6 +14,7 @@ import {
   PutObjectCommand,
   PutObjectTaggingCommand,
   type S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SetTopicAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -385,6 +388,34 @@ describe('S3 event notifications', () => {
     );
     assert.deepEqual(records[0].s3.object, { key: 'tagged', eTag: '5d41402abc4b2a76b9719d911017c592' });
     assert.deepEqual(Object.keys(records[3].s3.object), ['key', 'sequencer']);
+  });
+
+  it('send ObjectCreated:CompleteMultipartUpload with the multipart ETag and the whole size', async () => {
+    const sqs = sqsClient(suite.server.endpoint);
+    const { name, q } = await notifyingBucket(suite.s3, sqs, ['s3:ObjectCreated:*']);
+    const { UploadId } = await suite.s3.send(new CreateMultipartUploadCommand({ Bucket: name, Key: 'big' }));
+    const parts = [Buffer.alloc(5 * 1024 * 1024, 'a'), Buffer.from('tail')];
+    const etags: string[] = [];
+    for (const [i, body] of parts.entries()) {
+      const { ETag } = await suite.s3.send(
+        new UploadPartCommand({ Bucket: name, Key: 'big', UploadId, PartNumber: i + 1, Body: body }),
+      );
+      etags.push(ETag!);
+    }
+    const done = await suite.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: name,
+        Key: 'big',
+        UploadId,
+        MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+      }),
+    );
+    const [message] = await take(sqs, q.url, 1);
+    const record = recordOf(message.Body);
+    assert.equal(record.eventName, 'ObjectCreated:CompleteMultipartUpload');
+    assert.equal(record.s3.object.size, 5 * 1024 * 1024 + 4);
+    assert.equal(record.s3.object.eTag, done.ETag!.replaceAll('"', ''));
+    assert.match(record.s3.object.eTag, /^[0-9a-f]{32}-2$/);
   });
 
   it('apply event names and key filters', async () => {
