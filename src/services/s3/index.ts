@@ -1,3 +1,4 @@
+import { s3Source } from '../../knowhow/live/s3-source.js';
 import type { RestService } from '../../protocols/rest-dispatch.js';
 import { restServiceDefinition } from '../../protocols/service.js';
 import { createBodyStore } from '../../storage/embedded/bodies.js';
@@ -53,6 +54,12 @@ export const s3Module: ServiceFactory = {
         await state.clear();
       },
       close: () => {},
+      // Doctor sees buckets and their notification destinations; nothing to show before S3 loads.
+      live: s3Source(async () => {
+        if (!loading && !journal) return [];
+        await load();
+        return state.allBuckets();
+      }),
       frontDoors: {
         s3: {
           putObject: async (object, origin) => {

@@ -26,6 +26,13 @@ export interface S3Deps {
 /** Handlers of one part of S3, keyed by the model's operation names. */
 export type S3Handlers = Partial<Record<S3OperationName, (input: any, ctx: any) => unknown>>;
 
+/**
+ * The legacy notification operations have the request line of the current ones (`GET|PUT
+ * /{Bucket}?notification`), and the router would pick them first: the current operations serve
+ * that line, and read a legacy document the same.
+ */
+const SHADOWED: ReadonlySet<string> = new Set(['GetBucketNotification', 'PutBucketNotification']);
+
 /** Every S3 operation: those Tideway serves, and the rest answering a clear not-supported error. */
 export function s3Operations(deps: S3Deps): Record<string, RestOperation> {
   const handlers: S3Handlers = {
@@ -38,9 +45,8 @@ export function s3Operations(deps: S3Deps): Record<string, RestOperation> {
   };
   const operations = operationTable(S3_OPERATIONS, handlers, unsupportedOperation);
   return Object.fromEntries(
-    Object.entries(operations).map(([name, op]) => [
-      name,
-      { ...op, http: S3_OPERATIONS[name as S3OperationName].http! },
-    ]),
+    Object.entries(operations)
+      .filter(([name]) => !SHADOWED.has(name))
+      .map(([name, op]) => [name, { ...op, http: S3_OPERATIONS[name as S3OperationName].http! }]),
   ) as Record<string, RestOperation>;
 }

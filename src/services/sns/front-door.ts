@@ -13,6 +13,8 @@ import { defaultTopicPolicy } from './topic-attributes.js';
 /** SNS's entry for deliveries from other services (EventBridge targets, S3 notifications, alarms). */
 export interface TopicFrontDoor {
   publish(topicArn: string, message: TopicMessage, origin: TopicOrigin): Promise<DeliveryOutcome>;
+  /** The topic's policy as set (none: the default one), for senders that read it (S3's warning). */
+  policy?(topicArn: string): Promise<string | undefined>;
 }
 
 /** What another service publishes to a topic: Publish's own parameters. */

@@ -103,6 +103,7 @@ export function createSns(options: SnsOptions): SnsDefinition {
     frontDoor: {
       publish: async (topicArn, message, origin) =>
         (await load()).frontDoor.publish(topicArn, message, origin),
+      policy: async (topicArn) => options.topics.getTopic(topicArn)?.attributes.Policy,
     },
   };
   return definition;

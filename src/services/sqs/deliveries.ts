@@ -18,6 +18,8 @@ export interface QueueFrontDoor {
     message: DeliveredMessage,
     origin: DeliveryOrigin,
   ): DeliveryOutcome | Promise<DeliveryOutcome>;
+  /** The queue's policy as stored, for senders that read it (S3 warns about unscoped grants). */
+  policy?(queueArn: string): Promise<string | undefined>;
 }
 
 /** Who delivers: an AWS service principal acting for one of its resources. */
@@ -158,6 +160,10 @@ export class QueueDeliveries {
       if (!(err instanceof ServiceError)) throw err;
       return { kind: 'rejected', reason: `the queue refuses the message (${err.queryCode}: ${err.message})` };
     }
+  }
+
+  async policy(queueArn: string): Promise<string | undefined> {
+    return (await this.storage.getQueueByArn(queueArn))?.attributes.Policy;
   }
 
   reset(): void {

@@ -49,6 +49,10 @@ export class SqsService {
     return this.deliveries.deliver(queueArn, message, origin);
   }
 
+  policy(queueArn: string): Promise<string | undefined> {
+    return this.deliveries.policy(queueArn);
+  }
+
   reset(): void {
     this.deliveries.reset();
     this.encryption.reset();
