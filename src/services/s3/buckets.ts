@@ -51,7 +51,7 @@ export function bucketOperations({ state, clock }: S3Deps): S3Handlers {
       } else if (constraint === undefined || regionOf(constraint) !== region) {
         throw s3Error.illegalLocationConstraint(constraint ?? 'unspecified');
       }
-      if (input.ACL !== undefined && input.ACL !== 'private') throw s3Error.aclNotSupported();
+      if (input.ACL !== undefined && input.ACL !== 'private') throw s3Error.bucketAclWithOwnership();
       const tags =
         input.CreateBucketConfiguration?.Tags && input.CreateBucketConfiguration.Tags.length > 0
           ? validateTags(input.CreateBucketConfiguration.Tags as BucketRecord['tags'] & object, true)

@@ -139,6 +139,12 @@ export const s3Error = {
       StorageClass: storageClass,
     }),
   aclNotSupported: () => s3Failure('AccessControlListNotSupported', 400, 'The bucket does not allow ACLs'),
+  bucketAclWithOwnership: () =>
+    s3Failure(
+      'InvalidBucketAclWithObjectOwnership',
+      400,
+      "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+    ),
   methodNotAllowed: (method: string, resourceType: string) =>
     s3Failure('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {
       Method: method,

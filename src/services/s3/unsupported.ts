@@ -105,9 +105,11 @@ export function checkUnsupportedHeaders(operation: string, head: RestHead): void
   // PutBucketAcl and PutObjectAcl check their own input, body included.
   if (operation.endsWith('Acl')) return;
   const acl = header(head, 'x-amz-acl');
+  // Buckets are BucketOwnerEnforced, S3's default since 2023: an ACL granting anyone else is
+  // refused as S3 refuses it there, not as a missing feature.
   if (
     (acl !== undefined && !OWNER_ONLY_ACLS.has(acl)) ||
     GRANTS.some((name) => header(head, name) !== undefined)
   )
-    throw notSupported('access control lists beyond the canned private ACL', operation);
+    throw operation === 'CreateBucket' ? s3Error.bucketAclWithOwnership() : s3Error.aclNotSupported();
 }
