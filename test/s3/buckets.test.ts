@@ -268,6 +268,16 @@ describe('S3 buckets', () => {
     );
     const after = await suite.s3.send(new GetBucketVersioningCommand({ Bucket }));
     assert.equal(after.Status, 'Suspended');
+    await s3Rejects(
+      suite.s3.send(
+        new CreateBucketCommand({ Bucket: bucketName('lock'), ObjectLockEnabledForBucket: true }),
+      ),
+      {
+        code: 'NotImplemented',
+        status: 501,
+        message: 'Tideway does not support S3 Object Lock.',
+      },
+    );
   });
 
   it('checks x-amz-expected-bucket-owner before the operation runs', async () => {
