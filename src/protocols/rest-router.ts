@@ -19,8 +19,8 @@ interface Route {
   greedy: boolean;
   /** Headers the operation's input requires (S3's CopyObject: x-amz-copy-source), lower-cased. */
   headers: string[];
-  /** Query keys the input requires beyond the template's (S3's AbortMultipartUpload: uploadId). */
-  required: string[];
+  /** Query parameters the operation's input requires (S3's UploadPart: partNumber, uploadId). */
+  requiredQuery: string[];
 }
 
 export interface RouteMatch {
@@ -31,9 +31,8 @@ export interface RouteMatch {
 
 export interface RestRouter {
   /**
-   * With `headers`, a route whose required header or query value is absent yields to another
-   * that fits (S3's PutObject and CopyObject share `PUT /{Bucket}/{Key+}`, told apart by
-   * x-amz-copy-source; DeleteObject and AbortMultipartUpload by uploadId).
+   * With `headers`, a route whose required header is absent yields to another that fits (S3's
+   * PutObject and CopyObject share `PUT /{Bucket}/{Key+}`, told apart by x-amz-copy-source).
    */
   match(
     method: string,
@@ -45,13 +44,19 @@ export interface RestRouter {
   pathKnown(path: string, query: URLSearchParams): boolean;
 }
 
-function requiredLocated(input: StructureShape | undefined, location: 'header' | 'querystring'): string[] {
+function requiredHeaders(input: StructureShape | undefined): string[] {
   if (!input) return [];
   return input.required.flatMap((name) => {
     const member = input.members[name];
-    if (member?.location !== location) return [];
-    const wire = member.locationName ?? name;
-    return [location === 'header' ? wire.toLowerCase() : wire];
+    return member?.location === 'header' ? [(member.locationName ?? name).toLowerCase()] : [];
+  });
+}
+
+function requiredQuery(input: StructureShape | undefined): string[] {
+  if (!input) return [];
+  return input.required.flatMap((name) => {
+    const member = input.members[name];
+    return member?.location === 'querystring' ? [member.locationName ?? name] : [];
   });
 }
 
@@ -84,8 +89,8 @@ function parseTemplate(operation: string, http: HttpBinding, input?: StructureSh
     query,
     literals,
     greedy,
-    headers: requiredLocated(input, 'header'),
-    required: requiredLocated(input, 'querystring'),
+    headers: requiredHeaders(input),
+    requiredQuery: requiredQuery(input),
   };
 }
 
@@ -94,7 +99,10 @@ function moreSpecific(a: Route, b: Route): number {
     b.literals - a.literals ||
     Number(a.greedy) - Number(b.greedy) ||
     b.query.length - a.query.length ||
-    b.segments.length - a.segments.length
+    b.segments.length - a.segments.length ||
+    // Same template (S3's PutObject, UploadPart, UploadPartCopy): the one asking most of the
+    // request first, so that it wins when the request has it all.
+    b.headers.length + b.requiredQuery.length - (a.headers.length + a.requiredQuery.length)
   );
 }
 
@@ -159,8 +167,8 @@ export function restRouter(
         const labels = matchRoute(route, segments, query);
         if (!labels) continue;
         if (
-          headers &&
-          (route.headers.some((h) => headers[h] === undefined) || route.required.some((q) => !query.has(q)))
+          (headers && route.headers.some((h) => headers[h] === undefined)) ||
+          route.requiredQuery.some((q) => !query.has(q))
         ) {
           lacking ??= { operation: route.operation, labels };
           continue;
@@ -180,7 +188,8 @@ export function restRouter(
 
 /**
  * The bucket of a virtual-hosted S3 request, from its Host: `<bucket>.s3.<anything>`
- * (`b.s3.localhost.localstack.cloud`, `b.s3.us-east-1.amazonaws.com`) or `<bucket>.localhost`.
+ * (`b.s3.localhost.localstack.cloud`, `b.s3.us-east-1.amazonaws.com`), the legacy
+ * `<bucket>.s3-<region>.amazonaws.com`, or `<bucket>.localhost`; a bucket name may hold dots.
  * Undefined for path-style hosts (`localhost`, `s3.localhost`, an IP address).
  */
 export function virtualHostBucket(host: string | undefined): string | undefined {
@@ -189,6 +198,9 @@ export function virtualHostBucket(host: string | undefined): string | undefined 
   if (/^[\d.]+$/.test(name) || name.startsWith('[')) return undefined;
   const s3 = name.indexOf('.s3.');
   if (s3 > 0) return name.slice(0, s3);
+  // The legacy regional form: `<bucket>.s3-<region>.amazonaws.com`.
+  const legacy = /\.s3-[a-z0-9-]+\.amazonaws\.com$/.exec(name);
+  if (legacy && legacy.index > 0) return name.slice(0, legacy.index);
   if (name.endsWith('.localhost')) {
     const bucket = name.slice(0, -'.localhost'.length);
     return bucket === 's3' ? undefined : bucket;
