@@ -19,8 +19,8 @@ interface Route {
   greedy: boolean;
   /** Headers the operation's input requires (S3's CopyObject: x-amz-copy-source), lower-cased. */
   headers: string[];
-  /** Query keys the input requires beyond the template's (S3's AbortMultipartUpload: uploadId). */
-  required: string[];
+  /** Query parameters the operation's input requires (S3's UploadPart: partNumber, uploadId). */
+  requiredQuery: string[];
 }
 
 export interface RouteMatch {
@@ -31,9 +31,8 @@ export interface RouteMatch {
 
 export interface RestRouter {
   /**
-   * With `headers`, a route whose required header or query value is absent yields to another
-   * that fits (S3's PutObject and CopyObject share `PUT /{Bucket}/{Key+}`, told apart by
-   * x-amz-copy-source; DeleteObject and AbortMultipartUpload by uploadId).
+   * With `headers`, a route whose required header is absent yields to another that fits (S3's
+   * PutObject and CopyObject share `PUT /{Bucket}/{Key+}`, told apart by x-amz-copy-source).
    */
   match(
     method: string,
@@ -45,13 +44,19 @@ export interface RestRouter {
   pathKnown(path: string, query: URLSearchParams): boolean;
 }
 
-function requiredLocated(input: StructureShape | undefined, location: 'header' | 'querystring'): string[] {
+function requiredHeaders(input: StructureShape | undefined): string[] {
   if (!input) return [];
   return input.required.flatMap((name) => {
     const member = input.members[name];
-    if (member?.location !== location) return [];
-    const wire = member.locationName ?? name;
-    return [location === 'header' ? wire.toLowerCase() : wire];
+    return member?.location === 'header' ? [(member.locationName ?? name).toLowerCase()] : [];
+  });
+}
+
+function requiredQuery(input: StructureShape | undefined): string[] {
+  if (!input) return [];
+  return input.required.flatMap((name) => {
+    const member = input.members[name];
+    return member?.location === 'querystring' ? [member.locationName ?? name] : [];
   });
 }
 
@@ -84,8 +89,8 @@ function parseTemplate(operation: string, http: HttpBinding, input?: StructureSh
     query,
     literals,
     greedy,
-    headers: requiredLocated(input, 'header'),
-    required: requiredLocated(input, 'querystring'),
+    headers: requiredHeaders(input),
+    requiredQuery: requiredQuery(input),
   };
 }
 
@@ -97,7 +102,7 @@ function moreSpecific(a: Route, b: Route): number {
     b.segments.length - a.segments.length ||
     // Same template (S3's PutObject, UploadPart, UploadPartCopy): the one asking most of the
     // request first, so that it wins when the request has it all.
-    b.headers.length + b.required.length - (a.headers.length + a.required.length)
+    b.headers.length + b.requiredQuery.length - (a.headers.length + a.requiredQuery.length)
   );
 }
 
@@ -162,8 +167,8 @@ export function restRouter(
         const labels = matchRoute(route, segments, query);
         if (!labels) continue;
         if (
-          headers &&
-          (route.headers.some((h) => headers[h] === undefined) || route.required.some((q) => !query.has(q)))
+          (headers && route.headers.some((h) => headers[h] === undefined)) ||
+          route.requiredQuery.some((q) => !query.has(q))
         ) {
           lacking ??= { operation: route.operation, labels };
           continue;

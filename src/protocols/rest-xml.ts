@@ -267,6 +267,14 @@ export function encodeXmlDocument(
   bodyOnly: boolean,
 ): string {
   const xmlns = namespace ? ` xmlns="${xmlText(namespace)}"` : '';
+  // A structure whose one member bears the root's own name is that element's text, as S3's
+  // GetBucketLocation answers `<LocationConstraint>eu-west-1</LocationConstraint>`.
+  const only = shape.memberList.length === 1 ? shape.memberList[0] : undefined;
+  if (only && only[0] === root && only[1].shape.type === 'string' && !only[1].xmlAttribute) {
+    const text = value[root];
+    const inner = text === undefined || text === null ? '' : xmlText(String(text));
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${xmlns}>${inner}</${root}>`;
+  }
   const { attributes, children } = encodeMembers(shape, value, bodyOnly);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${xmlns}${attributes}>${children}</${root}>`;
 }

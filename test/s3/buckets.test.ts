@@ -90,6 +90,16 @@ describe('S3 buckets', () => {
     );
     const location = await suite.s3.send(new GetBucketLocationCommand({ Bucket: west }));
     assert.equal(location.LocationConstraint, 'us-west-2');
+    // The region is the root element's text, as botocore's own parser reads it.
+    const raw = await rawRequest(suite.server.endpoint, {
+      method: 'GET',
+      path: `/${west}?location`,
+      headers: { authorization: sigv4('s3') },
+    });
+    assert.match(
+      raw.body,
+      /<LocationConstraint xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/">us-west-2<\/LocationConstraint>$/,
+    );
     const east = bucketName('east');
     await suite.s3.send(new CreateBucketCommand({ Bucket: east }));
     const none = await suite.s3.send(new GetBucketLocationCommand({ Bucket: east }));
@@ -258,6 +268,16 @@ describe('S3 buckets', () => {
     );
     const after = await suite.s3.send(new GetBucketVersioningCommand({ Bucket }));
     assert.equal(after.Status, 'Suspended');
+    await s3Rejects(
+      suite.s3.send(
+        new CreateBucketCommand({ Bucket: bucketName('lock'), ObjectLockEnabledForBucket: true }),
+      ),
+      {
+        code: 'NotImplemented',
+        status: 501,
+        message: 'Tideway does not support S3 Object Lock.',
+      },
+    );
   });
 
   it('checks x-amz-expected-bucket-owner before the operation runs', async () => {

@@ -2,7 +2,7 @@ import type * as S from '@aws-sdk/client-s3';
 import { withOwnerChecks } from './bucket-owner.js';
 import { canonicalUserId } from './buckets.js';
 import { s3Error } from './errors.js';
-import { type ListingPage, listPage } from './keys-index.js';
+import { compareKeys, type ListingPage, listPage } from './keys-index.js';
 import type { ObjectRecord } from './model.js';
 import type { S3Deps, S3Handlers } from './operations.js';
 
@@ -115,7 +115,7 @@ export function listingOperations({ state }: S3Deps): S3Handlers {
         if (input.ContinuationToken === '')
           throw s3Error.invalidArgument('The continuation token provided is incorrect', 'continuation-token');
         const resumed = decodeToken(input.ContinuationToken);
-        if (after === undefined || resumed > after) after = resumed;
+        if (after === undefined || compareKeys(resumed, after) > 0) after = resumed;
       }
       const page = listPage(state.keys(input.Bucket!), { prefix, delimiter, after, max });
       const { records, prefixes } = split(page);
