@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { type ChunkedTrailer, decodeAwsChunked, incompleteBody, isAwsChunked } from './aws-chunked.js';
+import { crc64nvme } from './crc64nvme.js';
 import { ServiceError } from './errors.js';
 
 /**
@@ -62,41 +63,6 @@ export function crc32c(data: Buffer, value = 0): number {
   let c = ~value;
   for (let i = 0; i < data.length; i++) c = CRC32C_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;
-}
-
-// CRC-64/NVME (reflected polynomial 0x9a6c9329ac4bc9b5), S3's default for full-object checksums,
-// kept as two 32-bit halves: a BigInt per byte would cost an upload dearly.
-const CRC64_HI = new Uint32Array(256);
-const CRC64_LO = new Uint32Array(256);
-for (let n = 0; n < 256; n++) {
-  let hi = 0;
-  let lo = n;
-  for (let k = 0; k < 8; k++) {
-    const carry = lo & 1;
-    lo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0;
-    hi >>>= 1;
-    if (carry) {
-      hi = (hi ^ 0x9a6c9329) >>> 0;
-      lo = (lo ^ 0xac4bc9b5) >>> 0;
-    }
-  }
-  CRC64_HI[n] = hi;
-  CRC64_LO[n] = lo;
-}
-
-/** CRC-64/NVME of `data`, continuing from `previous` (8 bytes, big-endian) when given. */
-export function crc64nvme(data: Buffer, previous?: Buffer): Buffer {
-  let hi = previous ? ~previous.readUInt32BE(0) >>> 0 : 0xffffffff;
-  let lo = previous ? ~previous.readUInt32BE(4) >>> 0 : 0xffffffff;
-  for (let i = 0; i < data.length; i++) {
-    const index = (lo ^ data[i]) & 0xff;
-    lo = (((lo >>> 8) | ((hi & 0xff) << 24)) ^ CRC64_LO[index]) >>> 0;
-    hi = ((hi >>> 8) ^ CRC64_HI[index]) >>> 0;
-  }
-  const out = Buffer.alloc(8);
-  out.writeUInt32BE(~hi >>> 0, 0);
-  out.writeUInt32BE(~lo >>> 0, 4);
-  return out;
 }
 
 function crc64Digest(): Digest {

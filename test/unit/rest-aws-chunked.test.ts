@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crc32 } from 'node:zlib';
 import { type ChunkedTrailer, decodeAwsChunked } from '../../src/protocols/aws-chunked.js';
-import { crc32c, crc64nvme, requestBody } from '../../src/protocols/rest-checksums.js';
+import { crc64nvme } from '../../src/protocols/crc64nvme.js';
+import { crc32c, requestBody } from '../../src/protocols/rest-checksums.js';
 
 async function* pieces(data: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { crc32c, crc64nvme } from '../../protocols/rest-checksums.js';
+import { crc64nvme } from '../../protocols/crc64nvme.js';
+import { crc32c } from '../../protocols/rest-checksums.js';
 import type { ChecksumAlgorithm } from './model.js';
 
 /** A running checksum over an object's bytes, giving S3's base64 form. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { crc64nvme } from '../../../src/protocols/rest-checksums.js';
+import { crc64nvme } from '../../../src/protocols/crc64nvme.js';
 import {
   checksumOf,
   combineCrc,
