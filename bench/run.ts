@@ -2,6 +2,7 @@
 import { runEventsBench } from './events.js';
 import { runKinesisBench } from './kinesis.js';
 import { installCleanup } from './lib/children.js';
+import { runS3Bench } from './s3.js';
 import { runSnsBench } from './sns.js';
 import { runSqsBench } from './sqs.js';
 
@@ -10,6 +11,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   sns: runSnsBench,
   kinesis: runKinesisBench,
   events: runEventsBench,
+  s3: runS3Bench,
 };
 
 const name = process.argv[2];
