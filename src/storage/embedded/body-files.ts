@@ -165,12 +165,19 @@ export class FileBodies implements BodyStore {
 
 async function* streamFile(opened: Promise<FileHandle>, start: number, end: number): AsyncGenerator<Buffer> {
   const handle = await opened;
-  // The stream owns the handle from here: it closes it when done, failed or destroyed.
-  const stream = handle.createReadStream({ start, end, highWaterMark: READ_CHUNK, autoClose: true });
   try {
-    for await (const chunk of stream) yield chunk as Buffer;
+    // Positioned reads straight into a fresh buffer each (the socket keeps it until it is sent):
+    // a 1 KiB object is one read, a large one 256 KiB at a time, as fast as the client takes them.
+    for (let at = start; at <= end; ) {
+      const want = Math.min(READ_CHUNK, end - at + 1);
+      const buffer = Buffer.allocUnsafe(want);
+      const { bytesRead } = await handle.read(buffer, 0, want, at);
+      if (bytesRead === 0) throw new Error(`body file ended ${end - at + 1} bytes short`);
+      at += bytesRead;
+      yield bytesRead === want ? buffer : buffer.subarray(0, bytesRead);
+    }
   } finally {
-    stream.destroy();
+    await handle.close();
   }
 }
 

@@ -187,6 +187,14 @@ describe('file body store', () => {
     assert.ok(largest <= 256 * 1024, `read pieces of at most 256 KiB, got ${largest}`);
   });
 
+  it('fails a read whose file was cut short behind its back instead of ending quietly', async () => {
+    const dir = dataDir();
+    const store = new FileBodies(dir);
+    const ref = await put(store, Buffer.alloc(10_000, 3));
+    fs.truncateSync(path.join(dir, 's3', ref.id), 4_000);
+    await assert.rejects(collect(store.read(ref)), /ended 6000 bytes short/);
+  });
+
   it('is the store createBodyStore picks with a data folder; memory without', () => {
     assert.ok(createBodyStore(dataDir()) instanceof FileBodies);
     assert.ok(createBodyStore(undefined) instanceof MemoryBodies);
