@@ -9,12 +9,16 @@ export class DirSync {
   private running?: Promise<void>;
   private next?: Promise<void>;
 
-  constructor(private readonly dir: string) {}
+  /** `syncOnce` performs one sync; tests hand in their own to count and time them. */
+  constructor(
+    dir: string,
+    private readonly syncOnce: () => Promise<void> = () => fsyncDir(dir),
+  ) {}
 
   /** Resolves once a sync that began after this call has completed. */
   sync(): Promise<void> {
     if (!this.running) {
-      this.running = this.once().finally(() => {
+      this.running = this.syncOnce().finally(() => {
         this.running = undefined;
       });
       return this.running;
@@ -31,13 +35,13 @@ export class DirSync {
     this.next = undefined;
     return this.sync();
   }
+}
 
-  private async once(): Promise<void> {
-    const handle = await fs.open(this.dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
