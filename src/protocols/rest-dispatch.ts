@@ -73,6 +73,12 @@ export class RestServiceError extends ServiceError {
   }
 }
 
+/**
+ * A handler's output may carry the HTTP status under this key when it depends on the answer
+ * rather than on a modeled member (S3's 206 for a ranged GetObject).
+ */
+export const HTTP_STATUS = Symbol.for('tideway.rest.status');
+
 export interface RestRequest {
   method: string;
   /** The request target: path and query, as received (percent-encoded). */
@@ -109,7 +115,7 @@ export async function dispatchRest(
     const host = request.headers.host ?? request.headers[':authority'];
     const path = service.s3 ? s3TemplatePath(typeof host === 'string' ? host : undefined, rawPath) : rawPath;
     const router = routerOf(service);
-    const route = router.match(request.method, path, query);
+    const route = router.match(request.method, path, query, request.headers);
     if (!route) {
       if (service.invalidUri && !wellEscaped(path)) throw service.invalidUri();
       throw service.unknownOperation(request.method, path, router.pathKnown(path, query));
@@ -258,7 +264,9 @@ function encodeOutput(
 ): HttpReply {
   const headers = requestIdHeaders(service, requestId);
   const shape = operation.output;
-  const status = (shape && encodeLocated(shape, output, headers)) ?? operation.http.responseCode ?? 200;
+  const located = shape && encodeLocated(shape, output, headers);
+  const chosen = (output as { [HTTP_STATUS]?: number })[HTTP_STATUS];
+  const status = chosen ?? located ?? operation.http.responseCode ?? 200;
   if (!shape || head) return { status, headers, body: '' };
   const payloadName = shape.payload;
   if (payloadName !== undefined) {

@@ -1,4 +1,4 @@
-import type { HttpBinding } from './shapes.js';
+import type { HttpBinding, StructureShape } from './shapes.js';
 
 /**
  * Matches a REST request (method, path, query) to one of a service's operations by the URI
@@ -17,6 +17,10 @@ interface Route {
   query: ReadonlyArray<readonly [string, string | undefined]>;
   literals: number;
   greedy: boolean;
+  /** Headers the operation's input requires (S3's CopyObject: x-amz-copy-source), lower-cased. */
+  headers: string[];
+  /** Query keys the input requires beyond the template's (S3's AbortMultipartUpload: uploadId). */
+  required: string[];
 }
 
 export interface RouteMatch {
@@ -26,12 +30,32 @@ export interface RouteMatch {
 }
 
 export interface RestRouter {
-  match(method: string, path: string, query: URLSearchParams): RouteMatch | undefined;
+  /**
+   * With `headers`, a route whose required header or query value is absent yields to another
+   * that fits (S3's PutObject and CopyObject share `PUT /{Bucket}/{Key+}`, told apart by
+   * x-amz-copy-source; DeleteObject and AbortMultipartUpload by uploadId).
+   */
+  match(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    headers?: Record<string, string | string[] | undefined>,
+  ): RouteMatch | undefined;
   /** True when some operation's template fits the path under another method (S3's 405). */
   pathKnown(path: string, query: URLSearchParams): boolean;
 }
 
-function parseTemplate(operation: string, http: HttpBinding): Route {
+function requiredLocated(input: StructureShape | undefined, location: 'header' | 'querystring'): string[] {
+  if (!input) return [];
+  return input.required.flatMap((name) => {
+    const member = input.members[name];
+    if (member?.location !== location) return [];
+    const wire = member.locationName ?? name;
+    return [location === 'header' ? wire.toLowerCase() : wire];
+  });
+}
+
+function parseTemplate(operation: string, http: HttpBinding, input?: StructureShape): Route {
   const [pathPart, queryPart = ''] = http.requestUri.split('?', 2);
   const segments: Segment[] = [];
   let literals = 0;
@@ -53,7 +77,16 @@ function parseTemplate(operation: string, http: HttpBinding): Route {
     const eq = pair.indexOf('=');
     query.push(eq < 0 ? [pair, undefined] : [pair.slice(0, eq), pair.slice(eq + 1)]);
   }
-  return { operation, method: http.method.toUpperCase(), segments, query, literals, greedy };
+  return {
+    operation,
+    method: http.method.toUpperCase(),
+    segments,
+    query,
+    literals,
+    greedy,
+    headers: requiredLocated(input, 'header'),
+    required: requiredLocated(input, 'querystring'),
+  };
 }
 
 function moreSpecific(a: Route, b: Route): number {
@@ -107,23 +140,34 @@ function matchRoute(
 }
 
 /** Builds the matcher once per service from its operations' bindings. */
-export function restRouter(operations: Record<string, { http?: HttpBinding }>): RestRouter {
+export function restRouter(
+  operations: Record<string, { http?: HttpBinding; input?: StructureShape }>,
+): RestRouter {
   const routes: Route[] = [];
   for (const [name, op] of Object.entries(operations)) {
-    if (op.http) routes.push(parseTemplate(name, op.http));
+    if (op.http) routes.push(parseTemplate(name, op.http, op.input));
   }
   routes.sort(moreSpecific);
   return {
-    match(method, path, query) {
+    match(method, path, query, headers) {
       const segments = pathSegments(path);
       if (!segments) return undefined;
       const upper = method.toUpperCase();
+      let lacking: RouteMatch | undefined;
       for (const route of routes) {
         if (route.method !== upper) continue;
         const labels = matchRoute(route, segments, query);
-        if (labels) return { operation: route.operation, labels };
+        if (!labels) continue;
+        if (
+          headers &&
+          (route.headers.some((h) => headers[h] === undefined) || route.required.some((q) => !query.has(q)))
+        ) {
+          lacking ??= { operation: route.operation, labels };
+          continue;
+        }
+        return { operation: route.operation, labels };
       }
-      return undefined;
+      return lacking;
     },
     pathKnown(path, query) {
       const segments = pathSegments(path);
