@@ -24,7 +24,7 @@ const MiB = 1024 * 1024;
 
 const FULL: Omit<S3Config, 'quick' | 'rounds' | 'concurrency'> = {
   smallBytes: 1024,
-  smallKeys: 10_000,
+  smallKeys: 2_000,
   warmMs: 2_000,
   smallMs: 4_000,
   largeBytes: 64 * MiB,

@@ -32,7 +32,9 @@ const byKind = (servers: S3ServerResult[], kind: string) => servers.find((s) => 
 
 function target(name: string, value: number, goal: number, wanted: string): string[] {
   const met = Number.isFinite(value) ? (value >= goal ? 'met' : 'not met') : 'no figure';
-  return [name, ratio(value), wanted, met];
+  // Two decimals would show a near miss as the goal itself (0.497× as "0.50×, not met").
+  const shown = value < goal && ratio(value) === ratio(goal) ? `${value.toFixed(3)}×` : ratio(value);
+  return [name, shown, wanted, met];
 }
 
 function targets(servers: S3ServerResult[]): string {
