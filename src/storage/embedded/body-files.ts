@@ -165,18 +165,34 @@ export class FileBodies implements BodyStore {
 
 async function* streamFile(opened: Promise<FileHandle>, start: number, end: number): AsyncGenerator<Buffer> {
   const handle = await opened;
+  // Positioned reads into a fresh buffer each (the socket keeps it until it is sent), 256 KiB at
+  // most: a small object is one read. The next read is under way while the caller sends the
+  // last one, so the disk and the socket work at the same time.
+  const readAt = async (at: number): Promise<Buffer> => {
+    const want = Math.min(READ_CHUNK, end - at + 1);
+    const buffer = Buffer.allocUnsafe(want);
+    const { bytesRead } = await handle.read(buffer, 0, want, at);
+    if (bytesRead === 0) throw new Error(`body file ended ${end - at + 1} bytes short`);
+    return bytesRead === want ? buffer : buffer.subarray(0, bytesRead);
+  };
+  const readAhead = (at: number): Promise<Buffer> => {
+    const read = readAt(at);
+    // It may fail while the caller is still sending the last piece, before anyone awaits it:
+    // the failure is reported when it is awaited, never as an unhandled rejection.
+    read.catch(() => {});
+    return read;
+  };
+  let ahead: Promise<Buffer> | undefined = readAhead(start);
   try {
-    // Positioned reads straight into a fresh buffer each (the socket keeps it until it is sent):
-    // a 1 KiB object is one read, a large one 256 KiB at a time, as fast as the client takes them.
-    for (let at = start; at <= end; ) {
-      const want = Math.min(READ_CHUNK, end - at + 1);
-      const buffer = Buffer.allocUnsafe(want);
-      const { bytesRead } = await handle.read(buffer, 0, want, at);
-      if (bytesRead === 0) throw new Error(`body file ended ${end - at + 1} bytes short`);
-      at += bytesRead;
-      yield bytesRead === want ? buffer : buffer.subarray(0, bytesRead);
+    for (let at = start; ahead; ) {
+      const piece: Buffer = await ahead;
+      at += piece.length;
+      ahead = at <= end ? readAhead(at) : undefined;
+      yield piece;
     }
   } finally {
+    // A caller that stopped early leaves one read in flight: it must end before the handle closes.
+    await ahead?.catch(() => {});
     await handle.close();
   }
 }

@@ -195,6 +195,18 @@ describe('file body store', () => {
     await assert.rejects(collect(store.read(ref)), /ended 6000 bytes short/);
   });
 
+  it('closes its file when a download stops early, with a read still ahead in flight', async () => {
+    const store = new FileBodies(dataDir());
+    const ref = await put(store, Buffer.alloc(2 * 1024 * 1024, 9));
+    const openFiles = () => fs.readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    for await (const piece of store.read(ref)) {
+      assert.equal(piece.length, 256 * 1024);
+      break;
+    }
+    assert.equal(openFiles(), before);
+  });
+
   it('is the store createBodyStore picks with a data folder; memory without', () => {
     assert.ok(createBodyStore(dataDir()) instanceof FileBodies);
     assert.ok(createBodyStore(undefined) instanceof MemoryBodies);
