@@ -107,7 +107,13 @@ function respond(
   started: number,
   { reply, service, operation, cors, rest }: Handled,
 ): void {
-  if (res.destroyed) return;
+  if (res.destroyed) {
+    // The client left before the answer began: a streamed body lets go of what it holds (an S3
+    // read keeps its object's bodies until it ends).
+    const stop = reply.stream?.[Symbol.asyncIterator]().return?.();
+    stop?.catch(() => {});
+    return;
+  }
   // A REST answer carries its request id as its protocol does (S3: x-amz-request-id).
   if (!rest) reply.headers['x-amzn-requestid'] = requestId;
   if (cors && req.headers.origin !== undefined) addCorsHeaders(reply.headers);

@@ -82,20 +82,19 @@ export class FileBodies implements BodyStore {
     if (ref.size === 0 || end < start) return (async function* () {})();
     const opened = this.track(ref.id, fs.open(file, 'r'));
     let started = false;
-    // Nobody may ever iterate (the client left before the answer began): the file is closed later.
+    // Nobody may ever iterate (the client left before the answer began), or an iterator may be
+    // returned before its first step: either way the file is closed later.
     const grace = setTimeout(() => {
       if (!started) opened.then((h) => h.close()).catch(() => {});
     }, UNREAD_GRACE_MS);
     grace.unref();
     // A rejected open is reported to the reader; unobserved, it would be an unhandled rejection.
     opened.catch(() => {});
-    return {
-      [Symbol.asyncIterator]: () => {
-        started = true;
-        clearTimeout(grace);
-        return streamFile(opened, start, end);
-      },
+    const begin = () => {
+      started = true;
+      clearTimeout(grace);
     };
+    return { [Symbol.asyncIterator]: () => streamFile(opened, start, end, begin) };
   }
 
   private track<T>(id: string, open: Promise<T>): Promise<T> {
@@ -163,7 +162,13 @@ export class FileBodies implements BodyStore {
   }
 }
 
-async function* streamFile(opened: Promise<FileHandle>, start: number, end: number): AsyncGenerator<Buffer> {
+async function* streamFile(
+  opened: Promise<FileHandle>,
+  start: number,
+  end: number,
+  begin: () => void,
+): AsyncGenerator<Buffer> {
+  begin();
   const handle = await opened;
   // Positioned reads into a fresh buffer each (the socket keeps it until it is sent), 256 KiB at
   // most: a small object is one read. The next read is under way while the caller sends the
