@@ -3,6 +3,7 @@ import { runEventsBench } from './events.js';
 import { runFirehoseBench } from './firehose.js';
 import { runKinesisBench } from './kinesis.js';
 import { installCleanup } from './lib/children.js';
+import { runS3Bench } from './s3.js';
 import { runSnsBench } from './sns.js';
 import { runSqsBench } from './sqs.js';
 
@@ -12,6 +13,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   kinesis: runKinesisBench,
   events: runEventsBench,
   firehose: runFirehoseBench,
+  s3: runS3Bench,
 };
 
 const name = process.argv[2];

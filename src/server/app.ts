@@ -107,7 +107,13 @@ function respond(
   started: number,
   { reply, service, operation, cors, rest }: Handled,
 ): void {
-  if (res.destroyed) return;
+  if (res.destroyed) {
+    // The client left before the answer began: a streamed body lets go of what it holds (an S3
+    // read keeps its object's bodies until it ends).
+    const stop = reply.stream?.[Symbol.asyncIterator]().return?.();
+    stop?.catch(() => {});
+    return;
+  }
   // A REST answer carries its request id as its protocol does (S3: x-amz-request-id).
   if (!rest) reply.headers['x-amzn-requestid'] = requestId;
   if (cors && req.headers.origin !== undefined) addCorsHeaders(reply.headers);
@@ -143,14 +149,31 @@ function respond(
  */
 async function pump(stream: AsyncIterable<Uint8Array>, res: AnyResponse, log: Logger, requestId: string) {
   const iterator = stream[Symbol.asyncIterator]();
-  const gone = new Promise<void>((resolve) => res.once('close', () => resolve()));
+  // One wait at a time, which the close wakes. Racing every step against one long-lived "gone"
+  // promise would keep each step's result (every piece of a body) reachable until the answer
+  // ended: a 1 GiB download held 1 GiB.
+  let closed = false;
+  let wake: (() => void) | undefined;
+  res.once('close', () => {
+    closed = true;
+    wake?.();
+  });
+  const orGone = <T>(step: Promise<T>): Promise<T | undefined> => {
+    if (closed) return Promise.resolve(undefined);
+    return new Promise<T | undefined>((resolve, reject) => {
+      wake = () => resolve(undefined);
+      step.then(resolve, reject);
+    }).finally(() => {
+      wake = undefined;
+    });
+  };
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), gone.then(() => undefined)]);
+      const next = await orGone(iterator.next());
       if (!next || next.done || res.destroyed) break;
       // Each event goes out at once: a consumer waits on it.
       if (!(res as ServerResponse).write(next.value)) {
-        await Promise.race([new Promise((resolve) => res.once('drain', resolve)), gone]);
+        await orGone(new Promise((resolve) => res.once('drain', resolve)));
       }
     }
   } catch (err) {
