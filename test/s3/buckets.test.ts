@@ -275,7 +275,7 @@ describe('S3 buckets', () => {
       {
         code: 'NotImplemented',
         status: 501,
-        message: 'Tideway does not support S3 Object Lock.',
+        message: "Tideway's S3 does not support Object Lock (CreateBucket).",
       },
     );
   });

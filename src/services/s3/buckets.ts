@@ -52,8 +52,6 @@ export function bucketOperations({ state, clock }: S3Deps): S3Handlers {
         throw s3Error.illegalLocationConstraint(constraint ?? 'unspecified');
       }
       if (input.ACL !== undefined && input.ACL !== 'private') throw s3Error.bucketAclWithOwnership();
-      if (input.ObjectLockEnabledForBucket)
-        throw s3Error.notImplemented('Tideway does not support S3 Object Lock.');
       const tags =
         input.CreateBucketConfiguration?.Tags && input.CreateBucketConfiguration.Tags.length > 0
           ? validateTags(input.CreateBucketConfiguration.Tags as BucketRecord['tags'] & object, true)
