@@ -6,6 +6,8 @@ export interface ServiceErrorOptions {
   namespace?: string;
   /** Some AWS texts differ between protocols. */
   queryMessage?: string;
+  /** Headers the answer carries besides the error (S3's 304 names the object's ETag and Last-Modified). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -19,6 +21,7 @@ export class ServiceError extends Error {
   readonly namespace?: string;
   readonly queryMessage: string;
   readonly fault: 'Sender' | 'Receiver';
+  readonly headers?: Record<string, string>;
 
   constructor(
     readonly code: string,
@@ -32,6 +35,7 @@ export class ServiceError extends Error {
     this.namespace = options.namespace;
     this.queryMessage = options.queryMessage ?? message;
     this.fault = this.status >= 500 ? 'Receiver' : 'Sender';
+    if (options.headers) this.headers = options.headers;
   }
 }
 

@@ -360,14 +360,17 @@ export function restError(
 ): HttpReply {
   const fields = err instanceof RestServiceError ? err.fields : undefined;
   if (service.protocol === 'rest-json') {
-    const reply = restJsonError(err, requestId, fields);
+    const plain = restJsonError(err, requestId, fields);
+    const reply = err.headers ? { ...plain, headers: { ...plain.headers, ...err.headers } } : plain;
     return head ? { ...reply, body: '' } : reply;
   }
+  // A 304 has no body (RFC 9110), so nothing to type; its headers describe the unchanged object.
   const headers: Record<string, string> = {
     ...requestIdHeaders(service, requestId),
-    'content-type': REST_XML_CONTENT_TYPE,
+    ...(err.status === 304 ? {} : { 'content-type': REST_XML_CONTENT_TYPE }),
+    ...err.headers,
   };
-  if (head) return { status: err.status, headers, body: '' };
+  if (head || err.status === 304) return { status: err.status, headers, body: '' };
   const body = service.s3
     ? s3ErrorBody(err, requestId, headers['x-amz-id-2'] ?? '', fields)
     : restXmlErrorBody(err, requestId, service.xmlNamespace, fields);

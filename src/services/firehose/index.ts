@@ -1,3 +1,4 @@
+import { firehoseSource } from '../../knowhow/live/firehose-source.js';
 import type { ServiceDefinition } from '../../protocols/service.js';
 import type { ServiceFactory } from '../registry.js';
 import { firehoseError, firehoseValidation } from './errors.js';
@@ -54,6 +55,12 @@ export const firehoseModule: ServiceFactory = {
         await runtime!.reset();
       },
       close: () => runtime?.close(),
+      // Doctor sees the delivery streams; nothing to show before Firehose loads.
+      live: firehoseSource(async () => {
+        if (!loading && !env.journal) return [];
+        await load();
+        return runtime!.streams();
+      }),
       frontDoors: { firehose: frontDoor },
     };
   },

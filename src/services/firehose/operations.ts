@@ -15,6 +15,8 @@ import { DeliveryStreams } from './streams.js';
 export interface FirehoseRuntime {
   operations: Record<string, Operation>;
   frontDoor: FirehoseFrontDoor;
+  /** Every stored delivery stream, for doctor's inventory. */
+  streams(): DeliveryStreamRecord[];
   reset(): Promise<void>;
   close(): void;
 }
@@ -81,6 +83,7 @@ export async function firehoseRuntime(env: ServiceEnvironment): Promise<Firehose
   return {
     operations: operationTable(FIREHOSE_OPERATIONS, handlers),
     frontDoor: records.frontDoor,
+    streams: () => streams.all(),
     reset: async () => {
       sources.stopAll();
       await streams.clear();

@@ -1,5 +1,6 @@
 import type * as S from '@aws-sdk/client-s3';
-import { HTTP_STATUS } from '../../protocols/rest-dispatch.js';
+import { isServiceError } from '../../protocols/errors.js';
+import { HTTP_STATUS, RestServiceError } from '../../protocols/rest-dispatch.js';
 import type { RequestContext } from '../../protocols/service.js';
 import type { BodyRef } from '../../storage/types.js';
 import { withOwnerChecks } from './bucket-owner.js';
@@ -212,16 +213,20 @@ export function objectOperations({ state, clock }: S3Deps): S3Handlers {
       );
     const record = state.object(input.Bucket!, key);
     if (!record) throw s3Error.noSuchKey(key);
-    checkReadConditions(
-      record,
-      {
-        ifMatch: input.IfMatch,
-        ifNoneMatch: input.IfNoneMatch,
-        ifModifiedSince: input.IfModifiedSince,
-        ifUnmodifiedSince: input.IfUnmodifiedSince,
-      },
-      clock.now(),
-    );
+    try {
+      checkReadConditions(
+        record,
+        {
+          ifMatch: input.IfMatch,
+          ifNoneMatch: input.IfNoneMatch,
+          ifModifiedSince: input.IfModifiedSince,
+          ifUnmodifiedSince: input.IfUnmodifiedSince,
+        },
+        clock.now(),
+      );
+    } catch (err) {
+      throw isServiceError(err) && err.status === 304 ? notModifiedFor(record) : err;
+    }
     const out: Record<string | symbol, unknown> = objectHeaders(record);
     let range: ByteRange | undefined;
     if (input.PartNumber !== undefined) {
@@ -242,7 +247,7 @@ export function objectOperations({ state, clock }: S3Deps): S3Handlers {
       // An empty part of an empty object has no bytes to name.
       if (out.ContentLength === 0) out.ContentRange = undefined;
     }
-    if (input.ChecksumMode === 'ENABLED' && whole) Object.assign(out, checksumFields(record.checksum));
+    if (input.ChecksumMode === 'ENABLED') Object.assign(out, readChecksum(record, whole, input.PartNumber));
     if (input.VersionId === 'null') out.VersionId = 'null';
     if (record.tags && record.tags.length > 0) out.TagCount = record.tags.length;
     applyOverrides(out, input as S.GetObjectRequest);
@@ -442,7 +447,7 @@ export function objectOperations({ state, clock }: S3Deps): S3Handlers {
       const out: Record<string, unknown> = { LastModified: new Date(record.lastModified) };
       if (input.VersionId === 'null') out.VersionId = 'null';
       if (wanted.has('ETag')) out.ETag = record.etag.replaceAll('"', '');
-      if (wanted.has('Checksum') && record.checksum) out.Checksum = checksumFields(record.checksum);
+      if (wanted.has('Checksum') && record.checksum) out.Checksum = attributeChecksum(record.checksum);
       if (wanted.has('ObjectParts') && record.parts) out.ObjectParts = objectParts(record, input);
       if (wanted.has('StorageClass')) out.StorageClass = record.storageClass ?? 'STANDARD';
       if (wanted.has('ObjectSize')) out.ObjectSize = record.size;
@@ -463,12 +468,48 @@ export function objectOperations({ state, clock }: S3Deps): S3Handlers {
 
 const OBJECT_ATTRIBUTES = new Set(['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize']);
 
+/**
+ * S3's 304 names the object it did not send: its ETag and Last-Modified, as a 200 would, so a
+ * cache can refresh what it holds.
+ */
+function notModifiedFor(record: ObjectRecord): RestServiceError {
+  return new RestServiceError(
+    'NotModified',
+    'Not Modified',
+    {},
+    {
+      status: 304,
+      headers: { etag: record.etag, 'last-modified': new Date(record.lastModified).toUTCString() },
+    },
+  );
+}
+
+/**
+ * The checksum a read with ChecksumMode ENABLED answers: the object's when the whole object is
+ * read; for one part of a composite object, that part's own (a full-object checksum has no
+ * per-part form, so a part of it is answered without one, as a range is).
+ */
+function readChecksum(record: ObjectRecord, whole: boolean, partNumber: number | undefined) {
+  const checksum = record.checksum;
+  if (partNumber !== undefined && record.parts && checksum?.type === 'COMPOSITE') {
+    const value = record.parts[partNumber - 1]?.checksum;
+    return value === undefined ? {} : checksumFields({ ...checksum, value });
+  }
+  return whole ? checksumFields(checksum) : {};
+}
+
+/** GetObjectAttributes names a composite checksum without the `-<parts>` the headers append. */
+function attributeChecksum(checksum: StoredChecksum): Record<string, string> {
+  if (checksum.type !== 'COMPOSITE') return checksumFields(checksum);
+  return checksumFields({ ...checksum, value: checksum.value.replace(/-\d+$/, '') });
+}
+
 /** GetObjectAttributes' ObjectParts: the count, and the parts with their checksums, paged. */
 function objectParts(record: ObjectRecord, input: S.GetObjectAttributesRequest): Record<string, unknown> {
   const parts = record.parts ?? [];
   const out: Record<string, unknown> = { TotalPartsCount: parts.length };
-  // S3 lists the parts only when they carry checksums.
-  if (!parts.some((p) => p.checksum !== undefined) || !record.checksum) return out;
+  // S3 lists the parts only for a composite checksum, the one made of the parts' own.
+  if (record.checksum?.type !== 'COMPOSITE' || !parts.some((p) => p.checksum !== undefined)) return out;
   const max = input.MaxParts ?? 1000;
   const marker = input.PartNumberMarker === undefined ? 0 : Number(input.PartNumberMarker);
   const page = parts
