@@ -27,6 +27,20 @@ function middle<T>(values: T[], key: (v: T) => number): T | undefined {
   return sorted[Math.floor((sorted.length - 1) / 2)] ?? values[0];
 }
 
+/**
+ * A failure worth reporting: one that cost the run a figure. A pass that failed (say a crash in
+ * round 1) while the other rounds measured everything is told apart in the report as a note,
+ * and the targets are judged on the figures the other rounds gave.
+ */
+function failureOf(passes: S3ServerResult[]): string | undefined {
+  const failed = passes.filter((p) => p.failure);
+  if (failed.length === 0) return undefined;
+  const first = failed[0].failure;
+  return failed.length === passes.length
+    ? first
+    : `${failed.length} of ${passes.length} rounds failed: ${first}`;
+}
+
 /** Each figure's median pass. */
 export function medianS3Result(passes: S3ServerResult[]): S3ServerResult {
   const pick = <T>(get: (p: S3ServerResult) => T | undefined, key: (v: T) => number) =>
@@ -44,6 +58,6 @@ export function medianS3Result(passes: S3ServerResult[]): S3ServerResult {
     largePut: pick((p) => p.largePut, megabytesPerSecond),
     largeGet: pick((p) => p.largeGet, megabytesPerSecond),
     huge: passes.find((p) => p.huge)?.huge,
-    failure: passes.find((p) => p.failure)?.failure,
+    failure: failureOf(passes),
   };
 }

@@ -41,7 +41,9 @@ export async function* decodeAwsChunked(
   let expectCrlf = false;
   let inTrailer = false;
   for await (const piece of source) {
-    pending = pending.length === 0 ? Buffer.from(piece) : Buffer.concat([pending, piece]);
+    // A view, not a copy: the socket hands each piece over for good. Only a size line or CRLF
+    // cut between two pieces makes the two be joined.
+    pending = pending.length === 0 ? asBuffer(piece) : Buffer.concat([pending, piece]);
     for (;;) {
       if (remaining > 0) {
         if (pending.length === 0) break;
@@ -94,6 +96,10 @@ export async function* decodeAwsChunked(
   // right after the final chunk's line (no trailer, no empty line) is accepted, as clients that
   // send no trailer may stop there.
   if (!inTrailer || pending.length > 0) throw incompleteBody();
+}
+
+function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** True when the request's body is aws-chunked framed (the SDK says so in either header). */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type * as F from '@aws-sdk/client-firehose';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
@@ -15,12 +15,24 @@ export const MAX_RECORD_BYTES = 1_024_000;
 export const MAX_BATCH_RECORDS = 500;
 export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
+const RECORD_ID_BYTES = 168;
+// Random bytes drawn for 256 ids at once: a call to the generator costs about 2.5 µs whatever its
+// size, so one per record was over a millisecond of a 500-record PutRecordBatch.
+const idPool = Buffer.allocUnsafe(RECORD_ID_BYTES * 256);
+let idPoolAt = idPool.length;
+
 /**
  * A record id as Firehose hands them out: an opaque base64 string of 224 characters, unique per
  * record (AWS's are of that length and alphabet).
  */
 export function newRecordId(): string {
-  return randomBytes(168).toString('base64');
+  if (idPoolAt === idPool.length) {
+    randomFillSync(idPool);
+    idPoolAt = 0;
+  }
+  const id = idPool.toString('base64', idPoolAt, idPoolAt + RECORD_ID_BYTES);
+  idPoolAt += RECORD_ID_BYTES;
+  return id;
 }
 
 /** The total of a batch's records, refused whole past the request limit. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { crc64nvme } from '../../protocols/crc64nvme.js';
+import { crc64nvmeStep } from '../../protocols/crc64nvme.js';
 import { crc32c } from '../../protocols/rest-checksums.js';
 import type { ChecksumAlgorithm } from './model.js';
 
@@ -32,12 +32,19 @@ export function runningDigest(algorithm: ChecksumAlgorithm | 'MD5'): RunningDige
     case 'CRC32C':
       return crc32Digest(crc32c);
     case 'CRC64NVME': {
-      let value: Buffer | undefined;
+      // The two halves stay numbers between pieces: no 8-byte buffer made and read back per piece.
+      let hi = 0;
+      let lo = 0;
       return {
         update: (d) => {
-          value = crc64nvme(asBuffer(d), value);
+          [hi, lo] = crc64nvmeStep(d, hi, lo);
         },
-        digest: () => (value ?? crc64nvme(Buffer.alloc(0))).toString('base64'),
+        digest: () => {
+          const out = Buffer.alloc(8);
+          out.writeInt32BE(hi, 0);
+          out.writeInt32BE(lo, 4);
+          return out.toString('base64');
+        },
       };
     }
     default: {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, unlinkSync, writevSync } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { BodyRef, BodyStore, BodyWriter } from '../types.js';
-import { DirSync } from './dir-sync.js';
 
 /** A body's id: 128 random bits in hex, the whole of its file name. Nothing else is accepted. */
 const ID = /^[0-9a-f]{32}$/;
@@ -30,9 +30,15 @@ function isMissing(err: unknown): boolean {
 
 /**
  * Bodies as files under `<data-dir>/s3/`, one per body, named by a random id: an object key never
- * reaches a path. A body is written under `<id>.tmp`, synced, renamed to `<id>` and the folder
- * synced before `commit` resolves, so the journal only ever names complete files; what a crash
- * leaves behind (temporaries, files committed but never journaled) is removed by `sweep`.
+ * reaches a path. A body larger than one write batch is streamed to `<id>.tmp` and renamed to
+ * `<id>` when committed; a smaller one is written whole under `<id>` at commit, in one
+ * synchronous write. Either way the bytes are in the kernel before `commit` resolves, so the
+ * journal only ever names complete files; what a crash leaves behind (temporaries, files never
+ * journaled) is removed by `sweep`.
+ *
+ * Nothing is fsynced, as the journal (SQLite WAL, synchronous=NORMAL) fsyncs nothing per commit:
+ * both promise that an acknowledged write survives a killed process, not a power cut, and a
+ * body synced ahead of a record that is not would buy nothing (docs/s3/storage.md).
  *
  * Reads stream the file by range. A read opens its file as soon as it is asked for, and `release`
  * waits for such opens before unlinking: from then on POSIX keeps the bytes for the open reader.
@@ -41,13 +47,11 @@ function isMissing(err: unknown): boolean {
 export class FileBodies implements BodyStore {
   readonly dir: string;
   private ready?: Promise<void>;
-  private readonly dirSync: DirSync;
   /** Opens under way, by body id, so that `release` and `clear` unlink only after them. */
   private readonly opening = new Map<string, Set<Promise<unknown>>>();
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 's3');
-    this.dirSync = new DirSync(this.dir);
   }
 
   private ensureDir(): Promise<void> {
@@ -64,17 +68,45 @@ export class FileBodies implements BodyStore {
     return new FileBodyWriter(this, newId());
   }
 
-  /** @internal The writer's way to its temporary file and the folder's sync. */
+  /** @internal The writer's way to its temporary file. */
   async openTemp(id: string): Promise<{ handle: FileHandle; temp: string }> {
     await this.ensureDir();
     const temp = this.file(id) + TEMP_SUFFIX;
     return { handle: await fs.open(temp, 'wx'), temp };
   }
 
-  /** @internal Moves a synced temporary into place and makes the move durable. */
+  /** @internal Moves a complete temporary into place. */
   async publish(id: string, temp: string): Promise<void> {
     await fs.rename(temp, this.file(id));
-    await this.dirSync.sync();
+  }
+
+  /**
+   * @internal Writes a small body whole under its final name. Synchronous on purpose: at most one
+   * write batch lands in the page cache in microseconds, where the thread pool would cost an
+   * open, a write, a close and a rename, each a round trip (the journal's commit that follows is
+   * synchronous too). A process killed mid-write leaves a file no record names, which `sweep`
+   * removes.
+   */
+  async writeWhole(id: string, buffers: readonly Uint8Array[], total: number): Promise<void> {
+    await this.ensureDir();
+    const file = this.file(id);
+    const fd = openSync(file, 'wx');
+    try {
+      let views = buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+      for (let written = 0; written < total; ) {
+        const n = writevSync(fd, views);
+        written += n;
+        if (written < total) views = remainder(views, n);
+      }
+    } catch (err) {
+      // A failed write (a full disk) must not leave a part of a body under a final name.
+      closeSync(fd);
+      try {
+        unlinkSync(file);
+      } catch {}
+      throw err;
+    }
+    closeSync(fd);
   }
 
   read(ref: BodyRef, start = 0, end = ref.size - 1): AsyncIterable<Uint8Array> {
@@ -251,13 +283,16 @@ class FileBodyWriter implements BodyWriter {
     this.finished = true;
     if (this.size === 0 && !this.target) return { id: this.id, size: 0 };
     try {
+      if (!this.target) {
+        const buffers = this.pending;
+        this.pending = [];
+        this.pendingBytes = 0;
+        await this.store.writeWhole(this.id, buffers, this.size);
+        return { id: this.id, size: this.size };
+      }
       await this.flush();
       const { handle, temp } = await this.open();
-      try {
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      await handle.close();
       await this.store.publish(this.id, temp);
     } catch (err) {
       await this.discard();
