@@ -298,7 +298,8 @@ export function objectOperations({ state, clock }: S3Deps): S3Handlers {
         source.bucket === bucket &&
         source.key === key &&
         !replaceMetadata &&
-        (input.StorageClass === undefined || input.StorageClass === (from.storageClass ?? 'STANDARD')) &&
+        // Naming a storage class, even the object's own, makes it a change (as AWS records it).
+        input.StorageClass === undefined &&
         input.WebsiteRedirectLocation === undefined &&
         input.ServerSideEncryption === undefined &&
         (input.ChecksumAlgorithm === undefined || algorithm === from.checksum?.algorithm)
@@ -363,6 +364,7 @@ export function objectOperations({ state, clock }: S3Deps): S3Handlers {
 
     async DeleteObject(input: S.DeleteObjectRequest, ctx: RequestContext) {
       state.requireBucket(input.Bucket!);
+      if (input.BypassGovernanceRetention !== undefined) throw s3Error.bypassWithoutObjectLock();
       if (input.IfMatchLastModifiedTime !== undefined)
         throw s3Error.headerNotImplemented('x-amz-if-match-last-modified-time');
       if (input.IfMatchSize !== undefined) throw s3Error.headerNotImplemented('x-amz-if-match-size');
@@ -374,6 +376,7 @@ export function objectOperations({ state, clock }: S3Deps): S3Handlers {
 
     async DeleteObjects(input: S.DeleteObjectsRequest, ctx: RequestContext) {
       state.requireBucket(input.Bucket!);
+      if (input.BypassGovernanceRetention !== undefined) throw s3Error.bypassWithoutObjectLock();
       const objects = input.Delete?.Objects ?? [];
       if (objects.length === 0 || objects.length > 1000) throw s3Error.malformedXml();
       const deleted: Array<Record<string, string>> = [];
