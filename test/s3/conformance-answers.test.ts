@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectAttributesCommand,
+  ListBucketsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+import { conformanceBucket, elementText, s3Raw } from './conformance-client.js';
+import { withS3Server } from './objects-client.js';
+
+/**
+ * S3's successful answers against AWS's recorded ones (LocalStack's validated snapshots): the
+ * response headers and the shapes of results, where AWS's differ from what one would guess.
+ */
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('base64');
+
+describe('S3 conformance: answers as AWS recorded them', () => {
+  const suite = withS3Server();
+
+  it('an in-place copy naming the object’s own storage class is allowed (test_s3_copy_object_in_place_storage_class)', async () => {
+    const Bucket = conformanceBucket();
+    await suite.s3.send(new CreateBucketCommand({ Bucket }));
+    const put = await suite.s3.send(
+      new PutObjectCommand({ Bucket, Key: 'obj', Body: 'test', StorageClass: 'STANDARD' }),
+    );
+    const copied = await suite.s3.send(
+      new CopyObjectCommand({ Bucket, Key: 'obj', CopySource: `${Bucket}/obj`, StorageClass: 'STANDARD' }),
+    );
+    assert.equal(copied.CopyObjectResult?.ETag, put.ETag);
+    assert.equal(copied.CopyObjectResult?.ChecksumType, 'FULL_OBJECT');
+    assert.equal(copied.ServerSideEncryption, 'AES256');
+    const attrs = await suite.s3.send(
+      new GetObjectAttributesCommand({ Bucket, Key: 'obj', ObjectAttributes: ['StorageClass'] }),
+    );
+    assert.equal(attrs.StorageClass, 'STANDARD');
+  });
+
+  it('a copy keeps the source’s checksum and says so in CopyObjectResult (test_s3_copy_object_with_default_checksum)', async () => {
+    const Bucket = conformanceBucket();
+    await suite.s3.send(new CreateBucketCommand({ Bucket }));
+    const body = Buffer.from('{"key": "value"}');
+    await suite.s3.send(
+      new PutObjectCommand({ Bucket, Key: 'src', Body: body, ChecksumAlgorithm: 'SHA256' }),
+    );
+    const copied = await suite.s3.send(
+      new CopyObjectCommand({ Bucket, Key: 'dst', CopySource: `${Bucket}/src` }),
+    );
+    assert.equal(copied.CopyObjectResult?.ChecksumSHA256, sha256(body));
+    assert.equal(copied.CopyObjectResult?.ChecksumType, 'FULL_OBJECT');
+    assert.equal(copied.CopyObjectResult?.ETag, `"${createHash('md5').update(body).digest('hex')}"`);
+    assert.ok(copied.CopyObjectResult?.LastModified instanceof Date);
+  });
+
+  it('ListMultipartUploads ignores an upload-id marker without a key marker (test_list_multiparts_next_marker)', async () => {
+    const Bucket = conformanceBucket();
+    await suite.s3.send(new CreateBucketCommand({ Bucket }));
+    const first = await suite.s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'a' }));
+    await suite.s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'b' }));
+    const listed = await suite.s3.send(
+      new ListMultipartUploadsCommand({ Bucket, UploadIdMarker: first.UploadId, MaxUploads: 1 }),
+    );
+    assert.equal(listed.UploadIdMarker, '');
+    assert.equal(listed.KeyMarker, '');
+    assert.equal(listed.IsTruncated, true);
+    assert.deepEqual(
+      listed.Uploads?.map((u) => u.UploadId),
+      [first.UploadId],
+    );
+    assert.equal(listed.NextKeyMarker, 'a');
+    assert.equal(listed.NextUploadIdMarker, first.UploadId);
+  });
+
+  it('ListBuckets with an empty continuation token lists from the start (test_list_buckets_when_continuation_token_is_empty)', async () => {
+    await suite.s3.send(new CreateBucketCommand({ Bucket: conformanceBucket() }));
+    await suite.s3.send(new CreateBucketCommand({ Bucket: conformanceBucket() }));
+    const res = await s3Raw(suite.server.endpoint, {
+      method: 'GET',
+      path: '/?continuation-token=&max-buckets=1',
+    });
+    assert.equal(res.status, 200, res.body);
+    assert.equal([...res.body.matchAll(/<Bucket>/g)].length, 1);
+    assert.ok(elementText(res.body, 'ContinuationToken'));
+    const all = await suite.s3.send(new ListBucketsCommand({}));
+    assert.equal(elementText(res.body, 'Name'), all.Buckets?.[0].Name);
+  });
+
+  it('ListParts reads an empty part-number-marker or max-parts as absent (test_list_parts_empty_part_number_marker)', async () => {
+    const Bucket = conformanceBucket();
+    await suite.s3.send(new CreateBucketCommand({ Bucket }));
+    const { UploadId } = await suite.s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'mpu' }));
+    await suite.s3.send(new UploadPartCommand({ Bucket, Key: 'mpu', UploadId, PartNumber: 1, Body: 'data' }));
+    for (const query of ['part-number-marker=', 'max-parts=']) {
+      const res = await s3Raw(suite.server.endpoint, {
+        method: 'GET',
+        path: `/${Bucket}/mpu?uploadId=${UploadId}&${query}`,
+      });
+      assert.equal(res.status, 200, res.body);
+      assert.equal(elementText(res.body, 'PartNumberMarker'), '0');
+      assert.equal(elementText(res.body, 'NextPartNumberMarker'), '1');
+      assert.equal(elementText(res.body, 'MaxParts'), '1000');
+      assert.equal(elementText(res.body, 'IsTruncated'), 'false');
+      assert.equal(elementText(res.body, 'StorageClass'), 'STANDARD');
+    }
+    // A marker past the last part: an empty page whose next marker is 0.
+    const past = await s3Raw(suite.server.endpoint, {
+      method: 'GET',
+      path: `/${Bucket}/mpu?uploadId=${UploadId}&part-number-marker=10&max-parts=1`,
+    });
+    assert.equal(elementText(past.body, 'PartNumberMarker'), '10');
+    assert.equal(elementText(past.body, 'NextPartNumberMarker'), '0');
+    assert.equal(elementText(past.body, 'IsTruncated'), 'false');
+    assert.doesNotMatch(past.body, /<Part>/);
+  });
+
+  it('ListObjects v1 gives NextMarker only with a delimiter (test_list_objects_next_marker)', async () => {
+    const Bucket = conformanceBucket();
+    await suite.s3.send(new CreateBucketCommand({ Bucket }));
+    for (const Key of ['a', 'b', 'c']) await suite.s3.send(new PutObjectCommand({ Bucket, Key, Body: 'x' }));
+    const withDelimiter = await suite.s3.send(
+      new ListObjectsCommand({ Bucket, Delimiter: '/', MaxKeys: 1, EncodingType: 'url' }),
+    );
+    assert.equal(withDelimiter.IsTruncated, true);
+    assert.equal(withDelimiter.NextMarker, 'a');
+    assert.equal(withDelimiter.Marker, '');
+    assert.equal(withDelimiter.EncodingType, 'url');
+    const without = await suite.s3.send(new ListObjectsCommand({ Bucket, MaxKeys: 1, Marker: '' }));
+    assert.equal(without.IsTruncated, true);
+    assert.equal(without.NextMarker, undefined);
+    assert.deepEqual(
+      without.Contents?.map((c) => [c.Key, c.StorageClass, c.ChecksumType]),
+      [['a', 'STANDARD', 'FULL_OBJECT']],
+    );
+  });
+
+  it('multipart answers carry x-amz-server-side-encryption, and the completed object its CRC64NVME (test_multipart_and_list_parts)', async () => {
+    const Bucket = conformanceBucket();
+    await suite.s3.send(new CreateBucketCommand({ Bucket }));
+    await suite.s3.send(new PutObjectCommand({ Bucket, Key: 'src', Body: '0123456789' }));
+    const created = await suite.s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'mpu' }));
+    assert.equal(created.ServerSideEncryption, 'AES256');
+    const UploadId = created.UploadId;
+    const copied = await suite.s3.send(
+      new UploadPartCopyCommand({
+        Bucket,
+        Key: 'mpu',
+        UploadId,
+        PartNumber: 1,
+        CopySource: `${Bucket}/src`,
+        CopySourceRange: 'bytes=0-0',
+      }),
+    );
+    assert.equal(copied.ServerSideEncryption, 'AES256');
+    assert.equal(copied.CopyPartResult?.ETag, `"${createHash('md5').update('0').digest('hex')}"`);
+    const done = await suite.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket,
+        Key: 'mpu',
+        UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: copied.CopyPartResult?.ETag }] },
+      }),
+    );
+    assert.equal(done.ServerSideEncryption, 'AES256');
+    assert.equal(done.ChecksumType, 'FULL_OBJECT');
+    assert.match(done.ChecksumCRC64NVME ?? '', /^[A-Za-z0-9+/]{11}=$/);
+    assert.match(done.ETag ?? '', /^"[0-9a-f]{32}-1"$/);
+    const listed = await suite.s3.send(new ListMultipartUploadsCommand({ Bucket }));
+    assert.equal(listed.Uploads, undefined);
+    assert.equal(listed.NextKeyMarker, '');
+    assert.equal(listed.NextUploadIdMarker, '');
+  });
+
+  it('HEAD errors are bodiless with the status only (test_create_bucket_head_bucket, test_s3_get_object_preconditions)', async () => {
+    const Bucket = conformanceBucket();
+    await suite.s3.send(new CreateBucketCommand({ Bucket }));
+    await suite.s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x' }));
+    const missingBucket = await s3Raw(suite.server.endpoint, { method: 'HEAD', path: `/${Bucket}-nope` });
+    assert.equal(missingBucket.status, 404);
+    assert.equal(missingBucket.body, '');
+    const failed = await s3Raw(suite.server.endpoint, {
+      method: 'HEAD',
+      path: `/${Bucket}/k`,
+      headers: { 'if-match': '"nope"' },
+    });
+    assert.equal(failed.status, 412);
+    assert.equal(failed.body, '');
+  });
+});
