@@ -179,6 +179,51 @@ describe('S3 conformance: answers as AWS recorded them', () => {
     assert.equal(listed.NextUploadIdMarker, '');
   });
 
+  it('GetObject ranges: what AWS serves, ignores or refuses, and when the checksum comes along (test_get_object_range)', async () => {
+    const Bucket = conformanceBucket();
+    await suite.s3.send(new CreateBucketCommand({ Bucket }));
+    await suite.s3.send(
+      new PutObjectCommand({ Bucket, Key: 'k', Body: '0123456789', ChecksumAlgorithm: 'CRC32' }),
+    );
+    // [Range, status, Content-Range, body, whether x-amz-checksum-crc32 is sent]
+    const recorded: Array<[string, number, string | undefined, string, boolean]> = [
+      ['bytes=0-8', 206, 'bytes 0-8/10', '012345678', false],
+      ['bytes=1-1', 206, 'bytes 1-1/10', '1', false],
+      ['bytes=1-0', 200, undefined, '0123456789', true],
+      ['bytes=1-', 206, 'bytes 1-9/10', '123456789', false],
+      ['bytes=-1-', 200, undefined, '0123456789', true],
+      ['bytes=-2', 206, 'bytes 8-9/10', '89', false],
+      ['bytes=-15', 206, 'bytes 0-9/10', '0123456789', true],
+      ['bytes=0-100', 206, 'bytes 0-9/10', '0123456789', true],
+      ['bytes=0--1', 200, undefined, '0123456789', true],
+      ['bytes=0-1,3-4,7-9', 200, undefined, '0123456789', true],
+      ['0-1', 200, undefined, '0123456789', true],
+      ['bytes=-', 200, undefined, '0123456789', true],
+    ];
+    for (const [range, status, contentRange, body, checksum] of recorded) {
+      const res = await s3Raw(suite.server.endpoint, {
+        method: 'GET',
+        path: `/${Bucket}/k`,
+        headers: { range, 'x-amz-checksum-mode': 'ENABLED' },
+      });
+      assert.equal(res.status, status, range);
+      assert.equal(res.headers['content-range'], contentRange, range);
+      assert.equal(res.body, body, range);
+      assert.equal(res.headers['content-length'], String(body.length), range);
+      assert.equal(res.headers['accept-ranges'], 'bytes', range);
+      assert.equal(res.headers['x-amz-server-side-encryption'], 'AES256', range);
+      assert.equal(res.headers['x-amz-checksum-crc32'] !== undefined, checksum, range);
+    }
+    const refused = await s3Raw(suite.server.endpoint, {
+      method: 'GET',
+      path: `/${Bucket}/k`,
+      headers: { range: 'bytes=-0' },
+    });
+    assert.equal(refused.status, 416);
+    assert.equal(elementText(refused.body, 'RangeRequested'), 'bytes=-0');
+    assert.equal(elementText(refused.body, 'ActualObjectSize'), '10');
+  });
+
   it('HEAD errors are bodiless with the status only (test_create_bucket_head_bucket, test_s3_get_object_preconditions)', async () => {
     const Bucket = conformanceBucket();
     await suite.s3.send(new CreateBucketCommand({ Bucket }));

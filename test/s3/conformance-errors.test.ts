@@ -547,6 +547,62 @@ describe('S3 conformance: errors as AWS recorded them', () => {
         fields: { StorageClassRequested: 'OUTPOSTS' },
       }),
     ],
+    [
+      'a preflight on an object of a bucket without CORS (test_cors_http_options_no_config)',
+      () => ({
+        method: 'OPTIONS',
+        path: `/${bucket}/k`,
+        headers: { origin: 'whatever', 'access-control-request-method': 'PUT' },
+      }),
+      () => ({
+        status: 403,
+        Code: 'AccessForbidden',
+        Message: 'CORSResponse: CORS is not enabled for this bucket.',
+        fields: { Method: 'PUT', ResourceType: 'BUCKET' },
+      }),
+    ],
+    [
+      'a preflight without a method on a bucket without CORS (test_cors_http_options_no_config)',
+      () => ({ method: 'OPTIONS', path: `/${bucket}/k`, headers: { origin: 'whatever' } }),
+      () => ({
+        status: 403,
+        Code: 'AccessForbidden',
+        Message: 'CORSResponse: CORS is not enabled for this bucket.',
+        fields: { Method: 'OPTIONS', ResourceType: 'BUCKET' },
+      }),
+    ],
+    [
+      'a preflight without an Origin (test_cors_http_options_no_config)',
+      () => ({ method: 'OPTIONS', path: `/${bucket}/k` }),
+      () => ({
+        status: 400,
+        Code: 'BadRequest',
+        Message: 'Insufficient information. Origin request header needed.',
+      }),
+    ],
+    [
+      'PutBucketCors with a method HTTP lacks (test_put_cors_invalid_rules)',
+      () => ({
+        method: 'PUT',
+        path: `/${bucket}?cors`,
+        body: '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>MYMETHOD</AllowedMethod></CORSRule></CORSConfiguration>',
+      }),
+      () => ({
+        status: 400,
+        Code: 'InvalidRequest',
+        Message: 'Found unsupported HTTP method in CORS config. Unsupported method is MYMETHOD',
+      }),
+    ],
+    [
+      'GetBucketCors without a configuration (test_get_cors)',
+      () => ({ method: 'GET', path: `/${bucket}?cors` }),
+      () => ({
+        status: 404,
+        Code: 'NoSuchCORSConfiguration',
+        Message: 'The CORS configuration does not exist',
+        fields: { BucketName: bucket },
+      }),
+    ],
   ];
 
   for (const [name, request, expected] of cases) {
