@@ -224,6 +224,36 @@ describe('S3 conformance: answers as AWS recorded them', () => {
     assert.equal(elementText(refused.body, 'ActualObjectSize'), '10');
   });
 
+  it('Expires goes out as an HTTP date, stored or overridden (test_s3_get_object_header_overrides)', async () => {
+    const Bucket = conformanceBucket();
+    await suite.s3.send(new CreateBucketCommand({ Bucket }));
+    await s3Raw(suite.server.endpoint, {
+      method: 'PUT',
+      path: `/${Bucket}/k`,
+      body: 'something',
+      headers: { expires: 'Wed, 21 Oct 2015 07:28:00 GMT' },
+    });
+    const stored = await s3Raw(suite.server.endpoint, { method: 'HEAD', path: `/${Bucket}/k` });
+    assert.equal(stored.headers.expires, 'Wed, 21 Oct 2015 07:28:00 GMT');
+    const overrides = new URLSearchParams({
+      'response-cache-control': 'max-age=74',
+      'response-content-disposition': 'attachment; filename="foo.jpg"',
+      'response-content-encoding': 'identity',
+      'response-content-language': 'de-DE',
+      'response-content-type': 'image/jpeg',
+      'response-expires': 'Thu, 22 Oct 2015 07:28:00 GMT',
+    });
+    const got = await s3Raw(suite.server.endpoint, { method: 'GET', path: `/${Bucket}/k?${overrides}` });
+    assert.equal(got.status, 200);
+    assert.equal(got.body, 'something');
+    assert.equal(got.headers['cache-control'], 'max-age=74');
+    assert.equal(got.headers['content-disposition'], 'attachment; filename="foo.jpg"');
+    assert.equal(got.headers['content-encoding'], 'identity');
+    assert.equal(got.headers['content-language'], 'de-DE');
+    assert.equal(got.headers['content-type'], 'image/jpeg');
+    assert.equal(got.headers.expires, 'Thu, 22 Oct 2015 07:28:00 GMT');
+  });
+
   it('HEAD errors are bodiless with the status only (test_create_bucket_head_bucket, test_s3_get_object_preconditions)', async () => {
     const Bucket = conformanceBucket();
     await suite.s3.send(new CreateBucketCommand({ Bucket }));

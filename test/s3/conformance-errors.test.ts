@@ -603,6 +603,55 @@ describe('S3 conformance: errors as AWS recorded them', () => {
         fields: { BucketName: bucket },
       }),
     ],
+    [
+      'GetObjectTagging of a missing key names it with its bucket (test_object_tagging_exc)',
+      () => ({ method: 'GET', path: `/${bucket}/fake-key?tagging` }),
+      () => ({
+        status: 404,
+        Code: 'NoSuchKey',
+        Message: 'The specified key does not exist.',
+        fields: { Key: `${bucket}/fake-key` },
+      }),
+    ],
+    [
+      'DeleteObjectTagging of a missing key names the key alone (test_object_tagging_exc)',
+      () => ({ method: 'DELETE', path: `/${bucket}/fake-key?tagging` }),
+      () => ({
+        status: 404,
+        Code: 'NoSuchKey',
+        Message: 'The specified key does not exist.',
+        fields: { Key: 'fake-key' },
+      }),
+    ],
+    [
+      'an x-amz-tagging header that is no query string (test_object_tagging_exc)',
+      () => ({
+        method: 'PUT',
+        path: `/${bucket}/tagged`,
+        body: 'x',
+        headers: { 'x-amz-tagging': 'key1=val1,key2=val2' },
+      }),
+      () => ({
+        status: 400,
+        Code: 'InvalidArgument',
+        Message:
+          "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.",
+        fields: { ArgumentName: 'x-amz-tagging', ArgumentValue: 'key1=val1,key2=val2' },
+      }),
+    ],
+    [
+      'a response-* override outside Latin-1 (test_get_response_overrides_unicode_metadata_with_sig_s3)',
+      () => ({
+        method: 'GET',
+        path: `/${bucket}/k?response-cache-control=${encodeURIComponent('non-ascii-\u2014_\u00e9_')}`,
+      }),
+      () => ({
+        status: 400,
+        Code: 'InvalidArgument',
+        Message: 'Header value cannot be represented using ISO-8859-1.',
+        fields: { ArgumentName: 'response-cache-control', ArgumentValue: 'non-ascii-\u2014_\u00e9_' },
+      }),
+    ],
   ];
 
   for (const [name, request, expected] of cases) {
