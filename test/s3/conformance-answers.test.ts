@@ -10,6 +10,7 @@ import {
   ListBucketsCommand,
   ListMultipartUploadsCommand,
   ListObjectsCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   UploadPartCommand,
   UploadPartCopyCommand,
@@ -252,6 +253,41 @@ describe('S3 conformance: answers as AWS recorded them', () => {
     assert.equal(got.headers['content-language'], 'de-DE');
     assert.equal(got.headers['content-type'], 'image/jpeg');
     assert.equal(got.headers.expires, 'Thu, 22 Oct 2015 07:28:00 GMT');
+  });
+
+  it('ListObjectsV2 resumes from the token alone, StartAfter ignored and not echoed (test_list_objects_v2_continuation_start_after)', async () => {
+    const Bucket = conformanceBucket();
+    await suite.s3.send(new CreateBucketCommand({ Bucket }));
+    for (let i = 0; i < 12; i++)
+      await suite.s3.send(new PutObjectCommand({ Bucket, Key: `test_${i}`, Body: 'content 123' }));
+    const first = await suite.s3.send(new ListObjectsV2Command({ Bucket, MaxKeys: 5 }));
+    assert.deepEqual(
+      first.Contents?.map((c) => c.Key),
+      ['test_0', 'test_1', 'test_10', 'test_11', 'test_2'],
+    );
+    const startAfter = await suite.s3.send(
+      new ListObjectsV2Command({ Bucket, StartAfter: 'test_7', MaxKeys: 2 }),
+    );
+    assert.deepEqual(
+      startAfter.Contents?.map((c) => c.Key),
+      ['test_8', 'test_9'],
+    );
+    assert.equal(startAfter.StartAfter, 'test_7');
+    const both = await suite.s3.send(
+      new ListObjectsV2Command({
+        Bucket,
+        StartAfter: 'test_7',
+        ContinuationToken: first.NextContinuationToken,
+      }),
+    );
+    assert.deepEqual(
+      both.Contents?.map((c) => c.Key),
+      ['test_3', 'test_4', 'test_5', 'test_6', 'test_7', 'test_8', 'test_9'],
+    );
+    assert.equal(both.StartAfter, undefined);
+    assert.equal(both.ContinuationToken, first.NextContinuationToken);
+    assert.equal(both.KeyCount, 7);
+    assert.equal(both.IsTruncated, false);
   });
 
   it('HEAD errors are bodiless with the status only (test_create_bucket_head_bucket, test_s3_get_object_preconditions)', async () => {
