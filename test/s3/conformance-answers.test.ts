@@ -290,6 +290,76 @@ describe('S3 conformance: answers as AWS recorded them', () => {
     assert.equal(both.IsTruncated, false);
   });
 
+  it('GetObjectAttributes pages the checksummed parts like ListParts (test_list_parts_via_object_attrs_pagination)', async () => {
+    const Bucket = conformanceBucket();
+    await suite.s3.send(new CreateBucketCommand({ Bucket }));
+    const { UploadId } = await suite.s3.send(
+      new CreateMultipartUploadCommand({ Bucket, Key: 'mpu', ChecksumAlgorithm: 'SHA256' }),
+    );
+    const data = Buffer.alloc(5242881, 'a');
+    const parts = [];
+    for (const PartNumber of [1, 2]) {
+      const part = await suite.s3.send(
+        new UploadPartCommand({
+          Bucket,
+          Key: 'mpu',
+          UploadId,
+          PartNumber,
+          Body: data,
+          ChecksumSHA256: sha256(data),
+        }),
+      );
+      parts.push({ PartNumber, ETag: part.ETag, ChecksumSHA256: part.ChecksumSHA256 });
+    }
+    const listed = await s3Raw(suite.server.endpoint, {
+      method: 'GET',
+      path: `/${Bucket}/mpu?uploadId=${UploadId}`,
+    });
+    assert.equal(elementText(listed.body, 'ChecksumAlgorithm'), 'SHA256');
+    assert.equal(elementText(listed.body, 'ChecksumType'), 'COMPOSITE');
+    const done = await suite.s3.send(
+      new CompleteMultipartUploadCommand({ Bucket, Key: 'mpu', UploadId, MultipartUpload: { Parts: parts } }),
+    );
+    assert.equal(done.ETag, '"14cb3f95b2dfe6bd47fb59d47949e00e-2"');
+    assert.equal(done.ChecksumSHA256, '2Wjxbc3N6c1y3Eqve6x8X+xPy4qXhB1vAMgge0qeZJM=-2');
+    assert.equal(done.ChecksumType, 'COMPOSITE');
+    const attrs = (extra: { MaxParts?: number; PartNumberMarker?: string }) =>
+      suite.s3.send(
+        new GetObjectAttributesCommand({ Bucket, Key: 'mpu', ObjectAttributes: ['ObjectParts'], ...extra }),
+      );
+    const all = await attrs({});
+    assert.deepEqual(
+      {
+        ...all.ObjectParts,
+        Parts: all.ObjectParts?.Parts?.map((p) => [p.PartNumber, p.Size, p.ChecksumSHA256]),
+      },
+      {
+        TotalPartsCount: 2,
+        PartNumberMarker: '0',
+        NextPartNumberMarker: '2',
+        MaxParts: 1000,
+        IsTruncated: false,
+        Parts: [
+          [1, 5242881, 'DjU70AB1bON8k0n0fVHv2PJQVWcA/jWsITp6ti20Tbs='],
+          [2, 5242881, 'DjU70AB1bON8k0n0fVHv2PJQVWcA/jWsITp6ti20Tbs='],
+        ],
+      },
+    );
+    const next = await attrs({ MaxParts: 1, PartNumberMarker: '1' });
+    assert.equal(next.ObjectParts?.NextPartNumberMarker, '2');
+    assert.equal(next.ObjectParts?.IsTruncated, false);
+    assert.deepEqual(
+      next.ObjectParts?.Parts?.map((p) => p.PartNumber),
+      [2],
+    );
+    const past = await attrs({ MaxParts: 1, PartNumberMarker: '10' });
+    assert.equal(past.ObjectParts?.PartNumberMarker, '10');
+    assert.equal(past.ObjectParts?.NextPartNumberMarker, '0');
+    assert.equal(past.ObjectParts?.IsTruncated, false);
+    assert.equal(past.ObjectParts?.Parts, undefined);
+    assert.equal(past.ObjectParts?.TotalPartsCount, 2);
+  });
+
   it('HEAD errors are bodiless with the status only (test_create_bucket_head_bucket, test_s3_get_object_preconditions)', async () => {
     const Bucket = conformanceBucket();
     await suite.s3.send(new CreateBucketCommand({ Bucket }));

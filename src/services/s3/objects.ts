@@ -486,7 +486,8 @@ function objectParts(record: ObjectRecord, input: S.GetObjectAttributesRequest):
   out.PartNumberMarker = marker;
   out.MaxParts = max;
   out.IsTruncated = page.length > 0 && page[page.length - 1].number < parts.length;
-  if (page.length > 0) out.NextPartNumberMarker = page[page.length - 1].number;
+  // A marker past the last part still gets a next marker, 0, as in ListParts.
+  out.NextPartNumberMarker = page.length > 0 ? page[page.length - 1].number : 0;
   out.Parts = page.map(({ part, number }) => {
     const entry: Record<string, unknown> = { PartNumber: number, Size: part.size };
     if (part.checksum !== undefined) entry[member] = part.checksum;
