@@ -32,6 +32,12 @@ describe('S3 conformance: errors as AWS recorded them', () => {
   before(async () => {
     await call({ method: 'PUT', path: `/${bucket}` });
     await call({ method: 'PUT', path: `/${bucket}/k`, body: 'abcdefghij' });
+    await call({
+      method: 'PUT',
+      path: `/${bucket}/archived`,
+      body: 'x',
+      headers: { 'x-amz-storage-class': 'DEEP_ARCHIVE' },
+    });
     const created = await call({ method: 'POST', path: `/${bucket}/mpu?uploads` });
     uploadId = elementText(created.body, 'UploadId') ?? '';
     const part = await call({
@@ -650,6 +656,16 @@ describe('S3 conformance: errors as AWS recorded them', () => {
         Code: 'InvalidArgument',
         Message: 'Header value cannot be represented using ISO-8859-1.',
         fields: { ArgumentName: 'response-cache-control', ArgumentValue: 'non-ascii-\u2014_\u00e9_' },
+      }),
+    ],
+    [
+      'GetObject of a DEEP_ARCHIVE object (test_s3_get_deep_archive_object_restore)',
+      () => ({ method: 'GET', path: `/${bucket}/archived` }),
+      () => ({
+        status: 403,
+        Code: 'InvalidObjectState',
+        Message: "The operation is not valid for the object's storage class",
+        fields: { StorageClass: 'DEEP_ARCHIVE' },
       }),
     ],
   ];
