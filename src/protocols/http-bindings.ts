@@ -120,6 +120,8 @@ function decodeQueryMember(
     return values.map((v) => parseScalar({ shape: shape.member }, v, name, errors, 'iso8601'));
   }
   const raw = query.get(key);
+  if (raw === '' && errors.emptyQueryNumberIsAbsent && (shape.type === 'integer' || shape.type === 'long'))
+    return undefined;
   return raw === null ? undefined : parseScalar(member, raw, name, errors, 'iso8601');
 }
 

@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib';
 import { type ChunkedTrailer, decodeAwsChunked, incompleteBody, isAwsChunked } from './aws-chunked.js';
 import { crc64nvme } from './crc64nvme.js';
 import { ServiceError } from './errors.js';
+import { RestServiceError } from './rest-dispatch.js';
 
 /**
  * A REST request body as the handler reads it: aws-chunked framing removed, and the checksum the
@@ -128,7 +129,9 @@ function declaredChecks(headers: Headers): Check[] {
   const md5 = single(headers, 'content-md5');
   if (md5 !== undefined) {
     if (!decodesTo(md5, 16))
-      throw new ServiceError('InvalidDigest', 'The Content-MD5 you specified was not valid.');
+      throw new RestServiceError('InvalidDigest', 'The Content-MD5 you specified was invalid.', {
+        'Content-MD5': md5,
+      });
     checks.push({
       name: 'content-md5',
       algorithm: { label: 'Content-MD5', bytes: 16, start: () => fromHash(createHash('md5')) },
@@ -142,12 +145,37 @@ function declaredChecks(headers: Headers): Check[] {
  * The body a handler reads. Throws at once (synchronously) for a malformed checksum header; the
  * returned iterable fails at its end for a checksum or length that does not match.
  */
-export function requestBody(headers: Headers, source: AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
+export function requestBody(
+  headers: Headers,
+  source: AsyncIterable<Uint8Array>,
+  options: BodyOptions = {},
+): AsyncIterable<Buffer> {
   const checks = declaredChecks(headers);
   const chunked = isAwsChunked(headers);
   const decodedLength = single(headers, 'x-amz-decoded-content-length');
   if (!chunked && checks.length === 0) return source as AsyncIterable<Buffer>;
-  return verified(source, chunked, checks, decodedLength === undefined ? undefined : Number(decodedLength));
+  return verified(
+    source,
+    chunked,
+    checks,
+    decodedLength === undefined ? undefined : Number(decodedLength),
+    options,
+  );
+}
+
+export interface BodyOptions {
+  /**
+   * AWS's BadDigest for Content-MD5 echoes the expected digest in hex on PutObject but as sent
+   * (base64) on UploadPart, as recorded against the real service.
+   */
+  md5ExpectedAsHex?: boolean;
+}
+
+function md5Mismatch(expected: string, actual: string, options: BodyOptions): RestServiceError {
+  return new RestServiceError('BadDigest', 'The Content-MD5 you specified did not match what we received.', {
+    ExpectedDigest: options.md5ExpectedAsHex ? Buffer.from(expected, 'base64').toString('hex') : expected,
+    CalculatedDigest: actual,
+  });
 }
 
 async function* verified(
@@ -155,6 +183,7 @@ async function* verified(
   chunked: boolean,
   checks: Check[],
   decodedLength: number | undefined,
+  options: BodyOptions,
 ): AsyncGenerator<Buffer> {
   const trailer: ChunkedTrailer = { headers: {}, length: 0 };
   const digests = checks.map((c) => c.algorithm.start());
@@ -175,7 +204,7 @@ async function* verified(
     const actual = digests[i].digest().toString('base64');
     if (actual === expected) return;
     if (check.name !== 'content-md5') throw mismatch(check.algorithm);
-    throw new ServiceError('BadDigest', 'The Content-MD5 you specified did not match what we received.');
+    throw md5Mismatch(expected, actual, options);
   });
 }
 

@@ -160,7 +160,9 @@ export async function dispatchRest(
         },
         // Only S3's clients frame bodies as aws-chunked and declare checksums, and the errors are S3's.
         service.s3
-          ? requestBody(bodyChecksumHeaders(route.operation, request.headers), request.body)
+          ? requestBody(bodyChecksumHeaders(route.operation, request.headers), request.body, {
+              md5ExpectedAsHex: route.operation === 'PutObject',
+            })
           : request.body,
       );
       const output = (await operation.handle(input, ctx)) as Record<string, unknown> | undefined;

@@ -178,6 +178,8 @@ export interface ValidationErrors {
    * Undefined: none of these is the service's to answer here (its handlers check them).
    */
   constraints?(violations: readonly Violation[]): Error | undefined;
+  /** An empty query value for a number counts as absent (S3 ignores `?max-parts=`). */
+  emptyQueryNumberIsAbsent?: boolean;
 }
 
 /** An operation's HTTP binding, for the REST protocols (RPC protocols post to `/`). */

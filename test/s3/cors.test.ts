@@ -222,7 +222,7 @@ describe('S3 bucket CORS', () => {
       }),
       'CORSResponse: CORS is not enabled for this bucket.',
       'PUT',
-      'OBJECT',
+      'BUCKET',
     );
     assertCorsError(
       await options(`/${bare}`, { origin: 'https://localhost:4200' }),

@@ -100,7 +100,8 @@ export function bucketOperations({ state, clock }: S3Deps): S3Handlers {
           'bucket-region',
         );
       let after: string | undefined;
-      if (input.ContinuationToken !== undefined) {
+      // An empty token is no token: AWS lists from the start.
+      if (input.ContinuationToken !== undefined && input.ContinuationToken !== '') {
         after = decodeToken(input.ContinuationToken);
         if (after === undefined)
           throw s3Error.invalidArgument('The continuation token provided is incorrect', 'continuation-token');

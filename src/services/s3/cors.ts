@@ -143,8 +143,8 @@ export function preflightAnswer(
   const resourceType = request.object ? 'OBJECT' : 'BUCKET';
   const method = request.method ?? 'OPTIONS';
   if (!bucketExists) throw forbidden('Bucket not found', method, 'BUCKET');
-  if (!rules || rules.length === 0)
-    throw forbidden('CORS is not enabled for this bucket.', method, resourceType);
+  // Without a configuration AWS names the bucket as the resource, even on an object's URL.
+  if (!rules || rules.length === 0) throw forbidden('CORS is not enabled for this bucket.', method, 'BUCKET');
   const asked = requestedHeaders(request.headers);
   const match =
     request.method === undefined ? undefined : matchRule(rules, request.origin, request.method, asked);

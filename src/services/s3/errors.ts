@@ -75,6 +75,14 @@ export const s3Error = {
       NOT_IMPLEMENTED,
       additionalMessage === undefined ? { Header: header } : { Header: header, additionalMessage },
     ),
+  // Buckets never have Object Lock here, and AWS refuses the header (even `false`) on such buckets.
+  bypassWithoutObjectLock: () =>
+    s3Failure(
+      'InvalidArgument',
+      400,
+      'x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.',
+      { ArgumentName: 'x-amz-bypass-governance-retention' },
+    ),
   invalidArgument: (message: string, name?: string, value?: string) =>
     s3Failure(
       'InvalidArgument',
@@ -161,6 +169,7 @@ export const s3Error = {
 };
 
 export const s3Validation: ValidationErrors = {
+  emptyQueryNumberIsAbsent: true,
   // A member missing inside an XML body is a document that does not follow S3's schema.
   missing: (path) =>
     path.includes('.') ? s3Error.malformedXml() : s3Error.invalidArgument(`${path} is required`),

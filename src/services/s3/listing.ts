@@ -2,7 +2,7 @@ import type * as S from '@aws-sdk/client-s3';
 import { withOwnerChecks } from './bucket-owner.js';
 import { canonicalUserId } from './buckets.js';
 import { s3Error } from './errors.js';
-import { compareKeys, type ListingPage, listPage } from './keys-index.js';
+import { type ListingPage, listPage } from './keys-index.js';
 import type { ObjectRecord } from './model.js';
 import type { S3Deps, S3Handlers } from './operations.js';
 
@@ -114,8 +114,9 @@ export function listingOperations({ state }: S3Deps): S3Handlers {
       if (input.ContinuationToken !== undefined) {
         if (input.ContinuationToken === '')
           throw s3Error.invalidArgument('The continuation token provided is incorrect', 'continuation-token');
-        const resumed = decodeToken(input.ContinuationToken);
-        if (after === undefined || compareKeys(resumed, after) > 0) after = resumed;
+        // The token alone says where the page resumes: AWS ignores StartAfter beside it, and does
+        // not echo it (test_list_objects_v2_continuation_start_after).
+        after = decodeToken(input.ContinuationToken);
       }
       const page = listPage(state.keys(input.Bucket!), { prefix, delimiter, after, max });
       const { records, prefixes } = split(page);
@@ -132,7 +133,8 @@ export function listingOperations({ state }: S3Deps): S3Handlers {
       if (input.Delimiter !== undefined) out.Delimiter = encode(input.Delimiter);
       if (url) out.EncodingType = 'url';
       if (input.ContinuationToken !== undefined) out.ContinuationToken = input.ContinuationToken;
-      if (input.StartAfter !== undefined) out.StartAfter = encode(input.StartAfter);
+      if (input.StartAfter !== undefined && input.ContinuationToken === undefined)
+        out.StartAfter = encode(input.StartAfter);
       if (page.truncated && page.last !== undefined) out.NextContinuationToken = encodeToken(page.last);
       return out;
     },

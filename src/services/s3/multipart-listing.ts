@@ -127,7 +127,8 @@ export function multipartListingOperations(deps: S3Deps): S3Handlers {
       return {
         Bucket: input.Bucket,
         KeyMarker: encode(keyMarker),
-        UploadIdMarker: input.UploadIdMarker ?? '',
+        // Without a key marker S3 ignores the upload-id marker, and its answer says so.
+        UploadIdMarker: keyMarker === '' ? '' : (input.UploadIdMarker ?? ''),
         NextKeyMarker: last ? encode(last.key) : '',
         NextUploadIdMarker: last ? last.uploadId : '',
         Prefix: input.Prefix === undefined ? undefined : encode(input.Prefix),

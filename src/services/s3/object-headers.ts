@@ -21,7 +21,8 @@ export function objectHeaders(record: ObjectRecord): Record<string, unknown> {
   if (record.contentLanguage !== undefined) out.ContentLanguage = record.contentLanguage;
   if (record.expires !== undefined) {
     const expires = new Date(record.expires);
-    if (!Number.isNaN(expires.getTime())) out.Expires = expires;
+    // The model types Expires as a string: it goes out as the HTTP date AWS sends, not Date#toString.
+    if (!Number.isNaN(expires.getTime())) out.Expires = expires.toUTCString();
   }
   if (record.storageClass !== undefined && record.storageClass !== 'STANDARD')
     out.StorageClass = record.storageClass;

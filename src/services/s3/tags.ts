@@ -48,6 +48,13 @@ export function parseTaggingHeader(header: string | undefined): Tag[] | undefine
         'x-amz-tagging',
         header,
       );
+    // Text a tag cannot hold means the header was not the URL-encoded query string S3 expects.
+    if (!TAG_TEXT.test(key) || !TAG_TEXT.test(value))
+      throw s3Error.invalidArgument(
+        "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.",
+        'x-amz-tagging',
+        header,
+      );
     keys.add(key);
     tags.push({ Key: key, Value: value });
   }
