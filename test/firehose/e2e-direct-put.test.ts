@@ -72,6 +72,40 @@ describe('Firehose to S3 end to end: buffering and names', () => {
     parseKey(rest.key, stream.name);
     assert.ok(rest.body.equals(Buffer.concat(data.slice(1024))));
   });
+  it('starts a new object rather than pass SizeInMBs with a record that does not fit', async () => {
+    const b = await bucket(suite.s3);
+    const stream = await directPutStream(suite, b.arn);
+    const big = records(2, 1000 * KIB, 'big');
+    await putAll(suite, stream.name, [big[0]!]);
+    await putAll(suite, stream.name, [big[1]!]);
+    // The second record would take the buffer past 1 MiB: the first goes out alone, at once.
+    const [first, ...others] = await landed(suite, b.name);
+    assert.deepEqual(others, []);
+    assert.ok(first!.body.equals(big[0]!));
+    await advance(suite.server, 61);
+    const both = await landed(suite, b.name, 2);
+    assert.ok(both.find((o) => o.key !== first!.key)!.body.equals(big[1]!));
+  });
+
+  it('keeps every record of concurrent batches, each batch in order', async () => {
+    const b = await bucket(suite.s3);
+    const stream = await directPutStream(suite, b.arn);
+    const batches = ['p', 'q', 'r', 's'].map((tag) => records(500, 100, tag));
+    await Promise.all(batches.map((batch) => putAll(suite, stream.name, batch)));
+    await advance(suite.server, 61);
+    const [object, ...more] = await landed(suite, b.name);
+    assert.deepEqual(more, []);
+    assert.equal(object!.body.length, 4 * 500 * 100);
+    const got = object!.body.toString('latin1');
+    const chunks = Array.from({ length: 2000 }, (_, i) => got.slice(i * 100, i * 100 + 100));
+    for (const batch of batches) {
+      const tag = batch[0]!.toString('latin1')[0]!;
+      assert.deepEqual(
+        chunks.filter((c) => c.startsWith(tag)),
+        batch.map((r) => r.toString('latin1')),
+      );
+    }
+  });
 });
 
 describe('Firehose to S3 end to end: compression', () => {
