@@ -7,10 +7,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { S3Client } from '@aws-sdk/client-s3';
-import { advance, credentials, startServer } from '../support/tideway.js';
+import { type RunningCli, startCli } from '../support/server.js';
+import { advance, credentials, type RunningTideway, startServer } from '../support/tideway.js';
 import {
   assertStampWithin,
   directPutStream,
+  gunzip,
   hourPrefix,
   landed,
   now,
@@ -90,6 +92,51 @@ describe('Firehose → S3 across a restart with --data-dir', () => {
       );
     } finally {
       await stop(third);
+    }
+  });
+
+  it('delivers acknowledged records after kill -9, from the journal', async () => {
+    const launched: RunningCli[] = [];
+    const launch = async (): Promise<IntegrationSuite & { cli: RunningCli }> => {
+      const cli = await startCli(['--port', '0', '--log-level', 'warn', '--data-dir', dir]);
+      launched.push(cli);
+      const config = { endpoint: cli.endpoint, region: REGION, credentials, maxAttempts: 1 };
+      return {
+        cli,
+        // Only the endpoint is read by the clock and hint helpers.
+        server: { endpoint: cli.endpoint } as RunningTideway,
+        firehose: new FirehoseClient(config),
+        s3: new S3Client({ ...config, forcePathStyle: true }),
+      };
+    };
+    try {
+      const first = await launch();
+      const b = await bucket(first.s3);
+      const stream = await directPutStream(first, b.arn, { CompressionFormat: 'GZIP' });
+      const data = records(300, 512, 'k');
+      await putAll(first, stream.name, data);
+      first.firehose.destroy();
+      first.s3.destroy();
+      first.cli.child.kill('SIGKILL');
+      assert.equal((await first.cli.exited).signal, 'SIGKILL');
+
+      const second = await launch();
+      try {
+        assert.deepEqual(await settledObjects(second, b.name), [], 'nothing before the interval');
+        await advance(second.server, 61);
+        const [object, ...more] = await landed(second, b.name);
+        assert.deepEqual(more, []);
+        parseKey(object!.key, stream.name, '.gz');
+        assert.ok(gunzip(object!.body).equals(Buffer.concat(data)), 'every acknowledged record, in order');
+      } finally {
+        second.firehose.destroy();
+        second.s3.destroy();
+      }
+    } finally {
+      for (const cli of launched) {
+        if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGTERM');
+        await cli.exited;
+      }
     }
   });
 });
