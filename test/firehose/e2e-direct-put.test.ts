@@ -2,6 +2,7 @@
 // from S3 and compared byte for byte with what went in, after decompression.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import type { CompressionFormat } from '@aws-sdk/client-firehose';
 import { advance } from '../support/tideway.js';
 import {
@@ -252,6 +253,38 @@ describe('Firehose to S3 end to end: prefixes, partitions, processing and backup
     assert.equal(error.errorCode, 'DynamicPartitioning.MetadataExtractionFailed');
     assert.equal(Buffer.from(error.rawData, 'base64').toString(), 'not json at all');
     assert.ok(error.arrivalTimestamp >= arrival - 1000 && error.arrivalTimestamp <= arrival + 5000);
+  });
+
+  it('writes records that fail processing under <Prefix>processing-failed/ when no ErrorOutputPrefix is set', async () => {
+    const b = await bucket(suite.s3);
+    const stream = await directPutStream(suite, b.arn, {
+      Prefix: 'logs/',
+      ProcessingConfiguration: {
+        Enabled: true,
+        Processors: [
+          {
+            Type: 'Decompression',
+            Parameters: [{ ParameterName: 'CompressionFormat', ParameterValue: 'GZIP' }],
+          },
+        ],
+      },
+    });
+    const arrival = await now(suite);
+    await putAll(suite, stream.name, [gzipSync(Buffer.from('inflated\n')), Buffer.from('not gzip')]);
+    await advance(suite.server, 61);
+    const found = await landed(suite, b.name, 2);
+    const data = found.find((o) => !o.key.includes('processing-failed'))!;
+    const failed = found.find((o) => o.key.includes('processing-failed'))!;
+    const dataKey = parseKey(data.key, stream.name);
+    assert.equal(dataKey.prefix, `logs/${hourPrefix(dataKey.time)}`);
+    assert.equal(data.body.toString(), 'inflated\n');
+    const failedKey = parseKey(failed.key, stream.name);
+    assert.equal(failedKey.prefix, `logs/processing-failed/${hourPrefix(failedKey.time)}`);
+    const error = JSON.parse(failed.body.toString());
+    assert.equal(error.attemptsMade, 1);
+    assert.equal(Buffer.from(error.rawData, 'base64').toString(), 'not gzip');
+    assert.ok(error.arrivalTimestamp >= arrival - 1000);
+    assert.ok(error.attemptEndingTimestamp >= error.arrivalTimestamp);
   });
 
   it('appends the delimiter to every record', async () => {
