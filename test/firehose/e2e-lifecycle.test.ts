@@ -8,6 +8,7 @@ import {
   PutRecordCommand,
   UpdateDestinationCommand,
 } from '@aws-sdk/client-firehose';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { advance, uniqueName } from '../support/tideway.js';
 import {
   directPutStream,
@@ -113,6 +114,22 @@ describe('Firehose to S3 end to end over a stream’s life', () => {
     assert.equal(k2.version, '2');
     assert.ok(k2.prefix.startsWith('v2/'));
     assert.ok(second.body.equals(Buffer.concat(fresh)));
+  });
+
+  it('retries an object every 5 seconds while the bucket is missing, and writes it once it exists', async () => {
+    const name = uniqueName('fh-later').toLowerCase();
+    const stream = await directPutStream(suite, `arn:aws:s3:::${name}`);
+    const t = await now(suite);
+    await putAll(suite, stream.name, [Buffer.from('patient')]);
+    await advance(suite.server, 61);
+    await new Promise((r) => setTimeout(r, 200));
+    await suite.s3.send(new CreateBucketCommand({ Bucket: name }));
+    assert.deepEqual(await settledObjects(suite, name), [], 'the next attempt waits for its 5 seconds');
+    await advance(suite.server, 5);
+    const [object] = await landed(suite, name);
+    const key = parseKey(object!.key, stream.name);
+    assert.ok(key.time >= Math.floor(t / 1000) * 1000 && key.time < t + 5000, 'named for the arrival, not the retry');
+    assert.equal(object!.body.toString(), 'patient');
   });
 
   it('drops what is buffered when the stream is deleted', async () => {
