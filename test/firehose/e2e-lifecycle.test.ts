@@ -128,7 +128,10 @@ describe('Firehose to S3 end to end over a stream’s life', () => {
     await advance(suite.server, 5);
     const [object] = await landed(suite, name);
     const key = parseKey(object!.key, stream.name);
-    assert.ok(key.time >= Math.floor(t / 1000) * 1000 && key.time < t + 5000, 'named for the arrival, not the retry');
+    assert.ok(
+      key.time >= Math.floor(t / 1000) * 1000 && key.time < t + 5000,
+      'named for the arrival, not the retry',
+    );
     assert.equal(object!.body.toString(), 'patient');
   });
 

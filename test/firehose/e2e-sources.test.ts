@@ -1,6 +1,7 @@
 // End to end from the other services into Firehose and on to S3: SNS firehose subscriptions,
 // EventBridge targets and a Kinesis stream as source, each read back from the bucket.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateDeliveryStreamCommand } from '@aws-sdk/client-firehose';
@@ -8,6 +9,7 @@ import {
   CreateStreamCommand,
   DescribeStreamCommand,
   KinesisClient,
+  PutRecordCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -244,4 +246,71 @@ describe('Kinesis → Firehose → S3 end to end', () => {
       .map((o) => o.body);
     assert.ok(Buffer.concat(decoded).equals(Buffer.concat(data)), 'the records, in order, byte for byte');
   });
+
+  it('opens KPL-aggregated records into their user records', async () => {
+    const name = uniqueName('e2e-kpl');
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    for (let i = 0; i < 50; i++) {
+      const { StreamDescription } = await kinesis.send(new DescribeStreamCommand({ StreamName: name }));
+      if (StreamDescription?.StreamStatus === 'ACTIVE') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const b = await bucket(suite.s3);
+    const streamName = uniqueName('e2e-from-kpl');
+    await suite.firehose.send(
+      new CreateDeliveryStreamCommand({
+        DeliveryStreamName: streamName,
+        DeliveryStreamType: 'KinesisStreamAsSource',
+        KinesisStreamSourceConfiguration: {
+          KinesisStreamARN: `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${name}`,
+          RoleARN: ROLE,
+        },
+        ExtendedS3DestinationConfiguration: {
+          BucketARN: b.arn,
+          RoleARN: ROLE,
+          BufferingHints: { IntervalInSeconds: 60, SizeInMBs: 1 },
+          ProcessingConfiguration: appendNewline,
+        },
+      }),
+    );
+    await active(suite, streamName);
+    const users = ['{"user":1}', '{"user":2}', 'three'];
+    await kinesis.send(
+      new PutRecordCommand({ StreamName: name, PartitionKey: 'agg', Data: kplAggregate(['a', 'b'], users) }),
+    );
+    await kinesis.send(
+      new PutRecordCommand({ StreamName: name, PartitionKey: 'plain', Data: Buffer.from('plain') }),
+    );
+    await advance(suite.server, 61);
+    const [object] = await landed(suite, b.name);
+    assert.equal(object!.body.toString('utf8'), '{"user":1}\n{"user":2}\nthree\nplain\n');
+  });
 });
+
+/** A protobuf varint. */
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  return Buffer.from(out);
+}
+
+const field = (no: number, bytes: Buffer) =>
+  Buffer.concat([varint((no << 3) | 2), varint(bytes.length), bytes]);
+const number = (no: number, n: number) => Buffer.concat([varint(no << 3), varint(n)]);
+
+/**
+ * The KPL's aggregated record: magic, the protobuf AggregatedRecord (partition key table, then
+ * records of partition_key_index and data), and the MD5 of that message.
+ */
+function kplAggregate(keys: string[], data: string[]): Buffer {
+  const message = Buffer.concat([
+    ...keys.map((k) => field(1, Buffer.from(k))),
+    ...data.map((d, i) => field(3, Buffer.concat([number(1, i % keys.length), field(3, Buffer.from(d))]))),
+  ]);
+  const md5 = createHash('md5').update(message).digest();
+  return Buffer.concat([Buffer.from([0xf3, 0x89, 0x9a, 0xc2]), message, md5]);
+}
