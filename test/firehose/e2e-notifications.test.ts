@@ -64,6 +64,9 @@ describe('Firehose → S3 → event notification → SQS end to end', () => {
     assert.equal(record.s3.object.key, object!.key);
     assert.equal(record.s3.object.size, object!.body.length);
     assert.equal(`"${record.s3.object.eTag}"`, head.ETag);
+    // Firehose sets no Content-Encoding on its gzipped objects, and application/octet-stream.
+    assert.equal(head.ContentType, 'application/octet-stream');
+    assert.equal(head.ContentEncoding, undefined);
     assert.match(record.s3.object.sequencer, /^[0-9A-F]+$/);
   });
 
