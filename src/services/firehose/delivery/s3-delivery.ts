@@ -6,6 +6,8 @@ import type { PipelineDeps } from '../pipeline.js';
 export const S3_RETRY_INTERVAL_MS = 5_000;
 export const S3_RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
+export const FIREHOSE_CONTENT_TYPE = 'application/octet-stream';
+
 export interface ObjectWrite {
   bucketArn: string;
   key: string;
@@ -96,7 +98,9 @@ export class ObjectWriter {
     const s3 = this.deps.frontDoors.s3;
     if (!s3) throw new Error('S3 is not running on this server');
     await s3.putObject(
-      { bucket: object.bucketArn, key: object.key, body: object.body },
+      // Firehose's objects carry no Content-Encoding, GZIP or not, and this type (as their
+      // readers find them on AWS), not S3's binary/octet-stream default.
+      { bucket: object.bucketArn, key: object.key, body: object.body, contentType: FIREHOSE_CONTENT_TYPE },
       {
         principal: 'firehose.amazonaws.com',
         sourceArn: stream.arn,
