@@ -1,3 +1,5 @@
+import { S3_OPERATIONS } from '../../protocols/models/s3.js';
+import type { ScalarShape, StructureShape } from '../../protocols/shapes.js';
 /**
  * S3's general purpose bucket naming rules: 3–63 characters of lower-case letters, digits, dots
  * and hyphens, beginning and ending with a letter or digit, no two adjacent dots, not shaped like
@@ -13,44 +15,10 @@ export function validBucketName(name: string): boolean {
   return true;
 }
 
-/** The regions a bucket may be created in (the model's BucketLocationConstraint values). */
-export const BUCKET_REGIONS = new Set([
-  'af-south-1',
-  'ap-east-1',
-  'ap-east-2',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-south-1',
-  'ap-south-2',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-southeast-3',
-  'ap-southeast-4',
-  'ap-southeast-5',
-  'ap-southeast-6',
-  'ap-southeast-7',
-  'ca-central-1',
-  'ca-west-1',
-  'cn-north-1',
-  'cn-northwest-1',
-  'EU',
-  'eu-central-1',
-  'eu-central-2',
-  'eu-north-1',
-  'eu-south-1',
-  'eu-south-2',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'il-central-1',
-  'me-central-1',
-  'me-south-1',
-  'mx-central-1',
-  'sa-east-1',
-  'us-east-2',
-  'us-gov-east-1',
-  'us-gov-west-1',
-  'us-west-1',
-  'us-west-2',
-]);
+/** The regions a bucket may be created in: the model's BucketLocationConstraint values. */
+export const BUCKET_REGIONS: ReadonlySet<string> = new Set(locationConstraintShape().enum ?? []);
+
+function locationConstraintShape(): ScalarShape {
+  const configuration = S3_OPERATIONS.CreateBucket.input.members.CreateBucketConfiguration!.shape;
+  return (configuration as StructureShape).members.LocationConstraint!.shape as ScalarShape;
+}

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as S3 from '@aws-sdk/client-s3';
+import { S3_OPERATIONS } from '../../protocols/models/s3.js';
+import type { ListShape, ScalarShape, StructureShape } from '../../protocols/shapes.js';
 import { s3Error, s3Failure } from './errors.js';
 
 // PutBucketNotificationConfiguration's document as S3 checks and keeps it: destination ARNs that
@@ -32,36 +34,16 @@ export interface Destination {
   suffix?: string;
 }
 
-/** Every event name S3 accepts in a notification configuration (the model's `Event` enum). */
-export const NOTIFICATION_EVENTS: readonly string[] = [
-  's3:ReducedRedundancyLostObject',
-  's3:ObjectCreated:*',
-  's3:ObjectCreated:Put',
-  's3:ObjectCreated:Post',
-  's3:ObjectCreated:Copy',
-  's3:ObjectCreated:CompleteMultipartUpload',
-  's3:ObjectRemoved:*',
-  's3:ObjectRemoved:Delete',
-  's3:ObjectRemoved:DeleteMarkerCreated',
-  's3:ObjectRestore:*',
-  's3:ObjectRestore:Post',
-  's3:ObjectRestore:Completed',
-  's3:ObjectRestore:Delete',
-  's3:Replication:*',
-  's3:Replication:OperationFailedReplication',
-  's3:Replication:OperationNotTracked',
-  's3:Replication:OperationMissedThreshold',
-  's3:Replication:OperationReplicatedAfterThreshold',
-  's3:LifecycleTransition',
-  's3:IntelligentTiering',
-  's3:ObjectAcl:Put',
-  's3:LifecycleExpiration:*',
-  's3:LifecycleExpiration:Delete',
-  's3:LifecycleExpiration:DeleteMarkerCreated',
-  's3:ObjectTagging:*',
-  's3:ObjectTagging:Put',
-  's3:ObjectTagging:Delete',
-];
+/** Every event name S3 accepts in a notification configuration: the model's `Event` enum. */
+export const NOTIFICATION_EVENTS: readonly string[] = eventShape().enum ?? [];
+
+function eventShape(): ScalarShape {
+  const configuration = S3_OPERATIONS.PutBucketNotificationConfiguration.input.members
+    .NotificationConfiguration!.shape as StructureShape;
+  const queues = configuration.members.QueueConfigurations!.shape as ListShape;
+  const events = (queues.member as StructureShape).members.Events!.shape as ListShape;
+  return events.member as ScalarShape;
+}
 
 const KNOWN_EVENTS = new Set(NOTIFICATION_EVENTS);
 
