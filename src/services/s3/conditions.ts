@@ -1,5 +1,6 @@
 import { s3Error } from './errors.js';
 import type { ObjectRecord } from './model.js';
+import type { S3State } from './state.js';
 
 /**
  * S3's conditional requests: the read conditions of GetObject/HeadObject and of a copy source
@@ -115,4 +116,36 @@ export function checkWriteConditions(
     if (current) throw s3Error.preconditionFailed('If-None-Match');
     if (changedSince) throw s3Error.conditionalRequestConflict('If-None-Match', key);
   }
+}
+
+/** The `x-amz-copy-source-if-*` members of CopyObject and UploadPartCopy. */
+export interface CopySourceConditions {
+  CopySourceIfMatch?: string;
+  CopySourceIfNoneMatch?: string;
+  CopySourceIfModifiedSince?: Date;
+  CopySourceIfUnmodifiedSince?: Date;
+}
+
+/** The object a copy reads (NoSuchKey without one), once its copy-source conditions hold (412). */
+export function copySourceObject(
+  state: S3State,
+  bucket: string,
+  key: string,
+  input: CopySourceConditions,
+  now: number,
+): ObjectRecord {
+  const source = state.object(bucket, key);
+  if (!source) throw s3Error.noSuchKey(key);
+  checkReadConditions(
+    source,
+    {
+      ifMatch: input.CopySourceIfMatch,
+      ifNoneMatch: input.CopySourceIfNoneMatch,
+      ifModifiedSince: input.CopySourceIfModifiedSince,
+      ifUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
+    },
+    now,
+    true,
+  );
+  return source;
 }

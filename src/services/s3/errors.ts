@@ -23,13 +23,6 @@ export const s3Error = {
   noSuchBucket: (bucket: string) =>
     s3Failure('NoSuchBucket', 404, 'The specified bucket does not exist', { BucketName: bucket }),
   noSuchKey: (key: string) => s3Failure('NoSuchKey', 404, 'The specified key does not exist.', { Key: key }),
-  noSuchUpload: (uploadId: string) =>
-    s3Failure(
-      'NoSuchUpload',
-      404,
-      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
-      { UploadId: uploadId },
-    ),
   noSuchTagSet: (bucket: string) =>
     s3Failure('NoSuchTagSet', 404, 'The TagSet does not exist', { BucketName: bucket }),
   noSuchVersion: (key: string, versionId: string) =>

@@ -7,8 +7,7 @@ import {
   type PartDigest,
   startDigest,
 } from './checksum-combine.js';
-import { checkReadConditions, validateWriteConditions } from './conditions.js';
-import { s3Error } from './errors.js';
+import { copySourceObject, validateWriteConditions } from './conditions.js';
 import { bareEtag, multipartEtag, quoteEtag } from './etags.js';
 import type { ChecksumAlgorithm, ObjectRecord, StoredChecksum } from './model.js';
 import { MAX_PART_SIZE, MIN_PART_SIZE, multipartError } from './multipart-errors.js';
@@ -360,19 +359,7 @@ export function multipartOperations(deps: S3Deps): S3Handlers {
       state.requireBucket(from.bucket);
       if (from.versionId !== undefined && from.versionId !== 'null')
         throw multipartError.invalidVersionId(from.versionId);
-      const source = state.object(from.bucket, from.key);
-      if (!source) throw s3Error.noSuchKey(from.key);
-      checkReadConditions(
-        source,
-        {
-          ifMatch: input.CopySourceIfMatch,
-          ifNoneMatch: input.CopySourceIfNoneMatch,
-          ifModifiedSince: input.CopySourceIfModifiedSince,
-          ifUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
-        },
-        clock.now(),
-        true,
-      );
+      const source = copySourceObject(state, from.bucket, from.key, input, clock.now());
       const range =
         input.CopySourceRange === undefined
           ? { start: 0, end: source.size - 1 }

@@ -4,7 +4,12 @@ import { HTTP_STATUS, RestServiceError } from '../../protocols/rest-dispatch.js'
 import type { RequestContext } from '../../protocols/service.js';
 import type { BodyRef } from '../../storage/types.js';
 import { withOwnerChecks } from './bucket-owner.js';
-import { checkReadConditions, checkWriteConditions, validateWriteConditions } from './conditions.js';
+import {
+  checkReadConditions,
+  checkWriteConditions,
+  copySourceObject,
+  validateWriteConditions,
+} from './conditions.js';
 import { CHECKSUM_ALGORITHMS, runningDigest } from './digests.js';
 import { s3Error } from './errors.js';
 import type { ChecksumAlgorithm, ObjectRecord, StoredChecksum, Tag } from './model.js';
@@ -280,19 +285,7 @@ export function objectOperations({ state, clock }: S3Deps): S3Handlers {
       validateWriteConditions(conditions);
       checkWriteOptions(input);
       state.requireBucket(source.bucket);
-      const from = state.object(source.bucket, source.key);
-      if (!from) throw s3Error.noSuchKey(source.key);
-      checkReadConditions(
-        from,
-        {
-          ifMatch: input.CopySourceIfMatch,
-          ifNoneMatch: input.CopySourceIfNoneMatch,
-          ifModifiedSince: input.CopySourceIfModifiedSince,
-          ifUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
-        },
-        clock.now(),
-        true,
-      );
+      const from = copySourceObject(state, source.bucket, source.key, input, clock.now());
       if (from.storageClass && ARCHIVED.has(from.storageClass))
         throw s3Error.invalidObjectState(from.storageClass);
       const replaceMetadata = input.MetadataDirective === 'REPLACE';
