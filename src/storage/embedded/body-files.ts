@@ -158,16 +158,20 @@ export class FileBodies implements BodyStore {
     });
   }
 
+  /** The folder's entries; none before the first body made it. */
+  private async names(): Promise<string[]> {
+    try {
+      return await fs.readdir(this.dir);
+    } catch (err) {
+      if (isMissing(err)) return [];
+      throw err;
+    }
+  }
+
   async sweep(live: Iterable<BodyRef>): Promise<void> {
     const keep = new Set<string>();
     for (const ref of live) keep.add(ref.id);
-    let names: string[];
-    try {
-      names = await fs.readdir(this.dir);
-    } catch (err) {
-      if (isMissing(err)) return;
-      throw err;
-    }
+    const names = await this.names();
     for (const name of names) {
       if (keep.has(name) && ID.test(name)) continue;
       const stale =
@@ -178,13 +182,7 @@ export class FileBodies implements BodyStore {
   }
 
   async clear(): Promise<void> {
-    let names: string[];
-    try {
-      names = await fs.readdir(this.dir);
-    } catch (err) {
-      if (isMissing(err)) return;
-      throw err;
-    }
+    const names = await this.names();
     // Temporaries belong to uploads still under way: they commit or abort on their own.
     for (const name of names) {
       if (!ID.test(name)) continue;
