@@ -34,6 +34,11 @@ export interface TidewayOptions {
    * AWS's defaults, or the quotas raised as an account's increases would raise them.
    */
   eventsQuotas?: boolean | Partial<EventsQuotas>;
+  /**
+   * Serve the default Kafka cluster on this port (0 picks a free one). Off when absent, so that
+   * parallel test suites never fight over 9092; the `tideway` command defaults to 9092.
+   */
+  kafkaPort?: number;
   /** @internal Services served after the registry's: test-only modules (the REST routing tests); not public API. */
   extraServices?: readonly ServiceFactory[];
 }
@@ -45,6 +50,8 @@ export interface RunningTideway {
   port: number;
   /** The clock behind every timer; `clock.advance(ms)` moves it forward. */
   clock: Clock;
+  /** The default Kafka cluster's listener, when `kafkaPort` was given: `bootstrap` is `host:port`. */
+  kafka?: { host: string; port: number; bootstrap: string };
   stop(): Promise<void>;
 }
 
@@ -89,6 +96,8 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
       kinesisStatusDelayMs: statusDelay,
       kinesisLimits: options.kinesisLimits,
       eventsQuotas: eventsQuotaSettings(options.eventsQuotas),
+      kafka: options.kafkaPort === undefined ? undefined : { host, port: options.kafkaPort },
+      host,
     },
   };
   const modules = buildServices(
@@ -133,12 +142,29 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
     throw err;
   }
   address = { port: bound.port, host };
+  let kafka: RunningTideway['kafka'];
+  try {
+    for (const m of modules) {
+      const opened = await m.listen?.();
+      if (opened?.kafka) {
+        const kafkaHost = opened.kafka.host.includes(':') ? `[${opened.kafka.host}]` : opened.kafka.host;
+        kafka = { ...opened.kafka, bootstrap: `${kafkaHost}:${opened.kafka.port}` };
+      }
+    }
+  } catch (err) {
+    await listener.close();
+    for (const m of modules) await m.close();
+    scheduler.stop();
+    await storage.close();
+    throw err;
+  }
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     endpoint: `http://${urlHost}:${bound.port}`,
     host,
     port: bound.port,
     clock,
+    kafka,
     async stop() {
       await listener.close();
       for (const m of modules) await m.close();

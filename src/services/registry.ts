@@ -10,6 +10,7 @@ import { eventsModule } from './events/index.js';
 import type { EventsFrontDoor, EventsQuotaSettings } from './events/state.js';
 import type { FirehoseFrontDoor } from './firehose/front-door.js';
 import { firehoseModule } from './firehose/index.js';
+import { kafkaModule } from './kafka/index.js';
 import type { StreamFrontDoor } from './kinesis/deliveries.js';
 import { kinesisModule } from './kinesis/index.js';
 import type { KeyFrontDoor } from './kms/front-door.js';
@@ -31,6 +32,13 @@ export interface ServiceSettings {
   kinesisLimits?: boolean;
   /** EventBridge quotas (`--events-quotas`); none enforced when absent. */
   eventsQuotas?: EventsQuotaSettings;
+  /**
+   * The default Kafka cluster's listener (`--kafka-port`; `port` 0 picks a free one); no default
+   * cluster when absent. MSK clusters made through the API get their own listeners either way.
+   */
+  kafka?: { host: string; port: number };
+  /** The host MSK clusters' listeners bind (the HTTP listener's). */
+  host?: string;
 }
 
 /** What the server hands every service when it builds it. */
@@ -96,6 +104,11 @@ export interface ServiceModule {
   frontDoors?: FrontDoors;
   /** Its resources for `tideway doctor`'s inventory (knowhow/live/collect.ts). */
   live?: LiveSource;
+  /**
+   * Opens what the service serves beside HTTP, once the HTTP listener is bound (the default Kafka
+   * cluster's listener), answering where.
+   */
+  listen?(): Promise<{ kafka?: { host: string; port: number } } | undefined>;
 }
 
 export interface ServiceFactory {
@@ -118,6 +131,7 @@ export const SERVICES: readonly ServiceFactory[] = [
   schemasModule,
   s3Module,
   firehoseModule,
+  kafkaModule,
 ];
 
 /** Builds every service in order, each seeing the front doors of those built before it. */

@@ -483,3 +483,101 @@ export interface BodyWriter {
   /** Forgets what was written (an upload that failed or was refused). */
   abort(): Promise<void>;
 }
+
+/** A Kafka topic as stored (the default cluster's, or an MSK cluster's). */
+export interface KafkaTopicRecord {
+  /** "default" or the MSK cluster's ARN. */
+  cluster: string;
+  name: string;
+  /** Kafka's topic id: 22 characters of base64url (codec.ts's uuid form). */
+  topicId: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Only the configs set on the topic (CreateTopics, AlterConfigs); the rest come from the cluster. */
+  configs: Record<string, string>;
+  createdAt: number;
+}
+
+/** Offsets of one partition: dense, from the first kept to the next to be written (single replica: the high watermark is the log end). */
+export interface PartitionOffsets {
+  logStartOffset: bigint;
+  highWatermark: bigint;
+}
+
+/** What the engine knows of one idempotent producer on one partition, from its batches' headers. */
+export interface ProducerEntry {
+  producerEpoch: number;
+  /** The newest batches it appended (at most 5, oldest first), for duplicate detection. */
+  batches: Array<{
+    firstSequence: number;
+    lastSequence: number;
+    baseOffset: bigint;
+    lastOffset: bigint;
+    timestamp: bigint;
+  }>;
+}
+
+/** A group's committed offset for one partition. */
+export interface CommittedOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  leaderEpoch: number;
+  metadata: string | null;
+  commitTimestamp: number;
+}
+
+/**
+ * Kafka topics on the stream engine: each partition a log of whole v2 record batches kept as the
+ * producer sent them (compressed or not), with dense offsets. The engine sets each batch's
+ * baseOffset (bytes 0–7, outside the CRC) as it appends; the broker has checked the batch. Retention
+ * (the topic's retention.ms and retention.bytes, else the cluster's defaults handed to
+ * `setRetentionDefaults`) drops whole batches on the clock: a batch goes once its max timestamp is
+ * retention.ms behind the clock, or while the partition holds more than retention.bytes.
+ */
+export interface KafkaLogStorage {
+  createTopic(topic: KafkaTopicRecord): Promise<void>;
+  getTopic(cluster: string, name: string): KafkaTopicRecord | undefined;
+  topicById(cluster: string, topicId: string): KafkaTopicRecord | undefined;
+  listTopics(cluster: string): KafkaTopicRecord[];
+  /** Configs changed, or partitions added (never fewer). */
+  updateTopic(topic: KafkaTopicRecord): Promise<void>;
+  deleteTopic(cluster: string, name: string): Promise<void>;
+  /** The cluster-wide retention defaults (log.retention.ms / log.retention.bytes; -1 for none). */
+  setRetentionDefaults(cluster: string, defaults: { retentionMs: number; retentionBytes: number }): void;
+  /** Appends batches to a partition, numbering them from its next offset; durable when it resolves. */
+  append(
+    cluster: string,
+    topic: string,
+    partition: number,
+    batches: Buffer[],
+  ): Promise<{ baseOffset: bigint; logStartOffset: bigint; appendTime: number }>;
+  /**
+   * Whole batches holding offsets at or after `fromOffset`, oldest first (the first may start
+   * before it, as Kafka's do), up to `maxBytes` except that the first batch is always given. Views
+   * into the engine's memory: write or copy them before yielding to the event loop.
+   */
+  read(cluster: string, topic: string, partition: number, fromOffset: bigint, maxBytes: number): Buffer[];
+  offsets(cluster: string, topic: string, partition: number): PartitionOffsets;
+  /** The first batch whose max timestamp is at or after `timestamp` (ListOffsets by time), if any. */
+  batchAtTime(cluster: string, topic: string, partition: number, timestamp: bigint): Buffer | undefined;
+  /** The batch holding the largest timestamp (ListOffsets MAX_TIMESTAMP), if any. */
+  batchWithMaxTimestamp(cluster: string, topic: string, partition: number): Buffer | undefined;
+  /** Idempotent producers seen on a partition, by producer id; rebuilt from the batches at start. */
+  producers(cluster: string, topic: string, partition: number): ReadonlyMap<bigint, ProducerEntry>;
+  /** Calls `listener` after records are appended to any partition of the topic, until the returned function is called. */
+  watch(cluster: string, topic: string, listener: () => void): () => void;
+  /** Consumer groups' committed offsets: durable when it resolves, kept across restarts with --data-dir. */
+  commitOffsets(cluster: string, group: string, offsets: CommittedOffset[]): Promise<void>;
+  committedOffsets(cluster: string, group: string): CommittedOffset[];
+  /** Drops a group's offsets (all, or those of the given topics). */
+  deleteOffsets(cluster: string, group: string, topics?: string[]): Promise<void>;
+  /** Groups with committed offsets (ListGroups shows them, as Kafka does for empty groups). */
+  groupsWithOffsets(cluster: string): string[];
+  /** Next producer id (InitProducerId); never repeats, across restarts too. */
+  nextProducerId(): Promise<bigint>;
+  /** Drops a cluster's topics and offsets (cluster deleted). */
+  dropCluster(cluster: string): Promise<void>;
+  /** Drops everything (admin reset). */
+  reset(): Promise<void>;
+}

@@ -52,7 +52,12 @@ export type ResourceTable =
   | 's3Uploads'
   | 'firehoseStreams'
   | 'firehoseBuffers'
-  | 'firehoseSources';
+  | 'firehoseSources'
+  | 'kafkaTopics'
+  | 'kafkaOffsets'
+  | 'kafkaProducerIds'
+  | 'mskClusters'
+  | 'mskConfigurations';
 
 /** A Kinesis stream's row: its incarnation number and whatever the stream engine saved of it. */
 export interface StreamRow {
