@@ -40,6 +40,8 @@ export interface ClusterRuntime {
   /** Kafka's cluster id (Metadata, DescribeCluster): 22 characters of base64url. */
   readonly clusterId: string;
   readonly isDefault: boolean;
+  /** Broker nodes Metadata shows (KafkaClusterSpec.brokerNodes). */
+  readonly brokerNodes: number;
   readonly account: string;
   readonly region: string;
   /** Broker and topic defaults: server.properties of the cluster's configuration over Kafka's defaults. */
@@ -135,6 +137,12 @@ export interface KafkaClusterSpec {
   ports?: Partial<Record<ListenerKind, number>>;
   /** server.properties of the cluster's configuration: over Kafka's defaults (MSK's where they differ). */
   serverProperties: Record<string, string>;
+  /**
+   * Broker nodes Metadata shows (MSK's NumberOfBrokerNodes; 1 for the default cluster). All are
+   * this process at the listener's address; node 1 leads every partition and the others are its
+   * in-sync replicas, so topics take replication factors up to this count as on MSK.
+   */
+  brokerNodes: number;
 }
 
 /**
