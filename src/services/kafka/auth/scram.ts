@@ -49,7 +49,12 @@ export function scramCredential(
 const derived = new Map<string, ScramCredential>();
 const DERIVED_LIMIT = 10_000;
 
-function cachedCredential(mechanism: ScramMechanism, username: string, password: string): ScramCredential {
+/** The credential of a user's current password, derived once per password. */
+export function derivedCredential(
+  mechanism: ScramMechanism,
+  username: string,
+  password: string,
+): ScramCredential {
   const key = createHash('sha256').update(`${mechanism}\0${username}\0${password}`).digest('base64');
   let credential = derived.get(key);
   if (!credential) {
@@ -140,8 +145,8 @@ function parseClientFinal(text: string): ClientFinal {
 
 export interface ScramServerOptions {
   mechanism: ScramMechanism;
-  /** The user's current password, read when the client names the user. */
-  password(username: string): string | undefined;
+  /** The user's current credential, read when the client names the user (derivedCredential). */
+  credential(username: string): ScramCredential | undefined;
   /** For tests: the server's part of the nonce. */
   serverNonce?: string;
 }
@@ -166,10 +171,9 @@ export function scramServer(options: ScramServerOptions): SaslExchange {
       try {
         if (state === 'first') {
           first = parseClientFirst(message.toString('utf8'));
-          const password = options.password(first.username);
-          if (password === undefined) return fail();
+          credential = options.credential(first.username);
+          if (credential === undefined) return fail();
           if (first.authzid !== '' && first.authzid !== first.username) return fail(AUTHZID_MISMATCH);
-          credential = cachedCredential(mechanism, first.username, password);
           const nonce = first.nonce + (options.serverNonce ?? randomBytes(24).toString('base64'));
           serverFirst = `r=${nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`;
           state = 'final';
