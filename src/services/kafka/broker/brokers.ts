@@ -34,16 +34,22 @@ export class KafkaBrokers implements KafkaBrokerControl {
   async listenDefault(): Promise<{ host: string; port: number } | undefined> {
     const kafka = this.env.settings.kafka;
     if (!kafka) return undefined;
-    const [address] = await this.openCluster({
-      id: 'default',
-      account: DEFAULT_ACCOUNT,
-      region: 'us-east-1',
-      listeners: ['PLAINTEXT'],
-      ports: { PLAINTEXT: kafka.port },
-      serverProperties: {},
-      brokerNodes: 1,
-    });
-    return { host: address.host, port: address.port };
+    try {
+      const [address] = await this.openCluster({
+        id: 'default',
+        account: DEFAULT_ACCOUNT,
+        region: 'us-east-1',
+        listeners: ['PLAINTEXT'],
+        ports: { PLAINTEXT: kafka.port },
+        serverProperties: {},
+        brokerNodes: 1,
+      });
+      return { host: address.host, port: address.port };
+    } catch (err) {
+      throw new Error(
+        `the Kafka listener on ${kafka.host}:${kafka.port} did not open (${(err as Error).message}); --kafka-port picks another port, --no-kafka turns it off`,
+      );
+    }
   }
 
   /** Admin views: `kafka/ca.pem` (the generated CA). */
