@@ -1,29 +1,24 @@
-// The Kafka error codes the metadata and admin APIs answer, with Kafka's default texts (Errors.java)
-// where a response carries a message.
+// The Kafka errors the metadata and admin APIs answer, as Kafka's ApiError: a code and a message
+// (Kafka's default text unless the controller says more).
+import { errorCode, errorMessage, errorName } from '../../../protocols/kafka/error-codes.js';
 
 export const ErrorCode = {
-  NONE: 0,
-  UNKNOWN_TOPIC_OR_PARTITION: 3,
-  LEADER_NOT_AVAILABLE: 5,
-  INVALID_TOPIC_EXCEPTION: 17,
-  UNSUPPORTED_VERSION: 35,
-  TOPIC_ALREADY_EXISTS: 36,
-  INVALID_PARTITIONS: 37,
-  INVALID_REPLICATION_FACTOR: 38,
-  INVALID_REPLICA_ASSIGNMENT: 39,
-  INVALID_CONFIG: 40,
-  INVALID_REQUEST: 42,
-  TOPIC_DELETION_DISABLED: 73,
-  UNKNOWN_TOPIC_ID: 100,
-  MISMATCHED_ENDPOINT_TYPE: 114,
-  UNSUPPORTED_ENDPOINT_TYPE: 115,
+  NONE: errorCode('NONE'),
+  UNKNOWN_TOPIC_OR_PARTITION: errorCode('UNKNOWN_TOPIC_OR_PARTITION'),
+  LEADER_NOT_AVAILABLE: errorCode('LEADER_NOT_AVAILABLE'),
+  INVALID_TOPIC_EXCEPTION: errorCode('INVALID_TOPIC_EXCEPTION'),
+  UNSUPPORTED_VERSION: errorCode('UNSUPPORTED_VERSION'),
+  TOPIC_ALREADY_EXISTS: errorCode('TOPIC_ALREADY_EXISTS'),
+  INVALID_PARTITIONS: errorCode('INVALID_PARTITIONS'),
+  INVALID_REPLICATION_FACTOR: errorCode('INVALID_REPLICATION_FACTOR'),
+  INVALID_REPLICA_ASSIGNMENT: errorCode('INVALID_REPLICA_ASSIGNMENT'),
+  INVALID_CONFIG: errorCode('INVALID_CONFIG'),
+  INVALID_REQUEST: errorCode('INVALID_REQUEST'),
+  TOPIC_DELETION_DISABLED: errorCode('TOPIC_DELETION_DISABLED'),
+  UNKNOWN_TOPIC_ID: errorCode('UNKNOWN_TOPIC_ID'),
+  MISMATCHED_ENDPOINT_TYPE: errorCode('MISMATCHED_ENDPOINT_TYPE'),
+  UNSUPPORTED_ENDPOINT_TYPE: errorCode('UNSUPPORTED_ENDPOINT_TYPE'),
 } as const;
-
-export const DEFAULT_MESSAGE: Readonly<Record<number, string>> = {
-  [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]: 'This server does not host this topic-partition.',
-  [ErrorCode.TOPIC_DELETION_DISABLED]: 'Topic deletion is disabled.',
-  [ErrorCode.UNKNOWN_TOPIC_ID]: 'This server does not host this topic ID.',
-};
 
 /** An error for one topic or resource: Kafka's ApiError. */
 export interface ApiError {
@@ -31,6 +26,9 @@ export interface ApiError {
   message: string | null;
 }
 
+/** Without a message, Kafka's ApiError answers the error's default text. */
 export function apiError(code: number, message?: string | null): ApiError {
-  return { code, message: message === undefined ? (DEFAULT_MESSAGE[code] ?? null) : message };
+  if (message !== undefined) return { code, message };
+  const name = errorName(code);
+  return { code, message: name ? errorMessage(name) : null };
 }
