@@ -126,7 +126,8 @@ async function main(argv: string[]): Promise<void> {
   if (!/^\d+$/.test(portText) || port > 65535) fail(`--port must be 0..65535, not '${portText}'`);
   const kafkaText = (values['kafka-port'] as string | undefined) ?? env.TIDEWAY_KAFKA_PORT ?? '9092';
   const kafkaPort = Number(kafkaText);
-  if (!/^\d+$/.test(kafkaText) || kafkaPort > 65535) fail(`--kafka-port must be 0..65535, not '${kafkaText}'`);
+  if (!/^\d+$/.test(kafkaText) || kafkaPort > 65535)
+    fail(`--kafka-port must be 0..65535, not '${kafkaText}'`);
   if (values['no-kafka'] === true && values['kafka-port'] !== undefined) {
     fail('--no-kafka and --kafka-port cannot be used together');
   }

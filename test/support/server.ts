@@ -239,7 +239,8 @@ export async function startCli(
  */
 function withoutDefaultKafka(args: string[], env: NodeJS.ProcessEnv = {}): string[] {
   const serving = args.length === 0 || args[0].startsWith('-') || args[0] === 'start';
-  const asked = args.some((a) => a === '--no-kafka' || a.startsWith('--kafka-port')) || env.TIDEWAY_KAFKA_PORT;
+  const asked =
+    args.some((a) => a === '--no-kafka' || a.startsWith('--kafka-port')) || env.TIDEWAY_KAFKA_PORT;
   return serving && !asked ? [...args, '--no-kafka'] : args;
 }
 
