@@ -45,6 +45,7 @@ export function withKafkaServer(): KafkaSuite {
 export class RawKafka {
   private buffered = Buffer.alloc(0);
   private waiting: Array<(frame: Buffer) => void> = [];
+  private frames: Buffer[] = [];
   readonly closed: Promise<void>;
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => {
@@ -54,7 +55,9 @@ export class RawKafka {
         if (this.buffered.length < 4 + size) break;
         const frame = this.buffered.subarray(4, 4 + size);
         this.buffered = this.buffered.subarray(4 + size);
-        this.waiting.shift()?.(frame);
+        const waiter = this.waiting.shift();
+        if (waiter) waiter(frame);
+        else this.frames.push(frame);
       }
     });
     socket.on('error', () => undefined);
@@ -78,6 +81,8 @@ export class RawKafka {
 
   /** The next response frame (without its size). */
   next(): Promise<Buffer> {
+    const ready = this.frames.shift();
+    if (ready) return Promise.resolve(ready);
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
