@@ -10,7 +10,13 @@ import type {
 } from '../types.js';
 import { Watchers } from '../watchers.js';
 import type { Journal } from './journal.js';
-import { batchLengthAt, batchProblem, LAST_OFFSET_DELTA, readBaseOffset } from './kafka-batch-header.js';
+import {
+  batchLengthAt,
+  batchProblem,
+  HEADER_BYTES,
+  LAST_OFFSET_DELTA,
+  readBaseOffset,
+} from './kafka-batch-header.js';
 import { KafkaOffsets } from './kafka-offsets.js';
 import { PartitionLog, releaseSegments, type Segment } from './kafka-partition-log.js';
 
@@ -108,8 +114,13 @@ export class EmbeddedKafkaLog implements KafkaLogStorage {
       const p = logs.get(row.log);
       if (!p) continue;
       const blob = row.batches;
-      for (let at = 0; at + 12 <= blob.length; ) {
-        const length = batchLengthAt(blob, at);
+      for (let at = 0; at < blob.length; ) {
+        const length = at + HEADER_BYTES <= blob.length ? batchLengthAt(blob, at) : 0;
+        if (length < HEADER_BYTES || at + length > blob.length) {
+          // Only a damaged file gets here: keep what came before rather than refuse to start.
+          this.log.error({ log: row.log, at }, 'a Kafka batch row in the journal is cut short');
+          break;
+        }
         const base = readBaseOffset(blob, at);
         // A row that retention cut through keeps the batches before the log's start: skip them.
         if (base + blob.readInt32BE(at + LAST_OFFSET_DELTA) >= p.log.start) {
