@@ -43,6 +43,8 @@ interface PartitionState {
 
 interface TopicState {
   record: KafkaTopicRecord;
+  /** Worked out once per change of settings, not on every append. */
+  retention?: Retention;
   partitions: PartitionState[];
 }
 
@@ -225,6 +227,7 @@ export class EmbeddedKafkaLog implements KafkaLogStorage {
       );
     }
     state.record = structuredClone(topic);
+    state.retention = undefined;
     this.byId.set(`${topic.cluster}\n${topic.topicId}`, state);
     while (state.partitions.length < topic.partitions) state.partitions.push(this.newPartition());
     this.save(state);
@@ -261,6 +264,7 @@ export class EmbeddedKafkaLog implements KafkaLogStorage {
       retentionBytes: defaults.retentionBytes,
     });
     for (const t of this.topics.get(cluster)?.values() ?? []) {
+      t.retention = undefined;
       for (const p of t.partitions) this.sweep(t, p, true);
     }
     this.commitLater('Kafka retention');
@@ -380,8 +384,9 @@ export class EmbeddedKafkaLog implements KafkaLogStorage {
   }
 
   private retention(t: TopicState): Retention {
+    if (t.retention) return t.retention;
     const fallback = this.defaults.get(t.record.cluster);
-    return {
+    t.retention = {
       retentionMs:
         configNumber(t.record.configs['retention.ms']) ?? fallback?.retentionMs ?? KAFKA_RETENTION_MS,
       retentionBytes:
@@ -389,6 +394,7 @@ export class EmbeddedKafkaLog implements KafkaLogStorage {
         fallback?.retentionBytes ??
         KAFKA_RETENTION_BYTES,
     };
+    return t.retention;
   }
 
   /**
