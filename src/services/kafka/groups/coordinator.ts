@@ -223,7 +223,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     }
   }
 
-  private joinNewMember(group: ConsumerGroup, request: JoinRequest, resolve: (r: JoinResult) => void): void {
+  private joinNewMember(group: ConsumerGroup, request: JoinRequest, resolve: (r: JoinResult) => void) {
     if (group.is('Dead')) return resolve(joinError(GroupError.COORDINATOR_NOT_AVAILABLE, ''));
     if (!group.supportsProtocols(request.protocolType, request.protocols)) {
       return resolve(joinError(GroupError.INCONSISTENT_GROUP_PROTOCOL, ''));
@@ -246,11 +246,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.addMember(group, request, newMemberId, resolve);
   }
 
-  private joinExistingMember(
-    group: ConsumerGroup,
-    request: JoinRequest,
-    resolve: (r: JoinResult) => void,
-  ): void {
+  private joinExistingMember(group: ConsumerGroup, request: JoinRequest, resolve: (r: JoinResult) => void) {
     const { memberId } = request;
     if (group.is('Dead')) return resolve(joinError(GroupError.COORDINATOR_NOT_AVAILABLE, memberId));
     if (!group.supportsProtocols(request.protocolType, request.protocols)) {
@@ -299,7 +295,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     request: JoinRequest,
     memberId: string,
     resolve: (r: JoinResult) => void,
-  ): void {
+  ) {
     const member = new GroupMember(
       memberId,
       request.groupInstanceId,
@@ -325,7 +321,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     member: GroupMember,
     request: JoinRequest,
     resolve: (r: JoinResult) => void,
-  ): void {
+  ) {
     member.protocols = request.protocols;
     member.rebalanceTimeoutMs = request.rebalanceTimeoutMs;
     member.sessionTimeoutMs = request.sessionTimeoutMs;
@@ -341,7 +337,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     oldMemberId: string,
     newMemberId: string,
     resolve: (r: JoinResult) => void,
-  ): void {
+  ) {
     const old = group.members.get(oldMemberId) as GroupMember;
     const previousLeader = group.leaderId;
     // The old instance's parked requests learn it was fenced.
@@ -390,12 +386,12 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.maybeCompleteJoinPhase(group);
   }
 
-  private maybePrepareRebalanceOrCompleteJoin(group: ConsumerGroup): void {
+  private maybePrepareRebalanceOrCompleteJoin(group: ConsumerGroup) {
     if (group.canRebalance()) this.prepareRebalance(group);
     else this.maybeCompleteJoinPhase(group);
   }
 
-  private prepareRebalance(group: ConsumerGroup): void {
+  private prepareRebalance(group: ConsumerGroup) {
     if (group.is('CompletingRebalance')) {
       for (const m of group.members.values()) {
         m.assignment = EMPTY;
@@ -419,12 +415,12 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.armJoinTimer(group, group.rebalanceTimeoutMs(), () => this.completeJoin(group));
   }
 
-  private armJoinTimer(group: ConsumerGroup, delayMs: number, run: () => void): void {
+  private armJoinTimer(group: ConsumerGroup, delayMs: number, run: () => void) {
     this.scheduler.cancel(group.joinTimer);
     group.joinTimer = this.scheduler.at(this.clock.now() + delayMs, run);
   }
 
-  private tryCompleteInitialRebalance(group: ConsumerGroup, delay: number, remaining: number): void {
+  private tryCompleteInitialRebalance(group: ConsumerGroup, delay: number, remaining: number) {
     if (this.groups.get(group.groupId) !== group) return;
     if (group.newMemberAdded && remaining !== 0) {
       group.newMemberAdded = false;
@@ -438,7 +434,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.completeJoin(group);
   }
 
-  private maybeCompleteJoinPhase(group: ConsumerGroup): void {
+  private maybeCompleteJoinPhase(group: ConsumerGroup) {
     if (!group.is('PreparingRebalance')) return;
     // The initial rebalance of a new group always runs its delay out.
     if (group.previousState === 'Empty') return;
@@ -446,7 +442,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.completeJoin(group);
   }
 
-  private completeJoin(group: ConsumerGroup): void {
+  private completeJoin(group: ConsumerGroup) {
     if (this.groups.get(group.groupId) !== group) return;
     this.scheduler.cancel(group.joinTimer);
     group.joinTimer = undefined;
@@ -492,7 +488,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     );
   }
 
-  private expirePendingSync(group: ConsumerGroup, generation: number): void {
+  private expirePendingSync(group: ConsumerGroup, generation: number) {
     group.syncTimer = undefined;
     if (this.groups.get(group.groupId) !== group || group.generationId !== generation) return;
     if (!group.is('CompletingRebalance') && !group.is('Stable')) return;
@@ -512,13 +508,13 @@ export class GroupCoordinator implements GroupCoordinatorApi {
 
   // ---- liveness ----
 
-  private scheduleHeartbeat(group: ConsumerGroup, member: GroupMember, timeoutMs: number): void {
+  private scheduleHeartbeat(group: ConsumerGroup, member: GroupMember, timeoutMs: number) {
     const at = this.clock.now() + timeoutMs;
     if (member.timer) this.scheduler.reschedule(member.timer, at);
     else member.timer = this.scheduler.at(at, () => this.expireHeartbeat(group, member));
   }
 
-  private expireHeartbeat(group: ConsumerGroup, member: GroupMember): void {
+  private expireHeartbeat(group: ConsumerGroup, member: GroupMember) {
     if (this.groups.get(group.groupId) !== group || group.members.get(member.memberId) !== member) return;
     if (group.is('Dead')) return;
     // Members parked in a rebalance cannot heartbeat: they stay, unless they are new (see addMember).
@@ -530,18 +526,18 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.removeMemberAndUpdate(group, member);
   }
 
-  private expirePending(group: ConsumerGroup, memberId: string): void {
+  private expirePending(group: ConsumerGroup, memberId: string) {
     if (this.groups.get(group.groupId) !== group || !group.pendingMembers.has(memberId)) return;
     this.removePending(group, memberId);
   }
 
-  private removePending(group: ConsumerGroup, memberId: string): void {
+  private removePending(group: ConsumerGroup, memberId: string) {
     this.scheduler.cancel(group.pendingMembers.get(memberId));
     group.pendingMembers.delete(memberId);
     if (group.is('PreparingRebalance') && group.hasAllMembersJoined()) this.completeJoin(group);
   }
 
-  private removeMemberAndUpdate(group: ConsumerGroup, member: GroupMember): void {
+  private removeMemberAndUpdate(group: ConsumerGroup, member: GroupMember) {
     this.scheduler.cancel(member.timer);
     member.timer = undefined;
     const joinWaiter = member.joinWaiter;
@@ -557,7 +553,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   }
 
   /** An Empty group without offsets is forgotten, as Kafka's periodic cleanup does. */
-  private scheduleEmptyCleanup(group: ConsumerGroup): void {
+  private scheduleEmptyCleanup(group: ConsumerGroup) {
     this.scheduler.cancel(group.emptyTimer);
     group.emptyTimer = this.scheduler.at(
       this.clock.now() + this.setting('offsets.retention.check.interval.ms'),
@@ -765,8 +761,8 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     if (topics === null) {
       const byTopic = new Map<string, FetchedOffsets>();
       for (const c of committed) {
-        let t = byTopic.get(c.topic);
-        if (!t) byTopic.set(c.topic, (t = { name: c.topic, partitions: [] }));
+        const t = byTopic.get(c.topic) ?? { name: c.topic, partitions: [] };
+        byTopic.set(c.topic, t);
         t.partitions.push(entry(c.partition, c));
       }
       return [...byTopic.values()];
@@ -908,7 +904,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     return topics;
   }
 
-  private drop(group: ConsumerGroup): void {
+  private drop(group: ConsumerGroup) {
     this.scheduler.cancel(group.joinTimer);
     this.scheduler.cancel(group.syncTimer);
     this.scheduler.cancel(group.emptyTimer);
