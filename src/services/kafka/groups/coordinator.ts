@@ -9,14 +9,17 @@ import type { CommittedOffset, KafkaLogStorage } from '../../../storage/types.js
 import type { GroupCoordinatorApi } from '../broker/types.js';
 import { subscribedTopics } from './consumer-protocol.js';
 import { GroupError } from './errors.js';
-import {
-  ConsumerGroup,
-  GroupMember,
-  type GroupProtocol,
-  type GroupState,
-  type JoinResult,
-  type SyncResult,
-} from './group.js';
+import { ConsumerGroup, GroupMember, type GroupState, type JoinResult, type SyncResult } from './group.js';
+import { readCommitted } from './offsets.js';
+import type {
+  CommitRequest,
+  DescribedGroup,
+  FetchedOffsets,
+  JoinRequest,
+  MemberRef,
+  PartitionResults,
+  SyncRequest,
+} from './requests.js';
 
 export interface GroupCoordinatorOptions {
   cluster: string;
@@ -25,83 +28,6 @@ export interface GroupCoordinatorOptions {
   scheduler: Scheduler;
   log: Logger;
   config: (name: string) => string | undefined;
-}
-
-export interface JoinRequest {
-  groupId: string;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string;
-  protocols: GroupProtocol[];
-  clientId: string;
-  clientHost: string;
-  /** JoinGroup v4+: a new dynamic member first gets its id with MEMBER_ID_REQUIRED (KIP-394). */
-  requireKnownMemberId: boolean;
-  /** JoinGroup v9+: a rejoining static leader may skip the assignment (KIP-814). */
-  supportsSkipAssignment: boolean;
-}
-
-export interface SyncRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignments: Array<{ memberId: string; assignment: Buffer }>;
-}
-
-export interface MemberRef {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-}
-
-export interface CommitRequest extends MemberRef {
-  topics: Array<{
-    name: string;
-    partitions: Array<{
-      partitionIndex: number;
-      committedOffset: bigint;
-      committedLeaderEpoch: number;
-      committedMetadata: string | null;
-    }>;
-  }>;
-}
-
-export interface PartitionResults {
-  name: string;
-  partitions: Array<{ partitionIndex: number; errorCode: number }>;
-}
-
-export interface FetchedOffsets {
-  name: string;
-  partitions: Array<{
-    partitionIndex: number;
-    committedOffset: bigint;
-    committedLeaderEpoch: number;
-    metadata: string;
-    errorCode: number;
-  }>;
-}
-
-export interface DescribedGroup {
-  errorCode: number;
-  groupId: string;
-  groupState: string;
-  protocolType: string;
-  protocolData: string;
-  members: Array<{
-    memberId: string;
-    groupInstanceId: string | null;
-    clientId: string;
-    clientHost: string;
-    memberMetadata: Buffer;
-    memberAssignment: Buffer;
-  }>;
 }
 
 /** group.* broker configs and their Kafka defaults. */
@@ -749,28 +675,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     groupId: string,
     topics: Array<{ name: string; partitionIndexes: number[] }> | null,
   ): FetchedOffsets[] {
-    const committed = this.storage.committedOffsets(this.cluster, groupId);
-    const byKey = new Map(committed.map((c) => [`${c.topic}\u0000${c.partition}`, c]));
-    const entry = (partitionIndex: number, c: CommittedOffset | undefined) => ({
-      partitionIndex,
-      committedOffset: c ? c.offset : -1n,
-      committedLeaderEpoch: c ? c.leaderEpoch : -1,
-      metadata: c?.metadata ?? '',
-      errorCode: GroupError.NONE,
-    });
-    if (topics === null) {
-      const byTopic = new Map<string, FetchedOffsets>();
-      for (const c of committed) {
-        const t = byTopic.get(c.topic) ?? { name: c.topic, partitions: [] };
-        byTopic.set(c.topic, t);
-        t.partitions.push(entry(c.partition, c));
-      }
-      return [...byTopic.values()];
-    }
-    return topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitionIndexes.map((p) => entry(p, byKey.get(`${t.name}\u0000${p}`))),
-    }));
+    return readCommitted(this.storage.committedOffsets(this.cluster, groupId), topics);
   }
 
   // ---- admin ----
@@ -943,3 +848,4 @@ export class GroupCoordinator implements GroupCoordinatorApi {
 }
 
 export type { JoinResult, SyncResult } from './group.js';
+export type * from './requests.js';
