@@ -104,6 +104,8 @@ export interface KcatProduceOptions extends KcatOptions {
   compression?: KafkaCompression;
   /** Headers added to every message (`-H name=value`). */
   headers?: Record<string, string>;
+  /** kcat's -Z: an empty key or value is sent as null. */
+  emptyAsNull?: boolean;
 }
 
 function configArgs(config: KcatOptions['config'] = {}): string[] {
@@ -133,6 +135,10 @@ export async function kcatProduce(
   messages: readonly KcatMessageIn[],
   options: KcatProduceOptions = {},
 ): Promise<void> {
+  // kcat drops an empty input unit without a word, so an empty keyless message cannot be sent.
+  if (messages.some((m) => m.key === undefined && Buffer.byteLength(m.value) === 0)) {
+    throw new Error('kcat skips empty messages: give the message a key');
+  }
   const messageDelimiter = freshDelimiter(messages, 'm');
   const keyDelimiter = freshDelimiter(messages, 'k');
   const parts: Buffer[] = [];
@@ -142,6 +148,7 @@ export async function kcatProduce(
   }
   const args = ['-P', '-q', '-b', bootstrap, '-t', topic, '-D', messageDelimiter, '-K', keyDelimiter];
   if (options.partition !== undefined) args.push('-p', String(options.partition));
+  if (options.emptyAsNull) args.push('-Z');
   const config = { ...options.config };
   if (options.compression && options.compression !== 'none')
     config['compression.codec'] = options.compression;
