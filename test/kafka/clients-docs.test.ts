@@ -22,7 +22,10 @@ function tableRows(): Row[] {
     .split('\n')
     .filter((line) => /^\| \d+ \|/.test(line))
     .map((line) => {
-      const [key, name, versions] = line.split('|').slice(1, 4).map((cell) => cell.trim()) as [string, string, string];
+      const [key, name, versions] = line
+        .split('|')
+        .slice(1, 4)
+        .map((cell) => cell.trim()) as [string, string, string];
       return { key: Number(key), name, versions };
     });
 }
@@ -41,10 +44,17 @@ describe('docs/kafka.md', () => {
     }
     for (const row of rows) {
       assert.equal(row.name, REQUESTS[row.key]?.name.replace(/Request$/, ''), `name of API ${row.key}`);
-      assert.ok(apis.has(row.key), `docs/kafka.md lists API ${row.key} (${row.name}), which the broker does not serve`);
+      assert.ok(
+        apis.has(row.key),
+        `docs/kafka.md lists API ${row.key} (${row.name}), which the broker does not serve`,
+      );
     }
     const keys = rows.map((r) => r.key);
-    assert.deepEqual(keys, [...keys].sort((a, b) => a - b), 'rows in key order');
+    assert.deepEqual(
+      keys,
+      [...keys].sort((a, b) => a - b),
+      'rows in key order',
+    );
   });
 
   it('links only to pages that exist', () => {
