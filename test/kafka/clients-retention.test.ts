@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createTopics, topicOffsets, withKafkaServer } from '../support/kafka-suite.js';
-import { kcatConsume, kcatProduce } from '../support/kafka-tools.js';
+import { kafkajs, kcatConsume, kcatProduce } from '../support/kafka-tools.js';
 import { uniqueName } from '../support/tideway.js';
 
 /** Kafka's log.retention.check.interval.ms: how often the broker looks for expired data. */
@@ -53,7 +53,16 @@ describe('retention on the clock, seen through real clients', () => {
     ]);
     assert.deepEqual(await kcatConsume(suite.bootstrap, topic), []);
 
-    await kcatProduce(suite.bootstrap, topic, [{ value: 'new' }], { partition: 1 });
+    // Clients stamp records with their own wall clock (CreateTime), which now lies behind the
+    // advanced server clock by more than retention.ms: such a record is expired on arrival, as
+    // Kafka would expire it. A record stamped with the server's time stays.
+    const producer = kafkajs(suite.bootstrap).producer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: [{ value: 'new', partition: 1, timestamp: String(suite.server.clock.now()) }],
+    });
+    await producer.disconnect();
     const [fresh] = await kcatConsume(suite.bootstrap, topic);
     assert.equal(fresh?.value?.toString(), 'new');
     assert.equal(fresh?.offset, 5, 'offsets continue past the deleted data');
