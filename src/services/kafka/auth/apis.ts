@@ -173,8 +173,8 @@ function refusing(message: string): SaslExchange {
   return { step: () => ({ reply: Buffer.alloc(0), done: true, failure: message }) };
 }
 
-// The answer is handed back to the connection when the handler returns; closing on the next turn
-// of the event loop lets it be queued first, so the client reads why before the connection ends.
+// The connection holds the answer's place already: it closes once that answer is written, so the
+// client reads why before the connection ends.
 function closeSoon(connection: ConnectionState): void {
-  setImmediate(() => connection.close());
+  connection.close();
 }
