@@ -8,6 +8,7 @@ import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { Clock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/logger.js';
 import { Scheduler } from '../../src/core/scheduler.js';
+import { encodeRequest } from '../../src/protocols/kafka/codec.js';
 import { KafkaBrokers } from '../../src/services/kafka/broker/brokers.js';
 import type { ServiceEnvironment } from '../../src/services/registry.js';
 import { errorOf, uniqueName } from '../support/tideway.js';
@@ -118,6 +119,41 @@ describe('MSK clusters on the brokers', () => {
     assert.equal(created.topics[0].partitions.length, 4);
     assert.equal(brokers.cluster(ARN)?.config('num.partitions'), '4');
     client.end();
+  });
+
+  it('serves TLS with the generated CA, and on SASL listeners only ApiVersions and SASL before login', async () => {
+    const id = 'arn:aws:kafka:us-east-1:000000000000:cluster/secure/x';
+    const addresses = await brokers.openCluster({
+      id,
+      account: '000000000000',
+      region: 'us-east-1',
+      listeners: ['TLS', 'SASL_SCRAM'],
+      serverProperties: {},
+      brokerNodes: 3,
+    });
+    assert.deepEqual(
+      addresses.map((a) => a.kind),
+      ['TLS', 'SASL_SCRAM'],
+    );
+    const ca = await brokers.certificateAuthority();
+    assert.match(ca.pem, /BEGIN CERTIFICATE/);
+    const [tlsAddress, scramAddress] = addresses;
+    const secure = await RawKafka.connectTls(tlsAddress.host, tlsAddress.port, ca.pem);
+    const metadata = await secure.request(3, 12, { topics: null, allowAutoTopicCreation: false });
+    assert.deepEqual(
+      metadata.brokers.map((b: any) => b.port),
+      [tlsAddress.port, tlsAddress.port, tlsAddress.port],
+    );
+    secure.end();
+    const unauthenticated = await RawKafka.connectTls(scramAddress.host, scramAddress.port, ca.pem);
+    const versions = await unauthenticated.request(18, 3, {
+      clientSoftwareName: 'raw',
+      clientSoftwareVersion: '1',
+    });
+    assert.equal(versions.errorCode, 0);
+    unauthenticated.write(encodeRequest(3, 12, 2, 'raw', { topics: null, allowAutoTopicCreation: false }));
+    await unauthenticated.closed;
+    await brokers.closeCluster(id, { dropData: true });
   });
 
   it('refuses a second cluster with the same id, and closing drops listeners and data', async () => {

@@ -396,6 +396,20 @@ describe('Kafka broker on the wire', () => {
     client.end();
   });
 
+  it('serves the CA at /_tideway/kafka/ca.pem, and a reset drops topics but keeps the listener', async () => {
+    const response = await fetch(`${suite.server.endpoint}/_tideway/kafka/ca.pem`);
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /^-----BEGIN CERTIFICATE-----/);
+    const client = await raw();
+    const name = uniqueName('reset');
+    assert.equal((await createTopic(client, { name })).errorCode, 0);
+    const reset = await fetch(`${suite.server.endpoint}/_tideway/reset`, { method: 'POST' });
+    assert.equal(reset.status, 200);
+    const after = await client.request(METADATA, 12, { topics: null, allowAutoTopicCreation: false });
+    assert.equal(after.topics.length, 0);
+    client.end();
+  });
+
   it('start() without kafkaPort opens no Kafka listener', async () => {
     const server = await startServer();
     try {
