@@ -130,6 +130,46 @@ describe('Kafka broker on the wire', () => {
     client.end();
   });
 
+  it('keeps request order when a long-polling Fetch finishes after the requests behind it', async () => {
+    const client = await raw();
+    const name = uniqueName('poll');
+    assert.equal((await createTopic(client, { name, numPartitions: 1 })).errorCode, 0);
+    const started = Date.now();
+    client.write([
+      ...encodeRequest(1, 11, 10, 'p', {
+        replicaId: -1,
+        maxWaitMs: 300,
+        minBytes: 1,
+        maxBytes: 1024,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [
+          {
+            topic: name,
+            partitions: [
+              {
+                partition: 0,
+                currentLeaderEpoch: -1,
+                fetchOffset: 0n,
+                logStartOffset: -1n,
+                partitionMaxBytes: 1024,
+              },
+            ],
+          },
+        ],
+        forgottenTopicsData: [],
+        rackId: '',
+      }),
+      ...encodeRequest(API_VERSIONS, 0, 11, 'p', {}),
+    ]);
+    const first = await client.next();
+    const second = await client.next();
+    assert.deepEqual([first.readInt32BE(0), second.readInt32BE(0)], [10, 11]);
+    assert.ok(Date.now() - started >= 250, 'the Fetch waited for data');
+    client.end();
+  });
+
   it('Metadata shows the listener the client came in on, the cluster id and controller', async () => {
     const client = await raw();
     const body = await client.request(METADATA, 12, { topics: null, allowAutoTopicCreation: false });
