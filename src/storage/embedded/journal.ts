@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { QueueRecord } from '../types.js';
+import { type KafkaBatchRow, KafkaJournalRows, type KafkaLogOp } from './kafka-journal.js';
 import { LogRow, RowLedger } from './log-rows.js';
 import { contentOf, type MessageContent, restoreMessage, type StoredMessage } from './message.js';
 import { type ChunkEntry, type ChunkRecords, decodeChunk, encodeChunk } from './stream-chunks.js';
@@ -18,7 +19,8 @@ type Op =
   | { kind: 'dropStream'; id: number }
   | { kind: 'streamRecords'; id: number; chunk: ChunkRecords }
   | { kind: 'trimStream'; id: number; before: number }
-  | { kind: 'clearStreams' };
+  | { kind: 'clearStreams' }
+  | { kind: 'kafka'; op: KafkaLogOp };
 
 /** Small records of other services (topics, subscriptions), one row each, keyed by ARN. */
 export type ResourceTable =
@@ -117,7 +119,8 @@ const DELETE_CHUNK = 50;
 const LAYOUT_VERSION = 4;
 // Older layouts this one opens and brings up to date: each lacks only tables or fields this one
 // creates (layout 3 added the Kinesis tables; layout 4 the sealed bodies of messages under a KMS
-// key, which an older Tideway would read back empty, so it must refuse a layout-4 file).
+// key, which an older Tideway would read back empty, so it must refuse a layout-4 file). The Kafka
+// tables came without a new layout: a Tideway without Kafka never touches them.
 const UPGRADABLE_LAYOUTS = [2, 3];
 
 /**
@@ -134,6 +137,9 @@ const UPGRADABLE_LAYOUTS = [2, 3];
  *
  * Kinesis streams keep a row each too; their records go in the same commits, as one row per stream
  * per commit (stream-chunks.ts), deleted whole once their newest record is past retention.
+ *
+ * Kafka partition logs work alike, in tables of their own (kafka-journal.ts): one row of record
+ * batches per partition per commit, deleted once retention has moved past them.
  */
 export class Journal {
   private readonly db: Database.Database;
@@ -147,6 +153,7 @@ export class Journal {
   private readonly ledger = new RowLedger(new LogRow(0));
   private nextSeq = 1;
   private highestOrd = 0;
+  private readonly kafka: KafkaJournalRows;
 
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -171,6 +178,7 @@ export class Journal {
           newest INTEGER NOT NULL, records BLOB NOT NULL);
         CREATE INDEX IF NOT EXISTS stream_chunks_by_age ON stream_chunks (stream, newest);
       `);
+      KafkaJournalRows.createTables(this.db);
       this.db.pragma(`user_version = ${LAYOUT_VERSION}`);
     } catch (err) {
       this.db.close();
@@ -191,6 +199,7 @@ export class Journal {
       appendChunk: this.db.prepare('INSERT INTO stream_chunks (stream, newest, records) VALUES (?, ?, ?)'),
       trimChunks: this.db.prepare('DELETE FROM stream_chunks WHERE stream = ? AND newest < ?'),
     };
+    this.kafka = new KafkaJournalRows(this.db);
     // Compiled once: better-sqlite3 builds a wrapper per db.transaction() call.
     this.writeAll = this.db.transaction((ops: Op[]) => this.applyAll(ops));
   }
@@ -382,6 +391,26 @@ export class Journal {
     for (const row of rows) yield { stream: row.stream, entries: decodeChunk(row.records) };
   }
 
+  /** Records a change to the Kafka partition logs for the next commit. */
+  kafkaLog(op: KafkaLogOp): void {
+    this.pending.push({ kind: 'kafka', op });
+  }
+
+  /** Every row of Kafka batches, in the order written. */
+  savedKafkaBatches(): Iterable<KafkaBatchRow> {
+    return this.kafka.rows();
+  }
+
+  /** The start offset of each Kafka log that retention trimmed. */
+  savedKafkaLogStarts(): Map<number, number> {
+    return this.kafka.starts();
+  }
+
+  /** The highest Kafka log number in the file. */
+  highestKafkaLog(): number {
+    return this.kafka.highestLog();
+  }
+
   /** Resolves once every mutation recorded so far is written. */
   commit(): Promise<void> {
     if (this.pending.length === 0 && this.waiters.length === 0) return Promise.resolve();
@@ -472,9 +501,13 @@ export class Journal {
           chunks.clear();
           this.db.exec('DELETE FROM streams; DELETE FROM stream_chunks;');
           break;
+        case 'kafka':
+          this.kafka.apply(op.op);
+          break;
       }
     }
     for (const [id, chunk] of chunks) this.writeChunk(id, chunk);
+    this.kafka.finish();
     const dead = this.ledger.takeDead();
     if (dead.length > 0) this.deleteRows(dead.map((r) => r.seq));
     // A row whose every entry was overtaken within the commit is not worth writing.
