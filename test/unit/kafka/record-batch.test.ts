@@ -129,6 +129,9 @@ describe('Kafka record batches', () => {
     const blob = Buffer.alloc(20);
     blob.writeInt32BE(13, 8);
     assert.throws(() => splitBatches(blob), /Record size 13 is less than the minimum record overhead \(14\)/);
+    const future = encodeBatch([{ value: 'a' }]);
+    future.writeInt8(3, 16);
+    assert.throws(() => splitBatches(future), /Invalid magic found in record: 3/);
   });
 
   it('answers corrupt records with RecordBatchError, never a crash', () => {
