@@ -104,3 +104,43 @@ describe('MSK SASL/SCRAM over TLS with KafkaJS', () => {
     await fresh.disconnect();
   });
 });
+
+describe('MSK TLS and plaintext listeners with KafkaJS', () => {
+  let server: RunningTideway;
+  let msk: KafkaClient;
+  before(async () => {
+    server = await startServer();
+    msk = mskClient(server.endpoint);
+  });
+  after(async () => {
+    msk?.destroy();
+    await server?.stop();
+  });
+
+  it('serves unauthenticated clients over TLS with the CA, and in plaintext where allowed', async () => {
+    const created = await msk.send(
+      new CreateClusterCommand(
+        provisioned(uniqueName('tls-e2e'), {
+          EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS_PLAINTEXT' } },
+        }),
+      ),
+    );
+    const brokers = await msk.send(new GetBootstrapBrokersCommand({ ClusterArn: created.ClusterArn }));
+    const ca = await (await fetch(`${server.endpoint}/_tideway/kafka/ca.pem`)).text();
+    const tls = new Kafka({
+      brokers: [brokers.BootstrapBrokerStringTls!],
+      ssl: { ca: [ca] },
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await tls.connect();
+    await tls.createTopics({ topics: [{ topic: 'tls-orders', numPartitions: 2 }] });
+    await tls.disconnect();
+    const plain = new Kafka({
+      brokers: [brokers.BootstrapBrokerString!],
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await plain.connect();
+    assert.ok((await plain.listTopics()).includes('tls-orders'));
+    await plain.disconnect();
+  });
+});

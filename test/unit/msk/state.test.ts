@@ -162,6 +162,29 @@ describe('MSK cluster lifecycle against the brokers', () => {
     assert.deepEqual(brokers.users.get(created.ClusterArn), []);
   });
 
+  it('refuses associations past 1,000 secrets per cluster', async () => {
+    const { secrets, state } = setUp();
+    const created = await clusterOperations(state).CreateCluster(scramCluster('full'), ctx);
+    const cluster = state.clusters.get(created.ClusterArn)!;
+    cluster.scramSecrets = Array.from(
+      { length: 1000 },
+      (_, i) => `arn:aws:secretsmanager:us-east-1:000000000000:secret:AmazonMSK_${i}-AbCdEf`,
+    );
+    const arn = secrets.put('AmazonMSK_one_more', JSON.stringify({ username: 'x', password: 'y' }));
+    await assert.rejects(
+      scramOperations(state).BatchAssociateScramSecret(
+        { ClusterArn: created.ClusterArn, SecretArnList: [arn] },
+        ctx,
+      ),
+      /at most 1000 SCRAM secrets/,
+    );
+    const again = await scramOperations(state).BatchAssociateScramSecret(
+      { ClusterArn: created.ClusterArn, SecretArnList: [cluster.scramSecrets[0]!] },
+      ctx,
+    );
+    assert.equal(again.ClusterArn, created.ClusterArn);
+  });
+
   it('reopens kept clusters on their previous ports', async () => {
     const { brokers, state } = setUp();
     const created = await clusterOperations(state).CreateCluster(scramCluster('three'), ctx);
