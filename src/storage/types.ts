@@ -474,6 +474,11 @@ export interface BodyStore {
 export interface BodyRef {
   id: string;
   size: number;
+  /**
+   * A small body's bytes in base64, kept in the ref itself so that they reach the journal in the
+   * same row and transaction as the record naming them (--data-dir only; docs/s3/storage.md).
+   */
+  inline?: string;
 }
 
 export interface BodyWriter {
