@@ -482,6 +482,7 @@ export interface BodyRef {
 }
 
 export interface BodyWriter {
+  /** The chunk is the store's from then on: the caller must not change it, even once resolved. */
   write(chunk: Uint8Array): Promise<void>;
   /** Makes the body durable (file synced with --data-dir) and returns its ref. */
   commit(): Promise<BodyRef>;

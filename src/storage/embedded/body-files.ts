@@ -256,6 +256,8 @@ class FileBodyWriter implements BodyWriter {
   private target?: Promise<{ handle: FileHandle; temp: string }>;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
+  /** The batch being written while the next one gathers; its failure surfaces at the next step. */
+  private writing?: Promise<void>;
   private size = 0;
   private finished = false;
 
@@ -275,8 +277,20 @@ class FileBodyWriter implements BodyWriter {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     this.size += chunk.length;
-    // Resolving only once the bytes are on their way to disk is what pauses a fast uploader.
-    if (this.pendingBytes >= WRITE_BATCH) await this.flush();
+    if (this.pendingBytes < WRITE_BATCH) return;
+    // One batch is written (in the thread pool) while the caller digests and gathers the next:
+    // the disk and the main thread work side by side. Resolving only once the batch before is
+    // written is what pauses a fast uploader, with at most two batches held.
+    await this.settleWrite();
+    const write = this.flush();
+    write.catch(() => {});
+    this.writing = write;
+  }
+
+  private async settleWrite(): Promise<void> {
+    const writing = this.writing;
+    this.writing = undefined;
+    await writing;
   }
 
   private async flush(): Promise<void> {
@@ -312,6 +326,7 @@ class FileBodyWriter implements BodyWriter {
         await this.store.writeWhole(this.id, buffers, this.size);
         return { id: this.id, size: this.size };
       }
+      await this.settleWrite();
       await this.flush();
       const { handle, temp } = await this.open();
       await handle.close();
@@ -331,6 +346,7 @@ class FileBodyWriter implements BodyWriter {
   }
 
   private async discard(): Promise<void> {
+    await this.settleWrite().catch(() => {});
     if (!this.target) return;
     const opened = await this.target.catch(() => undefined);
     if (!opened) return;
