@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { newRecordId } from '../../../src/services/firehose/records-api.js';
+import { newRecordId, newRecordIds } from '../../../src/services/firehose/records-api.js';
 import { FileBodies } from '../../../src/storage/embedded/bodies.js';
 import { INLINE_LIMIT } from '../../../src/storage/embedded/body-files.js';
 
@@ -127,5 +127,14 @@ describe('Firehose record ids', () => {
     const ids = new Set(Array.from({ length: 2000 }, newRecordId));
     assert.equal(ids.size, 2000);
     for (const id of ids) assert.match(id, /^[A-Za-z0-9+/]{224}$/);
+  });
+
+  it('come out of a batch draw with the same shape, distinct, as many as asked', () => {
+    assert.deepEqual(newRecordIds(0), []);
+    assert.equal(newRecordIds(1)[0]?.length, 224);
+    const batch = newRecordIds(500);
+    assert.equal(batch.length, 500);
+    assert.equal(new Set(batch).size, 500);
+    for (const id of batch) assert.match(id, /^[A-Za-z0-9+/]{224}$/);
   });
 });
