@@ -1,6 +1,7 @@
 // `npm run bench -- <suite>`: compiles, then runs one benchmark suite by name.
 import { runEventsBench } from './events.js';
 import { runFirehoseBench } from './firehose.js';
+import { runKafkaBench } from './kafka.js';
 import { runKinesisBench } from './kinesis.js';
 import { installCleanup } from './lib/children.js';
 import { runS3Bench } from './s3.js';
@@ -14,6 +15,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   events: runEventsBench,
   firehose: runFirehoseBench,
   s3: runS3Bench,
+  kafka: runKafkaBench,
 };
 
 const name = process.argv[2];

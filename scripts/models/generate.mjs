@@ -18,7 +18,7 @@ const OUT_DIR = join(ROOT, 'src', 'protocols', 'models');
 const BOTOCORE_VERSION = /^1\.43\.\d+$/;
 const DEFAULT_BOTOCORE = '/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/botocore';
 /** The services Tideway serves today. */
-const DEFAULT_SERVICES = ['sqs', 'sns', 'kinesis', 'kms', 'secretsmanager', 'events', 'schemas'];
+const DEFAULT_SERVICES = ['sqs', 'sns', 'kinesis', 'kms', 'secretsmanager', 'events', 'schemas', 'kafka'];
 /** Where a service's botocore folder or SDK client is not named after it. */
 const SDK_PACKAGE = { events: 'eventbridge', secretsmanager: 'secrets-manager' };
 

@@ -27,6 +27,11 @@ export interface TidewayOptions {
    * first poll.
    */
   kinesisStatusDelayMs?: number;
+  /**
+   * How long an MSK cluster stays CREATING, UPDATING or DELETING, in clock milliseconds. With the
+   * default 0 each change completes before its call returns, as with `kinesisStatusDelayMs`.
+   */
+  mskStatusDelayMs?: number;
   /** Enforce Kinesis per-shard throughput quotas (ProvisionedThroughputExceededException); off by default. */
   kinesisLimits?: boolean;
   /**
@@ -70,6 +75,10 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
   if (!Number.isFinite(statusDelay) || statusDelay < 0) {
     throw new RangeError(`kinesisStatusDelayMs must be 0 or more milliseconds, not ${statusDelay}`);
   }
+  const mskStatusDelay = options.mskStatusDelayMs ?? 0;
+  if (!Number.isFinite(mskStatusDelay) || mskStatusDelay < 0) {
+    throw new RangeError(`mskStatusDelayMs must be 0 or more milliseconds, not ${mskStatusDelay}`);
+  }
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? 'us-east-1';
   const log = options.logger ?? createLogger(options.logLevel ?? 'info');
@@ -95,6 +104,7 @@ export async function startTideway(options: TidewayOptions = {}): Promise<Runnin
       lenientPolicies: options.lenientPolicies,
       kinesisStatusDelayMs: statusDelay,
       kinesisLimits: options.kinesisLimits,
+      mskStatusDelayMs: mskStatusDelay,
       eventsQuotas: eventsQuotaSettings(options.eventsQuotas),
       kafka: options.kafkaPort === undefined ? undefined : { host, port: options.kafkaPort },
       host,

@@ -30,6 +30,8 @@ export interface ServiceSettings {
   lenientPolicies?: boolean;
   kinesisStatusDelayMs?: number;
   kinesisLimits?: boolean;
+  /** How long an MSK cluster stays CREATING, UPDATING or DELETING, in clock milliseconds (0: within the call). */
+  mskStatusDelayMs?: number;
   /** EventBridge quotas (`--events-quotas`); none enforced when absent. */
   eventsQuotas?: EventsQuotaSettings;
   /**

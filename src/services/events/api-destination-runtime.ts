@@ -50,6 +50,8 @@ export class ApiDestinationRuntime {
       read: (arn) => door.read(arn).catch(refused),
       update: (arn, value) => door.update(arn, value).catch(refused),
       remove: (arn) => door.remove(arn).catch(refused),
+      describe: (arn) => door.describe(arn),
+      observe: (listener) => door.observe(listener),
     };
   }
 

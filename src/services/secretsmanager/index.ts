@@ -4,7 +4,39 @@ import { EmbeddedRecords } from '../../storage/embedded/records.js';
 import type { ServiceFactory } from '../registry.js';
 import { smError, smValidation } from './errors.js';
 import type { SecretsFrontDoor } from './front-door.js';
+import type { ManagedSecrets } from './managed-secrets.js';
 import type { SecretRecord } from './records.js';
+
+/**
+ * Every change to a secret goes through its store's put or delete: telling observers there covers
+ * the API, rotation and managed secrets alike. Reads that only stamp LastAccessedDate tell them too;
+ * observers compare what they read.
+ */
+function observedStore(
+  store: EmbeddedRecords<SecretRecord>,
+  observers: Set<(arn: string) => void>,
+): EmbeddedRecords<SecretRecord> {
+  const tell = (arn: string) => {
+    for (const observer of observers) observer(arn);
+  };
+  const put = store.put.bind(store);
+  const remove = store.delete.bind(store);
+  const clear = store.clear.bind(store);
+  store.put = async (key, value) => {
+    await put(key, value);
+    tell(key);
+  };
+  store.delete = async (key) => {
+    await remove(key);
+    tell(key);
+  };
+  store.clear = async () => {
+    const arns = store.values().map((s) => s.arn);
+    await clear();
+    for (const arn of arns) tell(arn);
+  };
+  return store;
+}
 
 /**
  * AWS Secrets Manager. Secrets live in the journal's `secrets` table (ciphertext only); values are
@@ -14,10 +46,14 @@ import type { SecretRecord } from './records.js';
 export const secretsManagerModule: ServiceFactory = {
   name: 'secretsmanager',
   create: ({ journal, clock, frontDoors }) => {
-    const store = new EmbeddedRecords<SecretRecord>('secrets', journal, (s) => s.arn);
+    const observers = new Set<(arn: string) => void>();
+    const store = observedStore(
+      new EmbeddedRecords<SecretRecord>('secrets', journal, (s) => s.arn),
+      observers,
+    );
     let loading: Promise<void> | undefined;
     // Other services' secrets load this code on their first use too.
-    let managed: Promise<SecretsFrontDoor> | undefined;
+    let managed: Promise<ManagedSecrets> | undefined;
     const door = () =>
       (managed ??= import('./managed-secrets.js').then(({ managedSecrets }) =>
         managedSecrets(store, clock, () => frontDoors.kms),
@@ -27,6 +63,16 @@ export const secretsManagerModule: ServiceFactory = {
       read: async (arn) => (await door()).read(arn),
       update: async (arn, value) => (await door()).update(arn, value),
       remove: async (arn) => (await door()).remove(arn),
+      describe: (arn) => {
+        const secret = store.get(arn);
+        if (!secret) return undefined;
+        const { name, account, region, kmsKeyId } = secret;
+        return { arn, name, account, region, kmsKeyId, deleted: secret.deletedAt !== undefined };
+      },
+      observe: (listener) => {
+        observers.add(listener);
+        return () => observers.delete(listener);
+      },
     };
     const definition: ServiceDefinition = {
       name: 'secretsmanager',

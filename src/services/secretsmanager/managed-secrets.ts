@@ -7,6 +7,9 @@ import { type SecretRecord, secretArn } from './records.js';
 import { Secrets } from './secrets.js';
 import { Vault } from './vault.js';
 
+/** The front door's writes and reads, loaded with the service's code. */
+export type ManagedSecrets = Pick<SecretsFrontDoor, 'create' | 'read' | 'update' | 'remove'>;
+
 /**
  * Secrets another service keeps in an account (EventBridge's `events!connection/…`): real secrets
  * of the account, read and listed through the API like any other, encrypted through KMS as the
@@ -16,7 +19,7 @@ export function managedSecrets(
   store: RecordStore<SecretRecord>,
   clock: Clock,
   kms: () => KeyFrontDoor | undefined,
-): SecretsFrontDoor {
+): ManagedSecrets {
   const secrets = new Secrets(store, clock, new Vault(kms));
   const find = (arn: string): SecretRecord => {
     const secret = store.get(arn);

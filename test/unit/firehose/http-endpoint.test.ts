@@ -301,6 +301,8 @@ describe('HTTP endpoint delivery', () => {
       create: async () => '',
       update: async () => {},
       remove: async () => {},
+      describe: () => undefined,
+      observe: () => () => undefined,
       read: async (arn) => {
         const value = values[arn];
         if (value === undefined) throw new Error(`Secrets Manager can't find the specified secret.`);

@@ -1,0 +1,63 @@
+import { after, before } from 'node:test';
+import { kafkajs } from './kafka-tools.js';
+import { type RunningTideway, startServer } from './tideway.js';
+
+export interface KafkaSuite {
+  server: RunningTideway;
+  /** `host:port` of the default cluster's listener. */
+  bootstrap: string;
+}
+
+/**
+ * Starts a Tideway with the default Kafka cluster on a free port before the suite's tests and
+ * stops it after; the fields fill in during `before`.
+ */
+export function withKafkaServer(options: Parameters<typeof startServer>[0] = {}): KafkaSuite {
+  const suite = {} as KafkaSuite;
+  before(async () => {
+    suite.server = await startServer({ kafkaPort: 0, ...options });
+    if (!suite.server.kafka) throw new Error('the server opened no Kafka listener');
+    suite.bootstrap = suite.server.kafka.bootstrap;
+  });
+  after(async () => {
+    await suite.server?.stop();
+  });
+  return suite;
+}
+
+/** Creates topics through KafkaJS's admin client, as users do, and waits for their leaders. */
+export async function createTopics(
+  bootstrap: string,
+  topics: Array<{
+    topic: string;
+    numPartitions?: number;
+    configEntries?: Array<{ name: string; value: string }>;
+  }>,
+): Promise<void> {
+  const admin = kafkajs(bootstrap).admin();
+  await admin.connect();
+  try {
+    const created = await admin.createTopics({ topics, waitForLeaders: true });
+    if (!created)
+      throw new Error(`createTopics: a topic of ${topics.map((t) => t.topic).join(', ')} already exists`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Each partition's earliest (`low`) and next (`high`) offsets, by ListOffsets through KafkaJS. */
+export async function topicOffsets(
+  bootstrap: string,
+  topic: string,
+): Promise<Array<{ partition: number; low: number; high: number }>> {
+  const admin = kafkajs(bootstrap).admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets
+      .map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }))
+      .sort((a, b) => a.partition - b.partition);
+  } finally {
+    await admin.disconnect();
+  }
+}
