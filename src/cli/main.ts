@@ -22,6 +22,11 @@ Options (environment variable in brackets):
   --data-dir <path>   persist to a SQLite journal in this folder [TIDEWAY_DATA_DIR] default: in memory
   --region <name>     region for unsigned requests              [TIDEWAY_REGION]    default us-east-1
   --log-level <lvl>   trace|debug|info|warn|error|silent        [TIDEWAY_LOG_LEVEL] default info
+  --kafka-port <n>    serve the default Kafka cluster (plain     [TIDEWAY_KAFKA_PORT] default 9092
+                      Kafka, no MSK API needed) on this port,
+                      0 for any free one
+  --no-kafka          no default Kafka cluster (MSK clusters made through the API
+                      still get their own listeners)
   --lenient-policies  deliver SNS messages and EventBridge events  [TIDEWAY_LENIENT_POLICIES=1]
                       to targets whose policy does not allow sns.amazonaws.com or
                       events.amazonaws.com (AWS drops them; Tideway still warns)
@@ -95,6 +100,8 @@ async function main(argv: string[]): Promise<void> {
         'data-dir': { type: 'string' },
         region: { type: 'string' },
         'log-level': { type: 'string' },
+        'kafka-port': { type: 'string' },
+        'no-kafka': { type: 'boolean' },
         'lenient-policies': { type: 'boolean' },
         'kinesis-status-delay': { type: 'string' },
         'kinesis-limits': { type: 'boolean' },
@@ -117,6 +124,13 @@ async function main(argv: string[]): Promise<void> {
   const portText = (values.port as string | undefined) ?? env.TIDEWAY_PORT ?? '4566';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) fail(`--port must be 0..65535, not '${portText}'`);
+  const kafkaText = (values['kafka-port'] as string | undefined) ?? env.TIDEWAY_KAFKA_PORT ?? '9092';
+  const kafkaPort = Number(kafkaText);
+  if (!/^\d+$/.test(kafkaText) || kafkaPort > 65535)
+    fail(`--kafka-port must be 0..65535, not '${kafkaText}'`);
+  if (values['no-kafka'] === true && values['kafka-port'] !== undefined) {
+    fail('--no-kafka and --kafka-port cannot be used together');
+  }
   const logLevel = ((values['log-level'] as string | undefined) ??
     env.TIDEWAY_LOG_LEVEL ??
     'info') as LogLevel;
@@ -150,13 +164,15 @@ async function main(argv: string[]): Promise<void> {
       kinesisStatusDelayMs,
       kinesisLimits,
       eventsQuotas,
+      kafkaPort: values['no-kafka'] === true ? undefined : kafkaPort,
     });
   } catch (err) {
     fail(`could not start on ${host}:${port}: ${(err as Error).message}`);
   }
   process.stdout.write(
     `Tideway is listening on ${running.endpoint} (${dataDir ? `persisting to ${dataDir}` : 'in memory'}, region ${region})\n` +
-      `Point an SDK at it with AWS_ENDPOINT_URL=${running.endpoint}\n`,
+      `Point an SDK at it with AWS_ENDPOINT_URL=${running.endpoint}\n` +
+      (running.kafka ? `Kafka bootstrap server: ${running.kafka.bootstrap}\n` : ''),
   );
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     process.stderr.write(

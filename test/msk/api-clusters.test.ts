@@ -30,17 +30,27 @@ describe('MSK clusters', () => {
 
   it('creates a provisioned cluster that is ACTIVE with a TLS listener by default', async () => {
     const name = uniqueName('orders');
-    const created = await suite.msk.send(new CreateClusterCommand(provisioned(name, { Tags: { team: 'core' } })));
+    const created = await suite.msk.send(
+      new CreateClusterCommand(provisioned(name, { Tags: { team: 'core' } })),
+    );
     assert.equal(created.State, 'CREATING');
     assert.equal(created.ClusterName, name);
-    assert.match(created.ClusterArn!, new RegExp(`^arn:aws:kafka:us-east-1:000000000000:cluster/${name}/[0-9a-f-]{36}-\\d+$`));
-    const { ClusterInfo: info } = await suite.msk.send(new DescribeClusterCommand({ ClusterArn: created.ClusterArn }));
+    assert.match(
+      created.ClusterArn!,
+      new RegExp(`^arn:aws:kafka:us-east-1:000000000000:cluster/${name}/[0-9a-f-]{36}-\\d+$`),
+    );
+    const { ClusterInfo: info } = await suite.msk.send(
+      new DescribeClusterCommand({ ClusterArn: created.ClusterArn }),
+    );
     assert.equal(info?.State, 'ACTIVE');
     assert.equal(info?.NumberOfBrokerNodes, 3);
     assert.equal(info?.CurrentBrokerSoftwareInfo?.KafkaVersion, '3.6.0');
     assert.equal(info?.EncryptionInfo?.EncryptionInTransit?.ClientBroker, 'TLS');
     assert.equal(info?.EncryptionInfo?.EncryptionInTransit?.InCluster, true);
-    assert.match(info?.EncryptionInfo?.EncryptionAtRest?.DataVolumeKMSKeyId ?? '', /^arn:aws:kms:us-east-1:000000000000:key\//);
+    assert.match(
+      info?.EncryptionInfo?.EncryptionAtRest?.DataVolumeKMSKeyId ?? '',
+      /^arn:aws:kms:us-east-1:000000000000:key\//,
+    );
     assert.equal(info?.ClientAuthentication?.Unauthenticated?.Enabled, true);
     assert.deepEqual(info?.Tags, { team: 'core' });
     assert.equal(info?.ActiveOperationArn, undefined);
@@ -67,13 +77,18 @@ describe('MSK clusters', () => {
       ),
     );
     const b = await suite.msk.send(new GetBootstrapBrokersCommand({ ClusterArn: created.ClusterArn }));
-    const ports = [b.BootstrapBrokerString, b.BootstrapBrokerStringTls, b.BootstrapBrokerStringSaslScram, b.BootstrapBrokerStringSaslIam];
+    const ports = [
+      b.BootstrapBrokerString,
+      b.BootstrapBrokerStringTls,
+      b.BootstrapBrokerStringSaslScram,
+      b.BootstrapBrokerStringSaslIam,
+    ];
     for (const address of ports) assert.match(address ?? '', /^127\.0\.0\.1:\d+$/);
     assert.equal(new Set(ports).size, 4);
     await suite.msk.send(new DeleteClusterCommand({ ClusterArn: created.ClusterArn }));
   });
 
-  it("refuses what AWS refuses: SASL without TLS in transit, bad broker counts, versions, names", async () => {
+  it('refuses what AWS refuses: SASL without TLS in transit, bad broker counts, versions, names', async () => {
     await mskRejects(
       suite.msk.send(
         new CreateClusterCommand(
@@ -119,7 +134,9 @@ describe('MSK clusters', () => {
     await mskRejects(
       suite.msk.send(
         new CreateClusterCommand(
-          provisioned(uniqueName('type'), { BrokerNodeGroupInfo: { InstanceType: 'm5.large', ClientSubnets: SUBNETS } }),
+          provisioned(uniqueName('type'), {
+            BrokerNodeGroupInfo: { InstanceType: 'm5.large', ClientSubnets: SUBNETS },
+          }),
         ),
       ),
       'BadRequestException',
@@ -141,17 +158,25 @@ describe('MSK clusters', () => {
       }),
     );
     assert.equal(serverless.ClusterType, 'SERVERLESS');
-    const brokers = await suite.msk.send(new GetBootstrapBrokersCommand({ ClusterArn: serverless.ClusterArn }));
+    const brokers = await suite.msk.send(
+      new GetBootstrapBrokersCommand({ ClusterArn: serverless.ClusterArn }),
+    );
     assert.match(brokers.BootstrapBrokerStringSaslIam ?? '', /^127\.0\.0\.1:\d+$/);
     assert.equal(brokers.BootstrapBrokerStringTls, undefined);
     const v2 = await suite.msk.send(new DescribeClusterV2Command({ ClusterArn: serverless.ClusterArn }));
     assert.equal(v2.ClusterInfo?.Serverless?.ClientAuthentication?.Sasl?.Iam?.Enabled, true);
-    await mskRejects(suite.msk.send(new DescribeClusterCommand({ ClusterArn: serverless.ClusterArn })), 'BadRequestException');
+    await mskRejects(
+      suite.msk.send(new DescribeClusterCommand({ ClusterArn: serverless.ClusterArn })),
+      'BadRequestException',
+    );
     await mskRejects(
       suite.msk.send(
         new CreateClusterV2Command({
           ClusterName: uniqueName('sls-scram'),
-          Serverless: { VpcConfigs: [{ SubnetIds: SUBNETS }], ClientAuthentication: { Sasl: { Iam: { Enabled: false } } } },
+          Serverless: {
+            VpcConfigs: [{ SubnetIds: SUBNETS }],
+            ClientAuthentication: { Sasl: { Iam: { Enabled: false } } },
+          },
         }),
       ),
       'BadRequestException',
@@ -195,23 +220,36 @@ describe('MSK clusters', () => {
       [...first.ClusterInfoList!, ...second.ClusterInfoList!].map((c) => c.ClusterArn),
       arns,
     );
-    await mskRejects(suite.msk.send(new ListClustersCommand({ NextToken: 'nonsense' })), 'BadRequestException');
+    await mskRejects(
+      suite.msk.send(new ListClustersCommand({ NextToken: 'nonsense' })),
+      'BadRequestException',
+    );
     for (const arn of arns) await suite.msk.send(new DeleteClusterCommand({ ClusterArn: arn }));
   });
 
   it('deletes only at the current version, and the cluster is gone', async () => {
     const created = await suite.msk.send(new CreateClusterCommand(provisioned(uniqueName('gone'))));
     await mskRejects(
-      suite.msk.send(new DeleteClusterCommand({ ClusterArn: created.ClusterArn, CurrentVersion: 'K0000000000000' })),
+      suite.msk.send(
+        new DeleteClusterCommand({ ClusterArn: created.ClusterArn, CurrentVersion: 'K0000000000000' }),
+      ),
       'BadRequestException',
       "The provided current version does not match the cluster's current version.",
     );
-    const { ClusterInfo } = await suite.msk.send(new DescribeClusterCommand({ ClusterArn: created.ClusterArn }));
+    const { ClusterInfo } = await suite.msk.send(
+      new DescribeClusterCommand({ ClusterArn: created.ClusterArn }),
+    );
     const deleted = await suite.msk.send(
-      new DeleteClusterCommand({ ClusterArn: created.ClusterArn, CurrentVersion: ClusterInfo?.CurrentVersion }),
+      new DeleteClusterCommand({
+        ClusterArn: created.ClusterArn,
+        CurrentVersion: ClusterInfo?.CurrentVersion,
+      }),
     );
     assert.equal(deleted.State, 'DELETING');
-    await mskRejects(suite.msk.send(new DescribeClusterCommand({ ClusterArn: created.ClusterArn })), 'NotFoundException');
+    await mskRejects(
+      suite.msk.send(new DescribeClusterCommand({ ClusterArn: created.ClusterArn })),
+      'NotFoundException',
+    );
     await mskRejects(
       suite.msk.send(new GetBootstrapBrokersCommand({ ClusterArn: created.ClusterArn })),
       'NotFoundException',
@@ -223,7 +261,11 @@ describe('MSK clusters', () => {
     const arn = created.ClusterArn!;
     const nodes = await suite.msk.send(new ListNodesCommand({ ClusterArn: arn }));
     assert.deepEqual(
-      nodes.NodeInfoList?.map((n) => [n.BrokerNodeInfo?.BrokerId, n.BrokerNodeInfo?.ClientSubnet, n.NodeType]),
+      nodes.NodeInfoList?.map((n) => [
+        n.BrokerNodeInfo?.BrokerId,
+        n.BrokerNodeInfo?.ClientSubnet,
+        n.NodeType,
+      ]),
       [
         [1, SUBNETS[0], 'BROKER'],
         [2, SUBNETS[1], 'BROKER'],
@@ -232,7 +274,9 @@ describe('MSK clusters', () => {
     );
     await suite.msk.send(new TagResourceCommand({ ResourceArn: arn, Tags: { a: '1', b: '2' } }));
     await suite.msk.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ['a'] }));
-    assert.deepEqual((await suite.msk.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags, { b: '2' });
+    assert.deepEqual((await suite.msk.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags, {
+      b: '2',
+    });
     await mskRejects(
       suite.msk.send(new ListTagsForResourceCommand({ ResourceArn: `${arn}x` })),
       'NotFoundException',
@@ -242,11 +286,15 @@ describe('MSK clusters', () => {
     const create = ops.ClusterOperationInfoList![0]!;
     assert.equal(create.OperationType, 'CREATE');
     assert.equal(create.OperationState, 'UPDATE_COMPLETE');
-    const one = await suite.msk.send(new DescribeClusterOperationCommand({ ClusterOperationArn: create.OperationArn }));
+    const one = await suite.msk.send(
+      new DescribeClusterOperationCommand({ ClusterOperationArn: create.OperationArn }),
+    );
     assert.equal(one.ClusterOperationInfo?.ClusterArn, arn);
     const v2 = await suite.msk.send(new ListClusterOperationsV2Command({ ClusterArn: arn }));
     assert.equal(v2.ClusterOperationInfoList?.[0]?.OperationArn, create.OperationArn);
-    const d2 = await suite.msk.send(new DescribeClusterOperationV2Command({ ClusterOperationArn: create.OperationArn }));
+    const d2 = await suite.msk.send(
+      new DescribeClusterOperationV2Command({ ClusterOperationArn: create.OperationArn }),
+    );
     assert.equal(d2.ClusterOperationInfo?.ClusterType, 'PROVISIONED');
     const versions = await suite.msk.send(new ListKafkaVersionsCommand({}));
     assert.ok(versions.KafkaVersions?.some((v) => v.Version === '3.8.x' && v.Status === 'ACTIVE'));
@@ -260,7 +308,12 @@ describe('MSK clusters', () => {
 
   it('answers the operations it does not serve with a clear BadRequestException', async () => {
     await mskRejects(
-      suite.msk.send(new RebootBrokerCommand({ ClusterArn: 'arn:aws:kafka:us-east-1:000000000000:cluster/x/y', BrokerIds: ['1'] })),
+      suite.msk.send(
+        new RebootBrokerCommand({
+          ClusterArn: 'arn:aws:kafka:us-east-1:000000000000:cluster/x/y',
+          BrokerIds: ['1'],
+        }),
+      ),
       'BadRequestException',
       /Tideway does not support RebootBroker/,
     );
@@ -295,7 +348,10 @@ describe('MSK cluster states on the clock', () => {
     const creating = await describe();
     assert.equal(creating.ClusterInfo?.State, 'CREATING');
     assert.match(creating.ClusterInfo?.ActiveOperationArn ?? '', /:cluster-operation\//);
-    await mskRejects(suite.msk.send(new GetBootstrapBrokersCommand({ ClusterArn: created.ClusterArn })), 'BadRequestException');
+    await mskRejects(
+      suite.msk.send(new GetBootstrapBrokersCommand({ ClusterArn: created.ClusterArn })),
+      'BadRequestException',
+    );
     suite.server.clock.advance(60_000);
     assert.equal(await settled(describe, 'CREATING'), 'ACTIVE');
     await suite.msk.send(new DeleteClusterCommand({ ClusterArn: created.ClusterArn }));

@@ -38,20 +38,32 @@ describe('MSK configurations', () => {
     assert.equal(created.LatestRevision?.Revision, 1);
     assert.equal(created.State, 'ACTIVE');
     const updated = await suite.msk.send(
-      new UpdateConfigurationCommand({ Arn: created.Arn, Description: 'second', ServerProperties: text('num.partitions=6') }),
+      new UpdateConfigurationCommand({
+        Arn: created.Arn,
+        Description: 'second',
+        ServerProperties: text('num.partitions=6'),
+      }),
     );
     assert.equal(updated.LatestRevision?.Revision, 2);
     const described = await suite.msk.send(new DescribeConfigurationCommand({ Arn: created.Arn }));
     assert.equal(described.LatestRevision?.Revision, 2);
     assert.deepEqual(described.KafkaVersions, ['3.6.0']);
-    const first = await suite.msk.send(new DescribeConfigurationRevisionCommand({ Arn: created.Arn, Revision: 1 }));
-    assert.equal(new TextDecoder().decode(first.ServerProperties), 'auto.create.topics.enable=true\n# a comment\nlog.retention.hours=24\n');
+    const first = await suite.msk.send(
+      new DescribeConfigurationRevisionCommand({ Arn: created.Arn, Revision: 1 }),
+    );
+    assert.equal(
+      new TextDecoder().decode(first.ServerProperties),
+      'auto.create.topics.enable=true\n# a comment\nlog.retention.hours=24\n',
+    );
     assert.equal(first.Description, 'first');
     const revisions = await suite.msk.send(new ListConfigurationRevisionsCommand({ Arn: created.Arn }));
-    assert.deepEqual(revisions.Revisions?.map((r) => [r.Revision, r.Description]), [
-      [1, 'first'],
-      [2, 'second'],
-    ]);
+    assert.deepEqual(
+      revisions.Revisions?.map((r) => [r.Revision, r.Description]),
+      [
+        [1, 'first'],
+        [2, 'second'],
+      ],
+    );
     const listed = await suite.msk.send(new ListConfigurationsCommand({}));
     assert.ok(listed.Configurations?.some((c) => c.Arn === created.Arn));
     await mskRejects(
@@ -59,12 +71,17 @@ describe('MSK configurations', () => {
       'NotFoundException',
     );
     await mskRejects(
-      suite.msk.send(new CreateConfigurationCommand({ Name: name, ServerProperties: text('num.partitions=1') })),
+      suite.msk.send(
+        new CreateConfigurationCommand({ Name: name, ServerProperties: text('num.partitions=1') }),
+      ),
       'ConflictException',
     );
     const deleted = await suite.msk.send(new DeleteConfigurationCommand({ Arn: created.Arn }));
     assert.equal(deleted.State, 'DELETING');
-    await mskRejects(suite.msk.send(new DescribeConfigurationCommand({ Arn: created.Arn })), 'NotFoundException');
+    await mskRejects(
+      suite.msk.send(new DescribeConfigurationCommand({ Arn: created.Arn })),
+      'NotFoundException',
+    );
   });
 
   it('refuses properties MSK manages, unknown ones and bad values', async () => {
@@ -77,7 +94,9 @@ describe('MSK configurations', () => {
       ['just some words', /is not a property of the form name=value/],
     ] as const)
       await mskRejects(
-        suite.msk.send(new CreateConfigurationCommand({ Name: uniqueName('bad'), ServerProperties: text(properties) })),
+        suite.msk.send(
+          new CreateConfigurationCommand({ Name: uniqueName('bad'), ServerProperties: text(properties) }),
+        ),
         'BadRequestException',
         pattern,
       );
@@ -85,10 +104,14 @@ describe('MSK configurations', () => {
 
   it('applies a configuration to a cluster through UPDATING, as an operation', async () => {
     const configuration = await suite.msk.send(
-      new CreateConfigurationCommand({ Name: uniqueName('apply'), ServerProperties: text('log.retention.hours=1') }),
+      new CreateConfigurationCommand({
+        Name: uniqueName('apply'),
+        ServerProperties: text('log.retention.hours=1'),
+      }),
     );
     const cluster = await suite.msk.send(new CreateClusterCommand(provisioned(uniqueName('apply'))));
-    const before = (await suite.msk.send(new DescribeClusterCommand({ ClusterArn: cluster.ClusterArn }))).ClusterInfo!;
+    const before = (await suite.msk.send(new DescribeClusterCommand({ ClusterArn: cluster.ClusterArn })))
+      .ClusterInfo!;
     await mskRejects(
       suite.msk.send(
         new UpdateClusterConfigurationCommand({
@@ -107,18 +130,28 @@ describe('MSK configurations', () => {
       }),
     );
     assert.match(update.ClusterOperationArn!, /:cluster-operation\//);
-    const after = (await suite.msk.send(new DescribeClusterCommand({ ClusterArn: cluster.ClusterArn }))).ClusterInfo!;
+    const after = (await suite.msk.send(new DescribeClusterCommand({ ClusterArn: cluster.ClusterArn })))
+      .ClusterInfo!;
     assert.equal(after.State, 'ACTIVE');
     assert.notEqual(after.CurrentVersion, before.CurrentVersion);
     assert.equal(after.CurrentBrokerSoftwareInfo?.ConfigurationArn, configuration.Arn);
     assert.equal(after.CurrentBrokerSoftwareInfo?.ConfigurationRevision, 1);
-    const op = await suite.msk.send(new DescribeClusterOperationCommand({ ClusterOperationArn: update.ClusterOperationArn }));
+    const op = await suite.msk.send(
+      new DescribeClusterOperationCommand({ ClusterOperationArn: update.ClusterOperationArn }),
+    );
     assert.equal(op.ClusterOperationInfo?.OperationType, 'UPDATE_CLUSTER_CONFIGURATION');
     assert.equal(op.ClusterOperationInfo?.OperationState, 'UPDATE_COMPLETE');
     assert.equal(op.ClusterOperationInfo?.TargetClusterInfo?.ConfigurationInfo?.Arn, configuration.Arn);
     const ops = await suite.msk.send(new ListClusterOperationsCommand({ ClusterArn: cluster.ClusterArn }));
-    assert.deepEqual(ops.ClusterOperationInfoList?.map((o) => o.OperationType), ['UPDATE_CLUSTER_CONFIGURATION', 'CREATE']);
-    await mskRejects(suite.msk.send(new DeleteConfigurationCommand({ Arn: configuration.Arn })), 'BadRequestException', /in use/);
+    assert.deepEqual(
+      ops.ClusterOperationInfoList?.map((o) => o.OperationType),
+      ['UPDATE_CLUSTER_CONFIGURATION', 'CREATE'],
+    );
+    await mskRejects(
+      suite.msk.send(new DeleteConfigurationCommand({ Arn: configuration.Arn })),
+      'BadRequestException',
+      /in use/,
+    );
     await suite.msk.send(new DeleteClusterCommand({ ClusterArn: cluster.ClusterArn }));
     await suite.msk.send(new DeleteConfigurationCommand({ Arn: configuration.Arn }));
   });
@@ -142,10 +175,14 @@ describe('MSK configurations', () => {
     );
     const cluster = await suite.msk.send(
       new CreateClusterCommand(
-        provisioned(uniqueName('ver'), { KafkaVersion: '3.8.x', ConfigurationInfo: { Arn: configuration.Arn, Revision: 1 } }),
+        provisioned(uniqueName('ver'), {
+          KafkaVersion: '3.8.x',
+          ConfigurationInfo: { Arn: configuration.Arn, Revision: 1 },
+        }),
       ),
     );
-    const info = (await suite.msk.send(new DescribeClusterCommand({ ClusterArn: cluster.ClusterArn }))).ClusterInfo!;
+    const info = (await suite.msk.send(new DescribeClusterCommand({ ClusterArn: cluster.ClusterArn })))
+      .ClusterInfo!;
     assert.equal(info.CurrentBrokerSoftwareInfo?.ConfigurationArn, configuration.Arn);
     await suite.msk.send(new DeleteClusterCommand({ ClusterArn: cluster.ClusterArn }));
   });

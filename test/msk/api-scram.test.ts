@@ -10,9 +10,18 @@ import {
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { credentials, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
-import { customerKey, kmsClient, mskClient, mskRejects, provisioned, scramSecret, secretsClient } from './helpers.js';
+import {
+  customerKey,
+  kmsClient,
+  mskClient,
+  mskRejects,
+  provisioned,
+  scramSecret,
+  secretsClient,
+} from './helpers.js';
 
-const PREFIX_REFUSED = "The provided secret arn cannot be used with Amazon MSK. Secret names must have the prefix 'AmazonMSK_'";
+const PREFIX_REFUSED =
+  "The provided secret arn cannot be used with Amazon MSK. Secret names must have the prefix 'AmazonMSK_'";
 const NO_ACCESS = "Amazon MSK wasn't able to access the provided secret.";
 
 describe('MSK SCRAM secret association', () => {
@@ -55,14 +64,20 @@ describe('MSK SCRAM secret association', () => {
     assert.ok(listed.SecretArnList?.includes(arn));
     const again = await associate(arn);
     assert.deepEqual(again.UnprocessedScramSecrets, []);
-    const gone = await msk.send(new BatchDisassociateScramSecretCommand({ ClusterArn: clusterArn, SecretArnList: [arn] }));
+    const gone = await msk.send(
+      new BatchDisassociateScramSecretCommand({ ClusterArn: clusterArn, SecretArnList: [arn] }),
+    );
     assert.deepEqual(gone.UnprocessedScramSecrets, []);
-    assert.ok(!(await msk.send(new ListScramSecretsCommand({ ClusterArn: clusterArn }))).SecretArnList?.includes(arn));
-    const twice = await msk.send(new BatchDisassociateScramSecretCommand({ ClusterArn: clusterArn, SecretArnList: [arn] }));
+    assert.ok(
+      !(await msk.send(new ListScramSecretsCommand({ ClusterArn: clusterArn }))).SecretArnList?.includes(arn),
+    );
+    const twice = await msk.send(
+      new BatchDisassociateScramSecretCommand({ ClusterArn: clusterArn, SecretArnList: [arn] }),
+    );
     assert.equal(twice.UnprocessedScramSecrets?.[0]?.ErrorCode, 'InvalidSecretArn');
   });
 
-  it("answers 200 with the refused secrets: no AmazonMSK_ prefix, the default key, one it cannot read", async () => {
+  it('answers 200 with the refused secrets: no AmazonMSK_ prefix, the default key, one it cannot read', async () => {
     const good = await scramSecret(sm, uniqueName('AmazonMSK_good'), user, key);
     const unprefixed = await scramSecret(sm, uniqueName('alice'), user, key);
     const defaultKey = await scramSecret(sm, uniqueName('AmazonMSK_default'), user);
@@ -75,13 +90,18 @@ describe('MSK SCRAM secret association', () => {
     const refused = new Map(answer.UnprocessedScramSecrets?.map((u) => [u.SecretArn, u]));
     assert.equal(refused.size, 5);
     assert.ok(!refused.has(good));
-    assert.deepEqual(refused.get(unprefixed), { SecretArn: unprefixed, ErrorCode: 'InvalidSecretArn', ErrorMessage: PREFIX_REFUSED });
+    assert.deepEqual(refused.get(unprefixed), {
+      SecretArn: unprefixed,
+      ErrorCode: 'InvalidSecretArn',
+      ErrorMessage: PREFIX_REFUSED,
+    });
     assert.equal(refused.get(defaultKey)?.ErrorCode, 'InvalidSecretArn');
     assert.match(refused.get(defaultKey)?.ErrorMessage ?? '', /default AWS KMS key/);
     assert.match(refused.get(awsAlias)?.ErrorMessage ?? '', /default AWS KMS key/);
     assert.equal(refused.get(missing)?.ErrorMessage, NO_ACCESS);
     assert.equal(refused.get(deleted)?.ErrorMessage, NO_ACCESS);
-    const listed = (await msk.send(new ListScramSecretsCommand({ ClusterArn: clusterArn }))).SecretArnList ?? [];
+    const listed =
+      (await msk.send(new ListScramSecretsCommand({ ClusterArn: clusterArn }))).SecretArnList ?? [];
     assert.ok(listed.includes(good));
     assert.ok(!listed.includes(unprefixed) && !listed.includes(defaultKey));
   });
@@ -89,7 +109,11 @@ describe('MSK SCRAM secret association', () => {
   it('refuses a secret without a username and password in its value', async () => {
     const { CreateSecretCommand } = await import('@aws-sdk/client-secrets-manager');
     const made = await sm.send(
-      new CreateSecretCommand({ Name: uniqueName('AmazonMSK_plain'), SecretString: 'just-a-password', KmsKeyId: key }),
+      new CreateSecretCommand({
+        Name: uniqueName('AmazonMSK_plain'),
+        SecretString: 'just-a-password',
+        KmsKeyId: key,
+      }),
     );
     const answer = await associate(made.ARN!);
     assert.match(answer.UnprocessedScramSecrets?.[0]?.ErrorMessage ?? '', /username and a password/);
@@ -98,8 +122,18 @@ describe('MSK SCRAM secret association', () => {
   it("refuses another account's or Region's secrets", async () => {
     const otherAccount = secretsClient(server.endpoint, '111122223333');
     const otherKms = kmsClient(server.endpoint, '111122223333');
-    const foreign = await scramSecret(otherAccount, uniqueName('AmazonMSK_foreign'), user, await customerKey(otherKms));
-    const west = new SecretsManagerClient({ endpoint: server.endpoint, region: 'us-west-2', credentials, maxAttempts: 1 });
+    const foreign = await scramSecret(
+      otherAccount,
+      uniqueName('AmazonMSK_foreign'),
+      user,
+      await customerKey(otherKms),
+    );
+    const west = new SecretsManagerClient({
+      endpoint: server.endpoint,
+      region: 'us-west-2',
+      credentials,
+      maxAttempts: 1,
+    });
     const westSecret = await scramSecret(west, uniqueName('AmazonMSK_west'), user);
     const answer = await associate(foreign, westSecret);
     assert.deepEqual(
@@ -113,7 +147,10 @@ describe('MSK SCRAM secret association', () => {
   });
 
   it('takes at most 10 secrets per call', async () => {
-    const arns = Array.from({ length: 11 }, (_, i) => `arn:aws:secretsmanager:us-east-1:000000000000:secret:AmazonMSK_${i}-AbCdEf`);
+    const arns = Array.from(
+      { length: 11 },
+      (_, i) => `arn:aws:secretsmanager:us-east-1:000000000000:secret:AmazonMSK_${i}-AbCdEf`,
+    );
     await mskRejects(associate(...arns), 'BadRequestException', /at most 10 secrets/);
   });
 

@@ -233,9 +233,20 @@ export async function startCli(
   }
 }
 
+/**
+ * A server started by a test stays off Kafka's 9092 unless the test asks for Kafka, so that
+ * parallel suites (and other Kafkas on the machine) never fight over it.
+ */
+function withoutDefaultKafka(args: string[], env: NodeJS.ProcessEnv = {}): string[] {
+  const serving = args.length === 0 || args[0].startsWith('-') || args[0] === 'start';
+  const asked =
+    args.some((a) => a === '--no-kafka' || a.startsWith('--kafka-port')) || env.TIDEWAY_KAFKA_PORT;
+  return serving && !asked ? [...args, '--no-kafka'] : args;
+}
+
 function launchCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string }): Promise<RunningCli> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliMain, ...args], {
+    const child = spawn(process.execPath, [cliMain, ...withoutDefaultKafka(args, options.env)], {
       env: cliEnv(options.env ?? {}),
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,7 +10,13 @@ import type {
 } from '../types.js';
 import { Watchers } from '../watchers.js';
 import type { Journal } from './journal.js';
-import { batchLengthAt, batchProblem, LAST_OFFSET_DELTA, readBaseOffset } from './kafka-batch-header.js';
+import {
+  batchLengthAt,
+  batchProblem,
+  HEADER_BYTES,
+  LAST_OFFSET_DELTA,
+  readBaseOffset,
+} from './kafka-batch-header.js';
 import { KafkaOffsets } from './kafka-offsets.js';
 import { PartitionLog, releaseSegments, type Segment } from './kafka-partition-log.js';
 
@@ -37,6 +43,8 @@ interface PartitionState {
 
 interface TopicState {
   record: KafkaTopicRecord;
+  /** Worked out once per change of settings, not on every append. */
+  retention?: Retention;
   partitions: PartitionState[];
 }
 
@@ -108,8 +116,13 @@ export class EmbeddedKafkaLog implements KafkaLogStorage {
       const p = logs.get(row.log);
       if (!p) continue;
       const blob = row.batches;
-      for (let at = 0; at + 12 <= blob.length; ) {
-        const length = batchLengthAt(blob, at);
+      for (let at = 0; at < blob.length; ) {
+        const length = at + HEADER_BYTES <= blob.length ? batchLengthAt(blob, at) : 0;
+        if (length < HEADER_BYTES || at + length > blob.length) {
+          // Only a damaged file gets here: keep what came before rather than refuse to start.
+          this.log.error({ log: row.log, at }, 'a Kafka batch row in the journal is cut short');
+          break;
+        }
         const base = readBaseOffset(blob, at);
         // A row that retention cut through keeps the batches before the log's start: skip them.
         if (base + blob.readInt32BE(at + LAST_OFFSET_DELTA) >= p.log.start) {
@@ -214,6 +227,7 @@ export class EmbeddedKafkaLog implements KafkaLogStorage {
       );
     }
     state.record = structuredClone(topic);
+    state.retention = undefined;
     this.byId.set(`${topic.cluster}\n${topic.topicId}`, state);
     while (state.partitions.length < topic.partitions) state.partitions.push(this.newPartition());
     this.save(state);
@@ -250,6 +264,7 @@ export class EmbeddedKafkaLog implements KafkaLogStorage {
       retentionBytes: defaults.retentionBytes,
     });
     for (const t of this.topics.get(cluster)?.values() ?? []) {
+      t.retention = undefined;
       for (const p of t.partitions) this.sweep(t, p, true);
     }
     this.commitLater('Kafka retention');
@@ -369,8 +384,9 @@ export class EmbeddedKafkaLog implements KafkaLogStorage {
   }
 
   private retention(t: TopicState): Retention {
+    if (t.retention) return t.retention;
     const fallback = this.defaults.get(t.record.cluster);
-    return {
+    t.retention = {
       retentionMs:
         configNumber(t.record.configs['retention.ms']) ?? fallback?.retentionMs ?? KAFKA_RETENTION_MS,
       retentionBytes:
@@ -378,6 +394,7 @@ export class EmbeddedKafkaLog implements KafkaLogStorage {
         fallback?.retentionBytes ??
         KAFKA_RETENTION_BYTES,
     };
+    return t.retention;
   }
 
   /**

@@ -47,7 +47,7 @@ export function checkPresignedConnect(
   const algorithm = param('X-Amz-Algorithm');
   if (algorithm !== 'AWS4-HMAC-SHA256') return fail(`X-Amz-Algorithm ${JSON.stringify(algorithm ?? null)}`);
   const credential = param('X-Amz-Credential') ?? '';
-  const scope = /^([A-Z0-9]{16,128})\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request$/.exec(credential);
+  const scope = /^([A-Za-z0-9]{1,128})\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request$/.exec(credential);
   if (!scope)
     return fail(
       `X-Amz-Credential ${JSON.stringify(credential)} is not <key>/<date>/<region>/${SERVICE}/aws4_request`,

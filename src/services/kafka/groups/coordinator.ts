@@ -9,14 +9,17 @@ import type { CommittedOffset, KafkaLogStorage } from '../../../storage/types.js
 import type { GroupCoordinatorApi } from '../broker/types.js';
 import { subscribedTopics } from './consumer-protocol.js';
 import { GroupError } from './errors.js';
-import {
-  ConsumerGroup,
-  GroupMember,
-  type GroupProtocol,
-  type GroupState,
-  type JoinResult,
-  type SyncResult,
-} from './group.js';
+import { ConsumerGroup, GroupMember, type GroupState, type JoinResult, type SyncResult } from './group.js';
+import { readCommitted } from './offsets.js';
+import type {
+  CommitRequest,
+  DescribedGroup,
+  FetchedOffsets,
+  JoinRequest,
+  MemberRef,
+  PartitionResults,
+  SyncRequest,
+} from './requests.js';
 
 export interface GroupCoordinatorOptions {
   cluster: string;
@@ -25,83 +28,6 @@ export interface GroupCoordinatorOptions {
   scheduler: Scheduler;
   log: Logger;
   config: (name: string) => string | undefined;
-}
-
-export interface JoinRequest {
-  groupId: string;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string;
-  protocols: GroupProtocol[];
-  clientId: string;
-  clientHost: string;
-  /** JoinGroup v4+: a new dynamic member first gets its id with MEMBER_ID_REQUIRED (KIP-394). */
-  requireKnownMemberId: boolean;
-  /** JoinGroup v9+: a rejoining static leader may skip the assignment (KIP-814). */
-  supportsSkipAssignment: boolean;
-}
-
-export interface SyncRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignments: Array<{ memberId: string; assignment: Buffer }>;
-}
-
-export interface MemberRef {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-}
-
-export interface CommitRequest extends MemberRef {
-  topics: Array<{
-    name: string;
-    partitions: Array<{
-      partitionIndex: number;
-      committedOffset: bigint;
-      committedLeaderEpoch: number;
-      committedMetadata: string | null;
-    }>;
-  }>;
-}
-
-export interface PartitionResults {
-  name: string;
-  partitions: Array<{ partitionIndex: number; errorCode: number }>;
-}
-
-export interface FetchedOffsets {
-  name: string;
-  partitions: Array<{
-    partitionIndex: number;
-    committedOffset: bigint;
-    committedLeaderEpoch: number;
-    metadata: string;
-    errorCode: number;
-  }>;
-}
-
-export interface DescribedGroup {
-  errorCode: number;
-  groupId: string;
-  groupState: string;
-  protocolType: string;
-  protocolData: string;
-  members: Array<{
-    memberId: string;
-    groupInstanceId: string | null;
-    clientId: string;
-    clientHost: string;
-    memberMetadata: Buffer;
-    memberAssignment: Buffer;
-  }>;
 }
 
 /** group.* broker configs and their Kafka defaults. */
@@ -223,7 +149,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     }
   }
 
-  private joinNewMember(group: ConsumerGroup, request: JoinRequest, resolve: (r: JoinResult) => void): void {
+  private joinNewMember(group: ConsumerGroup, request: JoinRequest, resolve: (r: JoinResult) => void) {
     if (group.is('Dead')) return resolve(joinError(GroupError.COORDINATOR_NOT_AVAILABLE, ''));
     if (!group.supportsProtocols(request.protocolType, request.protocols)) {
       return resolve(joinError(GroupError.INCONSISTENT_GROUP_PROTOCOL, ''));
@@ -246,11 +172,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.addMember(group, request, newMemberId, resolve);
   }
 
-  private joinExistingMember(
-    group: ConsumerGroup,
-    request: JoinRequest,
-    resolve: (r: JoinResult) => void,
-  ): void {
+  private joinExistingMember(group: ConsumerGroup, request: JoinRequest, resolve: (r: JoinResult) => void) {
     const { memberId } = request;
     if (group.is('Dead')) return resolve(joinError(GroupError.COORDINATOR_NOT_AVAILABLE, memberId));
     if (!group.supportsProtocols(request.protocolType, request.protocols)) {
@@ -299,7 +221,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     request: JoinRequest,
     memberId: string,
     resolve: (r: JoinResult) => void,
-  ): void {
+  ) {
     const member = new GroupMember(
       memberId,
       request.groupInstanceId,
@@ -325,7 +247,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     member: GroupMember,
     request: JoinRequest,
     resolve: (r: JoinResult) => void,
-  ): void {
+  ) {
     member.protocols = request.protocols;
     member.rebalanceTimeoutMs = request.rebalanceTimeoutMs;
     member.sessionTimeoutMs = request.sessionTimeoutMs;
@@ -341,7 +263,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     oldMemberId: string,
     newMemberId: string,
     resolve: (r: JoinResult) => void,
-  ): void {
+  ) {
     const old = group.members.get(oldMemberId) as GroupMember;
     const previousLeader = group.leaderId;
     // The old instance's parked requests learn it was fenced.
@@ -390,12 +312,12 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.maybeCompleteJoinPhase(group);
   }
 
-  private maybePrepareRebalanceOrCompleteJoin(group: ConsumerGroup): void {
+  private maybePrepareRebalanceOrCompleteJoin(group: ConsumerGroup) {
     if (group.canRebalance()) this.prepareRebalance(group);
     else this.maybeCompleteJoinPhase(group);
   }
 
-  private prepareRebalance(group: ConsumerGroup): void {
+  private prepareRebalance(group: ConsumerGroup) {
     if (group.is('CompletingRebalance')) {
       for (const m of group.members.values()) {
         m.assignment = EMPTY;
@@ -419,12 +341,12 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.armJoinTimer(group, group.rebalanceTimeoutMs(), () => this.completeJoin(group));
   }
 
-  private armJoinTimer(group: ConsumerGroup, delayMs: number, run: () => void): void {
+  private armJoinTimer(group: ConsumerGroup, delayMs: number, run: () => void) {
     this.scheduler.cancel(group.joinTimer);
     group.joinTimer = this.scheduler.at(this.clock.now() + delayMs, run);
   }
 
-  private tryCompleteInitialRebalance(group: ConsumerGroup, delay: number, remaining: number): void {
+  private tryCompleteInitialRebalance(group: ConsumerGroup, delay: number, remaining: number) {
     if (this.groups.get(group.groupId) !== group) return;
     if (group.newMemberAdded && remaining !== 0) {
       group.newMemberAdded = false;
@@ -438,7 +360,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.completeJoin(group);
   }
 
-  private maybeCompleteJoinPhase(group: ConsumerGroup): void {
+  private maybeCompleteJoinPhase(group: ConsumerGroup) {
     if (!group.is('PreparingRebalance')) return;
     // The initial rebalance of a new group always runs its delay out.
     if (group.previousState === 'Empty') return;
@@ -446,7 +368,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.completeJoin(group);
   }
 
-  private completeJoin(group: ConsumerGroup): void {
+  private completeJoin(group: ConsumerGroup) {
     if (this.groups.get(group.groupId) !== group) return;
     this.scheduler.cancel(group.joinTimer);
     group.joinTimer = undefined;
@@ -492,7 +414,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     );
   }
 
-  private expirePendingSync(group: ConsumerGroup, generation: number): void {
+  private expirePendingSync(group: ConsumerGroup, generation: number) {
     group.syncTimer = undefined;
     if (this.groups.get(group.groupId) !== group || group.generationId !== generation) return;
     if (!group.is('CompletingRebalance') && !group.is('Stable')) return;
@@ -512,13 +434,13 @@ export class GroupCoordinator implements GroupCoordinatorApi {
 
   // ---- liveness ----
 
-  private scheduleHeartbeat(group: ConsumerGroup, member: GroupMember, timeoutMs: number): void {
+  private scheduleHeartbeat(group: ConsumerGroup, member: GroupMember, timeoutMs: number) {
     const at = this.clock.now() + timeoutMs;
     if (member.timer) this.scheduler.reschedule(member.timer, at);
     else member.timer = this.scheduler.at(at, () => this.expireHeartbeat(group, member));
   }
 
-  private expireHeartbeat(group: ConsumerGroup, member: GroupMember): void {
+  private expireHeartbeat(group: ConsumerGroup, member: GroupMember) {
     if (this.groups.get(group.groupId) !== group || group.members.get(member.memberId) !== member) return;
     if (group.is('Dead')) return;
     // Members parked in a rebalance cannot heartbeat: they stay, unless they are new (see addMember).
@@ -530,18 +452,18 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.removeMemberAndUpdate(group, member);
   }
 
-  private expirePending(group: ConsumerGroup, memberId: string): void {
+  private expirePending(group: ConsumerGroup, memberId: string) {
     if (this.groups.get(group.groupId) !== group || !group.pendingMembers.has(memberId)) return;
     this.removePending(group, memberId);
   }
 
-  private removePending(group: ConsumerGroup, memberId: string): void {
+  private removePending(group: ConsumerGroup, memberId: string) {
     this.scheduler.cancel(group.pendingMembers.get(memberId));
     group.pendingMembers.delete(memberId);
     if (group.is('PreparingRebalance') && group.hasAllMembersJoined()) this.completeJoin(group);
   }
 
-  private removeMemberAndUpdate(group: ConsumerGroup, member: GroupMember): void {
+  private removeMemberAndUpdate(group: ConsumerGroup, member: GroupMember) {
     this.scheduler.cancel(member.timer);
     member.timer = undefined;
     const joinWaiter = member.joinWaiter;
@@ -557,7 +479,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   }
 
   /** An Empty group without offsets is forgotten, as Kafka's periodic cleanup does. */
-  private scheduleEmptyCleanup(group: ConsumerGroup): void {
+  private scheduleEmptyCleanup(group: ConsumerGroup) {
     this.scheduler.cancel(group.emptyTimer);
     group.emptyTimer = this.scheduler.at(
       this.clock.now() + this.setting('offsets.retention.check.interval.ms'),
@@ -753,28 +675,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     groupId: string,
     topics: Array<{ name: string; partitionIndexes: number[] }> | null,
   ): FetchedOffsets[] {
-    const committed = this.storage.committedOffsets(this.cluster, groupId);
-    const byKey = new Map(committed.map((c) => [`${c.topic}\u0000${c.partition}`, c]));
-    const entry = (partitionIndex: number, c: CommittedOffset | undefined) => ({
-      partitionIndex,
-      committedOffset: c ? c.offset : -1n,
-      committedLeaderEpoch: c ? c.leaderEpoch : -1,
-      metadata: c?.metadata ?? '',
-      errorCode: GroupError.NONE,
-    });
-    if (topics === null) {
-      const byTopic = new Map<string, FetchedOffsets>();
-      for (const c of committed) {
-        let t = byTopic.get(c.topic);
-        if (!t) byTopic.set(c.topic, (t = { name: c.topic, partitions: [] }));
-        t.partitions.push(entry(c.partition, c));
-      }
-      return [...byTopic.values()];
-    }
-    return topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitionIndexes.map((p) => entry(p, byKey.get(`${t.name}\u0000${p}`))),
-    }));
+    return readCommitted(this.storage.committedOffsets(this.cluster, groupId), topics);
   }
 
   // ---- admin ----
@@ -908,7 +809,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     return topics;
   }
 
-  private drop(group: ConsumerGroup): void {
+  private drop(group: ConsumerGroup) {
     this.scheduler.cancel(group.joinTimer);
     this.scheduler.cancel(group.syncTimer);
     this.scheduler.cancel(group.emptyTimer);
@@ -947,3 +848,4 @@ export class GroupCoordinator implements GroupCoordinatorApi {
 }
 
 export type { JoinResult, SyncResult } from './group.js';
+export type * from './requests.js';

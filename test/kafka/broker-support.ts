@@ -1,0 +1,105 @@
+// What the broker suites share: a Tideway with a Kafka listener, KafkaJS admins on it, and a raw
+// Kafka client over a socket for what no client library sends (garbage, unknown keys, new versions).
+import net from 'node:net';
+import { after, before } from 'node:test';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { decodeResponse, encodeRequest } from '../../src/protocols/kafka/codec.js';
+import { type RunningTideway, startServer } from '../support/tideway.js';
+
+export interface KafkaSuite {
+  server: RunningTideway;
+  bootstrap: string;
+  kafka: Kafka;
+  admin(): Promise<Admin>;
+}
+
+/** A server with the default Kafka cluster on a free port for the suite; admins disconnect after. */
+export function withKafkaServer(): KafkaSuite {
+  const admins: Admin[] = [];
+  const suite = {
+    admin: async () => {
+      const admin = suite.kafka.admin();
+      await admin.connect();
+      admins.push(admin);
+      return admin;
+    },
+  } as KafkaSuite;
+  before(async () => {
+    suite.server = await startServer({ kafkaPort: 0 });
+    suite.bootstrap = suite.server.kafka?.bootstrap as string;
+    suite.kafka = new Kafka({
+      clientId: 'broker-tests',
+      brokers: [suite.bootstrap],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 2, initialRetryTime: 50 },
+    });
+  });
+  after(async () => {
+    for (const admin of admins) await admin.disconnect();
+    await suite.server?.stop();
+  });
+  return suite;
+}
+
+/** One raw connection: requests out, response frames in, and whether the broker closed it. */
+export class RawKafka {
+  private buffered = Buffer.alloc(0);
+  private waiting: Array<(frame: Buffer) => void> = [];
+  private frames: Buffer[] = [];
+  readonly closed: Promise<void>;
+  private constructor(private readonly socket: net.Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.buffered = Buffer.concat([this.buffered, chunk]);
+      while (this.buffered.length >= 4) {
+        const size = this.buffered.readInt32BE(0);
+        if (this.buffered.length < 4 + size) break;
+        const frame = this.buffered.subarray(4, 4 + size);
+        this.buffered = this.buffered.subarray(4 + size);
+        const waiter = this.waiting.shift();
+        if (waiter) waiter(frame);
+        else this.frames.push(frame);
+      }
+    });
+    socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+  }
+
+  static connect(bootstrap: string): Promise<RawKafka> {
+    const [host, port] = [
+      bootstrap.slice(0, bootstrap.lastIndexOf(':')),
+      Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1)),
+    ];
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port }, () => resolve(new RawKafka(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  write(bytes: Buffer | Buffer[]): void {
+    for (const b of Array.isArray(bytes) ? bytes : [bytes]) this.socket.write(b);
+  }
+
+  /** The next response frame (without its size). */
+  next(): Promise<Buffer> {
+    const ready = this.frames.shift();
+    if (ready) return Promise.resolve(ready);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  async request(
+    apiKey: number,
+    version: number,
+    body: Record<string, unknown>,
+    correlationId = 1,
+  ): Promise<Record<string, any>> {
+    this.write(encodeRequest(apiKey, version, correlationId, 'raw-test', body));
+    const frame = await this.next();
+    const decoded = decodeResponse(apiKey, version, frame);
+    if (decoded.correlationId !== correlationId) throw new Error(`correlation ${decoded.correlationId}`);
+    return decoded.body;
+  }
+
+  end(): void {
+    this.socket.destroy();
+  }
+}

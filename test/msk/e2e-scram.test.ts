@@ -1,0 +1,106 @@
+// SCRAM over TLS end to end: a secret associated through the MSK API is a user of the cluster's
+// SASL/SCRAM listener, which KafkaJS reaches with the CA served at /_tideway/kafka/ca.pem; a wrong
+// password is refused, and after PutSecretValue the old password stops working, as in MSK.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  BatchAssociateScramSecretCommand,
+  CreateClusterCommand,
+  GetBootstrapBrokersCommand,
+  type KafkaClient,
+} from '@aws-sdk/client-kafka';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Kafka, logLevel } from 'kafkajs';
+import { type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+import { customerKey, kmsClient, mskClient, provisioned, scramSecret, secretsClient } from './helpers.js';
+
+describe('MSK SASL/SCRAM over TLS with KafkaJS', () => {
+  let server: RunningTideway;
+  let msk: KafkaClient;
+  let sm: SecretsManagerClient;
+  let kms: KMSClient;
+  let bootstrap: string;
+  let ca: string;
+  let secretArn: string;
+
+  before(async () => {
+    server = await startServer();
+    msk = mskClient(server.endpoint);
+    sm = secretsClient(server.endpoint);
+    kms = kmsClient(server.endpoint);
+    const created = await msk.send(
+      new CreateClusterCommand(
+        provisioned(uniqueName('scram-e2e'), {
+          ClientAuthentication: { Sasl: { Scram: { Enabled: true } } },
+        }),
+      ),
+    );
+    secretArn = await scramSecret(
+      sm,
+      uniqueName('AmazonMSK_bob'),
+      { username: 'bob', password: 'bob-secret' },
+      await customerKey(kms),
+    );
+    const associated = await msk.send(
+      new BatchAssociateScramSecretCommand({ ClusterArn: created.ClusterArn, SecretArnList: [secretArn] }),
+    );
+    assert.deepEqual(associated.UnprocessedScramSecrets, []);
+    const brokers = await msk.send(new GetBootstrapBrokersCommand({ ClusterArn: created.ClusterArn }));
+    bootstrap = brokers.BootstrapBrokerStringSaslScram!;
+    const res = await fetch(`${server.endpoint}/_tideway/kafka/ca.pem`);
+    assert.equal(res.status, 200);
+    ca = await res.text();
+  });
+  after(async () => {
+    for (const client of [msk, sm, kms]) client?.destroy();
+    await server?.stop();
+  });
+
+  const admin = (password: string) =>
+    new Kafka({
+      clientId: 'msk-e2e',
+      brokers: [bootstrap],
+      ssl: { ca: [ca] },
+      sasl: { mechanism: 'scram-sha-512', username: 'bob', password },
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      connectionTimeout: 3000,
+    }).admin();
+
+  it('accepts the associated user and refuses a wrong password', async () => {
+    const ok = admin('bob-secret');
+    await ok.connect();
+    await ok.createTopics({ topics: [{ topic: 'scram-orders', numPartitions: 1 }] });
+    assert.ok((await ok.listTopics()).includes('scram-orders'));
+    await ok.disconnect();
+    const wrong = admin('not-bobs');
+    await assert.rejects(wrong.connect(), /SASL SCRAM SHA512 authentication failed|Authentication failed/i);
+    await wrong.disconnect();
+  });
+
+  it('stops taking the old password once the secret changes', async () => {
+    await sm.send(
+      new PutSecretValueCommand({
+        SecretId: secretArn,
+        SecretString: JSON.stringify({ username: 'bob', password: 'rotated' }),
+      }),
+    );
+    // The change reaches the broker asynchronously (the secret's observers), within a few event-loop turns.
+    let refused = false;
+    for (let i = 0; i < 20 && !refused; i++) {
+      const old = admin('bob-secret');
+      try {
+        await old.connect();
+        await old.disconnect();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      } catch {
+        refused = true;
+      }
+    }
+    assert.ok(refused, 'the old password still works');
+    const fresh = admin('rotated');
+    await fresh.connect();
+    await fresh.disconnect();
+  });
+});
