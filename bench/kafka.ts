@@ -109,20 +109,25 @@ export async function runKafkaBench(): Promise<void> {
     }
 
     let topicSeq = 0;
-    const oneCase = async (c: KafkaCase) => {
+    // Each round alternates which broker goes first, so a slow spell of this shared machine
+    // does not always fall on the same side.
+    const oneCase = async (c: KafkaCase, tidewayFirst: boolean) => {
       const file = fileOf.get(c.size) as string;
       topicSeq++;
-      // The null broker reads the partition count from the name; Tideway gets the topic made.
-      const nullFigure = await produceRun(
-        nullBroker,
-        `bench-${topicSeq}-p${c.partitions}`,
-        c,
-        file,
-        config.kcatTimeoutMs,
-      );
       const topic = `bench-${topicSeq}`;
       await admin.createTopics({ topics: [{ topic, numPartitions: c.partitions }], waitForLeaders: true });
-      const tidewayFigure = await produceRun(tideway, topic, c, file, config.kcatTimeoutMs);
+      // The null broker reads the partition count from the name; Tideway gets the topic made.
+      const toNull = () => produceRun(nullBroker, `${topic}-p${c.partitions}`, c, file, config.kcatTimeoutMs);
+      const toTideway = () => produceRun(tideway, topic, c, file, config.kcatTimeoutMs);
+      let nullFigure: ProduceFigure;
+      let tidewayFigure: ProduceFigure;
+      if (tidewayFirst) {
+        tidewayFigure = await toTideway();
+        nullFigure = await toNull();
+      } else {
+        nullFigure = await toNull();
+        tidewayFigure = await toTideway();
+      }
       const before = cpuMicros(tideway.child.pid);
       const back = await kcatConsumeLengths(tideway.bootstrap, topic, c.size, config.kcatTimeoutMs);
       const consume: ConsumeFigure = {
@@ -137,12 +142,12 @@ export async function runKafkaBench(): Promise<void> {
 
     progress('warming up (one pass of the smallest case)');
     const smallest = config.cases[0] as KafkaCase;
-    await oneCase(smallest);
+    await oneCase(smallest, false);
 
-    const passes = config.cases.map(() => [] as Omit<CaseResult, 'case'>[]);
+    const passes = config.cases.map(() => [] as Omit<CaseResult, 'case' | 'share'>[]);
     for (let round = 1; round <= config.rounds; round++) {
       for (const [i, c] of config.cases.entries()) {
-        const pass = await oneCase(c);
+        const pass = await oneCase(c, round % 2 === 0);
         passes[i]?.push(pass);
         progress(
           `round ${round}/${config.rounds}, ${caseLabel(c)}: Tideway ${fixed(pass.tideway.mbPerSecond, 1)} MB/s ` +
@@ -158,6 +163,12 @@ export async function runKafkaBench(): Promise<void> {
       const list = passes[i] ?? [];
       return {
         case: c,
+        // The share of each round (both brokers measured minutes apart at most), then its median:
+        // steadier on a loaded machine than the ratio of the two medians.
+        share: medianBy(
+          list.map((p) => p.tideway.mbPerSecond / p.nullBroker.mbPerSecond),
+          (x) => x,
+        ),
         tideway: medianBy(
           list.map((p) => p.tideway),
           mbps,

@@ -17,6 +17,8 @@ export interface ConsumeFigure extends ProduceFigure {
 
 export interface CaseResult {
   case: KafkaCase;
+  /** The median over rounds of Tideway's produce MB/s over the null broker's in the same round. */
+  share: number;
   tideway: ProduceFigure;
   nullBroker: ProduceFigure;
   consume: ConsumeFigure;

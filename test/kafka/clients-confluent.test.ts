@@ -124,6 +124,38 @@ describe('confluent_kafka (librdkafka 2.0) against the default cluster', () => {
   });
 });
 
+describe("confluent_kafka: librdkafka's assignors through the group coordinator", () => {
+  const suite = withKafkaServer();
+
+  interface Rebalance {
+    shared: boolean;
+    before: [number[], number[]];
+    alone: boolean;
+    after: number[];
+  }
+
+  // cooperative-sticky rebalances incrementally (KIP-429): the broker only carries its
+  // subscriptions and assignments, but a wrong generation or member id breaks it first.
+  for (const strategy of ['range', 'roundrobin', 'cooperative-sticky']) {
+    it(`${strategy}: two members share four partitions, and one takes all when the other leaves`, async () => {
+      const topic = uniqueName(`ck-${strategy}`);
+      await createTopics(suite.bootstrap, [{ topic, numPartitions: 4 }]);
+      const result = await confluentKafka<Rebalance>('rebalance', {
+        bootstrap: suite.bootstrap,
+        topic,
+        group: uniqueName(`ck-${strategy}`),
+        strategy,
+        partitions: 4,
+      });
+      assert.ok(result.shared, `members never shared the partitions: ${JSON.stringify(result.before)}`);
+      assert.deepEqual([...result.before[0], ...result.before[1]].sort(), [0, 1, 2, 3]);
+      assert.equal(result.before[0].length, 2);
+      assert.ok(result.alone, `the remaining member holds ${JSON.stringify(result.after)}`);
+      assert.deepEqual(result.after, [0, 1, 2, 3]);
+    });
+  }
+});
+
 describe('confluent_kafka: committed offsets across a restart with --data-dir', () => {
   it('resumes from the committed offset after the server restarts on the same folder', async () => {
     const { dataDir, remove } = scratchDataDir();

@@ -121,4 +121,18 @@ describe('kcat (librdkafka 2.0) against the default cluster', () => {
     const listed = metadata.topics.find((t: { topic: string }) => t.topic === topic);
     assert.equal(listed.partitions.length, 4);
   });
+
+  it('takes SASL PLAIN with any user on the default cluster, as clients configured for it expect', async () => {
+    const topic = uniqueName('kcat-plain');
+    await createTopics(suite.bootstrap, [{ topic }]);
+    const config = {
+      'security.protocol': 'SASL_PLAINTEXT',
+      'sasl.mechanisms': 'PLAIN',
+      'sasl.username': 'anyone',
+      'sasl.password': 'anything',
+    };
+    await kcatProduce(suite.bootstrap, topic, [{ key: 'k', value: 'over SASL' }], { config });
+    const [message] = await kcatConsume(suite.bootstrap, topic, { config });
+    assert.equal(message?.value?.toString(), 'over SASL');
+  });
 });

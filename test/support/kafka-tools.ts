@@ -345,7 +345,7 @@ export function pythonKey(message: PythonMessage): string | null {
 
 /** One operation of test/fixtures/kafka/confluent_client.py (librdkafka through confluent_kafka). */
 export function confluentKafka<T = any>(
-  op: 'produce' | 'consume' | 'create_topics' | 'metadata',
+  op: 'produce' | 'consume' | 'rebalance' | 'create_topics' | 'metadata',
   args: Record<string, unknown>,
   options: PythonOptions = {},
 ): Promise<T> {
