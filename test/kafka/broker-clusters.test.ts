@@ -52,7 +52,7 @@ describe('MSK clusters on the brokers', () => {
     scheduler.stop();
   });
 
-  it('shows NumberOfBrokerNodes brokers, all at the listener, and replicates by 3 by default', async () => {
+  it('lists the leading broker at the listener, and replicates by 3 by default among NumberOfBrokerNodes', async () => {
     const name = uniqueName('msk');
     await admin.createTopics({ topics: [{ topic: name, numPartitions: 2 }] });
     const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
@@ -63,7 +63,7 @@ describe('MSK clusters on the brokers', () => {
     const [host, port] = bootstrap.split(':');
     assert.deepEqual(
       metadata.brokers.map((b: any) => [b.nodeId, b.host, b.port]),
-      [1, 2, 3].map((id) => [id, host, Number(port)]),
+      [[1, host, Number(port)]],
     );
     const refused = await client.request(19, 7, {
       topics: [{ name: uniqueName('rf'), numPartitions: 1, replicationFactor: 4 }],
@@ -142,7 +142,7 @@ describe('MSK clusters on the brokers', () => {
     const metadata = await secure.request(3, 12, { topics: null, allowAutoTopicCreation: false });
     assert.deepEqual(
       metadata.brokers.map((b: any) => b.port),
-      [tlsAddress.port, tlsAddress.port, tlsAddress.port],
+      [tlsAddress.port],
     );
     secure.end();
     const unauthenticated = await RawKafka.connectTls(scramAddress.host, scramAddress.port, ca.pem);
