@@ -100,7 +100,7 @@ describe('MSK listeners: TLS, SASL/SCRAM and IAM with real clients', () => {
     const metadata = await kcatMetadata(brokers.tls, undefined, {
       config: { 'security.protocol': 'SSL', 'ssl.ca.location': caFile },
     });
-    assert.equal(metadata.brokers.length, 3);
+    assert.equal(metadata.brokers.length, 1);
   });
 
   it('takes kcat over SASL_SSL with the associated password and refuses a wrong one', async () => {
@@ -164,7 +164,7 @@ describe('MSK listeners: TLS, SASL/SCRAM and IAM with real clients', () => {
     await admin.connect();
     try {
       const cluster = await admin.describeCluster();
-      assert.equal(cluster.brokers.length, 3);
+      assert.equal(cluster.brokers.length, 1);
     } finally {
       await admin.disconnect();
     }
@@ -188,7 +188,7 @@ describe('MSK listeners: TLS, SASL/SCRAM and IAM with real clients', () => {
       token: made.token,
       expiry_ms: made.expiryTime,
     });
-    assert.deepEqual(result, { brokers: [1, 2, 3], error: null });
+    assert.deepEqual(result, { brokers: [1], error: null });
   });
 
   it("refuses a token once the server's clock passes its expiry", async () => {
