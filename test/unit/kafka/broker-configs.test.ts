@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  mskDefaultProperties,
   parseConfigValue,
   TOPIC_CONFIG_BY_NAME,
   topicDefault,
@@ -83,5 +84,19 @@ describe('Kafka topic configs', () => {
         synonym: 'log.retention.minutes',
       },
     );
+  });
+});
+
+describe("MSK's default configuration", () => {
+  it('replicates by the zones the brokers spread over, at most 3, never beyond the brokers', () => {
+    const of = (brokers: number, zones?: number) => {
+      const p = mskDefaultProperties(brokers, zones);
+      return [p['default.replication.factor'], p['min.insync.replicas']];
+    };
+    assert.deepEqual(of(3, 3), ['3', '2']);
+    assert.deepEqual(of(6, 3), ['3', '2']);
+    assert.deepEqual(of(4, 2), ['2', '1']);
+    assert.deepEqual(of(2, 2), ['2', '1']);
+    assert.deepEqual(of(1), ['1', '1']);
   });
 });

@@ -28,6 +28,7 @@ export class KafkaCluster implements ClusterRuntime {
   readonly clusterId: string;
   readonly isDefault: boolean;
   readonly brokerNodes: number;
+  private readonly zones: number | undefined;
   readonly account: string;
   readonly region: string;
   readonly topics: KafkaLogStorage;
@@ -45,6 +46,7 @@ export class KafkaCluster implements ClusterRuntime {
     this.clusterId = spec.clusterId ?? newKafkaUuid();
     this.isDefault = spec.id === 'default';
     this.brokerNodes = Math.max(1, spec.brokerNodes);
+    this.zones = spec.zones;
     this.account = spec.account;
     this.region = spec.region;
     this.topics = deps.storage;
@@ -65,7 +67,9 @@ export class KafkaCluster implements ClusterRuntime {
 
   /** server.properties over Kafka's defaults; the default cluster's and MSK's own defaults first. */
   private withBase(serverProperties: Record<string, string>): Record<string, string> {
-    const base = this.isDefault ? DEFAULT_CLUSTER_PROPERTIES : mskDefaultProperties(this.brokerNodes);
+    const base = this.isDefault
+      ? DEFAULT_CLUSTER_PROPERTIES
+      : mskDefaultProperties(this.brokerNodes, this.zones);
     return { ...base, ...serverProperties };
   }
 

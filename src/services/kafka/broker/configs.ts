@@ -99,8 +99,8 @@ export const DEFAULT_CLUSTER_PROPERTIES: Readonly<Record<string, string>> = {
  * MSK's default configuration (used when a cluster is made without a custom one), sized as MSK
  * sizes it: replication 3 and min.insync.replicas 2 over three zones, 2 and 1 over two.
  */
-export function mskDefaultProperties(brokerNodes: number): Record<string, string> {
-  const replication = Math.max(1, Math.min(3, brokerNodes));
+export function mskDefaultProperties(brokerNodes: number, zones = 3): Record<string, string> {
+  const replication = Math.max(1, Math.min(3, zones, brokerNodes));
   return {
     'allow.everyone.if.no.acl.found': 'true',
     'auto.create.topics.enable': 'false',

@@ -143,6 +143,8 @@ export interface KafkaClusterSpec {
    * in-sync replicas, so topics take replication factors up to this count as on MSK.
    */
   brokerNodes: number;
+  /** Availability Zones the brokers spread over (MSK: its client subnets); MSK's defaults replicate by it. */
+  zones?: number;
 }
 
 /**

@@ -209,6 +209,7 @@ export class MskState {
       ports: cluster.ports,
       serverProperties: this.serverProperties(cluster),
       brokerNodes: cluster.brokerNodes,
+      zones: cluster.brokerNodeGroupInfo?.ClientSubnets?.length ?? 3,
     };
     const addresses = await this.deps.brokers.openCluster(spec);
     cluster.ports = Object.fromEntries(addresses.map((a) => [a.kind, a.port]));
