@@ -25,6 +25,21 @@ function isDefaultKey(value: string): boolean {
 }
 
 /**
+ * The alias (or ARN) of the AWS managed key that a key id, key ARN, alias or alias ARN designates.
+ * Only live models hold AWS managed keys (KMS's source marks them KeyManager AWS), so a live
+ * secret put under aws/secretsmanager by its key id is judged as one put under its alias.
+ */
+function awsManagedKey(model: Model, value: string): string | undefined {
+  const alias = /(?:^|:)(alias\/.+)$/.exec(value)?.[1];
+  const key = model.keys.find(
+    (k) =>
+      k.arn === value || k.attributes?.KeyId === value || (alias !== undefined && k.aliases.includes(alias)),
+  );
+  if (key?.attributes?.KeyManager !== 'AWS') return undefined;
+  return key.aliases.find((a) => a.startsWith('alias/aws/')) ?? key.arn ?? key.id;
+}
+
+/**
  * MSK reads SASL/SCRAM users only from secrets whose name starts with AmazonMSK_ and that are
  * encrypted with a customer-managed key: it cannot use a secret under the default
  * aws/secretsmanager key. The association fails, and clients cannot sign in.
@@ -125,10 +140,13 @@ function secretEntity(
     });
   }
   const key = secret.kmsKey;
+  const managed = typeof key === 'string' ? awsManagedKey(model, key) : undefined;
   if (key === undefined || key === null || key === '') {
     problems.push('is encrypted with the default aws/secretsmanager key (no KmsKeyId)');
   } else if (typeof key === 'string' && isDefaultKey(key)) {
     problems.push(`is encrypted with the default key ${key}`);
+  } else if (managed !== undefined) {
+    problems.push(`is encrypted with the AWS managed key ${key} (${managed})`);
   } else if (isUnknown(key)) {
     context.explain({
       resource: secret.id,

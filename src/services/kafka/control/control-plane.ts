@@ -1,3 +1,4 @@
+import { mskSource } from '../../../knowhow/live/msk-source.js';
 import type { LiveSource } from '../../../knowhow/live/sources.js';
 import type { RestService } from '../../../protocols/rest-dispatch.js';
 import { restServiceDefinition, type ServiceDefinition } from '../../../protocols/service.js';
@@ -48,5 +49,7 @@ export function mskControlPlane(env: ServiceEnvironment, brokers: KafkaBrokerCon
     reset: () => state.clear(),
     close: async () => state.close(),
     reopen: () => state.reopen(),
+    // Doctor sees the clusters and their SCRAM secrets; the store holds the kept ones from start.
+    live: mskSource(() => state.clusters.values()),
   };
 }
