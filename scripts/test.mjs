@@ -25,6 +25,9 @@ const SINGLE_ENGINE = {
   'persistence/': 'memory',
   // The CLI's flags, a process spawned per test: a second engine adds time, not coverage.
   'server/cli.test.js': 'memory',
+  'kafka/broker-cli.test.js': 'memory',
+  // Builds its brokers on an in-memory environment of its own: no server, so no engine.
+  'kafka/broker-clusters.test.js': 'memory',
   // The know-how commands, spawned per test: advise and lint need no server, and mcp's and
   // doctor's CLI runs read a server whose engine adds nothing to what they check.
   'cli/': 'memory',

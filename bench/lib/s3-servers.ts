@@ -12,6 +12,8 @@ export interface S3ServerSpec {
   synthetic: boolean;
   /** Keeps bodies on disk: only these take the 1 GiB upload (in memory it would hold 1 GiB). */
   disk: boolean;
+  /** Another Tideway checkout (built) to run instead of this one: the baseline of an A/B run. */
+  root?: string;
 }
 
 export const S3_SERVERS: readonly S3ServerSpec[] = [
@@ -21,6 +23,29 @@ export const S3_SERVERS: readonly S3ServerSpec[] = [
   { kind: 'bare', label: 'bare node:http to disk', synthetic: true, disk: true },
 ];
 
+/**
+ * The servers of this run: all four, or those named in BENCH_S3_SERVERS (kinds, comma-separated);
+ * BENCH_S3_BASELINE=<checkout> adds that checkout's Tideway with --data-dir right after this one's,
+ * so a change is measured against its baseline in the same interleaved rounds.
+ */
+export function selectS3Servers(env: NodeJS.ProcessEnv = process.env): S3ServerSpec[] {
+  const wanted = env.BENCH_S3_SERVERS?.split(',').map((k) => k.trim());
+  const out: S3ServerSpec[] = [];
+  for (const spec of S3_SERVERS) {
+    if (wanted && !wanted.includes(spec.kind)) continue;
+    out.push(spec);
+    if (spec.kind === 'tideway-disk' && env.BENCH_S3_BASELINE) {
+      out.push({ ...spec, label: 'Tideway (--data-dir, baseline)', root: env.BENCH_S3_BASELINE });
+    }
+  }
+  return out;
+}
+
+/** A run of part of the servers, or with a baseline, is for comparing: it leaves the docs alone. */
+export function isPartialS3Run(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.BENCH_S3_SERVERS || env.BENCH_S3_BASELINE);
+}
+
 export interface RunningS3Server {
   spec: S3ServerSpec;
   origin: string;
@@ -28,8 +53,8 @@ export interface RunningS3Server {
   stop(): Promise<void>;
 }
 
-function launch(kind: S3ServerKind, port: number, dir?: string): { args: string[]; readyPath: string } {
-  switch (kind) {
+function launch(spec: S3ServerSpec, port: number, dir?: string): { args: string[]; readyPath: string } {
+  switch (spec.kind) {
     case 's3rver':
       return {
         args: [join(SERVERS_DIR, 's3rver.js'), '--port', String(port), '--dir', dir!],
@@ -39,7 +64,8 @@ function launch(kind: S3ServerKind, port: number, dir?: string): { args: string[
       return { args: [join(SERVERS_DIR, 'bare-s3.js'), '--port', String(port)], readyPath: '/' };
     default: {
       // Silent, as in the other benches: a log line per request would measure pino.
-      const args = ['dist/src/cli/main.js', '--port', String(port), '--host', HOST, '--log-level', 'silent'];
+      const main = spec.root ? join(spec.root, 'dist/src/cli/main.js') : 'dist/src/cli/main.js';
+      const args = [main, '--port', String(port), '--host', HOST, '--log-level', 'silent'];
       if (dir) args.push('--data-dir', dir);
       return { args, readyPath: '/_tideway/health' };
     }
@@ -51,7 +77,7 @@ export async function startS3Server(spec: S3ServerSpec): Promise<RunningS3Server
   // A fresh folder per run: what an earlier run left would be restored (or listed) and skew it.
   const dir =
     spec.kind === 'tideway-disk' || spec.kind === 's3rver' ? tempDir('tideway-bench-s3-') : undefined;
-  const { args, readyPath } = launch(spec.kind, port, dir?.path);
+  const { args, readyPath } = launch(spec, port, dir?.path);
   const child = spawnNode(spec.label, args);
   const cleanup = async () => {
     await child.stop();

@@ -36,6 +36,9 @@ Options (environment variable in brackets):
   --kinesis-limits    enforce Kinesis per-shard throughput: 1 MiB  [TIDEWAY_KINESIS_LIMITS=1]
                       and 1,000 records/s in, 2 MiB and 5 GetRecords calls/s out
                       (ProvisionedThroughputExceededException)                  default off
+  --msk-status-delay <ms>
+                      how long an MSK cluster stays CREATING,    [TIDEWAY_MSK_STATUS_DELAY]
+                      UPDATING or DELETING (0: done when the call returns)      default 0
   --events-quotas     enforce EventBridge's quotas: 300 rules per bus [TIDEWAY_EVENTS_QUOTAS=1]
                       (30 with wildcards), 5 targets per rule, 10 PutEvents entries,
                       100 buses and 10 archives per account…                    default off
@@ -105,6 +108,7 @@ async function main(argv: string[]): Promise<void> {
         'lenient-policies': { type: 'boolean' },
         'kinesis-status-delay': { type: 'string' },
         'kinesis-limits': { type: 'boolean' },
+        'msk-status-delay': { type: 'string' },
         'events-quotas': { type: 'boolean' },
         'events-quota': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
@@ -146,6 +150,12 @@ async function main(argv: string[]): Promise<void> {
     fail(`--kinesis-status-delay must be a whole number of milliseconds, not '${delayText}'`);
   }
   const kinesisStatusDelayMs = Number(delayText);
+  const mskDelayText =
+    (values['msk-status-delay'] as string | undefined) ?? env.TIDEWAY_MSK_STATUS_DELAY ?? '0';
+  if (!/^\d{1,9}$/.test(mskDelayText)) {
+    fail(`--msk-status-delay must be a whole number of milliseconds, not '${mskDelayText}'`);
+  }
+  const mskStatusDelayMs = Number(mskDelayText);
   const kinesisLimits =
     values['kinesis-limits'] === true || ['1', 'true'].includes(env.TIDEWAY_KINESIS_LIMITS ?? '');
   const eventsQuotas = parseEventsQuotas(
@@ -163,6 +173,7 @@ async function main(argv: string[]): Promise<void> {
       lenientPolicies,
       kinesisStatusDelayMs,
       kinesisLimits,
+      mskStatusDelayMs,
       eventsQuotas,
       kafkaPort: values['no-kafka'] === true ? undefined : kafkaPort,
     });

@@ -10,6 +10,7 @@ import { eventsModule } from './events/index.js';
 import type { EventsFrontDoor, EventsQuotaSettings } from './events/state.js';
 import type { FirehoseFrontDoor } from './firehose/front-door.js';
 import { firehoseModule } from './firehose/index.js';
+import type { KafkaFrontDoor } from './kafka/front-door.js';
 import { kafkaModule } from './kafka/index.js';
 import type { StreamFrontDoor } from './kinesis/deliveries.js';
 import { kinesisModule } from './kinesis/index.js';
@@ -81,6 +82,8 @@ export interface FrontDoors {
   s3?: S3FrontDoor;
   /** Firehose's PutRecordBatch for services writing records (SNS, EventBridge); loads on first use. */
   firehose?: FirehoseFrontDoor;
+  /** Topics of the Kafka clusters this process serves, for services reading them (Firehose's MSKAsSource). */
+  kafka?: KafkaFrontDoor;
 }
 
 /** A read-only admin endpoint under /_tideway/ (the SNS outbox). */

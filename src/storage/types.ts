@@ -474,9 +474,15 @@ export interface BodyStore {
 export interface BodyRef {
   id: string;
   size: number;
+  /**
+   * A small body's bytes in base64, kept in the ref itself so that they reach the journal in the
+   * same row and transaction as the record naming them (--data-dir only; docs/s3/storage.md).
+   */
+  inline?: string;
 }
 
 export interface BodyWriter {
+  /** The chunk is the store's from then on: the caller must not change it, even once resolved. */
   write(chunk: Uint8Array): Promise<void>;
   /** Makes the body durable (file synced with --data-dir) and returns its ref. */
   commit(): Promise<BodyRef>;

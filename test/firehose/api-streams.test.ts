@@ -375,13 +375,6 @@ describe('CreateDeliveryStream and DescribeDeliveryStream', () => {
     );
     await firehoseRejects(
       suite.firehose.send(
-        new CreateDeliveryStreamCommand({ ...s3Stream(name), DeliveryStreamType: 'MSKAsSource' }),
-      ),
-      'InvalidArgumentException',
-      /Tideway does not support the MSKAsSource source/,
-    );
-    await firehoseRejects(
-      suite.firehose.send(
         new CreateDeliveryStreamCommand({ ...s3Stream(name), DeliveryStreamType: 'DatabaseAsSource' }),
       ),
       'InvalidArgumentException',

@@ -2,6 +2,7 @@
 // Kafka client over a socket for what no client library sends (garbage, unknown keys, new versions).
 import net from 'node:net';
 import { after, before } from 'node:test';
+import tls from 'node:tls';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { decodeResponse, encodeRequest } from '../../src/protocols/kafka/codec.js';
 import { type RunningTideway, startServer } from '../support/tideway.js';
@@ -71,6 +72,16 @@ export class RawKafka {
     ];
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port }, () => resolve(new RawKafka(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Over TLS, trusting `ca` (the generated CA's PEM). */
+  static connectTls(host: string, port: number, ca: string): Promise<RawKafka> {
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({ host, port, ca, servername: 'localhost' }, () =>
+        resolve(new RawKafka(socket)),
+      );
       socket.once('error', reject);
     });
   }

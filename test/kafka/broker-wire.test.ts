@@ -130,6 +130,46 @@ describe('Kafka broker on the wire', () => {
     client.end();
   });
 
+  it('keeps request order when a long-polling Fetch finishes after the requests behind it', async () => {
+    const client = await raw();
+    const name = uniqueName('poll');
+    assert.equal((await createTopic(client, { name, numPartitions: 1 })).errorCode, 0);
+    const started = Date.now();
+    client.write([
+      ...encodeRequest(1, 11, 10, 'p', {
+        replicaId: -1,
+        maxWaitMs: 300,
+        minBytes: 1,
+        maxBytes: 1024,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [
+          {
+            topic: name,
+            partitions: [
+              {
+                partition: 0,
+                currentLeaderEpoch: -1,
+                fetchOffset: 0n,
+                logStartOffset: -1n,
+                partitionMaxBytes: 1024,
+              },
+            ],
+          },
+        ],
+        forgottenTopicsData: [],
+        rackId: '',
+      }),
+      ...encodeRequest(API_VERSIONS, 0, 11, 'p', {}),
+    ]);
+    const first = await client.next();
+    const second = await client.next();
+    assert.deepEqual([first.readInt32BE(0), second.readInt32BE(0)], [10, 11]);
+    assert.ok(Date.now() - started >= 250, 'the Fetch waited for data');
+    client.end();
+  });
+
   it('Metadata shows the listener the client came in on, the cluster id and controller', async () => {
     const client = await raw();
     const body = await client.request(METADATA, 12, { topics: null, allowAutoTopicCreation: false });
@@ -393,6 +433,20 @@ describe('Kafka broker on the wire', () => {
       [broker.results[0].errorCode, broker.results[0].errorMessage],
       [42, 'Unexpected broker id, expected 1 or empty string, but received 3'],
     );
+    client.end();
+  });
+
+  it('serves the CA at /_tideway/kafka/ca.pem, and a reset drops topics but keeps the listener', async () => {
+    const response = await fetch(`${suite.server.endpoint}/_tideway/kafka/ca.pem`);
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /^-----BEGIN CERTIFICATE-----/);
+    const client = await raw();
+    const name = uniqueName('reset');
+    assert.equal((await createTopic(client, { name })).errorCode, 0);
+    const reset = await fetch(`${suite.server.endpoint}/_tideway/reset`, { method: 'POST' });
+    assert.equal(reset.status, 200);
+    const after = await client.request(METADATA, 12, { topics: null, allowAutoTopicCreation: false });
+    assert.equal(after.topics.length, 0);
     client.end();
   });
 

@@ -13,6 +13,7 @@ import { handleFetch } from '../../src/services/kafka/broker/fetch.js';
 import { handleListOffsets } from '../../src/services/kafka/broker/list-offsets.js';
 import { handleProduce } from '../../src/services/kafka/broker/produce.js';
 import { handleInitProducerId } from '../../src/services/kafka/broker/producer-ids.js';
+import { KafkaProtocolError } from '../../src/services/kafka/broker/types.js';
 import { type FakeCluster, fakeCluster } from './data-fake-cluster.js';
 
 type Body = Record<string, any>;
@@ -137,6 +138,13 @@ describe('Kafka Produce', () => {
     const stored = f.log.partitions.get('t/0')?.batches[0];
     assert.ok(stored && batchIsValid(stored));
     assert.equal(stored && readBatchHeader(stored).maxTimestamp, now);
+  });
+
+  it('closes the connection on Produce v0–2, advertised only for librdkafka as Kafka 4.0 does', async () => {
+    const f = fakeCluster();
+    f.log.addTopic('t');
+    await assert.rejects(produce(f, encodeBatch([{ value: 'a' }]), { version: 2 }), KafkaProtocolError);
+    assert.equal(f.log.appends, 0);
   });
 
   it('refuses transactional batches as a broker granting no transactional id', async () => {

@@ -6,13 +6,20 @@ import { after, before, describe, it } from 'node:test';
 import {
   BatchAssociateScramSecretCommand,
   CreateClusterCommand,
+  CreateConfigurationCommand,
+  DescribeClusterCommand,
   GetBootstrapBrokersCommand,
   type KafkaClient,
+  UpdateClusterConfigurationCommand,
+  UpdateConfigurationCommand,
 } from '@aws-sdk/client-kafka';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { Kafka, logLevel } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
+
+const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
+
 import { customerKey, kmsClient, mskClient, provisioned, scramSecret, secretsClient } from './helpers.js';
 
 describe('MSK SASL/SCRAM over TLS with KafkaJS', () => {
@@ -102,5 +109,96 @@ describe('MSK SASL/SCRAM over TLS with KafkaJS', () => {
     const fresh = admin('rotated');
     await fresh.connect();
     await fresh.disconnect();
+  });
+});
+
+describe('MSK TLS and plaintext listeners with KafkaJS', () => {
+  let server: RunningTideway;
+  let msk: KafkaClient;
+  before(async () => {
+    server = await startServer();
+    msk = mskClient(server.endpoint);
+  });
+  after(async () => {
+    msk?.destroy();
+    await server?.stop();
+  });
+
+  it("hands the brokers a configuration's properties, and a new revision through UpdateClusterConfiguration", async () => {
+    const configuration = await msk.send(
+      new CreateConfigurationCommand({
+        Name: uniqueName('e2e'),
+        ServerProperties: new TextEncoder().encode('num.partitions=3'),
+      }),
+    );
+    const created = await msk.send(
+      new CreateClusterCommand(
+        provisioned(uniqueName('cfg-e2e'), {
+          ConfigurationInfo: { Arn: configuration.Arn, Revision: 1 },
+          EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'PLAINTEXT' } },
+        }),
+      ),
+    );
+    const brokers = await msk.send(new GetBootstrapBrokersCommand({ ClusterArn: created.ClusterArn }));
+    const admin = new Kafka({
+      brokers: [brokers.BootstrapBrokerString!],
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    const numPartitions = async () => {
+      const described = await admin.describeConfigs({
+        resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configNames: ['num.partitions'] }],
+        includeSynonyms: false,
+      });
+      return described.resources[0]?.configEntries.find((e) => e.configName === 'num.partitions')
+        ?.configValue;
+    };
+    try {
+      assert.equal(await numPartitions(), '3');
+      await msk.send(
+        new UpdateConfigurationCommand({
+          Arn: configuration.Arn,
+          ServerProperties: new TextEncoder().encode('num.partitions=5'),
+        }),
+      );
+      const { ClusterInfo } = await msk.send(new DescribeClusterCommand({ ClusterArn: created.ClusterArn }));
+      await msk.send(
+        new UpdateClusterConfigurationCommand({
+          ClusterArn: created.ClusterArn,
+          ConfigurationInfo: { Arn: configuration.Arn, Revision: 2 },
+          CurrentVersion: ClusterInfo?.CurrentVersion,
+        }),
+      );
+      assert.equal(await numPartitions(), '5');
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('serves unauthenticated clients over TLS with the CA, and in plaintext where allowed', async () => {
+    const created = await msk.send(
+      new CreateClusterCommand(
+        provisioned(uniqueName('tls-e2e'), {
+          EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS_PLAINTEXT' } },
+        }),
+      ),
+    );
+    const brokers = await msk.send(new GetBootstrapBrokersCommand({ ClusterArn: created.ClusterArn }));
+    const ca = await (await fetch(`${server.endpoint}/_tideway/kafka/ca.pem`)).text();
+    const tls = new Kafka({
+      brokers: [brokers.BootstrapBrokerStringTls!],
+      ssl: { ca: [ca] },
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await tls.connect();
+    await tls.createTopics({ topics: [{ topic: 'tls-orders', numPartitions: 2 }] });
+    await tls.disconnect();
+    const plain = new Kafka({
+      brokers: [brokers.BootstrapBrokerString!],
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await plain.connect();
+    assert.ok((await plain.listTopics()).includes('tls-orders'));
+    await plain.disconnect();
   });
 });

@@ -73,6 +73,7 @@ describe('Kafka log with a journal', () => {
       store.append('default', 't', 1, [batch({ fill: 4 })]),
     ]);
     await store.append('default', 't', 0, [batch({ records: 4, fill: 5 })]);
+    await store.append('default', 't', 1, []);
     await store.append('arn:msk', 'm', 0, [batch({ fill: 6 })]);
     const before = readAll('t').map((b) => Buffer.from(b));
     reopen();

@@ -8,6 +8,8 @@ import { after, describe, it } from 'node:test';
 import { FileBodies } from '../../src/storage/embedded/bodies.js';
 import type { BodyRef } from '../../src/storage/types.js';
 
+/** Past the store's inline limit: these bodies get files (inline ones live in the journal). */
+const FILE_SIZED = 10_000;
 const bodiesModule = new URL('../../src/storage/embedded/bodies.js', import.meta.url).href;
 
 const dirs: string[] = [];
@@ -25,11 +27,11 @@ import { FileBodies } from ${JSON.stringify(bodiesModule)};
 const store = new FileBodies(process.argv[1]);
 for (const text of ['first acknowledged', 'second acknowledged']) {
   const w = store.create();
-  await w.write(Buffer.from(text));
+  await w.write(Buffer.from(text.padEnd(${FILE_SIZED}, '.')));
   process.stdout.write('acked ' + JSON.stringify(await w.commit()) + '\\n');
 }
 const unjournaled = store.create();
-await unjournaled.write(Buffer.from('committed, never journaled'));
+await unjournaled.write(Buffer.from('committed, never journaled'.padEnd(${FILE_SIZED}, '.')));
 await unjournaled.commit();
 const upload = store.create();
 const piece = Buffer.alloc(256 * 1024, 0x5a);
@@ -88,6 +90,9 @@ describe('S3 bodies after kill -9 mid-upload', () => {
       for await (const part of restarted.read(ref)) parts.push(Buffer.from(part));
       texts.push(Buffer.concat(parts).toString());
     }
-    assert.deepEqual(texts, ['first acknowledged', 'second acknowledged']);
+    assert.deepEqual(
+      texts,
+      ['first acknowledged', 'second acknowledged'].map((t) => t.padEnd(FILE_SIZED, '.')),
+    );
   });
 });

@@ -144,7 +144,7 @@ export function setLogAppendTime(batch: Buffer, nowMs: bigint): void {
 export function splitBatches(records: Buffer): Buffer[] {
   const batches: Buffer[] = [];
   let at = 0;
-  while (records.length - at >= HEADER_UP_TO_MAGIC) {
+  while (records.length - at >= LOG_OVERHEAD) {
     const size = records.readInt32BE(at + 8);
     if (size < MIN_RECORD_OVERHEAD) {
       throw new RecordBatchError(
@@ -152,6 +152,10 @@ export function splitBatches(records: Buffer): Buffer[] {
         `Record size ${size} is less than the minimum record overhead (${MIN_RECORD_OVERHEAD})`,
       );
     }
+    if (records.length - at < HEADER_UP_TO_MAGIC) break;
+    const magic = records.readInt8(at + MAGIC_AT);
+    if (magic < 0 || magic > 2)
+      throw new RecordBatchError('CORRUPT_MESSAGE', `Invalid magic found in record: ${magic}`);
     const end = at + LOG_OVERHEAD + size;
     if (end > records.length) break;
     batches.push(records.subarray(at, end));

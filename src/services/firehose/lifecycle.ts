@@ -203,10 +203,10 @@ function sourceOf(
   input: F.CreateDeliveryStreamInput,
   now: number,
 ): F.SourceDescription | undefined {
-  if (type === 'MSKAsSource') throw firehoseError.notSupported('the MSKAsSource source (Amazon MSK)');
   if (type === 'DatabaseAsSource') throw firehoseError.notSupported('the DatabaseAsSource source');
-  if (input.MSKSourceConfiguration) throw firehoseError.notSupported('the MSKAsSource source (Amazon MSK)');
   if (input.DatabaseSourceConfiguration) throw firehoseError.notSupported('the DatabaseAsSource source');
+  const msk = mskSourceOf(type, input, now);
+  if (msk) return msk;
   const kinesis = input.KinesisStreamSourceConfiguration;
   if (type === 'KinesisStreamAsSource') {
     if (!kinesis) {
@@ -245,16 +245,70 @@ function sourceOf(
     : undefined;
 }
 
+/** MSKAsSource's configuration, checked against the stream's type. */
+function mskSourceOf(
+  type: F.DeliveryStreamType,
+  input: F.CreateDeliveryStreamInput,
+  now: number,
+): F.SourceDescription | undefined {
+  const msk = input.MSKSourceConfiguration;
+  if (type !== 'MSKAsSource') {
+    if (msk) {
+      throw firehoseError.invalidArgument(
+        'MSKSourceConfiguration is only allowed when DeliveryStreamType is MSKAsSource.',
+      );
+    }
+    return undefined;
+  }
+  if (!msk) {
+    throw firehoseError.invalidArgument(
+      'MSKSourceConfiguration is required when DeliveryStreamType is MSKAsSource.',
+    );
+  }
+  if (input.DirectPutSourceConfiguration || input.KinesisStreamSourceConfiguration) {
+    throw firehoseError.invalidArgument(
+      'Only MSKSourceConfiguration is allowed when DeliveryStreamType is MSKAsSource.',
+    );
+  }
+  if (!/^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[^/]+\/[^/]+$/.test(msk.MSKClusterARN ?? '')) {
+    throw firehoseError.invalidArgument(`Invalid MSK cluster ARN: ${msk.MSKClusterARN}`);
+  }
+  const start = new Date(now);
+  return {
+    MSKSourceDescription: {
+      MSKClusterARN: msk.MSKClusterARN,
+      TopicName: msk.TopicName,
+      AuthenticationConfiguration: msk.AuthenticationConfiguration,
+      DeliveryStartTimestamp: start,
+      ReadFromTimestamp: msk.ReadFromTimestamp ?? start,
+    },
+  };
+}
+
 /** The stored source, whose timestamps come back from the journal as strings. */
 function describeSource(source: F.SourceDescription): F.SourceDescription {
   const kinesis = source.KinesisStreamSourceDescription;
-  if (!kinesis) return source;
-  return {
-    KinesisStreamSourceDescription: {
-      ...kinesis,
-      ...(kinesis.DeliveryStartTimestamp !== undefined
-        ? { DeliveryStartTimestamp: new Date(kinesis.DeliveryStartTimestamp as unknown as string) }
-        : {}),
-    },
-  };
+  const msk = source.MSKSourceDescription;
+  if (kinesis) {
+    return {
+      KinesisStreamSourceDescription: {
+        ...kinesis,
+        DeliveryStartTimestamp: asDate(kinesis.DeliveryStartTimestamp),
+      },
+    };
+  }
+  if (msk) {
+    return {
+      MSKSourceDescription: {
+        ...msk,
+        DeliveryStartTimestamp: asDate(msk.DeliveryStartTimestamp),
+        ReadFromTimestamp: asDate(msk.ReadFromTimestamp),
+      },
+    };
+  }
+  return source;
+}
+
+function asDate(value: Date | string | undefined): Date | undefined {
+  return value === undefined ? undefined : new Date(value);
 }

@@ -9,6 +9,7 @@ import type { DeliveryStreamRecord } from './model.js';
 import { DeliveryPipeline, type PipelineDeps } from './pipeline.js';
 import { RecordsApi } from './records-api.js';
 import { clearKinesisSources, forgetKinesisSource, startKinesisSource } from './sources/kinesis.js';
+import { startMskSource } from './sources/msk.js';
 import { DeliveryStreams } from './streams.js';
 
 /** Firehose once loaded: its operations, its front door, and its lifecycle. */
@@ -97,7 +98,7 @@ export async function firehoseRuntime(env: ServiceEnvironment): Promise<Firehose
   };
 }
 
-/** The Kinesis readers of KinesisStreamAsSource streams, by delivery stream ARN. */
+/** The readers of KinesisStreamAsSource and MSKAsSource streams, by delivery stream ARN. */
 class KinesisSources {
   private readonly stops = new Map<string, () => void>();
 
@@ -111,15 +112,22 @@ class KinesisSources {
   ) {}
 
   start(stream: DeliveryStreamRecord): void {
-    if (stream.type !== 'KinesisStreamAsSource' || this.stops.has(stream.arn)) return;
+    if (this.stops.has(stream.arn)) return;
+    const start =
+      stream.type === 'KinesisStreamAsSource'
+        ? startKinesisSource
+        : stream.type === 'MSKAsSource'
+          ? startMskSource
+          : undefined;
+    if (!start) return;
     try {
       // The reader hands records to the stream as it is now (UpdateDestination replaces it).
-      const stop = startKinesisSource(stream, this.deps, (records) =>
+      const stop = start(stream, this.deps, (records) =>
         this.ingest(this.streams.get(stream.arn) ?? stream, records),
       );
       this.stops.set(stream.arn, stop);
     } catch (err) {
-      this.deps.log.error({ err, stream: stream.arn }, 'firehose: the Kinesis source could not start');
+      this.deps.log.error({ err, stream: stream.arn }, 'firehose: the source could not start');
     }
   }
 

@@ -1,6 +1,7 @@
 import type { ServiceFactory } from '../registry.js';
 import { KafkaBrokers } from './broker/brokers.js';
 import { mskControlPlane } from './control/control-plane.js';
+import { kafkaFrontDoor } from './front-door.js';
 
 /**
  * Amazon MSK: the Kafka brokers (the default cluster on --kafka-port, and each MSK cluster's own
@@ -23,6 +24,7 @@ export const kafkaModule: ServiceFactory = {
         await brokers.close();
       },
       views: brokers.views(),
+      frontDoors: { kafka: kafkaFrontDoor(brokers) },
       live: control.live,
       listen: async () => {
         const kafka = await brokers.listenDefault();

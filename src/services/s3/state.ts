@@ -400,9 +400,18 @@ function collectRefs(value: unknown, into: BodyRef[]): void {
   }
   if (typeof value !== 'object' || value === null) return;
   const v = value as Record<string, unknown>;
-  if (typeof v.id === 'string' && typeof v.size === 'number' && Object.keys(v).length === 2) {
-    into.push({ id: v.id, size: v.size });
+  if (typeof v.id === 'string' && typeof v.size === 'number' && isRefShaped(v)) {
+    into.push(
+      typeof v.inline === 'string'
+        ? { id: v.id, size: v.size, inline: v.inline }
+        : { id: v.id, size: v.size },
+    );
     return;
   }
   for (const child of Object.values(v)) collectRefs(child, into);
+}
+
+function isRefShaped(value: Record<string, unknown>): boolean {
+  const keys = Object.keys(value).length;
+  return keys === 2 || (keys === 3 && typeof value.inline === 'string');
 }

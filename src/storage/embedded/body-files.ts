@@ -12,6 +12,13 @@ const TEMP_SUFFIX = '.tmp';
 const WRITE_BATCH = 256 * 1024;
 /** Read size of a download: large enough to keep a fast client busy, small enough not to matter. */
 const READ_CHUNK = 256 * 1024;
+/**
+ * Bodies up to this size go into their ref (and so into the journal row of the object naming
+ * them) instead of a file: below it a file's create, write, close and later unlink cost more
+ * than the bytes in the row (measured: 1 KiB 25 µs inline against 110 µs as a file, equal near
+ * 16 KiB, 64 KiB three times dearer inline).
+ */
+export const INLINE_LIMIT = 8 * 1024;
 /** A read asked for and never iterated (its request went away first) lets its file go after this. */
 const UNREAD_GRACE_MS = 60_000;
 
@@ -30,9 +37,10 @@ function isMissing(err: unknown): boolean {
 
 /**
  * Bodies as files under `<data-dir>/s3/`, one per body, named by a random id: an object key never
- * reaches a path. A body larger than one write batch is streamed to `<id>.tmp` and renamed to
- * `<id>` when committed; a smaller one is written whole under `<id>` at commit, in one
- * synchronous write. Either way the bytes are in the kernel before `commit` resolves, so the
+ * reaches a path. A body of at most INLINE_LIMIT bytes has no file: its bytes travel in its ref,
+ * which the caller journals with the record naming it, so both land in one transaction. A body
+ * larger than one write batch is streamed to `<id>.tmp` and renamed to `<id>` when committed; one
+ * in between is written whole under `<id>` at commit, in one synchronous write. Either way the bytes are in the kernel before `commit` resolves, so the
  * journal only ever names complete files; what a crash leaves behind (temporaries, files never
  * journaled) is removed by `sweep`.
  *
@@ -110,6 +118,7 @@ export class FileBodies implements BodyStore {
   }
 
   read(ref: BodyRef, start = 0, end = ref.size - 1): AsyncIterable<Uint8Array> {
+    if (ref.inline !== undefined) return inlineBytes(ref, start, end);
     const file = this.file(ref.id);
     if (ref.size === 0 || end < start) return (async function* () {})();
     const opened = this.track(ref.id, fs.open(file, 'r'));
@@ -151,6 +160,8 @@ export class FileBodies implements BodyStore {
   }
 
   async release(ref: BodyRef): Promise<void> {
+    // An inline body goes with the record that holds it.
+    if (ref.inline !== undefined) return;
     const file = this.file(ref.id);
     await this.settleOpens(ref.id);
     await fs.unlink(file).catch((err) => {
@@ -190,6 +201,14 @@ export class FileBodies implements BodyStore {
       await fs.rm(path.join(this.dir, name), { force: true });
     }
   }
+}
+
+async function* inlineBytes(ref: BodyRef, start: number, end: number): AsyncGenerator<Uint8Array> {
+  const bytes = Buffer.from(ref.inline ?? '', 'base64');
+  // A ref whose bytes do not match its size was not written by this store.
+  if (bytes.length !== ref.size)
+    throw new Error(`inline body ${ref.id} holds ${bytes.length} of ${ref.size} bytes`);
+  if (start <= end) yield bytes.subarray(start, end + 1);
 }
 
 async function* streamFile(
@@ -237,6 +256,8 @@ class FileBodyWriter implements BodyWriter {
   private target?: Promise<{ handle: FileHandle; temp: string }>;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
+  /** The batch being written while the next one gathers; its failure surfaces at the next step. */
+  private writing?: Promise<void>;
   private size = 0;
   private finished = false;
 
@@ -256,8 +277,20 @@ class FileBodyWriter implements BodyWriter {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     this.size += chunk.length;
-    // Resolving only once the bytes are on their way to disk is what pauses a fast uploader.
-    if (this.pendingBytes >= WRITE_BATCH) await this.flush();
+    if (this.pendingBytes < WRITE_BATCH) return;
+    // One batch is written (in the thread pool) while the caller digests and gathers the next:
+    // the disk and the main thread work side by side. Resolving only once the batch before is
+    // written is what pauses a fast uploader, with at most two batches held.
+    await this.settleWrite();
+    const write = this.flush();
+    write.catch(() => {});
+    this.writing = write;
+  }
+
+  private async settleWrite(): Promise<void> {
+    const writing = this.writing;
+    this.writing = undefined;
+    await writing;
   }
 
   private async flush(): Promise<void> {
@@ -285,9 +318,15 @@ class FileBodyWriter implements BodyWriter {
         const buffers = this.pending;
         this.pending = [];
         this.pendingBytes = 0;
+        if (this.size <= INLINE_LIMIT) {
+          const bytes = buffers.length === 1 ? buffers[0] : Buffer.concat(buffers);
+          const inline = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+          return { id: this.id, size: this.size, inline };
+        }
         await this.store.writeWhole(this.id, buffers, this.size);
         return { id: this.id, size: this.size };
       }
+      await this.settleWrite();
       await this.flush();
       const { handle, temp } = await this.open();
       await handle.close();
@@ -307,6 +346,7 @@ class FileBodyWriter implements BodyWriter {
   }
 
   private async discard(): Promise<void> {
+    await this.settleWrite().catch(() => {});
     if (!this.target) return;
     const opened = await this.target.catch(() => undefined);
     if (!opened) return;

@@ -97,6 +97,7 @@ export class KafkaJournalRows {
   }
 
   private write(log: number, row: PendingRow): void {
+    if (row.parts.length === 0) return;
     const blob = row.parts.length === 1 ? row.parts[0] : Buffer.concat(row.parts);
     this.stmts.append.run(log, row.next, row.appendedAt, blob);
   }

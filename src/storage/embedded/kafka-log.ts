@@ -14,7 +14,7 @@ import {
   batchLengthAt,
   batchProblem,
   HEADER_BYTES,
-  LAST_OFFSET_DELTA,
+  lastOffsetDeltaAt,
   readBaseOffset,
 } from './kafka-batch-header.js';
 import { KafkaOffsets } from './kafka-offsets.js';
@@ -125,7 +125,7 @@ export class EmbeddedKafkaLog implements KafkaLogStorage {
         }
         const base = readBaseOffset(blob, at);
         // A row that retention cut through keeps the batches before the log's start: skip them.
-        if (base + blob.readInt32BE(at + LAST_OFFSET_DELTA) >= p.log.start) {
+        if (base + lastOffsetDeltaAt(blob, at) >= p.log.start) {
           p.log.next = base;
           p.log.append([blob.subarray(at, at + length)], row.appendedAt);
         }

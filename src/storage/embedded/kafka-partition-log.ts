@@ -1,5 +1,5 @@
 import type { ProducerEntry } from '../types.js';
-import { asBuffer, LAST_OFFSET_DELTA, readMaxTimestamp, writeBaseOffset } from './kafka-batch-header.js';
+import { asBuffer, lastOffsetDeltaAt, readMaxTimestamp, writeBaseOffset } from './kafka-batch-header.js';
 import { recordProducerBatch } from './kafka-producers.js';
 
 // A segment's bytes start at FIRST_BYTES and grow in place up to SEGMENT_BYTES; a larger batch
@@ -82,8 +82,9 @@ class Segment {
     writeBaseOffset(this.bytes, at, base);
     const i = this.count;
     this.bases[i] = base;
-    this.lasts[i] = base + this.bytes.readInt32BE(at + LAST_OFFSET_DELTA);
-    this.maxTimes[i] = readMaxTimestamp(this.bytes, at);
+    // The header fields are read from the batch as handed in; only the base offset differs in the copy.
+    this.lasts[i] = base + lastOffsetDeltaAt(batch, 0);
+    this.maxTimes[i] = readMaxTimestamp(batch, 0);
     this.appended[i] = appendedAt;
     this.count++;
     this.starts[this.count] = at + batch.length;
@@ -165,11 +166,11 @@ export class PartitionLog {
         this.segments.push(tail);
       }
       const base = this.next;
-      const at = tail.push(batch, base, appendedAt);
+      tail.push(batch, base, appendedAt);
       const i = tail.count - 1;
       this.next = tail.lasts[i] + 1;
       this.size += batch.length;
-      recordProducerBatch(this.producers, tail.bytes, at, base);
+      recordProducerBatch(this.producers, batch, 0, base);
       stored.push(tail.batch(i));
     }
     return stored;

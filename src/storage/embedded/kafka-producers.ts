@@ -2,7 +2,8 @@ import type { ProducerEntry } from '../types.js';
 import {
   BASE_SEQUENCE,
   hasProducer,
-  LAST_OFFSET_DELTA,
+  int32At,
+  lastOffsetDeltaAt,
   lastSequenceOf,
   MAX_TIMESTAMP,
   PRODUCER_EPOCH,
@@ -26,8 +27,8 @@ export function recordProducerBatch(
   if (!hasProducer(b, at)) return;
   const producerId = b.readBigInt64BE(at + PRODUCER_ID);
   const producerEpoch = b.readInt16BE(at + PRODUCER_EPOCH);
-  const delta = b.readInt32BE(at + LAST_OFFSET_DELTA);
-  const firstSequence = b.readInt32BE(at + BASE_SEQUENCE);
+  const delta = lastOffsetDeltaAt(b, at);
+  const firstSequence = int32At(b, at + BASE_SEQUENCE);
   let entry = producers.get(producerId);
   if (!entry || entry.producerEpoch !== producerEpoch) {
     entry = { producerEpoch, batches: [] };

@@ -101,6 +101,15 @@ describe('SCRAM server', () => {
     assert.equal(again.step(fresh.final(again.step(fresh.first).reply)).principal, 'alice');
   });
 
+  it("takes librdkafka 2.0's final nonce, its own nonce again before the server's, as Kafka does", () => {
+    const exchange = server('SCRAM-SHA-512', { alice: 'pw' });
+    const c = client('SCRAM-SHA-512', 'alice', 'pw', 'cnonce');
+    const serverFirst = exchange.step(c.first).reply;
+    const serverNonce = /r=([^,]+)/.exec(serverFirst.toString())?.[1];
+    const final = exchange.step(c.final(serverFirst, `cnonce${serverNonce}`));
+    assert.equal(final.principal, 'alice');
+  });
+
   it('unescapes =2C and =3D in user names', () => {
     assert.equal(decodeSaslName('a=2Cb=3Dc'), 'a,b=c');
     assert.throws(() => decodeSaslName('a=b'));

@@ -141,6 +141,43 @@ describe('GroupCoordinator', () => {
     assert.equal(coordinator.group('g')?.state, 'Stable');
   });
 
+  it('extends the initial delay for each newcomer, up to the rebalance timeout (KIP-134)', async () => {
+    let done = 0;
+    const first = member({ rebalanceTimeoutMs: 7000 }).then((r) => {
+      done++;
+      return r;
+    });
+    await tick();
+    clock.advance(2000);
+    const second = member({ rebalanceTimeoutMs: 7000 }).then((r) => {
+      done++;
+      return r;
+    });
+    await tick();
+    clock.advance(1000); // the first delay ends with a newcomer: another 3 s
+    await tick();
+    assert.equal(done, 0);
+    clock.advance(2999);
+    await tick();
+    assert.equal(done, 0);
+    clock.advance(1);
+    const [a, b] = await Promise.all([first, second]);
+    assert.equal(a.generationId, 1);
+    assert.equal(b.generationId, 1);
+    assert.equal(a.leader, a.memberId);
+    assert.equal(a.members.length, 2);
+  });
+
+  it('answers a JoinGroup replaced by a newer one from the same member', async () => {
+    const [a, b] = await stableGroup(2);
+    const stale = coordinator.joinGroup(join({ memberId: a.memberId }));
+    const fresh = coordinator.joinGroup(join({ memberId: a.memberId }));
+    assert.equal((await stale).errorCode, GroupError.REBALANCE_IN_PROGRESS);
+    const other = await coordinator.joinGroup(join({ memberId: b.memberId }));
+    assert.equal((await fresh).generationId, 2);
+    assert.equal(other.generationId, 2);
+  });
+
   it('rejects session timeouts outside the broker bounds and empty group ids', async () => {
     assert.equal(
       (await coordinator.joinGroup(join({ sessionTimeoutMs: 5999 }))).errorCode,

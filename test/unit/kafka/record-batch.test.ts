@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import snappy from 'snappyjs';
 import {
@@ -128,6 +129,9 @@ describe('Kafka record batches', () => {
     const blob = Buffer.alloc(20);
     blob.writeInt32BE(13, 8);
     assert.throws(() => splitBatches(blob), /Record size 13 is less than the minimum record overhead \(14\)/);
+    const future = encodeBatch([{ value: 'a' }]);
+    future.writeInt8(3, 16);
+    assert.throws(() => splitBatches(future), /Invalid magic found in record: 3/);
   });
 
   it('answers corrupt records with RecordBatchError, never a crash', () => {
@@ -143,4 +147,31 @@ describe('Kafka record batches', () => {
     gz.fill(0, BATCH_HEADER_BYTES, BATCH_HEADER_BYTES + 4);
     assert.throws(() => decodeRecords(gz), /does not decompress as gzip/);
   });
+
+  // Batches kcat (librdkafka 2.0.2) sent: `-K : -H trace=abc -H empty=` with three lines.
+  for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as CompressionCodec[]) {
+    it(`decodes a batch kcat compressed with ${codec}`, () => {
+      const batch = fs.readFileSync(`test/fixtures/kafka/kcat-${codec}.bin`);
+      assert.ok(batchIsValid(batch));
+      const header = readBatchHeader(batch);
+      assert.equal(header.compression, codec);
+      assert.equal(header.recordsCount, 3);
+      const records = decodeRecords(batch);
+      assert.deepEqual(
+        records.map((r) => [r.key?.toString() ?? null, r.value?.toString()]),
+        [
+          ['k0', 'tideway '.repeat(20)],
+          ['k1', 'second'],
+          ['', 'no key'],
+        ],
+      );
+      for (const r of records) {
+        assert.deepEqual(r.headers, [
+          { key: 'trace', value: Buffer.from('abc') },
+          { key: 'empty', value: Buffer.alloc(0) },
+        ]);
+        assert.ok(r.timestamp >= header.baseTimestamp);
+      }
+    });
+  }
 });

@@ -15,7 +15,8 @@ export function scramClient(
   let serverSignature = '';
   return {
     first: Buffer.from(`n,,${bare}`),
-    final(serverFirst: Buffer): Buffer {
+    /** `finalNonce` stands in for r= in the final message only, as librdkafka 2.0 sends it. */
+    final(serverFirst: Buffer, finalNonce?: string): Buffer {
       const text = serverFirst.toString();
       const fields = new Map(text.split(',').map((kv) => [kv[0], kv.slice(2)] as [string, string]));
       const salted = pbkdf2Sync(
@@ -27,7 +28,7 @@ export function scramClient(
       );
       const clientKey = createHmac(hash, salted).update('Client Key').digest();
       const storedKey = createHash(hash).update(clientKey).digest();
-      const withoutProof = `c=biws,r=${fields.get('r')}`;
+      const withoutProof = `c=biws,r=${finalNonce ?? fields.get('r')}`;
       const authMessage = `${bare},${text},${withoutProof}`;
       const signature = createHmac(hash, storedKey).update(authMessage).digest();
       const proof = Buffer.from(clientKey.map((b, i) => b ^ (signature[i] ?? 0)));

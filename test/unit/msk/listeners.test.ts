@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { listenerKinds, resolveAuthentication } from '../../../src/services/kafka/control/listeners.js';
-import { mskDefaults, parseServerProperties } from '../../../src/services/kafka/control/properties.js';
+import { parseServerProperties } from '../../../src/services/kafka/control/properties.js';
 import { upgradeTargets } from '../../../src/services/kafka/control/versions.js';
 
 describe('MSK listeners', () => {
@@ -61,12 +61,6 @@ describe('MSK server.properties', () => {
     assert.throws(() => parseServerProperties('log.retention.hours=forever'), /not valid/);
     assert.throws(() => parseServerProperties('log.cleanup.policy=keep'), /not valid/);
     assert.throws(() => parseServerProperties('delete.topic.enable='), /not valid/);
-  });
-
-  it("follows MSK's defaults by Availability Zones", () => {
-    assert.equal(mskDefaults(3)['default.replication.factor'], '3');
-    assert.equal(mskDefaults(2)['default.replication.factor'], '2');
-    assert.equal(mskDefaults(2)['min.insync.replicas'], '1');
   });
 });
 

@@ -125,7 +125,7 @@ const scramCluster = (name: string) => ({
 });
 
 describe('MSK cluster lifecycle against the brokers', () => {
-  it("opens the cluster's listeners with MSK's defaults once the delay has passed", async () => {
+  it("opens the cluster's listeners once the delay has passed", async () => {
     const { clock, brokers, state } = setUp(5_000);
     const created = await clusterOperations(state).CreateCluster(scramCluster('one'), ctx);
     assert.equal(brokers.opened.length, 0);
@@ -136,8 +136,7 @@ describe('MSK cluster lifecycle against the brokers', () => {
     assert.equal(spec.id, created.ClusterArn);
     assert.deepEqual(spec.listeners, ['SASL_SCRAM']);
     assert.equal(spec.brokerNodes, 2);
-    assert.equal(spec.serverProperties['default.replication.factor'], '2');
-    assert.equal(spec.serverProperties['auto.create.topics.enable'], 'false');
+    assert.deepEqual(spec.serverProperties, {});
   });
 
   it('hands the broker the SCRAM users, and reads the secret again when it changes', async () => {
@@ -160,6 +159,29 @@ describe('MSK cluster lifecycle against the brokers', () => {
       ctx,
     );
     assert.deepEqual(brokers.users.get(created.ClusterArn), []);
+  });
+
+  it('refuses associations past 1,000 secrets per cluster', async () => {
+    const { secrets, state } = setUp();
+    const created = await clusterOperations(state).CreateCluster(scramCluster('full'), ctx);
+    const cluster = state.clusters.get(created.ClusterArn)!;
+    cluster.scramSecrets = Array.from(
+      { length: 1000 },
+      (_, i) => `arn:aws:secretsmanager:us-east-1:000000000000:secret:AmazonMSK_${i}-AbCdEf`,
+    );
+    const arn = secrets.put('AmazonMSK_one_more', JSON.stringify({ username: 'x', password: 'y' }));
+    await assert.rejects(
+      scramOperations(state).BatchAssociateScramSecret(
+        { ClusterArn: created.ClusterArn, SecretArnList: [arn] },
+        ctx,
+      ),
+      /at most 1000 SCRAM secrets/,
+    );
+    const again = await scramOperations(state).BatchAssociateScramSecret(
+      { ClusterArn: created.ClusterArn, SecretArnList: [cluster.scramSecrets[0]!] },
+      ctx,
+    );
+    assert.equal(again.ClusterArn, created.ClusterArn);
   });
 
   it('reopens kept clusters on their previous ports', async () => {

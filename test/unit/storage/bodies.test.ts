@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createBodyStore, FileBodies, MemoryBodies } from '../../../src/storage/embedded/bodies.js';
+import { INLINE_LIMIT } from '../../../src/storage/embedded/body-files.js';
 import type { BodyRef, BodyStore } from '../../../src/storage/types.js';
 
 const dirs: string[] = [];
@@ -89,7 +90,7 @@ for (const [name, make] of engines) {
 
     it('drops every body on clear', async () => {
       const store = make();
-      const ref = await put(store, Buffer.from('gone after reset'));
+      const ref = await put(store, Buffer.alloc(20_000, 'g'));
       await store.clear();
       // Memory forgets the chunks; the file store loses the file the read would open.
       await assert.rejects(collect(store.read(ref)).then((b) => assert.equal(b.length, ref.size)));
@@ -102,7 +103,8 @@ describe('file body store', () => {
     const dir = dataDir();
     const store = new FileBodies(dir);
     const refs = [];
-    for (let i = 0; i < 5; i++) refs.push(await put(store, Buffer.from(`body ${i}`)));
+    for (let i = 0; i < 5; i++)
+      refs.push(await put(store, Buffer.from(`body ${i}`.padEnd(INLINE_LIMIT + 1))));
     const names = s3Files(dir);
     assert.deepEqual(names, refs.map((r) => r.id).sort());
     for (const n of names) assert.match(n, /^[0-9a-f]{32}$/);
@@ -126,13 +128,16 @@ describe('file body store', () => {
     const dir = dataDir();
     const store = new FileBodies(dir);
     const writer = store.create();
+    // The first batch is written while the second gathers: once the second is taken, the first
+    // is on disk.
+    await writer.write(Buffer.alloc(300_000, 7));
     await writer.write(Buffer.alloc(300_000, 7));
     const during = s3Files(dir);
     assert.equal(during.length, 1);
     assert.match(during[0], /^[0-9a-f]{32}\.tmp$/);
     const ref = await writer.commit();
     assert.deepEqual(s3Files(dir), [ref.id]);
-    assert.equal(fs.statSync(path.join(dir, 's3', ref.id)).size, 300_000);
+    assert.equal(fs.statSync(path.join(dir, 's3', ref.id)).size, 600_000);
   });
 
   it('removes the temporary of an aborted body', async () => {
@@ -147,8 +152,8 @@ describe('file body store', () => {
   it('sweeps temporaries and bodies no live ref names, and leaves what is not its own', async () => {
     const dir = dataDir();
     const store = new FileBodies(dir);
-    const live = await put(store, Buffer.from('journaled'));
-    const orphan = await put(store, Buffer.from('committed, never journaled'));
+    const live = await put(store, Buffer.from('journaled'.padEnd(INLINE_LIMIT + 1)));
+    const orphan = await put(store, Buffer.from('committed, never journaled'.padEnd(INLINE_LIMIT + 1)));
     const unfinished = store.create();
     await unfinished.write(Buffer.alloc(300_000, 1));
     fs.writeFileSync(path.join(dir, 's3', 'README'), 'not a body');
@@ -157,7 +162,7 @@ describe('file body store', () => {
     await restarted.sweep([live]);
     assert.deepEqual(s3Files(dir), [live.id, 'README'].sort());
     assert.ok(!s3Files(dir).includes(orphan.id));
-    assert.deepEqual(await collect(restarted.read(live)), Buffer.from('journaled'));
+    assert.deepEqual(await collect(restarted.read(live)), Buffer.from('journaled'.padEnd(INLINE_LIMIT + 1)));
   });
 
   it('sweeps a data folder that has no s3 folder yet, and creates nothing', async () => {
@@ -172,9 +177,12 @@ describe('file body store', () => {
     const writer = store.create();
     const sent = createHash('sha256');
     for (let i = 0; i < 24; i++) {
-      piece[0] = i;
-      sent.update(piece);
-      await writer.write(piece);
+      // A chunk handed to a store is its own from then on (a batch is written while the next
+      // gathers, and memory keeps chunks as they are): each write gets a fresh one.
+      const chunk = Buffer.from(piece);
+      chunk[0] = i;
+      sent.update(chunk);
+      await writer.write(chunk);
     }
     const ref = await writer.commit();
     const got = createHash('sha256');

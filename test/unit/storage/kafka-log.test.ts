@@ -126,6 +126,8 @@ describe('Kafka log: appends and reads', () => {
     await assert.rejects(store.append('default', 't', 1, [batch()]), /no partition 1/);
     await assert.rejects(store.append('default', 'none', 0, [batch()]), /not known/);
     assert.deepEqual(offsetsOf('t'), { logStartOffset: 0n, highWatermark: 0n });
+    assert.equal((await store.append('default', 't', 0, [])).baseOffset, 0n);
+    assert.deepEqual(offsetsOf('t'), { logStartOffset: 0n, highWatermark: 0n });
   });
 
   it('finds batches by time and the one holding the largest timestamp', async () => {

@@ -1,17 +1,15 @@
-import type { Timer } from '../../../core/scheduler.js';
 import type { ShardInfo, StreamRecord } from '../../../storage/types.js';
 import type { StreamReader } from '../../kinesis/deliveries.js';
 import type { DeliveryStreamRecord, IngestedRecord } from '../model.js';
 import type { PipelineDeps } from '../pipeline.js';
 import { checkpointStore, DRAINED, type SourceCheckpoint } from './checkpoints.js';
+import { DrainLoop } from './drain-loop.js';
 
 export { clearKinesisSources, forgetKinesisSource } from './checkpoints.js';
 
 // One read of a shard takes what one GetRecords call may return.
 const READ_LIMIT = 10_000;
 const READ_BYTES = 10 * 1024 * 1024;
-/** After a failed read or ingest, the next try (clock time). */
-const RETRY_MS = 1_000;
 /** A missing source stream is looked for again this often: creating a stream wakes no reader. */
 const MISSING_POLL_MS = 10_000;
 
@@ -34,21 +32,18 @@ export function startKinesisSource(
   return () => source.stop();
 }
 
-class KinesisSource {
-  private stopped = false;
-  private draining = false;
-  private again = false;
-  private unwatch?: () => void;
-  private retry?: Timer;
-  private readonly warned = new Set<string>();
+class KinesisSource extends DrainLoop {
+  private stopWatching?: () => void;
   private readonly sourceArn: string | undefined;
 
   constructor(
-    private readonly stream: DeliveryStreamRecord,
-    private readonly deps: PipelineDeps,
+    stream: DeliveryStreamRecord,
+    deps: PipelineDeps,
     private readonly ingest: (records: readonly IngestedRecord[]) => Promise<void>,
   ) {
-    this.sourceArn = stream.source?.KinesisStreamSourceDescription?.KinesisStreamARN;
+    const sourceArn = stream.source?.KinesisStreamSourceDescription?.KinesisStreamARN;
+    super(stream, deps, sourceArn);
+    this.sourceArn = sourceArn;
   }
 
   start(): void {
@@ -57,55 +52,20 @@ class KinesisSource {
       this.warnOnce('no-source', 'the delivery stream has no Kinesis stream to read');
       return;
     }
-    this.unwatch = reader.watch(this.sourceArn, () => this.wake());
+    this.stopWatching = reader.watch(this.sourceArn, () => this.wake());
     this.wake();
   }
 
-  stop(): void {
-    this.stopped = true;
-    this.unwatch?.();
-    this.deps.scheduler.cancel(this.retry);
+  protected unwatch(): void {
+    this.stopWatching?.();
   }
 
   private reader(): StreamReader | undefined {
     return this.deps.frontDoors.kinesis?.reader;
   }
 
-  /** Reads what is new; a wake-up while a read runs makes it look again when done. */
-  private wake(): void {
-    if (this.stopped) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = true;
-    void this.run();
-  }
-
-  private async run(): Promise<void> {
-    try {
-      do {
-        this.again = false;
-        await this.drain();
-      } while (this.again && !this.stopped);
-    } catch (err) {
-      this.deps.log.warn(
-        { deliveryStream: this.stream.arn, source: this.sourceArn, err: (err as Error).message },
-        'reading the Kinesis source failed; retrying',
-      );
-      this.retryLater();
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  private retryLater(afterMs = RETRY_MS): void {
-    if (this.stopped || this.deps.scheduler.isPending(this.retry)) return;
-    this.retry = this.deps.scheduler.at(this.deps.clock.now() + afterMs, () => this.wake());
-  }
-
   /** Hands on every record not yet handed on, shard by shard, until nothing is left. */
-  private async drain(): Promise<void> {
+  protected async drain(): Promise<void> {
     const reader = this.reader();
     const arn = this.sourceArn;
     if (!reader || !arn) return;
@@ -180,12 +140,6 @@ class KinesisSource {
     };
     await store.put(checkpoint.deliveryStream, checkpoint);
     return checkpoint;
-  }
-
-  private warnOnce(key: string, text: string): void {
-    if (this.warned.has(key)) return;
-    this.warned.add(key);
-    this.deps.log.warn({ deliveryStream: this.stream.arn, source: this.sourceArn }, text);
   }
 }
 

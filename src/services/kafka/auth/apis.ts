@@ -45,7 +45,7 @@ function handshake(ctx: KafkaRequestContext, request: Record<string, any>): Reco
   // A listener without SASL answers as Kafka's request handler does once a connection is in.
   if (mechanisms.length === 0) return { errorCode: errorCode('ILLEGAL_SASL_STATE'), mechanisms: [] };
   if (session?.state === 'authenticating' || session?.state === 'failed') {
-    closeSoon(connection);
+    closeAfterAnswer(connection);
     return { errorCode: errorCode('ILLEGAL_SASL_STATE'), mechanisms };
   }
   // Once in, a connection may authenticate again only when its session has a lifetime (KIP-368).
@@ -55,7 +55,7 @@ function handshake(ctx: KafkaRequestContext, request: Record<string, any>): Reco
   }
   const mechanism = String(request.mechanism ?? '');
   if (!mechanisms.includes(mechanism)) {
-    closeSoon(connection);
+    closeAfterAnswer(connection);
     return { errorCode: errorCode('UNSUPPORTED_SASL_MECHANISM'), mechanisms };
   }
   const exchange =
@@ -83,7 +83,7 @@ function authenticate(ctx: KafkaRequestContext, request: Record<string, any>): R
   if (!session) {
     if (connection.authenticated)
       return { errorCode: errorCode('ILLEGAL_SASL_STATE'), errorMessage: AFTER_SUCCESS };
-    closeSoon(connection);
+    closeAfterAnswer(connection);
     return {
       errorCode: errorCode('ILLEGAL_SASL_STATE'),
       errorMessage: 'Unexpected Kafka request of type SASL_AUTHENTICATE during SASL handshake.',
@@ -92,13 +92,13 @@ function authenticate(ctx: KafkaRequestContext, request: Record<string, any>): R
   if (session.state === 'done')
     return { errorCode: errorCode('ILLEGAL_SASL_STATE'), errorMessage: AFTER_SUCCESS };
   if (session.state === 'failed') {
-    closeSoon(connection);
+    closeAfterAnswer(connection);
     return { errorCode: errorCode('ILLEGAL_SASL_STATE'), errorMessage: 'Authentication has already failed.' };
   }
   const token: Buffer = Buffer.isBuffer(request.authBytes) ? request.authBytes : Buffer.alloc(0);
   const outcome = step(ctx, session, token);
   if (outcome.failure !== undefined) {
-    closeSoon(connection);
+    closeAfterAnswer(connection);
     return { errorCode: errorCode('SASL_AUTHENTICATION_FAILED'), errorMessage: outcome.failure };
   }
   return { errorCode: 0, authBytes: outcome.reply, sessionLifetimeMs: BigInt(outcome.lifetimeMs) };
@@ -173,8 +173,8 @@ function refusing(message: string): SaslExchange {
   return { step: () => ({ reply: Buffer.alloc(0), done: true, failure: message }) };
 }
 
-// The answer is handed back to the connection when the handler returns; closing on the next turn
-// of the event loop lets it be queued first, so the client reads why before the connection ends.
-function closeSoon(connection: ConnectionState): void {
-  setImmediate(() => connection.close());
+// The connection holds the answer's place already: it closes once that answer is written, so the
+// client reads why before the connection ends.
+function closeAfterAnswer(connection: ConnectionState): void {
+  connection.close();
 }

@@ -77,7 +77,10 @@ export async function kafkaCertificates(options: {
       ? path.join(options.dataDir, 'kafka')
       : fs.mkdtempSync(path.join(os.tmpdir(), 'tideway-kafka-ca-'));
     const made: Held = { certificates: Promise.resolve().then(() => make(folder, options.log)), holders: 0 };
-    if (!options.dataDir) made.temporary = folder;
+    if (!options.dataDir) {
+      made.temporary = folder;
+      removeAtExit(folder);
+    }
     entry = made;
     held.set(key, entry);
   }
@@ -94,7 +97,10 @@ export async function kafkaCertificates(options: {
         mine.holders -= 1;
         if (mine.holders > 0 || held.get(key) !== mine) return;
         held.delete(key);
-        if (mine.temporary) await fs.promises.rm(mine.temporary, { recursive: true, force: true });
+        if (mine.temporary) {
+          temporaries.delete(mine.temporary);
+          await fs.promises.rm(mine.temporary, { recursive: true, force: true });
+        }
       },
     };
   } catch (err) {
@@ -102,6 +108,20 @@ export async function kafkaCertificates(options: {
     if (held.get(key) === mine) held.delete(key);
     throw err;
   }
+}
+
+// A holder that never closes (a server not stopped before the process ends) must not leave the
+// temporary CA behind.
+const temporaries = new Set<string>();
+let exitHook = false;
+
+function removeAtExit(folder: string): void {
+  temporaries.add(folder);
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const dir of temporaries) fs.rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 interface Authority {

@@ -46,13 +46,19 @@ function isSaslName(value: string): boolean {
 }
 
 /**
- * SASL OAUTHBEARER with aws-msk-iam-sasl-signer tokens. As Kafka's server does, a refused token
- * is answered with an RFC 7628 error challenge (`{"status":"invalid_token"}`, no error code);
- * the client then sends ^A and the exchange fails with that text.
+ * MSK's answer to refused IAM credentials: SASL_AUTHENTICATION_FAILED with a request id and
+ * "Invalid authentication payload" (malformed, expired, wrong region) or "Access denied" (a
+ * principal that may not connect). MSK answers so on OAUTHBEARER too, where Kafka's own server
+ * would send an RFC 7628 error challenge first, which KafkaJS cannot read.
  */
+function refusal(check: IamCheck & { ok: false }): string {
+  return `[${randomUUID()}]: ${check.denied ? 'Access denied' : 'Invalid authentication payload'}`;
+}
+
+/** SASL OAUTHBEARER with aws-msk-iam-sasl-signer tokens. */
 export function oauthBearerServer(expect: () => IamExpectation, log: RefusalLog): SaslExchange {
   const mechanism = 'OAUTHBEARER';
-  let challenged: string | undefined;
+  let over = false;
   let expiresAt: number | undefined;
   const fail = (failure: string) => ({ reply: Buffer.alloc(0), done: true, failure });
   return {
@@ -60,23 +66,27 @@ export function oauthBearerServer(expect: () => IamExpectation, log: RefusalLog)
       return expiresAt;
     },
     step(message) {
-      if (challenged !== undefined && message.length === 1 && message[0] === 0x01) return fail(challenged);
-      challenged = undefined;
+      if (over) return fail(invalidCredentialsMessage(mechanism));
+      over = true;
       const initial = parseInitialResponse(message.toString('utf8'));
-      if (!initial) return fail(invalidCredentialsMessage(mechanism));
-      const { authzid, pairs } = initial;
-      const auth = AUTH.exec(pairs.get('auth') ?? '');
-      if (auth?.[1]?.toLowerCase() !== 'bearer') return fail(invalidCredentialsMessage(mechanism));
+      const auth = AUTH.exec(initial?.pairs.get('auth') ?? '');
+      if (!initial || auth?.[1]?.toLowerCase() !== 'bearer') {
+        const check = {
+          ok: false as const,
+          reason: 'the message is not an OAUTHBEARER client initial response',
+        };
+        log(mechanism, check.reason);
+        return fail(refusal(check));
+      }
       const check = checkIamToken(auth[2] ?? '', expect());
       if (!check.ok) {
         log(mechanism, check.reason);
-        challenged = '{"status":"invalid_token"}';
-        return { reply: Buffer.from(challenged, 'utf8'), done: false };
+        return fail(refusal(check));
       }
       const principal = check.identity.accessKeyId;
-      if (authzid !== '' && authzid !== principal) {
+      if (initial.authzid !== '' && initial.authzid !== principal) {
         return fail(
-          `Authentication failed: Client requested an authorization id (${authzid}) that is different from the token's principal name (${principal})`,
+          `Authentication failed: Client requested an authorization id (${initial.authzid}) that is different from the token's principal name (${principal})`,
         );
       }
       expiresAt = check.identity.expiresAt;
@@ -95,7 +105,11 @@ export function awsMskIamServer(expect: () => IamExpectation, log: RefusalLog): 
   const mechanism = 'AWS_MSK_IAM';
   let over = false;
   let expiresAt: number | undefined;
-  const fail = () => ({ reply: Buffer.alloc(0), done: true, failure: invalidCredentialsMessage(mechanism) });
+  const fail = (failure = invalidCredentialsMessage(mechanism)) => ({
+    reply: Buffer.alloc(0),
+    done: true,
+    failure,
+  });
   return {
     get expiresAt() {
       return expiresAt;
@@ -128,7 +142,7 @@ export function awsMskIamServer(expect: () => IamExpectation, log: RefusalLog): 
       }
       if (!check.ok) {
         log(mechanism, check.reason);
-        return fail();
+        return fail(refusal(check));
       }
       expiresAt = check.identity.expiresAt;
       const reply = JSON.stringify({ version: MSK_IAM_VERSION, 'request-id': randomUUID() });

@@ -16,7 +16,8 @@ export interface IamIdentity {
   expiresAt: number;
 }
 
-export type IamCheck = { ok: true; identity: IamIdentity } | { ok: false; reason: string };
+/** A refusal is `denied` when the token is sound but its principal may not connect (MSK's "Access denied"). */
+export type IamCheck = { ok: true; identity: IamIdentity } | { ok: false; reason: string; denied?: boolean };
 
 export interface IamExpectation {
   /** The cluster's region: the credential scope must name it. */
@@ -80,7 +81,9 @@ export function checkPresignedConnect(
   if (signedAt > expect.now + MAX_SKEW_MS)
     return fail(`the token is dated ${new Date(signedAt).toISOString()}, in the future`);
   const account = accountForAccessKey(accessKeyId);
-  if (account !== expect.account) return fail(`the access key's account ${account} is not the cluster's`);
+  if (account !== expect.account) {
+    return { ok: false, reason: `the access key's account ${account} is not the cluster's`, denied: true };
+  }
   return { ok: true, identity: { accessKeyId, account, expiresAt } };
 }
 

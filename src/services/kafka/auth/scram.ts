@@ -182,7 +182,9 @@ export function scramServer(options: ScramServerOptions): SaslExchange {
         if (state === 'final' && first && credential) {
           const final = parseClientFinal(message.toString('utf8'));
           const serverNonce = serverFirst.slice(2, serverFirst.indexOf(','));
-          if (final.nonce !== serverNonce) return fail();
+          // Kafka only checks that the nonce ends with the server's: librdkafka (2.0 at least)
+          // sends its own nonce again in front of it, and the proof covers what it sent.
+          if (!final.nonce.endsWith(serverNonce)) return fail();
           // The client echoes its gs2 header (RFC 5802 §7: "biws" for "n,,"): no binding to check.
           if (Buffer.from(final.channelBinding, 'base64').toString('utf8') !== first.gs2Header) return fail();
           const authMessage = `${first.bare},${serverFirst},${final.withoutProof}`;

@@ -18,6 +18,8 @@ interface Certificates {
   caPath: string;
   keyPem: string;
   certPem: string;
+  /** Releases this process's hold: a CA kept in a temporary folder (no --data-dir) is removed. */
+  close(): Promise<void>;
 }
 
 export class KafkaBrokers implements KafkaBrokerControl {
@@ -75,10 +77,16 @@ export class KafkaBrokers implements KafkaBrokerControl {
   }
 
   private tlsMaterial(): Promise<Certificates> {
-    this.certificates ??= import('../auth/certificates.js').then(({ kafkaCertificates }) =>
+    if (this.certificates) return this.certificates;
+    const made = import('../auth/certificates.js').then(({ kafkaCertificates }) =>
       kafkaCertificates({ dataDir: this.env.dataDir, log: this.env.log }),
     );
-    return this.certificates;
+    this.certificates = made;
+    // A failure is not kept: the next TLS listener asks again.
+    made.catch(() => {
+      if (this.certificates === made) this.certificates = undefined;
+    });
+    return made;
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
@@ -174,6 +182,9 @@ export class KafkaBrokers implements KafkaBrokerControl {
         await cluster.closeListeners();
         cluster.groups.close();
       }
+      const certificates = this.certificates;
+      this.certificates = undefined;
+      if (certificates) await certificates.then((c) => c.close()).catch(() => undefined);
     });
   }
 }

@@ -325,11 +325,6 @@ export function validateTopicConfig(name: string, raw: string): { value: string 
   return parsed;
 }
 
-/** Validates a whole server.properties map's cluster-wide values that Tideway reads. */
-export function brokerConfigType(name: string): ConfigTypeName | undefined {
-  return BROKER_DEFAULTS[name]?.type;
-}
-
 /**
  * A topic config's value from the cluster's configuration (its broker synonyms), else Kafka's
  * default: answers the value and where it came from.

@@ -45,14 +45,17 @@ const TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((bits, op) => bits | 
 const CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12, 13, 14].reduce((bits, op) => bits | (1 << op), 0);
 const UNSET_OPERATIONS = -2147483648;
 
+/**
+ * Only node 1, which leads every partition, is listed: the other brokers of an MSK cluster would
+ * share its address, and KafkaJS folds brokers that share its seed's address into the seed,
+ * renumbering it, after which its Produce requests go out empty. Partitions still name their
+ * replicas 1..replication factor, as the replication factor asked for.
+ */
 function brokers(
   ctx: KafkaRequestContext,
 ): Array<{ nodeId: number; host: string; port: number; rack: null }> {
   const { host, port } = ctx.connection.listener;
-  const list = [];
-  for (let nodeId = 1; nodeId <= ctx.cluster.brokerNodes; nodeId++)
-    list.push({ nodeId, host, port, rack: null });
-  return list;
+  return [{ nodeId: 1, host, port, rack: null }];
 }
 
 /** Node 1 leads; the other replicas are the next brokers, all in sync (one process holds them). */

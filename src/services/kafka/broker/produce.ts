@@ -15,11 +15,12 @@ import {
 import type { KafkaTopicRecord, ProducerEntry } from '../../../storage/types.js';
 import { DataError, LEADER_EPOCH } from './data-errors.js';
 import { withPartitionLock } from './partition-locks.js';
-import type { ClusterRuntime, KafkaRequestContext } from './types.js';
+import { type ClusterRuntime, KafkaProtocolError, type KafkaRequestContext } from './types.js';
 
 /** Kafka's default message.max.bytes (1 MiB + the batch overhead). */
 const DEFAULT_MAX_MESSAGE_BYTES = 1048588;
 const NO_PRODUCER_EPOCH = -1;
+const MIN_PRODUCE_VERSION = 3;
 const INT32_MAX = 2147483647;
 const PARTITION_LEADER_EPOCH_AT = 12;
 
@@ -214,6 +215,12 @@ export async function handleProduce(
   request: Record<string, any>,
 ): Promise<Record<string, unknown> | null> {
   const { cluster } = ctx;
+  if (ctx.apiVersion < MIN_PRODUCE_VERSION) {
+    // Advertised only for librdkafka's feature checks: Kafka 4.0 closes the connection on them.
+    throw new KafkaProtocolError(
+      `Produce v${ctx.apiVersion} is not enabled (message format v0 and v1 are gone)`,
+    );
+  }
   const acks: number = request.acks;
   const topics: Array<{ name: string; partitionData: Array<{ index: number; records: Buffer | null }> }> =
     request.topicData ?? [];

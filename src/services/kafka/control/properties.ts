@@ -125,25 +125,3 @@ function checkValue(name: string, value: string): void {
   if (TEXT.has(name)) return;
   if (!/^-?\d+(\.\d+)?$/.test(value)) throw bad();
 }
-
-/**
- * MSK's defaults where they differ from Apache Kafka's (AWS's "Default Amazon MSK configuration"):
- * replication follows the Availability Zones the brokers are spread over.
- */
-export function mskDefaults(zones: number): Record<string, string> {
-  return {
-    'auto.create.topics.enable': 'false',
-    'default.replication.factor': zones >= 3 ? '3' : '2',
-    'min.insync.replicas': zones >= 3 ? '2' : '1',
-    'num.partitions': '1',
-    'num.io.threads': '8',
-    'num.network.threads': '5',
-    'num.replica.fetchers': '2',
-    'offsets.topic.replication.factor': zones >= 3 ? '3' : '2',
-    'transaction.state.log.replication.factor': zones >= 3 ? '3' : '2',
-    'transaction.state.log.min.isr': zones >= 3 ? '2' : '1',
-    'unclean.leader.election.enable': 'true',
-    'log.retention.hours': '168',
-    'socket.request.max.bytes': '104857600',
-  };
-}

@@ -10,7 +10,7 @@ import type { SecretsFrontDoor } from '../../secretsmanager/front-door.js';
 import type { KafkaBrokerControl, KafkaClusterSpec, ScramUser } from '../broker/types.js';
 import { mskError } from './errors.js';
 import { listenerKinds, SERVERLESS_LISTENERS } from './listeners.js';
-import { mskDefaults, parseServerProperties } from './properties.js';
+import { parseServerProperties } from './properties.js';
 import type { ClusterRecord, ConfigurationRecord, OperationRecord, OperationType } from './records.js';
 
 export interface MskDeps {
@@ -98,19 +98,15 @@ export class MskState {
     return configuration;
   }
 
-  /** The server.properties a cluster's brokers run with: MSK's defaults, then its configuration's. */
+  /**
+   * The server.properties of the cluster's configuration revision: the broker lays them over MSK's
+   * default configuration (broker/configs.ts), as MSK does.
+   */
   serverProperties(cluster: ClusterRecord): Record<string, string> {
-    const zones =
-      cluster.type === 'SERVERLESS'
-        ? 3
-        : new Set((cluster.brokerNodeGroupInfo?.ClientSubnets as string[] | undefined) ?? []).size;
-    const properties = mskDefaults(zones);
-    if (cluster.configuration) {
-      const configuration = this.configurations.get(cluster.configuration.arn);
-      const revision = configuration?.revisions.find((r) => r.revision === cluster.configuration?.revision);
-      if (revision) Object.assign(properties, parseServerProperties(revision.serverProperties));
-    }
-    return properties;
+    if (!cluster.configuration) return {};
+    const configuration = this.configurations.get(cluster.configuration.arn);
+    const revision = configuration?.revisions.find((r) => r.revision === cluster.configuration?.revision);
+    return revision ? parseServerProperties(revision.serverProperties) : {};
   }
 
   listeners(cluster: ClusterRecord) {

@@ -795,6 +795,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
         if (restore.length > 0) await this.storage.commitOffsets(this.cluster, groupId, restore);
       }
     }
+    if (group.is('Empty') && !group.emptyTimer) this.scheduleEmptyCleanup(group);
     return { errorCode: GroupError.NONE, topics: results };
   }
 
