@@ -32,6 +32,10 @@ const SINGLE_ENGINE = {
   // doctor's CLI runs read a server whose engine adds nothing to what they check.
   'cli/': 'memory',
   'mcp/': 'memory',
+  // The Kafka tool helpers, the docs table and the bench helpers start no server.
+  'kafka/clients-tools.test.js': 'memory',
+  'kafka/clients-docs.test.js': 'memory',
+  'kafka/clients-bench.test.js': 'memory',
 };
 
 function parseArgs(argv) {
