@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mskScramSecretRule } from '../../../src/knowhow/rules/msk-scram-secret.js';
-import { context, model, ref } from '../../support/knowhow-model.js';
+import { base, context, model, ref } from '../../support/knowhow-model.js';
 import { association, cluster, secret } from './rules-builders.js';
 
 const check = (m: ReturnType<typeof model>, c = context()) => mskScramSecretRule.check(m, c);
@@ -47,6 +47,42 @@ describe('msk-scram-secret', () => {
       findings[0]?.message ?? '',
       /has no Name.* and is encrypted with the default aws\/secretsmanager key/,
     );
+  });
+
+  it('fires on a live secret whose key id or key ARN designates an AWS managed key, not a customer one', () => {
+    const keyArn = (id: string) => `arn:aws:kms:us-east-1:000000000000:key/${id}`;
+    const liveKey = (id: string, manager: string, aliases: string[]) => ({
+      ...base(keyArn(id), 'AWS::KMS::Key'),
+      arn: keyArn(id),
+      attributes: { KeyId: id, KeyManager: manager },
+      policy: null,
+      aliases,
+    });
+    const m = model(
+      {
+        clusters: [cluster('C', { scram: true })],
+        keys: [
+          liveKey('1111', 'AWS', ['alias/aws/secretsmanager']),
+          liveKey('2222', 'CUSTOMER', ['alias/orders']),
+        ],
+        secrets: [
+          secret('ById', { name: 'AmazonMSK_a', kmsKey: '1111' }),
+          secret('ByArn', { name: 'AmazonMSK_b', kmsKey: keyArn('1111') }),
+          secret('Customer', { name: 'AmazonMSK_c', kmsKey: '2222' }),
+          secret('CustomerAlias', { name: 'AmazonMSK_d', kmsKey: 'alias/orders' }),
+        ],
+        scramAssociations: [
+          association('Assoc', ref('C'), [ref('ById'), ref('ByArn'), ref('Customer'), ref('CustomerAlias')]),
+        ],
+      },
+      'live',
+    );
+    const findings = check(m);
+    assert.deepEqual(
+      findings.map((f) => f.resource),
+      ['ById', 'ByArn'],
+    );
+    assert.match(findings[0]?.message ?? '', /AWS managed key 1111 \(alias\/aws\/secretsmanager\)/);
   });
 
   it('fires on the association for a literal secret ARN whose name lacks the prefix', () => {
