@@ -14,7 +14,11 @@ import {
   UpdateConfigurationCommand,
 } from '@aws-sdk/client-kafka';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  PutSecretValueCommand,
+  type SecretsManagerClient,
+  UpdateSecretCommand,
+} from '@aws-sdk/client-secrets-manager';
 import kafkajs from 'kafkajs';
 import { type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
@@ -109,6 +113,22 @@ describe('MSK SASL/SCRAM over TLS with KafkaJS', () => {
     const fresh = admin('rotated');
     await fresh.connect();
     await fresh.disconnect();
+  });
+
+  it('stops taking the user once its secret moves to the default key, which MSK cannot read', async () => {
+    await sm.send(new UpdateSecretCommand({ SecretId: secretArn, KmsKeyId: 'alias/aws/secretsmanager' }));
+    let refused = false;
+    for (let i = 0; i < 20 && !refused; i++) {
+      const user = admin('rotated');
+      try {
+        await user.connect();
+        await user.disconnect();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      } catch {
+        refused = true;
+      }
+    }
+    assert.ok(refused, 'the user of a secret under the default key still signs in');
   });
 });
 

@@ -249,6 +249,12 @@ export class MskState {
     const secrets = this.deps.secrets();
     const facts = secrets?.describe(secretArn);
     if (!secrets || !facts || facts.deleted) return undefined;
+    // MSK reads secrets with a grant on their customer managed key: a secret moved to the default
+    // key (or any AWS managed key) after its association can no longer be read, so its user goes.
+    if (facts.kmsKeyId === undefined) return undefined;
+    const [, , , region, account] = secretArn.split(':');
+    const key = this.deps.kms()?.describe(facts.kmsKeyId, { account, region });
+    if (key?.ok && key.manager === 'AWS') return undefined;
     try {
       return scramUser(secretArn, await secrets.read(secretArn));
     } catch {
