@@ -35,7 +35,7 @@ describe('the service registry', () => {
     }
     assert.deepEqual(
       [...names],
-      ['kms', 'secretsmanager', 'sqs', 'sns', 'kinesis', 'events', 'schemas', 's3', 'firehose'],
+      ['kms', 'secretsmanager', 'sqs', 'sns', 'kinesis', 'events', 'schemas', 's3', 'firehose', 'kafka'],
     );
     env.scheduler.stop();
     await env.queues.close();

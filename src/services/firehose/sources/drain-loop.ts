@@ -22,6 +22,8 @@ export abstract class DrainLoop {
     protected readonly deps: PipelineDeps,
     /** What the source is, for logs. */
     protected readonly sourceName: string | undefined,
+    /** The kind of source, for logs: Kinesis, MSK. */
+    private readonly kind: string,
   ) {}
 
   /** Hands on every record not yet handed on, until nothing is left. */
@@ -55,7 +57,7 @@ export abstract class DrainLoop {
     } catch (err) {
       this.deps.log.warn(
         { deliveryStream: this.stream.arn, source: this.sourceName, err: (err as Error).message },
-        'reading the source failed; retrying',
+        `reading the ${this.kind} source failed; retrying`,
       );
       this.retryLater();
     } finally {

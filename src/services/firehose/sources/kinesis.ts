@@ -42,7 +42,7 @@ class KinesisSource extends DrainLoop {
     private readonly ingest: (records: readonly IngestedRecord[]) => Promise<void>,
   ) {
     const sourceArn = stream.source?.KinesisStreamSourceDescription?.KinesisStreamARN;
-    super(stream, deps, sourceArn);
+    super(stream, deps, sourceArn, 'Kinesis');
     this.sourceArn = sourceArn;
   }
 

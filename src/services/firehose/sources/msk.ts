@@ -38,7 +38,7 @@ class MskSource extends DrainLoop {
     private readonly ingest: (records: readonly IngestedRecord[]) => Promise<void>,
   ) {
     const source = stream.source?.MSKSourceDescription;
-    super(stream, deps, source ? `${source.MSKClusterARN} topic ${source.TopicName}` : undefined);
+    super(stream, deps, source ? `${source.MSKClusterARN} topic ${source.TopicName}` : undefined, 'MSK');
     this.clusterArn = source?.MSKClusterARN;
     this.topicName = source?.TopicName;
     const from = source?.ReadFromTimestamp ?? source?.DeliveryStartTimestamp;
