@@ -7,23 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  BatchAssociateScramSecretCommand,
-  CreateClusterCommand,
-  GetBootstrapBrokersCommand,
-  type KafkaClient,
-} from '@aws-sdk/client-kafka';
+import type { KafkaClient } from '@aws-sdk/client-kafka';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { generateAuthTokenFromCredentialsProvider } from 'aws-msk-iam-sasl-signer-js';
-import {
-  customerKey,
-  kmsClient,
-  mskClient,
-  provisioned,
-  scramSecret,
-  secretsClient,
-} from '../msk/helpers.js';
+import { scramCluster } from '../msk/helpers.js';
 import { kafkajs, kafkaPython, kcatMetadata, runChild, runPython } from '../support/kafka-tools.js';
 import { advance, credentials, type RunningTideway, startServer, uniqueName } from '../support/tideway.js';
 
@@ -46,38 +34,19 @@ describe('MSK listeners: TLS, SASL/SCRAM and IAM with real clients', () => {
 
   before(async () => {
     server = await startServer();
-    msk = mskClient(server.endpoint);
-    sm = secretsClient(server.endpoint);
-    kms = kmsClient(server.endpoint);
-    const created = await msk.send(
-      new CreateClusterCommand(
-        provisioned(uniqueName('auth-listeners'), {
-          ClientAuthentication: {
-            Sasl: { Scram: { Enabled: true }, Iam: { Enabled: true } },
-            Unauthenticated: { Enabled: true },
-          },
-        }),
-      ),
-    );
-    const secretArn = await scramSecret(
-      sm,
-      uniqueName('AmazonMSK_carol'),
+    const cluster = await scramCluster(
+      server.endpoint,
+      'auth-listeners',
       { username: 'carol', password: 'carol-secret' },
-      await customerKey(kms),
+      { Sasl: { Scram: { Enabled: true }, Iam: { Enabled: true } }, Unauthenticated: { Enabled: true } },
     );
-    const associated = await msk.send(
-      new BatchAssociateScramSecretCommand({ ClusterArn: created.ClusterArn, SecretArnList: [secretArn] }),
-    );
-    assert.deepEqual(associated.UnprocessedScramSecrets, []);
-    const got = await msk.send(new GetBootstrapBrokersCommand({ ClusterArn: created.ClusterArn }));
+    ({ msk, sm, kms, ca } = cluster);
+    const got = cluster.brokers;
     brokers = {
       tls: got.BootstrapBrokerStringTls as string,
       scram: got.BootstrapBrokerStringSaslScram as string,
       iam: got.BootstrapBrokerStringSaslIam as string,
     };
-    const res = await fetch(`${server.endpoint}/_tideway/kafka/ca.pem`);
-    assert.equal(res.status, 200);
-    ca = await res.text();
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-msk-'));
     caFile = path.join(folder, 'ca.pem');
     fs.writeFileSync(caFile, ca);

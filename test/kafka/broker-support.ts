@@ -1,45 +1,13 @@
 // What the broker suites share: a Tideway with a Kafka listener, KafkaJS admins on it, and a raw
 // Kafka client over a socket for what no client library sends (garbage, unknown keys, new versions).
 import net from 'node:net';
-import { after, before } from 'node:test';
 import tls from 'node:tls';
-import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { decodeResponse, encodeRequest } from '../../src/protocols/kafka/codec.js';
-import { type RunningTideway, startServer } from '../support/tideway.js';
-
-export interface KafkaSuite {
-  server: RunningTideway;
-  bootstrap: string;
-  kafka: Kafka;
-  admin(): Promise<Admin>;
-}
+import { type KafkaJsSuite, withKafkaJsServer } from '../support/kafka-suite.js';
 
 /** A server with the default Kafka cluster on a free port for the suite; admins disconnect after. */
-export function withKafkaServer(): KafkaSuite {
-  const admins: Admin[] = [];
-  const suite = {
-    admin: async () => {
-      const admin = suite.kafka.admin();
-      await admin.connect();
-      admins.push(admin);
-      return admin;
-    },
-  } as KafkaSuite;
-  before(async () => {
-    suite.server = await startServer({ kafkaPort: 0 });
-    suite.bootstrap = suite.server.kafka?.bootstrap as string;
-    suite.kafka = new Kafka({
-      clientId: 'broker-tests',
-      brokers: [suite.bootstrap],
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 2, initialRetryTime: 50 },
-    });
-  });
-  after(async () => {
-    for (const admin of admins) await admin.disconnect();
-    await suite.server?.stop();
-  });
-  return suite;
+export function withKafkaServer(): KafkaJsSuite {
+  return withKafkaJsServer('broker-tests', 2);
 }
 
 /** One raw connection: requests out, response frames in, and whether the broker closed it. */

@@ -1,33 +1,12 @@
 // What the consumer-group suites share: a Tideway with a Kafka listener, KafkaJS on it, and a wait
 // on a condition that real clients reach in their own time.
 import net from 'node:net';
-import { after, before } from 'node:test';
-import { Kafka, logLevel } from 'kafkajs';
 import { decodeResponse, encodeRequest } from '../../src/protocols/kafka/codec.js';
-import { type RunningTideway, startServer } from '../support/tideway.js';
+import { type KafkaJsSuite, withKafkaJsServer } from '../support/kafka-suite.js';
 
-export interface GroupSuite {
-  server: RunningTideway;
-  bootstrap: string;
-  kafka: Kafka;
-}
-
-export function withGroupServer(): GroupSuite {
-  const suite = {} as GroupSuite;
-  before(async () => {
-    suite.server = await startServer({ kafkaPort: 0 });
-    suite.bootstrap = suite.server.kafka?.bootstrap as string;
-    suite.kafka = new Kafka({
-      clientId: 'group-tests',
-      brokers: [suite.bootstrap],
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 5, initialRetryTime: 50 },
-    });
-  });
-  after(async () => {
-    await suite.server?.stop();
-  });
-  return suite;
+/** A server with the default Kafka cluster for a consumer-group suite. */
+export function withGroupServer(): KafkaJsSuite {
+  return withKafkaJsServer('group-tests', 5);
 }
 
 /** Polls until `check` holds (clients rebalance on their own timers), failing after `ms`. */

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  BatchAssociateScramSecretCommand,
   CreateClusterCommand,
   CreateConfigurationCommand,
   DescribeClusterCommand,
@@ -24,7 +23,7 @@ import { type RunningTideway, startServer, uniqueName } from '../support/tideway
 
 const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
 
-import { customerKey, kmsClient, mskClient, provisioned, scramSecret, secretsClient } from './helpers.js';
+import { mskClient, provisioned, scramCluster } from './helpers.js';
 
 describe('MSK SASL/SCRAM over TLS with KafkaJS', () => {
   let server: RunningTideway;
@@ -37,31 +36,14 @@ describe('MSK SASL/SCRAM over TLS with KafkaJS', () => {
 
   before(async () => {
     server = await startServer();
-    msk = mskClient(server.endpoint);
-    sm = secretsClient(server.endpoint);
-    kms = kmsClient(server.endpoint);
-    const created = await msk.send(
-      new CreateClusterCommand(
-        provisioned(uniqueName('scram-e2e'), {
-          ClientAuthentication: { Sasl: { Scram: { Enabled: true } } },
-        }),
-      ),
-    );
-    secretArn = await scramSecret(
-      sm,
-      uniqueName('AmazonMSK_bob'),
+    const cluster = await scramCluster(
+      server.endpoint,
+      'scram-e2e',
       { username: 'bob', password: 'bob-secret' },
-      await customerKey(kms),
+      { Sasl: { Scram: { Enabled: true } } },
     );
-    const associated = await msk.send(
-      new BatchAssociateScramSecretCommand({ ClusterArn: created.ClusterArn, SecretArnList: [secretArn] }),
-    );
-    assert.deepEqual(associated.UnprocessedScramSecrets, []);
-    const brokers = await msk.send(new GetBootstrapBrokersCommand({ ClusterArn: created.ClusterArn }));
-    bootstrap = brokers.BootstrapBrokerStringSaslScram!;
-    const res = await fetch(`${server.endpoint}/_tideway/kafka/ca.pem`);
-    assert.equal(res.status, 200);
-    ca = await res.text();
+    ({ msk, sm, kms, secretArn, ca } = cluster);
+    bootstrap = cluster.brokers.BootstrapBrokerStringSaslScram!;
   });
   after(async () => {
     for (const client of [msk, sm, kms]) client?.destroy();

@@ -1,8 +1,15 @@
-import { KafkaClient } from '@aws-sdk/client-kafka';
+import assert from 'node:assert/strict';
+import {
+  BatchAssociateScramSecretCommand,
+  CreateClusterCommand,
+  GetBootstrapBrokersCommand,
+  type GetBootstrapBrokersCommandOutput,
+  KafkaClient,
+} from '@aws-sdk/client-kafka';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { sdkRejects } from '../support/rejects.js';
-import { credentials } from '../support/tideway.js';
+import { credentials, uniqueName } from '../support/tideway.js';
 
 const config = (endpoint: string, accessKeyId: string) => ({
   endpoint,
@@ -67,4 +74,48 @@ export async function scramSecret(
     new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(user), KmsKeyId: kmsKeyId }),
   );
   return secret.ARN!;
+}
+
+export interface ScramCluster {
+  msk: KafkaClient;
+  sm: SecretsManagerClient;
+  kms: KMSClient;
+  /** The SCRAM user's secret, under a customer managed key. */
+  secretArn: string;
+  brokers: GetBootstrapBrokersCommandOutput;
+  /** The CA served at /_tideway/kafka/ca.pem, which the TLS listeners' certificates chain to. */
+  ca: string;
+}
+
+/**
+ * A provisioned cluster authenticating as `clientAuthentication` says, with `user` associated as a
+ * SCRAM user: its bootstrap brokers, the CA to trust, and the clients that made it (the caller
+ * destroys them).
+ */
+export async function scramCluster(
+  endpoint: string,
+  name: string,
+  user: { username: string; password: string },
+  clientAuthentication: Record<string, unknown>,
+): Promise<ScramCluster> {
+  const msk = mskClient(endpoint);
+  const sm = secretsClient(endpoint);
+  const kms = kmsClient(endpoint);
+  const created = await msk.send(
+    new CreateClusterCommand(provisioned(uniqueName(name), { ClientAuthentication: clientAuthentication })),
+  );
+  const secretArn = await scramSecret(
+    sm,
+    uniqueName(`AmazonMSK_${user.username}`),
+    user,
+    await customerKey(kms),
+  );
+  const associated = await msk.send(
+    new BatchAssociateScramSecretCommand({ ClusterArn: created.ClusterArn, SecretArnList: [secretArn] }),
+  );
+  assert.deepEqual(associated.UnprocessedScramSecrets, []);
+  const brokers = await msk.send(new GetBootstrapBrokersCommand({ ClusterArn: created.ClusterArn }));
+  const res = await fetch(`${endpoint}/_tideway/kafka/ca.pem`);
+  assert.equal(res.status, 200);
+  return { msk, sm, kms, secretArn, brokers, ca: await res.text() };
 }

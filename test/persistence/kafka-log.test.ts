@@ -7,9 +7,9 @@ import { createLogger } from '../../src/core/logger.js';
 import { Scheduler } from '../../src/core/scheduler.js';
 import { Journal } from '../../src/storage/embedded/journal.js';
 import { createKafkaLogStorage } from '../../src/storage/embedded/kafka-log.js';
-import type { KafkaLogStorage, KafkaTopicRecord } from '../../src/storage/types.js';
+import type { KafkaLogStorage } from '../../src/storage/types.js';
 import { scratchDataDir } from '../support/engine.js';
-import { type BatchSpec, baseOffsetOf, makeBatch } from '../support/kafka-log-batch.js';
+import { type BatchSpec, baseOffsetOf, makeBatch, topicRecord } from '../support/kafka-log-batch.js';
 
 // The Kafka partition logs with --data-dir: what is acknowledged is in the journal, and a storage
 // opened on the same folder finds topics, batches, offsets and producers as they were.
@@ -33,17 +33,8 @@ function reopen(): void {
   open();
 }
 
-function topic(name: string, partitions = 1, configs: Record<string, string> = {}): KafkaTopicRecord {
-  return {
-    cluster: 'default',
-    name,
-    topicId: `id-${name}`.padEnd(22, 'A'),
-    partitions,
-    replicationFactor: 1,
-    configs,
-    createdAt: T0,
-  };
-}
+const topic = (name: string, partitions?: number, configs?: Record<string, string>) =>
+  topicRecord(name, T0, partitions, configs);
 
 const batch = (spec: BatchSpec = {}) => makeBatch({ timestamp: clock.now(), ...spec });
 const readAll = (name: string, partition = 0) => store.read('default', name, partition, 0n, 1 << 30);

@@ -1,4 +1,23 @@
 import { crc32c } from '@node-rs/crc32';
+import type { KafkaTopicRecord } from '../../src/storage/types.js';
+
+/** A topic of the default cluster as the storage's tests create it: its id is made from its name. */
+export function topicRecord(
+  name: string,
+  createdAt: number,
+  partitions = 1,
+  configs: Record<string, string> = {},
+): KafkaTopicRecord {
+  return {
+    cluster: 'default',
+    name,
+    topicId: `id-${name}`.padEnd(22, 'A'),
+    partitions,
+    replicationFactor: 1,
+    configs,
+    createdAt,
+  };
+}
 
 /**
  * A valid, uncompressed v2 record batch built by hand for the storage's tests (the broker's own

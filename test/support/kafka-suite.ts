@@ -1,4 +1,5 @@
 import { after, before } from 'node:test';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { kafkajs } from './kafka-tools.js';
 import { type RunningTideway, startServer } from './tideway.js';
 
@@ -13,13 +14,58 @@ export interface KafkaSuite {
  * stops it after; the fields fill in during `before`.
  */
 export function withKafkaServer(options: Parameters<typeof startServer>[0] = {}): KafkaSuite {
-  const suite = {} as KafkaSuite;
+  return serverSuite({} as KafkaSuite, options);
+}
+
+export interface KafkaJsSuite extends KafkaSuite {
+  kafka: Kafka;
+  /** A connected admin, disconnected after the suite. */
+  admin(): Promise<Admin>;
+}
+
+/** withKafkaServer, with a KafkaJS client on the listener (retrying `retries` times, quickly). */
+export function withKafkaJsServer(clientId: string, retries: number): KafkaJsSuite {
+  const admins: Admin[] = [];
+  const suite = {
+    admin: async () => {
+      const admin = suite.kafka.admin();
+      await admin.connect();
+      admins.push(admin);
+      return admin;
+    },
+  } as KafkaJsSuite;
+  return serverSuite(
+    suite,
+    {},
+    () => {
+      suite.kafka = new Kafka({
+        clientId,
+        brokers: [suite.bootstrap],
+        logLevel: logLevel.NOTHING,
+        retry: { retries, initialRetryTime: 50 },
+      });
+    },
+    async () => {
+      for (const admin of admins) await admin.disconnect();
+    },
+  );
+}
+
+// One before and one after hook: Node 20 does not wait for one top-level hook before the next.
+function serverSuite<T extends KafkaSuite>(
+  suite: T,
+  options: Parameters<typeof startServer>[0],
+  started?: () => void,
+  stopping?: () => Promise<void>,
+): T {
   before(async () => {
     suite.server = await startServer({ kafkaPort: 0, ...options });
     if (!suite.server.kafka) throw new Error('the server opened no Kafka listener');
     suite.bootstrap = suite.server.kafka.bootstrap;
+    started?.();
   });
   after(async () => {
+    await stopping?.();
     await suite.server?.stop();
   });
   return suite;

@@ -2,7 +2,8 @@ import type * as S from '@aws-sdk/client-schemas';
 import type { Logger } from '../../core/logger.js';
 import { SCHEMAS_OPERATIONS, type SchemasOperationName } from '../../protocols/models/schemas.js';
 import type { RestOperation } from '../../protocols/rest-dispatch.js';
-import { operationTable, type RequestContext } from '../../protocols/service.js';
+import { restOperations } from '../../protocols/rest-operations.js';
+import { operationTable } from '../../protocols/service.js';
 import type { EventsFrontDoor } from '../events/state.js';
 import { discovererOperations } from './discoverers.js';
 import { checkConstraints, schemasError } from './errors.js';
@@ -68,18 +69,5 @@ export function schemasOperations({ state, events }: SchemasDeps): Record<string
     ),
   };
   const table = operationTable<SchemasOperationName>(SCHEMAS_OPERATIONS, handlers);
-  const operations: Record<string, RestOperation> = {};
-  for (const [name, operation] of Object.entries(table)) {
-    const http = SCHEMAS_OPERATIONS[name as SchemasOperationName].http;
-    if (!http) throw new Error(`no http binding for ${name}`);
-    operations[name] = {
-      ...operation,
-      http,
-      handle: (input: Record<string, unknown>, ctx: RequestContext) => {
-        checkConstraints(operation.input, input);
-        return operation.handle(input, ctx);
-      },
-    };
-  }
-  return operations;
+  return restOperations(SCHEMAS_OPERATIONS, table, checkConstraints);
 }

@@ -1,11 +1,5 @@
-import {
-  generateKeyPair,
-  generateKeyPairSync,
-  type KeyObject,
-  randomBytes,
-  sign as rsaSign,
-} from 'node:crypto';
-import { createRequire } from 'node:module';
+import { generateKeyPair, generateKeyPairSync, type KeyObject, sign as rsaSign } from 'node:crypto';
+import { pki, SIGNATURE_ALGORITHMS, signCertificate } from '../../core/x509.js';
 
 /**
  * Signatures of the JSON documents SNS POSTs to HTTP/S endpoints, per "Verifying the
@@ -76,8 +70,6 @@ function digestOf(version: string): 'sha1' | 'sha256' {
 
 const COMMON_NAME = 'sns.tideway.local';
 const OID_COMMON_NAME = '2.5.4.3';
-const OID_SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
-const DAY_MS = 86_400_000;
 
 /**
  * One RSA key and its self-signed certificate, standing in for the certificate AWS serves
@@ -120,18 +112,10 @@ export class SnsSigner {
   }
 }
 
-/**
- * PKI.js models the certificate; node:crypto signs it, synchronously, where PKI.js would
- * go through WebCrypto's promises. Both libraries are loaded on first use: importing them
- * costs about 50 ms, which every start would pay even with no HTTP/S subscription.
- */
+/** A self-signed certificate for the key, valid for ten years (long runs). */
 function selfSignedCertificate(privateKey: KeyObject, publicKey: KeyObject): string {
   const { pkijs, asn1js } = pki();
   const cert = new pkijs.Certificate();
-  cert.version = 2; // v3, the only version current verifiers expect
-  const serial = randomBytes(16);
-  serial[0] = ((serial[0] ?? 0) & 0x3f) | 0x40; // positive and without a leading zero byte in DER
-  cert.serialNumber = new asn1js.Integer({ valueHex: serial });
   for (const name of [cert.subject, cert.issuer]) {
     name.typesAndValues.push(
       new pkijs.AttributeTypeAndValue({
@@ -140,35 +124,5 @@ function selfSignedCertificate(privateKey: KeyObject, publicKey: KeyObject): str
       }),
     );
   }
-  // Wall-clock time, not Tideway's injectable clock: the certificate is judged by real
-  // clients. A day of slack before covers clocks that lag; ten years after, long runs.
-  const now = Date.now();
-  cert.notBefore.value = new Date(now - DAY_MS);
-  cert.notAfter.value = new Date(now + 3650 * DAY_MS);
-  const spki = asn1js.fromBER(publicKey.export({ type: 'spki', format: 'der' }));
-  cert.subjectPublicKeyInfo.fromSchema(spki.result);
-  const algorithm = new pkijs.AlgorithmIdentifier({
-    algorithmId: OID_SHA256_WITH_RSA,
-    algorithmParams: new asn1js.Null(),
-  });
-  cert.signature = algorithm;
-  cert.signatureAlgorithm = algorithm;
-  const tbs = new Uint8Array(cert.encodeTBS().toBER());
-  cert.tbsView = tbs;
-  cert.signatureValue = new asn1js.BitString({ valueHex: rsaSign('sha256', tbs, privateKey) });
-  const der = Buffer.from(cert.toSchema().toBER());
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
-}
-
-type Pki = { pkijs: typeof import('pkijs'); asn1js: typeof import('asn1js') };
-let loaded: Pki | undefined;
-
-// require() of these ES modules is synchronous on Node >= 20.19, which they need anyway.
-function pki(): Pki {
-  if (!loaded) {
-    const require = createRequire(import.meta.url);
-    loaded = { pkijs: require('pkijs'), asn1js: require('asn1js') };
-  }
-  return loaded;
+  return signCertificate(cert, publicKey, privateKey, 3650, SIGNATURE_ALGORITHMS.sha256WithRsa);
 }

@@ -1,6 +1,7 @@
 import type { ProducerEntry } from '../types.js';
 import { asBuffer, lastOffsetDeltaAt, readMaxTimestamp, writeBaseOffset } from './kafka-batch-header.js';
 import { recordProducerBatch } from './kafka-producers.js';
+import { grown, SegmentBytes } from './segment-bytes.js';
 
 // A segment's bytes start at FIRST_BYTES and grow in place up to SEGMENT_BYTES; a larger batch
 // gets a segment of its own size. Its per-batch arrays start at FIRST_BATCHES and double up to
@@ -13,16 +14,14 @@ const SEGMENT_BATCHES = 8192;
 /**
  * Batches of one partition packed side by side in one buffer, off the JavaScript heap, with their
  * offsets and times in typed arrays: a partition holding a million batches is a few hundred
- * objects. As in the stream engine's shard log, the bytes sit in a resizable ArrayBuffer that
- * reserves the segment's full size, takes pages as batches arrive, and gives them back when a
- * dropped segment is released.
+ * objects. As in the stream engine's shard log, the bytes are SegmentBytes: pages taken as
+ * batches arrive and given back when a dropped segment is released.
  */
 class Segment {
   /** Batches appended; those before `first` were dropped by retention. */
   count = 0;
   first = 0;
-  private readonly store: ArrayBuffer;
-  bytes: Buffer;
+  private readonly space: SegmentBytes;
   /** Where batch i starts in `bytes`; entry `count` is where the next one goes. */
   starts: Uint32Array;
   bases: Float64Array;
@@ -33,14 +32,16 @@ class Segment {
   appended: Float64Array;
 
   constructor(firstLength: number, batches: number) {
-    const capacity = Math.max(FIRST_BYTES, firstLength);
-    this.store = new ArrayBuffer(capacity, { maxByteLength: Math.max(SEGMENT_BYTES, firstLength) });
-    this.bytes = Buffer.from(this.store, 0, capacity);
+    this.space = new SegmentBytes(firstLength, FIRST_BYTES, SEGMENT_BYTES);
     this.starts = new Uint32Array(batches + 1);
     this.bases = new Float64Array(batches);
     this.lasts = new Float64Array(batches);
     this.maxTimes = new Float64Array(batches);
     this.appended = new Float64Array(batches);
+  }
+
+  get bytes(): Buffer {
+    return this.space.view;
   }
 
   get kept(): number {
@@ -54,23 +55,14 @@ class Segment {
   /** Whether a batch of `length` bytes fits, growing the buffers up to the segment's limits. */
   fits(length: number): boolean {
     if (this.count >= SEGMENT_BATCHES) return false;
-    const needed = this.used + length;
-    if (needed > this.bytes.length) {
-      const limit = this.store.maxByteLength;
-      if (needed > limit) return false;
-      let capacity = this.bytes.length * 2;
-      while (capacity < needed) capacity *= 2;
-      capacity = Math.min(capacity, limit);
-      this.store.resize(capacity);
-      this.bytes = Buffer.from(this.store, 0, capacity);
-    }
+    if (!this.space.hold(this.used + length)) return false;
     if (this.count === this.bases.length) {
       const n = this.count * 2;
-      this.starts = grow(this.starts, new Uint32Array(n + 1));
-      this.bases = grow(this.bases, new Float64Array(n));
-      this.lasts = grow(this.lasts, new Float64Array(n));
-      this.maxTimes = grow(this.maxTimes, new Float64Array(n));
-      this.appended = grow(this.appended, new Float64Array(n));
+      this.starts = grown(this.starts, new Uint32Array(n + 1));
+      this.bases = grown(this.bases, new Float64Array(n));
+      this.lasts = grown(this.lasts, new Float64Array(n));
+      this.maxTimes = grown(this.maxTimes, new Float64Array(n));
+      this.appended = grown(this.appended, new Float64Array(n));
     }
     return true;
   }
@@ -118,13 +110,8 @@ class Segment {
   }
 
   release(): void {
-    this.store.resize(0);
+    this.space.release();
   }
-}
-
-function grow<T extends Uint32Array | Float64Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 /** Where one batch sits: a segment and an index in it. */

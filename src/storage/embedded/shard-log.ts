@@ -1,5 +1,6 @@
 import { counterOf, sequenceNumber } from '../../services/kinesis/rules/sequence-numbers.js';
 import type { StoredStreamRecord } from '../types.js';
+import { grown, SegmentBytes } from './segment-bytes.js';
 
 export { sequenceNumber };
 
@@ -16,11 +17,8 @@ const SEGMENT_RECORDS = 4096;
  * many records in one buffer, counters, arrival times and offsets in typed arrays. A stream holding
  * a million records then holds a few hundred objects, not several million, which keeps both the
  * heap and the garbage collector's work small (every stored record would otherwise survive each
- * collection, and the young generation grows with what survives).
- *
- * The bytes live in a resizable ArrayBuffer: it reserves the segment's full size but takes memory
- * page by page as records arrive, grows without copying, and gives its pages back the moment a
- * dropped segment is released, rather than at some later full collection.
+ * collection, and the young generation grows with what survives). The bytes are SegmentBytes,
+ * which take memory page by page and give it back when a dropped segment is released.
  */
 class Segment {
   size = 0;
@@ -33,13 +31,10 @@ class Segment {
   /** Where record i starts in `bytes` (its UTF-8 partition key, then its data); entry size is the end. */
   offsets: Uint32Array;
   keyLengths: Uint16Array;
-  private readonly store: ArrayBuffer;
-  bytes: Buffer;
+  private readonly space: SegmentBytes;
 
   constructor(firstLength: number, records: number) {
-    const capacity = Math.max(FIRST_BYTES, firstLength);
-    this.store = new ArrayBuffer(capacity, { maxByteLength: Math.max(SEGMENT_BYTES, firstLength) });
-    this.bytes = Buffer.from(this.store, 0, capacity);
+    this.space = new SegmentBytes(firstLength, FIRST_BYTES, SEGMENT_BYTES);
     this.counters = new Uint32Array(records);
     this.arrivals = new Uint32Array(records);
     this.offsets = new Uint32Array(records + 1);
@@ -51,7 +46,11 @@ class Segment {
    * yielding to the event loop, so the shard log calls this only from a later turn of it.
    */
   release(): void {
-    this.store.resize(0);
+    this.space.release();
+  }
+
+  get bytes(): Buffer {
+    return this.space.view;
   }
 
   get used(): number {
@@ -72,22 +71,13 @@ class Segment {
     if (this.size > 0 && !(isOffset(counter - this.baseCounter) && isOffset(arrivedAt - this.baseArrival))) {
       return false;
     }
-    const needed = this.used + length;
-    if (needed > this.bytes.length) {
-      const limit = this.store.maxByteLength;
-      if (needed > limit) return false;
-      let capacity = this.bytes.length * 2;
-      while (capacity < needed) capacity *= 2;
-      capacity = Math.min(capacity, limit);
-      this.store.resize(capacity);
-      this.bytes = Buffer.from(this.store, 0, capacity);
-    }
+    if (!this.space.hold(this.used + length)) return false;
     if (this.size === this.counters.length) {
       const n = this.size * 2;
-      this.counters = grow(this.counters, new Uint32Array(n));
-      this.arrivals = grow(this.arrivals, new Uint32Array(n));
-      this.offsets = grow(this.offsets, new Uint32Array(n + 1));
-      this.keyLengths = grow(this.keyLengths, new Uint16Array(n));
+      this.counters = grown(this.counters, new Uint32Array(n));
+      this.arrivals = grown(this.arrivals, new Uint32Array(n));
+      this.offsets = grown(this.offsets, new Uint32Array(n + 1));
+      this.keyLengths = grown(this.keyLengths, new Uint16Array(n));
     }
     return true;
   }
@@ -141,11 +131,6 @@ const MAX_OFFSET = 0xffff_ffff;
 /** Whether `n` can be stored as an offset: a whole number (a clock advanced by a fraction of a millisecond gives others) in range. */
 function isOffset(n: number): boolean {
   return Number.isInteger(n) && n >= 0 && n <= MAX_OFFSET;
-}
-
-function grow<T extends Uint32Array | Uint16Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 /** The records of one shard, in arrival order (so in counter order). */

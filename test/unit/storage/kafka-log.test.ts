@@ -4,8 +4,8 @@ import { Clock } from '../../../src/core/clock.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { Scheduler } from '../../../src/core/scheduler.js';
 import { createKafkaLogStorage } from '../../../src/storage/embedded/kafka-log.js';
-import type { KafkaLogStorage, KafkaTopicRecord } from '../../../src/storage/types.js';
-import { type BatchSpec, baseOffsetOf, makeBatch } from '../../support/kafka-log-batch.js';
+import type { KafkaLogStorage } from '../../../src/storage/types.js';
+import { type BatchSpec, baseOffsetOf, makeBatch, topicRecord } from '../../support/kafka-log-batch.js';
 
 // The Kafka partition logs in memory: dense offsets over whole batches, reads by offset, the
 // producers seen, retention on the clock, committed offsets and producer ids.
@@ -15,17 +15,8 @@ let clock: Clock;
 let scheduler: Scheduler;
 let store: KafkaLogStorage;
 
-function topic(name: string, partitions = 1, configs: Record<string, string> = {}): KafkaTopicRecord {
-  return {
-    cluster: 'default',
-    name,
-    topicId: `id-${name}`.padEnd(22, 'A'),
-    partitions,
-    replicationFactor: 1,
-    configs,
-    createdAt: clock.now(),
-  };
-}
+const topic = (name: string, partitions?: number, configs?: Record<string, string>) =>
+  topicRecord(name, clock.now(), partitions, configs);
 
 /** A batch stamped now, unless the test says otherwise. */
 const batch = (spec: BatchSpec = {}) => makeBatch({ timestamp: clock.now(), ...spec });

@@ -5,14 +5,13 @@ import {
   generateKeyPairSync,
   type KeyObject,
   randomBytes,
-  sign,
   X509Certificate,
 } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../../core/logger.js';
+import { pki, SIGNATURE_ALGORITHMS, signCertificate } from '../../../core/x509.js';
 
 /**
  * The TLS material of the Kafka listeners: a local certificate authority, made once (kept in
@@ -40,7 +39,6 @@ const OID = {
   commonName: '2.5.4.3',
   organization: '2.5.4.10',
   ecPublicKey: '1.2.840.10045.2.1',
-  ecdsaWithSha256: '1.2.840.10045.4.3.2',
   basicConstraints: '2.5.29.19',
   keyUsage: '2.5.29.15',
   extKeyUsage: '2.5.29.37',
@@ -190,7 +188,7 @@ function createAuthority(folder: string, log: Logger): Authority {
       extnValue: new asn1js.OctetString({ valueHex: ski }).toBER(),
     }),
   ];
-  const pem = signCertificate(cert, publicKey, privateKey, CA_DAYS);
+  const pem = signCertificate(cert, publicKey, privateKey, CA_DAYS, SIGNATURE_ALGORITHMS.ecdsaWithSha256);
   // Overwriting: this runs when there is no CA, or one that cannot be used any more.
   const keyFile = path.join(folder, 'ca-key.pem');
   const certFile = path.join(folder, 'ca.pem');
@@ -241,37 +239,7 @@ function serverCertificate(authority: Authority, publicKey: KeyObject): string {
         .toBER(),
     }),
   ];
-  return signCertificate(cert, publicKey, authority.key, SERVER_DAYS);
-}
-
-/** Fills in the parts every certificate shares and signs it (ECDSA P-256 with SHA-256). */
-function signCertificate(
-  cert: import('pkijs').Certificate,
-  subjectKey: KeyObject,
-  issuerKey: KeyObject,
-  days: number,
-): string {
-  const { pkijs, asn1js } = pki();
-  cert.version = 2;
-  const serial = randomBytes(16);
-  serial[0] = ((serial[0] ?? 0) & 0x3f) | 0x40; // positive, and no leading zero byte in DER
-  cert.serialNumber = new asn1js.Integer({ valueHex: serial });
-  // Wall-clock time, not the injectable clock: real TLS clients judge the dates. A day of slack
-  // before covers machines whose clocks lag.
-  const now = Date.now();
-  cert.notBefore.value = new Date(now - DAY_MS);
-  cert.notAfter.value = new Date(now + days * DAY_MS);
-  cert.subjectPublicKeyInfo.fromSchema(
-    asn1js.fromBER(subjectKey.export({ type: 'spki', format: 'der' })).result,
-  );
-  const algorithm = new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 });
-  cert.signature = algorithm;
-  cert.signatureAlgorithm = algorithm;
-  const tbs = new Uint8Array(cert.encodeTBS().toBER());
-  cert.tbsView = tbs;
-  // node:crypto answers ECDSA signatures in DER (Ecdsa-Sig-Value), the form X.509 carries.
-  cert.signatureValue = new asn1js.BitString({ valueHex: sign('sha256', tbs, issuerKey) });
-  return toPem(Buffer.from(cert.toSchema().toBER()));
+  return signCertificate(cert, publicKey, authority.key, SERVER_DAYS, SIGNATURE_ALGORITHMS.ecdsaWithSha256);
 }
 
 function basicConstraints(ca: boolean) {
@@ -323,21 +291,4 @@ function ipv6Loopback(): Buffer {
   const bytes = Buffer.alloc(16);
   bytes[15] = 1;
   return bytes;
-}
-
-function toPem(der: Buffer): string {
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
-}
-
-type Pki = { pkijs: typeof import('pkijs'); asn1js: typeof import('asn1js') };
-let loaded: Pki | undefined;
-
-// Loaded on first use: only servers that open a TLS listener pay for the libraries.
-function pki(): Pki {
-  if (!loaded) {
-    const require = createRequire(import.meta.url);
-    loaded = { pkijs: require('pkijs'), asn1js: require('asn1js') };
-  }
-  return loaded;
 }

@@ -1,6 +1,7 @@
 import { KAFKA_OPERATIONS, type KafkaOperationName } from '../../../protocols/models/kafka.js';
 import type { RestOperation } from '../../../protocols/rest-dispatch.js';
-import { operationTable, type RequestContext } from '../../../protocols/service.js';
+import { restOperations } from '../../../protocols/rest-operations.js';
+import { operationTable } from '../../../protocols/service.js';
 import { clusterChangeOperations } from './cluster-operations.js';
 import { clusterOperations } from './clusters.js';
 import { configurationOperations } from './configurations.js';
@@ -21,18 +22,5 @@ export function mskOperations(state: MskState): Record<string, RestOperation> {
   const table = operationTable<KafkaOperationName>(KAFKA_OPERATIONS, handlers, (name) => () => {
     throw mskError.notSupported(name);
   });
-  const operations: Record<string, RestOperation> = {};
-  for (const [name, operation] of Object.entries(table)) {
-    const http = KAFKA_OPERATIONS[name as KafkaOperationName].http;
-    if (!http) throw new Error(`no http binding for ${name}`);
-    operations[name] = {
-      ...operation,
-      http,
-      handle: (input: Record<string, unknown>, ctx: RequestContext) => {
-        checkConstraints(operation.input, input);
-        return operation.handle(input, ctx);
-      },
-    };
-  }
-  return operations;
+  return restOperations(KAFKA_OPERATIONS, table, checkConstraints);
 }
