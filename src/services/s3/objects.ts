@@ -10,7 +10,8 @@ import {
   copySourceObject,
   validateWriteConditions,
 } from './conditions.js';
-import { CHECKSUM_ALGORITHMS, runningDigest } from './digests.js';
+import { bodyDigests } from './digest-offload.js';
+import { CHECKSUM_ALGORITHMS } from './digests.js';
 import { s3Error } from './errors.js';
 import type { ChecksumAlgorithm, ObjectRecord, StoredChecksum, Tag } from './model.js';
 import {
@@ -60,23 +61,24 @@ export async function storeBody(
   algorithm: ChecksumAlgorithm,
 ): Promise<StoredBody> {
   const writer = state.bodies.create();
-  const md5 = runningDigest('MD5');
-  const sum = runningDigest(algorithm);
+  const digests = bodyDigests(algorithm);
+  let digested: { md5: Buffer; checksum: Buffer };
   try {
     for await (const piece of body ?? []) {
-      md5.update(piece);
-      sum.update(piece);
+      digests.update(piece);
       await writer.write(piece);
     }
+    digested = await digests.finish();
   } catch (err) {
+    digests.drop();
     await writer.abort();
     throw err;
   }
   const ref = await writer.commit();
   return {
     ref,
-    md5: Buffer.from(md5.digest(), 'base64').toString('hex'),
-    checksum: { algorithm, value: sum.digest(), type: 'FULL_OBJECT' },
+    md5: digested.md5.toString('hex'),
+    checksum: { algorithm, value: digested.checksum.toString('base64'), type: 'FULL_OBJECT' },
   };
 }
 
