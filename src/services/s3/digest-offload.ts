@@ -10,9 +10,13 @@ import type { ChecksumAlgorithm } from './model.js';
  */
 export const OFFLOAD_AFTER = 256 * 1024;
 
+/** Bytes posted to the worker and not yet digested, past which a body's writer waits. */
+const IN_FLIGHT_LIMIT = 4 * 1024 * 1024;
+
 /** A body's MD5 and checksum, computed as its pieces arrive. */
 export interface BodyDigests {
-  update(piece: Uint8Array): void;
+  /** Takes a piece; a promise when the worker is behind, to await before the next piece. */
+  update(piece: Uint8Array): Promise<void> | undefined;
   /** The raw MD5 and checksum bytes once every piece is in. */
   finish(): Promise<{ md5: Buffer; checksum: Buffer }>;
   /** The body is abandoned: its digests are not wanted. */
@@ -31,12 +35,25 @@ function jobStarted(thread: Worker): void {
 function jobEnded(): void {
   if (--active === 0) worker?.unref();
 }
-const waiting = new Map<number, { resolve: (a: DigestAnswer) => void; reject: (e: Error) => void }>();
+type Digested = { md5: Uint8Array; checksum: Uint8Array };
+const waiting = new Map<number, { resolve: (a: Digested) => void; reject: (e: Error) => void }>();
+/** Bytes posted and not yet digested, and the writers waiting for that to fall. */
+let inFlight = 0;
+let drained: Array<() => void> = [];
 
 function digestWorker(): Worker {
   if (worker) return worker;
   const started = new Worker(new URL('./digest-thread.js', import.meta.url));
   started.on('message', (answer: DigestAnswer) => {
+    if ('digested' in answer) {
+      inFlight -= answer.digested;
+      if (inFlight <= IN_FLIGHT_LIMIT / 2 && drained.length > 0) {
+        const wake = drained;
+        drained = [];
+        for (const resume of wake) resume();
+      }
+      return;
+    }
     const job = waiting.get(answer.job);
     waiting.delete(answer.job);
     jobEnded();
@@ -45,6 +62,10 @@ function digestWorker(): Worker {
   const fail = (err: Error) => {
     if (worker === started) worker = undefined;
     active = 0;
+    inFlight = 0;
+    const wake = drained;
+    drained = [];
+    for (const resume of wake) resume();
     for (const job of waiting.values()) job.reject(err);
     waiting.clear();
   };
@@ -74,7 +95,10 @@ export function bodyDigests(algorithm: ChecksumAlgorithm): BodyDigests {
     thread = started;
     jobStarted(started);
     job = nextJob++;
-    post = (message) => started.postMessage(message);
+    post = (message) => {
+      if ('piece' in message) inFlight += message.piece.byteLength;
+      started.postMessage(message);
+    };
     post({ job, start: algorithm });
     for (const piece of held ?? []) post({ job, piece });
     held = undefined;
@@ -82,20 +106,21 @@ export function bodyDigests(algorithm: ChecksumAlgorithm): BodyDigests {
 
   return {
     update(piece) {
-      if (post && job !== undefined) {
-        post({ job, piece });
-        return;
+      if (post && job !== undefined) post({ job, piece });
+      else {
+        held?.push(piece);
+        heldBytes += piece.byteLength;
+        if (heldBytes > OFFLOAD_AFTER) handOver();
       }
-      held?.push(piece);
-      heldBytes += piece.byteLength;
-      if (heldBytes > OFFLOAD_AFTER) handOver();
+      if (inFlight <= IN_FLIGHT_LIMIT) return undefined;
+      return new Promise<void>((resume) => drained.push(resume));
     },
     finish() {
       if (post && job !== undefined) {
         // A worker that died after taking the pieces has lost them: the write fails, never hangs.
         if (worker !== thread) return Promise.reject(new Error('the digest worker stopped'));
         const id = job;
-        const answer = new Promise<DigestAnswer>((resolve, reject) => waiting.set(id, { resolve, reject }));
+        const answer = new Promise<Digested>((resolve, reject) => waiting.set(id, { resolve, reject }));
         post({ job: id, end: true });
         return answer.then((a) => ({ md5: Buffer.from(a.md5), checksum: Buffer.from(a.checksum) }));
       }

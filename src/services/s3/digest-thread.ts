@@ -10,11 +10,10 @@ export type DigestMessage =
   | { job: number; end: true }
   | { job: number; drop: true };
 
-export interface DigestAnswer {
-  job: number;
-  md5: Uint8Array;
-  checksum: Uint8Array;
-}
+/** A job's digests, or (with `digested`) how many bytes of its pieces are done, for backpressure. */
+export type DigestAnswer =
+  | { job: number; md5: Uint8Array; checksum: Uint8Array }
+  | { job: number; digested: number };
 
 const jobs = new Map<number, { md5: PartDigest; sum: PartDigest }>();
 
@@ -28,6 +27,7 @@ parentPort?.on('message', (message: DigestMessage) => {
   if ('piece' in message) {
     job.md5.update(message.piece);
     job.sum.update(message.piece);
+    parentPort?.postMessage({ job: message.job, digested: message.piece.byteLength } satisfies DigestAnswer);
   } else if ('end' in message) {
     jobs.delete(message.job);
     const answer: DigestAnswer = { job: message.job, md5: job.md5.digest(), checksum: job.sum.digest() };

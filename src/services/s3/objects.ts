@@ -65,8 +65,9 @@ export async function storeBody(
   let digested: { md5: Buffer; checksum: Buffer };
   try {
     for await (const piece of body ?? []) {
-      digests.update(piece);
+      const behind = digests.update(piece);
       await writer.write(piece);
+      if (behind) await behind;
     }
     digested = await digests.finish();
   } catch (err) {
