@@ -186,23 +186,13 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     const invalid = group.validateMember(memberId, request.groupInstanceId);
     if (invalid !== GroupError.NONE) return resolve(joinError(invalid, memberId));
     const member = group.members.get(memberId) as GroupMember;
-    const current = (members: JoinResult['members']): JoinResult => ({
-      errorCode: GroupError.NONE,
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leader: group.leaderId ?? '',
-      skipAssignment: false,
-      memberId,
-      members,
-    });
     switch (group.state) {
       case 'PreparingRebalance':
         return this.updateMemberAndRebalance(group, member, request, resolve);
       case 'CompletingRebalance':
         // The member lost its JoinGroup answer: the same protocols get the same generation again.
         if (member.matches(request.protocols)) {
-          return resolve(current(group.leaderId === memberId ? group.currentMembers() : []));
+          return resolve(generationAnswer(group, memberId, group.leaderId === memberId));
         }
         return this.updateMemberAndRebalance(group, member, request, resolve);
       case 'Stable':
@@ -210,7 +200,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
         if (group.leaderId === memberId || !member.matches(request.protocols)) {
           return this.updateMemberAndRebalance(group, member, request, resolve);
         }
-        return resolve(current([]));
+        return resolve(generationAnswer(group, memberId, false));
       default:
         return resolve(joinError(GroupError.UNKNOWN_MEMBER_ID, memberId));
     }
@@ -391,16 +381,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     group.initNextGeneration(this.clock.now());
     if (group.is('Empty')) return this.scheduleEmptyCleanup(group);
     for (const member of group.members.values()) {
-      const result: JoinResult = {
-        errorCode: GroupError.NONE,
-        generationId: group.generationId,
-        protocolType: group.protocolType,
-        protocolName: group.protocolName,
-        leader: group.leaderId ?? '',
-        skipAssignment: false,
-        memberId: member.memberId,
-        members: group.leaderId === member.memberId ? group.currentMembers() : [],
-      };
+      const result = generationAnswer(group, member.memberId, group.leaderId === member.memberId);
       const waiter = member.joinWaiter;
       member.joinWaiter = undefined;
       member.isNew = false;
@@ -850,3 +831,17 @@ export class GroupCoordinator implements GroupCoordinatorApi {
 
 export type { JoinResult, SyncResult } from './group.js';
 export type * from './requests.js';
+
+/** JoinGroup's answer for a member of the group's current generation: the leader alone gets the members. */
+function generationAnswer(group: ConsumerGroup, memberId: string, withMembers: boolean): JoinResult {
+  return {
+    errorCode: GroupError.NONE,
+    generationId: group.generationId,
+    protocolType: group.protocolType,
+    protocolName: group.protocolName,
+    leader: group.leaderId ?? '',
+    skipAssignment: false,
+    memberId,
+    members: withMembers ? group.currentMembers() : [],
+  };
+}
