@@ -4,6 +4,8 @@ import type { KafkaBrokerControl } from './broker/types.js';
 
 /** One topic of a served cluster, read as a consumer reads it (Firehose's MSKAsSource). */
 export interface KafkaTopicReader {
+  /** The topic's id: a topic deleted and created again under its name has a new one. */
+  readonly topicId: string;
   /** The topic's partition count, or undefined once the topic is gone. */
   partitions(): number | undefined;
   offsets(partition: number): PartitionOffsets;
@@ -28,9 +30,11 @@ export function kafkaFrontDoor(brokers: KafkaBrokerControl): KafkaFrontDoor {
   return {
     topic(clusterArn, name) {
       const cluster = brokers.cluster(clusterArn);
-      if (!cluster?.topics.getTopic(clusterArn, name)) return undefined;
+      const found = cluster?.topics.getTopic(clusterArn, name);
+      if (!cluster || !found) return undefined;
       const log = cluster.topics;
       return {
+        topicId: found.topicId,
         partitions: () => log.getTopic(clusterArn, name)?.partitions,
         offsets: (partition) => log.offsets(clusterArn, name, partition),
         offsetAtTime(partition, time) {

@@ -106,7 +106,8 @@ class MskSource extends DrainLoop {
   /** The stored positions, or new ones at ReadFromTimestamp for a stream reading for the first time. */
   private async checkpointFor(topic: KafkaTopicReader): Promise<SourceCheckpoint> {
     const store = checkpointStore(this.deps);
-    const source = `${this.clusterArn}#${this.topicName}`;
+    // The topic's id is part of it: positions in a topic deleted and created again mean nothing.
+    const source = `${this.clusterArn}#${this.topicName}#${topic.topicId}`;
     const known = store.get(this.stream.arn);
     if (known && known.created === this.stream.created && known.source === source) return known;
     const shards: Record<string, string> = {};
